@@ -1,0 +1,18 @@
+//! Domain types shared by every lmi crate: areas and the geography registry, indicator
+//! definitions, value statuses and errors. This crate does no IO: the geography tables it
+//! reads are compiled in from `datasets/geography/`.
+
+pub mod area;
+pub mod geography;
+pub mod indicator;
+pub mod status;
+
+pub use area::{Area, AreaType};
+pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
+pub use indicator::{INDICATORS, IndicatorDef, find_indicator};
+pub use status::Status;
+
+/// Licence statement every response and export carries for ONS/DfE-derived data.
+pub const OGL_LICENCE: &str = "Open Government Licence v3.0";
+pub const OGL_URL: &str =
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/";

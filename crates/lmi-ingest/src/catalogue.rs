@@ -1,0 +1,104 @@
+//! The source catalogue (`datasets/sources.toml`): what lmi reads, where from, under which
+//! licence, and which parser understands it. Adding a file in a known format is a catalogue edit.
+
+use crate::error::{IngestError, Result};
+use serde::Deserialize;
+
+/// The catalogue compiled in from `datasets/sources.toml`.
+pub const BUNDLED_CATALOGUE: &str = include_str!("../../../datasets/sources.toml");
+
+/// The parsers lmi has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// DfE Explore Education Statistics tidy CSV of KS4 destination measures by LAD.
+    DfeKs4Destinations,
+    /// Census 2021 TS067 highest level of qualification, LAD-level bulk CSV.
+    CensusTs067,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    /// Publisher's dataset or publication identifier.
+    pub dataset: String,
+    pub format: Format,
+    pub licence: String,
+    pub attribution: String,
+    pub cadence: String,
+    /// Where the publisher serves it (documentation for now; fetching is `lmi refresh`'s job).
+    pub url: String,
+    /// Paths tried, in order, under a local directory of hand-downloaded files.
+    pub local_paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(rename = "source")]
+    pub sources: Vec<SourceDef>,
+}
+
+impl Catalogue {
+    pub fn parse(text: &str) -> Result<Catalogue> {
+        let catalogue: Catalogue =
+            toml::from_str(text).map_err(|e| IngestError::Catalogue(e.to_string()))?;
+        let mut ids: Vec<&str> = catalogue.sources.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(IngestError::Catalogue(format!(
+                "source id `{}` appears twice",
+                w[0]
+            )));
+        }
+        Ok(catalogue)
+    }
+
+    pub fn bundled() -> Result<Catalogue> {
+        Self::parse(BUNDLED_CATALOGUE)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&SourceDef> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_catalogue_parses_and_covers_every_indicator_source() {
+        let c = Catalogue::bundled().unwrap();
+        for def in lmi_core::INDICATORS {
+            assert!(
+                c.get(def.source).is_some(),
+                "{} has no catalogue entry",
+                def.source
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_format_is_a_catalogue_error() {
+        let err = Catalogue::parse(
+            r#"[[source]]
+id = "x"
+title = "x"
+publisher = "x"
+dataset = "x"
+format = "spreadsheet"
+licence = "x"
+attribution = "x"
+cadence = "x"
+url = "x"
+local_paths = []
+"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("spreadsheet"), "{err}");
+    }
+}

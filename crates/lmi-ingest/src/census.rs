@@ -1,0 +1,192 @@
+//! Census 2021 TS067 "Highest level of qualification" (usual residents aged 16+), as distributed
+//! by Nomis in the Census 2021 bulk CSVs: one row per area, one column per category.
+//!
+//! Accepted layouts: the Nomis bulk file (`date,geography,geography code,<categories>`) and
+//! LAD-level tables keyed by `LAD22CD`/`LAD21CD`/`LAD23CD`. Only local authority district rows
+//! (E06/E07/E08/E09, and W06 which is kept as published but has no English parent) are read.
+
+use crate::dfe::is_gss_code;
+use crate::error::{IngestError, Result};
+use crate::observations::Observations;
+use crate::raw::{Header, RawFile, csv_error};
+use lmi_core::Status;
+use std::collections::HashMap;
+
+pub const SOURCE_ID: &str = "census2021_ts067_lad";
+
+const PREFIX: &str = "Highest level of qualification: ";
+
+/// TS067 categories: the Nomis column name (after the common prefix) and the measure id.
+pub const CATEGORIES: [(&str, &str); 8] = [
+    (
+        "Total: All usual residents aged 16 years and over",
+        "ts067_total",
+    ),
+    ("No qualifications", "ts067_no_qualifications"),
+    ("Level 1 and entry level qualifications", "ts067_level1"),
+    ("Level 2 qualifications", "ts067_level2"),
+    ("Apprenticeship", "ts067_apprenticeship"),
+    ("Level 3 qualifications", "ts067_level3"),
+    ("Level 4 qualifications and above", "ts067_level4plus"),
+    ("Other qualifications", "ts067_other"),
+];
+
+const CODE_COLUMNS: [&str; 4] = ["geography code", "LAD22CD", "LAD21CD", "LAD23CD"];
+const OTHER_COLUMNS: [&str; 5] = ["date", "geography", "LAD22NM", "LAD21NM", "LAD23NM"];
+
+const EXPECTED: &str = "the Census 2021 TS067 bulk layout (a `geography code` or `LAD22CD` column \
+    and the eight `Highest level of qualification: …` count columns)";
+
+fn is_lad_code(code: &str) -> bool {
+    is_gss_code(code) && ["E06", "E07", "E08", "E09", "W06"].contains(&&code[..3])
+}
+
+pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
+    let mut reader = raw.csv();
+    let header = Header::read(raw, &mut reader, EXPECTED)?;
+    let names: Vec<String> = CATEGORIES
+        .iter()
+        .map(|(c, _)| format!("{PREFIX}{c}"))
+        .collect();
+    let mut known: Vec<&str> = names.iter().map(String::as_str).collect();
+    known.extend(CODE_COLUMNS);
+    known.extend(OTHER_COLUMNS);
+
+    let code_ix = header.require_any(&CODE_COLUMNS, &known)?;
+    let date_ix = header.position("date");
+    let columns = names
+        .iter()
+        .zip(CATEGORIES)
+        .map(|(name, (_, measure))| Ok((header.require(name, &known)?, name.as_str(), measure)))
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
+            file: raw.path.clone(),
+            line,
+            column: column.to_owned(),
+            expected: expected.to_owned(),
+            found: found.to_owned(),
+        };
+        let code = field(code_ix);
+        if !is_lad_code(code) {
+            return Err(bad(
+                &header.names()[code_ix],
+                "a local authority district code (E06/E07/E08/E09/W06): this reader takes the LAD-level TS067 table",
+                code,
+            ));
+        }
+        let period = match date_ix.map(field) {
+            Some(d) if d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()) => d.to_owned(),
+            Some(d) => return Err(bad("date", "a census year such as 2021", d)),
+            None => "2021".to_owned(),
+        };
+        if let Some(first_line) = seen.insert(code.to_owned(), line) {
+            return Err(IngestError::DuplicateKey {
+                file: raw.path.clone(),
+                line,
+                key: format!("area {code}"),
+                first_line,
+            });
+        }
+        let mut counts = Vec::with_capacity(columns.len());
+        for (ix, name, _) in &columns {
+            let count: u64 = field(*ix)
+                .parse()
+                .map_err(|_| bad(name, "a whole number of residents", field(*ix)))?;
+            counts.push(count);
+        }
+        let parts: u64 = counts[1..].iter().sum();
+        if parts != counts[0] {
+            return Err(bad(
+                columns[0].1,
+                &format!("the total of the seven categories ({parts})"),
+                &counts[0].to_string(),
+            ));
+        }
+        for ((_, _, measure), count) in columns.iter().zip(counts) {
+            out.push(
+                SOURCE_ID,
+                code,
+                &period,
+                measure,
+                Some(count as f64),
+                Status::Ok,
+            );
+        }
+        kept += 1;
+    }
+    if kept == 0 {
+        return Err(IngestError::NoRows {
+            file: raw.path.clone(),
+            reason: "the file has a header but no data rows".into(),
+        });
+    }
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::{MEASURE, VALUE};
+    use std::path::Path;
+
+    fn header(code_column: &str) -> String {
+        let cats: Vec<String> = CATEGORIES
+            .iter()
+            .map(|(c, _)| format!("{PREFIX}{c}"))
+            .collect();
+        format!("{code_column},LAD22NM,{}", cats.join(","))
+    }
+
+    fn parse_text(text: &str) -> Result<polars::prelude::DataFrame> {
+        let raw = RawFile::from_bytes(Path::new("ts067.csv"), text.as_bytes().to_vec())?;
+        let mut obs = Observations::default();
+        parse(&raw, &mut obs)?;
+        Ok(obs.into_frame()?)
+    }
+
+    #[test]
+    fn a_lad_row_becomes_eight_observations() {
+        let text = format!(
+            "{}\nE07000117,Burnley,100,20,10,15,5,18,30,2\n",
+            header("LAD22CD")
+        );
+        let df = parse_text(&text).unwrap();
+        assert_eq!(df.height(), 8);
+        assert_eq!(
+            df.column(MEASURE).unwrap().str().unwrap().get(6),
+            Some("ts067_level4plus")
+        );
+        assert_eq!(df.column(VALUE).unwrap().f64().unwrap().get(6), Some(30.0));
+    }
+
+    #[test]
+    fn a_total_that_does_not_add_up_is_refused() {
+        let text = format!(
+            "{}\nE07000117,Burnley,101,20,10,15,5,18,30,2\n",
+            header("LAD22CD")
+        );
+        let err = parse_text(&text).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("expected the total of the seven categories (100), found `101`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn output_areas_are_refused_with_a_pointer_to_the_lad_table() {
+        let text = format!(
+            "{}\nE00000001,x,100,20,10,15,5,18,30,2\n",
+            header("geography code")
+        );
+        let err = parse_text(&text).unwrap_err().to_string();
+        assert!(err.contains("LAD-level TS067 table"), "{err}");
+    }
+}

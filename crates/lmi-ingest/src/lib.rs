@@ -1,0 +1,19 @@
+//! Ingestion: the source catalogue, reading raw files (plain or gzip) with provenance, and the
+//! source-specific parsers that turn them into one long observations table.
+//!
+//! The observations table (see [`observations`]) is the only thing later stages see: one row per
+//! (source, area, period, measure) with a value and a status. This crate knows nothing about
+//! indicators or serving.
+
+pub mod catalogue;
+pub mod census;
+pub mod dfe;
+pub mod error;
+pub mod local;
+pub mod observations;
+pub mod raw;
+
+pub use catalogue::{Catalogue, Format, SourceDef};
+pub use error::IngestError;
+pub use local::{LoadedSources, SourceProvenance, load_from_dir};
+pub use observations::Observations;

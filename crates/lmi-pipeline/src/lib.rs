@@ -1,0 +1,368 @@
+//! The indicator pipeline: from the long observations table to one value per indicator, area
+//! and period, for every geography lmi publishes (LADs, TTWAs, counties, LEPs, LSIP areas,
+//! combined authorities, regions and England).
+//!
+//! Rules (see DESIGN.md): a rate is `sum(numerator) / sum(denominator)` over the LADs combined,
+//! never an average of rates; a suppressed part makes the whole suppressed rather than smaller;
+//! LAD codes of any vintage are first mapped to their current successor so that series survive
+//! boundary changes; TTWA values are best-fit from whole LADs and flagged approximate with the
+//! share of the TTWA's population covered. Lazy frames throughout, collected once.
+
+use lmi_core::{Geography, IndicatorDef};
+use polars::prelude::*;
+
+/// Columns of the indicator values table.
+pub mod columns {
+    pub const INDICATOR: &str = "indicator";
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    pub const PERIOD: &str = "period";
+    pub const NUMERATOR: &str = "numerator";
+    pub const DENOMINATOR: &str = "denominator";
+    pub const VALUE: &str = "value";
+    pub const STATUS: &str = "status";
+    pub const APPROXIMATE: &str = "approximate";
+    pub const COVERAGE: &str = "coverage";
+    pub const CONSTITUENTS: &str = "constituents";
+}
+use columns::*;
+
+// Observation columns, as written by lmi-ingest.
+const OBS_SOURCE: &str = "source";
+const OBS_AREA: &str = "area_code";
+const OBS_PERIOD: &str = "period";
+const OBS_MEASURE: &str = "measure";
+const OBS_VALUE: &str = "value";
+const OBS_STATUS: &str = "status";
+
+// Working columns.
+const LAD: &str = "lad_code";
+const PARENT: &str = "parent_code";
+const PARENT_TYPE: &str = "parent_type";
+const PARENT_SHARE: &str = "parent_share";
+const MISSING: &str = "n_missing";
+const FIRST_STATUS: &str = "first_status";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("indicator pipeline: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+/// Area codes in the observations that the geography registry does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmatchedCodes {
+    pub source: String,
+    pub codes: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct PipelineOutput {
+    /// One row per (indicator, area, period); see [`columns`].
+    pub values: DataFrame,
+    /// English codes that matched no current or retired LAD (non-English codes are expected and
+    /// not listed).
+    pub unmatched: Vec<UnmatchedCodes>,
+}
+
+/// Maps every LAD code lmi knows (current and retired) to the current LAD.
+fn lad_code_map(geo: &Geography) -> PolarsResult<LazyFrame> {
+    let mut from = Vec::new();
+    let mut to = Vec::new();
+    for area in geo
+        .areas()
+        .filter(|a| a.area_type == lmi_core::AreaType::Lad)
+    {
+        from.push(area.code.clone());
+        to.push(area.code.clone());
+    }
+    for (old, new) in geo.successors() {
+        from.push(old.to_owned());
+        to.push(new.to_owned());
+    }
+    Ok(DataFrame::new(
+        from.len(),
+        vec![
+            Column::new(OBS_AREA.into(), from),
+            Column::new(LAD.into(), to),
+        ],
+    )?
+    .lazy())
+}
+
+fn memberships(geo: &Geography) -> PolarsResult<LazyFrame> {
+    let ms = geo.memberships();
+    let df = DataFrame::new(
+        ms.len(),
+        vec![
+            Column::new(
+                LAD.into(),
+                ms.iter().map(|m| m.lad_code.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                PARENT.into(),
+                ms.iter()
+                    .map(|m| m.parent_code.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                PARENT_TYPE.into(),
+                ms.iter()
+                    .map(|m| m.parent_type.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                APPROXIMATE.into(),
+                ms.iter().map(|m| m.approximate).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                PARENT_SHARE.into(),
+                ms.iter().map(|m| m.parent_share).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    Ok(df.lazy())
+}
+
+/// The long per-LAD table for one indicator's two measures: current LAD codes, predecessors
+/// summed, with the count of missing parts and the first non-ok status.
+fn lad_level(observations: &LazyFrame, codes: &LazyFrame, def: &IndicatorDef) -> LazyFrame {
+    observations
+        .clone()
+        .filter(
+            col(OBS_SOURCE).eq(lit(def.source)).and(
+                col(OBS_MEASURE)
+                    .eq(lit(def.numerator.measure))
+                    .or(col(OBS_MEASURE).eq(lit(def.denominator.measure))),
+            ),
+        )
+        .join(
+            codes.clone(),
+            [col(OBS_AREA)],
+            [col(OBS_AREA)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col(LAD), col(OBS_PERIOD), col(OBS_MEASURE)])
+        .agg([
+            col(OBS_VALUE).sum().alias(OBS_VALUE),
+            col(OBS_VALUE)
+                .null_count()
+                .cast(DataType::UInt32)
+                .alias(MISSING),
+            col(OBS_STATUS)
+                .filter(col(OBS_STATUS).neq(lit("ok")))
+                .first()
+                .alias(FIRST_STATUS),
+        ])
+}
+
+/// Sums LAD-level parts up to every parent area.
+fn parent_level(lads: LazyFrame, members: LazyFrame) -> LazyFrame {
+    lads.join(
+        members,
+        [col(LAD)],
+        [col(LAD)],
+        JoinArgs::new(JoinType::Inner),
+    )
+    .group_by([
+        col(PARENT),
+        col(PARENT_TYPE),
+        col(APPROXIMATE),
+        col(OBS_PERIOD),
+        col(OBS_MEASURE),
+    ])
+    .agg([
+        col(OBS_VALUE).sum().alias(OBS_VALUE),
+        col(MISSING).sum().alias(MISSING),
+        col(FIRST_STATUS).first_non_null().alias(FIRST_STATUS),
+        len().cast(DataType::UInt32).alias(CONSTITUENTS),
+        col(PARENT_SHARE).sum().alias(COVERAGE),
+    ])
+    .select([
+        col(PARENT).alias(AREA_CODE),
+        col(PARENT_TYPE).alias(AREA_TYPE),
+        col(APPROXIMATE),
+        col(OBS_PERIOD),
+        col(OBS_MEASURE),
+        col(OBS_VALUE),
+        col(MISSING),
+        col(FIRST_STATUS),
+        col(CONSTITUENTS),
+        // Exact areas have full coverage by construction.
+        when(col(APPROXIMATE))
+            .then(col(COVERAGE))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(COVERAGE),
+    ])
+}
+
+/// Turns the long (numerator/denominator rows) table into one row per area and period.
+fn ratio(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
+    let keys = [col(AREA_CODE), col(AREA_TYPE), col(OBS_PERIOD)];
+    let part = |measure: &str, name: &str, missing: &str, status: &str| {
+        long.clone()
+            .filter(col(OBS_MEASURE).eq(lit(measure)))
+            .select([
+                col(AREA_CODE),
+                col(AREA_TYPE),
+                col(OBS_PERIOD),
+                col(APPROXIMATE),
+                col(CONSTITUENTS),
+                col(COVERAGE),
+                // A suppressed part hides the whole: never a smaller sum.
+                when(col(MISSING).gt(lit(0u32)))
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(OBS_VALUE))
+                    .alias(name),
+                col(MISSING).alias(missing),
+                col(FIRST_STATUS).alias(status),
+            ])
+    };
+    let num = part(
+        def.numerator.measure,
+        NUMERATOR,
+        "num_missing",
+        "num_status",
+    )
+    .select([
+        col(AREA_CODE),
+        col(AREA_TYPE),
+        col(OBS_PERIOD),
+        col(NUMERATOR),
+        col("num_missing"),
+        col("num_status"),
+    ]);
+    let den = part(
+        def.denominator.measure,
+        DENOMINATOR,
+        "den_missing",
+        "den_status",
+    );
+    den.join(num, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .select([
+            lit(def.id).alias(INDICATOR),
+            col(AREA_CODE),
+            col(AREA_TYPE),
+            col(OBS_PERIOD).alias(PERIOD),
+            col(NUMERATOR),
+            col(DENOMINATOR),
+            when(
+                col(NUMERATOR)
+                    .is_not_null()
+                    .and(col(DENOMINATOR).gt(lit(0.0))),
+            )
+            .then(col(NUMERATOR) / col(DENOMINATOR) * lit(100.0))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(VALUE),
+            status_expr().alias(STATUS),
+            col(APPROXIMATE),
+            col(COVERAGE),
+            col(CONSTITUENTS),
+        ])
+}
+
+/// The value's status: the publisher's symbol for a single LAD, `suppressed` for any aggregate
+/// with a withheld part, `unavailable` when there is no numerator row or no cohort.
+fn status_expr() -> Expr {
+    let is_lad = col(AREA_TYPE)
+        .eq(lit("lad"))
+        .and(col(CONSTITUENTS).eq(lit(1u32)));
+    let missing = col("den_missing")
+        .gt(lit(0u32))
+        .or(col("num_missing").fill_null(lit(0u32)).gt(lit(0u32)));
+    when(missing.clone().and(is_lad))
+        .then(
+            col("num_status")
+                .fill_null(col("den_status"))
+                .fill_null(lit("suppressed")),
+        )
+        .when(missing)
+        .then(lit("suppressed"))
+        .when(
+            col("num_missing")
+                .is_null()
+                .or(col(DENOMINATOR).eq(lit(0.0))),
+        )
+        .then(lit("unavailable"))
+        .otherwise(lit("ok"))
+}
+
+/// English area codes of one source that are neither current nor retired LADs.
+fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<UnmatchedCodes>> {
+    let df = observations
+        .clone()
+        .lazy()
+        .select([col(OBS_SOURCE), col(OBS_AREA)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .join(
+            codes.clone(),
+            [col(OBS_AREA)],
+            [col(OBS_AREA)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .filter(col(LAD).is_null())
+        .sort([OBS_SOURCE, OBS_AREA], SortMultipleOptions::default())
+        .collect()?;
+    let sources = df.column(OBS_SOURCE)?.str()?;
+    let areas = df.column(OBS_AREA)?.str()?;
+    let mut out: Vec<UnmatchedCodes> = Vec::new();
+    for (s, a) in sources.iter().zip(areas.iter()) {
+        let (Some(s), Some(a)) = (s, a) else { continue };
+        if !a.starts_with('E') {
+            continue;
+        }
+        match out.last_mut() {
+            Some(u) if u.source == s => u.codes.push(a.to_owned()),
+            _ => out.push(UnmatchedCodes {
+                source: s.to_owned(),
+                codes: vec![a.to_owned()],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Computes every indicator in `defs` for every area of the registry.
+pub fn compute(
+    observations: &DataFrame,
+    geo: &Geography,
+    defs: &[IndicatorDef],
+) -> Result<PipelineOutput, PipelineError> {
+    let obs = observations.clone().lazy();
+    let codes = lad_code_map(geo)?;
+    let members = memberships(geo)?;
+    let mut frames = Vec::with_capacity(defs.len());
+    for def in defs {
+        let lads = lad_level(&obs, &codes, def);
+        let own = lads.clone().select([
+            col(LAD).alias(AREA_CODE),
+            lit("lad").alias(AREA_TYPE),
+            lit(false).alias(APPROXIMATE),
+            col(OBS_PERIOD),
+            col(OBS_MEASURE),
+            col(OBS_VALUE),
+            col(MISSING),
+            col(FIRST_STATUS),
+            lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
+            lit(NULL).cast(DataType::Float64).alias(COVERAGE),
+        ]);
+        let long = concat(
+            [own, parent_level(lads, members.clone())],
+            UnionArgs::default(),
+        )?;
+        frames.push(ratio(long, def));
+    }
+    let values = concat(frames, UnionArgs::default())?
+        .sort(
+            [INDICATOR, AREA_TYPE, AREA_CODE, PERIOD],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
+    Ok(PipelineOutput {
+        values,
+        unmatched: unmatched(observations, &codes)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

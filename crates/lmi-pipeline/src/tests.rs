@@ -1,0 +1,255 @@
+use super::*;
+use lmi_core::geography::GeographyTables;
+use lmi_core::{INDICATORS, find_indicator};
+use proptest::prelude::*;
+
+// A toy registry: three districts in one region; L1+L2 form county C1; TTWA T1 best-fits L1
+// and L2 but 10% of its people live in L3. L0 is a retired code merged into L1.
+const AREAS: &str = "code,name,type
+E07000001,One,lad
+E07000002,Two,lad
+E06000003,Three,lad
+E10000001,Shire,county
+E30000001,Work Area,ttwa
+E12000001,Region,region
+E92000001,England,country
+";
+const PARENTS: &str = "lad_code,lad_name,region_code,county_code,combined_authority_code,lsip_code
+E07000001,One,E12000001,E10000001,,
+E07000002,Two,E12000001,E10000001,,
+E06000003,Three,E12000001,,,
+";
+const LEP: &str = "lad_code,lep_code,lsoa_count\n";
+const TTWA: &str =
+    "lad_code,ttwa_code,lsoa11_count,population_16plus,share_of_lad,share_of_ttwa,best_fit
+E07000001,E30000001,10,1000,1.0,0.5,true
+E07000002,E30000001,8,800,1.0,0.4,true
+E06000003,E30000001,2,200,0.2,0.1,false
+";
+const SUCCESSORS: &str = "old_code,old_name,current_code,current_name
+E07000000,Zero,E07000001,One
+";
+
+fn toy() -> Geography {
+    Geography::from_tables(GeographyTables {
+        areas: AREAS,
+        lad_parents: PARENTS,
+        lad_lep: LEP,
+        lad_ttwa: TTWA,
+        lad_successors: SUCCESSORS,
+    })
+    .unwrap()
+}
+
+/// (area, period, appren, cohort) rows; `None` is a suppressed count.
+fn ks4(rows: &[(&str, &str, Option<f64>, Option<f64>)]) -> DataFrame {
+    let mut area = Vec::new();
+    let mut period = Vec::new();
+    let mut measure = Vec::new();
+    let mut value = Vec::new();
+    let mut status = Vec::new();
+    for (a, p, appren, cohort) in rows {
+        for (m, v) in [("ks4_appren", appren), ("ks4_cohort", cohort)] {
+            area.push(*a);
+            period.push(*p);
+            measure.push(m);
+            value.push(*v);
+            status.push(if v.is_some() { "ok" } else { "suppressed" });
+        }
+    }
+    let n = area.len();
+    DataFrame::new(
+        n,
+        vec![
+            Column::new("source".into(), vec!["dfe_ks4_destinations_lad"; n]),
+            Column::new("area_code".into(), area),
+            Column::new("period".into(), period),
+            Column::new("measure".into(), measure),
+            Column::new("value".into(), value),
+            Column::new("status".into(), status),
+        ],
+    )
+    .unwrap()
+}
+
+#[derive(Debug, PartialEq)]
+struct Row {
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    value: Option<f64>,
+    status: String,
+    approximate: bool,
+    coverage: Option<f64>,
+    constituents: u32,
+}
+
+fn row(out: &PipelineOutput, area: &str, period: &str) -> Row {
+    let df = out
+        .values
+        .clone()
+        .lazy()
+        .filter(
+            col(AREA_CODE)
+                .eq(lit(area))
+                .and(col(PERIOD).eq(lit(period))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(df.height(), 1, "{area} {period}: {df:?}");
+    let f = |c: &str| df.column(c).unwrap().f64().unwrap().get(0);
+    Row {
+        numerator: f(NUMERATOR),
+        denominator: f(DENOMINATOR),
+        value: f(VALUE),
+        status: df
+            .column(STATUS)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_owned(),
+        approximate: df
+            .column(APPROXIMATE)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .get(0)
+            .unwrap(),
+        coverage: f(COVERAGE),
+        constituents: df
+            .column(CONSTITUENTS)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .get(0)
+            .unwrap(),
+    }
+}
+
+fn ks4_def() -> &'static IndicatorDef {
+    find_indicator("ks4_apprenticeship_rate").unwrap()
+}
+
+#[test]
+fn a_region_rate_is_the_ratio_of_sums_not_the_mean_of_rates() {
+    let obs = ks4(&[
+        ("E07000001", "2022/23", Some(10.0), Some(100.0)),
+        ("E07000002", "2022/23", Some(90.0), Some(300.0)),
+        ("E06000003", "2022/23", Some(0.0), Some(600.0)),
+    ]);
+    let out = compute(&obs, &toy(), std::slice::from_ref(ks4_def())).unwrap();
+    let region = row(&out, "E12000001", "2022/23");
+    assert_eq!(region.numerator, Some(100.0));
+    assert_eq!(region.denominator, Some(1000.0));
+    assert_eq!(region.value, Some(10.0)); // the mean of rates would be 13.33
+    assert_eq!(region.status, "ok");
+    assert_eq!(region.constituents, 3);
+    assert_eq!(region.coverage, None);
+    assert_eq!(row(&out, "E10000001", "2022/23").value, Some(25.0));
+    assert_eq!(row(&out, "E07000002", "2022/23").value, Some(30.0));
+}
+
+#[test]
+fn a_suppressed_district_makes_its_aggregates_suppressed_not_smaller() {
+    let obs = ks4(&[
+        ("E07000001", "2022/23", Some(10.0), Some(100.0)),
+        ("E07000002", "2022/23", None, Some(300.0)),
+        ("E06000003", "2022/23", Some(5.0), Some(600.0)),
+    ]);
+    let out = compute(&obs, &toy(), std::slice::from_ref(ks4_def())).unwrap();
+    let lad = row(&out, "E07000002", "2022/23");
+    assert_eq!(
+        (lad.numerator, lad.value, lad.status.as_str()),
+        (None, None, "suppressed")
+    );
+    for area in ["E10000001", "E12000001", "E92000001", "E30000001"] {
+        let r = row(&out, area, "2022/23");
+        assert_eq!(r.value, None, "{area}");
+        assert_eq!(r.numerator, None, "{area}");
+        assert_eq!(
+            r.denominator,
+            Some(if area == "E10000001" || area == "E30000001" {
+                400.0
+            } else {
+                1000.0
+            })
+        );
+        assert_eq!(r.status, "suppressed", "{area}");
+    }
+    // The district with data is untouched.
+    assert_eq!(row(&out, "E06000003", "2022/23").status, "ok");
+}
+
+#[test]
+fn a_retired_code_is_summed_into_its_successor() {
+    let obs = ks4(&[
+        ("E07000000", "2018/19", Some(4.0), Some(40.0)),
+        ("E07000001", "2018/19", Some(6.0), Some(60.0)),
+        ("E07000002", "2018/19", Some(1.0), Some(100.0)),
+    ]);
+    let out = compute(&obs, &toy(), std::slice::from_ref(ks4_def())).unwrap();
+    let one = row(&out, "E07000001", "2018/19");
+    assert_eq!(
+        (one.numerator, one.denominator, one.value),
+        (Some(10.0), Some(100.0), Some(10.0))
+    );
+    assert_eq!(one.constituents, 1);
+    assert!(out.unmatched.is_empty());
+}
+
+#[test]
+fn a_ttwa_is_approximate_with_the_coverage_of_the_districts_that_have_data() {
+    let obs = ks4(&[
+        ("E07000001", "2022/23", Some(10.0), Some(100.0)),
+        ("E07000002", "2022/23", Some(20.0), Some(100.0)),
+        ("E06000003", "2022/23", Some(99.0), Some(100.0)),
+        ("E07000001", "2021/22", Some(10.0), Some(100.0)),
+    ]);
+    let out = compute(&obs, &toy(), std::slice::from_ref(ks4_def())).unwrap();
+    let t = row(&out, "E30000001", "2022/23");
+    assert!(t.approximate);
+    assert_eq!(t.value, Some(15.0)); // L3 is not a best-fit member
+    assert!((t.coverage.unwrap() - 0.9).abs() < 1e-12);
+    let t = row(&out, "E30000001", "2021/22");
+    assert!((t.coverage.unwrap() - 0.5).abs() < 1e-12);
+    assert!(!row(&out, "E12000001", "2022/23").approximate);
+}
+
+#[test]
+fn unknown_english_codes_are_reported_and_foreign_codes_are_not() {
+    let obs = ks4(&[
+        ("E07000001", "2022/23", Some(10.0), Some(100.0)),
+        ("E07999999", "2022/23", Some(10.0), Some(100.0)),
+        ("W06000001", "2022/23", Some(10.0), Some(100.0)),
+    ]);
+    let out = compute(&obs, &toy(), INDICATORS).unwrap();
+    assert_eq!(
+        out.unmatched,
+        vec![UnmatchedCodes {
+            source: "dfe_ks4_destinations_lad".into(),
+            codes: vec!["E07999999".into()]
+        }]
+    );
+    assert_eq!(row(&out, "E92000001", "2022/23").denominator, Some(100.0));
+}
+
+proptest! {
+    #[test]
+    fn aggregates_are_ratios_of_sums(parts in proptest::collection::vec((0u32..500, 1u32..5000), 3)) {
+        let codes = ["E07000001", "E07000002", "E06000003"];
+        let rows: Vec<_> = codes
+            .iter()
+            .zip(&parts)
+            .map(|(c, (n, d))| (*c, "2022/23", Some(f64::from((*n).min(*d))), Some(f64::from(*d))))
+            .collect();
+        let out = compute(&ks4(&rows), &toy(), std::slice::from_ref(ks4_def())).unwrap();
+        let num: f64 = rows.iter().map(|r| r.2.unwrap()).sum();
+        let den: f64 = rows.iter().map(|r| r.3.unwrap()).sum();
+        let england = row(&out, "E92000001", "2022/23");
+        prop_assert_eq!(england.numerator, Some(num));
+        prop_assert_eq!(england.denominator, Some(den));
+        prop_assert!((england.value.unwrap() - num / den * 100.0).abs() < 1e-9);
+        prop_assert!((0.0..=100.0).contains(&england.value.unwrap()));
+    }
+}
