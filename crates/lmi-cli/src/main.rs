@@ -1,1 +1,186 @@
-fn main() {}
+//! `lmi`: serve labour market indicators and refresh them from source files.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use lmi_ingest::Catalogue;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lmi",
+    version,
+    about = "Labour market intelligence for England: indicators by LA, TTWA, county, combined authority, region and England"
+)]
+struct Cli {
+    /// Log format: human-readable text or one JSON object per line (for cron and log shippers).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "LMI_LOG_FORMAT")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the current snapshot over HTTP (builds one from the bundled sample if there is none).
+    Serve {
+        /// Directory holding snapshots.
+        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "LMI_ADDR")]
+        addr: SocketAddr,
+        /// Sample data used to bootstrap a fresh data directory.
+        #[arg(long, env = "LMI_SAMPLE_DIR")]
+        sample_dir: Option<PathBuf>,
+    },
+    /// Build and publish a new snapshot from raw files already on disk.
+    ///
+    /// Exit codes: 0 published; 1 a source could not be read or parsed, nothing published (the
+    /// previous snapshot stays current); 2 bad configuration or arguments.
+    Refresh {
+        /// Directory of raw files laid out as in the catalogue's `local_paths`
+        /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
+        #[arg(long)]
+        from: PathBuf,
+        /// Directory holding snapshots.
+        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Source catalogue to use instead of the bundled datasets/sources.toml.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn load_catalogue(path: Option<&PathBuf>) -> anyhow::Result<Catalogue> {
+    match path {
+        None => Ok(Catalogue::bundled()?),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            Ok(Catalogue::parse(&text)?)
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match cli.command {
+        Command::Refresh {
+            from,
+            data_dir,
+            catalogue,
+        } => {
+            let catalogue = match load_catalogue(catalogue.as_ref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return ExitCode::from(2);
+                }
+            };
+            match lmi_cli::refresh_from_dir(&from, &data_dir, &catalogue) {
+                Ok(m) => {
+                    println!("published snapshot {} in {}", m.version, data_dir.display());
+                    for s in &m.sources {
+                        println!(
+                            "  {:<28} {:>7} rows  {:>9} bytes  sha256 {}",
+                            s.source_id,
+                            s.rows,
+                            s.bytes,
+                            &s.sha256[..12]
+                        );
+                    }
+                    for i in &m.indicators {
+                        println!(
+                            "  {:<28} {:>7} values  periods {}",
+                            i.id,
+                            i.rows,
+                            i.periods.join(", ")
+                        );
+                    }
+                    for w in &m.warnings {
+                        println!("  warning: {w}");
+                    }
+                    if m.sample.is_some() {
+                        println!("  note: built from SYNTHETIC SAMPLE DATA");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!(
+                        "error: {e:#}\nnothing was published; the previous snapshot (if any) is still current"
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            data_dir,
+            addr,
+            sample_dir,
+        } => {
+            let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: starting the async runtime: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let result = runtime.block_on(async {
+                let state = lmi_cli::load_or_bootstrap(&data_dir, &sample_dir)?;
+                let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
+                tracing::info!("listening on http://{local}");
+                println!("lmi listening on http://{local}  (try /v1/areas?q=burnley)");
+                task.await??;
+                anyhow::Ok(())
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

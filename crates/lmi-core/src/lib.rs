@@ -5,12 +5,16 @@
 pub mod area;
 pub mod geography;
 pub mod indicator;
+pub mod provenance;
 pub mod status;
+pub mod value;
 
 pub use area::{Area, AreaType};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{INDICATORS, IndicatorDef, find_indicator};
+pub use provenance::{SampleMarker, SourceProvenance};
 pub use status::Status;
+pub use value::IndicatorValue;
 
 /// Licence statement every response and export carries for ONS/DfE-derived data.
 pub const OGL_LICENCE: &str = "Open Government Licence v3.0";

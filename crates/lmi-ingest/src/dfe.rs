@@ -68,8 +68,8 @@ pub const KS4_DESTINATIONS_LAD: EesTable = EesTable {
     ],
 };
 
-/// Parses a DfE count or symbol into a value and status.
-pub fn parse_value(raw: &str) -> std::result::Result<(Option<f64>, Status), ()> {
+/// Parses a DfE count or symbol into a value and status; `None` when it is neither.
+pub fn parse_value(raw: &str) -> Option<(Option<f64>, Status)> {
     let s = raw.trim();
     let status = match s {
         "c" | "low" | "~" => Status::Suppressed,
@@ -77,15 +77,11 @@ pub fn parse_value(raw: &str) -> std::result::Result<(Option<f64>, Status), ()> 
         "x" | ":" => Status::Unavailable,
         "u" => Status::LowReliability,
         _ => {
-            let v: f64 = s.replace(',', "").parse().map_err(|_| ())?;
-            return if v.is_finite() && v >= 0.0 {
-                Ok((Some(v), Status::Ok))
-            } else {
-                Err(())
-            };
+            let v: f64 = s.replace(',', "").parse().ok()?;
+            return (v.is_finite() && v >= 0.0).then_some((Some(v), Status::Ok));
         }
     };
-    Ok((None, status))
+    Some((None, status))
 }
 
 /// `202223` -> `2022/23`: EES six-digit academic years, as published labels.
@@ -162,7 +158,7 @@ pub fn parse(raw: &RawFile, table: &EesTable, out: &mut Observations) -> Result<
             });
         }
         for (ix, column, measure) in &measures {
-            let (value, status) = parse_value(field(*ix)).map_err(|()| {
+            let (value, status) = parse_value(field(*ix)).ok_or_else(|| {
                 bad(
                     column,
                     "a non-negative count or a DfE symbol (c, low, ~, z, x, u)",
@@ -316,8 +312,8 @@ mod tests {
     proptest! {
         #[test]
         fn counts_round_trip_and_garbage_is_refused(n in 0u32..10_000_000, junk in "[a-bd-km-tv-wyA-Z!?]{1,6}") {
-            prop_assert_eq!(parse_value(&n.to_string()), Ok((Some(f64::from(n)), Status::Ok)));
-            prop_assert!(parse_value(&junk).is_err());
+            prop_assert_eq!(parse_value(&n.to_string()), Some((Some(f64::from(n)), Status::Ok)));
+            prop_assert!(parse_value(&junk).is_none());
         }
     }
 }

@@ -15,5 +15,5 @@ pub mod raw;
 
 pub use catalogue::{Catalogue, Format, SourceDef};
 pub use error::IngestError;
-pub use local::{LoadedSources, SourceProvenance, load_from_dir};
+pub use local::{LoadedSources, load_from_dir};
 pub use observations::Observations;

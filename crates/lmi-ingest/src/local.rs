@@ -7,34 +7,9 @@ use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
+use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// Where one source's data came from: enough to find and verify the exact bytes again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceProvenance {
-    pub source_id: String,
-    pub title: String,
-    pub publisher: String,
-    pub dataset: String,
-    pub licence: String,
-    pub attribution: String,
-    /// Path as given on the command line, joined with the catalogue's relative path.
-    pub file: String,
-    pub sha256: String,
-    pub bytes: u64,
-    /// Data rows kept by the parser (one row can hold several measures).
-    pub rows: usize,
-    pub observations: usize,
-}
-
-/// A marker file (`SAMPLE.toml`) that labels a directory as synthetic sample data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SampleMarker {
-    pub sample: bool,
-    pub description: String,
-}
 
 #[derive(Debug)]
 pub struct LoadedSources {

@@ -1,1 +1,290 @@
-//! placeholder
+//! Snapshots on disk: versioned parquet tables with a manifest, published atomically, listed,
+//! rolled back and loaded. This crate stores and verifies; it computes nothing.
+//!
+//! Layout under a data directory:
+//! ```text
+//! current                       # the published version, one line; replaced by rename
+//! snapshots/<version>/manifest.json
+//! snapshots/<version>/values.parquet
+//! snapshots/<version>/observations.parquet
+//! snapshots/.staging-<version>/ # a snapshot being written; never read
+//! ```
+//! A snapshot directory appears under its final name only once every file in it is written
+//! and synced, and `current` moves to it only after that, so a crash at any point leaves the
+//! previous snapshot published and whole.
+
+mod manifest;
+mod values;
+
+pub use manifest::{FileEntry, IndicatorSummary, MANIFEST_FORMAT, Manifest};
+
+use lmi_core::{IndicatorValue, SampleMarker, SourceProvenance};
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const VALUES_FILE: &str = "values.parquet";
+pub const OBSERVATIONS_FILE: &str = "observations.parquet";
+pub const MANIFEST_FILE: &str = "manifest.json";
+const CURRENT: &str = "current";
+const SNAPSHOTS: &str = "snapshots";
+const STAGING_PREFIX: &str = ".staging-";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no snapshot has been published in {0} (run `lmi refresh`)")]
+    NoSnapshot(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("snapshot {version} is damaged: {reason}")]
+    Corrupt { version: String, reason: String },
+    #[error("snapshot {0} does not exist")]
+    UnknownVersion(String),
+    #[error("writing or reading parquet: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// What a snapshot is built from, besides its tables.
+#[derive(Debug, Clone)]
+pub struct SnapshotInput {
+    pub sources: Vec<SourceProvenance>,
+    pub sample: Option<SampleMarker>,
+    pub warnings: Vec<String>,
+}
+
+/// A loaded snapshot: its manifest and every indicator value.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub manifest: Manifest,
+    pub values: Vec<IndicatorValue>,
+}
+
+/// A data directory holding snapshots.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    pub fn open(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn snapshots_dir(&self) -> PathBuf {
+        self.root.join(SNAPSHOTS)
+    }
+
+    pub fn snapshot_dir(&self, version: &str) -> PathBuf {
+        self.snapshots_dir().join(version)
+    }
+
+    /// The published version, if any.
+    pub fn current_version(&self) -> Result<Option<String>> {
+        let path = self.root.join(CURRENT);
+        match fs::read_to_string(&path) {
+            Ok(s) => Ok(Some(s.trim().to_owned()).filter(|v| !v.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
+    /// Versions on disk, oldest first (staging directories excluded).
+    pub fn list(&self) -> Result<Vec<String>> {
+        let dir = self.snapshots_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&dir)(e)),
+        };
+        let mut versions = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io(&dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && entry.path().join(MANIFEST_FILE).is_file() {
+                versions.push(name);
+            }
+        }
+        versions.sort();
+        Ok(versions)
+    }
+
+    /// Writes a new snapshot and makes it current. The previous snapshot stays published until
+    /// the new one is complete on disk.
+    pub fn publish(
+        &self,
+        values: &mut DataFrame,
+        observations: &mut DataFrame,
+        input: SnapshotInput,
+    ) -> Result<Manifest> {
+        let snapshots = self.snapshots_dir();
+        fs::create_dir_all(&snapshots).map_err(io(&snapshots))?;
+        let created = time::OffsetDateTime::now_utc();
+        let version = self.new_version(created, &input)?;
+        let staging = snapshots.join(format!("{STAGING_PREFIX}{version}"));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io(&staging))?;
+        }
+        fs::create_dir_all(&staging).map_err(io(&staging))?;
+
+        let files = vec![
+            write_parquet(&staging, VALUES_FILE, values)?,
+            write_parquet(&staging, OBSERVATIONS_FILE, observations)?,
+        ];
+        let manifest = Manifest::new(version.clone(), created, input, files, values)?;
+        let manifest_path = staging.join(MANIFEST_FILE);
+        write_synced(&manifest_path, manifest.to_json().as_bytes())?;
+        sync_dir(&staging)?;
+
+        let final_dir = snapshots.join(&version);
+        fs::rename(&staging, &final_dir).map_err(io(&final_dir))?;
+        sync_dir(&snapshots)?;
+        self.set_current(&version)?;
+        Ok(manifest)
+    }
+
+    /// Points `current` at an existing, verified snapshot (roll back or forward).
+    pub fn set_current(&self, version: &str) -> Result<()> {
+        self.verify(version)?;
+        let tmp = self
+            .root
+            .join(format!("{CURRENT}.tmp-{}", std::process::id()));
+        write_synced(&tmp, format!("{version}\n").as_bytes())?;
+        let current = self.root.join(CURRENT);
+        fs::rename(&tmp, &current).map_err(io(&current))?;
+        sync_dir(&self.root)
+    }
+
+    fn new_version(&self, created: time::OffsetDateTime, input: &SnapshotInput) -> Result<String> {
+        let stamp = created
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .map_err(|e| StoreError::Corrupt {
+                version: String::new(),
+                reason: e.to_string(),
+            })?;
+        let mut hasher = Sha256::new();
+        for s in &input.sources {
+            hasher.update(s.sha256.as_bytes());
+        }
+        let digest = hex::encode(hasher.finalize());
+        let base = format!("{stamp}-{}", &digest[..8]);
+        let mut version = base.clone();
+        let mut n = 1;
+        while self.snapshot_dir(&version).exists() {
+            n += 1;
+            version = format!("{base}.{n}");
+        }
+        Ok(version)
+    }
+
+    fn read_manifest(&self, version: &str) -> Result<Manifest> {
+        let dir = self.snapshot_dir(version);
+        if !dir.is_dir() {
+            return Err(StoreError::UnknownVersion(version.to_owned()));
+        }
+        let path = dir.join(MANIFEST_FILE);
+        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            version: version.to_owned(),
+            reason: format!("{MANIFEST_FILE}: {e}"),
+        })
+    }
+
+    /// Checks every file of a snapshot against the digests in its manifest.
+    pub fn verify(&self, version: &str) -> Result<Manifest> {
+        let manifest = self.read_manifest(version)?;
+        let dir = self.snapshot_dir(version);
+        for file in &manifest.files {
+            let path = dir.join(&file.name);
+            let bytes = fs::read(&path).map_err(io(&path))?;
+            let digest = hex::encode(Sha256::digest(&bytes));
+            if digest != file.sha256 || bytes.len() as u64 != file.bytes {
+                return Err(StoreError::Corrupt {
+                    version: version.to_owned(),
+                    reason: format!(
+                        "{} has sha256 {digest} ({} bytes), manifest says {} ({} bytes)",
+                        file.name,
+                        bytes.len(),
+                        file.sha256,
+                        file.bytes
+                    ),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Loads one snapshot, verified.
+    pub fn load(&self, version: &str) -> Result<Snapshot> {
+        let manifest = self.verify(version)?;
+        let path = self.snapshot_dir(version).join(VALUES_FILE);
+        let file = File::open(&path).map_err(io(&path))?;
+        let df = ParquetReader::new(file).finish()?;
+        let values = values::from_frame(&df).map_err(|reason| StoreError::Corrupt {
+            version: version.to_owned(),
+            reason: format!("{VALUES_FILE}: {reason}"),
+        })?;
+        Ok(Snapshot { manifest, values })
+    }
+
+    /// Loads the published snapshot.
+    pub fn load_current(&self) -> Result<Snapshot> {
+        let version = self
+            .current_version()?
+            .ok_or_else(|| StoreError::NoSnapshot(self.root.clone()))?;
+        self.load(&version)
+    }
+}
+
+fn write_parquet(dir: &Path, name: &str, df: &mut DataFrame) -> Result<FileEntry> {
+    let path = dir.join(name);
+    let file = File::create(&path).map_err(io(&path))?;
+    ParquetWriter::new(file).finish(df)?;
+    let bytes = fs::read(&path).map_err(io(&path))?;
+    File::open(&path)
+        .and_then(|f| f.sync_all())
+        .map_err(io(&path))?;
+    Ok(FileEntry {
+        name: name.to_owned(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        bytes: bytes.len() as u64,
+        rows: df.height(),
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    // Directory fsync makes the rename durable; not every platform supports opening a directory.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! Wiring for the `lmi` binary: builds snapshots from raw files (ingest -> pipeline -> store)
+//! and serves them. Business logic lives in the library crates; this crate only connects them.
+
+use anyhow::Context;
+use lmi_core::Geography;
+use lmi_ingest::Catalogue;
+use lmi_store::{Manifest, SnapshotInput, Store};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The bundled sample directory, as laid out in the source tree.
+pub fn default_sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
+}
+
+/// Reads every catalogued source under `from`, computes every indicator and publishes the
+/// result as a new snapshot in `data_dir`. Nothing is published unless every step succeeds.
+pub fn refresh_from_dir(
+    from: &Path,
+    data_dir: &Path,
+    catalogue: &Catalogue,
+) -> anyhow::Result<Manifest> {
+    let geography = Geography::bundled().context("loading the bundled geography tables")?;
+    let loaded = lmi_ingest::load_from_dir(from, catalogue)
+        .with_context(|| format!("reading sources from {}", from.display()))?;
+    for p in &loaded.provenance {
+        tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
+    }
+    let output = lmi_pipeline::compute(&loaded.observations, geography, lmi_core::INDICATORS)
+        .context("computing indicators")?;
+    let warnings: Vec<String> = output
+        .unmatched
+        .iter()
+        .map(|u| {
+            format!(
+                "source {}: {} English area code(s) matched no current or retired local authority district and were left out: {}",
+                u.source,
+                u.codes.len(),
+                u.codes.join(", ")
+            )
+        })
+        .collect();
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    let mut values = output.values;
+    let mut observations = loaded.observations;
+    let store = Store::open(data_dir);
+    let manifest = store
+        .publish(
+            &mut values,
+            &mut observations,
+            SnapshotInput {
+                sources: loaded.provenance,
+                sample: loaded.sample,
+                warnings,
+            },
+        )
+        .with_context(|| format!("publishing a snapshot in {}", data_dir.display()))?;
+    Ok(manifest)
+}
+
+/// Loads the current snapshot of `data_dir`, first building one from `sample_dir` when none has
+/// been published (a fresh clone).
+pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<lmi_api::AppState> {
+    let store = Store::open(data_dir);
+    if store.current_version()?.is_none() {
+        tracing::info!(
+            sample = %sample_dir.display(),
+            "no snapshot in {}; building one from the bundled sample data",
+            data_dir.display()
+        );
+        refresh_from_dir(sample_dir, data_dir, &Catalogue::bundled()?)?;
+    }
+    let snapshot = store
+        .load_current()
+        .context("loading the current snapshot")?;
+    if snapshot.manifest.sample.is_some() {
+        tracing::warn!(version = %snapshot.manifest.version, "serving SYNTHETIC SAMPLE DATA");
+    }
+    tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), "snapshot loaded");
+    Ok(lmi_api::AppState::new(snapshot, Geography::bundled()?))
+}
+
+/// Binds `addr` (port 0 picks a free port) and returns the bound address and the server task.
+pub async fn start_server(
+    addr: SocketAddr,
+    state: lmi_api::AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let local = listener.local_addr()?;
+    let task = tokio::spawn(lmi_api::serve(listener, state, shutdown));
+    Ok((local, task))
+}

@@ -1,0 +1,125 @@
+use super::*;
+use lmi_core::{AreaType, Status};
+
+fn values_frame(value: f64) -> DataFrame {
+    DataFrame::new(
+        1,
+        vec![
+            Column::new("indicator".into(), ["ks4_apprenticeship_rate"]),
+            Column::new("area_code".into(), ["E07000117"]),
+            Column::new("area_type".into(), ["lad"]),
+            Column::new("period".into(), ["2022/23"]),
+            Column::new("numerator".into(), [Some(value)]),
+            Column::new("denominator".into(), [Some(100.0)]),
+            Column::new("value".into(), [Some(value)]),
+            Column::new("status".into(), ["ok"]),
+            Column::new("approximate".into(), [false]),
+            Column::new("coverage".into(), [None::<f64>]),
+            Column::new("constituents".into(), [1u32]),
+        ],
+    )
+    .unwrap()
+}
+
+fn observations_frame() -> DataFrame {
+    DataFrame::new(
+        1,
+        vec![
+            Column::new("source".into(), ["s"]),
+            Column::new("area_code".into(), ["E07000117"]),
+        ],
+    )
+    .unwrap()
+}
+
+fn input() -> SnapshotInput {
+    SnapshotInput {
+        sources: Vec::new(),
+        sample: None,
+        warnings: vec!["note".into()],
+    }
+}
+
+#[test]
+fn a_published_snapshot_loads_back_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    assert!(matches!(
+        store.load_current(),
+        Err(StoreError::NoSnapshot(_))
+    ));
+    let manifest = store
+        .publish(&mut values_frame(4.5), &mut observations_frame(), input())
+        .unwrap();
+    assert_eq!(
+        store.current_version().unwrap(),
+        Some(manifest.version.clone())
+    );
+    let snap = store.load_current().unwrap();
+    assert_eq!(snap.manifest, manifest);
+    assert_eq!(snap.manifest.indicators[0].periods, ["2022/23"]);
+    let v = &snap.values[0];
+    assert_eq!(v.area_type, AreaType::Lad);
+    assert_eq!(v.status, Status::Ok);
+    assert_eq!(v.value, Some(4.5));
+    assert_eq!(v.coverage, None);
+}
+
+#[test]
+fn a_second_publish_keeps_the_first_and_can_roll_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let first = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    let second = store
+        .publish(&mut values_frame(2.0), &mut observations_frame(), input())
+        .unwrap();
+    assert_ne!(first.version, second.version);
+    assert_eq!(
+        store.list().unwrap(),
+        [first.version.clone(), second.version.clone()]
+    );
+    assert_eq!(store.load_current().unwrap().values[0].value, Some(2.0));
+    store.set_current(&first.version).unwrap();
+    assert_eq!(store.load_current().unwrap().values[0].value, Some(1.0));
+}
+
+#[test]
+fn a_leftover_staging_directory_is_never_listed_or_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let good = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    // What a kill in the middle of a publish leaves behind.
+    let staging = dir
+        .path()
+        .join("snapshots/.staging-20990101T000000Z-deadbeef");
+    fs::create_dir_all(&staging).unwrap();
+    fs::write(staging.join(VALUES_FILE), b"half a parq").unwrap();
+    assert_eq!(store.list().unwrap(), std::slice::from_ref(&good.version));
+    assert_eq!(store.load_current().unwrap().manifest.version, good.version);
+}
+
+#[test]
+fn a_damaged_file_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let m = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    let path = store.snapshot_dir(&m.version).join(VALUES_FILE);
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&path, bytes).unwrap();
+    let err = store.load_current().unwrap_err().to_string();
+    assert!(
+        err.contains("is damaged: values.parquet has sha256"),
+        "{err}"
+    );
+    assert!(matches!(
+        store.set_current("nope"),
+        Err(StoreError::UnknownVersion(_))
+    ));
+}
