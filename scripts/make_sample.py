@@ -35,6 +35,9 @@ ENGLAND_NAME = "England"
 YEARS = ["201819", "201920", "202021", "202122", "202223"]
 SUPPRESSED_LADS = {"E09000001", "E06000053"}  # City of London, Isles of Scilly
 SUPPRESSION = "c"  # DfE symbol: confidential / suppressed
+# One year only, so suppression is exercised (aggregates become suppressed) while the other
+# years still give England and regional comparators.
+SUPPRESSED_YEAR = "201920"
 
 KS4_HEADER = [
     "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
@@ -93,7 +96,8 @@ Values are synthetic:
 * `education` 85–91 %, `appren` 2–7 %, `all_work` 2–5 %, `all_notsust` 4–8 % of the cohort,
   `all_unknown` the remainder (never negative);
 * City of London (E09000001) and Isles of Scilly (E06000053) carry the DfE suppression symbol `c` in
-  `appren`, `all_work`, `all_notsust` and `all_unknown` in every year (so the suppression path is tested).
+  `appren`, `all_work`, `all_notsust` and `all_unknown` in 2019/20 (time_period 201920) only, so the
+  suppression path is tested: London, South West and England aggregates are suppressed that year.
 
 Unlike the real file, the sample uses the current LAD codes in every year (the real file uses each year's
 LAD vintage, e.g. E08000016 Barnsley, which must be mapped through `datasets/geography/lad_successors.csv`).
@@ -204,7 +208,7 @@ def main() -> int:
                 education += unknown
                 unknown = 0
             vals: list = [cohort, education, appren, work, notsust, unknown]
-            if code in SUPPRESSED_LADS:
+            if code in SUPPRESSED_LADS and year == SUPPRESSED_YEAR:
                 vals[2:] = [SUPPRESSION] * 4
             ks4_by_year[year].append([
                 year, "Academic year", "Local authority district", ENGLAND_CODE, ENGLAND_NAME,

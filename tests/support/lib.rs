@@ -1,1 +1,117 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests: a real server on a free port over a real snapshot
+//! directory, an HTTP client, and access to the real data behind `LMI_REAL_DATA`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A running lmi server; stops when dropped.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts the real server on port 0 over a fresh data directory. With `from`, the snapshot
+    /// is first built with `lmi refresh --from` semantics; without, the server bootstraps from
+    /// the bundled sample as a fresh clone does.
+    pub async fn spawn(from: Option<&Path>) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let dir = data_dir.path().to_owned();
+        let from = from.map(Path::to_owned);
+        // Building and loading snapshots is blocking polars work: keep it off the async threads.
+        let state = tokio::task::spawn_blocking(move || {
+            if let Some(from) = from {
+                let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
+                lmi_cli::refresh_from_dir(&from, &dir, &catalogue).expect("refresh");
+            }
+            lmi_cli::load_or_bootstrap(&dir, &lmi_cli::default_sample_dir())
+        })
+        .await
+        .expect("join")
+        .expect("snapshot loads");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (addr, _task) =
+            lmi_cli::start_server("127.0.0.1:0".parse().expect("addr"), state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server starts");
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+            _shutdown: tx,
+            data_dir,
+        }
+    }
+
+    /// GETs a path and returns the status, content type and JSON body (Null if not JSON).
+    pub async fn get(&self, path: &str) -> (u16, String, serde_json::Value) {
+        let response = self
+            .client
+            .get(format!("http://{}{path}", self.addr))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, content_type, body)
+    }
+}
+
+/// The real public data directory, or `None` (with a printed notice) when `LMI_REAL_DATA` is
+/// unset, so the real-data tests skip on a user's fresh clone.
+pub fn real_data(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("LMI_REAL_DATA") {
+        Some(dir) if !dir.is_empty() => {
+            // Relative paths are relative to the workspace root, as in `.ci/run`.
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
+            assert!(
+                dir.is_dir(),
+                "LMI_REAL_DATA={} is not a directory",
+                dir.display()
+            );
+            Some(dir)
+        }
+        _ => {
+            eprintln!("SKIPPED {test}: set LMI_REAL_DATA to the shared data directory to run it");
+            None
+        }
+    }
+}
+
+/// Rows of a (possibly gzipped) CSV as header-keyed maps, read independently of lmi's parsers.
+pub fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let bytes = std::fs::read(path).expect("read csv");
+    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(bytes.as_slice()),
+            &mut out,
+        )
+        .expect("gunzip");
+        out
+    } else {
+        bytes
+    };
+    let mut reader = csv::Reader::from_reader(text.as_slice());
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}

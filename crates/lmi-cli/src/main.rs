@@ -159,6 +159,14 @@ fn main() -> ExitCode {
             sample_dir,
         } => {
             let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+            // Snapshot loading is blocking polars work: do it before the async runtime starts.
+            let state = match lmi_cli::load_or_bootstrap(&data_dir, &sample_dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return ExitCode::from(1);
+                }
+            };
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(r) => r,
                 Err(e) => {
@@ -167,7 +175,6 @@ fn main() -> ExitCode {
                 }
             };
             let result = runtime.block_on(async {
-                let state = lmi_cli::load_or_bootstrap(&data_dir, &sample_dir)?;
                 let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
                 tracing::info!("listening on http://{local}");
                 println!("lmi listening on http://{local}  (try /v1/areas?q=burnley)");

@@ -1,0 +1,212 @@
+//! The `lmi` binary as an analyst and a cron job use it: exit codes, messages, and the rule that
+//! a failed refresh never touches the published snapshot.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lmi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lmi"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run lmi")
+}
+
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
+}
+
+/// Every file under `dir` with its bytes: a byte-for-byte picture of a data directory.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_owned(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A copy of the sample directory whose KS4 file has been altered by `edit`.
+fn broken_sample(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in [
+        "dfe/ks4_destinations_lad.csv",
+        "census/census2021_ts067_lad22.csv",
+        "SAMPLE.toml",
+    ] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(sample_dir().join(rel), &to).unwrap();
+    }
+    let ks4 = dir.path().join("dfe/ks4_destinations_lad.csv");
+    let text = std::fs::read_to_string(&ks4).unwrap();
+    std::fs::write(&ks4, edit(text)).unwrap();
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn refresh_publishes_the_sample_and_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let out = lmi(&[
+        "refresh",
+        "--from",
+        sample_dir().to_str().unwrap(),
+        "--data-dir",
+        data.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("published snapshot"), "{stdout}");
+    assert!(stdout.contains("SYNTHETIC SAMPLE DATA"), "{stdout}");
+    assert!(data.path().join("current").is_file());
+}
+
+#[test]
+fn a_bad_source_file_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte() {
+    let data = tempfile::tempdir().unwrap();
+    let data_arg = data.path().to_str().unwrap();
+    assert!(
+        lmi(&[
+            "refresh",
+            "--from",
+            sample_dir().to_str().unwrap(),
+            "--data-dir",
+            data_arg
+        ])
+        .status
+        .success()
+    );
+    let before = tree(data.path());
+
+    type Edit = Box<dyn Fn(String) -> String>;
+    let cases: [(&str, Edit, &[&str]); 4] = [
+        (
+            "renamed column",
+            Box::new(|t: String| t.replacen(",appren,", ",apprenticeships,", 1)),
+            &["column `appren` is missing", "apprenticeships"],
+        ),
+        (
+            "bad count",
+            Box::new(|t: String| t.replacen(",Number of pupils,", ",Number of pupils,lots", 1)),
+            &["line 2, column `cohort`", "lots"],
+        ),
+        (
+            "truncated row",
+            Box::new(|t: String| {
+                let cut = t.len() - 40;
+                t[..cut].to_owned()
+            }),
+            &["malformed CSV"],
+        ),
+        (
+            "empty file",
+            Box::new(|_| String::new()),
+            &["the file is empty"],
+        ),
+    ];
+    for (what, edit, needles) in cases {
+        let from = broken_sample(edit);
+        let out = lmi(&[
+            "refresh",
+            "--from",
+            from.path().to_str().unwrap(),
+            "--data-dir",
+            data_arg,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("ks4_destinations_lad.csv"), "{what}: {err}");
+        for n in needles {
+            assert!(err.contains(n), "{what}: {err}");
+        }
+        assert!(err.contains("nothing was published"), "{what}: {err}");
+        assert_eq!(
+            tree(data.path()),
+            before,
+            "{what}: the data directory changed"
+        );
+    }
+}
+
+#[test]
+fn a_missing_source_directory_and_a_bad_catalogue_have_distinct_exit_codes() {
+    let data = tempfile::tempdir().unwrap();
+    let data_arg = data.path().to_str().unwrap();
+    let out = lmi(&[
+        "refresh",
+        "--from",
+        "/nonexistent/lmi",
+        "--data-dir",
+        data_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no file found in /nonexistent/lmi"),
+        "{}",
+        stderr(&out)
+    );
+
+    let catalogue = data.path().join("bad.toml");
+    std::fs::write(&catalogue, "[[source]]\nid = 1\n").unwrap();
+    let out = lmi(&[
+        "refresh",
+        "--from",
+        sample_dir().to_str().unwrap(),
+        "--data-dir",
+        data_arg,
+        "--catalogue",
+        catalogue.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("source catalogue"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn refresh_reads_the_shared_real_data_directory_as_laid_out() {
+    let Some(real) = std::env::var_os("LMI_REAL_DATA").filter(|v| !v.is_empty()) else {
+        eprintln!("SKIPPED refresh_reads_the_shared_real_data_directory: LMI_REAL_DATA is not set");
+        return;
+    };
+    // Relative paths are relative to the workspace root, as in `.ci/run`.
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(real);
+    let data = tempfile::tempdir().unwrap();
+    let out = lmi(&[
+        "refresh",
+        "--from",
+        real.to_str().unwrap(),
+        "--data-dir",
+        data.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2015/16, 2016/17, 2017/18, 2018/19, 2019/20, 2020/21, 2021/22, 2022/23"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("SAMPLE"), "{stdout}");
+    assert!(
+        !stdout.contains("warning"),
+        "every code in the real files is known: {stdout}"
+    );
+}

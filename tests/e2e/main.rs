@@ -1,0 +1,4 @@
+//! End-to-end tests: one binary (see polars' `tests/it`), one module per user story.
+
+mod real_data;
+mod sample_server;
