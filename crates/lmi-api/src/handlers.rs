@@ -201,6 +201,8 @@ struct Point<'a> {
     approximate: bool,
     coverage: Option<f64>,
     constituents: u32,
+    #[serde(flatten)]
+    derived: &'a lmi_core::Derived,
 }
 
 impl<'a> From<&'a IndicatorValue> for Point<'a> {
@@ -214,6 +216,7 @@ impl<'a> From<&'a IndicatorValue> for Point<'a> {
             approximate: v.approximate,
             coverage: v.coverage,
             constituents: v.constituents,
+            derived: &v.derived,
         }
     }
 }

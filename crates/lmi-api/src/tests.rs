@@ -30,6 +30,7 @@ fn value(
         approximate: area_type == AreaType::Ttwa,
         coverage: (area_type == AreaType::Ttwa).then_some(1.0),
         constituents: 1,
+        derived: Default::default(),
     }
 }
 

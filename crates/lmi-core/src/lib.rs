@@ -14,7 +14,7 @@ pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{INDICATORS, IndicatorDef, find_indicator};
 pub use provenance::{SampleMarker, SourceProvenance};
 pub use status::Status;
-pub use value::IndicatorValue;
+pub use value::{Derived, IndicatorValue};
 
 /// Licence statement every response and export carries for ONS/DfE-derived data.
 pub const OGL_LICENCE: &str = "Open Government Licence v3.0";

@@ -20,4 +20,25 @@ pub struct IndicatorValue {
     pub coverage: Option<f64>,
     /// Current districts whose data went into the value.
     pub constituents: u32,
+    /// Derived measures, filled by the pipeline (absent when they cannot be computed).
+    #[serde(flatten)]
+    pub derived: Derived,
+}
+
+/// Measures derived from the values of one indicator: trends, ranks and the gap to England.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    /// Change in value since the previous period (percentage points for rates).
+    pub change_1: Option<f64>,
+    /// Change in value over five periods.
+    pub change_5: Option<f64>,
+    /// Rank among areas of the same type with a value in the period; 1 is best (highest when
+    /// higher is better, lowest when lower is better).
+    pub rank: Option<u32>,
+    /// How many areas were ranked.
+    pub rank_of: Option<u32>,
+    /// Share of ranked areas doing no better than this one, 0-100.
+    pub percentile: Option<f64>,
+    /// Value minus England's value for the same period.
+    pub gap_to_england: Option<f64>,
 }

@@ -1,6 +1,6 @@
 //! Reading the values table of a snapshot back into domain values.
 
-use lmi_core::{AreaType, IndicatorValue, Status};
+use lmi_core::{AreaType, Derived, IndicatorValue, Status};
 use polars::prelude::*;
 
 fn col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column, String> {
@@ -31,6 +31,25 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
     let approximate = col(df, "approximate")?
         .bool()
         .map_err(|e| format!("column `approximate`: {e}"))?;
+    // Derived columns are optional: snapshots written before they existed still load.
+    let optional_float = |name: &str| -> Result<Option<&Float64Chunked>, String> {
+        df.column(name)
+            .ok()
+            .map(|c| c.f64().map_err(|e| format!("column `{name}`: {e}")))
+            .transpose()
+    };
+    let optional_u32 = |name: &str| -> Result<Option<&UInt32Chunked>, String> {
+        df.column(name)
+            .ok()
+            .map(|c| c.u32().map_err(|e| format!("column `{name}`: {e}")))
+            .transpose()
+    };
+    let change_1 = optional_float("change_1")?;
+    let change_5 = optional_float("change_5")?;
+    let percentile = optional_float("percentile")?;
+    let gap_to_england = optional_float("gap_to_england")?;
+    let rank = optional_u32("rank")?;
+    let rank_of = optional_u32("rank_of")?;
     let constituents = col(df, "constituents")?
         .u32()
         .map_err(|e| format!("column `constituents`: {e}"))?;
@@ -58,6 +77,14 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
             approximate: approximate.get(i).unwrap_or(false),
             coverage: coverage.get(i),
             constituents: constituents.get(i).unwrap_or(0),
+            derived: Derived {
+                change_1: change_1.and_then(|c| c.get(i)),
+                change_5: change_5.and_then(|c| c.get(i)),
+                rank: rank.and_then(|c| c.get(i)),
+                rank_of: rank_of.and_then(|c| c.get(i)),
+                percentile: percentile.and_then(|c| c.get(i)),
+                gap_to_england: gap_to_england.and_then(|c| c.get(i)),
+            },
         });
     }
     Ok(out)
