@@ -44,7 +44,8 @@ async fn a_fresh_clone_serves_the_sample_on_every_endpoint() {
         .iter()
         .map(|i| i["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["ks4_apprenticeship_rate", "census_level4plus_share"]);
+    assert_eq!(ids.len(), lmi_core::INDICATORS.len());
+    assert!(ids.contains(&"ks4_apprenticeship_rate") && ids.contains(&"census_level4plus_share"));
     assert!(body["indicators"][0]["caveats"].as_array().unwrap().len() >= 3);
 
     let (status, _, body) = app.get("/v1/indicators/census_level4plus_share").await;

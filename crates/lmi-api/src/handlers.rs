@@ -201,6 +201,8 @@ struct Point<'a> {
     approximate: bool,
     coverage: Option<f64>,
     constituents: u32,
+    ci_lower: Option<f64>,
+    ci_upper: Option<f64>,
     #[serde(flatten)]
     derived: &'a lmi_core::Derived,
 }
@@ -216,6 +218,8 @@ impl<'a> From<&'a IndicatorValue> for Point<'a> {
             approximate: v.approximate,
             coverage: v.coverage,
             constituents: v.constituents,
+            ci_lower: v.ci_lower,
+            ci_upper: v.ci_upper,
             derived: &v.derived,
         }
     }

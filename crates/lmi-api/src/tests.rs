@@ -30,6 +30,8 @@ fn value(
         approximate: area_type == AreaType::Ttwa,
         coverage: (area_type == AreaType::Ttwa).then_some(1.0),
         constituents: 1,
+        ci_lower: None,
+        ci_upper: None,
         derived: Default::default(),
     }
 }

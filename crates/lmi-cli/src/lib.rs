@@ -33,7 +33,7 @@ pub fn refresh_from_dir(
         .iter()
         .map(|u| {
             format!(
-                "source {}: {} English area code(s) matched no current or retired local authority district and were left out: {}",
+                "source {}: {} English area code(s) matched no area lmi serves (current areas, or retired districts mapped to their successors) and were left out: {}",
                 u.source,
                 u.codes.len(),
                 u.codes.join(", ")

@@ -205,8 +205,15 @@ fn refresh_reads_the_shared_real_data_directory_as_laid_out() {
         "{stdout}"
     );
     assert!(!stdout.contains("SAMPLE"), "{stdout}");
-    assert!(
-        !stdout.contains("warning"),
-        "every code in the real files is known: {stdout}"
-    );
+    // Retired counties and combined authorities and the GLA are reported; every district code of
+    // every vintage must be known.
+    for line in stdout.lines().filter(|l| l.contains("warning")) {
+        let codes = line.rsplit(": ").next().unwrap();
+        for code in codes.split(", ") {
+            assert!(
+                !["E06", "E07", "E08", "E09"].contains(&&code[..3]),
+                "unknown district {code}: {line}"
+            );
+        }
+    }
 }

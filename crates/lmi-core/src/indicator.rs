@@ -1,24 +1,37 @@
-//! Indicator definitions: what each published number means, how it is built and its caveats.
-//! Reviewed like data: every definition sits next to its caveats.
+//! Indicator definitions: what each published number means, how it is built, which geographies
+//! it exists for and its caveats. Reviewed like data: every definition sits next to its caveats.
 
 use serde::Serialize;
 
-/// How values of an indicator combine across areas.
+/// How an indicator's values are obtained for areas larger than a district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
-    /// `sum(numerator) / sum(denominator)` over the areas combined; never an average of rates.
+    /// `sum(numerator) / sum(denominator) * 100` over the districts combined; never an average
+    /// of rates. Available for every geography.
     RatioOfSums,
+    /// An additive count: the sum over the districts combined. Available for every geography.
+    Sum,
+    /// Not aggregable (medians, survey estimates, rates without published counts): served only
+    /// for the areas the publisher publishes, as published (or, with a denominator, as the
+    /// ratio of that area's own published counts), with the confidence interval when there is one.
+    Published,
 }
 
 /// What a period label counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodType {
-    /// The academic year in which destinations were measured (KS4 taken the year before).
+    /// The academic year in which destinations were measured (the cohort finished the year before).
     DestinationYear,
+    /// An academic year (August to July), e.g. `2021/22`.
+    AcademicYear,
     /// The census reference year.
     CensusYear,
+    /// A calendar year (January to December), e.g. APS `2022` = Jan-Dec 2022.
+    CalendarYear,
+    /// The survey reference date's year (ASHE: April).
+    SurveyYear,
 }
 
 /// One measure read from a source: the id it has in the observations table and what it counts.
@@ -28,9 +41,33 @@ pub struct MeasureRef {
     pub label: &'static str,
 }
 
+/// How a confidence interval is read from the observations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ConfidenceInterval {
+    /// Published lower and upper bounds of the value (95%).
+    Bounds {
+        lower: &'static str,
+        upper: &'static str,
+    },
+    /// A published ± half-width on the numerator count (APS); the share's interval is that
+    /// half-width over the denominator, treating the denominator as fixed (an approximation).
+    NumeratorPlusMinus { measure: &'static str },
+}
+
+/// A change of definition between two periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SeriesBreak {
+    /// First period on the new basis.
+    pub period: &'static str,
+    pub note: &'static str,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
     pub id: &'static str,
+    /// Groups indicators on profile pages.
+    pub topic: &'static str,
     pub title: &'static str,
     /// One or two plain sentences for careers advisers.
     pub description: &'static str,
@@ -38,87 +75,667 @@ pub struct IndicatorDef {
     pub definition: &'static str,
     pub unit: &'static str,
     pub numerator: MeasureRef,
-    pub denominator: MeasureRef,
+    pub denominator: Option<MeasureRef>,
     pub aggregation: Aggregation,
+    pub confidence_interval: Option<ConfidenceInterval>,
     pub period_type: PeriodType,
     /// Catalogue id of the source the measures come from.
     pub source: &'static str,
     pub source_title: &'static str,
     pub publisher: &'static str,
     pub licence: &'static str,
+    /// `None` when neither direction is better (e.g. a share of one qualification level).
     pub higher_is_better: Option<bool>,
+    pub series_breaks: &'static [SeriesBreak],
     pub caveats: &'static [&'static str],
 }
 
-pub const INDICATORS: &[IndicatorDef] = &[
+impl IndicatorDef {
+    /// Area types this indicator has values for.
+    pub fn geographies(&self) -> &'static [&'static str] {
+        match self.aggregation {
+            Aggregation::RatioOfSums | Aggregation::Sum => &[
+                "lad",
+                "ttwa",
+                "county",
+                "lep",
+                "lsip",
+                "combined_authority",
+                "region",
+                "country",
+            ],
+            Aggregation::Published => &["as published by the source"],
+        }
+    }
+}
+
+/// Status flags and what they mean, served with the catalogue.
+pub const STATUS_NOTES: &[(&str, &str)] = &[
+    ("ok", "Published as is."),
+    (
+        "suppressed",
+        "Withheld by the publisher (DfE c/low/~, Nomis Q, APS !) or, for a combined area, because \
+         at least one of its districts was withheld: the rest would understate it. Never zero.",
+    ),
+    (
+        "low_reliability",
+        "Survey estimate the publisher flags as unreliable (APS * or u): use with care.",
+    ),
+    ("not_applicable", "Not applicable (DfE z)."),
+    (
+        "unavailable",
+        "Not available from the publisher (DfE x, ONS x) or no denominator.",
+    ),
+    ("estimated", "Estimated rather than counted."),
+    (
+        "series_break",
+        "First period after a change of definition: compare with earlier periods with care.",
+    ),
+];
+
+/// Notes on flags that are not statuses.
+pub const FLAG_NOTES: &[(&str, &str)] = &[
+    (
+        "approximate",
+        "Built by best fit from whole local authority districts (Travel to Work Areas cross \
+         district boundaries); `coverage` is the share of the area's residents living in the \
+         districts used.",
+    ),
+    (
+        "constituents",
+        "How many current districts' data went into the value.",
+    ),
+];
+
+const DFE: &str = "Department for Education";
+const ONS: &str = "Office for National Statistics";
+const OGL: &str = crate::OGL_LICENCE;
+
+const KS4_SOURCE: &str = "dfe_ks4_destinations_lad";
+const KS4_TITLE: &str = "Key stage 4 destination measures (DfE, Explore Education Statistics)";
+const KS4_COHORT: MeasureRef = MeasureRef {
+    measure: "ks4_cohort",
+    label: "Pupils in the KS4 cohort",
+};
+const KS4_CAVEATS: &[&str] = &[
+    "Periods are destination years: '2022/23' counts pupils who finished KS4 in 2021/22 and \
+     their sustained destination during 2022/23. DfE's national file labels the same cohort one \
+     year earlier; lmi uses the local authority file's labels.",
+    "Pupils at state-funded mainstream schools, counted where their school is (provider \
+     location), not where they live.",
+    "A destination is sustained if the young person stayed in it for the first two terms \
+     (October to March) of the year after KS4.",
+    "Values for local authorities that later merged are the sum of their predecessor districts, \
+     so a series runs across the 2019-2023 boundary changes.",
+    "Travel to Work Area values are built from whole local authorities (best fit) and are \
+     approximate: see `coverage`.",
+];
+
+const POST16_SOURCE: &str = "dfe_16_18_destinations_lad";
+const POST16_TITLE: &str = "16-18 destination measures (DfE, Explore Education Statistics)";
+const POST16_COHORT: MeasureRef = MeasureRef {
+    measure: "post16_cohort",
+    label: "Students in the 16-18 cohort",
+};
+const POST16_CAVEATS: &[&str] = &[
+    "Periods are destination years: students who finished 16-18 study the year before.",
+    "Students at state-funded mainstream schools and colleges, counted where they studied \
+     (provider location); all qualification levels together.",
+    "A destination is sustained if the student stayed in it for the first two terms of the year \
+     after 16-18 study.",
+    "Travel to Work Area values are built from whole local authorities (best fit) and are \
+     approximate: see `coverage`.",
+];
+
+const CENSUS_SOURCE: &str = "census2021_ts067_lad";
+const CENSUS_TITLE: &str = "Census 2021 TS067: Highest level of qualification (ONS)";
+const CENSUS_TOTAL: MeasureRef = MeasureRef {
+    measure: "ts067_total",
+    label: "All usual residents aged 16 and over",
+};
+const CENSUS_CAVEATS: &[&str] = &[
+    "Census counts carry ONS statistical disclosure control (cell-key perturbation), so sums of \
+     small areas can differ by a few people from figures ONS publishes directly.",
+    "Apprenticeships are a separate TS067 category and are not counted in Level 3 or Level 4+, \
+     even advanced, higher or degree apprenticeships.",
+    "Travel to Work Area values are built from whole local authorities (best fit) and are \
+     approximate: see `coverage`.",
+];
+
+const FE_SOURCE: &str = "dfe_fe_achievements_lad";
+const FE_TITLE: &str = "Further education and skills: achievements (DfE, ILR)";
+const FE_CAVEATS: &[&str] = &[
+    "Counted by learner home location. DfE rounds every count to the nearest 10, so sums over \
+     districts can differ from DfE's own regional and national totals by rounding.",
+    "Academic years (August to July).",
+];
+
+const ELS_SOURCE_TITLE: &str = "ONS Explore Local Statistics";
+
+const fn ks4(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    definition: &'static str,
+    numerator: MeasureRef,
+    higher_is_better: Option<bool>,
+) -> IndicatorDef {
     IndicatorDef {
-        id: "ks4_apprenticeship_rate",
-        title: "Apprenticeship progression after GCSEs (KS4)",
-        description: "Out of every 100 young people who finished Year 11 in state-funded mainstream \
-            schools in the area, how many went on to a sustained apprenticeship the next year.",
-        definition: "Pupils at state-funded mainstream schools in the area (by school location) whose \
-            sustained destination in the year after key stage 4 was an apprenticeship, divided by all \
-            pupils in the KS4 cohort, times 100. For combined areas: sum of apprenticeship \
-            destinations over sum of cohorts.",
+        id,
+        topic: "ks4_destinations",
+        title,
+        description,
+        definition,
         unit: "%",
-        numerator: MeasureRef {
+        numerator,
+        denominator: Some(KS4_COHORT),
+        aggregation: Aggregation::RatioOfSums,
+        confidence_interval: None,
+        period_type: PeriodType::DestinationYear,
+        source: KS4_SOURCE,
+        source_title: KS4_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better,
+        series_breaks: &[],
+        caveats: KS4_CAVEATS,
+    }
+}
+
+const fn post16(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    numerator: MeasureRef,
+    higher_is_better: Option<bool>,
+) -> IndicatorDef {
+    IndicatorDef {
+        id,
+        topic: "post16_destinations",
+        title,
+        description,
+        definition: "Students in the 16-18 cohort at state-funded mainstream schools and colleges \
+            in the area whose sustained destination was as stated, divided by the cohort, times \
+            100; for combined areas the sum of destinations over the sum of cohorts.",
+        unit: "%",
+        numerator,
+        denominator: Some(POST16_COHORT),
+        aggregation: Aggregation::RatioOfSums,
+        confidence_interval: None,
+        period_type: PeriodType::DestinationYear,
+        source: POST16_SOURCE,
+        source_title: POST16_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better,
+        series_breaks: &[],
+        caveats: POST16_CAVEATS,
+    }
+}
+
+const fn census(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    numerator: MeasureRef,
+    higher_is_better: Option<bool>,
+) -> IndicatorDef {
+    IndicatorDef {
+        id,
+        topic: "qualifications",
+        title,
+        description,
+        definition: "Usual residents aged 16 and over whose highest qualification is in the \
+            stated Census 2021 TS067 category, divided by all usual residents aged 16 and over, \
+            times 100; for combined areas the sum of counts over the sum of residents.",
+        unit: "%",
+        numerator,
+        denominator: Some(CENSUS_TOTAL),
+        aggregation: Aggregation::RatioOfSums,
+        confidence_interval: None,
+        period_type: PeriodType::CensusYear,
+        source: CENSUS_SOURCE,
+        source_title: CENSUS_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better,
+        series_breaks: &[],
+        caveats: CENSUS_CAVEATS,
+    }
+}
+
+const fn fe(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    numerator: MeasureRef,
+) -> IndicatorDef {
+    IndicatorDef {
+        id,
+        topic: "apprenticeships_and_fe",
+        title,
+        description,
+        definition: "Achievements recorded in the Individualised Learner Record for learners \
+            living in the area, in the academic year; for combined areas the sum over districts.",
+        unit: "achievements",
+        numerator,
+        denominator: None,
+        aggregation: Aggregation::Sum,
+        confidence_interval: None,
+        period_type: PeriodType::AcademicYear,
+        source: FE_SOURCE,
+        source_title: FE_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: FE_CAVEATS,
+    }
+}
+
+pub const INDICATORS: &[IndicatorDef] = &[
+    ks4(
+        "ks4_apprenticeship_rate",
+        "Apprenticeship progression after GCSEs (KS4)",
+        "Out of every 100 young people who finished Year 11 in state-funded mainstream schools in \
+         the area, how many went on to a sustained apprenticeship the next year.",
+        "Pupils at state-funded mainstream schools in the area (by school location) whose \
+         sustained destination in the year after key stage 4 was an apprenticeship, divided by all \
+         pupils in the KS4 cohort, times 100. For combined areas: sum of apprenticeship \
+         destinations over sum of cohorts.",
+        MeasureRef {
             measure: "ks4_appren",
             label: "Pupils with a sustained apprenticeship destination",
         },
-        denominator: MeasureRef {
-            measure: "ks4_cohort",
-            label: "Pupils in the KS4 cohort",
+        Some(true),
+    ),
+    ks4(
+        "ks4_sustained_education_rate",
+        "Staying in education after GCSEs (KS4)",
+        "Out of every 100 young people who finished Year 11 here, how many stayed in education \
+         (school sixth form, sixth-form college, FE college or other) for the whole next year.",
+        "Pupils whose sustained destination in the year after KS4 was education (any provider), \
+         divided by the KS4 cohort, times 100; ratio of sums for combined areas.",
+        MeasureRef {
+            measure: "ks4_education",
+            label: "Pupils with a sustained education destination",
         },
-        aggregation: Aggregation::RatioOfSums,
-        period_type: PeriodType::DestinationYear,
-        source: "dfe_ks4_destinations_lad",
-        source_title: "Key stage 4 destination measures (DfE, Explore Education Statistics)",
-        publisher: "Department for Education",
-        licence: crate::OGL_LICENCE,
-        higher_is_better: Some(true),
-        caveats: &[
-            "Periods are destination years: '2022/23' counts pupils who finished KS4 in 2021/22 and \
-             their sustained destination during 2022/23. DfE's national file labels the same cohort \
-             one year earlier; lmi uses the local authority file's labels.",
-            "Pupils are counted where their school is (provider location), not where they live.",
-            "A destination is sustained if the young person stayed in it for the first two terms \
-             (October to March) of the year after KS4.",
-            "Values for local authorities that later merged are the sum of their predecessor \
-             districts, so a series runs across the 2019-2023 boundary changes.",
-            "Travel to Work Area values are built from whole local authorities (best fit) and are \
-             approximate: see `coverage`.",
-        ],
-    },
-    IndicatorDef {
-        id: "census_level4plus_share",
-        title: "Residents qualified to Level 4 or above (Census 2021)",
-        description: "Out of every 100 residents aged 16 and over, how many hold a qualification at \
-            Level 4 or above (a higher technical qualification, a degree or higher).",
-        definition: "Usual residents aged 16 and over whose highest qualification is Level 4 or above \
-            (Census 2021 table TS067), divided by all usual residents aged 16 and over, times 100.",
-        unit: "%",
-        numerator: MeasureRef {
+        Some(true),
+    ),
+    ks4(
+        "ks4_sustained_employment_rate",
+        "Going into work after GCSEs (KS4)",
+        "Out of every 100 young people who finished Year 11 here, how many were in sustained \
+         employment the next year.",
+        "Pupils whose sustained destination in the year after KS4 was employment, divided by the \
+         KS4 cohort, times 100; ratio of sums for combined areas.",
+        MeasureRef {
+            measure: "ks4_all_work",
+            label: "Pupils with a sustained employment destination",
+        },
+        Some(true),
+    ),
+    ks4(
+        "ks4_not_sustained_rate",
+        "No sustained destination after GCSEs (KS4)",
+        "Out of every 100 young people who finished Year 11 here, how many did not stay in \
+         education, an apprenticeship or work for the whole next year.",
+        "Pupils whose destination in the year after KS4 was not sustained, divided by the KS4 \
+         cohort, times 100; ratio of sums for combined areas.",
+        MeasureRef {
+            measure: "ks4_all_notsust",
+            label: "Pupils without a sustained destination",
+        },
+        Some(false),
+    ),
+    ks4(
+        "ks4_unknown_destination_rate",
+        "Destination not known after GCSEs (KS4)",
+        "Out of every 100 young people who finished Year 11 here, how many could not be traced \
+         in the data.",
+        "Pupils whose destination in the year after KS4 is unknown, divided by the KS4 cohort, \
+         times 100; ratio of sums for combined areas.",
+        MeasureRef {
+            measure: "ks4_all_unknown",
+            label: "Pupils with an unknown destination",
+        },
+        Some(false),
+    ),
+    post16(
+        "post16_apprenticeship_rate",
+        "Apprenticeship progression after 16-18 study",
+        "Out of every 100 students who finished 16-18 study (A levels, T levels, BTECs and other \
+         courses) here, how many went on to a sustained apprenticeship.",
+        MeasureRef {
+            measure: "post16_appren",
+            label: "Students with a sustained apprenticeship destination",
+        },
+        Some(true),
+    ),
+    post16(
+        "post16_sustained_education_rate",
+        "Staying in education after 16-18 study",
+        "Out of every 100 students who finished 16-18 study here, how many went on to sustained \
+         education (mostly university or other higher education, or further study).",
+        MeasureRef {
+            measure: "post16_education",
+            label: "Students with a sustained education destination",
+        },
+        Some(true),
+    ),
+    post16(
+        "post16_sustained_employment_rate",
+        "Going into work after 16-18 study",
+        "Out of every 100 students who finished 16-18 study here, how many went into sustained \
+         employment.",
+        MeasureRef {
+            measure: "post16_all_work",
+            label: "Students with a sustained employment destination",
+        },
+        Some(true),
+    ),
+    post16(
+        "post16_not_sustained_rate",
+        "No sustained destination after 16-18 study",
+        "Out of every 100 students who finished 16-18 study here, how many did not stay in \
+         education, an apprenticeship or work.",
+        MeasureRef {
+            measure: "post16_all_notsust",
+            label: "Students without a sustained destination",
+        },
+        Some(false),
+    ),
+    census(
+        "census_level4plus_share",
+        "Residents qualified to Level 4 or above (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many hold a qualification at Level 4 or \
+         above (a higher technical qualification, a degree or higher).",
+        MeasureRef {
             measure: "ts067_level4plus",
             label: "Residents 16+ with Level 4 qualifications and above",
         },
-        denominator: MeasureRef {
-            measure: "ts067_total",
-            label: "All usual residents aged 16 and over",
+        Some(true),
+    ),
+    census(
+        "census_no_qualifications_share",
+        "Residents with no qualifications (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have no formal qualifications.",
+        MeasureRef {
+            measure: "ts067_no_qualifications",
+            label: "Residents 16+ with no qualifications",
         },
-        aggregation: Aggregation::RatioOfSums,
-        period_type: PeriodType::CensusYear,
-        source: "census2021_ts067_lad",
-        source_title: "Census 2021 TS067: Highest level of qualification (ONS)",
-        publisher: "Office for National Statistics",
-        licence: crate::OGL_LICENCE,
+        Some(false),
+    ),
+    census(
+        "census_level1_share",
+        "Residents whose highest qualification is Level 1 or entry level (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have Level 1 or entry-level \
+         qualifications as their highest (e.g. GCSEs at grades 3 to 1).",
+        MeasureRef {
+            measure: "ts067_level1",
+            label: "Residents 16+ with Level 1 and entry level qualifications",
+        },
+        None,
+    ),
+    census(
+        "census_level2_share",
+        "Residents whose highest qualification is Level 2 (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have Level 2 as their highest \
+         (e.g. five or more GCSEs at grades 9 to 4).",
+        MeasureRef {
+            measure: "ts067_level2",
+            label: "Residents 16+ with Level 2 qualifications",
+        },
+        None,
+    ),
+    census(
+        "census_apprenticeship_share",
+        "Residents whose highest qualification is an apprenticeship (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have an apprenticeship as their \
+         highest qualification.",
+        MeasureRef {
+            measure: "ts067_apprenticeship",
+            label: "Residents 16+ with an apprenticeship",
+        },
+        None,
+    ),
+    census(
+        "census_level3_share",
+        "Residents whose highest qualification is Level 3 (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have Level 3 as their highest \
+         (e.g. A levels, T levels, BTEC Nationals).",
+        MeasureRef {
+            measure: "ts067_level3",
+            label: "Residents 16+ with Level 3 qualifications",
+        },
+        None,
+    ),
+    census(
+        "census_other_qualifications_share",
+        "Residents whose highest qualification is 'other' (Census 2021)",
+        "Out of every 100 residents aged 16 and over, how many have other qualifications (for \
+         example vocational or foreign qualifications whose level is not known).",
+        MeasureRef {
+            measure: "ts067_other",
+            label: "Residents 16+ with other qualifications",
+        },
+        None,
+    ),
+    fe(
+        "fe_apprenticeship_achievements",
+        "Apprenticeship achievements (all levels)",
+        "How many apprenticeships were completed by people living in the area in the year.",
+        MeasureRef {
+            measure: "fe_apprenticeships_achievements",
+            label: "Apprenticeship achievements",
+        },
+    ),
+    fe(
+        "fe_education_training_achievements",
+        "Further education and training achievements",
+        "How many further education and training courses (classroom-based, not apprenticeships) \
+         were completed by adults living in the area in the year.",
+        MeasureRef {
+            measure: "fe_education_and_training_achievements",
+            label: "Education and training achievements",
+        },
+    ),
+    IndicatorDef {
+        id: "aps_level4plus_share",
+        topic: "qualifications",
+        title: "Working-age residents qualified to NVQ Level 4 or above (APS)",
+        description: "Out of every 100 residents aged 16 to 64, how many hold a qualification at \
+            NVQ Level 4 or above, estimated from the Annual Population Survey (a sample survey, \
+            so the range shows how precise the estimate is).",
+        definition: "APS table T19: residents aged 16-64 whose highest qualification is NVQ4+, \
+            divided by the sum of all T19 categories for people aged 16-64 (none, NVQ1, NVQ2, \
+            trade apprenticeships, NVQ3, NVQ4+, other), times 100, for each area as published \
+            by Nomis. Not aggregated across areas.",
+        unit: "%",
+        numerator: MeasureRef {
+            measure: "aps_t19_nvq4plus",
+            label: "Residents 16-64 with NVQ4+ (estimate)",
+        },
+        denominator: Some(MeasureRef {
+            measure: "aps_t19_total",
+            label: "Residents 16-64 (sum of T19 categories)",
+        }),
+        aggregation: Aggregation::Published,
+        confidence_interval: Some(ConfidenceInterval::NumeratorPlusMinus {
+            measure: "aps_t19_nvq4plus_ci95",
+        }),
+        period_type: PeriodType::CalendarYear,
+        source: "nomis_aps_t19_qualifications",
+        source_title: "Annual Population Survey, T19 qualification by age and sex (ONS, Nomis)",
+        publisher: ONS,
+        licence: OGL,
         higher_is_better: Some(true),
+        series_breaks: &[SeriesBreak {
+            period: "2022",
+            note: "From January-December 2022 the APS reports the Regulated Qualifications \
+                Framework (RQF Level 4+) instead of NVQ levels; values from 2022 are not \
+                comparable with NVQ4+ values up to 2021.",
+        }],
         caveats: &[
-            "Census counts carry ONS statistical disclosure control (cell-key perturbation), so sums \
-             of small areas can differ by a few people from figures ONS publishes directly.",
-            "Apprenticeships are a separate TS067 category and are not counted in Level 4+, even \
-             higher or degree apprenticeships.",
-            "Travel to Work Area values are built from whole local authorities (best fit) and are \
-             approximate: see `coverage`.",
+            "A survey estimate: small districts have wide confidence intervals; values Nomis \
+             withholds (`!`, sample too small) are suppressed.",
+            "The interval is the published ± on the NVQ4+ count divided by the 16-64 total, \
+             treating the total as fixed: an approximation that slightly understates it.",
+            "Served only for districts and England as published; survey estimates are never \
+             added up across areas.",
+        ],
+    },
+    IndicatorDef {
+        id: "aps_level3plus_share",
+        topic: "qualifications",
+        title: "Working-age residents qualified to RQF Level 3 or above (APS)",
+        description: "Out of every 100 residents aged 16 to 64, how many hold a qualification at \
+            Level 3 or above (A level or equivalent and higher), from the Annual Population Survey.",
+        definition: "Percentage of residents aged 16-64 with RQF Level 3 or above, as published \
+            by ONS (Explore Local Statistics) with its 95% confidence interval.",
+        unit: "%",
+        numerator: MeasureRef {
+            measure: "els_qualifications_level_3_or_above",
+            label: "Percentage with RQF Level 3+ (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: Some(ConfidenceInterval::Bounds {
+            lower: "els_qualifications_level_3_or_above_lci95",
+            upper: "els_qualifications_level_3_or_above_uci95",
+        }),
+        period_type: PeriodType::CalendarYear,
+        source: "ons_els_qualifications_level3",
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: &[
+            "A survey estimate with a 95% confidence interval; RQF basis (2022 onwards).",
+            "Served only for the areas ONS publishes; never added up across areas.",
+        ],
+    },
+    IndicatorDef {
+        id: "employment_rate",
+        topic: "labour_market",
+        title: "Employment rate, ages 16-64 (APS)",
+        description: "Out of every 100 residents aged 16 to 64, how many are in work, estimated \
+            from the Annual Population Survey.",
+        definition: "Residents aged 16-64 in employment as a percentage of all residents aged \
+            16-64, as published by ONS (Explore Local Statistics) with its 95% confidence interval.",
+        unit: "%",
+        numerator: MeasureRef {
+            measure: "els_employment_rate",
+            label: "Employment rate (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: Some(ConfidenceInterval::Bounds {
+            lower: "els_employment_rate_lci95",
+            upper: "els_employment_rate_uci95",
+        }),
+        period_type: PeriodType::CalendarYear,
+        source: "ons_els_employment_rate",
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: &[
+            "A survey estimate with a 95% confidence interval; small districts' intervals are wide.",
+            "Served only for the areas ONS publishes; never added up across areas.",
+        ],
+    },
+    IndicatorDef {
+        id: "claimant_rate",
+        topic: "labour_market",
+        title: "Claimant count rate",
+        description: "Out of every 100 residents aged 16 to 64, how many claim unemployment-related \
+            benefits (Jobseeker's Allowance or Universal Credit while required to seek work).",
+        definition: "Claimant count as a percentage of residents aged 16-64, annual figure as \
+            published by ONS (Explore Local Statistics).",
+        unit: "%",
+        numerator: MeasureRef {
+            measure: "els_claimant_count",
+            label: "Claimant count rate (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "ons_els_claimant_count",
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(false),
+        series_breaks: &[],
+        caveats: &[
+            "Includes some people in work on Universal Credit who are required to look for more \
+             work, so it is not a pure unemployment measure.",
+            "Served only for the areas ONS publishes; the published rate has no counts to add up.",
+        ],
+    },
+    IndicatorDef {
+        id: "median_weekly_pay",
+        topic: "labour_market",
+        title: "Median gross weekly pay, full-time workers (ASHE)",
+        description: "Half of full-time employees who live in the area earn more than this each \
+            week before tax, half earn less.",
+        definition: "Median gross weekly pay of full-time employees, Annual Survey of Hours and \
+            Earnings, as published by ONS (Explore Local Statistics) with its 95% confidence \
+            interval.",
+        unit: "£ per week",
+        numerator: MeasureRef {
+            measure: "els_gross_median_weekly_pay",
+            label: "Median gross weekly pay (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: Some(ConfidenceInterval::Bounds {
+            lower: "els_gross_median_weekly_pay_lci95",
+            upper: "els_gross_median_weekly_pay_uci95",
+        }),
+        period_type: PeriodType::SurveyYear,
+        source: "ons_els_median_pay",
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: &[
+            "A median: it is never averaged or added up across areas; served only where ONS \
+             publishes it.",
+            "Survey estimate (April each year) with a 95% confidence interval.",
+        ],
+    },
+    IndicatorDef {
+        id: "apprenticeship_starts_rate",
+        topic: "apprenticeships_and_fe",
+        title: "Apprenticeship starts per 100,000 people",
+        description: "How many apprenticeships were started in the academic year for every \
+            100,000 people living in the area.",
+        definition: "Apprenticeship starts per 100,000 population, academic year, as published \
+            by ONS (Explore Local Statistics) from DfE data.",
+        unit: "per 100,000 population",
+        numerator: MeasureRef {
+            measure: "els_apprenticeships",
+            label: "Apprenticeship starts per 100,000 (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::AcademicYear,
+        source: "ons_els_apprenticeships",
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: &[
+            "Starts by learner home location, all levels together: the published series has no \
+             split by level.",
+            "Served only for the areas ONS publishes.",
         ],
     },
 ];
@@ -146,5 +763,17 @@ mod tests {
         assert_eq!(ids.len(), INDICATORS.len());
         assert_eq!(find_indicator("ks4_apprenticeship_rate").unwrap().unit, "%");
         assert!(find_indicator("rate2").is_none());
+    }
+
+    #[test]
+    fn ratio_indicators_have_denominators_and_sums_do_not() {
+        for d in INDICATORS {
+            match d.aggregation {
+                Aggregation::RatioOfSums => assert!(d.denominator.is_some(), "{}", d.id),
+                Aggregation::Sum => assert!(d.denominator.is_none(), "{}", d.id),
+                Aggregation::Published => {}
+            }
+            assert!(!d.caveats.is_empty(), "{} has no caveats", d.id);
+        }
     }
 }

@@ -11,7 +11,10 @@ pub mod value;
 
 pub use area::{Area, AreaType};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
-pub use indicator::{INDICATORS, IndicatorDef, find_indicator};
+pub use indicator::{
+    Aggregation, ConfidenceInterval, FLAG_NOTES, INDICATORS, IndicatorDef, STATUS_NOTES,
+    find_indicator,
+};
 pub use provenance::{SampleMarker, SourceProvenance};
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};

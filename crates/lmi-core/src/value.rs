@@ -20,6 +20,9 @@ pub struct IndicatorValue {
     pub coverage: Option<f64>,
     /// Current districts whose data went into the value.
     pub constituents: u32,
+    /// 95% confidence interval, for survey estimates that publish one.
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
     /// Derived measures, filled by the pipeline (absent when they cannot be computed).
     #[serde(flatten)]
     pub derived: Derived,

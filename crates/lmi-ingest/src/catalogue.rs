@@ -15,6 +15,15 @@ pub enum Format {
     DfeKs4Destinations,
     /// Census 2021 TS067 highest level of qualification, LAD-level bulk CSV.
     CensusTs067,
+    /// DfE EES tidy CSV of 16-18 destination measures by LAD.
+    #[serde(rename = "dfe_16_18_destinations")]
+    Dfe1618Destinations,
+    /// DfE FE and skills achievements by LAD (EES permalink layout).
+    DfeFeAchievements,
+    /// APS table T19 from a Nomis web query, tidied to long CSV.
+    NomisApsT19,
+    /// ONS Explore Local Statistics series (one indicator picked by `indicator`).
+    OnsEls,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -33,6 +42,12 @@ pub struct SourceDef {
     pub url: String,
     /// Paths tried, in order, under a local directory of hand-downloaded files.
     pub local_paths: Vec<String>,
+    /// For multi-indicator files (`ons_els`): the publisher's indicator label to read.
+    #[serde(default)]
+    pub indicator: Option<String>,
+    /// For `ons_els`: the measure id the values get in the observations table.
+    #[serde(default)]
+    pub measure: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -53,6 +68,14 @@ impl Catalogue {
                 "source id `{}` appears twice",
                 w[0]
             )));
+        }
+        for s in &catalogue.sources {
+            if s.format == Format::OnsEls && (s.indicator.is_none() || s.measure.is_none()) {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format ons_els needs `indicator` and `measure`",
+                    s.id
+                )));
+            }
         }
         Ok(catalogue)
     }

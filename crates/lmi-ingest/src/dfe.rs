@@ -68,6 +68,52 @@ pub const KS4_DESTINATIONS_LAD: EesTable = EesTable {
     ],
 };
 
+/// 16-18 destination measures by local authority district (provider location), state-funded
+/// mainstream schools and colleges, all qualification levels together.
+pub const DESTINATIONS_16_18_LAD: EesTable = EesTable {
+    source_id: "dfe_16_18_destinations_lad",
+    expected: "the DfE 16-18 destination measures EES layout (time_period, geographic_level, \
+        lad_code, institution_group, cohort_level_group, breakdown_topic, breakdown, data_type, \
+        cohort, education, appren, all_work, all_notsust, all_unknown)",
+    level: "Local authority district",
+    area_columns: &["lad_code"],
+    filters: &[
+        (
+            "institution_group",
+            "State-funded mainstream schools & colleges",
+        ),
+        ("cohort_level_group", "Total"),
+        ("breakdown_topic", "Total"),
+        ("breakdown", "Total"),
+        ("data_type", "Number of pupils"),
+    ],
+    measures: &[
+        ("cohort", "post16_cohort"),
+        ("education", "post16_education"),
+        ("appren", "post16_appren"),
+        ("all_work", "post16_all_work"),
+        ("all_notsust", "post16_all_notsust"),
+        ("all_unknown", "post16_all_unknown"),
+    ],
+    other_columns: &[
+        "time_identifier",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        "pcon_code",
+        "pcon_name",
+        "lad_name",
+        "opportunity_area_code",
+        "opportunity_area_name",
+        "cohort_level",
+        "level_methodology",
+    ],
+};
+
 /// Parses a DfE count or symbol into a value and status; `None` when it is neither.
 pub fn parse_value(raw: &str) -> Option<(Option<f64>, Status)> {
     let s = raw.trim();

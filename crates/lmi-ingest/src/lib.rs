@@ -5,10 +5,13 @@
 //! (source, area, period, measure) with a value and a status. This crate knows nothing about
 //! indicators or serving.
 
+pub mod aps;
 pub mod catalogue;
 pub mod census;
 pub mod dfe;
+pub mod els;
 pub mod error;
+pub mod fe;
 pub mod local;
 pub mod observations;
 pub mod raw;

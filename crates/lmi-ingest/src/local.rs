@@ -2,11 +2,11 @@
 //! of `datasets/sample/` and of an analyst's download folder), with provenance for each file.
 
 use crate::catalogue::{Catalogue, Format, SourceDef};
-use crate::census;
 use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
+use crate::{aps, census, els, fe};
 use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -37,6 +37,16 @@ pub fn parse_source(source: &SourceDef, raw: &RawFile, out: &mut Observations) -
     match source.format {
         Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, out),
         Format::CensusTs067 => census::parse(raw, out),
+        Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, out),
+        Format::DfeFeAchievements => fe::parse(raw, out),
+        Format::NomisApsT19 => aps::parse(raw, out),
+        Format::OnsEls => els::parse(
+            raw,
+            &source.id,
+            source.indicator.as_deref().unwrap_or_default(),
+            source.measure.as_deref().unwrap_or_default(),
+            out,
+        ),
     }
 }
 
@@ -97,7 +107,10 @@ mod tests {
     fn the_bundled_sample_loads_and_is_labelled_as_sample() {
         let loaded = load_from_dir(&sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
-        assert_eq!(loaded.provenance.len(), 2);
+        assert_eq!(
+            loaded.provenance.len(),
+            Catalogue::bundled().unwrap().sources.len()
+        );
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

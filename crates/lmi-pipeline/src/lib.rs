@@ -8,7 +8,9 @@
 //! boundary changes; TTWA values are best-fit from whole LADs and flagged approximate with the
 //! share of the TTWA's population covered. Lazy frames throughout, collected once.
 
-use lmi_core::{Geography, IndicatorDef};
+use lmi_core::{Aggregation, ConfidenceInterval, Geography, IndicatorDef};
+
+mod derived;
 use polars::prelude::*;
 
 /// Columns of the indicator values table.
@@ -24,6 +26,14 @@ pub mod columns {
     pub const APPROXIMATE: &str = "approximate";
     pub const COVERAGE: &str = "coverage";
     pub const CONSTITUENTS: &str = "constituents";
+    pub const CI_LOWER: &str = "ci_lower";
+    pub const CI_UPPER: &str = "ci_upper";
+    pub const CHANGE_1: &str = "change_1";
+    pub const CHANGE_5: &str = "change_5";
+    pub const RANK: &str = "rank";
+    pub const RANK_OF: &str = "rank_of";
+    pub const PERCENTILE: &str = "percentile";
+    pub const GAP_TO_ENGLAND: &str = "gap_to_england";
 }
 use columns::*;
 
@@ -131,9 +141,11 @@ fn lad_level(observations: &LazyFrame, codes: &LazyFrame, def: &IndicatorDef) ->
         .clone()
         .filter(
             col(OBS_SOURCE).eq(lit(def.source)).and(
-                col(OBS_MEASURE)
-                    .eq(lit(def.numerator.measure))
-                    .or(col(OBS_MEASURE).eq(lit(def.denominator.measure))),
+                def.denominator
+                    .iter()
+                    .fold(col(OBS_MEASURE).eq(lit(def.numerator.measure)), |e, den| {
+                        e.or(col(OBS_MEASURE).eq(lit(den.measure)))
+                    }),
             ),
         )
         .join(
@@ -196,8 +208,9 @@ fn parent_level(lads: LazyFrame, members: LazyFrame) -> LazyFrame {
     ])
 }
 
-/// Turns the long (numerator/denominator rows) table into one row per area and period.
-fn ratio(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
+/// Turns the long (numerator/denominator rows) table into one row per area and period:
+/// `100 * numerator / denominator` for ratios, the numerator itself for counts.
+fn combine(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
     let keys = [col(AREA_CODE), col(AREA_TYPE), col(OBS_PERIOD)];
     let part = |measure: &str, name: &str, missing: &str, status: &str| {
         long.clone()
@@ -223,29 +236,133 @@ fn ratio(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
         NUMERATOR,
         "num_missing",
         "num_status",
-    )
-    .select([
+    );
+    let (joined, value) = match def.denominator {
+        Some(den) => (
+            part(den.measure, DENOMINATOR, "den_missing", "den_status").join(
+                num.select([
+                    col(AREA_CODE),
+                    col(AREA_TYPE),
+                    col(OBS_PERIOD),
+                    col(NUMERATOR),
+                    col("num_missing"),
+                    col("num_status"),
+                ]),
+                keys.clone(),
+                keys,
+                JoinArgs::new(JoinType::Left),
+            ),
+            when(
+                col(NUMERATOR)
+                    .is_not_null()
+                    .and(col(DENOMINATOR).gt(lit(0.0))),
+            )
+            .then(col(NUMERATOR) / col(DENOMINATOR) * lit(100.0))
+            .otherwise(lit(NULL).cast(DataType::Float64)),
+        ),
+        None => (
+            num.with_columns([
+                lit(NULL).cast(DataType::Float64).alias(DENOMINATOR),
+                lit(0u32).cast(DataType::UInt32).alias("den_missing"),
+                lit(NULL).cast(DataType::String).alias("den_status"),
+            ]),
+            col(NUMERATOR),
+        ),
+    };
+    joined.select([
+        lit(def.id).alias(INDICATOR),
         col(AREA_CODE),
         col(AREA_TYPE),
-        col(OBS_PERIOD),
+        col(OBS_PERIOD).alias(PERIOD),
         col(NUMERATOR),
-        col("num_missing"),
-        col("num_status"),
-    ]);
-    let den = part(
-        def.denominator.measure,
-        DENOMINATOR,
-        "den_missing",
-        "den_status",
-    );
-    den.join(num, keys.clone(), keys, JoinArgs::new(JoinType::Left))
-        .select([
-            lit(def.id).alias(INDICATOR),
-            col(AREA_CODE),
+        col(DENOMINATOR),
+        value.alias(VALUE),
+        status_expr().alias(STATUS),
+        col(APPROXIMATE),
+        col(COVERAGE),
+        col(CONSTITUENTS),
+        lit(NULL).cast(DataType::Float64).alias(CI_LOWER),
+        lit(NULL).cast(DataType::Float64).alias(CI_UPPER),
+    ])
+}
+
+/// Codes under which published values are kept, with the registry area they belong to: every
+/// registry area, plus retired district codes that were only recoded (one predecessor, one
+/// successor, e.g. Barnsley E08000016 -> E08000038). Values published for districts that merged
+/// cannot be combined and are left out.
+fn published_areas(geo: &Geography) -> PolarsResult<LazyFrame> {
+    let mut from = Vec::new();
+    let mut to = Vec::new();
+    let mut area_type = Vec::new();
+    let mut recoded = Vec::new();
+    for a in geo.areas() {
+        from.push(a.code.clone());
+        to.push(a.code.clone());
+        area_type.push(a.area_type.as_str());
+        recoded.push(false);
+    }
+    let mut predecessors: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for (old, new) in geo.successors() {
+        predecessors.entry(new).or_default().push(old);
+    }
+    for (new, olds) in predecessors {
+        if let [old] = olds.as_slice() {
+            from.push((*old).to_owned());
+            to.push(new.to_owned());
+            area_type.push("lad");
+            recoded.push(true);
+        }
+    }
+    Ok(DataFrame::new(
+        from.len(),
+        vec![
+            Column::new(OBS_AREA.into(), from),
+            Column::new(PUBLISHED_AREA.into(), to),
+            Column::new(AREA_TYPE.into(), area_type),
+            Column::new(RECODED.into(), recoded),
+        ],
+    )?
+    .lazy())
+}
+
+const PUBLISHED_AREA: &str = "published_area";
+const RECODED: &str = "recoded";
+
+/// Values of a non-aggregable indicator, for the areas its source publishes (and lmi knows):
+/// as published, or the ratio of the area's own published counts, with the interval.
+fn published(observations: &LazyFrame, areas: &LazyFrame, def: &IndicatorDef) -> LazyFrame {
+    let keys = || [col(AREA_CODE), col(AREA_TYPE), col(OBS_PERIOD)];
+    // When a file has a value under both the old and the current code, the current one wins.
+    let base = observations
+        .clone()
+        .filter(col(OBS_SOURCE).eq(lit(def.source)))
+        .join(
+            areas.clone(),
+            [col(OBS_AREA)],
+            [col(OBS_AREA)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort([RECODED], SortMultipleOptions::default())
+        .unique_stable(
+            Some(cols([PUBLISHED_AREA, OBS_PERIOD, OBS_MEASURE])),
+            UniqueKeepStrategy::First,
+        );
+    let measure = |m: &str, name: &str, status: &str| {
+        base.clone().filter(col(OBS_MEASURE).eq(lit(m))).select([
+            col(PUBLISHED_AREA).alias(AREA_CODE),
             col(AREA_TYPE),
-            col(OBS_PERIOD).alias(PERIOD),
-            col(NUMERATOR),
-            col(DENOMINATOR),
+            col(OBS_PERIOD),
+            col(OBS_VALUE).alias(name),
+            col(OBS_STATUS).alias(status),
+        ])
+    };
+    let left = |lf: LazyFrame, other: LazyFrame| {
+        lf.join(other, keys(), keys(), JoinArgs::new(JoinType::Left))
+    };
+    let mut lf = measure(def.numerator.measure, NUMERATOR, "num_status");
+    let value = match def.denominator {
+        Some(den) => {
+            lf = left(lf, measure(den.measure, DENOMINATOR, "den_status"));
             when(
                 col(NUMERATOR)
                     .is_not_null()
@@ -253,12 +370,73 @@ fn ratio(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
             )
             .then(col(NUMERATOR) / col(DENOMINATOR) * lit(100.0))
             .otherwise(lit(NULL).cast(DataType::Float64))
-            .alias(VALUE),
-            status_expr().alias(STATUS),
-            col(APPROXIMATE),
-            col(COVERAGE),
-            col(CONSTITUENTS),
-        ])
+        }
+        None => {
+            lf = lf.with_columns([
+                lit(NULL).cast(DataType::Float64).alias(DENOMINATOR),
+                lit(NULL).cast(DataType::String).alias("den_status"),
+            ]);
+            col(NUMERATOR)
+        }
+    };
+    let null = || lit(NULL).cast(DataType::Float64);
+    let (lower, upper) = match def.confidence_interval {
+        None => (null(), null()),
+        Some(ConfidenceInterval::Bounds { lower, upper }) => {
+            lf = left(lf, measure(lower, "ci_lo", "ci_lo_status"));
+            lf = left(lf, measure(upper, "ci_hi", "ci_hi_status"));
+            (col("ci_lo"), col("ci_hi"))
+        }
+        Some(ConfidenceInterval::NumeratorPlusMinus { measure: m }) => {
+            lf = left(lf, measure(m, "ci_pm", "ci_pm_status"));
+            let half = col("ci_pm") / col(DENOMINATOR) * lit(100.0);
+            (col(VALUE) - half.clone(), col(VALUE) + half)
+        }
+    };
+    let status = when(col("num_status").neq(lit("ok")))
+        .then(col("num_status"))
+        .when(
+            col("den_status")
+                .is_not_null()
+                .and(col("den_status").neq(lit("ok"))),
+        )
+        .then(lit("suppressed"))
+        .when(col(VALUE).is_null())
+        .then(lit("unavailable"))
+        .otherwise(lit("ok"));
+    lf.with_column(value.alias(VALUE)).select([
+        lit(def.id).alias(INDICATOR),
+        col(AREA_CODE),
+        col(AREA_TYPE),
+        col(OBS_PERIOD).alias(PERIOD),
+        col(NUMERATOR),
+        col(DENOMINATOR),
+        col(VALUE),
+        status.alias(STATUS),
+        lit(false).alias(APPROXIMATE),
+        null().alias(COVERAGE),
+        lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
+        when(col(VALUE).is_null())
+            .then(null())
+            .otherwise(lower)
+            .alias(CI_LOWER),
+        when(col(VALUE).is_null())
+            .then(null())
+            .otherwise(upper)
+            .alias(CI_UPPER),
+    ])
+}
+
+/// Flags the first period after each change of definition.
+fn mark_series_breaks(lf: LazyFrame, def: &IndicatorDef) -> LazyFrame {
+    def.series_breaks.iter().fold(lf, |lf, b| {
+        lf.with_column(
+            when(col(PERIOD).eq(lit(b.period)).and(col(STATUS).eq(lit("ok"))))
+                .then(lit("series_break"))
+                .otherwise(col(STATUS))
+                .alias(STATUS),
+        )
+    })
 }
 
 /// The value's status: the publisher's symbol for a single LAD, `suppressed` for any aggregate
@@ -287,7 +465,7 @@ fn status_expr() -> Expr {
         .otherwise(lit("ok"))
 }
 
-/// English area codes of one source that are neither current nor retired LADs.
+/// English area codes of one source that are neither a registry area nor a retired LAD.
 fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<UnmatchedCodes>> {
     let df = observations
         .clone()
@@ -331,8 +509,13 @@ pub fn compute(
     let obs = observations.clone().lazy();
     let codes = lad_code_map(geo)?;
     let members = memberships(geo)?;
+    let areas = published_areas(geo)?;
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
+        if def.aggregation == Aggregation::Published {
+            frames.push(mark_series_breaks(published(&obs, &areas, def), def));
+            continue;
+        }
         let lads = lad_level(&obs, &codes, def);
         let own = lads.clone().select([
             col(LAD).alias(AREA_CODE),
@@ -350,7 +533,7 @@ pub fn compute(
             [own, parent_level(lads, members.clone())],
             UnionArgs::default(),
         )?;
-        frames.push(ratio(long, def));
+        frames.push(mark_series_breaks(combine(long, def), def));
     }
     let values = concat(frames, UnionArgs::default())?
         .sort(
@@ -358,9 +541,20 @@ pub fn compute(
             SortMultipleOptions::default(),
         )
         .collect()?;
+    let values = derived::add_derived(values, defs)?;
     Ok(PipelineOutput {
         values,
-        unmatched: unmatched(observations, &codes)?,
+        unmatched: unmatched(
+            observations,
+            &concat(
+                [
+                    codes.select([col(OBS_AREA), col(LAD)]),
+                    areas.select([col(OBS_AREA), col(PUBLISHED_AREA).alias(LAD)]),
+                ],
+                UnionArgs::default(),
+            )?
+            .unique(None, UniqueKeepStrategy::Any),
+        )?,
     })
 }
 

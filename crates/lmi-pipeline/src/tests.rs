@@ -91,7 +91,8 @@ fn row(out: &PipelineOutput, area: &str, period: &str) -> Row {
         .filter(
             col(AREA_CODE)
                 .eq(lit(area))
-                .and(col(PERIOD).eq(lit(period))),
+                .and(col(PERIOD).eq(lit(period)))
+                .and(col(INDICATOR).eq(lit("ks4_apprenticeship_rate"))),
         )
         .collect()
         .unwrap();
@@ -235,6 +236,7 @@ fn unknown_english_codes_are_reported_and_foreign_codes_are_not() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn aggregates_are_ratios_of_sums(parts in proptest::collection::vec((0u32..500, 1u32..5000), 3)) {
         let codes = ["E07000001", "E07000002", "E06000003"];

@@ -44,6 +44,8 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
             .map(|c| c.u32().map_err(|e| format!("column `{name}`: {e}")))
             .transpose()
     };
+    let ci_lower = optional_float("ci_lower")?;
+    let ci_upper = optional_float("ci_upper")?;
     let change_1 = optional_float("change_1")?;
     let change_5 = optional_float("change_5")?;
     let percentile = optional_float("percentile")?;
@@ -77,6 +79,8 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
             approximate: approximate.get(i).unwrap_or(false),
             coverage: coverage.get(i),
             constituents: constituents.get(i).unwrap_or(0),
+            ci_lower: ci_lower.and_then(|c| c.get(i)),
+            ci_upper: ci_upper.and_then(|c| c.get(i)),
             derived: Derived {
                 change_1: change_1.and_then(|c| c.get(i)),
                 change_5: change_5.and_then(|c| c.get(i)),
