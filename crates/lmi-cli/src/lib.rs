@@ -82,6 +82,24 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
     Ok(lmi_api::AppState::new(snapshot, Geography::bundled()?))
 }
 
+/// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.
+pub fn validate(
+    data_dir: &Path,
+    version: Option<&str>,
+) -> anyhow::Result<lmi_pipeline::validate::Report> {
+    let store = Store::open(data_dir);
+    let snapshot = match version {
+        Some(v) => store.load(v)?,
+        None => store.load_current()?,
+    };
+    Ok(lmi_pipeline::validate::check(
+        &snapshot.values,
+        Geography::bundled()?,
+        lmi_core::INDICATORS,
+        &snapshot.manifest.sources,
+    ))
+}
+
 /// Binds `addr` (port 0 picks a free port) and returns the bound address and the server task.
 pub async fn start_server(
     addr: SocketAddr,

@@ -57,6 +57,19 @@ enum Command {
         #[arg(long)]
         catalogue: Option<PathBuf>,
     },
+    /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
+    /// sum of their districts, rates within 0-100, provenance for every source.
+    ///
+    /// Exit codes: 0 consistent; 1 inconsistencies found or the snapshot is damaged; 2 no such
+    /// snapshot.
+    Validate {
+        /// Directory holding snapshots.
+        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Snapshot version to check (default: the current one).
+        #[arg(long)]
+        snapshot: Option<String>,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -150,6 +163,37 @@ fn main() -> ExitCode {
                         "error: {e:#}\nnothing was published; the previous snapshot (if any) is still current"
                     );
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Validate { data_dir, snapshot } => {
+            match lmi_cli::validate(&data_dir, snapshot.as_deref()) {
+                Ok(report) => {
+                    println!(
+                        "checked {} values, {} additive aggregates against their districts",
+                        report.values, report.aggregates_checked
+                    );
+                    for f in report.findings.iter().take(50) {
+                        println!("  problem: {f}");
+                    }
+                    if report.findings.is_empty() {
+                        println!("snapshot is consistent");
+                        ExitCode::SUCCESS
+                    } else {
+                        println!("{} problem(s) found", report.findings.len());
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    let missing = e.downcast_ref::<lmi_store::StoreError>().is_some_and(|e| {
+                        matches!(
+                            e,
+                            lmi_store::StoreError::NoSnapshot(_)
+                                | lmi_store::StoreError::UnknownVersion(_)
+                        )
+                    });
+                    ExitCode::from(if missing { 2 } else { 1 })
                 }
             }
         }

@@ -217,3 +217,39 @@ fn refresh_reads_the_shared_real_data_directory_as_laid_out() {
         }
     }
 }
+
+#[test]
+fn validate_passes_a_fresh_snapshot_and_refuses_a_damaged_or_missing_one() {
+    let data = tempfile::tempdir().unwrap();
+    let data_arg = data.path().to_str().unwrap();
+    let out = lmi(&["validate", "--data-dir", data_arg]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no snapshot has been published"));
+
+    let refresh = lmi(&[
+        "refresh",
+        "--from",
+        sample_dir().to_str().unwrap(),
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(refresh.status.success());
+    let out = lmi(&["validate", "--data-dir", data_arg]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("snapshot is consistent"), "{stdout}");
+
+    let version = std::fs::read_to_string(data.path().join("current")).unwrap();
+    let values = data
+        .path()
+        .join("snapshots")
+        .join(version.trim())
+        .join("values.parquet");
+    let mut bytes = std::fs::read(&values).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&values, bytes).unwrap();
+    let out = lmi(&["validate", "--data-dir", data_arg]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
+}

@@ -11,6 +11,7 @@
 use lmi_core::{Aggregation, ConfidenceInterval, Geography, IndicatorDef};
 
 mod derived;
+pub mod validate;
 use polars::prelude::*;
 
 /// Columns of the indicator values table.
@@ -393,17 +394,24 @@ fn published(observations: &LazyFrame, areas: &LazyFrame, def: &IndicatorDef) ->
             (col(VALUE) - half.clone(), col(VALUE) + half)
         }
     };
-    let status = when(col("num_status").neq(lit("ok")))
-        .then(col("num_status"))
-        .when(
-            col("den_status")
-                .is_not_null()
-                .and(col("den_status").neq(lit("ok"))),
-        )
-        .then(lit("suppressed"))
-        .when(col(VALUE).is_null())
-        .then(lit("unavailable"))
-        .otherwise(lit("ok"));
+    // A gap is explained by the part that caused it; a value keeps the publisher's flag.
+    let no_value_status = when(
+        col("num_status")
+            .eq(lit("ok"))
+            .or(col("num_status").eq(lit("low_reliability")))
+            .not(),
+    )
+    .then(col("num_status"))
+    .when(
+        col("den_status")
+            .is_not_null()
+            .and(col("den_status").neq(lit("ok"))),
+    )
+    .then(lit("suppressed"))
+    .otherwise(lit("unavailable"));
+    let status = when(col(VALUE).is_null())
+        .then(no_value_status)
+        .otherwise(col("num_status"));
     lf.with_column(value.alias(VALUE)).select([
         lit(def.id).alias(INDICATOR),
         col(AREA_CODE),

@@ -1,0 +1,246 @@
+//! The indicator catalogue on real data: every indicator answers for the Lancashire districts,
+//! their TTWAs, Lancashire, the North West and England where its source covers them, and a
+//! handful of figures are recomputed straight from the raw files.
+
+use lmi_core::{Aggregation, INDICATORS};
+use lmi_e2e::{TestApp, read_csv, real_data};
+use std::collections::BTreeMap;
+
+const LANCASHIRE_LADS: [&str; 14] = [
+    "E06000008",
+    "E06000009",
+    "E07000117",
+    "E07000118",
+    "E07000119",
+    "E07000120",
+    "E07000121",
+    "E07000122",
+    "E07000123",
+    "E07000124",
+    "E07000125",
+    "E07000126",
+    "E07000127",
+    "E07000128",
+];
+const LANCASHIRE_TTWAS: [&str; 5] = [
+    "E30000182",
+    "E30000255",
+    "E30000170",
+    "E30000171",
+    "E30000076",
+];
+
+fn latest(body: &serde_json::Value) -> Option<(String, Option<f64>, String)> {
+    body["series"].as_array()?.last().map(|p| {
+        (
+            p["period"].as_str().unwrap().to_owned(),
+            p["value"].as_f64(),
+            p["status"].as_str().unwrap().to_owned(),
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_indicator_answers_for_lancashire_and_england() {
+    let Some(dir) = real_data("every_indicator_answers_for_lancashire_and_england") else {
+        return;
+    };
+    let app = TestApp::spawn(Some(&dir)).await;
+    let mut table = Vec::new();
+    for def in INDICATORS {
+        let aggregable = def.aggregation != Aggregation::Published;
+        let mut areas: Vec<&str> = LANCASHIRE_LADS.to_vec();
+        areas.push("E92000001");
+        if aggregable {
+            areas.extend(LANCASHIRE_TTWAS);
+            areas.extend([
+                "E10000017",
+                "E47000018",
+                "E37000019",
+                "E69000019",
+                "E12000002",
+            ]);
+        }
+        for area in &areas {
+            let (status, _, body) = app
+                .get(&format!("/v1/areas/{area}/indicators/{}", def.id))
+                .await;
+            assert_eq!(status, 200, "{} {area}", def.id);
+            assert!(
+                !body["series"].as_array().unwrap().is_empty(),
+                "{} has no series for {area}",
+                def.id
+            );
+        }
+        let (_, _, ca) = app
+            .get(&format!("/v1/areas/E47000018/indicators/{}", def.id))
+            .await;
+        let (_, _, england) = app
+            .get(&format!("/v1/areas/E92000001/indicators/{}", def.id))
+            .await;
+        table.push((def.id, def.unit, latest(&ca), latest(&england)));
+    }
+    println!("\n| indicator | unit | latest period | Lancashire CA (E47000018) | England |");
+    println!("|---|---|---|---|---|");
+    for (id, unit, ca, eng) in table {
+        let fmt = |x: &Option<(String, Option<f64>, String)>| match x {
+            Some((_, Some(v), _)) => format!("{v:.2}"),
+            Some((_, None, s)) => s.clone(),
+            None => "not published".into(),
+        };
+        let period = eng
+            .as_ref()
+            .or(ca.as_ref())
+            .map_or("", |x| x.0.as_str())
+            .to_owned();
+        println!(
+            "| {id} | {unit} | {period} | {} | {} |",
+            fmt(&ca),
+            fmt(&eng)
+        );
+    }
+}
+
+async fn aps_2021(app: &TestApp, code: &str) -> serde_json::Value {
+    let (_, _, body) = app
+        .get(&format!("/v1/areas/{code}/indicators/aps_level4plus_share"))
+        .await;
+    body["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["period"] == "2021")
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn published_and_derived_figures_match_the_raw_files() {
+    let Some(dir) = real_data("published_and_derived_figures_match_the_raw_files") else {
+        return;
+    };
+    let app = TestApp::spawn(Some(&dir)).await;
+
+    // 16-18 apprenticeship progression, Lancashire combined authority, every year, ratio of sums.
+    let mut raw: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for r in read_csv(&dir.join("dfe/ks5_16_18_destinations_lad.csv.gz")) {
+        if r["cohort_level_group"] == "Total" && LANCASHIRE_LADS.contains(&r["lad_code"].as_str()) {
+            let tp = &r["time_period"];
+            let e = raw.entry(format!("{}/{}", &tp[..4], &tp[4..])).or_default();
+            e.0 += r["appren"].parse::<f64>().unwrap();
+            e.1 += r["cohort"].parse::<f64>().unwrap();
+        }
+    }
+    let (_, _, body) = app
+        .get("/v1/areas/E47000018/indicators/post16_apprenticeship_rate")
+        .await;
+    let series = body["series"].as_array().unwrap();
+    assert_eq!(series.len(), raw.len());
+    for p in series {
+        let (n, d) = raw[p["period"].as_str().unwrap()];
+        assert_eq!(
+            (p["numerator"].as_f64(), p["denominator"].as_f64()),
+            (Some(n), Some(d))
+        );
+        println!(
+            "post16_apprenticeship_rate Lancashire CA {} {n}/{d} = {:.2}%",
+            p["period"],
+            n / d * 100.0
+        );
+    }
+
+    // APS NVQ4+ share, 2021: the NVQ4+ count over the seven 16-64 categories, for the first
+    // Lancashire district whose seven cells are all published; Burnley's trade-apprenticeship
+    // cell is withheld (`!`), so its share is suppressed rather than computed from six cells.
+    let aps = read_csv(&dir.join("nomis/aps_qualifications_by_age_lad_2017_2021.csv.gz"));
+    let cells = |code: &str| -> Vec<_> {
+        aps.iter()
+            .filter(|r| r["area_code"] == code && r["date"] == "Jan 2021-Dec 2021")
+            .filter(|r| (1..=7).any(|k| r["cell"].starts_with(&format!("T19:{k} ("))))
+            .collect()
+    };
+    assert_eq!(cells("E07000117").len(), 7);
+    assert!(cells("E07000117").iter().any(|r| r["number"] == "!"));
+    let burnley = aps_2021(&app, "E07000117").await;
+    assert_eq!(
+        (burnley["status"].as_str(), burnley["value"].as_f64()),
+        (Some("suppressed"), None)
+    );
+    let (code, full) = LANCASHIRE_LADS
+        .iter()
+        .map(|c| (*c, cells(c)))
+        .find(|(_, cs)| cs.len() == 7 && cs.iter().all(|r| r["number"].parse::<f64>().is_ok()))
+        .expect("a Lancashire district with all seven cells published");
+    let total: f64 = full
+        .iter()
+        .map(|r| r["number"].parse::<f64>().unwrap())
+        .sum();
+    let nvq4 = full
+        .iter()
+        .find(|r| r["cell"].starts_with("T19:6 ("))
+        .unwrap();
+    let share = nvq4["number"].parse::<f64>().unwrap() / total * 100.0;
+    let p = aps_2021(&app, code).await;
+    assert!((p["value"].as_f64().unwrap() - share).abs() < 1e-9);
+    if let Ok(pm) = nvq4["conf_95_pm"].parse::<f64>() {
+        assert!((p["ci_lower"].as_f64().unwrap() - (share - pm / total * 100.0)).abs() < 1e-9);
+    }
+    println!("aps_level4plus_share {code} 2021 = {share:.2}% (Burnley 2021: suppressed)");
+
+    // Published claimant rate: passed through as published, never re-aggregated; its England
+    // gap and rank are derived from the served values.
+    let els = read_csv(&dir.join("ons_els/claimant-count.csv.gz"));
+    let published = |code: &str| {
+        els.iter()
+            .filter(|r| r["areacd"] == code && r["indicator"] == "Claimant Count")
+            .max_by_key(|r| r["period"].clone())
+            .map(|r| r["observation"].parse::<f64>().unwrap())
+            .unwrap()
+    };
+    let (_, _, body) = app
+        .get("/v1/areas/E07000117/indicators/claimant_rate")
+        .await;
+    let last = body["series"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["value"].as_f64(), Some(published("E07000117")));
+    let gap = last["gap_to_england"].as_f64().unwrap();
+    assert!((gap - (published("E07000117") - published("E92000001"))).abs() < 1e-9);
+    let (rank, of) = (
+        last["rank"].as_u64().unwrap(),
+        last["rank_of"].as_u64().unwrap(),
+    );
+    assert!(rank >= 1 && rank <= of && of > 250, "{rank} of {of}");
+    println!(
+        "claimant_rate Burnley {} = {} (England gap {gap:+.1}, rank {rank} of {of}, lower is better)",
+        last["period"], last["value"]
+    );
+    let (_, _, ttwa) = app
+        .get("/v1/areas/E30000182/indicators/claimant_rate")
+        .await;
+    assert!(
+        ttwa["series"].as_array().unwrap().is_empty(),
+        "published rates are not built for TTWAs"
+    );
+
+    // FE apprenticeship achievements: an additive count, Lancashire CA = sum of its districts.
+    let mut fe: BTreeMap<String, f64> = BTreeMap::new();
+    for r in read_csv(&dir.join("dfe/fe_achievements_lad.csv.gz")) {
+        if r["level_or_type"] == "Apprenticeships: Total"
+            && LANCASHIRE_LADS.contains(&r["location_code"].as_str())
+        {
+            let tp = &r["time_period"];
+            *fe.entry(format!("{}/{}", &tp[..4], &tp[4..])).or_default() +=
+                r["achievements"].parse::<f64>().unwrap();
+        }
+    }
+    let (_, _, body) = app
+        .get("/v1/areas/E47000018/indicators/fe_apprenticeship_achievements")
+        .await;
+    for p in body["series"].as_array().unwrap() {
+        assert_eq!(
+            p["value"].as_f64(),
+            Some(fe[p["period"].as_str().unwrap()]),
+            "{}",
+            p["period"]
+        );
+    }
+}
