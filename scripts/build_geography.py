@@ -326,6 +326,20 @@ def main(argv: list[str]) -> int:
         coverage[t] = cov
         summary_rows.append([t, ttwa_names[t], ";".join(lads), fmt_share(cov)])
 
+    # LSOA21 -> TTWA11, for sources published by small area (Census): each English LSOA21 goes to
+    # the TTWA of its LSOA11 parents; `exact` is false where the parents lie in different TTWAs
+    # (then the TTWA of most parents, lowest code on ties).
+    lsoa21_ttwa_rows = []
+    for l21 in sorted(l for l in lsoa21_pop if l.startswith("E01")):
+        ts = [lsoa_ttwa[l11] for l11 in parents[l21]]
+        counts: dict[str, int] = defaultdict(int)
+        for t in ts:
+            counts[t] += 1
+        t = sorted(counts, key=lambda k: (-counts[k], k))[0]
+        lsoa21_ttwa_rows.append([l21, t, "true" if len(counts) == 1 else "false"])
+    inexact = sum(1 for r in lsoa21_ttwa_rows if r[2] == "false")
+    print(f"lsoa21_ttwa: {len(lsoa21_ttwa_rows)} English LSOA21, {inexact} straddle a TTWA boundary")
+
     # ------------------------------------------------------ verification
     print()
     print("== successor / coverage checks ==")
@@ -397,6 +411,9 @@ def main(argv: list[str]) -> int:
     counts["ttwa_bestfit_summary.csv"] = write_csv(
         "ttwa_bestfit_summary.csv", ["ttwa_code", "ttwa_name", "best_fit_lads", "coverage"],
         summary_rows,
+    )
+    counts["lsoa21_ttwa.csv"] = write_csv(
+        "lsoa21_ttwa.csv", ["lsoa21_code", "ttwa_code", "exact"], lsoa21_ttwa_rows,
     )
 
     # ------------------------------------------------------------ report

@@ -244,3 +244,52 @@ async fn published_and_derived_figures_match_the_raw_files() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn census_ttwas_are_summed_exactly_from_lsoas() {
+    let Some(dir) = real_data("census_ttwas_are_summed_exactly_from_lsoas") else {
+        return;
+    };
+    let app = TestApp::spawn(Some(&dir)).await;
+    let lookup = read_csv(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../datasets/geography/lsoa21_ttwa.csv"),
+    );
+    let lsoas = read_csv(&dir.join("census/census2021_ts067_lsoa21.csv.gz"));
+    let l4 = "Highest level of qualification: Level 4 qualifications and above";
+    let total = "Highest level of qualification: Total: All usual residents aged 16 years and over";
+    // Preston TTWA is only 86% covered by its best-fit districts: the LSOA route is exact.
+    for ttwa in ["E30000255", "E30000182", "E30000076"] {
+        let members: std::collections::HashSet<&str> = lookup
+            .iter()
+            .filter(|r| r["ttwa_code"] == ttwa)
+            .map(|r| r["lsoa21_code"].as_str())
+            .collect();
+        let (mut n, mut d) = (0.0, 0.0);
+        for r in lsoas
+            .iter()
+            .filter(|r| members.contains(r["LSOA21CD"].as_str()))
+        {
+            n += r[l4].parse::<f64>().unwrap();
+            d += r[total].parse::<f64>().unwrap();
+        }
+        let (_, _, body) = app
+            .get(&format!(
+                "/v1/areas/{ttwa}/indicators/census_level4plus_share"
+            ))
+            .await;
+        let p = &body["series"][0];
+        assert_eq!(
+            (p["numerator"].as_f64(), p["denominator"].as_f64()),
+            (Some(n), Some(d)),
+            "{ttwa}"
+        );
+        assert_eq!(p["approximate"], false, "{ttwa}");
+        assert_eq!(p["constituents"].as_u64(), Some(members.len() as u64));
+        println!(
+            "census_level4plus_share {ttwa} (exact, {} LSOAs) = {n}/{d} = {:.2}%",
+            members.len(),
+            n / d * 100.0
+        );
+    }
+}

@@ -18,6 +18,8 @@ pub struct GeographyTables<'a> {
     pub lad_lep: &'a str,
     pub lad_ttwa: &'a str,
     pub lad_successors: &'a str,
+    /// LSOA21 -> TTWA11, for small-area sources (may be empty).
+    pub lsoa21_ttwa: &'a str,
 }
 
 impl GeographyTables<'static> {
@@ -27,6 +29,7 @@ impl GeographyTables<'static> {
         lad_lep: include_str!("../../../datasets/geography/lad_lep.csv"),
         lad_ttwa: include_str!("../../../datasets/geography/lad_ttwa.csv"),
         lad_successors: include_str!("../../../datasets/geography/lad_successors.csv"),
+        lsoa21_ttwa: include_str!("../../../datasets/geography/lsoa21_ttwa.csv"),
     };
 }
 
@@ -103,6 +106,14 @@ struct SuccessorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+struct SmallAreaTtwaRow {
+    lsoa21_code: String,
+    ttwa_code: String,
+    #[allow(dead_code)]
+    exact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 struct LadTtwaRow {
     lad_code: String,
     ttwa_code: String,
@@ -122,6 +133,8 @@ pub struct Geography {
     memberships: Vec<Membership>,
     overlaps: Vec<LadTtwaOverlap>,
     successors: HashMap<String, String>,
+    /// Small area (LSOA21) -> TTWA, for building TTWA values exactly from small-area sources.
+    small_area_ttwa: Vec<(String, String)>,
 }
 
 static BUNDLED: LazyLock<Result<Geography, GeographyError>> =
@@ -166,6 +179,11 @@ impl Geography {
         let ttwa_rows: Vec<LadTtwaRow> = read_rows("lad_ttwa.csv", tables.lad_ttwa)?;
         let successor_rows: Vec<SuccessorRow> =
             read_rows("lad_successors.csv", tables.lad_successors)?;
+        let small_area_rows: Vec<SmallAreaTtwaRow> = if tables.lsoa21_ttwa.trim().is_empty() {
+            Vec::new()
+        } else {
+            read_rows("lsoa21_ttwa.csv", tables.lsoa21_ttwa)?
+        };
 
         let expect_area = |table: &'static str, code: &str, want: AreaType| match areas.get(code) {
             Some(a) if a.area_type == want => Ok(()),
@@ -263,12 +281,19 @@ impl Geography {
             successors.insert(row.old_code, row.current_code);
         }
 
+        let mut small_area_ttwa = Vec::with_capacity(small_area_rows.len());
+        for row in small_area_rows {
+            expect_area("lsoa21_ttwa.csv", &row.ttwa_code, AreaType::Ttwa)?;
+            small_area_ttwa.push((row.lsoa21_code, row.ttwa_code));
+        }
+
         Ok(Geography {
             areas,
             members,
             memberships,
             overlaps,
             successors,
+            small_area_ttwa,
         })
     }
 
@@ -294,6 +319,11 @@ impl Geography {
         self.successors
             .iter()
             .map(|(old, new)| (old.as_str(), new.as_str()))
+    }
+
+    /// Small areas (LSOA 2021) and the TTWA each lies in.
+    pub fn small_area_ttwa(&self) -> &[(String, String)] {
+        &self.small_area_ttwa
     }
 
     /// Every LAD's membership of every larger area (TTWAs by best fit).
@@ -490,6 +520,17 @@ mod tests {
                 .sum();
             assert!((share - 1.0).abs() < 1e-3, "{}: {share}", lad.code);
         }
+    }
+
+    #[test]
+    fn every_english_lsoa_lies_in_a_ttwa() {
+        let g = geo();
+        assert_eq!(g.small_area_ttwa().len(), 33_755);
+        assert!(
+            g.small_area_ttwa()
+                .iter()
+                .all(|(l, _)| l.starts_with("E01"))
+        );
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub struct IndicatorDef {
     pub period_type: PeriodType,
     /// Catalogue id of the source the measures come from.
     pub source: &'static str,
+    /// A source with the same measures by small area (LSOA), from which TTWA values are built
+    /// exactly instead of by best fit from districts, when it is present.
+    pub small_area_source: Option<&'static str>,
     pub source_title: &'static str,
     pub publisher: &'static str,
     pub licence: &'static str,
@@ -198,8 +201,9 @@ const CENSUS_CAVEATS: &[&str] = &[
      small areas can differ by a few people from figures ONS publishes directly.",
     "Apprenticeships are a separate TS067 category and are not counted in Level 3 or Level 4+, \
      even advanced, higher or degree apprenticeships.",
-    "Travel to Work Area values are built from whole local authorities (best fit) and are \
-     approximate: see `coverage`.",
+    "Travel to Work Area values are summed exactly from 2021 LSOAs when the LSOA table is \
+     available (3 of 33,755 LSOAs straddle a TTWA boundary and are assigned to the TTWA of most \
+     of their 2011 LSOAs); otherwise they are best fit from whole districts and approximate.",
 ];
 
 const FE_SOURCE: &str = "dfe_fe_achievements_lad";
@@ -233,6 +237,7 @@ const fn ks4(
         confidence_interval: None,
         period_type: PeriodType::DestinationYear,
         source: KS4_SOURCE,
+        small_area_source: None,
         source_title: KS4_TITLE,
         publisher: DFE,
         licence: OGL,
@@ -264,6 +269,7 @@ const fn post16(
         confidence_interval: None,
         period_type: PeriodType::DestinationYear,
         source: POST16_SOURCE,
+        small_area_source: None,
         source_title: POST16_TITLE,
         publisher: DFE,
         licence: OGL,
@@ -295,6 +301,7 @@ const fn census(
         confidence_interval: None,
         period_type: PeriodType::CensusYear,
         source: CENSUS_SOURCE,
+        small_area_source: Some("census2021_ts067_lsoa"),
         source_title: CENSUS_TITLE,
         publisher: ONS,
         licence: OGL,
@@ -324,6 +331,7 @@ const fn fe(
         confidence_interval: None,
         period_type: PeriodType::AcademicYear,
         source: FE_SOURCE,
+        small_area_source: None,
         source_title: FE_TITLE,
         publisher: DFE,
         licence: OGL,
@@ -566,6 +574,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         }),
         period_type: PeriodType::CalendarYear,
         source: "nomis_aps_t19_qualifications",
+        small_area_source: None,
         source_title: "Annual Population Survey, T19 qualification by age and sex (ONS, Nomis)",
         publisher: ONS,
         licence: OGL,
@@ -606,6 +615,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         }),
         period_type: PeriodType::CalendarYear,
         source: "ons_els_qualifications_level3",
+        small_area_source: None,
         source_title: ELS_SOURCE_TITLE,
         publisher: ONS,
         licence: OGL,
@@ -637,6 +647,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         }),
         period_type: PeriodType::CalendarYear,
         source: "ons_els_employment_rate",
+        small_area_source: None,
         source_title: ELS_SOURCE_TITLE,
         publisher: ONS,
         licence: OGL,
@@ -665,6 +676,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         confidence_interval: None,
         period_type: PeriodType::CalendarYear,
         source: "ons_els_claimant_count",
+        small_area_source: None,
         source_title: ELS_SOURCE_TITLE,
         publisher: ONS,
         licence: OGL,
@@ -698,6 +710,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         }),
         period_type: PeriodType::SurveyYear,
         source: "ons_els_median_pay",
+        small_area_source: None,
         source_title: ELS_SOURCE_TITLE,
         publisher: ONS,
         licence: OGL,
@@ -727,6 +740,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         confidence_interval: None,
         period_type: PeriodType::AcademicYear,
         source: "ons_els_apprenticeships",
+        small_area_source: None,
         source_title: ELS_SOURCE_TITLE,
         publisher: ONS,
         licence: OGL,

@@ -48,6 +48,9 @@ pub struct SourceDef {
     /// For `ons_els`: the measure id the values get in the observations table.
     #[serde(default)]
     pub measure: Option<String>,
+    /// A refresh goes ahead without this source (it refines values when present).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

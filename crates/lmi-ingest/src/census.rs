@@ -1,9 +1,10 @@
 //! Census 2021 TS067 "Highest level of qualification" (usual residents aged 16+), as distributed
 //! by Nomis in the Census 2021 bulk CSVs: one row per area, one column per category.
 //!
-//! Accepted layouts: the Nomis bulk file (`date,geography,geography code,<categories>`) and
-//! LAD-level tables keyed by `LAD22CD`/`LAD21CD`/`LAD23CD`. Only local authority district rows
-//! (E06/E07/E08/E09, and W06 which is kept as published but has no English parent) are read.
+//! Accepted layouts: the Nomis bulk file (`date,geography,geography code,<categories>`), tables
+//! keyed by `LSOA21CD` (small areas) or `LAD22CD`/`LAD21CD`/`LAD23CD`. Rows are local authority
+//! districts (E06/E07/E08/E09/W06) or 2021 LSOAs (E01/W01); Welsh rows are kept as published but
+//! have no English parent.
 
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
@@ -11,8 +12,6 @@ use crate::observations::Observations;
 use crate::raw::{Header, RawFile, csv_error};
 use lmi_core::Status;
 use std::collections::HashMap;
-
-pub const SOURCE_ID: &str = "census2021_ts067_lad";
 
 const PREFIX: &str = "Highest level of qualification: ";
 
@@ -31,17 +30,31 @@ pub const CATEGORIES: [(&str, &str); 8] = [
     ("Other qualifications", "ts067_other"),
 ];
 
-const CODE_COLUMNS: [&str; 4] = ["geography code", "LAD22CD", "LAD21CD", "LAD23CD"];
-const OTHER_COLUMNS: [&str; 5] = ["date", "geography", "LAD22NM", "LAD21NM", "LAD23NM"];
+// A small-area table also names each LSOA's district: its own code column comes first.
+const CODE_COLUMNS: [&str; 5] = [
+    "geography code",
+    "LSOA21CD",
+    "LAD22CD",
+    "LAD21CD",
+    "LAD23CD",
+];
+const OTHER_COLUMNS: [&str; 6] = [
+    "date",
+    "geography",
+    "LSOA21NM",
+    "LAD22NM",
+    "LAD21NM",
+    "LAD23NM",
+];
 
 const EXPECTED: &str = "the Census 2021 TS067 bulk layout (a `geography code` or `LAD22CD` column \
     and the eight `Highest level of qualification: …` count columns)";
 
-fn is_lad_code(code: &str) -> bool {
-    is_gss_code(code) && ["E06", "E07", "E08", "E09", "W06"].contains(&&code[..3])
+fn is_lad_or_lsoa_code(code: &str) -> bool {
+    is_gss_code(code) && ["E06", "E07", "E08", "E09", "W06", "E01", "W01"].contains(&&code[..3])
 }
 
-pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
+pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
     let header = Header::read(raw, &mut reader, EXPECTED)?;
     let names: Vec<String> = CATEGORIES
@@ -74,10 +87,11 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
             found: found.to_owned(),
         };
         let code = field(code_ix);
-        if !is_lad_code(code) {
+        if !is_lad_or_lsoa_code(code) {
             return Err(bad(
                 &header.names()[code_ix],
-                "a local authority district code (E06/E07/E08/E09/W06): this reader takes the LAD-level TS067 table",
+                "a local authority district (E06/E07/E08/E09/W06) or 2021 LSOA (E01/W01) code: \
+                 this reader takes the LAD or LSOA TS067 tables",
                 code,
             ));
         }
@@ -111,7 +125,7 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
         }
         for ((_, _, measure), count) in columns.iter().zip(counts) {
             out.push(
-                SOURCE_ID,
+                source_id,
                 code,
                 &period,
                 measure,
@@ -147,7 +161,7 @@ mod tests {
     fn parse_text(text: &str) -> Result<polars::prelude::DataFrame> {
         let raw = RawFile::from_bytes(Path::new("ts067.csv"), text.as_bytes().to_vec())?;
         let mut obs = Observations::default();
-        parse(&raw, &mut obs)?;
+        parse(&raw, "census2021_ts067_lad", &mut obs)?;
         Ok(obs.into_frame()?)
     }
 
@@ -187,6 +201,6 @@ mod tests {
             header("geography code")
         );
         let err = parse_text(&text).unwrap_err().to_string();
-        assert!(err.contains("LAD-level TS067 table"), "{err}");
+        assert!(err.contains("LAD or LSOA TS067 tables"), "{err}");
     }
 }

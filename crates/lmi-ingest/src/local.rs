@@ -36,7 +36,7 @@ fn locate(dir: &Path, source: &SourceDef) -> Result<PathBuf> {
 pub fn parse_source(source: &SourceDef, raw: &RawFile, out: &mut Observations) -> Result<usize> {
     match source.format {
         Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, out),
-        Format::CensusTs067 => census::parse(raw, out),
+        Format::CensusTs067 => census::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
@@ -70,7 +70,12 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
     let mut observations = Observations::default();
     let mut provenance = Vec::with_capacity(catalogue.sources.len());
     for source in &catalogue.sources {
-        let path = locate(dir, source)?;
+        let path = match locate(dir, source) {
+            Ok(path) => path,
+            // An optional source refines values when present (e.g. exact TTWAs from LSOAs).
+            Err(IngestError::NotFound { .. }) if source.optional => continue,
+            Err(e) => return Err(e),
+        };
         let raw = RawFile::read(&path)?;
         let before = observations.len();
         let rows = parse_source(source, &raw, &mut observations)?;
@@ -107,10 +112,10 @@ mod tests {
     fn the_bundled_sample_loads_and_is_labelled_as_sample() {
         let loaded = load_from_dir(&sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
-        assert_eq!(
-            loaded.provenance.len(),
-            Catalogue::bundled().unwrap().sources.len()
-        );
+        // Every required source; the optional LSOA census table is not in the sample.
+        let catalogue = Catalogue::bundled().unwrap();
+        let required = catalogue.sources.iter().filter(|s| !s.optional).count();
+        assert_eq!(loaded.provenance.len(), required);
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

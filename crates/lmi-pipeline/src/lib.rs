@@ -135,6 +135,79 @@ fn memberships(geo: &Geography) -> PolarsResult<LazyFrame> {
     Ok(df.lazy())
 }
 
+/// Small areas (LSOA 2021) and their TTWA, for exact TTWA values from small-area sources.
+fn small_area_map(geo: &Geography) -> PolarsResult<LazyFrame> {
+    let rows = geo.small_area_ttwa();
+    Ok(DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                OBS_AREA.into(),
+                rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                PARENT.into(),
+                rows.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+            ),
+        ],
+    )?
+    .lazy())
+}
+
+/// Rows of `source` holding the indicator's numerator or denominator.
+fn measures_of(source: &str, def: &IndicatorDef) -> Expr {
+    col(OBS_SOURCE).eq(lit(source)).and(
+        def.denominator
+            .iter()
+            .fold(col(OBS_MEASURE).eq(lit(def.numerator.measure)), |e, den| {
+                e.or(col(OBS_MEASURE).eq(lit(den.measure)))
+            }),
+    )
+}
+
+/// TTWA parts summed exactly from a small-area source (same long layout as `parent_level`).
+fn small_area_level(
+    observations: &LazyFrame,
+    small: &LazyFrame,
+    def: &IndicatorDef,
+    source: &str,
+) -> LazyFrame {
+    observations
+        .clone()
+        .filter(measures_of(source, def))
+        .join(
+            small.clone(),
+            [col(OBS_AREA)],
+            [col(OBS_AREA)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col(PARENT), col(OBS_PERIOD), col(OBS_MEASURE)])
+        .agg([
+            col(OBS_VALUE).sum().alias(OBS_VALUE),
+            col(OBS_VALUE)
+                .null_count()
+                .cast(DataType::UInt32)
+                .alias(MISSING),
+            col(OBS_STATUS)
+                .filter(col(OBS_STATUS).neq(lit("ok")))
+                .first()
+                .alias(FIRST_STATUS),
+            len().cast(DataType::UInt32).alias(CONSTITUENTS),
+        ])
+        .select([
+            col(PARENT).alias(AREA_CODE),
+            lit("ttwa").alias(AREA_TYPE),
+            lit(false).alias(APPROXIMATE),
+            col(OBS_PERIOD),
+            col(OBS_MEASURE),
+            col(OBS_VALUE),
+            col(MISSING),
+            col(FIRST_STATUS),
+            col(CONSTITUENTS),
+            lit(NULL).cast(DataType::Float64).alias(COVERAGE),
+        ])
+}
+
 /// The long per-LAD table for one indicator's two measures: current LAD codes, predecessors
 /// summed, with the count of missing parts and the first non-ok status.
 fn lad_level(observations: &LazyFrame, codes: &LazyFrame, def: &IndicatorDef) -> LazyFrame {
@@ -518,6 +591,15 @@ pub fn compute(
     let codes = lad_code_map(geo)?;
     let members = memberships(geo)?;
     let areas = published_areas(geo)?;
+    let small = small_area_map(geo)?;
+    let present: std::collections::HashSet<String> = observations
+        .column(OBS_SOURCE)?
+        .str()?
+        .unique()?
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
         if def.aggregation == Aggregation::Published {
@@ -537,10 +619,19 @@ pub fn compute(
             lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
             lit(NULL).cast(DataType::Float64).alias(COVERAGE),
         ]);
-        let long = concat(
-            [own, parent_level(lads, members.clone())],
-            UnionArgs::default(),
-        )?;
+        let parents = parent_level(lads, members.clone());
+        // TTWAs exactly from small areas when that source is present, else best fit.
+        let long = match def.small_area_source.filter(|s| present.contains(*s)) {
+            Some(source) => concat(
+                [
+                    own,
+                    parents.filter(col(AREA_TYPE).neq(lit("ttwa"))),
+                    small_area_level(&obs, &small, def, source),
+                ],
+                UnionArgs::default(),
+            )?,
+            None => concat([own, parents], UnionArgs::default())?,
+        };
         frames.push(mark_series_breaks(combine(long, def), def));
     }
     let values = concat(frames, UnionArgs::default())?
@@ -558,6 +649,7 @@ pub fn compute(
                 [
                     codes.select([col(OBS_AREA), col(LAD)]),
                     areas.select([col(OBS_AREA), col(PUBLISHED_AREA).alias(LAD)]),
+                    small.select([col(OBS_AREA), col(PARENT).alias(LAD)]),
                 ],
                 UnionArgs::default(),
             )?

@@ -37,6 +37,7 @@ fn toy() -> Geography {
         lad_lep: LEP,
         lad_ttwa: TTWA,
         lad_successors: SUCCESSORS,
+        lsoa21_ttwa: "",
     })
     .unwrap()
 }

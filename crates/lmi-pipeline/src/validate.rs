@@ -100,9 +100,13 @@ pub fn check(
                 format!("value {x} outside the range of a {} indicator", def.unit),
             );
         }
-        // Additive aggregates (exact areas only: TTWAs are best fit) must equal their districts.
+        // Additive aggregates of whole districts must equal their districts. TTWAs are not unions
+        // of districts: best fit (approximate) or summed from small areas.
         let additive = matches!(def.aggregation, Aggregation::RatioOfSums | Aggregation::Sum);
-        if !additive || v.area_type == AreaType::Lad || v.approximate || v.status != Status::Ok {
+        if !additive
+            || matches!(v.area_type, AreaType::Lad | AreaType::Ttwa)
+            || v.status != Status::Ok
+        {
             continue;
         }
         let lads = geo.member_lads(&v.area_code);
