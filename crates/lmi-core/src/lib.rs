@@ -12,7 +12,7 @@ pub mod value;
 pub use area::{Area, AreaType};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{INDICATORS, IndicatorDef, find_indicator};
-pub use provenance::{SampleMarker, SourceProvenance};
+pub use provenance::{RawPart, SampleMarker, SourceProvenance};
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};
 

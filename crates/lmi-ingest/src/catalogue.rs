@@ -33,6 +33,9 @@ pub struct SourceDef {
     pub url: String,
     /// Paths tried, in order, under a local directory of hand-downloaded files.
     pub local_paths: Vec<String>,
+    /// How `lmi refresh` fetches it over HTTP (see `crate::fetch::FetchDef`).
+    #[serde(default)]
+    pub fetch: Option<crate::fetch::FetchDef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -53,6 +56,11 @@ impl Catalogue {
                 "source id `{}` appears twice",
                 w[0]
             )));
+        }
+        for s in &catalogue.sources {
+            if let Some(f) = &s.fetch {
+                f.check(&s.id).map_err(IngestError::Catalogue)?;
+            }
         }
         Ok(catalogue)
     }
