@@ -365,12 +365,13 @@ fn parse_bodies(
     } else {
         for (url, bytes) in bodies {
             let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
+            // The format's parser first: it knows every column and names the renamed one.
+            rows += parse_source(source, &raw, out)?;
             validate::required_columns(
                 &raw,
                 &def.required_columns,
                 "the columns listed in the catalogue's required_columns",
             )?;
-            rows += parse_source(source, &raw, out)?;
         }
     }
     Ok((rows, out.len() - before))
