@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod progress;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lmi",
@@ -41,15 +43,38 @@ enum Command {
         #[arg(long, env = "LMI_SAMPLE_DIR")]
         sample_dir: Option<PathBuf>,
     },
-    /// Build and publish a new snapshot from raw files already on disk.
+    /// Fetch every catalogued source (Nomis, DfE EES, ONS geography) and publish a new snapshot;
+    /// with --from, read raw files already on disk instead.
     ///
-    /// Exit codes: 0 published; 1 a source could not be read or parsed, nothing published (the
-    /// previous snapshot stays current); 2 bad configuration or arguments.
+    /// Over HTTP, each source is asked conditionally (ETag/Last-Modified), so an unchanged source
+    /// costs one 304; bodies are kept in <data-dir>/raw/<sha256> with raw/manifest.json, and a
+    /// refresh rerun after a failure does not fetch again the sources that already succeeded.
+    /// Before publishing: schema, duplicate keys, unknown area codes and a drop of more than half
+    /// of a source's observations against the published snapshot (override with --force).
+    ///
+    /// Base URLs: config file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
+    /// LMI_EES_API_BASE_URL, LMI_GEOGRAPHY_BASE_URL; Nomis key: LMI_NOMIS_UID.
+    ///
+    /// Exit codes: 0 published (or every source unchanged, or --dry-run passed); 1 some source
+    /// failed to fetch, parse or validate and nothing was published (the previous snapshot stays
+    /// current, byte for byte); 2 bad configuration or arguments.
     Refresh {
         /// Directory of raw files laid out as in the catalogue's `local_paths`
         /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
         #[arg(long)]
-        from: PathBuf,
+        from: Option<PathBuf>,
+        /// Fetch only this source (repeatable); the others come from the raw cache.
+        #[arg(long = "only", value_name = "SOURCE")]
+        only: Vec<String>,
+        /// Fetch, parse and validate, but publish nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Publish even if a source has less than half the observations of the published snapshot.
+        #[arg(long)]
+        force: bool,
+        /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
+        #[arg(long, env = "LMI_CONFIG")]
+        config: Option<PathBuf>,
         /// Directory holding snapshots.
         #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
         data_dir: PathBuf,
@@ -95,6 +120,29 @@ fn load_catalogue(path: Option<&PathBuf>) -> anyhow::Result<Catalogue> {
     }
 }
 
+/// The `[fetch]` table of the config file, then the environment overrides.
+fn load_fetch_config(path: Option<&PathBuf>) -> anyhow::Result<lmi_ingest::fetch::FetchConfig> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Config {
+        #[serde(default)]
+        fetch: lmi_ingest::fetch::FetchConfig,
+    }
+    let config: Config = match path {
+        None => Config::default(),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            toml::from_str(&text).with_context(|| format!("config file {}", p.display()))?
+        }
+    };
+    let mut fetch = config.fetch;
+    fetch
+        .apply_env(|k| std::env::var(k).ok())
+        .map_err(|e| anyhow::anyhow!("bad configuration: {e}"))?;
+    Ok(fetch)
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -120,6 +168,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Refresh {
             from,
+            only,
+            dry_run,
+            force,
+            config,
             data_dir,
             catalogue,
         } => {
@@ -130,6 +182,30 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let Some(from) = from else {
+                let fetch = match load_fetch_config(config.as_ref()) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("error: {e:#}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let options = lmi_cli::LiveRefresh {
+                    data_dir,
+                    catalogue,
+                    fetch,
+                    only,
+                    dry_run,
+                    force,
+                };
+                return progress::run_live(&options);
+            };
+            if !only.is_empty() || dry_run || force {
+                eprintln!(
+                    "error: --only, --dry-run and --force apply to fetching; not with --from"
+                );
+                return ExitCode::from(2);
+            }
             match lmi_cli::refresh_from_dir(&from, &data_dir, &catalogue) {
                 Ok(m) => {
                     println!("published snapshot {} in {}", m.version, data_dir.display());

@@ -15,7 +15,7 @@ pub use indicator::{
     Aggregation, ConfidenceInterval, FLAG_NOTES, INDICATORS, IndicatorDef, STATUS_NOTES,
     find_indicator,
 };
-pub use provenance::{SampleMarker, SourceProvenance};
+pub use provenance::{RawPart, SampleMarker, SourceProvenance};
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};
 

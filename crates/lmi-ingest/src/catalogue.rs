@@ -51,6 +51,9 @@ pub struct SourceDef {
     /// A refresh goes ahead without this source (it refines values when present).
     #[serde(default)]
     pub optional: bool,
+    /// How `lmi refresh` fetches it over HTTP (see `crate::fetch::FetchDef`).
+    #[serde(default)]
+    pub fetch: Option<crate::fetch::FetchDef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -78,6 +81,9 @@ impl Catalogue {
                     "source `{}`: format ons_els needs `indicator` and `measure`",
                     s.id
                 )));
+            }
+            if let Some(f) = &s.fetch {
+                f.check(&s.id).map_err(IngestError::Catalogue)?;
             }
         }
         Ok(catalogue)

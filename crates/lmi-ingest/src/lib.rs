@@ -1,20 +1,27 @@
 //! Ingestion: the source catalogue, reading raw files (plain or gzip) with provenance, and the
-//! source-specific parsers that turn them into one long observations table.
+//! source-specific parsers that turn them into one long observations table; fetching the
+//! catalogued sources over HTTP into a raw cache with provenance (`fetch`, `nomis`, `cache`,
+//! `live`) and checking them before publish (`validate`).
 //!
 //! The observations table (see [`observations`]) is the only thing later stages see: one row per
 //! (source, area, period, measure) with a value and a status. This crate knows nothing about
 //! indicators or serving.
 
 pub mod aps;
+pub mod cache;
 pub mod catalogue;
 pub mod census;
 pub mod dfe;
 pub mod els;
 pub mod error;
 pub mod fe;
+pub mod fetch;
+pub mod live;
 pub mod local;
+pub mod nomis;
 pub mod observations;
 pub mod raw;
+pub mod validate;
 
 pub use catalogue::{Catalogue, Format, SourceDef};
 pub use error::IngestError;

@@ -91,6 +91,7 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
             bytes: raw.bytes,
             rows,
             observations: observations.len() - before,
+            ..SourceProvenance::default()
         });
     }
     Ok(LoadedSources {

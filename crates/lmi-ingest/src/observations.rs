@@ -2,7 +2,8 @@
 //!
 //! Columns: `source` (catalogue id), `area_code` (GSS code as published, any vintage),
 //! `period` (normalised label, e.g. `2022/23` or `2021`), `measure` (e.g. `ks4_appren`),
-//! `value` (f64, null when the status carries no number) and `status` (see `lmi_core::Status`).
+//! `value` (f64, null when the status carries no number), `status` (see `lmi_core::Status`) and
+//! `flags` (the publisher's own flags when it has them, e.g. Nomis `OBS_STATUS=Q;OBS_CONF=F`).
 
 use lmi_core::Status;
 use polars::prelude::*;
@@ -13,6 +14,7 @@ pub const PERIOD: &str = "period";
 pub const MEASURE: &str = "measure";
 pub const VALUE: &str = "value";
 pub const STATUS: &str = "status";
+pub const FLAGS: &str = "flags";
 
 /// Row-wise builder for the observations table.
 #[derive(Debug, Default)]
@@ -23,6 +25,7 @@ pub struct Observations {
     measure: Vec<String>,
     value: Vec<Option<f64>>,
     status: Vec<&'static str>,
+    flags: Vec<Option<String>>,
 }
 
 impl Observations {
@@ -41,6 +44,25 @@ impl Observations {
         self.measure.push(measure.to_owned());
         self.value.push(value.filter(|_| status.has_value()));
         self.status.push(status.as_str());
+        self.flags.push(None);
+    }
+
+    /// As [`Observations::push`], keeping the publisher's flags for the cell.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_flagged(
+        &mut self,
+        source: &str,
+        area_code: &str,
+        period: &str,
+        measure: &str,
+        value: Option<f64>,
+        status: Status,
+        flags: &str,
+    ) {
+        self.push(source, area_code, period, measure, value, status);
+        if let Some(last) = self.flags.last_mut() {
+            *last = Some(flags.to_owned());
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -62,6 +84,7 @@ impl Observations {
                 Column::new(MEASURE.into(), self.measure),
                 Column::new(VALUE.into(), self.value),
                 Column::new(STATUS.into(), self.status),
+                Column::new(FLAGS.into(), self.flags),
             ],
         )
     }

@@ -179,16 +179,7 @@ mod tests {
     fn provenance() -> Vec<SourceProvenance> {
         vec![SourceProvenance {
             source_id: "dfe_ks4_destinations_lad".into(),
-            title: String::new(),
-            publisher: String::new(),
-            dataset: String::new(),
-            licence: String::new(),
-            attribution: String::new(),
-            file: String::new(),
-            sha256: String::new(),
-            bytes: 0,
-            rows: 0,
-            observations: 0,
+            ..SourceProvenance::default()
         }]
     }
 

@@ -1,0 +1,141 @@
+//! Terminal output of a live refresh: one progress bar per source (bytes, and pages for Nomis),
+//! hidden when stderr is not a terminal (cron), and the summary table printed at the end.
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lmi_ingest::live::{Outcome, Progress, SourceReport};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+struct Bars {
+    multi: MultiProgress,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Bars {
+    fn new() -> Bars {
+        let target = if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        Bars {
+            multi: MultiProgress::with_draw_target(target),
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with(&self, source: &str, f: impl FnOnce(&ProgressBar)) {
+        if let Ok(bars) = self.bars.lock()
+            && let Some(bar) = bars.get(source)
+        {
+            f(bar);
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn begin(&self, source: &str, url: &str) {
+        let bar = self.multi.add(ProgressBar::no_length());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:<28} {spinner} {bytes:>10} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(source.to_owned());
+        bar.set_message(url.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        tracing::info!(source, url, "fetching");
+        if let Ok(mut bars) = self.bars.lock() {
+            bars.insert(source.to_owned(), bar);
+        }
+    }
+
+    fn bytes(&self, source: &str, n: u64) {
+        self.with(source, |b| b.inc(n));
+    }
+
+    fn page(&self, source: &str, pages: u64, cells: u64, total: u64) {
+        self.with(source, |b| {
+            b.set_message(format!("page {pages}: {cells}/{total} cells"));
+        });
+        tracing::debug!(source, pages, cells, total, "page");
+    }
+
+    fn retry(&self, source: &str, attempt: u32, reason: &str) {
+        self.with(source, |b| {
+            b.set_message(format!("retry {attempt}: {reason}"))
+        });
+    }
+
+    fn end(&self, source: &str, outcome: Outcome) {
+        self.with(source, |b| {
+            b.finish_with_message(outcome.as_str().to_owned());
+        });
+        tracing::info!(source, outcome = outcome.as_str(), "source done");
+    }
+}
+
+/// The summary table: one line per source.
+pub fn summary(sources: &[SourceReport]) -> String {
+    let mut out = format!(
+        "{:<28} {:<13} {:>8} {:>11} {:>6} {:>9}\n",
+        "source", "outcome", "requests", "downloaded", "pages", "rows"
+    );
+    for r in sources {
+        out.push_str(&format!(
+            "{:<28} {:<13} {:>8} {:>11} {:>6} {:>9}\n",
+            r.source_id,
+            r.outcome.as_str(),
+            r.requests,
+            r.bytes_downloaded,
+            r.pages,
+            r.rows
+        ));
+    }
+    let count = |o: Outcome| sources.iter().filter(|r| r.outcome == o).count();
+    out.push_str(&format!(
+        "{} fetched, {} not modified, {} resumed, {} from cache, {} failed; {} bytes downloaded\n",
+        count(Outcome::Fetched),
+        count(Outcome::NotModified),
+        count(Outcome::Resumed),
+        count(Outcome::Cached),
+        count(Outcome::Failed),
+        sources.iter().map(|r| r.bytes_downloaded).sum::<u64>()
+    ));
+    out
+}
+
+pub fn run_live(options: &lmi_cli::LiveRefresh) -> ExitCode {
+    let bars = Bars::new();
+    let result = lmi_cli::refresh_live(options, &bars);
+    let _ = bars.multi.clear();
+    match result {
+        Ok(report) => {
+            print!("{}", summary(&report.sources));
+            match (&report.published, report.unchanged) {
+                (Some(m), _) => println!(
+                    "published snapshot {} in {}",
+                    m.version,
+                    options.data_dir.display()
+                ),
+                (None, true) => {
+                    println!("every source is unchanged; the current snapshot stays published")
+                }
+                (None, false) => {
+                    println!("dry run: every source fetched and validated; nothing published")
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            if !failure.sources.is_empty() {
+                print!("{}", summary(&failure.sources));
+            }
+            eprintln!(
+                "error: {failure}\nnothing was published; the previous snapshot (if any) is still current"
+            );
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
