@@ -3,25 +3,9 @@
 //! handful of figures are recomputed straight from the raw files.
 
 use lmi_core::{Aggregation, INDICATORS};
-use lmi_e2e::{TestApp, read_csv, real_data};
+use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv, real_data};
 use std::collections::BTreeMap;
 
-const LANCASHIRE_LADS: [&str; 14] = [
-    "E06000008",
-    "E06000009",
-    "E07000117",
-    "E07000118",
-    "E07000119",
-    "E07000120",
-    "E07000121",
-    "E07000122",
-    "E07000123",
-    "E07000124",
-    "E07000125",
-    "E07000126",
-    "E07000127",
-    "E07000128",
-];
 const LANCASHIRE_TTWAS: [&str; 5] = [
     "E30000182",
     "E30000255",
@@ -45,11 +29,11 @@ async fn every_indicator_answers_for_lancashire_and_england() {
     let Some(dir) = real_data("every_indicator_answers_for_lancashire_and_england") else {
         return;
     };
-    let app = TestApp::spawn(Some(&dir)).await;
+    let app = TestApp::spawn_real(&dir).await;
     let mut table = Vec::new();
     for def in INDICATORS {
         let aggregable = def.aggregation != Aggregation::Published;
-        let mut areas: Vec<&str> = LANCASHIRE_LADS.to_vec();
+        let mut areas: Vec<&str> = LANCASHIRE_CA.to_vec();
         areas.push("E92000001");
         if aggregable {
             areas.extend(LANCASHIRE_TTWAS);
@@ -119,12 +103,12 @@ async fn published_and_derived_figures_match_the_raw_files() {
     let Some(dir) = real_data("published_and_derived_figures_match_the_raw_files") else {
         return;
     };
-    let app = TestApp::spawn(Some(&dir)).await;
+    let app = TestApp::spawn_real(&dir).await;
 
     // 16-18 apprenticeship progression, Lancashire combined authority, every year, ratio of sums.
     let mut raw: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for r in read_csv(&dir.join("dfe/ks5_16_18_destinations_lad.csv.gz")) {
-        if r["cohort_level_group"] == "Total" && LANCASHIRE_LADS.contains(&r["lad_code"].as_str()) {
+        if r["cohort_level_group"] == "Total" && LANCASHIRE_CA.contains(&r["lad_code"].as_str()) {
             let tp = &r["time_period"];
             let e = raw.entry(format!("{}/{}", &tp[..4], &tp[4..])).or_default();
             e.0 += r["appren"].parse::<f64>().unwrap();
@@ -166,7 +150,7 @@ async fn published_and_derived_figures_match_the_raw_files() {
         (burnley["status"].as_str(), burnley["value"].as_f64()),
         (Some("suppressed"), None)
     );
-    let (code, full) = LANCASHIRE_LADS
+    let (code, full) = LANCASHIRE_CA
         .iter()
         .map(|c| (*c, cells(c)))
         .find(|(_, cs)| cs.len() == 7 && cs.iter().all(|r| r["number"].parse::<f64>().is_ok()))
@@ -225,7 +209,7 @@ async fn published_and_derived_figures_match_the_raw_files() {
     let mut fe: BTreeMap<String, f64> = BTreeMap::new();
     for r in read_csv(&dir.join("dfe/fe_achievements_lad.csv.gz")) {
         if r["level_or_type"] == "Apprenticeships: Total"
-            && LANCASHIRE_LADS.contains(&r["location_code"].as_str())
+            && LANCASHIRE_CA.contains(&r["location_code"].as_str())
         {
             let tp = &r["time_period"];
             *fe.entry(format!("{}/{}", &tp[..4], &tp[4..])).or_default() +=
@@ -250,7 +234,7 @@ async fn census_ttwas_are_summed_exactly_from_lsoas() {
     let Some(dir) = real_data("census_ttwas_are_summed_exactly_from_lsoas") else {
         return;
     };
-    let app = TestApp::spawn(Some(&dir)).await;
+    let app = TestApp::spawn_real(&dir).await;
     let lookup = read_csv(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../datasets/geography/lsoa21_ttwa.csv"),

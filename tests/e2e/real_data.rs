@@ -1,26 +1,9 @@
 //! Real public data (`LMI_REAL_DATA`): `lmi refresh --from` on the shared data directory, then
 //! the published numbers checked against sums recomputed straight from the source files.
 
-use lmi_e2e::{TestApp, read_csv, real_data};
+use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv, real_data};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-const LANCASHIRE_CA: [&str; 14] = [
-    "E06000008",
-    "E06000009",
-    "E07000117",
-    "E07000118",
-    "E07000119",
-    "E07000120",
-    "E07000121",
-    "E07000122",
-    "E07000123",
-    "E07000124",
-    "E07000125",
-    "E07000126",
-    "E07000127",
-    "E07000128",
-];
 
 /// (appren, cohort) per destination-year label, summed over `lads` from the raw DfE file.
 fn ks4_sums(dir: &Path, lads: &[&str]) -> BTreeMap<String, (f64, f64)> {
@@ -86,7 +69,7 @@ async fn ks4_apprenticeship_rates_match_the_dfe_file_for_burnley_lancashire_and_
     let Some(dir) = real_data("ks4_apprenticeship_rates_match_the_dfe_file") else {
         return;
     };
-    let app = TestApp::spawn(Some(&dir)).await;
+    let app = TestApp::spawn_real(&dir).await;
     let (status, _, body) = app
         .get("/v1/areas/E30000182/indicators/ks4_apprenticeship_rate")
         .await;
@@ -145,7 +128,7 @@ async fn census_level4plus_shares_match_ts067_for_lancashire() {
     let Some(dir) = real_data("census_level4plus_shares_match_ts067") else {
         return;
     };
-    let app = TestApp::spawn(Some(&dir)).await;
+    let app = TestApp::spawn_real(&dir).await;
     let rows = read_csv(&dir.join("census/census2021_ts067_lad22.csv"));
     let l4 = "Highest level of qualification: Level 4 qualifications and above";
     let total = "Highest level of qualification: Total: All usual residents aged 16 years and over";

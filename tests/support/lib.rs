@@ -2,6 +2,25 @@
 //! directory, an HTTP client, and access to the real data behind `LMI_REAL_DATA`.
 
 use std::net::SocketAddr;
+
+/// The 14 districts of the Lancashire combined authority (E47000018): the two unitaries, then the
+/// 12 districts of Lancashire county (E10000017).
+pub const LANCASHIRE_CA: [&str; 14] = [
+    "E06000008",
+    "E06000009",
+    "E07000117",
+    "E07000118",
+    "E07000119",
+    "E07000120",
+    "E07000121",
+    "E07000122",
+    "E07000123",
+    "E07000124",
+    "E07000125",
+    "E07000126",
+    "E07000127",
+    "E07000128",
+];
 use std::path::{Path, PathBuf};
 
 /// A running lmi server; stops when dropped.
@@ -21,11 +40,45 @@ impl TestApp {
         let dir = data_dir.path().to_owned();
         let from = from.map(Path::to_owned);
         // Building and loading snapshots is blocking polars work: keep it off the async threads.
-        let state = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             if let Some(from) = from {
                 let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
                 lmi_cli::refresh_from_dir(&from, &dir, &catalogue).expect("refresh");
             }
+        })
+        .await
+        .expect("join");
+        Self::serve(data_dir).await
+    }
+
+    /// Starts a server over one snapshot of the real data directory, built once per test run
+    /// and shared (read-only) by every real-data test.
+    pub async fn spawn_real(real: &Path) -> TestApp {
+        static SHARED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        let real = real.to_owned();
+        let dir = tokio::task::spawn_blocking(move || {
+            SHARED
+                .get_or_init(|| {
+                    let dir = tempfile::tempdir().expect("temp dir").keep();
+                    let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
+                    lmi_cli::refresh_from_dir(&real, &dir, &catalogue).expect("refresh");
+                    dir
+                })
+                .clone()
+        })
+        .await
+        .expect("join");
+        // Each app gets its own directory, removed with it, linking to the shared snapshot.
+        let view = tempfile::tempdir().expect("temp dir");
+        for entry in ["current", "snapshots"] {
+            std::os::unix::fs::symlink(dir.join(entry), view.path().join(entry)).expect("symlink");
+        }
+        Self::serve(view).await
+    }
+
+    async fn serve(data_dir: tempfile::TempDir) -> TestApp {
+        let dir = data_dir.path().to_owned();
+        let state = tokio::task::spawn_blocking(move || {
             lmi_cli::load_or_bootstrap(&dir, &lmi_cli::default_sample_dir())
         })
         .await

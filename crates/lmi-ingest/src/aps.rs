@@ -11,7 +11,7 @@
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error};
 use lmi_core::Status;
 use std::collections::BTreeMap;
 
@@ -83,12 +83,8 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
         if !AREA_TYPES.contains(&field(type_ix)) || field(code_ix).is_empty() {
             continue;
         }
-        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
-            file: raw.path.clone(),
-            line,
-            column: column.to_owned(),
-            expected: expected.to_owned(),
-            found: found.to_owned(),
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
         };
         let period = calendar_year(field(date_ix)).ok_or_else(|| {
             bad(

@@ -9,7 +9,7 @@
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error};
 use lmi_core::Status;
 use std::collections::HashMap;
 
@@ -79,12 +79,8 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         let record = record.map_err(|e| csv_error(&raw.path, &e))?;
         let line = record.position().map_or(0, csv::Position::line);
         let field = |ix: usize| record.get(ix).unwrap_or("").trim();
-        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
-            file: raw.path.clone(),
-            line,
-            column: column.to_owned(),
-            expected: expected.to_owned(),
-            found: found.to_owned(),
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
         };
         let code = field(code_ix);
         if !is_lad_or_lsoa_code(code) {

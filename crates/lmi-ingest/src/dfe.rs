@@ -6,7 +6,7 @@
 
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error};
 use lmi_core::Status;
 use std::collections::HashMap;
 
@@ -173,12 +173,8 @@ pub fn parse(raw: &RawFile, table: &EesTable, out: &mut Observations) -> Result<
         if field(level_ix) != table.level || filters.iter().any(|(ix, want)| field(*ix) != *want) {
             continue;
         }
-        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
-            file: raw.path.clone(),
-            line,
-            column: column.to_owned(),
-            expected: expected.to_owned(),
-            found: found.to_owned(),
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
         };
         let period = academic_year(field(period_ix)).ok_or_else(|| {
             bad(

@@ -8,7 +8,7 @@
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error};
 use lmi_core::Status;
 use std::collections::HashMap;
 
@@ -83,12 +83,8 @@ pub fn parse(
         if field(ind_ix) != indicator || !field(code_ix).starts_with('E') {
             continue;
         }
-        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
-            file: raw.path.clone(),
-            line,
-            column: column.to_owned(),
-            expected: expected.to_owned(),
-            found: found.to_owned(),
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
         };
         let code = field(code_ix);
         if !is_gss_code(code) {

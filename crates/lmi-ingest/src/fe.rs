@@ -6,7 +6,7 @@
 use crate::dfe::{academic_year, is_gss_code, parse_value};
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error};
 use std::collections::HashMap;
 
 pub const SOURCE_ID: &str = "dfe_fe_achievements_lad";
@@ -60,12 +60,8 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
         if !LAD_LEVELS.contains(&field(level_ix)) || field(age_ix) != "Total" {
             continue;
         }
-        let bad = |column: &str, expected: &str, found: &str| IngestError::BadValue {
-            file: raw.path.clone(),
-            line,
-            column: column.to_owned(),
-            expected: expected.to_owned(),
-            found: found.to_owned(),
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
         };
         let Some(measure) = measure_for(field(type_ix)) else {
             continue;

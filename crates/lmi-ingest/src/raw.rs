@@ -141,6 +141,17 @@ impl<'a> Header<'a> {
     }
 }
 
+/// A value that is not what its column should hold.
+pub fn bad_value(file: &Path, line: u64, column: &str, expected: &str, found: &str) -> IngestError {
+    IngestError::BadValue {
+        file: file.to_owned(),
+        line,
+        column: column.to_owned(),
+        expected: expected.to_owned(),
+        found: found.to_owned(),
+    }
+}
+
 pub fn csv_error(file: &Path, e: &csv::Error) -> IngestError {
     IngestError::Csv {
         file: file.to_owned(),

@@ -172,16 +172,37 @@ fn small_area_level(
     def: &IndicatorDef,
     source: &str,
 ) -> LazyFrame {
+    sum_parts(
+        &observations.clone().filter(measures_of(source, def)),
+        small,
+        PARENT,
+    )
+    .select([
+        col(PARENT).alias(AREA_CODE),
+        lit("ttwa").alias(AREA_TYPE),
+        lit(false).alias(APPROXIMATE),
+        col(OBS_PERIOD),
+        col(OBS_MEASURE),
+        col(OBS_VALUE),
+        col(MISSING),
+        col(FIRST_STATUS),
+        col(CONSTITUENTS),
+        lit(NULL).cast(DataType::Float64).alias(COVERAGE),
+    ])
+}
+
+/// Observations mapped through `map` (`area_code` -> `key`) and summed per key, period and
+/// measure, with the count of missing parts, the first non-ok status and the number of parts.
+fn sum_parts(observations: &LazyFrame, map: &LazyFrame, key: &str) -> LazyFrame {
     observations
         .clone()
-        .filter(measures_of(source, def))
         .join(
-            small.clone(),
+            map.clone(),
             [col(OBS_AREA)],
             [col(OBS_AREA)],
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by([col(PARENT), col(OBS_PERIOD), col(OBS_MEASURE)])
+        .group_by([col(key), col(OBS_PERIOD), col(OBS_MEASURE)])
         .agg([
             col(OBS_VALUE).sum().alias(OBS_VALUE),
             col(OBS_VALUE)
@@ -194,52 +215,17 @@ fn small_area_level(
                 .alias(FIRST_STATUS),
             len().cast(DataType::UInt32).alias(CONSTITUENTS),
         ])
-        .select([
-            col(PARENT).alias(AREA_CODE),
-            lit("ttwa").alias(AREA_TYPE),
-            lit(false).alias(APPROXIMATE),
-            col(OBS_PERIOD),
-            col(OBS_MEASURE),
-            col(OBS_VALUE),
-            col(MISSING),
-            col(FIRST_STATUS),
-            col(CONSTITUENTS),
-            lit(NULL).cast(DataType::Float64).alias(COVERAGE),
-        ])
 }
 
 /// The long per-LAD table for one indicator's two measures: current LAD codes, predecessors
 /// summed, with the count of missing parts and the first non-ok status.
 fn lad_level(observations: &LazyFrame, codes: &LazyFrame, def: &IndicatorDef) -> LazyFrame {
-    observations
-        .clone()
-        .filter(
-            col(OBS_SOURCE).eq(lit(def.source)).and(
-                def.denominator
-                    .iter()
-                    .fold(col(OBS_MEASURE).eq(lit(def.numerator.measure)), |e, den| {
-                        e.or(col(OBS_MEASURE).eq(lit(den.measure)))
-                    }),
-            ),
-        )
-        .join(
-            codes.clone(),
-            [col(OBS_AREA)],
-            [col(OBS_AREA)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .group_by([col(LAD), col(OBS_PERIOD), col(OBS_MEASURE)])
-        .agg([
-            col(OBS_VALUE).sum().alias(OBS_VALUE),
-            col(OBS_VALUE)
-                .null_count()
-                .cast(DataType::UInt32)
-                .alias(MISSING),
-            col(OBS_STATUS)
-                .filter(col(OBS_STATUS).neq(lit("ok")))
-                .first()
-                .alias(FIRST_STATUS),
-        ])
+    sum_parts(
+        &observations.clone().filter(measures_of(def.source, def)),
+        codes,
+        LAD,
+    )
+    .drop(cols([CONSTITUENTS]))
 }
 
 /// Sums LAD-level parts up to every parent area.
