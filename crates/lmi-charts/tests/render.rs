@@ -232,3 +232,24 @@ fn write_example_charts() {
     std::fs::write(dir.join("example.svg"), render_svg(&spec).unwrap()).unwrap();
     std::fs::write(dir.join("example.png"), render_png(&spec).unwrap()).unwrap();
 }
+
+#[test]
+fn many_series_wrap_the_legend_and_reuse_the_palette() {
+    let mut spec = apprenticeship_chart();
+    spec.series = (0..10)
+        .map(|i| {
+            Series::new(
+                format!("Lancashire district number {i} with a long name"),
+                [
+                    ("2022/23", Some(i as f64)),
+                    ("2023/24", Some(i as f64 + 1.0)),
+                ],
+            )
+        })
+        .collect();
+    let svg = render_svg(&spec).unwrap();
+    for i in 0..10 {
+        assert!(svg.contains(&format!("district number {i} ")));
+    }
+    assert!(render_png(&spec).unwrap().len() > 1000);
+}
