@@ -1,4 +1,5 @@
 //! End-to-end tests: one binary (see polars' `tests/it`), one module per user story.
 
+mod hot_swap;
 mod real_data;
 mod sample_server;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 /// How values of an indicator combine across areas.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
@@ -12,6 +13,7 @@ pub enum Aggregation {
 }
 
 /// What a period label counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodType {
@@ -22,12 +24,14 @@ pub enum PeriodType {
 }
 
 /// One measure read from a source: the id it has in the observations table and what it counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MeasureRef {
     pub measure: &'static str,
     pub label: &'static str,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
     pub id: &'static str,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One raw file behind a snapshot: enough to find and verify the exact bytes again.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceProvenance {
     pub source_id: String,
@@ -22,6 +23,7 @@ pub struct SourceProvenance {
 }
 
 /// The label of a directory of synthetic sample data (`SAMPLE.toml`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleMarker {
     pub sample: bool,
