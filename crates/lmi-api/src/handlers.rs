@@ -74,18 +74,19 @@ fn indicator(id: &str) -> Result<&'static IndicatorDef, ApiError> {
 }
 
 /// A period range `from..=to` on period labels (labels of one indicator sort chronologically).
-fn period_range(from: Option<&str>, to: Option<&str>) -> Result<impl Fn(&str) -> bool, ApiError> {
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(ApiError::BadRequest(format!(
-            "`from` ({f}) is after `to` ({t})"
-        )));
-    }
+/// `from` after `to` selects nothing.
+fn period_range(from: Option<&str>, to: Option<&str>) -> impl Fn(&str) -> bool + use<> {
     let (from, to) = (from.map(str::to_owned), to.map(str::to_owned));
-    Ok(move |p: &str| {
-        from.as_deref().is_none_or(|f| p >= f) && to.as_deref().is_none_or(|t| p <= t)
-    })
+    move |p: &str| from.as_deref().is_none_or(|f| p >= f) && to.as_deref().is_none_or(|t| p <= t)
+}
+
+fn range_note(from: Option<&str>, to: Option<&str>) -> Option<String> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Some(format!(
+            "`from` ({f}) is after `to` ({t}), so no period is selected."
+        )),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,8 +102,10 @@ pub struct AreaQuery {
     #[serde(rename = "type")]
     #[param(rename = "type", value_type = Option<AreaType>)]
     area_type: Option<String>,
-    /// UK postcode district (e.g. `BB11`). Not available yet: the geography tables have no
-    /// postcode lookup, so this parameter is always answered `400` with an explanation.
+    /// Postcode search is not available yet (the geography tables have no postcode lookup):
+    /// the parameter is accepted only to answer `400` with that explanation, so it is left out
+    /// of the schema.
+    #[param(ignore)]
     postcode: Option<String>,
     /// Maximum number of areas returned (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -119,6 +122,10 @@ pub struct AreaList<'a> {
 }
 
 /// Search areas by name (prefix, substring or fuzzy), code, and type.
+///
+/// Misspelt names are matched (edit distance) only when nothing matches as typed. Postcode
+/// search is not available yet: the bundled geography tables have no postcode lookup, and a
+/// `postcode` parameter is answered `400` saying so.
 #[utoipa::path(get, path = "/v1/areas", tag = "areas", params(AreaQuery),
     responses(
         (status = 200, description = "Matching areas, best match first", content((AreaList = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -204,6 +211,7 @@ struct AreaDetail<'a> {
 #[into_params(names("code"), parameter_in = Path)]
 pub struct CodePath(
     /// GSS code, e.g. `E07000117` (Burnley).
+    #[param(example = "E07000117")]
     String,
 );
 
@@ -289,6 +297,7 @@ struct IndicatorDetail<'a> {
 #[into_params(names("id"), parameter_in = Path)]
 pub struct IdPath(
     /// Indicator id, e.g. `ks4_apprenticeship_rate`.
+    #[param(example = "ks4_apprenticeship_rate")]
     String,
 );
 
@@ -424,8 +433,10 @@ struct AreaIndicator<'a> {
 #[into_params(names("code", "id"), parameter_in = Path)]
 pub struct CodeIdPath(
     /// GSS code of the area.
+    #[param(example = "E30000182")]
     String,
     /// Indicator id.
+    #[param(example = "ks4_apprenticeship_rate")]
     String,
 );
 
@@ -472,12 +483,14 @@ pub async fn area_indicator(
     let geo = state.geo();
     let area = area(geo, &code)?;
     let def = indicator(&id)?;
-    let in_range = period_range(q.from.as_deref(), q.to.as_deref())?;
+    let in_range = period_range(q.from.as_deref(), q.to.as_deref());
     let format = Format::negotiate(q.format, &headers);
     let snap = state.current();
     let series_of = |code: &str| snap.series(def.id, code).filter(|v| in_range(&v.period));
     let series: Vec<Point> = series_of(&code).map(Point::from).collect();
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = range_note(q.from.as_deref(), q.to.as_deref())
+        .into_iter()
+        .collect();
     if snap.series(def.id, &code).len() == 0 {
         notes.push(no_value_note(geo, area, def));
     }
@@ -526,11 +539,16 @@ pub async fn area_indicator(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
-    /// Comma-separated GSS codes, at most 25, e.g. `E07000117,E07000122,E30000182`.
-    #[param(required = true)]
+    /// Comma-separated GSS codes, at most 25, e.g. `E07000117,E07000122,E30000182`; a code
+    /// listed twice is shown once.
+    #[param(
+        required = true,
+        pattern = r"^[A-Za-z0-9]{1,16}(,[A-Za-z0-9]{1,16}){0,24}$",
+        example = "E07000117,E07000122,E30000182"
+    )]
     areas: Option<String>,
     /// Indicator id.
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, example = "ks4_apprenticeship_rate")]
     indicator: Option<String>,
     /// First period to include.
     from: Option<String>,
@@ -556,7 +574,7 @@ struct Comparison<'a> {
 
 fn required<'a>(v: &'a Option<String>, name: &str, example: &str) -> Result<&'a str, ApiError> {
     v.as_deref()
-        .filter(|s| !s.trim().is_empty())
+        .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::BadRequest(format!("`{name}` is required, e.g. {name}={example}")))
 }
 
@@ -575,7 +593,6 @@ pub async fn compare(
     let geo = state.geo();
     let codes: Vec<&str> = required(&q.areas, "areas", "E07000117,E07000122")?
         .split(',')
-        .map(str::trim)
         .collect();
     if codes.len() > MAX_COMPARE {
         return Err(ApiError::BadRequest(format!(
@@ -585,25 +602,24 @@ pub async fn compare(
     }
     let mut areas: Vec<&Area> = Vec::with_capacity(codes.len());
     for code in &codes {
-        if code.is_empty() {
-            return Err(ApiError::BadRequest(
-                "`areas` has an empty entry: separate codes with single commas".into(),
-            ));
-        }
-        let a = area(geo, code)?;
-        if areas.iter().any(|x| x.code == a.code) {
+        let well_formed =
+            (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !well_formed {
             return Err(ApiError::BadRequest(format!(
-                "area `{code}` is listed twice"
+                "`areas` must be GSS codes separated by single commas (no spaces), found `{code}`"
             )));
         }
-        areas.push(a);
+        let a = area(geo, code)?;
+        if !areas.iter().any(|x| x.code == a.code) {
+            areas.push(a);
+        }
     }
     let def = indicator(required(
         &q.indicator,
         "indicator",
         "ks4_apprenticeship_rate",
     )?)?;
-    let in_range = period_range(q.from.as_deref(), q.to.as_deref())?;
+    let in_range = period_range(q.from.as_deref(), q.to.as_deref());
     let format = Format::negotiate(q.format, &headers);
     let snap = state.current();
     let series_of = |code: &str| snap.series(def.id, code).filter(|v| in_range(&v.period));
