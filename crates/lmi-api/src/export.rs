@@ -219,7 +219,7 @@ impl Table {
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
-                    Cell::Text(s) => data.write_string(r, c, s).map(|_| ()),
+                    Cell::Text(s) => data.write_string(r, c, clip(s)).map(|_| ()),
                     Cell::Number(Some(n)) if n.is_finite() => {
                         data.write_number(r, c, *n).map(|_| ())
                     }
@@ -236,7 +236,7 @@ impl Table {
             about
                 .write_string_with_format(r as u32, 0, label, &bold)
                 .map_err(err)?;
-            about.write_string(r as u32, 1, text).map_err(err)?;
+            about.write_string(r as u32, 1, clip(text)).map_err(err)?;
         }
         book.save_to_buffer().map_err(err)
     }
@@ -265,6 +265,15 @@ impl Table {
             headers.insert(header::CONTENT_DISPOSITION, v);
         }
         Ok(response)
+    }
+}
+
+/// Excel cells hold at most 32,767 characters; longer text (a pasted query) is cut.
+fn clip(s: &str) -> &str {
+    const MAX: usize = 32_767;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => &s[..i],
+        None => s,
     }
 }
 

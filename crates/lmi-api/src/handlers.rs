@@ -683,6 +683,8 @@ struct Ranked<'a> {
     area: &'a Area,
     #[serde(flatten)]
     point: Point<'a>,
+    #[serde(skip)]
+    value: &'a IndicatorValue,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -752,6 +754,7 @@ pub async fn rankings(
                 position: pos,
                 area: a,
                 point: Point::from(v),
+                value: v,
             })
         })
         .collect();
@@ -784,9 +787,7 @@ pub async fn rankings(
         for r in &body.areas {
             let mut row = vec![r.position.into()];
             row.extend(area_cells(r.area));
-            if let Some(v) = snap.value(def.id, &r.area.code, period) {
-                row.extend(point_cells(v));
-            }
+            row.extend(point_cells(r.value));
             t.push(row);
         }
         t
