@@ -231,6 +231,21 @@ impl GeoIndex {
         }
     }
 
+    /// The index of a geography, built on first use and shared by every state serving it
+    /// (building it compares every pair of areas).
+    pub fn of(geography: &'static Geography) -> &'static GeoIndex {
+        static BUILT: Mutex<Vec<(usize, &'static GeoIndex)>> = Mutex::new(Vec::new());
+        let key = std::ptr::from_ref(geography) as usize;
+        let mut built = lock(&BUILT);
+        if let Some((_, index)) = built.iter().find(|(k, _)| *k == key) {
+            return index;
+        }
+        // Geographies are 'static, so their indexes live as long.
+        let index: &'static GeoIndex = Box::leak(Box::new(GeoIndex::new(geography)));
+        built.push((key, index));
+        index
+    }
+
     pub fn area(&self, code: &str) -> Option<&'static Area> {
         self.geography.area(code)
     }
@@ -270,7 +285,7 @@ pub struct RefreshStatus {
 
 pub(crate) struct Shared {
     snapshot: ArcSwap<ServedSnapshot>,
-    pub(crate) geo: GeoIndex,
+    pub(crate) geo: &'static GeoIndex,
     pub(crate) config: ApiConfig,
     pub(crate) metrics: Metrics,
     store: Option<Store>,
@@ -327,8 +342,8 @@ impl AppState {
         self.shared.snapshot.load_full()
     }
 
-    pub fn geo(&self) -> &GeoIndex {
-        &self.shared.geo
+    pub fn geo(&self) -> &'static GeoIndex {
+        self.shared.geo
     }
 
     pub fn config(&self) -> &ApiConfig {
@@ -541,7 +556,7 @@ impl AppStateBuilder {
         AppState {
             shared: Arc::new(Shared {
                 snapshot: ArcSwap::from_pointee(served),
-                geo: GeoIndex::new(self.geography),
+                geo: GeoIndex::of(self.geography),
                 config: self.config,
                 metrics,
                 store: self.store,
