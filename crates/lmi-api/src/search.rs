@@ -95,12 +95,12 @@ fn fuzzy_distance(query: &[char], name: &str, max: usize) -> usize {
 
 pub fn search(geo: &GeoIndex, query: &str, area_type: Option<AreaType>) -> Vec<SearchHit> {
     let q = query.trim().to_lowercase();
-    let qc: Vec<char> = q.chars().collect();
-    let max = tolerance(qc.len());
-    let mut hits: Vec<(Match, usize, &Area)> = geo
-        .names
-        .iter()
-        .filter(|(a, _)| area_type.is_none_or(|t| a.area_type == t))
+    let candidates = || {
+        geo.names
+            .iter()
+            .filter(move |(a, _)| area_type.is_none_or(|t| a.area_type == t))
+    };
+    let mut hits: Vec<(Match, usize, &Area)> = candidates()
         .filter_map(|(a, name)| {
             let m = if q.is_empty() {
                 Match::All
@@ -117,18 +117,22 @@ pub fn search(geo: &GeoIndex, query: &str, area_type: Option<AreaType>) -> Vec<S
                 Match::Word
             } else if name.contains(&q) {
                 Match::Substring
-            } else if max > 0 {
-                let d = fuzzy_distance(&qc, name, max);
-                return (d <= max).then_some((Match::Fuzzy, d, *a));
             } else {
                 return None;
             };
             Some((m, 0, *a))
         })
         .collect();
-    // Misspellings are a fallback: offered only when nothing matches as typed.
-    if hits.iter().any(|(m, _, _)| *m != Match::Fuzzy) {
-        hits.retain(|(m, _, _)| *m != Match::Fuzzy);
+    // Misspellings are a fallback, tried only when nothing matches as typed.
+    let qc: Vec<char> = q.chars().collect();
+    let max = tolerance(qc.len());
+    if hits.is_empty() && max > 0 {
+        hits = candidates()
+            .filter_map(|(a, name)| {
+                let d = fuzzy_distance(&qc, name, max);
+                (d <= max).then_some((Match::Fuzzy, d, *a))
+            })
+            .collect();
     }
     hits.sort_by(|(ma, da, a), (mb, db, b)| {
         ma.cmp(mb)
