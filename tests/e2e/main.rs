@@ -1,5 +1,6 @@
 //! End-to-end tests: one binary (see polars' `tests/it`), one module per user story.
 
 mod catalogue;
+mod hot_swap;
 mod real_data;
 mod sample_server;

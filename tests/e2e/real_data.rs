@@ -167,3 +167,22 @@ async fn census_level4plus_shares_match_ts067_for_lancashire() {
         assert_matches(&series(&body["series"]), &sum(&lads), what);
     }
 }
+
+#[tokio::test]
+async fn every_endpoint_answers_on_real_data() {
+    let Some(dir) = real_data("every_endpoint_answers_on_real_data") else {
+        return;
+    };
+    let app = TestApp::spawn(Some(&dir)).await;
+    app.check_every_endpoint().await;
+    let (_, _, body) = app.get("/v1/snapshot").await;
+    assert_eq!(body["sample"], false);
+    // Real rankings cover every district with a value, best first.
+    let (_, _, body) = app
+        .get("/v1/indicators/census_level4plus_share/rankings?type=lad")
+        .await;
+    let rows = body["areas"].as_array().unwrap();
+    assert!(rows.len() >= 290, "{}", rows.len());
+    let values: Vec<f64> = rows.iter().filter_map(|r| r["value"].as_f64()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]));
+}

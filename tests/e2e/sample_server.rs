@@ -103,6 +103,8 @@ async fn a_fresh_clone_serves_the_sample_on_every_endpoint() {
     );
     assert!(body["detail"].as_str().unwrap().contains("E99999999"));
 
+    app.check_every_endpoint().await;
+
     let (status, content_type, _) = app.get("/v1/areas?type=galaxy").await;
     assert_eq!(
         (status, content_type.as_str()),

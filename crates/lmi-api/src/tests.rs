@@ -37,6 +37,10 @@ fn value(
 }
 
 fn state(sample: bool) -> AppState {
+    builder(sample).build()
+}
+
+fn builder(sample: bool) -> crate::AppStateBuilder {
     let manifest = Manifest {
         format: lmi_store::MANIFEST_FORMAT,
         version: "20261123T000000Z-test".into(),
@@ -46,14 +50,38 @@ fn state(sample: bool) -> AppState {
             sample: true,
             description: "SYNTHETIC SAMPLE DATA".into(),
         }),
-        sources: Vec::new(),
-        indicators: Vec::new(),
-        files: Vec::new(),
+        sources: vec![lmi_core::SourceProvenance {
+            source_id: "dfe_ks4_destinations_lad".into(),
+            title: "KS4 destination measures".into(),
+            publisher: "Department for Education".into(),
+            dataset: "ks4_destinations_lad".into(),
+            licence: "Open Government Licence v3.0".into(),
+            attribution: "Contains public sector information licensed under the Open Government Licence v3.0 (DfE)".into(),
+            file: "dfe/ks4_destinations_lad.csv".into(),
+            sha256: "ab".repeat(32),
+            bytes: 1234,
+            rows: 10,
+            observations: 20,
+            ..Default::default()
+        }],
+        indicators: vec![lmi_store::IndicatorSummary {
+            id: "ks4_apprenticeship_rate".into(),
+            periods: vec!["2021/22".into(), "2022/23".into()],
+            rows: 9,
+        }],
+        files: vec![lmi_store::FileEntry {
+            name: "values.parquet".into(),
+            sha256: "cd".repeat(32),
+            bytes: 999,
+            rows: 9,
+        }],
         warnings: Vec::new(),
     };
-    let values = vec![
+    let mut values = vec![
         value("E07000117", AreaType::Lad, "2022/23", Some(50.0), 1000.0),
         value("E07000117", AreaType::Lad, "2021/22", None, 900.0),
+        value("E07000122", AreaType::Lad, "2022/23", Some(80.0), 1000.0),
+        value("E07000120", AreaType::Lad, "2022/23", None, 700.0),
         value("E30000182", AreaType::Ttwa, "2022/23", Some(116.0), 1981.0),
         value(
             "E10000017",
@@ -84,7 +112,29 @@ fn state(sample: bool) -> AppState {
             572598.0,
         ),
     ];
-    AppState::new(Snapshot { manifest, values }, Geography::bundled().unwrap())
+    // Burnley's latest value carries the derived measures the pipeline fills.
+    values[0].derived = lmi_core::Derived {
+        change_1: Some(-1.5),
+        change_5: Some(0.5),
+        rank: Some(2),
+        rank_of: Some(2),
+        percentile: Some(50.0),
+        gap_to_england: Some(1.77),
+    };
+    AppState::builder(Snapshot { manifest, values }, Geography::bundled().unwrap())
+}
+
+async fn send(
+    state: AppState,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = router(state).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, headers, bytes.to_vec())
 }
 
 async fn get(state: AppState, uri: &str) -> (StatusCode, String, serde_json::Value) {
@@ -271,4 +321,743 @@ async fn a_ttwa_without_best_fit_districts_explains_the_gap() {
             .contains("cannot be approximated"),
         "{body}"
     );
+}
+
+fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
+    headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
+}
+
+#[tokio::test]
+async fn a_profile_gives_every_indicator_with_trend_rank_comparators_and_flags() {
+    let (status, _, body) = get(state(false), "/v1/areas/E07000117/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = body["indicators"].as_array().unwrap();
+    assert_eq!(entries.len(), lmi_core::INDICATORS.len());
+    let ks4 = &entries[0];
+    assert_eq!(ks4["indicator"]["id"], "ks4_apprenticeship_rate");
+    assert_eq!(ks4["latest"]["period"], "2022/23");
+    assert_eq!(ks4["latest"]["value"], 5.0);
+    assert_eq!(ks4["periods"], 2);
+    // Arrows come from the pipeline's change_1 and the indicator's direction.
+    assert_eq!(ks4["trend"]["direction"], "down");
+    assert_eq!(ks4["trend"]["improving"], false);
+    assert_eq!(ks4["rank"]["rank"], 2);
+    assert_eq!(ks4["rank"]["gap_to_england"], 1.77);
+    let england = ks4["comparators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["area"]["code"] == "E92000001")
+        .unwrap();
+    assert!((england["value"].as_f64().unwrap() - 18488.0 / 572598.0 * 100.0).abs() < 1e-9);
+    assert_eq!(ks4["flags"], serde_json::json!([]));
+    let census = &entries[1];
+    assert_eq!(census["latest"], serde_json::Value::Null);
+    assert_eq!(census["flags"], serde_json::json!(["no_data"]));
+    assert_eq!(census["trend"]["direction"], serde_json::Value::Null);
+
+    // Hyndburn's only value is suppressed; the TTWA is approximate.
+    let (_, _, body) = get(state(false), "/v1/areas/E07000120/profile").await;
+    assert_eq!(
+        body["indicators"][0]["flags"],
+        serde_json::json!(["suppressed"])
+    );
+    let (_, _, body) = get(state(false), "/v1/areas/E30000182/profile").await;
+    assert_eq!(
+        body["indicators"][0]["flags"],
+        serde_json::json!(["approximate"])
+    );
+}
+
+#[tokio::test]
+async fn representative_json_is_stable() {
+    for (name, uri) in [
+        ("profile_burnley", "/v1/areas/E07000117/profile"),
+        (
+            "series_burnley",
+            "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+        ),
+        (
+            "rankings_lad",
+            "/v1/indicators/ks4_apprenticeship_rate/rankings",
+        ),
+        (
+            "compare",
+            "/v1/compare?areas=E07000117,E30000182&indicator=ks4_apprenticeship_rate",
+        ),
+        ("search_blakburn", "/v1/areas?q=blakburn&limit=3"),
+    ] {
+        let (status, _, mut body) = get(state(true), uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        // Indicator definitions are reviewed in lmi-core; here only the API's shape matters,
+        // so they are reduced to their ids and the profile to its first indicator.
+        if let Some(entries) = body.get_mut("indicators").and_then(|e| e.as_array_mut()) {
+            entries.truncate(1);
+            entries[0]["indicator"] = entries[0]["indicator"]["id"].clone();
+        }
+        if body.get("indicator").is_some() {
+            body["indicator"] = body["indicator"]["id"].clone();
+        }
+        insta::assert_json_snapshot!(name, body);
+    }
+}
+
+#[tokio::test]
+async fn a_series_can_be_limited_to_a_period_range() {
+    let uri = "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate";
+    let (_, _, body) = get(state(false), &format!("{uri}?from=2022/23")).await;
+    assert_eq!(body["series"].as_array().unwrap().len(), 1);
+    assert_eq!(body["series"][0]["period"], "2022/23");
+    assert_eq!(body["series"][0]["change_1"], -1.5);
+    let (_, _, body) = get(state(false), &format!("{uri}?to=2021/22")).await;
+    assert_eq!(body["series"].as_array().unwrap().len(), 1);
+    assert!(
+        body["comparators"]["E92000001"]["series"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _, body) = get(state(false), &format!("{uri}?from=2023/24&to=2019/20")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["series"].as_array().unwrap().is_empty());
+    assert!(
+        body["notes"][0].as_str().unwrap().contains("is after"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn areas_are_compared_side_by_side() {
+    let (status, _, body) = get(
+        state(false),
+        "/v1/compare?areas=E07000117,E07000122,E30000182&indicator=ks4_apprenticeship_rate",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let areas = body["areas"].as_array().unwrap();
+    let codes: Vec<&str> = areas
+        .iter()
+        .map(|a| a["area"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E07000117", "E07000122", "E30000182"]);
+    assert_eq!(areas[1]["series"][0]["value"], 8.0);
+    assert_eq!(body["periods"], serde_json::json!(["2021/22", "2022/23"]));
+    // A code listed twice is shown once.
+    let (_, _, body) = get(
+        state(false),
+        "/v1/compare?areas=E07000117,E07000117&indicator=ks4_apprenticeship_rate",
+    )
+    .await;
+    assert_eq!(body["areas"].as_array().unwrap().len(), 1);
+
+    let many = vec!["E07000117"; 26].join(",");
+    for (uri, want, needle) in [
+        (
+            "/v1/compare?indicator=ks4_apprenticeship_rate".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "`areas` is required",
+        ),
+        (
+            "/v1/compare?areas=E07000117".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "`indicator` is required",
+        ),
+        (
+            "/v1/compare?areas=E07000117,E99999999&indicator=ks4_apprenticeship_rate".to_owned(),
+            StatusCode::NOT_FOUND,
+            "E99999999",
+        ),
+        (
+            "/v1/compare?areas=E07000117,,E07000122&indicator=ks4_apprenticeship_rate".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "single commas",
+        ),
+        (
+            "/v1/compare?areas=E07000117,%20E07000122&indicator=ks4_apprenticeship_rate".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "no spaces",
+        ),
+        (
+            "/v1/compare?areas=&indicator=ks4_apprenticeship_rate".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "`areas` is required",
+        ),
+        (
+            format!("/v1/compare?areas={many}&indicator=ks4_apprenticeship_rate"),
+            StatusCode::BAD_REQUEST,
+            "at most 25",
+        ),
+        (
+            "/v1/compare?areas=E07000117&indicator=nope".to_owned(),
+            StatusCode::NOT_FOUND,
+            "unknown indicator",
+        ),
+    ] {
+        let (status, content_type, body) = get(state(false), &uri).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (want, "application/problem+json"),
+            "{uri}"
+        );
+        assert!(
+            body["detail"].as_str().unwrap().contains(needle),
+            "{uri}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rankings_put_the_best_first_and_gaps_last() {
+    let (status, _, body) = get(
+        state(false),
+        "/v1/indicators/ks4_apprenticeship_rate/rankings",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["period"], "2022/23");
+    assert_eq!(body["area_type"], "lad");
+    assert_eq!(body["order"], "descending");
+    let rows = body["areas"].as_array().unwrap();
+    let codes: Vec<&str> = rows
+        .iter()
+        .map(|r| r["area"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E07000122", "E07000117", "E07000120"]);
+    assert_eq!(rows[0]["position"], 1);
+    assert_eq!(rows[2]["position"], serde_json::Value::Null);
+    assert_eq!(rows[2]["status"], "suppressed");
+
+    let (_, _, body) = get(
+        state(false),
+        "/v1/indicators/ks4_apprenticeship_rate/rankings?type=lad&period=2021/22",
+    )
+    .await;
+    assert_eq!(body["areas"].as_array().unwrap().len(), 1);
+    for (uri, want, needle) in [
+        (
+            "/v1/indicators/ks4_apprenticeship_rate/rankings?period=1999",
+            StatusCode::NOT_FOUND,
+            "periods available: 2021/22, 2022/23",
+        ),
+        (
+            "/v1/indicators/ks4_apprenticeship_rate/rankings?type=lep",
+            StatusCode::NOT_FOUND,
+            "no values for lep",
+        ),
+        (
+            "/v1/indicators/ks4_apprenticeship_rate/rankings?type=galaxy",
+            StatusCode::BAD_REQUEST,
+            "unknown area type",
+        ),
+        (
+            "/v1/indicators/nope/rankings",
+            StatusCode::NOT_FOUND,
+            "unknown indicator",
+        ),
+    ] {
+        let (status, _, body) = get(state(false), uri).await;
+        assert_eq!(status, want, "{uri}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(needle),
+            "{uri}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn area_search_finds_misspellings_and_explains_postcodes() {
+    let (_, _, body) = get(state(false), "/v1/areas?q=blakburn&type=lad").await;
+    assert_eq!(body["areas"][0]["code"], "E06000008");
+    assert_eq!(body["areas"][0]["match"], "fuzzy");
+    let (status, _, body) = get(state(false), "/v1/areas?postcode=BB11").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no postcode lookup")
+    );
+    let (_, _, body) = get(state(false), "/v1/areas/E10000017").await;
+    let children: Vec<&str> = body["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(children.len(), 12, "{children:?}");
+    assert!(children.contains(&"E07000117"));
+}
+
+#[tokio::test]
+async fn sources_and_snapshot_give_provenance() {
+    let (status, _, body) = get(state(false), "/v1/sources").await;
+    assert_eq!(status, StatusCode::OK);
+    let s = &body["sources"][0];
+    assert_eq!(s["source_id"], "dfe_ks4_destinations_lad");
+    assert_eq!(s["sha256"], "ab".repeat(32));
+    assert_eq!(s["licence"], "Open Government Licence v3.0");
+    let from_source: Vec<&str> = lmi_core::INDICATORS
+        .iter()
+        .filter(|d| d.source == "dfe_ks4_destinations_lad")
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(s["indicators"], serde_json::json!(from_source));
+    assert_eq!(s["latest_period"], "2022/23");
+    let (status, _, body) = get(state(false), "/v1/snapshot").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["version"], "20261123T000000Z-test");
+    assert_eq!(body["values"], 9);
+    assert_eq!(body["files"][0]["name"], "values.parquet");
+}
+
+#[tokio::test]
+async fn tables_export_as_csv_and_xlsx_with_attribution() {
+    let table_uris = [
+        "/v1/areas?q=burn",
+        "/v1/areas/E07000117/profile",
+        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+        "/v1/compare?areas=E07000117,E07000122&indicator=ks4_apprenticeship_rate",
+        "/v1/indicators/ks4_apprenticeship_rate/rankings",
+    ];
+    for uri in table_uris {
+        let req = Request::get(uri)
+            .header("accept", "text/csv")
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, bytes) = send(state(true), req).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(header(&headers, "content-type"), "text/csv; charset=utf-8");
+        assert!(header(&headers, "content-disposition").starts_with("attachment; filename="));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains("# Licence: Open Government Licence v3.0"),
+            "{text}"
+        );
+        assert!(text.contains("# Notice: SYNTHETIC SAMPLE DATA"), "{text}");
+        let data: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(data.len() >= 2, "{uri}: {text}");
+
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        let req = Request::get(format!("{uri}{sep}format=xlsx"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, bytes) = send(state(true), req).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(header(&headers, "content-type"), crate::export::XLSX);
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["data", "about"]);
+        let data = book.worksheet_range("data").unwrap();
+        assert_eq!(data.height(), data_rows(&text) + 1, "{uri}");
+        let about = book.worksheet_range("about").unwrap();
+        assert!(about.rows().any(|r| r[0] == "Licence"));
+    }
+    // CSV numbers are the JSON numbers.
+    let req = Request::get("/v1/areas/E07000117/indicators/ks4_apprenticeship_rate?format=csv")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, bytes) = send(state(false), req).await;
+    let text = String::from_utf8(bytes).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let burnley_latest = rows
+        .iter()
+        .find(|r| &r[0] == "area" && &r[4] == "2022/23")
+        .unwrap();
+    assert_eq!(&burnley_latest[5], "5");
+    assert_eq!(&burnley_latest[8], "ok");
+    // `?format=` wins over Accept, and JSON stays the default.
+    let req = Request::get("/v1/areas?q=burn&format=json")
+        .header("accept", "text/csv")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = send(state(false), req).await;
+    assert_eq!(header(&headers, "content-type"), "application/json");
+    // A huge query still exports (Excel cells hold at most 32,767 characters).
+    let long = "a".repeat(40_000);
+    let req = Request::get(format!("/v1/areas?q={long}&format=xlsx"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(state(false), req).await.0, StatusCode::OK);
+    let (status, _, body) = get(state(false), "/v1/areas?format=pdf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["detail"].as_str().unwrap().contains("format"));
+}
+
+fn data_rows(csv_text: &str) -> usize {
+    csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(csv_text.as_bytes())
+        .records()
+        .count()
+}
+
+#[tokio::test]
+async fn etags_name_the_snapshot_and_revalidation_is_304() {
+    let uri = "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate";
+    let (status, headers, _) =
+        send(state(false), Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = header(&headers, "etag").to_owned();
+    assert_eq!(etag, "W/\"20261123T000000Z-test-json\"");
+    assert_eq!(header(&headers, "cache-control"), "public, max-age=60");
+    assert!(header(&headers, "vary").contains("accept"));
+    let req = Request::get(uri)
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, body) = send(state(false), req).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(header(&headers, "etag"), etag);
+    // Another representation or another snapshot is not a match.
+    let req = Request::get(format!("{uri}?format=csv"))
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send(state(false), req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "etag"), "W/\"20261123T000000Z-test-csv\"");
+    let req = Request::get(uri)
+        .header("if-none-match", "W/\"older-json\"")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(state(false), req).await.0, StatusCode::OK);
+    // Errors are never cached.
+    let (status, headers, _) = send(
+        state(false),
+        Request::get("/v1/areas/E99999999")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+    assert!(headers.get("etag").is_none());
+}
+
+#[tokio::test]
+async fn responses_are_compressed_and_carry_request_ids() {
+    let req = Request::get("/v1/areas?limit=1000")
+        .header("accept-encoding", "br")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send(state(false), req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-encoding"), "br");
+    let req = Request::get("/v1/areas?limit=1000")
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, bytes) = send(state(false), req).await;
+    assert_eq!(header(&headers, "content-encoding"), "gzip");
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
+    assert_eq!(header(&headers, "x-request-id").len(), 36);
+    let req = Request::get("/healthz")
+        .header("x-request-id", "abc-123")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = send(state(false), req).await;
+    assert_eq!(header(&headers, "x-request-id"), "abc-123");
+}
+
+#[tokio::test]
+async fn cors_is_configurable() {
+    let config = crate::ApiConfig {
+        cors: crate::CorsOrigins::parse("https://dash.example.org"),
+        ..Default::default()
+    };
+    let with = || builder(false).config(config.clone()).build();
+    let req = Request::get("/v1/indicators")
+        .header("origin", "https://dash.example.org")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = send(with(), req).await;
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        "https://dash.example.org"
+    );
+    let req = Request::get("/v1/indicators")
+        .header("origin", "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = send(with(), req).await;
+    assert!(headers.get("access-control-allow-origin").is_none());
+    let req = Request::get("/v1/indicators")
+        .header("origin", "https://dash.example.org")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = send(state(false), req).await;
+    assert!(
+        headers.get("access-control-allow-origin").is_none(),
+        "CORS is off by default"
+    );
+}
+
+#[tokio::test]
+async fn wrong_methods_and_big_bodies_are_problems() {
+    let (status, headers, bytes) = send(
+        state(false),
+        Request::delete("/v1/areas").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(header(&headers, "content-type"), "application/problem+json");
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("DELETE is not allowed")
+    );
+    let config = crate::ApiConfig {
+        admin_token: Some("s3cret".into()),
+        body_limit: 10,
+        ..Default::default()
+    };
+    let req = Request::post("/v1/admin/reload")
+        .header("authorization", "Bearer s3cret")
+        .header("content-length", "100")
+        .body(Body::from(vec![b'x'; 100]))
+        .unwrap();
+    let (status, headers, _) = send(builder(false).config(config).build(), req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(header(&headers, "content-type"), "application/problem+json");
+}
+
+struct FailingRefresh(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl crate::Refresher for FailingRefresh {
+    fn refresh(&self) -> Result<String, String> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err("dfe/ks4_destinations_lad.csv: line 3: expected a number".into())
+    }
+}
+
+#[tokio::test]
+async fn admin_endpoints_need_the_configured_bearer_token() {
+    let post = |uri: &str, token: Option<&str>| {
+        let mut r = Request::post(uri);
+        if let Some(t) = token {
+            r = r.header("authorization", format!("Bearer {t}"));
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    // No token configured: the admin endpoints do not exist.
+    let (status, _, bytes) = send(state(false), post("/v1/admin/refresh", Some("x"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        String::from_utf8(bytes)
+            .unwrap()
+            .contains("LMI_ADMIN_TOKEN")
+    );
+
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let config = crate::ApiConfig {
+        admin_token: Some("s3cret".into()),
+        ..Default::default()
+    };
+    let app = builder(false)
+        .config(config)
+        .refresher(FailingRefresh(calls.clone()))
+        .build();
+    let (status, headers, _) = send(app.clone(), post("/v1/admin/refresh", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(header(&headers, "www-authenticate").starts_with("Bearer"));
+    let (status, _, _) = send(app.clone(), post("/v1/admin/refresh", Some("s3cre"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // No data directory: nothing to reload from.
+    let (status, _, bytes) = send(app.clone(), post("/v1/admin/reload", Some("s3cret"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        String::from_utf8(bytes)
+            .unwrap()
+            .contains("no data directory")
+    );
+
+    let (status, _, bytes) = send(app.clone(), post("/v1/admin/refresh", Some("s3cret"))).await;
+    assert_eq!(
+        status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    // The refresh runs in the background; wait for it to finish, then read its status.
+    let mut status_body = serde_json::Value::Null;
+    for _ in 0..500 {
+        let req = Request::get("/v1/admin/refresh")
+            .header("authorization", "Bearer s3cret")
+            .body(Body::empty())
+            .unwrap();
+        let (_, _, bytes) = send(app.clone(), req).await;
+        status_body = serde_json::from_slice(&bytes).unwrap();
+        if status_body["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(status_body["state"], "failed", "{status_body}");
+    assert!(status_body["error"].as_str().unwrap().contains("line 3"));
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // Still serving the old snapshot.
+    assert_eq!(app.current().version(), "20261123T000000Z-test");
+}
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = state(false);
+    let (status, _, bytes) = send(
+        app.clone(),
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, &b"ok"[..]));
+    let (_, _, body) = get(app.clone(), "/readyz").await;
+    assert_eq!(body["snapshot"], "20261123T000000Z-test");
+    get(app.clone(), "/v1/areas/E07000117").await;
+    get(app.clone(), "/v1/areas/E99999999").await;
+    let (status, headers, bytes) =
+        send(app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/plain; version=0.0.4"));
+    let text = String::from_utf8(bytes).unwrap();
+    for line in [
+        "lmi_http_requests_total{method=\"GET\",route=\"/v1/areas/{code}\",status=\"200\"} 1",
+        "lmi_http_requests_total{method=\"GET\",route=\"/v1/areas/{code}\",status=\"404\"} 1",
+        "lmi_http_request_duration_seconds_count{route=\"/v1/areas/{code}\"} 2",
+        "lmi_snapshot_info{version=\"20261123T000000Z-test\"} 1",
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_swap_changes_the_answer_and_the_etag() {
+    let app = state(false);
+    let (_, headers, _) = send(
+        app.clone(),
+        Request::get("/v1/indicators").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let before = header(&headers, "etag").to_owned();
+    let mut manifest = app.current().manifest.clone();
+    manifest.version = "20261124T000000Z-next".into();
+    app.swap(crate::ServedSnapshot::new(Snapshot {
+        manifest,
+        values: Vec::new(),
+    }));
+    let (_, headers, _) = send(
+        app.clone(),
+        Request::get("/v1/indicators").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(header(&headers, "etag"), "W/\"20261124T000000Z-next-json\"");
+    assert_ne!(header(&headers, "etag"), before);
+    let (_, _, body) = get(
+        app,
+        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+    )
+    .await;
+    assert!(body["series"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_openapi_document_is_3_1_and_internally_consistent() {
+    let doc: serde_json::Value = serde_json::from_str(&crate::openapi_document()).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/v1/areas",
+        "/v1/areas/{code}",
+        "/v1/areas/{code}/profile",
+        "/v1/areas/{code}/indicators/{id}",
+        "/v1/compare",
+        "/v1/indicators",
+        "/v1/indicators/{id}",
+        "/v1/indicators/{id}/rankings",
+        "/v1/sources",
+        "/v1/snapshot",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/v1/admin/reload",
+        "/v1/admin/refresh",
+    ] {
+        assert!(paths.contains_key(p), "{p} is not documented");
+    }
+    // Every path template parameter is declared, and every $ref resolves.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .map(|p| p["name"].as_str().unwrap())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for seg in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = seg.trim_matches(|c| c == '{' || c == '}');
+                assert!(
+                    declared.contains(&name),
+                    "{method} {path}: `{name}` undeclared"
+                );
+            }
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path}"
+            );
+        }
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for r in refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("odd $ref {r}"));
+        assert!(schemas.contains_key(name), "$ref {r} does not resolve");
+    }
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                if k == "$ref" {
+                    out.push(v.as_str().unwrap().to_owned());
+                } else {
+                    collect_refs(v, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_docs_page_works_offline() {
+    let (status, headers, bytes) = send(
+        state(false),
+        Request::get("/v1/docs").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    let html = String::from_utf8(bytes).unwrap();
+    assert!(html.contains("/v1/openapi.json"));
+    // No external scripts, styles or fonts.
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the docs page must not load anything remote"
+    );
+    let (status, _, body) = get(state(false), "/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["openapi"], "3.1.0");
 }

@@ -15,6 +15,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub use lmi_api::{ApiConfig, AppState, CorsOrigins};
+
 /// The bundled sample directory, as laid out in the source tree.
 pub fn default_sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
@@ -67,9 +69,43 @@ pub fn refresh_from_dir(
     Ok(manifest)
 }
 
+/// How `lmi serve` runs, besides the address: HTTP settings and where refreshes read from.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub api: lmi_api::ApiConfig,
+    /// Raw files for `POST /v1/admin/refresh` (enabled only with an admin token).
+    pub refresh_from: Option<PathBuf>,
+}
+
+/// A refresh from a directory of raw files, run by `POST /v1/admin/refresh`.
+#[derive(Debug, Clone)]
+pub struct DirRefresher {
+    pub from: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl lmi_api::Refresher for DirRefresher {
+    fn refresh(&self) -> Result<String, String> {
+        let catalogue = Catalogue::bundled().map_err(|e| format!("{e:#}"))?;
+        refresh_from_dir(&self.from, &self.data_dir, &catalogue)
+            .map(|m| m.version)
+            .map_err(|e| format!("{e:#}; nothing was published"))
+    }
+}
+
 /// Loads the current snapshot of `data_dir`, first building one from `sample_dir` when none has
-/// been published (a fresh clone).
+/// been published (a fresh clone). Blocking (polars): call it outside async worker threads.
 pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<lmi_api::AppState> {
+    load_state(data_dir, sample_dir, ServeOptions::default())
+}
+
+/// [`load_or_bootstrap`] with serve options: the state can reload from `data_dir` and, given
+/// `refresh_from`, run refreshes.
+pub fn load_state(
+    data_dir: &Path,
+    sample_dir: &Path,
+    options: ServeOptions,
+) -> anyhow::Result<lmi_api::AppState> {
     let store = Store::open(data_dir);
     if store.current_version()?.is_none() {
         tracing::info!(
@@ -86,7 +122,16 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
         tracing::warn!(version = %snapshot.manifest.version, "serving SYNTHETIC SAMPLE DATA");
     }
     tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), "snapshot loaded");
-    Ok(lmi_api::AppState::new(snapshot, Geography::bundled()?))
+    let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
+        .config(options.api)
+        .store(store);
+    if let Some(from) = options.refresh_from {
+        builder = builder.refresher(DirRefresher {
+            from,
+            data_dir: data_dir.to_owned(),
+        });
+    }
+    Ok(builder.build())
 }
 
 /// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.

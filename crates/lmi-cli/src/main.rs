@@ -6,6 +6,7 @@ use lmi_ingest::Catalogue;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 mod progress;
 
@@ -42,6 +43,26 @@ enum Command {
         /// Sample data used to bootstrap a fresh data directory.
         #[arg(long, env = "LMI_SAMPLE_DIR")]
         sample_dir: Option<PathBuf>,
+        /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none.
+        #[arg(long, default_value = "", env = "LMI_CORS_ORIGINS")]
+        cors_origins: String,
+        /// Requests running longer than this are answered 503.
+        #[arg(long, default_value_t = 10_000, env = "LMI_REQUEST_TIMEOUT_MS")]
+        request_timeout_ms: u64,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, default_value_t = 16 * 1024, env = "LMI_BODY_LIMIT")]
+        body_limit: usize,
+        /// `Cache-Control: max-age` of data responses, in seconds.
+        #[arg(long, default_value_t = 60, env = "LMI_CACHE_MAX_AGE")]
+        cache_max_age: u32,
+        /// How often to check the data directory's `current` pointer for a newly published
+        /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works).
+        #[arg(long, default_value_t = 5_000, env = "LMI_WATCH_INTERVAL_MS")]
+        watch_interval_ms: u64,
+        /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
+        /// endpoints need a bearer token in the environment variable LMI_ADMIN_TOKEN.
+        #[arg(long, env = "LMI_REFRESH_FROM")]
+        refresh_from: Option<PathBuf>,
     },
     /// Fetch every catalogued source (Nomis, DfE EES, ONS geography) and publish a new snapshot;
     /// with --from, read raw files already on disk instead.
@@ -277,10 +298,33 @@ fn main() -> ExitCode {
             data_dir,
             addr,
             sample_dir,
+            cors_origins,
+            request_timeout_ms,
+            body_limit,
+            cache_max_age,
+            watch_interval_ms,
+            refresh_from,
         } => {
             let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+            // The token comes from the environment only, so it never shows in `ps`.
+            let admin_token = std::env::var("LMI_ADMIN_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty());
+            if refresh_from.is_some() && admin_token.is_none() {
+                tracing::warn!("--refresh-from has no effect without LMI_ADMIN_TOKEN");
+            }
+            let options = lmi_cli::ServeOptions {
+                api: lmi_api::ApiConfig {
+                    cors: lmi_api::CorsOrigins::parse(&cors_origins),
+                    request_timeout: Duration::from_millis(request_timeout_ms.max(1)),
+                    body_limit,
+                    cache_max_age,
+                    admin_token,
+                },
+                refresh_from,
+            };
             // Snapshot loading is blocking polars work: do it before the async runtime starts.
-            let state = match lmi_cli::load_or_bootstrap(&data_dir, &sample_dir) {
+            let state = match lmi_cli::load_state(&data_dir, &sample_dir, options) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -295,6 +339,9 @@ fn main() -> ExitCode {
                 }
             };
             let result = runtime.block_on(async {
+                if watch_interval_ms > 0 {
+                    state.spawn_watcher(Duration::from_millis(watch_interval_ms));
+                }
                 let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
                 tracing::info!("listening on http://{local}");
                 println!("lmi listening on http://{local}  (try /v1/areas?q=burnley)");

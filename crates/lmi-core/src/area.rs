@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The kinds of geography lmi publishes values for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AreaType {
@@ -83,6 +84,7 @@ impl FromStr for AreaType {
 }
 
 /// One area: a GSS code, its official name and its type.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
     pub code: String,

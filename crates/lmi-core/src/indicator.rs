@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 /// How an indicator's values are obtained for areas larger than a district.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
@@ -19,6 +20,7 @@ pub enum Aggregation {
 }
 
 /// What a period label counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodType {
@@ -35,6 +37,7 @@ pub enum PeriodType {
 }
 
 /// One measure read from a source: the id it has in the observations table and what it counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MeasureRef {
     pub measure: &'static str,
@@ -42,6 +45,7 @@ pub struct MeasureRef {
 }
 
 /// How a confidence interval is read from the observations.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ConfidenceInterval {
@@ -56,6 +60,7 @@ pub enum ConfidenceInterval {
 }
 
 /// A change of definition between two periods.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SeriesBreak {
     /// First period on the new basis.
@@ -63,6 +68,7 @@ pub struct SeriesBreak {
     pub note: &'static str,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
     pub id: &'static str,

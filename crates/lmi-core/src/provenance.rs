@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The optional fields are set when the source was fetched over HTTP (`lmi refresh` without
 /// `--from`); they are absent from manifests written before they existed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceProvenance {
     pub source_id: String,
@@ -42,6 +43,7 @@ pub struct SourceProvenance {
 }
 
 /// One body behind a source: a downloaded file or one page of a paged API result.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawPart {
     pub url: String,
@@ -50,6 +52,7 @@ pub struct RawPart {
 }
 
 /// The label of a directory of synthetic sample data (`SAMPLE.toml`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleMarker {
     pub sample: bool,

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 /// Why a value is (or is not) what it looks like. A value whose status is `Suppressed` or
 /// `NotApplicable` is absent, never zero.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

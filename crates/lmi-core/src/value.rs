@@ -29,6 +29,7 @@ pub struct IndicatorValue {
 }
 
 /// Measures derived from the values of one indicator: trends, ranks and the gap to England.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Derived {
     /// Change in value since the previous period (percentage points for rates).

@@ -1,0 +1,71 @@
+//! Server settings: CORS, timeouts, limits, caching and the admin token. Loaded by the binary.
+
+use std::time::Duration;
+
+/// Which origins may call the API from a browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No CORS headers: browsers on other origins cannot read responses.
+    #[default]
+    None,
+    /// Any origin (`*`): the data is public.
+    Any,
+    /// Exactly these origins, e.g. `https://dashboards.example.org`.
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    /// Parses `*`, an empty string, or a comma-separated list of origins.
+    pub fn parse(s: &str) -> CorsOrigins {
+        let s = s.trim();
+        if s == "*" {
+            CorsOrigins::Any
+        } else if s.is_empty() {
+            CorsOrigins::None
+        } else {
+            CorsOrigins::List(
+                s.split(',')
+                    .map(|o| o.trim().to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            )
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct ApiConfig {
+    pub cors: CorsOrigins,
+    /// A request still running after this long is answered `503` (problem+json).
+    pub request_timeout: Duration,
+    /// Request bodies larger than this are refused with `413`.
+    pub body_limit: usize,
+    /// `Cache-Control: max-age` for data responses, in seconds.
+    pub cache_max_age: u32,
+    /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one.
+    pub admin_token: Option<String>,
+}
+
+impl std::fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiConfig")
+            .field("cors", &self.cors)
+            .field("request_timeout", &self.request_timeout)
+            .field("body_limit", &self.body_limit)
+            .field("cache_max_age", &self.cache_max_age)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            cors: CorsOrigins::None,
+            request_timeout: Duration::from_secs(10),
+            body_limit: 16 * 1024,
+            cache_max_age: 60,
+            admin_token: None,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The OpenAPI 3.1 document, generated from the handlers and types (`utoipa`), and a docs page
+//! that renders it in the browser with no external scripts, fonts or CDNs.
+
+use crate::{handlers, ops};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "lmi: labour market intelligence for England",
+        description = "Checked indicators for every local authority district, Travel to Work Area, \
+            county, LEP, LSIP area, combined authority, region and England. Every response says \
+            which snapshot answered, its licence, and whether the numbers are synthetic sample \
+            data. Table-shaped responses are also available as CSV (`Accept: text/csv` or \
+            `?format=csv`) and XLSX (`?format=xlsx`). Errors are `application/problem+json`.",
+        license(name = "Data: Open Government Licence v3.0", url = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    ),
+    paths(
+        handlers::list_areas,
+        handlers::get_area,
+        handlers::profile,
+        handlers::area_indicator,
+        handlers::compare,
+        handlers::list_indicators,
+        handlers::get_indicator,
+        handlers::rankings,
+        handlers::sources,
+        handlers::snapshot,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics,
+        ops::reload,
+        ops::refresh,
+        ops::refresh_status,
+    ),
+    components(schemas(crate::export::Format, lmi_core::AreaType)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "areas", description = "Find areas and read their profiles"),
+        (name = "series", description = "Time series with comparators, and side-by-side comparisons"),
+        (name = "indicators", description = "The indicator catalogue and rankings"),
+        (name = "provenance", description = "Where the numbers come from"),
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "admin", description = "Reload or refresh the served snapshot (bearer token)"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The OpenAPI document as JSON.
+pub fn document() -> String {
+    ApiDoc::openapi().to_json().unwrap_or_default()
+}
+
+pub async fn openapi_json() -> Response {
+    static DOC: std::sync::LazyLock<String> = std::sync::LazyLock::new(document);
+    let mut r = DOC.as_str().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+pub async fn docs() -> Response {
+    let mut r = include_str!("docs.html").into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}
