@@ -65,6 +65,55 @@ impl Observations {
         }
     }
 
+    /// Adds `measure` = `from` x `times` x `factor` for every (source, area, period) of rows
+    /// `start..` where both have a value; the status is `from`'s. Returns the rows added.
+    pub fn derive_product(
+        &mut self,
+        start: usize,
+        measure: &str,
+        from: &str,
+        times: &str,
+        factor: f64,
+    ) -> usize {
+        let end = self.len();
+        let mut by_key = std::collections::HashMap::new();
+        for i in start..end {
+            if self.measure[i] == times
+                && let Some(v) = self.value[i]
+            {
+                by_key.insert((&self.source[i], &self.area_code[i], &self.period[i]), v);
+            }
+        }
+        let mut new = Vec::new();
+        for i in start..end {
+            if self.measure[i] != from {
+                continue;
+            }
+            let key = (&self.source[i], &self.area_code[i], &self.period[i]);
+            if let (Some(v), Some(t)) = (self.value[i], by_key.get(&key)) {
+                new.push((
+                    self.source[i].clone(),
+                    self.area_code[i].clone(),
+                    self.period[i].clone(),
+                    v * t * factor,
+                    self.status[i],
+                    self.flags[i].clone(),
+                ));
+            }
+        }
+        let added = new.len();
+        for (source, area, period, value, status, flags) in new {
+            self.source.push(source);
+            self.area_code.push(area);
+            self.period.push(period);
+            self.measure.push(measure.to_owned());
+            self.value.push(Some(value));
+            self.status.push(status);
+            self.flags.push(flags);
+        }
+        added
+    }
+
     pub fn len(&self) -> usize {
         self.source.len()
     }
@@ -93,34 +142,4 @@ impl Observations {
 /// An empty observations frame with the right schema.
 pub fn empty_frame() -> PolarsResult<DataFrame> {
     Observations::default().into_frame()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_suppressed_observation_has_no_value() {
-        let mut obs = Observations::default();
-        obs.push(
-            "s",
-            "E07000117",
-            "2022/23",
-            "ks4_appren",
-            Some(0.0),
-            Status::Suppressed,
-        );
-        obs.push(
-            "s",
-            "E07000117",
-            "2022/23",
-            "ks4_cohort",
-            Some(900.0),
-            Status::Ok,
-        );
-        let df = obs.into_frame().unwrap();
-        let values = df.column(VALUE).unwrap().f64().unwrap();
-        assert_eq!(values.get(0), None);
-        assert_eq!(values.get(1), Some(900.0));
-    }
 }
