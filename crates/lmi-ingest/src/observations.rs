@@ -143,3 +143,59 @@ impl Observations {
 pub fn empty_frame() -> PolarsResult<DataFrame> {
     Observations::default().into_frame()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suppressed_observation_has_no_value() {
+        let mut obs = Observations::default();
+        obs.push(
+            "s",
+            "E07000117",
+            "2022/23",
+            "ks4_appren",
+            Some(0.0),
+            Status::Suppressed,
+        );
+        obs.push(
+            "s",
+            "E07000117",
+            "2022/23",
+            "ks4_cohort",
+            Some(900.0),
+            Status::Ok,
+        );
+        let df = obs.into_frame().unwrap();
+        let values = df.column(VALUE).unwrap().f64().unwrap();
+        assert_eq!(values.get(0), None);
+        assert_eq!(values.get(1), Some(900.0));
+    }
+
+    #[test]
+    fn a_derived_product_needs_both_values_and_keeps_the_status_of_its_source() {
+        let mut o = Observations::default();
+        o.push("s", "E1", "2021", "pp", Some(2.5), Status::Ok);
+        o.push("s", "E1", "2021", "den", Some(1000.0), Status::Ok);
+        o.push("s", "E2", "2021", "pp", Some(1.0), Status::Ok);
+        o.push("s", "E2", "2021", "den", None, Status::Suppressed);
+        o.push("s", "E3", "2021", "pp", Some(1.0), Status::LowReliability);
+        o.push("s", "E3", "2021", "den", Some(200.0), Status::Ok);
+        assert_eq!(o.derive_product(0, "pm", "pp", "den", 0.01), 2);
+        let df = o.into_frame().unwrap();
+        let measures: Vec<Option<&str>> =
+            df.column(MEASURE).unwrap().str().unwrap().iter().collect();
+        let keep: Vec<usize> = (0..df.height())
+            .filter(|&i| measures[i] == Some("pm"))
+            .collect();
+        let all_values: Vec<Option<f64>> =
+            df.column(VALUE).unwrap().f64().unwrap().iter().collect();
+        let all_status: Vec<Option<&str>> =
+            df.column(STATUS).unwrap().str().unwrap().iter().collect();
+        let values: Vec<Option<f64>> = keep.iter().map(|&i| all_values[i]).collect();
+        let status: Vec<Option<&str>> = keep.iter().map(|&i| all_status[i]).collect();
+        assert_eq!(values, vec![Some(25.0), Some(2.0)]);
+        assert_eq!(status, vec![Some("ok"), Some("low_reliability")]);
+    }
+}
