@@ -64,7 +64,7 @@ enum Command {
         #[arg(long, env = "LMI_REFRESH_FROM")]
         refresh_from: Option<PathBuf>,
     },
-    /// Fetch every catalogued source (Nomis, DfE EES, ONS geography) and publish a new snapshot;
+    /// Fetch every catalogued source (Nomis, DfE EES, ONS) and publish a new snapshot;
     /// with --from, read raw files already on disk instead.
     ///
     /// Over HTTP, each source is asked conditionally (ETag/Last-Modified), so an unchanged source
@@ -74,7 +74,7 @@ enum Command {
     /// of a source's observations against the published snapshot (override with --force).
     ///
     /// Base URLs: config file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
-    /// LMI_EES_API_BASE_URL, LMI_GEOGRAPHY_BASE_URL; Nomis key: LMI_NOMIS_UID.
+    /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL; Nomis key: LMI_NOMIS_UID.
     ///
     /// Exit codes: 0 published (or every source unchanged, or --dry-run passed); 1 some source
     /// failed to fetch, parse or validate and nothing was published (the previous snapshot stays

@@ -1,13 +1,14 @@
-//! `lmi refresh` over HTTP against a local server standing in for Nomis and DfE EES, serving the
-//! real files from `LMI_REAL_DATA`: a full refresh equals `refresh --from`, a rerun downloads
-//! nothing, and every fault leaves the published snapshot byte for byte as it was.
+//! `lmi refresh` over HTTP against a local server standing in for Nomis, DfE EES and ONS, serving
+//! the real files from `LMI_REAL_DATA` for every source of the bundled catalogue: a full refresh
+//! equals `refresh --from`, a rerun downloads nothing, and every fault leaves the published
+//! snapshot byte for byte as it was.
 
 use lmi_cli::{LiveRefresh, RefreshFailure, refresh_live};
 use lmi_ingest::Catalogue;
 use lmi_ingest::fetch::FetchConfig;
 use lmi_ingest::live::{NoProgress, Outcome};
 use lmi_testkit::{FaultKind, MockPublishers, Target};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -42,20 +43,34 @@ fn fetch_config(mock: &MockPublishers) -> FetchConfig {
     };
     c.base_urls.nomis = mock.nomis_base();
     c.base_urls.ees = mock.ees_base();
-    c
-}
-
-/// The catalogue sources the mock publishers serve (those with a `[source.fetch]` section).
-fn fetchable_catalogue() -> Catalogue {
-    let mut c = Catalogue::bundled().unwrap();
-    c.sources.retain(|s| s.fetch.is_some());
+    c.base_urls.ons = mock.ons_base();
     c
 }
 
 fn options(data: &Path, mock: &MockPublishers) -> LiveRefresh {
     LiveRefresh {
         data_dir: data.to_owned(),
-        catalogue: fetchable_catalogue(),
+        catalogue: Catalogue::bundled().unwrap(),
+        fetch: fetch_config(mock),
+        only: Vec::new(),
+        dry_run: false,
+        force: false,
+    }
+}
+
+/// For the fault scenarios, which refresh again and again from a cold cache: the bundled catalogue
+/// without its one optional source, the 2021 LSOA census (~86 MB in the Nomis API layout, 286
+/// pages here), which alone makes a refresh take tens of seconds in a debug build. Its route (the
+/// same Nomis paging as the LAD census, which every fault scenario exercises) is covered by the
+/// full-catalogue tests above and below.
+fn fault_options(data: &Path, mock: &MockPublishers) -> LiveRefresh {
+    let mut catalogue = Catalogue::bundled().unwrap();
+    catalogue
+        .sources
+        .retain(|s| !(s.optional && s.id == "census2021_ts067_lsoa"));
+    LiveRefresh {
+        data_dir: data.to_owned(),
+        catalogue,
         fetch: fetch_config(mock),
         only: Vec::new(),
         dry_run: false,
@@ -94,6 +109,7 @@ fn sorted_values(data: &Path) -> Vec<String> {
     let mut v: Vec<String> = snapshot
         .values
         .iter()
+        // Confidence intervals are compared separately (the APS API route rounds them).
         // Floating-point sums (coverage) may differ in the last bits with row order.
         .map(|x| {
             let r = |v: Option<f64>| v.map(|v| format!("{v:.9}"));
@@ -127,17 +143,21 @@ fn a_live_refresh_equals_refresh_from_and_a_rerun_downloads_nothing() {
     let first = refresh_live(&options(data.path(), &mock), &NoProgress).unwrap();
     let manifest = first.published.as_ref().expect("published");
     assert!(first.sources.iter().all(|s| s.outcome == Outcome::Fetched));
-    let census = first
-        .sources
-        .iter()
-        .find(|s| s.source_id == "census2021_ts067_lad")
-        .unwrap();
-    assert_eq!(
-        census.pages,
-        mock.nomis_cells().div_ceil(PAGE),
-        "Nomis was paged"
-    );
-    assert_eq!(census.rows as u64, mock.nomis_cells());
+    let catalogue = Catalogue::bundled().unwrap();
+    assert_eq!(first.sources.len(), catalogue.sources.len(), "every source");
+    let report = |id: &str| first.sources.iter().find(|s| s.source_id == id).unwrap();
+    for (id, cells) in [
+        ("census2021_ts067_lad", mock.nomis_cells()),
+        ("census2021_ts067_lsoa", mock.nomis_lsoa_cells()),
+        ("nomis_aps_t19_qualifications", mock.aps_cells()),
+    ] {
+        assert_eq!(
+            report(id).pages,
+            cells.div_ceil(PAGE),
+            "{id}: Nomis was paged"
+        );
+        assert_eq!(report(id).rows as u64, cells, "{id}");
+    }
     assert!(
         mock.log()
             .iter()
@@ -156,15 +176,63 @@ fn a_live_refresh_equals_refresh_from_and_a_rerun_downloads_nothing() {
         }
     }
 
-    // The same numbers as reading the files from disk.
+    // The same numbers as reading the files from disk, for every source. Only the APS route
+    // differs in form: the API serves the NVQ4+ count (as the web extract), the 16-64 denominator
+    // (the extract's sum of the seven T19 categories, which the mock serves) and the interval in
+    // percentage points rounded to 0.1 (the extract: a ± count). So shares, counts and statuses
+    // must be equal; intervals equal within that rounding (0.05 points), and exactly equal for
+    // every other indicator.
     let from_dir = tempfile::tempdir().unwrap();
-    lmi_cli::refresh_from_dir(&real, from_dir.path(), &fetchable_catalogue()).unwrap();
+    lmi_cli::refresh_from_dir(&real, from_dir.path(), &catalogue).unwrap();
     let (live, disk) = (sorted_values(data.path()), sorted_values(from_dir.path()));
-    let only_live: Vec<&String> = live.iter().filter(|v| !disk.contains(v)).take(3).collect();
-    let only_disk: Vec<&String> = disk.iter().filter(|v| !live.contains(v)).take(3).collect();
+    let (live_set, disk_set): (BTreeSet<&String>, BTreeSet<&String>) =
+        (live.iter().collect(), disk.iter().collect());
+    let only_live: Vec<_> = live_set.difference(&disk_set).take(3).collect();
+    let only_disk: Vec<_> = disk_set.difference(&live_set).take(3).collect();
     assert!(
         only_live.is_empty() && only_disk.is_empty() && live.len() == disk.len(),
         "live only: {only_live:?}\ndisk only: {only_disk:?}"
+    );
+    let intervals = |dir: &Path| {
+        let snapshot = lmi_store::Store::open(dir).load_current().unwrap();
+        snapshot
+            .values
+            .iter()
+            .map(|x| {
+                (
+                    format!(
+                        "{} {} {} {:?}",
+                        x.indicator, x.area_code, x.period, x.area_type
+                    ),
+                    (x.ci_lower, x.ci_upper),
+                )
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (live_ci, disk_ci) = (intervals(data.path()), intervals(from_dir.path()));
+    assert_eq!(live_ci.len(), disk_ci.len());
+    let mut aps_intervals = 0;
+    for (key, (lo, hi)) in &live_ci {
+        let (dlo, dhi) = disk_ci[key];
+        let tolerance = if key.starts_with("aps_level4plus_share ") {
+            0.05 + 1e-9
+        } else {
+            1e-9
+        };
+        for (a, b) in [(lo, dlo), (hi, dhi)] {
+            match (a, b) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= tolerance, "{key}: {a} vs {b}"),
+                (None, None) => {}
+                _ => panic!("{key}: interval {a:?} live, {b:?} from files"),
+            }
+        }
+        if key.starts_with("aps_level4plus_share ") && lo.is_some() {
+            aps_intervals += 1;
+        }
+    }
+    assert!(
+        aps_intervals > 1_000,
+        "APS intervals compared: {aps_intervals}"
     );
 
     // Rerun: one conditional request per source, each a 304, nothing downloaded or published.
@@ -179,7 +247,7 @@ fn a_live_refresh_equals_refresh_from_and_a_rerun_downloads_nothing() {
             .all(|s| s.outcome == Outcome::NotModified)
     );
     let log = mock.log();
-    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log.len(), catalogue.sources.len(), "{log:?}");
     assert!(
         log.iter().all(|l| l.conditional && l.status == 304),
         "{log:?}"
@@ -206,7 +274,7 @@ fn every_fault_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte() {
     };
     let mock = MockPublishers::start(&real, PAGE);
     let data = tempfile::tempdir().unwrap();
-    refresh_live(&options(data.path(), &mock), &NoProgress).unwrap();
+    refresh_live(&fault_options(data.path(), &mock), &NoProgress).unwrap();
     let before = published_tree(data.path());
 
     let forever = u32::MAX;
@@ -311,7 +379,7 @@ fn every_fault_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte() {
         // A cold cache, so every source is requested unconditionally.
         let _ = std::fs::remove_dir_all(data.path().join("raw"));
         mock.clear_faults();
-        let mut opts = options(data.path(), &mock);
+        let mut opts = fault_options(data.path(), &mock);
         if let FaultKind::Delay(d) = fault {
             opts.fetch.read_timeout_ms = d.as_millis() as u64 / 5;
         }
@@ -359,7 +427,7 @@ fn transient_errors_are_retried_and_the_refresh_publishes() {
         mock.clear_faults();
         mock.clear_log();
         mock.inject(target, fault, 1);
-        let report = refresh_live(&options(data.path(), &mock), &NoProgress)
+        let report = refresh_live(&fault_options(data.path(), &mock), &NoProgress)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(report.published.is_some(), "{what}");
         let statuses: Vec<u16> = mock.log().iter().map(|l| l.status).collect();
@@ -381,13 +449,16 @@ fn a_rerun_after_a_failure_fetches_only_what_failed_and_force_overrides_a_shrunk
     let mock = MockPublishers::start(&real, PAGE);
     let data = tempfile::tempdir().unwrap();
     mock.inject(Target::Nomis, FaultKind::Status(500), u32::MAX);
-    let f = failing(refresh_live(&options(data.path(), &mock), &NoProgress));
+    let f = failing(refresh_live(
+        &fault_options(data.path(), &mock),
+        &NoProgress,
+    ));
     assert!(f.message.contains("HTTP 500"), "{f}");
     assert!(!data.path().join("current").exists(), "nothing published");
 
     mock.clear_faults();
     mock.clear_log();
-    let report = refresh_live(&options(data.path(), &mock), &NoProgress).unwrap();
+    let report = refresh_live(&fault_options(data.path(), &mock), &NoProgress).unwrap();
     assert!(report.published.is_some());
     let outcome = |id: &str| {
         report
@@ -408,12 +479,15 @@ fn a_rerun_after_a_failure_fetches_only_what_failed_and_force_overrides_a_shrunk
     // A shrunk release is refused, then published with --force.
     let _ = std::fs::remove_dir_all(data.path().join("raw"));
     mock.inject(Target::Nomis, FaultKind::KeepRows { keep: 800 }, u32::MAX);
-    let f = failing(refresh_live(&options(data.path(), &mock), &NoProgress));
+    let f = failing(refresh_live(
+        &fault_options(data.path(), &mock),
+        &NoProgress,
+    ));
     assert!(f.message.contains("fewer than half"), "{f}");
     let forced = refresh_live(
         &LiveRefresh {
             force: true,
-            ..options(data.path(), &mock)
+            ..fault_options(data.path(), &mock)
         },
         &NoProgress,
     )
@@ -429,6 +503,7 @@ fn lmi(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         "LMI_EES_BASE_URL",
         "LMI_EES_API_BASE_URL",
         "LMI_GEOGRAPHY_BASE_URL",
+        "LMI_ONS_BASE_URL",
         "LMI_NOMIS_UID",
         "LMI_CONFIG",
     ] {
@@ -450,27 +525,15 @@ fn the_lmi_binary_fetches_from_mirrors_named_in_the_environment() {
     let d = data.path().to_str().unwrap();
     let nomis = mock.nomis_base();
     let ees = mock.ees_base();
+    let ons = mock.ons_base();
     let env = [
         ("LMI_NOMIS_BASE_URL", nomis.as_str()),
         ("LMI_EES_BASE_URL", ees.as_str()),
+        ("LMI_ONS_BASE_URL", ons.as_str()),
     ];
-    // The catalogue entries the mock publishers serve: those with a [source.fetch] section.
-    let catalogue = data.path().join("fetchable.toml");
-    let text: Vec<&str> = lmi_ingest::catalogue::BUNDLED_CATALOGUE
-        .split("\n[[source]]")
-        .skip(1)
-        .filter(|block| block.contains("[source.fetch]"))
-        .collect();
-    std::fs::write(
-        &catalogue,
-        format!("[[source]]{}", text.join("\n[[source]]")),
-    )
-    .unwrap();
-    let catalogue = catalogue.to_str().unwrap();
-    let out = lmi(
-        &["refresh", "--data-dir", d, "--catalogue", catalogue],
-        &env,
-    );
+    // The bundled catalogue: every source is fetched.
+    let n = Catalogue::bundled().unwrap().sources.len();
+    let out = lmi(&["refresh", "--data-dir", d], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -478,16 +541,19 @@ fn the_lmi_binary_fetches_from_mirrors_named_in_the_environment() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("2 fetched, 0 not modified"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{n} fetched, 0 not modified")),
+        "{stdout}"
+    );
     assert!(stdout.contains("published snapshot"), "{stdout}");
 
-    let out = lmi(
-        &["refresh", "--data-dir", d, "--catalogue", catalogue],
-        &env,
-    );
+    let out = lmi(&["refresh", "--data-dir", d], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout.contains("0 fetched, 2 not modified"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("0 fetched, {n} not modified")),
+        "{stdout}"
+    );
     assert!(stdout.contains("0 bytes downloaded"), "{stdout}");
     assert!(stdout.contains("unchanged"), "{stdout}");
 
@@ -503,18 +569,7 @@ fn the_lmi_binary_fetches_from_mirrors_named_in_the_environment() {
 
     mock.inject(Target::Ees, FaultKind::Html, 1);
     let _ = std::fs::remove_dir_all(data.path().join("raw"));
-    let out = lmi(
-        &[
-            "refresh",
-            "--data-dir",
-            d,
-            "--catalogue",
-            catalogue,
-            "--log-format",
-            "json",
-        ],
-        &env,
-    );
+    let out = lmi(&["refresh", "--data-dir", d, "--log-format", "json"], &env);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("1 failed"), "{stdout}");

@@ -115,6 +115,20 @@ mod tests {
     }
 
     #[test]
+    fn every_bundled_source_can_be_fetched_over_http() {
+        let c = Catalogue::bundled().unwrap();
+        for s in &c.sources {
+            let fetch = s
+                .fetch
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has no [source.fetch]", s.id));
+            fetch.check(&s.id).unwrap();
+            assert!(fetch.release_label.is_some(), "{}", s.id);
+        }
+        crate::live::check_fetchable(&c, &[]).unwrap();
+    }
+
+    #[test]
     fn an_unknown_format_is_a_catalogue_error() {
         let err = Catalogue::parse(
             r#"[[source]]

@@ -362,6 +362,9 @@ fn parse_bodies(
         }
         let last = bodies.last().map_or("", |(u, _)| u.as_str());
         nomis::check_complete(&state, last)?;
+        for d in &def.derive {
+            out.derive_product(before, &d.measure, &d.from, &d.times, d.factor);
+        }
     } else {
         for (url, bytes) in bodies {
             let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;

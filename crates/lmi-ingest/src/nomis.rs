@@ -197,10 +197,18 @@ pub fn parse_page(
                 code,
             ));
         }
-        let period = field(period_ix);
-        if period.is_empty() {
-            return Err(bad(period_column, "a period label".into(), period));
+        let published = field(period_ix);
+        if published.is_empty() {
+            return Err(bad(period_column, "a period label".into(), published));
         }
+        let period = def.period_format.normalise(published).ok_or_else(|| {
+            bad(
+                period_column,
+                format!("a period of the catalogued format {:?}", def.period_format),
+                published,
+            )
+        })?;
+        let period = period.as_str();
         let key: Vec<&str> = measure_ixs.iter().map(|&ix| field(ix)).collect();
         let key = key.join(":");
         let measure = def.measures.get(&key).ok_or_else(|| {

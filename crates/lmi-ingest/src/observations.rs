@@ -65,6 +65,55 @@ impl Observations {
         }
     }
 
+    /// Adds `measure` = `from` x `times` x `factor` for every (source, area, period) of rows
+    /// `start..` where both have a value; the status is `from`'s. Returns the rows added.
+    pub fn derive_product(
+        &mut self,
+        start: usize,
+        measure: &str,
+        from: &str,
+        times: &str,
+        factor: f64,
+    ) -> usize {
+        let end = self.len();
+        let mut by_key = std::collections::HashMap::new();
+        for i in start..end {
+            if self.measure[i] == times
+                && let Some(v) = self.value[i]
+            {
+                by_key.insert((&self.source[i], &self.area_code[i], &self.period[i]), v);
+            }
+        }
+        let mut new = Vec::new();
+        for i in start..end {
+            if self.measure[i] != from {
+                continue;
+            }
+            let key = (&self.source[i], &self.area_code[i], &self.period[i]);
+            if let (Some(v), Some(t)) = (self.value[i], by_key.get(&key)) {
+                new.push((
+                    self.source[i].clone(),
+                    self.area_code[i].clone(),
+                    self.period[i].clone(),
+                    v * t * factor,
+                    self.status[i],
+                    self.flags[i].clone(),
+                ));
+            }
+        }
+        let added = new.len();
+        for (source, area, period, value, status, flags) in new {
+            self.source.push(source);
+            self.area_code.push(area);
+            self.period.push(period);
+            self.measure.push(measure.to_owned());
+            self.value.push(Some(value));
+            self.status.push(status);
+            self.flags.push(flags);
+        }
+        added
+    }
+
     pub fn len(&self) -> usize {
         self.source.len()
     }
@@ -122,5 +171,31 @@ mod tests {
         let values = df.column(VALUE).unwrap().f64().unwrap();
         assert_eq!(values.get(0), None);
         assert_eq!(values.get(1), Some(900.0));
+    }
+
+    #[test]
+    fn a_derived_product_needs_both_values_and_keeps_the_status_of_its_source() {
+        let mut o = Observations::default();
+        o.push("s", "E1", "2021", "pp", Some(2.5), Status::Ok);
+        o.push("s", "E1", "2021", "den", Some(1000.0), Status::Ok);
+        o.push("s", "E2", "2021", "pp", Some(1.0), Status::Ok);
+        o.push("s", "E2", "2021", "den", None, Status::Suppressed);
+        o.push("s", "E3", "2021", "pp", Some(1.0), Status::LowReliability);
+        o.push("s", "E3", "2021", "den", Some(200.0), Status::Ok);
+        assert_eq!(o.derive_product(0, "pm", "pp", "den", 0.01), 2);
+        let df = o.into_frame().unwrap();
+        let measures: Vec<Option<&str>> =
+            df.column(MEASURE).unwrap().str().unwrap().iter().collect();
+        let keep: Vec<usize> = (0..df.height())
+            .filter(|&i| measures[i] == Some("pm"))
+            .collect();
+        let all_values: Vec<Option<f64>> =
+            df.column(VALUE).unwrap().f64().unwrap().iter().collect();
+        let all_status: Vec<Option<&str>> =
+            df.column(STATUS).unwrap().str().unwrap().iter().collect();
+        let values: Vec<Option<f64>> = keep.iter().map(|&i| all_values[i]).collect();
+        let status: Vec<Option<&str>> = keep.iter().map(|&i| all_status[i]).collect();
+        assert_eq!(values, vec![Some(25.0), Some(2.0)]);
+        assert_eq!(status, vec![Some("ok"), Some("low_reliability")]);
     }
 }

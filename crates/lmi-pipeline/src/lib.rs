@@ -71,8 +71,8 @@ pub struct UnmatchedCodes {
 pub struct PipelineOutput {
     /// One row per (indicator, area, period); see [`columns`].
     pub values: DataFrame,
-    /// English codes that matched no current or retired LAD (non-English codes are expected and
-    /// not listed).
+    /// English district codes (E06-E09) that matched no current or retired LAD (non-English
+    /// codes and other English entity types are expected and not listed).
     pub unmatched: Vec<UnmatchedCodes>,
 }
 
@@ -532,7 +532,8 @@ fn status_expr() -> Expr {
         .otherwise(lit("ok"))
 }
 
-/// English area codes of one source that are neither a registry area nor a retired LAD.
+/// English district codes (E06-E09) of one source that are neither a registry area nor a retired
+/// LAD.
 fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<UnmatchedCodes>> {
     let df = observations
         .clone()
@@ -553,7 +554,13 @@ fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<Un
     let mut out: Vec<UnmatchedCodes> = Vec::new();
     for (s, a) in sources.iter().zip(areas.iter()) {
         let (Some(s), Some(a)) = (s, a) else { continue };
-        if !a.starts_with('E') {
+        // Only English district codes: other entity types some series also publish (E10
+        // counties, E47 combined authorities, E61 Greater London Authority) are not districts and
+        // are left out of the values without being an error.
+        if !["E06", "E07", "E08", "E09"]
+            .iter()
+            .any(|p| a.starts_with(p))
+        {
             continue;
         }
         match out.last_mut() {

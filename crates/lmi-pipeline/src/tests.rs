@@ -224,6 +224,8 @@ fn unknown_english_codes_are_reported_and_foreign_codes_are_not() {
         ("E07000001", "2022/23", Some(10.0), Some(100.0)),
         ("E07999999", "2022/23", Some(10.0), Some(100.0)),
         ("W06000001", "2022/23", Some(10.0), Some(100.0)),
+        ("E10000017", "2022/23", Some(10.0), Some(100.0)),
+        ("E47000018", "2022/23", Some(10.0), Some(100.0)),
     ]);
     let out = compute(&obs, &toy(), INDICATORS).unwrap();
     assert_eq!(

@@ -20,6 +20,9 @@ pub enum FetchKind {
     Ees,
     /// ONS Open Geography Portal download (`{geography}/{path}`).
     Geography,
+    /// ONS file download under the ONS base URL (`{ons}/{path}`), e.g. an Explore Local
+    /// Statistics series CSV.
+    Ons,
     /// Any other URL, used as is.
     Http,
 }
@@ -60,6 +63,50 @@ pub struct FetchDef {
     /// Nomis: the column holding the period label (default `DATE`).
     #[serde(default)]
     pub period_from: Option<String>,
+    /// Nomis: how the period label is normalised (default: as published).
+    #[serde(default)]
+    pub period_format: PeriodFormat,
+    /// Nomis: measures computed from two mapped measures after parsing (e.g. a ± in counts from
+    /// a ± in percentage points and the denominator).
+    #[serde(default)]
+    pub derive: Vec<Derive>,
+}
+
+/// How a Nomis period label becomes the period lmi uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodFormat {
+    /// The label as published (`2021` for the census).
+    #[default]
+    AsPublished,
+    /// A 12-month period ending in December, Nomis date code `YYYY-12` (APS `Jan YYYY-Dec YYYY`)
+    /// -> `YYYY`. Any other month is refused (the catalogue asks for December periods only).
+    YearEndingDecember,
+}
+
+impl PeriodFormat {
+    /// The normalised period, or None when the label is not of this format.
+    pub fn normalise(self, label: &str) -> Option<String> {
+        match self {
+            PeriodFormat::AsPublished => Some(label.to_owned()),
+            PeriodFormat::YearEndingDecember => {
+                let year = label.strip_suffix("-12")?;
+                (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| year.to_owned())
+            }
+        }
+    }
+}
+
+/// `measure` = `from` x `times` x `factor`, per area and period, when both have a value. The
+/// status is `from`'s. Both inputs stay in the observations.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derive {
+    pub measure: String,
+    pub from: String,
+    pub times: String,
+    pub factor: f64,
 }
 
 impl FetchDef {
@@ -93,7 +140,7 @@ impl FetchDef {
                     "source `{source_id}`: fetch kind `ees` needs either `dataset` (a public-API data-set id) or both `release` and `file`"
                 )),
             },
-            FetchKind::Geography | FetchKind::Http => need("path", &self.path),
+            FetchKind::Geography | FetchKind::Ons | FetchKind::Http => need("path", &self.path),
         }
     }
 
@@ -102,6 +149,7 @@ impl FetchDef {
             FetchKind::Nomis => "nomis",
             FetchKind::Ees => "ees",
             FetchKind::Geography => "geography",
+            FetchKind::Ons => "ons",
             FetchKind::Http => "http",
         }
     }
@@ -148,6 +196,12 @@ impl FetchDef {
                 opt(&self.path).trim_start_matches('/'),
                 q(&self.query)
             ),
+            FetchKind::Ons => format!(
+                "{}/{}{}",
+                base(&bases.ons),
+                opt(&self.path).trim_start_matches('/'),
+                q(&self.query)
+            ),
             FetchKind::Http => format!("{}{}", opt(&self.path), q(&self.query)),
         }
     }
@@ -176,6 +230,8 @@ pub struct BaseUrls {
     pub geography: String,
     /// EES public data API (data sets by id).
     pub ees_api: String,
+    /// ONS file downloads (Explore Local Statistics series: `{ons}/{name}/{name}.csv`).
+    pub ons: String,
 }
 
 impl Default for BaseUrls {
@@ -185,6 +241,10 @@ impl Default for BaseUrls {
             ees: "https://content.explore-education-statistics.service.gov.uk".into(),
             geography: "https://geoportal.statistics.gov.uk".into(),
             ees_api: "https://api.education.gov.uk/statistics".into(),
+            // The public repository ONS publishes the Explore Local Statistics series in, on its
+            // `main` branch (raw.githubusercontent.com serves ETag and answers If-None-Match).
+            ons: "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main"
+                .into(),
         }
     }
 }
@@ -236,11 +296,12 @@ pub const ENV_NOMIS_BASE_URL: &str = "LMI_NOMIS_BASE_URL";
 pub const ENV_EES_BASE_URL: &str = "LMI_EES_BASE_URL";
 pub const ENV_GEOGRAPHY_BASE_URL: &str = "LMI_GEOGRAPHY_BASE_URL";
 pub const ENV_EES_API_BASE_URL: &str = "LMI_EES_API_BASE_URL";
+pub const ENV_ONS_BASE_URL: &str = "LMI_ONS_BASE_URL";
 pub const ENV_NOMIS_UID: &str = "LMI_NOMIS_UID";
 
 impl FetchConfig {
     /// Applies `LMI_NOMIS_BASE_URL`, `LMI_EES_BASE_URL`, `LMI_EES_API_BASE_URL`,
-    /// `LMI_GEOGRAPHY_BASE_URL` and
+    /// `LMI_GEOGRAPHY_BASE_URL`, `LMI_ONS_BASE_URL` and
     /// `LMI_NOMIS_UID` from `lookup` (normally `std::env::var`). Empty values are ignored.
     pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), String> {
         let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
@@ -249,6 +310,7 @@ impl FetchConfig {
             (ENV_EES_BASE_URL, &mut self.base_urls.ees),
             (ENV_GEOGRAPHY_BASE_URL, &mut self.base_urls.geography),
             (ENV_EES_API_BASE_URL, &mut self.base_urls.ees_api),
+            (ENV_ONS_BASE_URL, &mut self.base_urls.ons),
         ] {
             if let Some(v) = get(key) {
                 *slot = v;
@@ -267,6 +329,7 @@ impl FetchConfig {
             ("ees", &self.base_urls.ees),
             ("geography", &self.base_urls.geography),
             ("ees_api", &self.base_urls.ees_api),
+            ("ons", &self.base_urls.ons),
         ] {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(format!(
@@ -329,6 +392,31 @@ measures = { "0" = "ts067_total" }
             .apply_env(|k| (k == ENV_EES_BASE_URL).then(|| "ftp://x".to_owned()))
             .unwrap_err();
         assert!(err.contains("ees") && err.contains("ftp://x"), "{err}");
+    }
+
+    #[test]
+    fn an_ons_url_is_the_path_under_the_ons_base_and_aps_periods_normalise() {
+        let def: FetchDef =
+            toml::from_str("kind = \"ons\"\npath = \"claimant-count/claimant-count.csv\"\n")
+                .unwrap();
+        assert_eq!(
+            def.url(&BaseUrls::default()),
+            "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main/claimant-count/claimant-count.csv"
+        );
+        let mut cfg = FetchConfig::default();
+        cfg.apply_env(|k| (k == ENV_ONS_BASE_URL).then(|| "http://127.0.0.1:9/ons/".to_owned()))
+            .unwrap();
+        assert_eq!(
+            def.url(&cfg.base_urls),
+            "http://127.0.0.1:9/ons/claimant-count/claimant-count.csv"
+        );
+        let f = PeriodFormat::YearEndingDecember;
+        assert_eq!(f.normalise("2021-12").as_deref(), Some("2021"));
+        assert_eq!(f.normalise("2021-03"), None);
+        assert_eq!(
+            PeriodFormat::AsPublished.normalise("2021").as_deref(),
+            Some("2021")
+        );
     }
 
     #[test]
