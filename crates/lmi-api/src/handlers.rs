@@ -39,7 +39,7 @@ pub(crate) fn json<T: Serialize>(snap: &ServedSnapshot, body: &T) -> ApiResult {
     Ok(tagged(snap, axum::Json(body).into_response()))
 }
 
-fn tagged(snap: &ServedSnapshot, mut response: Response) -> Response {
+pub(crate) fn tagged(snap: &ServedSnapshot, mut response: Response) -> Response {
     response
         .extensions_mut()
         .insert(AnsweredBy(snap.version().to_owned()));
@@ -54,7 +54,7 @@ fn parse_area_type(s: &str) -> Result<AreaType, ApiError> {
         .map_err(|e: lmi_core::area::UnknownAreaType| ApiError::BadRequest(e.to_string()))
 }
 
-fn area(geo: &GeoIndex, code: &str) -> Result<&'static Area, ApiError> {
+pub(crate) fn area(geo: &GeoIndex, code: &str) -> Result<&'static Area, ApiError> {
     geo.area(code).ok_or_else(|| {
         ApiError::NotFound(format!(
             "unknown area code `{code}`: expected the current GSS code of an English LAD, TTWA, \
@@ -63,7 +63,7 @@ fn area(geo: &GeoIndex, code: &str) -> Result<&'static Area, ApiError> {
     })
 }
 
-fn indicator(id: &str) -> Result<&'static IndicatorDef, ApiError> {
+pub(crate) fn indicator(id: &str) -> Result<&'static IndicatorDef, ApiError> {
     find_indicator(id).ok_or_else(|| {
         let ids: Vec<&str> = lmi_core::INDICATORS.iter().map(|d| d.id).collect();
         ApiError::NotFound(format!(
@@ -75,7 +75,7 @@ fn indicator(id: &str) -> Result<&'static IndicatorDef, ApiError> {
 
 /// A period range `from..=to` on period labels (labels of one indicator sort chronologically).
 /// `from` after `to` selects nothing.
-fn period_range(from: Option<&str>, to: Option<&str>) -> impl Fn(&str) -> bool + use<> {
+pub(crate) fn period_range(from: Option<&str>, to: Option<&str>) -> impl Fn(&str) -> bool + use<> {
     let (from, to) = (from.map(str::to_owned), to.map(str::to_owned));
     move |p: &str| from.as_deref().is_none_or(|f| p >= f) && to.as_deref().is_none_or(|t| p <= t)
 }
@@ -442,10 +442,10 @@ struct AreaIndicator<'a> {
 pub struct CodeIdPath(
     /// GSS code of the area.
     #[param(example = "E30000182")]
-    String,
+    pub String,
     /// Indicator id.
     #[param(example = "ks4_apprenticeship_rate")]
-    String,
+    pub String,
 );
 
 #[derive(Debug, Deserialize, IntoParams)]

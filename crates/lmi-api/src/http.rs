@@ -76,6 +76,10 @@ fn etag(version: &str, headers: &HeaderMap) -> String {
                 "csv"
             } else if ct.starts_with(crate::export::XLSX) {
                 "xlsx"
+            } else if ct.starts_with("image/svg") {
+                "svg"
+            } else if ct.starts_with("image/png") {
+                "png"
             } else {
                 "json"
             }

@@ -2,6 +2,7 @@
 //! (`ServedSnapshot`); nothing is computed per request beyond lookups. The served snapshot is
 //! swapped atomically when a new one is published. Errors are `application/problem+json`.
 
+mod chart;
 mod config;
 mod error;
 mod export;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/areas/{code}/indicators/{id}",
             get(handlers::area_indicator),
         )
+        .route("/v1/areas/{code}/indicators/{id}/chart", get(chart::chart))
         .route("/v1/compare", get(handlers::compare))
         .route("/v1/indicators", get(handlers::list_indicators))
         .route("/v1/indicators/{id}", get(handlers::get_indicator))

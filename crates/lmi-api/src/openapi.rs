@@ -23,6 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         handlers::get_area,
         handlers::profile,
         handlers::area_indicator,
+        crate::chart::chart,
         handlers::compare,
         handlers::list_indicators,
         handlers::get_indicator,
@@ -36,7 +37,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         ops::refresh,
         ops::refresh_status,
     ),
-    components(schemas(crate::export::Format, lmi_core::AreaType)),
+    components(schemas(crate::export::Format, crate::chart::ChartImage, lmi_core::AreaType)),
     modifiers(&BearerAuth),
     tags(
         (name = "areas", description = "Find areas and read their profiles"),

@@ -1061,3 +1061,51 @@ async fn the_docs_page_works_offline() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["openapi"], "3.1.0");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_series_charts_as_svg_and_png_with_its_comparators_and_attribution() {
+    let uri = "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate/chart";
+    let (status, headers, body) =
+        send(state(true), Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "image/svg+xml");
+    assert!(header(&headers, "etag").ends_with("-svg\""), "{headers:?}");
+    let svg = String::from_utf8(body).unwrap();
+    for text in [
+        "Burnley",
+        "Lancashire",
+        "North West",
+        "England",
+        "SYNTHETIC SAMPLE DATA",
+    ] {
+        assert!(svg.contains(text), "{text} missing from the chart");
+    }
+    let (status, headers, body) = send(
+        state(false),
+        Request::get(format!("{uri}?image=png"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "image/png");
+    assert!(body.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    for (uri, want) in [
+        (format!("{uri}?image=gif"), StatusCode::BAD_REQUEST),
+        (
+            "/v1/areas/E99999999/indicators/ks4_apprenticeship_rate/chart".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        // Nothing to draw: an indicator with no values for the area or its comparators.
+        (
+            "/v1/areas/E07000117/indicators/median_weekly_pay/chart".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, content_type, body) = get(state(false), &uri).await;
+        assert_eq!(status, want, "{uri}");
+        assert_eq!(content_type, "application/problem+json", "{uri}");
+        assert!(body["detail"].as_str().is_some(), "{uri}");
+    }
+}
