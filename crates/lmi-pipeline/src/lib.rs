@@ -177,18 +177,23 @@ fn small_area_level(
         small,
         PARENT,
     )
-    .select([
-        col(PARENT).alias(AREA_CODE),
-        lit("ttwa").alias(AREA_TYPE),
+    .select(exact_parts(col(PARENT), "ttwa", col(CONSTITUENTS)))
+}
+
+/// The long parts layout (as `parent_level` produces) for parts that are exact, not best fit.
+fn exact_parts(area_code: Expr, area_type: &str, constituents: Expr) -> [Expr; 10] {
+    [
+        area_code.alias(AREA_CODE),
+        lit(area_type).alias(AREA_TYPE),
         lit(false).alias(APPROXIMATE),
         col(OBS_PERIOD),
         col(OBS_MEASURE),
         col(OBS_VALUE),
         col(MISSING),
         col(FIRST_STATUS),
-        col(CONSTITUENTS),
+        constituents.alias(CONSTITUENTS),
         lit(NULL).cast(DataType::Float64).alias(COVERAGE),
-    ])
+    ]
 }
 
 /// Observations mapped through `map` (`area_code` -> `key`) and summed per key, period and
@@ -600,18 +605,12 @@ pub fn compute(
             continue;
         }
         let lads = lad_level(&obs, &codes, def);
-        let own = lads.clone().select([
-            col(LAD).alias(AREA_CODE),
-            lit("lad").alias(AREA_TYPE),
-            lit(false).alias(APPROXIMATE),
-            col(OBS_PERIOD),
-            col(OBS_MEASURE),
-            col(OBS_VALUE),
-            col(MISSING),
-            col(FIRST_STATUS),
-            lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
-            lit(NULL).cast(DataType::Float64).alias(COVERAGE),
-        ]);
+        // A current district is one constituent, however many retired codes it sums.
+        let own = lads.clone().select(exact_parts(
+            col(LAD),
+            "lad",
+            lit(1u32).cast(DataType::UInt32),
+        ));
         let parents = parent_level(lads, members.clone());
         // TTWAs exactly from small areas when that source is present, else best fit.
         let long = match def.small_area_source.filter(|s| present.contains(*s)) {
