@@ -1,0 +1,29 @@
+//! Writes every fixture chart to `target/lmi-charts/` for review by eye (ignored by default).
+
+mod common;
+
+use lmi_charts::{Chart, render_png, render_svg};
+
+#[test]
+#[ignore = "writes the example charts to target/ for review by eye"]
+fn write_example_charts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/lmi-charts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut charts = common::realistic_charts();
+    charts.extend([
+        (
+            "apprenticeship_trend",
+            Chart::Trend(common::apprenticeship_trend()),
+        ),
+        ("pay_ranking", Chart::Ranked(common::pay_ranking())),
+        ("destinations", Chart::Stacked(common::destinations(4))),
+        (
+            "districts_grid",
+            Chart::SmallMultiples(common::districts_grid(5, 6)),
+        ),
+    ]);
+    for (name, chart) in charts {
+        std::fs::write(dir.join(format!("{name}.svg")), render_svg(&chart).unwrap()).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), render_png(&chart).unwrap()).unwrap();
+    }
+}
