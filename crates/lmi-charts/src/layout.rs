@@ -43,10 +43,13 @@ pub(crate) fn bar_axis_range(
     let (lo, hi) = (min.min(0.0), max.max(0.0));
     let span = if hi > lo { hi - lo } else { 1.0 };
     let lo = if lo < 0.0 { lo - span * headroom } else { 0.0 };
-    let mut hi = if hi > 0.0 || lo == 0.0 {
+    let mut hi = if hi > 0.0 {
         hi + span * headroom
-    } else {
+    } else if lo < 0.0 {
         0.0
+    } else {
+        // Every value is 0: an axis of one unit rather than none.
+        span
     };
     if is_percentage(unit) && max <= 100.0 && hi > 100.0 {
         hi = 100.0;

@@ -27,10 +27,14 @@ pub fn academic_years(n: usize) -> Vec<String> {
         .collect()
 }
 
-/// A smooth, deterministic value for series `s` in period `p`.
+/// A smooth, deterministic value for series `s` in period `p`, to one decimal as published.
 fn wiggle(s: usize, p: usize) -> f64 {
     let x = (s * 7 + p * 3) as f64;
-    4.0 + s as f64 * 0.6 + (x * 0.9).sin() * 0.8
+    one_decimal(4.0 + s as f64 * 0.6 + (x * 0.9).sin() * 0.8)
+}
+
+fn one_decimal(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 fn point(period: &str, value: Option<f64>, ci: Option<(f64, f64)>, mark: Mark) -> TrendPoint {
@@ -59,7 +63,9 @@ pub fn apprenticeship_trend() -> TrendChart {
     };
     let mut burnley = series("Burnley TTWA", burnley);
     for point in &mut burnley.points {
-        point.ci = point.value.map(|v| (v - 0.9, v + 0.9));
+        point.ci = point
+            .value
+            .map(|v| (one_decimal(v - 0.9), one_decimal(v + 0.9)));
     }
     burnley.points[2].mark = Mark::Suppressed;
     burnley.points[4].mark = Mark::Approximate;
@@ -88,7 +94,12 @@ pub fn trend(series: usize, periods: usize) -> TrendChart {
                     .enumerate()
                     .map(|(p, year)| {
                         let v = wiggle(s, p);
-                        point(year, Some(v), Some((v - 0.7, v + 0.7)), Mark::None)
+                        point(
+                            year,
+                            Some(v),
+                            Some((one_decimal(v - 0.7), one_decimal(v + 0.7))),
+                            Mark::None,
+                        )
                     })
                     .collect(),
             })
@@ -138,7 +149,7 @@ pub fn ranking(n: usize) -> RankedChart {
         bars: (0..n)
             .map(|i| RankedBar {
                 label: format!("District {}", i + 1),
-                value: (i % 25 != 24).then(|| 12.0 - 10.0 * i as f64 / n as f64),
+                value: (i % 25 != 24).then(|| one_decimal(12.0 - 10.0 * i as f64 / n as f64)),
                 highlight: i == 39 || i == 209,
                 mark: if i % 25 == 24 {
                     Mark::Suppressed
@@ -178,8 +189,8 @@ pub fn destinations(bars: usize) -> StackedChart {
                     .iter()
                     .enumerate()
                     .map(|(c, share)| match c {
-                        0 => Some(share + shift),
-                        1 => Some(share - shift),
+                        0 => Some(one_decimal(share + shift)),
+                        1 => Some(one_decimal(share - shift)),
                         _ => Some(*share),
                     })
                     .collect();
