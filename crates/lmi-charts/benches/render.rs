@@ -41,23 +41,26 @@ fn mean_time(budget: Duration, mut f: impl FnMut()) -> Duration {
 
 fn print_ratios() {
     let budget = Duration::from_millis(500);
-    let charts = common::realistic_charts();
-    let baseline = mean_time(budget, || {
-        black_box(render_svg(&charts[0].1).unwrap());
-    });
-    println!("\nrender time relative to trend/svg ({baseline:.2?}):");
-    for (name, chart) in &charts {
-        let svg = mean_time(budget, || {
-            black_box(render_svg(chart).unwrap());
-        });
-        let png = mean_time(budget, || {
-            black_box(render_png(chart).unwrap());
-        });
-        let ratio = |t: Duration| t.as_secs_f64() / baseline.as_secs_f64();
+    let times: Vec<(&str, Duration, Duration)> = common::realistic_charts()
+        .iter()
+        .map(|(name, chart)| {
+            let svg = mean_time(budget, || {
+                black_box(render_svg(chart).unwrap());
+            });
+            let png = mean_time(budget, || {
+                black_box(render_png(chart).unwrap());
+            });
+            (*name, svg, png)
+        })
+        .collect();
+    // realistic_charts() lists the trend first: its SVG is the baseline.
+    let baseline = times[0].1.as_secs_f64();
+    println!("\nmean render time, and as a multiple of trend/svg from the same loop:");
+    for (name, svg, png) in times {
         println!(
             "  {name:<16} svg {svg:>9.2?} ({:>5.1}×)   png {png:>9.2?} ({:>5.1}×)",
-            ratio(svg),
-            ratio(png)
+            svg.as_secs_f64() / baseline,
+            png.as_secs_f64() / baseline
         );
     }
 }
