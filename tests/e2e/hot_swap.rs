@@ -101,6 +101,7 @@ async fn snapshots_swap_under_load_without_losing_a_request() {
             ..Default::default()
         },
         refresh_from: None,
+        ..Default::default()
     };
     let app = TestApp::spawn_with(None, options).await;
     let watcher = app
@@ -189,6 +190,7 @@ async fn refresh_runs_in_the_background_only_with_the_token() {
             ..Default::default()
         },
         refresh_from: Some(lmi_cli::default_sample_dir()),
+        ..Default::default()
     };
     let app = TestApp::spawn_with(None, options).await;
     let first = served_version(&app).await;

@@ -4,3 +4,4 @@ mod catalogue;
 mod hot_swap;
 mod real_data;
 mod sample_server;
+mod web_page;

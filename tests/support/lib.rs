@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: a real server on a free port over a real snapshot
 //! directory, an HTTP client, and access to the real data behind `LMI_REAL_DATA`.
 
+pub mod browser;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 

@@ -459,7 +459,7 @@ pub struct SeriesQuery {
     format: Option<Format>,
 }
 
-fn no_value_note(geo: &GeoIndex, area: &Area, def: &IndicatorDef) -> String {
+pub(crate) fn no_value_note(geo: &GeoIndex, area: &Area, def: &IndicatorDef) -> String {
     if area.area_type == AreaType::Ttwa && geo.geography.member_lads(&area.code).is_empty() {
         format!(
             "No value: no local authority district lies mostly in {}, so it cannot be \

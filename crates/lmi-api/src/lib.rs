@@ -2,8 +2,9 @@
 //! (`ServedSnapshot`); nothing is computed per request beyond lookups. The served snapshot is
 //! swapped atomically when a new one is published. Errors are `application/problem+json`.
 
-mod chart;
+mod charts;
 mod config;
+mod dashboard;
 mod error;
 mod export;
 mod extract;
@@ -12,15 +13,26 @@ mod http;
 mod metrics;
 mod openapi;
 mod ops;
+mod pack;
 mod search;
 mod state;
+mod web;
 
+pub use charts::{
+    Built, ChartImage, ChartKind, ChartRequest, Members, build as build_chart, draw as draw_chart,
+};
 pub use config::{ApiConfig, CorsOrigins};
+pub use dashboard::{
+    DashboardError, DashboardSpec, Dashboards, PanelSpec, ResolvedDashboard, ResolvedPanel,
+    format_value, panel_request, resolve as resolve_dashboard,
+};
 pub use error::{ApiError, Problem};
 pub use export::Format;
 pub use openapi::{ApiDoc, document as openapi_document};
+pub use pack::{areas_within, pack_file_stem, render_html as render_pack_html};
 pub use state::{
-    AppState, AppStateBuilder, RefreshStatus, Refresher, ReloadOutcome, ServedSnapshot,
+    AppState, AppStateBuilder, GeoIndex, RefreshStatus, Refresher, ReloadOutcome, ServedSnapshot,
+    now_rfc3339,
 };
 
 use axum::Router;
@@ -44,7 +56,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
     let routes = Router::new()
-        .route("/", get(openapi::docs))
+        .route("/", get(web::index))
+        .route("/assets/{file}", get(web::asset))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -57,7 +70,11 @@ pub fn router(state: AppState) -> Router {
             "/v1/areas/{code}/indicators/{id}",
             get(handlers::area_indicator),
         )
-        .route("/v1/areas/{code}/indicators/{id}/chart", get(chart::chart))
+        .route("/v1/areas/{code}/indicators/{id}/chart", get(charts::chart))
+        .route("/v1/charts/{file}", get(charts::chart_file))
+        .route("/v1/dashboards", get(dashboard::list))
+        .route("/v1/dashboards/{id}", get(dashboard::get_spec))
+        .route("/v1/dashboards/{id}/areas/{code}", get(dashboard::resolved))
         .route("/v1/compare", get(handlers::compare))
         .route("/v1/indicators", get(handlers::list_indicators))
         .route("/v1/indicators/{id}", get(handlers::get_indicator))

@@ -1,7 +1,9 @@
 //! What the server holds: the served snapshot (indexed at load so requests are lookups), the
 //! geography index, configuration, and the hot-swap machinery (reload, refresh, watcher).
 
+use crate::charts::ChartCache;
 use crate::config::ApiConfig;
+use crate::dashboard::Dashboards;
 use crate::metrics::Metrics;
 use arc_swap::ArcSwap;
 use lmi_core::{Area, AreaType, Geography, IndicatorValue};
@@ -294,6 +296,8 @@ pub(crate) struct Shared {
     pub(crate) refresh_status: Mutex<RefreshStatus>,
     /// Serialises reloads so two triggers cannot load the same snapshot twice.
     reload_lock: tokio::sync::Mutex<()>,
+    pub(crate) dashboards: Dashboards,
+    pub(crate) charts: ChartCache,
 }
 
 /// The state every handler sees. Cheap to clone.
@@ -333,6 +337,7 @@ impl AppState {
             config: ApiConfig::default(),
             store: None,
             refresher: None,
+            dashboards: None,
         }
     }
 
@@ -344,6 +349,10 @@ impl AppState {
 
     pub fn geo(&self) -> &'static GeoIndex {
         self.shared.geo
+    }
+
+    pub fn dashboards(&self) -> &Dashboards {
+        &self.shared.dashboards
     }
 
     pub fn config(&self) -> &ApiConfig {
@@ -516,7 +525,8 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn now_rfc3339() -> String {
+/// The current time as RFC 3339 UTC, e.g. `2026-11-23T17:30:00Z`.
+pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -530,9 +540,16 @@ pub struct AppStateBuilder {
     config: ApiConfig,
     store: Option<Store>,
     refresher: Option<Box<dyn Refresher>>,
+    dashboards: Option<Dashboards>,
 }
 
 impl AppStateBuilder {
+    /// The dashboards to serve (checked specs); the bundled ones when not set.
+    pub fn dashboards(mut self, dashboards: Dashboards) -> Self {
+        self.dashboards = Some(dashboards);
+        self
+    }
+
     pub fn config(mut self, config: ApiConfig) -> Self {
         self.config = config;
         self
@@ -564,6 +581,8 @@ impl AppStateBuilder {
                 refreshing: AtomicBool::new(false),
                 refresh_status: Mutex::new(RefreshStatus::default()),
                 reload_lock: tokio::sync::Mutex::new(()),
+                dashboards: self.dashboards.unwrap_or_else(Dashboards::bundled),
+                charts: ChartCache::default(),
             }),
         }
     }

@@ -1109,3 +1109,217 @@ async fn a_series_charts_as_svg_and_png_with_its_comparators_and_attribution() {
         assert!(body["detail"].as_str().is_some(), "{uri}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn charts_of_every_kind_draw_once_per_snapshot_and_serve_their_numbers() {
+    let app = state(true);
+    let trend = "/v1/charts/trend.svg?area=E07000117&indicator=ks4_apprenticeship_rate";
+    let (status, headers, first) = send(
+        app.clone(),
+        Request::get(trend).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "image/svg+xml");
+    assert!(header(&headers, "cache-control").starts_with("public, max-age="));
+    assert!(header(&headers, "etag").ends_with("-svg\""));
+    let svg = String::from_utf8(first.clone()).unwrap();
+    assert!(
+        svg.contains("<title") && svg.contains("<desc"),
+        "no accessible title/desc"
+    );
+    assert!(svg.contains("Burnley") && svg.contains("SYNTHETIC SAMPLE DATA"));
+    assert_eq!(app.shared.charts.len(), 1);
+    let (_, _, again) = send(
+        app.clone(),
+        Request::get(trend).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(again, first);
+    assert_eq!(app.shared.charts.len(), 1, "the same chart was drawn twice");
+
+    // A ranking among districts, the area highlighted, England as the reference.
+    let (status, _, body) = send(
+        app.clone(),
+        Request::get("/v1/charts/ranking.svg?area=E07000117&indicator=ks4_apprenticeship_rate&period=2022/23")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let svg = String::from_utf8(body).unwrap();
+    assert!(svg.contains("Burnley"), "highlighted bar unlabelled");
+
+    // The CSV behind a chart carries the values and the attribution.
+    let (status, headers, body) = send(
+        app.clone(),
+        Request::get(
+            "/v1/charts/trend.csv?area=E07000117&indicator=ks4_apprenticeship_rate&comparators=",
+        )
+        .body(Body::empty())
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/csv"));
+    let csv = String::from_utf8(body).unwrap();
+    assert!(
+        csv.contains("# Licence: Open Government Licence v3.0"),
+        "{csv}"
+    );
+    let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        rows[0],
+        "area_code,area_name,area_type,period,value,ci_lower,ci_upper,status,approximate"
+    );
+    assert_eq!(rows.len(), 3, "{csv}"); // Burnley only (no comparators): two periods
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("E07000117,Burnley,lad,2022/23,5,")),
+        "{csv}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("2021/22,,,,suppressed")),
+        "{csv}"
+    );
+
+    for (uri, want) in [
+        ("/v1/charts/pie.svg?area=E07000117", StatusCode::NOT_FOUND),
+        (
+            "/v1/charts/trend.gif?area=E07000117&indicator=ks4_apprenticeship_rate",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/charts/trend.svg?indicator=ks4_apprenticeship_rate",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/charts/trend.svg?area=E07000117",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/charts/trend.svg?area=E07000117&indicator=nope",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/charts/breakdown.svg?area=E07000117&breakdown=nope",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/charts/small_multiples.svg?area=E47000018&indicator=ks4_apprenticeship_rate",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/charts/trend.svg?area=E07000117&indicator=ks4_apprenticeship_rate&comparators=lad",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/charts/trend.svg?area=E07000117&indicator=median_weekly_pay",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/charts/trend.svg?area=E07000117&indicator=ks4_apprenticeship_rate&colour=red",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, content_type, body) = get(app.clone(), uri).await;
+        assert_eq!(status, want, "{uri}: {body}");
+        assert_eq!(content_type, "application/problem+json", "{uri}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dashboards_resolve_with_readings_and_chart_links() {
+    let app = state(false);
+    let (status, _, body) = get(app.clone(), "/v1/dashboards").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = body["dashboards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["provision-planning", "careers-adviser", "hub-overview"]
+    );
+
+    let (status, _, body) = get(
+        app.clone(),
+        "/v1/dashboards/careers-adviser/areas/E07000117",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["suited"], true);
+    let panel = body["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "apprenticeships-after-gcses")
+        .unwrap();
+    // 50 / 1000 in Burnley against England's 18488 / 572598.
+    assert_eq!(
+        panel["reading"],
+        "In 2022/23, 5.0% of young people in Burnley started an apprenticeship after their \
+         GCSEs, above England's 3.2%."
+    );
+    assert_eq!(panel["available"], true);
+    assert_eq!(
+        panel["links"]["png"],
+        "/v1/charts/trend.png?area=E07000117&indicator=ks4_apprenticeship_rate&comparators=region,country"
+    );
+    let (status, _, _) = get(app.clone(), panel["links"]["svg"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    // A panel with nothing to show says so instead of failing.
+    let pay = body["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "pay")
+        .unwrap();
+    assert_eq!(pay["available"], false);
+    assert!(
+        pay["reading"].as_str().unwrap().starts_with("No value"),
+        "{pay}"
+    );
+
+    // A dashboard shown for an area it was not designed for carries a note.
+    let (_, _, body) = get(app.clone(), "/v1/dashboards/hub-overview/areas/E07000117").await;
+    assert_eq!(body["suited"], false);
+    assert!(body["notes"][0].as_str().unwrap().contains("designed for"));
+
+    for uri in [
+        "/v1/dashboards/nope",
+        "/v1/dashboards/nope/areas/E07000117",
+        "/v1/dashboards/careers-adviser/areas/E99999999",
+    ] {
+        let (status, content_type, _) = get(app.clone(), uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(content_type, "application/problem+json");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_page_and_its_assets_are_served_without_external_references() {
+    let (status, headers, body) =
+        send(state(false), Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(header(&headers, "content-security-policy").contains("default-src 'self'"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("/assets/app.js") && html.contains("/assets/app.css"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    for (asset, kind) in [("app.js", "text/javascript"), ("app.css", "text/css")] {
+        let (status, headers, _) = send(
+            state(false),
+            Request::get(format!("/assets/{asset}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(header(&headers, "content-type").starts_with(kind));
+    }
+    let (status, _, _) = get(state(false), "/assets/nope.js").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-pub use lmi_api::{ApiConfig, AppState, CorsOrigins};
+pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
+
+pub mod pack;
 
 /// The bundled sample directory, as laid out in the source tree.
 pub fn default_sample_dir() -> PathBuf {
@@ -75,6 +77,17 @@ pub struct ServeOptions {
     pub api: lmi_api::ApiConfig,
     /// Raw files for `POST /v1/admin/refresh` (enabled only with an admin token).
     pub refresh_from: Option<PathBuf>,
+    /// Dashboard specs to serve instead of the bundled ones.
+    pub dashboards: Option<PathBuf>,
+}
+
+/// The dashboard specs in `dir`, or the bundled ones; a bad spec is an error naming the file,
+/// panel and field.
+pub fn load_dashboards(dir: Option<&Path>) -> anyhow::Result<Dashboards> {
+    match dir {
+        None => Ok(Dashboards::bundled()),
+        Some(d) => Dashboards::load_dir(d).map_err(|e| anyhow::anyhow!("dashboard specs: {e}")),
+    }
 }
 
 /// A refresh from a directory of raw files, run by `POST /v1/admin/refresh`.
@@ -106,6 +119,8 @@ pub fn load_state(
     sample_dir: &Path,
     options: ServeOptions,
 ) -> anyhow::Result<lmi_api::AppState> {
+    // Specs are checked first: a bad one stops the server before any data is loaded.
+    let dashboards = load_dashboards(options.dashboards.as_deref())?;
     let store = Store::open(data_dir);
     if store.current_version()?.is_none() {
         tracing::info!(
@@ -124,6 +139,7 @@ pub fn load_state(
     tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), "snapshot loaded");
     let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
         .config(options.api)
+        .dashboards(dashboards)
         .store(store);
     if let Some(from) = options.refresh_from {
         builder = builder.refresher(DirRefresher {

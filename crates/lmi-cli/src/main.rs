@@ -63,6 +63,15 @@ enum Command {
         /// endpoints need a bearer token in the environment variable LMI_ADMIN_TOKEN.
         #[arg(long, env = "LMI_REFRESH_FROM")]
         refresh_from: Option<PathBuf>,
+        /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
+        /// a bad spec stops the server at start-up (exit 2) with the file, panel and field.
+        #[arg(long, env = "LMI_DASHBOARDS")]
+        dashboards: Option<PathBuf>,
+    },
+    /// Render documents from the current snapshot.
+    Render {
+        #[command(subcommand)]
+        what: RenderCommand,
     },
     /// Fetch every catalogued source (Nomis, DfE EES, ONS) and publish a new snapshot;
     /// with --from, read raw files already on disk instead.
@@ -115,6 +124,49 @@ enum Command {
         /// Snapshot version to check (default: the current one).
         #[arg(long)]
         snapshot: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RenderCommand {
+    /// Area data packs: a dashboard for an area as a self-contained HTML report (inline SVG
+    /// charts, the numbers, definitions, sources) and a PDF printed by headless Chromium.
+    ///
+    /// Files: <out>/<code>-<name>.html and .pdf, and <out>/index.html when several areas are
+    /// rendered. Exit codes: 0 every pack written; 1 a pack failed (those already written stay);
+    /// 2 bad arguments, unknown area or dashboard, or no Chromium for the PDFs.
+    Pack {
+        /// GSS code of the area (a district, TTWA, county, combined authority, ...).
+        #[arg(long, conflicts_with = "within", required_unless_present = "within")]
+        area: Option<String>,
+        /// A county, combined authority, LEP, LSIP area or region: one pack for it and for every
+        /// local authority and Travel to Work Area in it.
+        #[arg(long)]
+        within: Option<String>,
+        /// Directory to write the packs to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Dashboard to render; by default the one designed for each area's type
+        /// (careers-adviser for districts, provision-planning for TTWAs, hub-overview for
+        /// counties and combined authorities).
+        #[arg(long)]
+        dashboard: Option<String>,
+        /// Directory of dashboard specs instead of the bundled ones.
+        #[arg(long, env = "LMI_DASHBOARDS")]
+        dashboards: Option<PathBuf>,
+        /// Write HTML only.
+        #[arg(long)]
+        no_pdf: bool,
+        /// Chromium executable for the PDFs (default: chromium, chromium-browser or
+        /// google-chrome on PATH).
+        #[arg(long, env = "LMI_CHROMIUM")]
+        chromium: Option<PathBuf>,
+        /// Directory holding snapshots.
+        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Sample data used to bootstrap a fresh data directory.
+        #[arg(long, env = "LMI_SAMPLE_DIR")]
+        sample_dir: Option<PathBuf>,
     },
 }
 
@@ -294,6 +346,47 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Render {
+            what:
+                RenderCommand::Pack {
+                    area,
+                    within,
+                    out,
+                    dashboard,
+                    dashboards,
+                    no_pdf,
+                    chromium,
+                    data_dir,
+                    sample_dir,
+                },
+        } => {
+            let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+            let setup = || -> anyhow::Result<_> {
+                let dashboards = lmi_cli::load_dashboards(dashboards.as_deref())?;
+                let chromium = if no_pdf {
+                    None
+                } else {
+                    Some(lmi_cli::pack::find_chromium(chromium.as_deref())?)
+                };
+                let state = lmi_cli::load_or_bootstrap(&data_dir, &sample_dir)?;
+                let areas = lmi_cli::pack::areas_for(&state, area.as_deref(), within.as_deref())?;
+                Ok((dashboards, chromium, state, areas))
+            };
+            let (dashboards, chromium, state, areas) = match setup() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return ExitCode::from(2);
+                }
+            };
+            let options = lmi_cli::pack::PackOptions {
+                areas,
+                out,
+                dashboard,
+                chromium,
+            };
+            progress::run_packs(&state, &dashboards, &options)
+        }
         Command::Serve {
             data_dir,
             addr,
@@ -304,8 +397,13 @@ fn main() -> ExitCode {
             cache_max_age,
             watch_interval_ms,
             refresh_from,
+            dashboards,
         } => {
             let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+            if let Err(e) = lmi_cli::load_dashboards(dashboards.as_deref()) {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
             // The token comes from the environment only, so it never shows in `ps`.
             let admin_token = std::env::var("LMI_ADMIN_TOKEN")
                 .ok()
@@ -322,6 +420,7 @@ fn main() -> ExitCode {
                     admin_token,
                 },
                 refresh_from,
+                dashboards,
             };
             // Snapshot loading is blocking polars work: do it before the async runtime starts.
             let state = match lmi_cli::load_state(&data_dir, &sample_dir, options) {

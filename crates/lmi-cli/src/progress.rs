@@ -139,3 +139,62 @@ pub fn run_live(options: &lmi_cli::LiveRefresh) -> ExitCode {
         }
     }
 }
+
+/// Runs `lmi render pack` with a progress bar (hidden when stderr is not a terminal), then
+/// prints each pack written and the total time.
+pub fn run_packs(
+    state: &lmi_api::AppState,
+    dashboards: &lmi_api::Dashboards,
+    options: &lmi_cli::pack::PackOptions,
+) -> ExitCode {
+    let target = if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(options.areas.len() as u64), target);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} packs  {elapsed_precise}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let result = lmi_cli::pack::render_packs(state, dashboards, options, |r| {
+        bar.inc(1);
+        bar.set_message(r.area.name.clone());
+        bar.suspend(|| {
+            println!(
+                "  {:<10} {:<36} {:<19} {}{}",
+                r.area.code,
+                r.area.name,
+                r.dashboard,
+                r.html.display(),
+                r.pdf
+                    .as_ref()
+                    .map(|p| format!(" + {}", p.display()))
+                    .unwrap_or_default()
+            );
+        });
+    });
+    bar.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    match result {
+        Ok(reports) => {
+            let pdfs = reports.iter().filter(|r| r.pdf.is_some()).count();
+            println!(
+                "rendered {} pack(s) ({} HTML, {pdfs} PDF) in {elapsed:.1} s ({:.2} s per pack) into {}",
+                reports.len(),
+                reports.len(),
+                elapsed / reports.len().max(1) as f64,
+                options.out.display()
+            );
+            if state.current().meta.sample {
+                println!("  note: packs show SYNTHETIC SAMPLE DATA (labelled in every pack)");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -764,6 +764,78 @@ pub fn find_indicator(id: &str) -> Option<&'static IndicatorDef> {
     INDICATORS.iter().find(|d| d.id == id)
 }
 
+/// Indicators that split one population into parts, drawn together as stacked bars: KS4 and
+/// 16-18 destinations (shares of one cohort) and the Census qualification distribution.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownDef {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// The parts, in reading order, with short labels for legends.
+    pub parts: &'static [BreakdownPart],
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BreakdownPart {
+    pub indicator: &'static str,
+    pub label: &'static str,
+}
+
+const fn part(indicator: &'static str, label: &'static str) -> BreakdownPart {
+    BreakdownPart { indicator, label }
+}
+
+pub const BREAKDOWNS: &[BreakdownDef] = &[
+    BreakdownDef {
+        id: "ks4_destinations",
+        title: "Destinations after key stage 4 (GCSEs)",
+        description: "Where pupils went in the year after GCSEs: sustained education, an \
+                      apprenticeship or employment, no sustained destination, or not known. The \
+                      parts add up to the whole cohort.",
+        parts: &[
+            part("ks4_sustained_education_rate", "Education"),
+            part("ks4_apprenticeship_rate", "Apprenticeship"),
+            part("ks4_sustained_employment_rate", "Employment"),
+            part("ks4_not_sustained_rate", "Not sustained"),
+            part("ks4_unknown_destination_rate", "Unknown"),
+        ],
+    },
+    BreakdownDef {
+        id: "post16_destinations",
+        title: "Destinations after 16-18 study",
+        description: "Where students went in the year after 16-18 study. DfE's small 'activity \
+                      not captured' group is not shown, so the parts add up to a little under \
+                      100%.",
+        parts: &[
+            part("post16_sustained_education_rate", "Education"),
+            part("post16_apprenticeship_rate", "Apprenticeship"),
+            part("post16_sustained_employment_rate", "Employment"),
+            part("post16_not_sustained_rate", "Not sustained"),
+        ],
+    },
+    BreakdownDef {
+        id: "census_qualifications",
+        title: "Highest qualification of residents aged 16+ (Census 2021)",
+        description: "Residents aged 16 and over by their highest qualification in March 2021. \
+                      The seven parts add up to every resident aged 16 and over.",
+        parts: &[
+            part("census_no_qualifications_share", "None"),
+            part("census_level1_share", "Level 1"),
+            part("census_level2_share", "Level 2"),
+            part("census_apprenticeship_share", "Apprenticeship"),
+            part("census_level3_share", "Level 3"),
+            part("census_level4plus_share", "Level 4+"),
+            part("census_other_qualifications_share", "Other"),
+        ],
+    },
+];
+
+pub fn find_breakdown(id: &str) -> Option<&'static BreakdownDef> {
+    BREAKDOWNS.iter().find(|b| b.id == id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,6 +855,25 @@ mod tests {
         assert_eq!(ids.len(), INDICATORS.len());
         assert_eq!(find_indicator("ks4_apprenticeship_rate").unwrap().unit, "%");
         assert!(find_indicator("rate2").is_none());
+    }
+
+    #[test]
+    fn breakdown_parts_are_percentages_of_one_source() {
+        for b in BREAKDOWNS {
+            let defs: Vec<_> = b
+                .parts
+                .iter()
+                .map(|p| find_indicator(p.indicator).expect(p.indicator))
+                .collect();
+            assert!(defs.iter().all(|d| d.unit == "%"), "{}", b.id);
+            assert!(defs.iter().all(|d| d.source == defs[0].source), "{}", b.id);
+            assert!(
+                defs.iter().all(|d| d.denominator == defs[0].denominator),
+                "{}",
+                b.id
+            );
+        }
+        assert!(find_breakdown("ks4_destinations").is_some());
     }
 
     #[test]

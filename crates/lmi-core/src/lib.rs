@@ -12,8 +12,8 @@ pub mod value;
 pub use area::{Area, AreaType};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{
-    Aggregation, ConfidenceInterval, FLAG_NOTES, INDICATORS, IndicatorDef, STATUS_NOTES,
-    find_indicator,
+    Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,
+    INDICATORS, IndicatorDef, STATUS_NOTES, find_breakdown, find_indicator,
 };
 pub use provenance::{RawPart, SampleMarker, SourceProvenance};
 pub use status::Status;

@@ -1,0 +1,375 @@
+//! Area data packs: a dashboard resolved for one area as a self-contained HTML report (inline
+//! SVG charts, the numbers behind each chart, definitions, caveats and sources), laid out for
+//! A4 printing so a headless browser can turn it into a PDF. No external files: a pack can be
+//! emailed or attached to a board paper as it is.
+
+use crate::charts::{self, Members};
+use crate::dashboard::{DashboardSpec, panel_indicators, panel_request, resolve};
+use crate::error::ApiError;
+use crate::export::Cell;
+use crate::state::{GeoIndex, ServedSnapshot};
+use lmi_core::{Area, AreaType, IndicatorDef};
+use std::fmt::Write;
+
+/// The areas a `--within` run renders packs for: the area itself, then its local authority
+/// districts, then the Travel to Work Areas most of whose residents live in it.
+pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, ApiError> {
+    let area = crate::handlers::area(geo, code)?;
+    if matches!(area.area_type, AreaType::Lad | AreaType::Ttwa) {
+        return Err(ApiError::BadRequest(format!(
+            "{} ({code}) is a {}: --within takes an area that contains districts (a county, \
+             combined authority, LEP, LSIP area or region)",
+            area.name,
+            area.area_type.label().to_lowercase()
+        )));
+    }
+    let mut out = vec![area];
+    out.extend(charts::members_of(geo, area, Members::Lad));
+    out.extend(charts::members_of(geo, area, Members::Ttwa));
+    Ok(out)
+}
+
+/// A file name for an area's pack: `E07000123-preston`.
+pub fn pack_file_stem(area: &Area) -> String {
+    let mut slug = String::new();
+    for c in area.name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    format!("{}-{}", area.code, slug.trim_matches('-'))
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn cell_html(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => esc(s),
+        Cell::Number(None) => String::new(),
+        Cell::Number(Some(n)) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+        Cell::Number(Some(n)) => format!("{n:.2}"),
+        Cell::Bool(true) => "yes".to_owned(),
+        Cell::Bool(false) => String::new(),
+    }
+}
+
+/// Rows of a ranking table worth printing: the first five, the area's row and its neighbours,
+/// the last five; gaps marked.
+fn ranking_rows(rows: usize, highlight: Option<usize>) -> Vec<Option<usize>> {
+    let mut keep: Vec<usize> = (0..rows.min(5)).collect();
+    if let Some(h) = highlight {
+        keep.extend(h.saturating_sub(2)..(h + 3).min(rows));
+    }
+    keep.extend(rows.saturating_sub(5)..rows);
+    keep.sort_unstable();
+    keep.dedup();
+    let mut out = Vec::new();
+    for (i, r) in keep.iter().enumerate() {
+        if i > 0 && keep[i - 1] + 1 != *r {
+            out.push(None);
+        }
+        out.push(Some(*r));
+    }
+    out
+}
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1b1b1b; margin: 0 auto;
+  max-width: 190mm; line-height: 1.4; font-size: 10.5pt; }
+h1 { font-size: 22pt; margin: 0 0 4pt; }
+h2 { font-size: 14pt; margin: 18pt 0 4pt; border-bottom: 1.5pt solid #0072b2; padding-bottom: 2pt; }
+h3 { font-size: 11pt; margin: 10pt 0 3pt; }
+.lead { font-size: 12pt; color: #333; }
+.meta { color: #505a5f; font-size: 9.5pt; }
+.sample { background: #fff4d6; border: 1pt solid #e8d9a8; color: #6b4e00; padding: 6pt 8pt;
+  font-weight: bold; }
+.panel { break-inside: avoid; page-break-inside: avoid; }
+.panel.table-follows { break-inside: auto; page-break-inside: auto; }
+.reading { font-size: 11.5pt; margin: 4pt 0 6pt; }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 4pt 0 8pt; }
+th, td { border-bottom: 0.5pt solid #d0d4d6; padding: 2pt 4pt; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.highlight td { font-weight: bold; background: #e8f1f8; }
+tr.gap td { text-align: center; color: #888; }
+details, .caveats { color: #505a5f; font-size: 9pt; }
+.toc li { margin: 1pt 0; }
+.definition { break-inside: avoid; }
+footer { margin-top: 18pt; color: #505a5f; font-size: 9pt; }
+.unavailable { color: #505a5f; font-style: italic; }
+"#;
+
+/// Renders the pack for one area (CPU work: drawing every chart).
+pub fn render_html(
+    spec: &DashboardSpec,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+    generated_at: &str,
+) -> Result<String, ApiError> {
+    let resolved = resolve(spec, area, snap, geo);
+    let mut h = String::new();
+    let title = format!("{}: {}", area.name, spec.title);
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"lmi\">\n<title>{}</title>\n<style>{STYLE}</style>\n\
+         </head>\n<body>\n",
+        esc(&title)
+    );
+    if snap.meta.sample {
+        let notice = snap
+            .meta
+            .notice
+            .as_deref()
+            .unwrap_or(lmi_charts::SYNTHETIC_SAMPLE_NOTICE);
+        let _ = writeln!(
+            h,
+            "<p class=\"sample\" role=\"note\">{} {}</p>",
+            esc(lmi_charts::SYNTHETIC_SAMPLE_NOTICE),
+            esc(notice)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<header>\n<h1>{}</h1>\n<p class=\"lead\">{}: {}</p>\n<p class=\"meta\">{} {} · for {} \
+         · snapshot {} · generated {}</p>\n</header>",
+        esc(&area.name),
+        esc(&spec.title),
+        esc(&spec.summary),
+        esc(area.area_type.label()),
+        esc(&area.code),
+        esc(&spec.audience.to_lowercase()),
+        esc(&snap.meta.snapshot),
+        esc(generated_at)
+    );
+    for note in resolved
+        .notes
+        .iter()
+        .filter(|n| *n != lmi_charts::SYNTHETIC_SAMPLE_NOTICE)
+    {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(note));
+    }
+
+    h.push_str("<nav><h2>Contents</h2>\n<ol class=\"toc\">\n");
+    for p in &resolved.panels {
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#{}\">{}</a></li>",
+            esc(&p.id),
+            esc(&p.title)
+        );
+    }
+    h.push_str(
+        "<li><a href=\"#definitions\">Definitions and caveats</a></li>\n\
+         <li><a href=\"#sources\">Sources and licence</a></li>\n</ol></nav>\n",
+    );
+
+    for (panel, spec_panel) in resolved.panels.iter().zip(&spec.panels) {
+        let _ = writeln!(
+            h,
+            "<section class=\"panel\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"reading\">{}</p>",
+            esc(&panel.id),
+            esc(&panel.title),
+            esc(&panel.reading)
+        );
+        let req = panel_request(spec_panel, &area.code);
+        match charts::build(&req, snap, geo) {
+            Ok(built) => {
+                let svg = lmi_charts::render_svg(&built.chart)
+                    .map_err(|e| ApiError::Internal(format!("drawing {}: {e}", panel.id)))?;
+                let svg = svg
+                    .trim_start_matches(|c: char| c != '<')
+                    .strip_prefix("<?xml")
+                    .map_or(svg.as_str(), |rest| {
+                        rest.split_once("?>").map_or(rest, |(_, after)| after)
+                    });
+                let _ = writeln!(h, "<figure>{}</figure>", svg.trim());
+                h.push_str(&table_html(&built.table, &req, &area.code));
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"unavailable\">No chart: {}</p>",
+                    esc(&e.to_string())
+                );
+            }
+        }
+        h.push_str("</section>\n");
+    }
+
+    h.push_str("<section id=\"definitions\">\n<h2>Definitions and caveats</h2>\n");
+    let mut defs: Vec<&IndicatorDef> = Vec::new();
+    for p in &spec.panels {
+        for d in panel_indicators(p) {
+            if !defs.iter().any(|x| x.id == d.id) {
+                defs.push(d);
+            }
+        }
+    }
+    for d in &defs {
+        let _ = writeln!(
+            h,
+            "<div class=\"definition\"><h3>{} <span class=\"meta\">({}, {})</span></h3>\n\
+             <p>{}</p>\n<p class=\"meta\">{}</p>",
+            esc(d.title),
+            esc(d.id),
+            esc(d.unit),
+            esc(d.description),
+            esc(d.definition)
+        );
+        h.push_str("<ul class=\"caveats\">");
+        for c in d.caveats {
+            let _ = write!(h, "<li>{}</li>", esc(c));
+        }
+        for b in d.series_breaks {
+            let _ = write!(
+                h,
+                "<li>Series break from {}: {}</li>",
+                esc(b.period),
+                esc(b.note)
+            );
+        }
+        h.push_str("</ul></div>\n");
+    }
+    h.push_str("</section>\n");
+
+    h.push_str("<section id=\"sources\">\n<h2>Sources and licence</h2>\n<ul>\n");
+    for s in &snap.manifest.sources {
+        let used = defs
+            .iter()
+            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()));
+        if !used {
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<li><strong>{}</strong> ({}). {}{}{} <span class=\"meta\">sha256 {}</span></li>",
+            esc(&s.title),
+            esc(&s.publisher),
+            esc(&s.attribution),
+            s.url
+                .as_deref()
+                .map(|u| format!(" <a href=\"{0}\">{0}</a>", esc(u)))
+                .unwrap_or_default(),
+            s.fetched_at
+                .as_deref()
+                .map(|t| format!(" Fetched {}.", esc(t)))
+                .unwrap_or_default(),
+            esc(&s.sha256)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</ul>\n<p>Contains public sector information licensed under the \
+         <a href=\"{}\">{}</a>.</p>\n</section>",
+        esc(snap.meta.licence_url),
+        esc(snap.meta.licence)
+    );
+    let _ = writeln!(
+        h,
+        "<footer>Produced by lmi from snapshot {} (created {}). Figures are as published; \
+         combined areas are ratios of summed counts, never averages of rates.</footer>\n</body>\n</html>",
+        esc(&snap.meta.snapshot),
+        esc(&snap.meta.created_at)
+    );
+    Ok(h)
+}
+
+/// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
+/// the bottom.
+fn table_html(t: &crate::export::Table, req: &crate::charts::ChartRequest, area: &str) -> String {
+    let code_col = t.columns.iter().position(|c| c == "area_code");
+    let is_area =
+        |row: &[Cell]| code_col.is_some_and(|i| matches!(&row[i], Cell::Text(s) if s == area));
+    let rows: Vec<Option<usize>> = if req.kind == crate::charts::ChartKind::Ranking {
+        ranking_rows(t.rows.len(), t.rows.iter().position(|r| is_area(r)))
+    } else {
+        (0..t.rows.len()).map(Some).collect()
+    };
+    let mut h = String::from("<details open><summary>The numbers</summary><table>\n<thead><tr>");
+    for c in &t.columns {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        match r {
+            None => {
+                let _ = writeln!(
+                    h,
+                    "<tr class=\"gap\"><td colspan=\"{}\">…</td></tr>",
+                    t.columns.len()
+                );
+            }
+            Some(i) => {
+                let row = &t.rows[i];
+                let class = if is_area(row) {
+                    " class=\"highlight\""
+                } else {
+                    ""
+                };
+                let _ = write!(h, "<tr{class}>");
+                for c in row {
+                    let numeric = if matches!(c, Cell::Number(_)) {
+                        " class=\"n\""
+                    } else {
+                        ""
+                    };
+                    let _ = write!(h, "<td{numeric}>{}</td>", cell_html(c));
+                }
+                h.push_str("</tr>\n");
+            }
+        }
+    }
+    h.push_str("</tbody></table></details>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_tables_keep_top_area_and_bottom() {
+        let rows = ranking_rows(20, Some(10));
+        let shown: Vec<_> = rows.iter().map(|r| r.map_or(-1, |r| r as i64)).collect();
+        assert_eq!(
+            shown,
+            [0, 1, 2, 3, 4, -1, 8, 9, 10, 11, 12, -1, 15, 16, 17, 18, 19]
+        );
+        assert_eq!(
+            ranking_rows(4, Some(1)),
+            [Some(0), Some(1), Some(2), Some(3)]
+        );
+    }
+
+    #[test]
+    fn pack_names_and_escaping() {
+        let a = Area {
+            code: "E06000008".into(),
+            name: "Blackburn with Darwen".into(),
+            area_type: AreaType::Lad,
+        };
+        assert_eq!(pack_file_stem(&a), "E06000008-blackburn-with-darwen");
+        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
+    }
+}

@@ -1,0 +1,120 @@
+//! The dashboard page at `/` in a real headless Chromium against the real server on the
+//! bundled sample: it loads, search finds places as you type, dashboards render their charts,
+//! nothing logs an error, and it fits a phone. Screenshots are kept under
+//! `target/tmp/screenshots/` (uploaded as CI artifacts).
+
+use lmi_e2e::TestApp;
+use lmi_e2e::browser::{Browser, Page, chromium_for};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+}
+
+/// Types into the area search as a person would (one input event per character).
+fn type_area(page: &mut Page, text: &str) {
+    page.eval(&format!(
+        "(() => {{ const el = document.getElementById('area-search'); el.focus(); el.value = '';
+           for (const ch of {text:?}) {{ el.value += ch; el.dispatchEvent(new Event('input', {{ bubbles: true }})); }}
+           return true; }})()"
+    ));
+}
+
+/// Waits until every panel with data has its chart image loaded.
+fn wait_for_charts(page: &mut Page, area_name: &str) -> u64 {
+    page.wait_for(
+        &format!(
+            "document.getElementById('dashboard-title').textContent.includes({area_name:?}) && \
+             document.querySelectorAll('.panel').length > 0 && \
+             [...document.querySelectorAll('img.chart')].every(i => i.complete && i.naturalWidth > 0)"
+        ),
+        WAIT,
+    );
+    page.eval("document.querySelectorAll('img.chart').length")
+        .as_u64()
+        .unwrap()
+}
+
+fn full_page_screenshot(page: &mut Page, width: u32, mobile: bool, name: &str) -> PathBuf {
+    let height = page
+        .eval("Math.ceil(document.documentElement.scrollHeight)")
+        .as_u64()
+        .unwrap() as u32;
+    page.viewport(width, height.clamp(600, 16_000), mobile);
+    let path = screenshots().join(name);
+    page.screenshot(&path);
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
+    let Some(chromium) = chromium_for("the_dashboard_page_finds_places_and_draws_their_dashboards")
+    else {
+        return;
+    };
+    let app = TestApp::spawn(None).await;
+    let base = format!("http://{}", app.addr);
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/"));
+        // The dashboards are listed and the sample is labelled.
+        page.wait_for("document.querySelectorAll('#dashboard-select option').length === 3", WAIT);
+        let banner = page.eval("document.getElementById('sample-banner').hidden ? '' : document.getElementById('sample-banner').textContent");
+        assert!(banner.as_str().unwrap().to_lowercase().contains("synthetic"), "{banner}");
+
+        // Search as you type finds Burnley (the district and the TTWA).
+        type_area(&mut page, "Burnl");
+        let options = page.wait_for(
+            "[...document.querySelectorAll('#area-results li')].map(li => li.dataset.code + ' ' + li.textContent)",
+            WAIT,
+        );
+        let options: Vec<&str> = options.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert!(options.iter().any(|o| o.starts_with("E07000117 Burnley")), "{options:?}");
+        assert!(options.iter().any(|o| o.starts_with("E30000182 Burnley")), "{options:?}");
+
+        // Choosing the district shows the careers-adviser dashboard, with readings.
+        page.eval("document.querySelector('#area-results li[data-code=\"E07000117\"]').dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))");
+        let charts = wait_for_charts(&mut page, "Burnley");
+        assert!(charts >= 5, "only {charts} charts drawn");
+        assert_eq!(page.eval("document.getElementById('dashboard-select').value"), "careers-adviser");
+        let reading = page.eval("document.querySelector('#panel-apprenticeships-after-gcses .reading').textContent");
+        let reading = reading.as_str().unwrap();
+        assert!(reading.contains("% of young people in Burnley") && reading.contains("England's"), "{reading}");
+        let csv = page.eval("document.querySelector('#panel-apprenticeships-after-gcses a.csv').href");
+        assert!(csv.as_str().unwrap().contains("/v1/charts/trend.csv?area=E07000117"), "{csv}");
+        full_page_screenshot(&mut page, 1280, false, "burnley-careers-adviser.png");
+
+        // Preston's Travel to Work Area on the provision-planning dashboard.
+        page.viewport(1280, 900, false);
+        type_area(&mut page, "Preston");
+        page.wait_for("document.querySelector('#area-results li[data-code=\"E30000255\"]')", WAIT);
+        page.eval("document.querySelector('#area-results li[data-code=\"E30000255\"]').dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))");
+        let charts = wait_for_charts(&mut page, "Preston");
+        assert_eq!(page.eval("document.getElementById('dashboard-select').value"), "provision-planning");
+        assert!(charts >= 6, "only {charts} charts drawn");
+        assert_eq!(
+            page.eval("new URL(location.href).search"),
+            "?area=E30000255&dashboard=provision-planning"
+        );
+        let shot = full_page_screenshot(&mut page, 1280, false, "preston-provision-planning.png");
+        assert!(std::fs::metadata(&shot).unwrap().len() > 50_000, "screenshot too small");
+
+        // The same page on a phone: one column, nothing wider than the screen.
+        page.viewport(390, 844, true);
+        page.goto(&format!("{base}/?area=E30000255&dashboard=provision-planning"));
+        wait_for_charts(&mut page, "Preston");
+        let overflow = page.eval("document.documentElement.scrollWidth - window.innerWidth");
+        assert_eq!(overflow.as_i64(), Some(0), "the page scrolls sideways on a phone");
+        full_page_screenshot(&mut page, 390, true, "preston-phone.png");
+
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    })
+    .await
+    .expect("browser test");
+}
