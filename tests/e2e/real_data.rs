@@ -186,3 +186,88 @@ async fn every_endpoint_answers_on_real_data() {
     let values: Vec<f64> = rows.iter().filter_map(|r| r["value"].as_f64()).collect();
     assert!(values.windows(2).all(|w| w[0] >= w[1]));
 }
+
+#[tokio::test]
+async fn dashboard_readings_and_chart_tables_match_the_dfe_file() {
+    let Some(dir) = real_data("dashboard_readings_and_chart_tables_match_the_dfe_file") else {
+        return;
+    };
+    let app = TestApp::spawn_real(&dir).await;
+    let (status, _, body) = app.get("/v1/dashboards/hub-overview/areas/E47000018").await;
+    assert_eq!(status, 200, "{body}");
+    let panel = |id: &str| {
+        body["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("no panel {id}"))
+            .clone()
+    };
+    // The reading is the latest destination year, recomputed from the raw file: a ratio of the
+    // 14 districts' summed counts against England's.
+    let lancs = ks4_sums(&dir, &LANCASHIRE_CA);
+    let (period, (num, den)) = lancs.iter().next_back().unwrap();
+    let england = ks4_sums(
+        &dir,
+        &read_csv(&dir.join("dfe/ks4_destinations_lad.csv.gz"))
+            .iter()
+            .filter(|r| r["geographic_level"] == "Local authority district")
+            .map(|r| r["lad_code"].clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let (e_num, e_den) = england[period];
+    let expected = format!(
+        "{:.1}% of pupils in Lancashire went on to a sustained apprenticeship after key stage 4 \
+         ({period}), above England's {:.1}%.",
+        num / den * 100.0,
+        e_num / e_den * 100.0
+    );
+    let trend = panel("ks4-apprenticeship-trend");
+    assert_eq!(trend["reading"], expected.as_str());
+    println!("hub-overview E47000018: {expected}");
+
+    // The districts panel names the lowest and highest district, and its CSV holds the same
+    // counts as the file for every district and year.
+    let districts = panel("ks4-apprenticeship-districts");
+    assert!(
+        districts["reading"]
+            .as_str()
+            .unwrap()
+            .contains("Across its 14 local authority districts"),
+        "{districts}"
+    );
+    let csv = app
+        .client
+        .get(format!(
+            "http://{}{}",
+            app.addr,
+            districts["links"]["csv"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut rows = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(csv.as_bytes());
+    let by_district: BTreeMap<&str, _> = LANCASHIRE_CA
+        .iter()
+        .map(|c| (*c, ks4_sums(&dir, &[c])))
+        .collect();
+    let mut checked = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        let (code, period, value) = (&row[0], &row[3], &row[4]);
+        let (n, d) = by_district[code][period];
+        let value: f64 = value.parse().unwrap();
+        assert!((value - n / d * 100.0).abs() < 1e-9, "{code} {period}");
+        checked += 1;
+    }
+    assert_eq!(checked, 14 * 8, "14 districts x 8 destination years");
+}

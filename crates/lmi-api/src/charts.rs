@@ -280,6 +280,17 @@ fn value_cells(v: Option<&IndicatorValue>) -> Vec<Cell> {
     ]
 }
 
+/// A row of `area_code, area_name, area_type` then [`VALUE_COLUMNS`].
+fn area_row(a: &Area, v: &IndicatorValue) -> Vec<Cell> {
+    let mut row: Vec<Cell> = vec![
+        a.code.as_str().into(),
+        a.name.as_str().into(),
+        a.area_type.as_str().into(),
+    ];
+    row.extend(value_cells(Some(v)));
+    row
+}
+
 const VALUE_COLUMNS: [&str; 6] = [
     "period",
     "value",
@@ -333,13 +344,7 @@ fn trend(
             continue;
         }
         for v in &values {
-            let mut row: Vec<Cell> = vec![
-                a.code.as_str().into(),
-                a.name.as_str().into(),
-                a.area_type.as_str().into(),
-            ];
-            row.extend(value_cells(Some(v)));
-            t.push(row);
+            t.push(area_row(a, v));
         }
         series.push(TrendSeries {
             label,
@@ -728,13 +733,7 @@ fn small_multiples(
     let mut panels = Vec::new();
     for m in &list {
         for v in snap.series(def.id, &m.code).filter(|v| in_range(&v.period)) {
-            let mut row: Vec<Cell> = vec![
-                m.code.as_str().into(),
-                m.name.as_str().into(),
-                m.area_type.as_str().into(),
-            ];
-            row.extend(value_cells(Some(v)));
-            t.push(row);
+            t.push(area_row(m, v));
         }
         panels.push(Panel {
             title: m.name.clone(),
@@ -882,14 +881,43 @@ async fn drawn(
 
 fn image_response(
     snap: &ServedSnapshot,
+    req: &ChartRequest,
     bytes: Arc<Vec<u8>>,
     image: ChartImage,
 ) -> axum::response::Response {
     let mut response = bytes.as_ref().clone().into_response();
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(image.content_type()),
     );
+    // A saved chart gets a name that says what it is.
+    let subject = req
+        .indicator
+        .as_deref()
+        .or(req.breakdown.as_deref())
+        .unwrap_or("");
+    let name: String = format!(
+        "{}-{subject}-{}.{}",
+        req.area,
+        req.kind.as_str(),
+        match image {
+            ChartImage::Svg => "svg",
+            ChartImage::Png => "png",
+        }
+    )
+    .chars()
+    .map(|c| {
+        if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+            c
+        } else {
+            '_'
+        }
+    })
+    .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
     tagged(snap, response)
 }
 
@@ -1006,8 +1034,8 @@ pub async fn chart_file(
     let snap = state.current();
     match image {
         Some(image) => {
-            let bytes = drawn(&state, &snap, req, image).await?;
-            Ok(image_response(&snap, bytes, image))
+            let bytes = drawn(&state, &snap, req.clone(), image).await?;
+            Ok(image_response(&snap, &req, bytes, image))
         }
         None => {
             let built = build(&req, &snap, state.geo())?;
@@ -1058,8 +1086,8 @@ pub async fn chart(
     };
     let image = q.image.unwrap_or_default();
     let snap = state.current();
-    let bytes = drawn(&state, &snap, req, image).await?;
-    Ok(image_response(&snap, bytes, image))
+    let bytes = drawn(&state, &snap, req.clone(), image).await?;
+    Ok(image_response(&snap, &req, bytes, image))
 }
 
 #[cfg(test)]

@@ -142,12 +142,7 @@ pub fn render_html(
             .notice
             .as_deref()
             .unwrap_or(lmi_charts::SYNTHETIC_SAMPLE_NOTICE);
-        let _ = writeln!(
-            h,
-            "<p class=\"sample\" role=\"note\">{} {}</p>",
-            esc(lmi_charts::SYNTHETIC_SAMPLE_NOTICE),
-            esc(notice)
-        );
+        let _ = writeln!(h, "<p class=\"sample\" role=\"note\">{}</p>", esc(notice));
     }
     let _ = writeln!(
         h,
@@ -203,7 +198,12 @@ pub fn render_html(
                     .map_or(svg.as_str(), |rest| {
                         rest.split_once("?>").map_or(rest, |(_, after)| after)
                     });
-                let _ = writeln!(h, "<figure>{}</figure>", svg.trim());
+                // Several charts share one document: give each its own title/desc ids.
+                let svg = svg
+                    .trim()
+                    .replace("lmi-chart-title", &format!("{}-chart-title", panel.id))
+                    .replace("lmi-chart-desc", &format!("{}-chart-desc", panel.id));
+                let _ = writeln!(h, "<figure>{svg}</figure>");
                 h.push_str(&table_html(&built.table, &req, &area.code));
             }
             Err(e) => {

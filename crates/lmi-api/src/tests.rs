@@ -1123,6 +1123,10 @@ async fn charts_of_every_kind_draw_once_per_snapshot_and_serve_their_numbers() {
     assert_eq!(header(&headers, "content-type"), "image/svg+xml");
     assert!(header(&headers, "cache-control").starts_with("public, max-age="));
     assert!(header(&headers, "etag").ends_with("-svg\""));
+    assert_eq!(
+        header(&headers, "content-disposition"),
+        "inline; filename=\"E07000117-ks4_apprenticeship_rate-trend.svg\""
+    );
     let svg = String::from_utf8(first.clone()).unwrap();
     assert!(
         svg.contains("<title") && svg.contains("<desc"),

@@ -148,10 +148,13 @@ pub(crate) fn draw_frame<DB: DrawingBackend>(
 
     let footnote_font = font(FOOTNOTE_SIZE);
     let footnote_step = FOOTNOTE_SIZE as i32 + LINE_GAP / 2;
-    let lines: Vec<&String> = notes.iter().chain(&text.footnotes).collect();
+    // Footnotes wrap (attribution and licence must be read in full), at most three lines each.
+    let mut lines: Vec<String> = Vec::new();
+    for note in notes.iter().chain(&text.footnotes) {
+        lines.extend(wrap_text(root, note, &footnote_font, text_width, 3)?);
+    }
     let footnotes_top = height as i32 - MARGIN / 2 - footnote_step * lines.len() as i32;
     for (i, line) in lines.into_iter().enumerate() {
-        let line = fit_text(root, line, &footnote_font, text_width)?;
         let y = footnotes_top + footnote_step * i as i32;
         root.draw(&Text::new(line, (MARGIN, y), footnote_font.clone()))
             .map_err(draw_error)?;
@@ -220,6 +223,47 @@ pub(crate) fn band_style(colour: RGBColor) -> ShapeStyle {
 
 /// Text with control characters made spaces (they are not allowed in SVG), shortened with an
 /// ellipsis so it fits `max_width` pixels in `font`.
+/// Text broken at spaces into lines that fit `max_width` pixels in `font`; beyond `max_lines`
+/// the last line is ellipsised.
+pub(crate) fn wrap_text<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    text: &str,
+    font: &TextStyle,
+    max_width: i32,
+    max_lines: usize,
+) -> Result<Vec<String>, ChartError> {
+    let width = |s: &str| {
+        area.estimate_text_size(s, font)
+            .map(|(w, _)| w as i32)
+            .map_err(draw_error)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || width(&candidate)? <= max_width {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_owned()));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines {
+        let rest = lines.split_off(max_lines - 1).join(" ");
+        lines.push(rest);
+    }
+    lines
+        .into_iter()
+        .map(|l| fit_text(area, &l, font, max_width))
+        .collect()
+}
+
 pub(crate) fn fit_text<DB: DrawingBackend, CT: CoordTranslate>(
     area: &DrawingArea<DB, CT>,
     text: &str,

@@ -107,6 +107,18 @@ fn packs_within_a_combined_authority_cover_every_district_and_ttwa() {
     ] {
         assert!(preston.contains(expected), "the pack lacks {expected:?}");
     }
+    // Each inline chart keeps its own accessible title and description.
+    assert_eq!(
+        preston
+            .matches("id=\"ks4-destinations-chart-title\"")
+            .count(),
+        1
+    );
+    assert!(
+        preston.contains(
+            "aria-labelledby=\"ks4-destinations-chart-title ks4-destinations-chart-desc\""
+        )
+    );
     let burnley_lad = std::fs::read_to_string(out.path().join("E07000117-burnley.html")).unwrap();
     assert!(burnley_lad.contains("Careers adviser"));
     let ca = std::fs::read_to_string(out.path().join("E47000018-lancashire.html")).unwrap();
