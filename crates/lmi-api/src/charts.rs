@@ -195,8 +195,13 @@ pub struct Built {
 /// chart kind.
 pub fn build(req: &ChartRequest, snap: &ServedSnapshot, geo: &GeoIndex) -> Result<Built, ApiError> {
     let area = area(geo, &req.area)?;
+    // A chart of nothing does not exist (404, not 400: the query is well formed, the kind
+    // just has nothing to draw without it).
     let needs = |what: &str| {
-        ApiError::BadRequest(format!("a `{}` chart needs `{what}`", req.kind.as_str()))
+        ApiError::NotFound(format!(
+            "no chart: a `{}` chart needs `{what}`",
+            req.kind.as_str()
+        ))
     };
     if req.kind == ChartKind::Breakdown {
         let id = req.breakdown.as_deref().ok_or_else(|| needs("breakdown"))?;
@@ -539,15 +544,9 @@ fn breakdown(
         .iter()
         .filter_map(|p| lmi_core::find_indicator(p.indicator))
         .collect();
-    let first = defs[0];
     let period = match &req.period {
         Some(p) => p.clone(),
-        None => snap
-            .series(first.id, &area.code)
-            .rev()
-            .find(|v| v.value.is_some())
-            .map(|v| v.period.clone())
-            .ok_or_else(|| nothing(b.title, area))?,
+        None => latest_of_parts(b, &area.code, snap).ok_or_else(|| nothing(b.title, area))?,
     };
     let areas: Vec<&Area> = std::iter::once(area)
         .chain(comparators(req, geo, area))
@@ -592,11 +591,16 @@ fn breakdown(
             },
         });
     }
-    if bars
-        .first()
-        .is_none_or(|bar| bar.parts.iter().all(Option::is_none))
-    {
-        return Err(nothing(b.title, area));
+    // The chart is about the area: without any value of its own there is nothing to show.
+    let own = defs.iter().any(|d| {
+        snap.value(d.id, &area.code, &period)
+            .is_some_and(|v| v.value.is_some())
+    });
+    if !own {
+        return Err(ApiError::NotFound(format!(
+            "nothing to chart: {} has no values of {} in {period}",
+            area.name, b.title
+        )));
     }
     let names: Vec<&str> = bars.iter().map(|bar| bar.label.as_str()).collect();
     let description = format!(
@@ -623,6 +627,23 @@ fn breakdown(
         }),
         table: t,
     })
+}
+
+/// The latest period in which an area has a value of any part of a breakdown.
+pub fn latest_of_parts(
+    b: &lmi_core::BreakdownDef,
+    area: &str,
+    snap: &ServedSnapshot,
+) -> Option<String> {
+    b.parts
+        .iter()
+        .filter_map(|p| {
+            snap.series(p.indicator, area)
+                .rev()
+                .find(|v| v.value.is_some())
+                .map(|v| v.period.clone())
+        })
+        .max()
 }
 
 /// The areas a small-multiples chart of `area` shows.
@@ -704,8 +725,9 @@ fn small_multiples(
         )));
     }
     if list.len() > MAX_PANELS {
-        return Err(ApiError::BadRequest(format!(
-            "{} has {} {kind}, more than the {MAX_PANELS} one chart shows: choose a smaller area",
+        return Err(ApiError::NotFound(format!(
+            "no chart: {} has {} {kind}, more than the {MAX_PANELS} one chart shows; choose a \
+             smaller area",
             area.name,
             list.len()
         )));
@@ -949,6 +971,10 @@ pub struct ChartsQuery {
     breakdown: Option<String>,
     /// Comma-separated comparator types for `trend` and `breakdown` (`county`,
     /// `combined_authority`, `region`, `country`); all when absent, none when empty.
+    #[param(
+        pattern = r"^((county|combined_authority|region|country)(,(county|combined_authority|region|country))*)?$",
+        example = "region,country"
+    )]
     comparators: Option<String>,
     /// `lad` or `ttwa`, for `small_multiples`.
     members: Option<Members>,

@@ -707,14 +707,12 @@ fn breakdown_reading(
     area: &Area,
     snap: &ServedSnapshot,
 ) -> (Option<String>, String) {
-    let first = b.parts[0].indicator;
-    let Some(latest) = snap.series(first, &area.code).next_back() else {
+    let Some(period) = charts::latest_of_parts(b, &area.code, snap) else {
         return (
             None,
             format!("There are no {} figures for {}.", b.title, area.name),
         );
     };
-    let period = latest.period.clone();
     let parts: Vec<String> = b
         .parts
         .iter()

@@ -1154,6 +1154,27 @@ async fn charts_of_every_kind_draw_once_per_snapshot_and_serve_their_numbers() {
     let svg = String::from_utf8(body).unwrap();
     assert!(svg.contains("Burnley"), "highlighted bar unlabelled");
 
+    // Stacked destinations, and small multiples of the county's districts on one scale.
+    for (uri, expected) in [
+        (
+            "/v1/charts/breakdown.svg?area=E07000117&breakdown=ks4_destinations",
+            ["Apprenticeship", "Burnley"],
+        ),
+        (
+            "/v1/charts/small_multiples.svg?area=E10000017&indicator=ks4_apprenticeship_rate&members=lad",
+            ["Burnley", "Pendle"],
+        ),
+    ] {
+        let (status, headers, body) =
+            send(app.clone(), Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(header(&headers, "content-type"), "image/svg+xml");
+        let svg = String::from_utf8(body).unwrap();
+        for text in expected {
+            assert!(svg.contains(text), "{uri}: {text} missing");
+        }
+    }
+
     // The CSV behind a chart carries the values and the attribution.
     let (status, headers, body) = send(
         app.clone(),
@@ -1197,10 +1218,7 @@ async fn charts_of_every_kind_draw_once_per_snapshot_and_serve_their_numbers() {
             "/v1/charts/trend.svg?indicator=ks4_apprenticeship_rate",
             StatusCode::BAD_REQUEST,
         ),
-        (
-            "/v1/charts/trend.svg?area=E07000117",
-            StatusCode::BAD_REQUEST,
-        ),
+        ("/v1/charts/trend.svg?area=E07000117", StatusCode::NOT_FOUND),
         (
             "/v1/charts/trend.svg?area=E07000117&indicator=nope",
             StatusCode::NOT_FOUND,
@@ -1209,9 +1227,18 @@ async fn charts_of_every_kind_draw_once_per_snapshot_and_serve_their_numbers() {
             "/v1/charts/breakdown.svg?area=E07000117&breakdown=nope",
             StatusCode::NOT_FOUND,
         ),
+        // No value of the area's own in that period: the comparators alone are not its chart.
+        (
+            "/v1/charts/breakdown.svg?area=E07000117&breakdown=ks4_destinations&period=2019/20",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/charts/breakdown.svg?area=E07000117&breakdown=census_qualifications",
+            StatusCode::NOT_FOUND,
+        ),
         (
             "/v1/charts/small_multiples.svg?area=E47000018&indicator=ks4_apprenticeship_rate",
-            StatusCode::BAD_REQUEST,
+            StatusCode::NOT_FOUND,
         ),
         (
             "/v1/charts/trend.svg?area=E07000117&indicator=ks4_apprenticeship_rate&comparators=lad",
