@@ -175,17 +175,19 @@ impl Dashboards {
         self.specs.iter().find(|s| s.id == id)
     }
 
-    /// The dashboard best suited to an area type: the first that lists it first, else the first
-    /// that lists it at all, else the first dashboard.
+    /// The dashboard best suited to an area type: the one that lists the type earliest in its
+    /// `area_types` (the first such spec on a tie), else the first dashboard.
     pub fn default_for(&self, area_type: AreaType) -> Option<&DashboardSpec> {
         self.specs
             .iter()
-            .find(|s| s.area_types.first() == Some(&area_type))
-            .or_else(|| {
-                self.specs
+            .filter_map(|s| {
+                s.area_types
                     .iter()
-                    .find(|s| s.area_types.contains(&area_type))
+                    .position(|t| *t == area_type)
+                    .map(|i| (i, s))
             })
+            .min_by_key(|(i, _)| *i)
+            .map(|(_, s)| s)
             .or_else(|| self.specs.first())
     }
 }
@@ -876,6 +878,11 @@ mod tests {
         assert_eq!(
             d.default_for(AreaType::CombinedAuthority).unwrap().id,
             "hub-overview"
+        );
+        assert_eq!(d.default_for(AreaType::County).unwrap().id, "hub-overview");
+        assert_eq!(
+            d.default_for(AreaType::Country).unwrap().id,
+            "provision-planning"
         );
         // The repository's directory is the bundled set.
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dashboards");

@@ -204,7 +204,15 @@ pub fn render_html(
                     .replace("lmi-chart-title", &format!("{}-chart-title", panel.id))
                     .replace("lmi-chart-desc", &format!("{}-chart-desc", panel.id));
                 let _ = writeln!(h, "<figure>{svg}</figure>");
-                h.push_str(&table_html(&built.table, &req, &area.code));
+                let unit = built.chart.text().unit.clone();
+                let pivoted = match req.kind {
+                    crate::charts::ChartKind::Ranking => None,
+                    crate::charts::ChartKind::Breakdown => {
+                        pivot_html(&built.table, "part", &area.code, &unit)
+                    }
+                    _ => pivot_html(&built.table, "period", &area.code, &unit),
+                };
+                h.push_str(&pivoted.unwrap_or_else(|| table_html(&built.table, &req, &area.code)));
             }
             Err(e) => {
                 let _ = writeln!(
@@ -293,6 +301,104 @@ pub fn render_html(
         esc(&snap.meta.created_at)
     );
     Ok(h)
+}
+
+fn text_of(c: &Cell) -> &str {
+    match c {
+        Cell::Text(s) => s,
+        _ => "",
+    }
+}
+
+/// A value as printed in a pack table: `5.2` for percentages, `1,230` for counts.
+fn pack_number(v: f64, unit: &str) -> String {
+    if unit == "%" {
+        format!("{v:.1}")
+    } else {
+        crate::dashboard::format_value(v, "").trim_end().to_owned()
+    }
+}
+
+/// The numbers behind a chart as a wide table, one row per area and one column per `pivot`
+/// (period or breakdown part), the way a board paper prints them; `None` when the table does
+/// not have that shape.
+fn pivot_html(t: &crate::export::Table, pivot: &str, area: &str, unit: &str) -> Option<String> {
+    let col = |name: &str| t.columns.iter().position(|c| c == name);
+    let (code, name, key, value, status, approx) = (
+        col("area_code")?,
+        col("area_name")?,
+        col(pivot)?,
+        col("value")?,
+        col("status")?,
+        col("approximate")?,
+    );
+    let mut keys: Vec<&str> = Vec::new();
+    let mut areas: Vec<(&str, &str)> = Vec::new();
+    for row in &t.rows {
+        let k = text_of(&row[key]);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+        let a = (text_of(&row[code]), text_of(&row[name]));
+        if !areas.contains(&a) {
+            areas.push(a);
+        }
+    }
+    if pivot == "period" {
+        keys.sort_unstable();
+    }
+    let cell = |a: &str, k: &str| -> String {
+        let Some(row) = t
+            .rows
+            .iter()
+            .find(|r| text_of(&r[code]) == a && text_of(&r[key]) == k)
+        else {
+            return String::new();
+        };
+        match (&row[value], text_of(&row[status])) {
+            (Cell::Number(Some(v)), _) => {
+                let mark = if matches!(row[approx], Cell::Bool(true)) {
+                    "~"
+                } else {
+                    ""
+                };
+                format!("{mark}{}", pack_number(*v, unit))
+            }
+            (_, "suppressed") => "supp.".to_owned(),
+            (_, other) => esc(&other.replace('_', " ")),
+        }
+    };
+    let mut h = format!(
+        "<details open><summary>The numbers ({})</summary><table>\n<thead><tr><th>area</th>",
+        esc(unit)
+    );
+    for k in &keys {
+        let _ = write!(h, "<th class=\"n\">{}</th>", esc(k));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (c, n) in &areas {
+        let class = if *c == area {
+            " class=\"highlight\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            h,
+            "<tr{class}><td>{} <span class=\"meta\">{}</span></td>",
+            esc(n),
+            esc(c)
+        );
+        for k in &keys {
+            let _ = write!(h, "<td class=\"n\">{}</td>", cell(c, k));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</tbody></table><p class=\"meta\">~ approximate (built from whole local authorities); \
+         supp. withheld by the publisher. Confidence intervals and statuses of every value are in \
+         the CSV of each chart from the API.</p></details>\n",
+    );
+    Some(h)
 }
 
 /// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and

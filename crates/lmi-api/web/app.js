@@ -100,8 +100,12 @@ function chooseArea(hit, keepDashboard = false) {
   state.area = hit;
   $("area-search").value = hit.name;
   closeResults();
-  const suited = state.dashboards.find((d) => d.area_types[0] === hit.type) ||
-    state.dashboards.find((d) => d.area_types.includes(hit.type));
+  // The dashboard listing this area type earliest (as the server's default_for does).
+  let suited = null;
+  for (const d of state.dashboards) {
+    const i = d.area_types.indexOf(hit.type);
+    if (i >= 0 && (!suited || i < suited.area_types.indexOf(hit.type))) suited = d;
+  }
   const current = state.dashboards.find((d) => d.id === state.dashboard);
   const keep = keepDashboard ||
     (state.chosenByReader && current && current.area_types.includes(hit.type));

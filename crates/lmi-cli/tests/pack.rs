@@ -107,6 +107,11 @@ fn packs_within_a_combined_authority_cover_every_district_and_ttwa() {
     ] {
         assert!(preston.contains(expected), "the pack lacks {expected:?}");
     }
+    // The numbers print as a board paper shows them: one row per area, one column per year.
+    assert!(
+        preston.contains("<th class=\"n\">2022/23</th>"),
+        "no wide table"
+    );
     // Each inline chart keeps its own accessible title and description.
     assert_eq!(
         preston
