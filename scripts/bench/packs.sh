@@ -22,7 +22,7 @@ run() {
   local start end
   start=$(date +%s.%N)
   RUST_LOG=warn "$LMI" render pack --within "$AREA" --data-dir "$WORK/data" --out "$WORK/$1" "${@:2}" \
-    | tail -1 >&2
+    | grep "^rendered" >&2
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
