@@ -443,7 +443,9 @@ fn main() -> ExitCode {
                 }
                 let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
                 tracing::info!("listening on http://{local}");
-                println!("lmi listening on http://{local}  (dashboards at /, API docs at /v1/docs)");
+                println!(
+                    "lmi listening on http://{local}  (dashboards at /, API docs at /v1/docs)"
+                );
                 task.await??;
                 anyhow::Ok(())
             });
