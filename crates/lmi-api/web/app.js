@@ -149,7 +149,9 @@ function render(d) {
   $("dashboard-title").textContent = `${d.dashboard.title}: ${d.area.name}`;
   $("dashboard-summary").textContent =
     `${d.type_label} ${d.area.code}. ${d.dashboard.summary} For ${d.dashboard.audience.toLowerCase()}.`;
-  $("dashboard-notes").replaceChildren(...d.notes.map(li));
+  // The sample notice is the banner already; the other notes (e.g. "designed for") stay.
+  const notes = d.meta.sample ? d.notes.filter((n) => !n.startsWith("SYNTHETIC SAMPLE DATA")) : d.notes;
+  $("dashboard-notes").replaceChildren(...notes.map(li));
   $("panels").replaceChildren(...d.panels.map(renderPanel));
   $("sources").replaceChildren(...d.sources.map(li));
   $("licence").textContent =
