@@ -10,22 +10,11 @@ use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
-const NAMES: [&str; 4] = [
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-];
-
-/// The Chromium to test with: `LMI_CHROMIUM`, else one of the usual names on `PATH`.
+/// The Chromium to test with: `LMI_CHROMIUM`, else one of the usual names on `PATH` (the same
+/// search `lmi render pack` does).
 pub fn find_chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("LMI_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| NAMES.iter().map(move |n| d.join(n)))
-        .find(|p| p.is_file())
+    let given = std::env::var_os("LMI_CHROMIUM").map(PathBuf::from);
+    lmi_cli::pack::find_chromium(given.as_deref()).ok()
 }
 
 /// A Chromium for a browser test, or `None` after a printed notice when there is none and the

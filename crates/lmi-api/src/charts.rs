@@ -16,6 +16,7 @@ use lmi_charts::{
     Chart, ChartText, Mark, Panel, RankedBar, RankedChart, ReferenceLine, SmallMultiplesChart,
     StackedBar, StackedChart, TrendChart, TrendPoint, TrendSeries,
 };
+use lmi_core::geography::ENGLAND;
 use lmi_core::{Area, AreaType, IndicatorDef, IndicatorValue, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -235,6 +236,15 @@ fn mark(v: &IndicatorValue) -> Mark {
     }
 }
 
+fn trend_point(v: &IndicatorValue) -> TrendPoint {
+    TrendPoint {
+        period: v.period.clone(),
+        value: v.value,
+        ci: v.ci_lower.zip(v.ci_upper),
+        mark: mark(v),
+    }
+}
+
 fn comparators(req: &ChartRequest, geo: &GeoIndex, area: &Area) -> Vec<&'static Area> {
     geo.comparators(&area.code)
         .iter()
@@ -253,11 +263,28 @@ fn footnotes(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
     if snap.meta.sample {
         out.push(lmi_charts::SYNTHETIC_SAMPLE_NOTICE.to_owned());
     }
-    for s in &snap.manifest.sources {
-        let used = defs
-            .iter()
-            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()));
-        if used && !out.contains(&s.attribution) {
+    out.extend(attributions(snap, defs));
+    out
+}
+
+/// The snapshot's sources behind these indicators (district and small-area sources), in
+/// manifest order.
+pub fn sources_of<'a>(
+    snap: &'a ServedSnapshot,
+    defs: &'a [&IndicatorDef],
+) -> impl Iterator<Item = &'a lmi_core::SourceProvenance> + 'a {
+    snap.manifest.sources.iter().filter(move |s| {
+        defs.iter()
+            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()))
+    })
+}
+
+/// The attribution lines of [`sources_of`], each once (the district and small-area tables of
+/// one source share a line).
+pub fn attributions(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in sources_of(snap, defs) {
+        if !out.contains(&s.attribution) {
             out.push(s.attribution.clone());
         }
     }
@@ -332,7 +359,8 @@ fn trend(
             .filter(|v| in_range(&v.period))
             .collect()
     };
-    if values_of(area).iter().all(|v| v.value.is_none()) {
+    let own = values_of(area);
+    if own.iter().all(|v| v.value.is_none()) {
         return Err(nothing(def.title, area));
     }
     let mut t = table(
@@ -353,15 +381,7 @@ fn trend(
         }
         series.push(TrendSeries {
             label,
-            points: values
-                .iter()
-                .map(|v| TrendPoint {
-                    period: v.period.clone(),
-                    value: v.value,
-                    ci: v.ci_lower.zip(v.ci_upper),
-                    mark: mark(v),
-                })
-                .collect(),
+            points: values.iter().map(|v| trend_point(v)).collect(),
         });
     }
     let periods: BTreeSet<String> = series
@@ -369,10 +389,7 @@ fn trend(
         .flat_map(|s| s.points.iter().map(|p| p.period.clone()))
         .collect();
     let periods: Vec<String> = periods.into_iter().collect();
-    let latest = values_of(area)
-        .into_iter()
-        .rev()
-        .find(|v| v.value.is_some());
+    let latest = own.iter().rev().find(|v| v.value.is_some());
     let names: Vec<&str> = series.iter().skip(1).map(|s| s.label.as_str()).collect();
     let mut description = format!(
         "Line chart of {} ({}) for {}",
@@ -476,11 +493,8 @@ fn ranking(
             mark: mark(v),
         });
     }
-    let england = geo
-        .geography
-        .areas()
-        .find(|a| a.area_type == AreaType::Country)
-        .and_then(|e| snap.value(def.id, &e.code, &period))
+    let england = snap
+        .value(def.id, ENGLAND, &period)
         .and_then(|v| v.value.map(|x| (v, x)));
     let reference = england
         .filter(|_| area.area_type != AreaType::Country)
@@ -744,22 +758,24 @@ fn small_multiples(
         points: snap
             .series(def.id, &a.code)
             .filter(|v| in_range(&v.period))
-            .map(|v| TrendPoint {
-                period: v.period.clone(),
-                value: v.value,
-                ci: v.ci_lower.zip(v.ci_upper),
-                mark: mark(v),
-            })
+            .map(trend_point)
             .collect(),
     };
     let mut panels = Vec::new();
     for m in &list {
-        for v in snap.series(def.id, &m.code).filter(|v| in_range(&v.period)) {
+        let values: Vec<&IndicatorValue> = snap
+            .series(def.id, &m.code)
+            .filter(|v| in_range(&v.period))
+            .collect();
+        for v in &values {
             t.push(area_row(m, v));
         }
         panels.push(Panel {
             title: m.name.clone(),
-            series: series_of(m),
+            series: TrendSeries {
+                label: m.name.clone(),
+                points: values.iter().map(|v| trend_point(v)).collect(),
+            },
         });
     }
     if panels

@@ -407,6 +407,17 @@ pub fn resolve<'a>(
     snap: &'a ServedSnapshot,
     geo: &GeoIndex,
 ) -> ResolvedDashboard<'a> {
+    resolve_with_charts(spec, area, snap, geo).0
+}
+
+/// [`resolve`], also returning each panel's chart as built (in panel order), or why there is
+/// none, for callers that draw them (data packs).
+pub fn resolve_with_charts<'a>(
+    spec: &'a DashboardSpec,
+    area: &'static Area,
+    snap: &'a ServedSnapshot,
+    geo: &GeoIndex,
+) -> (ResolvedDashboard<'a>, Vec<Result<charts::Built, ApiError>>) {
     let suited = spec.area_types.contains(&area.area_type);
     let mut notes = Vec::new();
     if !suited {
@@ -422,36 +433,38 @@ pub fn resolve<'a>(
     if snap.meta.sample {
         notes.push(lmi_charts::SYNTHETIC_SAMPLE_NOTICE.to_owned());
     }
-    let panels: Vec<ResolvedPanel> = spec
+    let (panels, built): (Vec<ResolvedPanel>, Vec<_>) = spec
         .panels
         .iter()
         .map(|p| resolve_panel(p, spec.plain_language, area, snap, geo))
-        .collect();
-    let mut source_ids: Vec<&str> = Vec::new();
+        .unzip();
+    let sources = charts::attributions(snap, &dashboard_indicators(spec));
+    (
+        ResolvedDashboard {
+            meta: &snap.meta,
+            dashboard: spec,
+            area,
+            type_label: area.area_type.label(),
+            suited,
+            notes,
+            panels,
+            sources,
+        },
+        built,
+    )
+}
+
+/// Every indicator a dashboard draws, each once, in panel order.
+pub fn dashboard_indicators(spec: &DashboardSpec) -> Vec<&'static IndicatorDef> {
+    let mut defs: Vec<&'static IndicatorDef> = Vec::new();
     for p in &spec.panels {
         for def in panel_indicators(p) {
-            if !source_ids.contains(&def.source) {
-                source_ids.push(def.source);
+            if !defs.iter().any(|d| d.id == def.id) {
+                defs.push(def);
             }
         }
     }
-    let sources = snap
-        .manifest
-        .sources
-        .iter()
-        .filter(|s| source_ids.contains(&s.source_id.as_str()))
-        .map(|s| s.attribution.clone())
-        .collect();
-    ResolvedDashboard {
-        meta: &snap.meta,
-        dashboard: spec,
-        area,
-        type_label: area.area_type.label(),
-        suited,
-        notes,
-        panels,
-        sources,
-    }
+    defs
 }
 
 /// The indicators a panel draws.
@@ -476,7 +489,7 @@ fn resolve_panel(
     area: &'static Area,
     snap: &ServedSnapshot,
     geo: &GeoIndex,
-) -> ResolvedPanel {
+) -> (ResolvedPanel, Result<charts::Built, ApiError>) {
     let request = panel_request(p, &area.code);
     let query = request.query_string();
     let links = PanelLinks {
@@ -484,7 +497,8 @@ fn resolve_panel(
         png: format!("/v1/charts/{}.png?{query}", p.chart.as_str()),
         csv: format!("/v1/charts/{}.csv?{query}", p.chart.as_str()),
     };
-    let available = charts::build(&request, snap, geo).is_ok();
+    let built = charts::build(&request, snap, geo);
+    let available = built.is_ok();
     let defs = panel_indicators(p);
     let caveats = defs
         .first()
@@ -492,7 +506,7 @@ fn resolve_panel(
         .unwrap_or_default();
     if let Some(b) = p.breakdown.as_deref().and_then(lmi_core::find_breakdown) {
         let (period, reading) = breakdown_reading(b, area, snap);
-        return ResolvedPanel {
+        let panel = ResolvedPanel {
             id: p.id.clone(),
             title: p.title.clone(),
             chart: p.chart,
@@ -509,12 +523,13 @@ fn resolve_panel(
             links,
             caveats,
         };
+        return (panel, built);
     }
     let def = defs[0];
     let latest = snap.series(def.id, &area.code).next_back();
-    let england = latest.and_then(|l| england_value(snap, geo, def, &l.period));
+    let england = latest.and_then(|l| england_value(snap, def, &l.period));
     let reading = value_reading(p, plain, def, area, latest, england, geo, snap);
-    ResolvedPanel {
+    let panel = ResolvedPanel {
         id: p.id.clone(),
         title: p.title.clone(),
         chart: p.chart,
@@ -530,20 +545,12 @@ fn resolve_panel(
         available,
         links,
         caveats,
-    }
+    };
+    (panel, built)
 }
 
-fn england_value(
-    snap: &ServedSnapshot,
-    geo: &GeoIndex,
-    def: &IndicatorDef,
-    period: &str,
-) -> Option<f64> {
-    let england = geo
-        .geography
-        .areas()
-        .find(|a| a.area_type == AreaType::Country)?;
-    snap.value(def.id, &england.code, period)
+fn england_value(snap: &ServedSnapshot, def: &IndicatorDef, period: &str) -> Option<f64> {
+    snap.value(def.id, lmi_core::geography::ENGLAND, period)
         .and_then(|v| v.value)
 }
 
@@ -556,7 +563,8 @@ pub fn format_value(v: f64, unit: &str) -> String {
     }
 }
 
-fn thousands(v: f64) -> String {
+/// A whole number with thousands separators: `1,234,567`.
+pub(crate) fn thousands(v: f64) -> String {
     let digits = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -29,7 +29,10 @@ pub use dashboard::{
 pub use error::{ApiError, Problem};
 pub use export::Format;
 pub use openapi::{ApiDoc, document as openapi_document};
-pub use pack::{areas_within, pack_file_stem, render_html as render_pack_html};
+pub use pack::{
+    PackIndexEntry, areas_within, pack_file_stem, render_html as render_pack_html,
+    render_index_html as render_pack_index_html,
+};
 pub use state::{
     AppState, AppStateBuilder, GeoIndex, RefreshStatus, Refresher, ReloadOutcome, ServedSnapshot,
     now_rfc3339,

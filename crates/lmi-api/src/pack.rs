@@ -3,12 +3,12 @@
 //! A4 printing so a headless browser can turn it into a PDF. No external files: a pack can be
 //! emailed or attached to a board paper as it is.
 
-use crate::charts::{self, Members};
-use crate::dashboard::{DashboardSpec, panel_indicators, panel_request, resolve};
+use crate::charts::{self, ChartKind, Members};
+use crate::dashboard::{DashboardSpec, dashboard_indicators, resolve_with_charts};
 use crate::error::ApiError;
 use crate::export::Cell;
 use crate::state::{GeoIndex, ServedSnapshot};
-use lmi_core::{Area, AreaType, IndicatorDef};
+use lmi_core::{Area, AreaType};
 use std::fmt::Write;
 
 /// The areas a `--within` run renders packs for: the area itself, then its local authority
@@ -43,18 +43,7 @@ pub fn pack_file_stem(area: &Area) -> String {
 }
 
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    lmi_charts::xml_escape(s)
 }
 
 fn cell_html(c: &Cell) -> String {
@@ -125,7 +114,7 @@ pub fn render_html(
     geo: &GeoIndex,
     generated_at: &str,
 ) -> Result<String, ApiError> {
-    let resolved = resolve(spec, area, snap, geo);
+    let (resolved, built) = resolve_with_charts(spec, area, snap, geo);
     let mut h = String::new();
     let title = format!("{}: {}", area.name, spec.title);
     let _ = write!(
@@ -179,7 +168,7 @@ pub fn render_html(
          <li><a href=\"#sources\">Sources and licence</a></li>\n</ol></nav>\n",
     );
 
-    for (panel, spec_panel) in resolved.panels.iter().zip(&spec.panels) {
+    for (panel, built) in resolved.panels.iter().zip(built) {
         let _ = writeln!(
             h,
             "<section class=\"panel\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"reading\">{}</p>",
@@ -187,8 +176,7 @@ pub fn render_html(
             esc(&panel.title),
             esc(&panel.reading)
         );
-        let req = panel_request(spec_panel, &area.code);
-        match charts::build(&req, snap, geo) {
+        match built {
             Ok(built) => {
                 let svg = lmi_charts::render_svg(&built.chart)
                     .map_err(|e| ApiError::Internal(format!("drawing {}: {e}", panel.id)))?;
@@ -205,14 +193,14 @@ pub fn render_html(
                     .replace("lmi-chart-desc", &format!("{}-chart-desc", panel.id));
                 let _ = writeln!(h, "<figure>{svg}</figure>");
                 let unit = built.chart.text().unit.clone();
-                let pivoted = match req.kind {
-                    crate::charts::ChartKind::Ranking => None,
-                    crate::charts::ChartKind::Breakdown => {
-                        pivot_html(&built.table, "part", &area.code, &unit)
-                    }
+                let pivoted = match panel.chart {
+                    ChartKind::Ranking => None,
+                    ChartKind::Breakdown => pivot_html(&built.table, "part", &area.code, &unit),
                     _ => pivot_html(&built.table, "period", &area.code, &unit),
                 };
-                h.push_str(&pivoted.unwrap_or_else(|| table_html(&built.table, &req, &area.code)));
+                h.push_str(
+                    &pivoted.unwrap_or_else(|| table_html(&built.table, panel.chart, &area.code)),
+                );
             }
             Err(e) => {
                 let _ = writeln!(
@@ -226,14 +214,7 @@ pub fn render_html(
     }
 
     h.push_str("<section id=\"definitions\">\n<h2>Definitions and caveats</h2>\n");
-    let mut defs: Vec<&IndicatorDef> = Vec::new();
-    for p in &spec.panels {
-        for d in panel_indicators(p) {
-            if !defs.iter().any(|x| x.id == d.id) {
-                defs.push(d);
-            }
-        }
-    }
+    let defs = dashboard_indicators(spec);
     for d in &defs {
         let _ = writeln!(
             h,
@@ -262,13 +243,7 @@ pub fn render_html(
     h.push_str("</section>\n");
 
     h.push_str("<section id=\"sources\">\n<h2>Sources and licence</h2>\n<ul>\n");
-    for s in &snap.manifest.sources {
-        let used = defs
-            .iter()
-            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()));
-        if !used {
-            continue;
-        }
+    for s in charts::sources_of(snap, &defs) {
         let _ = writeln!(
             h,
             "<li><strong>{}</strong> ({}). {}{}{} <span class=\"meta\">sha256 {}</span></li>",
@@ -315,7 +290,7 @@ fn pack_number(v: f64, unit: &str) -> String {
     if unit == "%" {
         format!("{v:.1}")
     } else {
-        crate::dashboard::format_value(v, "").trim_end().to_owned()
+        crate::dashboard::thousands(v.round())
     }
 }
 
@@ -401,13 +376,50 @@ fn pivot_html(t: &crate::export::Table, pivot: &str, area: &str, unit: &str) -> 
     Some(h)
 }
 
+/// One pack listed on the contents page of a `--within` run.
+#[derive(Debug, Clone)]
+pub struct PackIndexEntry<'a> {
+    pub area: &'a Area,
+    pub dashboard: &'a str,
+    /// File names, relative to the contents page.
+    pub html: &'a str,
+    pub pdf: Option<&'a str>,
+}
+
+/// A contents page linking every pack of a `--within` run.
+pub fn render_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
+    let mut rows = String::new();
+    for e in entries {
+        let pdf = e
+            .pdf
+            .map(|p| format!(" · <a href=\"{}\">PDF</a>", esc(p)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            rows,
+            "<li><a href=\"{}\">{}</a> <small>{} · {} · {}</small>{pdf}</li>",
+            esc(e.html),
+            esc(&e.area.name),
+            esc(e.area.area_type.label()),
+            esc(&e.area.code),
+            esc(e.dashboard)
+        );
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Area data packs</title>\
+         <style>body{{font-family:\"Liberation Sans\",Arial,sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}}\
+         small{{color:#505a5f}}</style></head>\n<body><h1>Area data packs</h1>\n<p>Snapshot {}. {} packs.</p>\n<ul>\n{rows}</ul></body></html>\n",
+        esc(snapshot),
+        entries.len()
+    )
+}
+
 /// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
 /// the bottom.
-fn table_html(t: &crate::export::Table, req: &crate::charts::ChartRequest, area: &str) -> String {
+fn table_html(t: &crate::export::Table, kind: ChartKind, area: &str) -> String {
     let code_col = t.columns.iter().position(|c| c == "area_code");
     let is_area =
         |row: &[Cell]| code_col.is_some_and(|i| matches!(&row[i], Cell::Text(s) if s == area));
-    let rows: Vec<Option<usize>> = if req.kind == crate::charts::ChartKind::Ranking {
+    let rows: Vec<Option<usize>> = if kind == ChartKind::Ranking {
         ranking_rows(t.rows.len(), t.rows.iter().position(|r| is_area(r)))
     } else {
         (0..t.rows.len()).map(Some).collect()
@@ -476,6 +488,6 @@ mod tests {
             area_type: AreaType::Lad,
         };
         assert_eq!(pack_file_stem(&a), "E06000008-blackburn-with-darwen");
-        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
+        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &apos;b&apos;&gt;");
     }
 }

@@ -49,6 +49,7 @@ pub use model::{
     Chart, ChartText, Mark, Panel, RankedBar, RankedChart, ReferenceLine, SmallMultiplesChart,
     StackedBar, StackedChart, TrendChart, TrendPoint, TrendSeries,
 };
+pub use svg::xml_escape;
 
 /// Width and height, in pixels, of a chart with few rows (16:9, fits a board-paper page);
 /// see [`chart_size`] for the charts that grow taller.

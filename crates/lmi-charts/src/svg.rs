@@ -32,7 +32,7 @@ pub(crate) fn with_accessible_text(
 
 /// Text safe as XML character data and attribute values; control characters, which XML 1.0
 /// does not allow, become spaces.
-fn xml_escape(text: &str) -> String {
+pub fn xml_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

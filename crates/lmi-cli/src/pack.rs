@@ -223,38 +223,24 @@ pub fn render_packs(
 
 /// A contents page linking every pack of a `--within` run.
 fn index_html(reports: &[PackReport], snapshot: &str) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     let file = |p: &Path| {
         p.file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    let mut rows = String::new();
-    for r in reports {
-        let pdf = r
-            .pdf
-            .as_deref()
-            .map(|p| format!(" · <a href=\"{}\">PDF</a>", esc(&file(p))))
-            .unwrap_or_default();
-        rows.push_str(&format!(
-            "<li><a href=\"{}\">{}</a> <small>{} · {} · {}</small>{pdf}</li>\n",
-            esc(&file(&r.html)),
-            esc(&r.area.name),
-            esc(r.area.area_type.label()),
-            esc(&r.area.code),
-            esc(&r.dashboard)
-        ));
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Area data packs</title>\
-         <style>body{{font-family:\"Liberation Sans\",Arial,sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}}\
-         small{{color:#505a5f}}</style></head>\n<body><h1>Area data packs</h1>\n<p>Snapshot {}. {} packs.</p>\n<ul>\n{rows}</ul></body></html>\n",
-        esc(snapshot),
-        reports.len()
-    )
+    let names: Vec<(String, Option<String>)> = reports
+        .iter()
+        .map(|r| (file(&r.html), r.pdf.as_deref().map(file)))
+        .collect();
+    let entries: Vec<lmi_api::PackIndexEntry> = reports
+        .iter()
+        .zip(&names)
+        .map(|(r, (html, pdf))| lmi_api::PackIndexEntry {
+            area: &r.area,
+            dashboard: &r.dashboard,
+            html,
+            pdf: pdf.as_deref(),
+        })
+        .collect();
+    lmi_api::render_pack_index_html(&entries, snapshot)
 }

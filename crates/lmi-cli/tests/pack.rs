@@ -20,14 +20,10 @@ fn text(o: &Output) -> (String, String) {
     )
 }
 
+/// The Chromium `lmi render pack` would use, with LMI_CHROMIUM as the binary reads it.
 fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("LMI_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| ["chromium", "chromium-browser", "google-chrome"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
+    let given = std::env::var_os("LMI_CHROMIUM").map(PathBuf::from);
+    lmi_cli::pack::find_chromium(given.as_deref()).ok()
 }
 
 fn files(dir: &Path, ext: &str) -> Vec<String> {
