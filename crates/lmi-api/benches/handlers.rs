@@ -29,6 +29,7 @@ fn snapshot(geo: &Geography) -> Snapshot {
                 let den = 1000.0 + n as f64;
                 let num = ((n * 7 + p * 3) % 100) as f64;
                 values.push(IndicatorValue {
+                    stale: false,
                     indicator: def.id.to_owned(),
                     area_code: area.code.clone(),
                     area_type: area.area_type,

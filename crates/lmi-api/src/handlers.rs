@@ -344,6 +344,9 @@ pub struct Point<'a> {
     constituents: u32,
     ci_lower: Option<f64>,
     ci_upper: Option<f64>,
+    /// Fed by a source the latest refresh could not update (carried over from an earlier
+    /// snapshot; see `GET /v1/sources`).
+    stale: bool,
     #[serde(flatten)]
     derived: &'a Derived,
 }
@@ -361,12 +364,13 @@ impl<'a> From<&'a IndicatorValue> for Point<'a> {
             constituents: v.constituents,
             ci_lower: v.ci_lower,
             ci_upper: v.ci_upper,
+            stale: v.stale,
             derived: &v.derived,
         }
     }
 }
 
-const POINT_COLUMNS: [&str; 16] = [
+const POINT_COLUMNS: [&str; 17] = [
     "period",
     "value",
     "numerator",
@@ -377,6 +381,7 @@ const POINT_COLUMNS: [&str; 16] = [
     "constituents",
     "ci_lower",
     "ci_upper",
+    "stale",
     "change_1",
     "change_5",
     "rank",
@@ -398,6 +403,7 @@ fn point_cells(v: &IndicatorValue) -> Vec<Cell> {
         v.constituents.into(),
         v.ci_lower.into(),
         v.ci_upper.into(),
+        v.stale.into(),
         d.change_1.into(),
         d.change_5.into(),
         d.rank.into(),
@@ -881,8 +887,9 @@ struct ProfileEntry<'a> {
     trend: Trend,
     rank: RankInfo,
     comparators: Vec<ComparatorValue<'a>>,
-    /// Things to read the number with: `no_data`, `suppressed`, `approximate`, `not_latest_period`,
-    /// `low_reliability`, `estimated`, `series_break`, `not_applicable`, `unavailable`.
+    /// Things to read the number with: `no_data`, `suppressed`, `approximate`, `stale`,
+    /// `not_latest_period`, `low_reliability`, `estimated`, `series_break`, `not_applicable`,
+    /// `unavailable`.
     flags: Vec<&'static str>,
 }
 
@@ -911,6 +918,9 @@ fn flags(v: Option<&IndicatorValue>, latest_period: Option<&str>) -> Vec<&'stati
     }
     if v.approximate {
         out.push("approximate");
+    }
+    if v.stale {
+        out.push("stale");
     }
     if latest_period.is_some_and(|p| p != v.period) {
         out.push("not_latest_period");
@@ -1062,8 +1072,7 @@ struct SourceEntry<'a> {
 struct Sources<'a> {
     meta: &'a Meta,
     sources: Vec<SourceEntry<'a>>,
-    /// Publishers' release dates are not recorded in snapshots yet; `periods` say how current
-    /// each source is.
+    /// How to read currency and staleness.
     note: &'static str,
 }
 
@@ -1098,9 +1107,11 @@ pub async fn sources(State(state): State<AppState>) -> ApiResult {
     let body = Sources {
         meta: &snap.meta,
         sources,
-        note: "Publisher release dates are not recorded in snapshots yet; `periods` and \
-               `latest_period` say how current each source is, and `meta.created_at` when the \
-               snapshot was built.",
+        note: "`periods` and `latest_period` say how current each source is, `release` and \
+               `resolved` which publisher release was fetched, and `meta.created_at` when the \
+               snapshot was built. A source with `stale` could not be updated by the latest \
+               refresh: its data was carried over from an earlier snapshot (`stale.since`, \
+               `stale.reason`) and every value it feeds is marked `stale`.",
     };
     json(&snap, &body)
 }

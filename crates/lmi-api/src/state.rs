@@ -71,9 +71,30 @@ fn ranking_order(
         .then_with(|| a.area_code.cmp(&b.area_code))
 }
 
+/// Flags the values fed by a source whose data was carried over from an earlier snapshot: every
+/// value of an indicator built from it, and the TTWA values built from a stale small-area source.
+fn mark_stale(values: &mut [IndicatorValue], sources: &[lmi_core::SourceProvenance]) {
+    let stale: Vec<&str> = sources
+        .iter()
+        .filter(|s| s.is_stale())
+        .map(|s| s.source_id.as_str())
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    for v in values {
+        if let Some(def) = lmi_core::find_indicator(&v.indicator) {
+            v.stale = stale.contains(&def.source)
+                || (v.area_type == AreaType::Ttwa
+                    && def.small_area_source.is_some_and(|s| stale.contains(&s)));
+        }
+    }
+}
+
 impl ServedSnapshot {
     pub fn new(snapshot: Snapshot) -> ServedSnapshot {
-        let values = snapshot.values;
+        let mut values = snapshot.values;
+        mark_stale(&mut values, &snapshot.manifest.sources);
         let mut series: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
         let mut rankings: HashMap<String, HashMap<(AreaType, String), Vec<usize>>> = HashMap::new();
         let mut periods: HashMap<String, Vec<String>> = HashMap::new();

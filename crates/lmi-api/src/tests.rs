@@ -32,6 +32,7 @@ fn value(
         constituents: 1,
         ci_lower: None,
         ci_upper: None,
+        stale: false,
         derived: Default::default(),
     }
 }

@@ -40,6 +40,80 @@ pub struct SourceProvenance {
     /// (`<data dir>/raw/<sha256>`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub raw_parts: Vec<RawPart>,
+    /// What the catalogue entry resolved to on the publisher's site when it was fetched (the
+    /// release, file or repository path found by discovery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Resolved>,
+    /// Set when the latest refresh could not fetch, parse or validate this source and its data
+    /// was carried over from an earlier snapshot: the values it feeds are stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
+}
+
+impl SourceProvenance {
+    pub fn is_stale(&self) -> bool {
+        self.stale.is_some()
+    }
+}
+
+/// Why a source's data is older than the snapshot that serves it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Staleness {
+    /// RFC 3339 time of the first refresh that failed for this source (kept while it keeps
+    /// failing).
+    pub since: String,
+    /// RFC 3339 time of the latest refresh that failed.
+    pub last_failed_at: String,
+    /// What went wrong in the latest refresh (publisher, URL and cause).
+    pub reason: String,
+    /// The snapshot the data was carried over from.
+    pub carried_from: String,
+}
+
+/// A catalogue entry as resolved against the publisher: which release, file or path it named
+/// when it was fetched. Catalogue entries name publications and titles, not ids, because ids
+/// change with every release.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Resolved {
+    /// DfE Explore Education Statistics: a data set file of a release of a publication.
+    Ees {
+        publication: String,
+        /// Release slug, e.g. `2023-24`.
+        release: String,
+        release_title: String,
+        /// The release version id (GUID) the file belongs to.
+        release_id: String,
+        /// `true` when the release was the one marked latest; `false` when pinned.
+        latest_release: bool,
+        data_set_title: String,
+        /// File id (GUID) in the release.
+        file_id: String,
+        /// Data set file id (GUID), when the listing gives one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data_set_file_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+    },
+    /// ONS Explore Local Statistics: a series CSV found in the data repository by its metadata.
+    Els {
+        repository: String,
+        /// Branch or commit the tree was read at.
+        tree: String,
+        /// Tree object id (sha) of that listing, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tree_sha: Option<String>,
+        /// Path of the CSV in the repository.
+        path: String,
+        /// Path of the metadata file that identified it.
+        metadata_path: String,
+        /// The indicator's label in the metadata.
+        indicator: String,
+    },
+    /// Nomis API queries (one per part of the source), as requested.
+    Nomis { dataset: String, queries: Vec<String> },
 }
 
 /// One body behind a source: a downloaded file or one page of a paged API result.

@@ -23,6 +23,10 @@ pub struct IndicatorValue {
     /// 95% confidence interval, for survey estimates that publish one.
     pub ci_lower: Option<f64>,
     pub ci_upper: Option<f64>,
+    /// Fed by a source the latest refresh could not update: carried over from an earlier
+    /// snapshot (see the source's `stale` provenance). Set when a snapshot is served.
+    #[serde(default)]
+    pub stale: bool,
     /// Derived measures, filled by the pipeline (absent when they cannot be computed).
     #[serde(flatten)]
     pub derived: Derived,

@@ -172,6 +172,7 @@ mod tests {
             constituents,
             ci_lower: None,
             ci_upper: None,
+            stale: false,
             derived: Derived::default(),
         }
     }

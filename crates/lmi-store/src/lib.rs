@@ -247,6 +247,15 @@ impl Store {
         Ok(Snapshot { manifest, values })
     }
 
+    /// The observations table of one snapshot, verified: what a refresh carries over for a
+    /// source it could not update.
+    pub fn load_observations(&self, version: &str) -> Result<DataFrame> {
+        self.verify(version)?;
+        let path = self.snapshot_dir(version).join(OBSERVATIONS_FILE);
+        let file = File::open(&path).map_err(io(&path))?;
+        Ok(ParquetReader::new(file).finish()?)
+    }
+
     /// Loads the published snapshot.
     pub fn load_current(&self) -> Result<Snapshot> {
         let version = self

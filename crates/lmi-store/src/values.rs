@@ -64,6 +64,7 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
                 .ok_or_else(|| format!("row {i}: `{name}` is null"))
         };
         out.push(IndicatorValue {
+            stale: false,
             indicator: required(indicator, "indicator")?,
             area_code: required(area_code, "area_code")?,
             area_type: required(area_type, "area_type")?
