@@ -42,6 +42,11 @@ fn state(sample: bool) -> AppState {
 }
 
 fn builder(sample: bool) -> crate::AppStateBuilder {
+    builder_with(sample, None)
+}
+
+/// The test snapshot; `stale` marks its KS4 source as carried over by a failed refresh.
+fn builder_with(sample: bool, stale: Option<lmi_core::Staleness>) -> crate::AppStateBuilder {
     let manifest = Manifest {
         format: lmi_store::MANIFEST_FORMAT,
         version: "20261123T000000Z-test".into(),
@@ -63,6 +68,7 @@ fn builder(sample: bool) -> crate::AppStateBuilder {
             bytes: 1234,
             rows: 10,
             observations: 20,
+            stale,
             ..Default::default()
         }],
         indicators: vec![lmi_store::IndicatorSummary {
@@ -609,6 +615,63 @@ async fn sources_and_snapshot_give_provenance() {
     assert_eq!(body["version"], "20261123T000000Z-test");
     assert_eq!(body["values"], 9);
     assert_eq!(body["files"][0]["name"], "values.parquet");
+}
+
+#[tokio::test]
+async fn a_stale_source_is_marked_in_sources_and_on_every_value_it_feeds() {
+    let stale = lmi_core::Staleness {
+        since: "2026-11-27T02:00:00Z".into(),
+        last_failed_at: "2026-11-28T02:00:00Z".into(),
+        reason: "DfE Explore Education Statistics: release `2023-24` of \
+                 `key-stage-4-destination-measures` has no data set …"
+            .into(),
+        carried_from: "20261126T020000Z".into(),
+    };
+    let app = || builder_with(false, Some(stale.clone())).build();
+    let (status, _, body) = get(app(), "/v1/sources").await;
+    assert_eq!(status, StatusCode::OK);
+    let s = &body["sources"][0];
+    assert_eq!(s["stale"]["since"], "2026-11-27T02:00:00Z");
+    assert_eq!(s["stale"]["carried_from"], "20261126T020000Z");
+    assert!(s["stale"]["reason"].as_str().unwrap().contains("2023-24"));
+
+    let (_, _, body) = get(
+        app(),
+        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+    )
+    .await;
+    let points = body["series"].as_array().unwrap();
+    assert!(!points.is_empty());
+    assert!(points.iter().all(|p| p["stale"] == true), "{points:?}");
+    let (_, _, body) = get(app(), "/v1/areas/E07000117/profile").await;
+    let ks4 = body["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"]["id"] == "ks4_apprenticeship_rate")
+        .unwrap();
+    assert!(
+        ks4["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "stale"),
+        "{ks4}"
+    );
+
+    // A fresh source: nothing is stale.
+    let (_, _, body) = get(
+        state(false),
+        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+    )
+    .await;
+    assert!(
+        body["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["stale"] == false)
+    );
 }
 
 #[tokio::test]

@@ -85,15 +85,25 @@ enum Command {
     /// Base URLs: config file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
     /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL; Nomis key: LMI_NOMIS_UID.
     ///
-    /// Exit codes: 0 published (or every source unchanged, or --dry-run passed); 1 some source
-    /// failed to fetch, parse or validate and nothing was published (the previous snapshot stays
-    /// current, byte for byte); 2 bad configuration or arguments.
+    /// Each run discovers what the catalogue names: the latest release of each EES publication
+    /// and its data set by title, each Explore Local Statistics series by its metadata; `lmi
+    /// sources check` shows what that resolves to without downloading.
+    ///
+    /// A source that fails to fetch, parse or validate does not stop the others: its data is
+    /// carried over from the current snapshot and marked stale (in the manifest, GET /v1/sources
+    /// and on every value it feeds); a source that never succeeded is reported missing.
+    ///
+    /// Exit codes: 0 published with every source fresh (or nothing changed, or --dry-run
+    /// passed); 3 published, but some source failed and is stale (carried over) or missing; 1
+    /// nothing was published (no source could be read, or publishing failed; the previous
+    /// snapshot stays current, byte for byte); 2 bad configuration or arguments.
     Refresh {
         /// Directory of raw files laid out as in the catalogue's `local_paths`
         /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
         #[arg(long)]
         from: Option<PathBuf>,
-        /// Fetch only this source (repeatable); the others come from the raw cache.
+        /// Fetch only this source (repeatable); the others come from the raw cache or, when it has
+        /// no copy (e.g. after --from), from the current snapshot.
         #[arg(long = "only", value_name = "SOURCE")]
         only: Vec<String>,
         /// Fetch, parse and validate, but publish nothing.
@@ -112,6 +122,11 @@ enum Command {
         #[arg(long)]
         catalogue: Option<PathBuf>,
     },
+    /// Inspect the catalogued sources against the publishers.
+    Sources {
+        #[command(subcommand)]
+        what: SourcesCommand,
+    },
     /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
     /// sum of their districts, rates within 0-100, provenance for every source.
     ///
@@ -124,6 +139,25 @@ enum Command {
         /// Snapshot version to check (default: the current one).
         #[arg(long)]
         snapshot: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SourcesCommand {
+    /// Resolve every catalogued source against its publisher (or the mirrors the configuration
+    /// names) without downloading the data, and print what a refresh would fetch: release, data
+    /// set, URL, Last-Modified; or exactly why it cannot. Run it after a publisher changes its
+    /// website.
+    ///
+    /// Exit codes: 0 every source resolves; 1 some source cannot be resolved; 2 bad
+    /// configuration.
+    Check {
+        /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
+        #[arg(long, env = "LMI_CONFIG")]
+        config: Option<PathBuf>,
+        /// Source catalogue to use instead of the bundled datasets/sources.toml.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
     },
 }
 
@@ -312,6 +346,23 @@ fn main() -> ExitCode {
                         "error: {e:#}\nnothing was published; the previous snapshot (if any) is still current"
                     );
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Sources {
+            what: SourcesCommand::Check { config, catalogue },
+        } => {
+            let setup = || -> anyhow::Result<_> {
+                Ok((
+                    load_catalogue(catalogue.as_ref())?,
+                    load_fetch_config(config.as_ref())?,
+                ))
+            };
+            match setup() {
+                Ok((catalogue, fetch)) => progress::run_sources_check(&catalogue, fetch),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
                 }
             }
         }

@@ -95,14 +95,47 @@ pub fn summary(sources: &[SourceReport]) -> String {
     }
     let count = |o: Outcome| sources.iter().filter(|r| r.outcome == o).count();
     out.push_str(&format!(
-        "{} fetched, {} not modified, {} resumed, {} from cache, {} failed; {} bytes downloaded\n",
+        "{} fetched, {} not modified, {} resumed, {} from cache, {} kept, {} failed; {} bytes downloaded\n",
         count(Outcome::Fetched),
         count(Outcome::NotModified),
         count(Outcome::Resumed),
         count(Outcome::Cached),
+        count(Outcome::Kept),
         count(Outcome::Failed),
         sources.iter().map(|r| r.bytes_downloaded).sum::<u64>()
     ));
+    for r in sources {
+        if let Some(release) = &r.release {
+            out.push_str(&format!("  {:<28} release: {release}\n", r.source_id));
+        }
+    }
+    for r in sources.iter().filter(|r| r.outcome == Outcome::Failed) {
+        if let Some(e) = &r.error {
+            out.push_str(&format!("  {:<28} failed: {e}\n", r.source_id));
+        }
+    }
+    out
+}
+
+/// What happened to the sources that did not come from this refresh.
+pub fn carried(carried: &[lmi_cli::Carried]) -> String {
+    let mut out = String::new();
+    for c in carried {
+        out.push_str(&match c {
+            lmi_cli::Carried::Stale {
+                source_id,
+                snapshot,
+                ..
+            } => format!("  {source_id:<28} STALE: carried over from snapshot {snapshot}\n"),
+            lmi_cli::Carried::Kept {
+                source_id,
+                snapshot,
+            } => format!("  {source_id:<28} kept from snapshot {snapshot}\n"),
+            lmi_cli::Carried::Missing { source_id, .. } => format!(
+                "  {source_id:<28} MISSING: never fetched successfully; its indicators have no values\n"
+            ),
+        });
+    }
     out
 }
 
@@ -113,20 +146,32 @@ pub fn run_live(options: &lmi_cli::LiveRefresh) -> ExitCode {
     match result {
         Ok(report) => {
             print!("{}", summary(&report.sources));
+            print!("{}", carried(&report.carried));
+            let partial = report.exit_code() == lmi_cli::EXIT_PARTIAL;
             match (&report.published, report.unchanged) {
                 (Some(m), _) => println!(
-                    "published snapshot {} in {}",
+                    "published snapshot {} in {}{}",
                     m.version,
-                    options.data_dir.display()
+                    options.data_dir.display(),
+                    if partial {
+                        " (partial: some sources are stale or missing, see above)"
+                    } else {
+                        ""
+                    }
                 ),
                 (None, true) => {
-                    println!("every source is unchanged; the current snapshot stays published")
+                    println!("nothing changed since the current snapshot; it stays published")
                 }
                 (None, false) => {
-                    println!("dry run: every source fetched and validated; nothing published")
+                    println!("dry run: sources fetched and validated; nothing published")
                 }
             }
-            ExitCode::SUCCESS
+            if partial {
+                for r in report.failed_sources() {
+                    eprintln!("error: {}", r.error.as_deref().unwrap_or("failed"));
+                }
+            }
+            ExitCode::from(report.exit_code())
         }
         Err(failure) => {
             if !failure.sources.is_empty() {
@@ -137,6 +182,63 @@ pub fn run_live(options: &lmi_cli::LiveRefresh) -> ExitCode {
             );
             ExitCode::from(failure.exit_code)
         }
+    }
+}
+
+/// Runs `lmi sources check` and prints, per source, what a refresh would fetch or why it
+/// cannot.
+pub fn run_sources_check(
+    catalogue: &lmi_ingest::Catalogue,
+    fetch: lmi_ingest::fetch::FetchConfig,
+) -> ExitCode {
+    let checks = match lmi_cli::refresh::sources_check(catalogue, fetch) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(lmi_cli::EXIT_CONFIG);
+        }
+    };
+    let mut failed = 0;
+    for c in &checks {
+        match &c.result {
+            Ok((target, probes)) => {
+                println!(
+                    "{:<30} {:<6} ok  {}",
+                    c.source_id,
+                    c.kind,
+                    target.release_label.as_deref().unwrap_or("")
+                );
+                if let Some(r) = &target.resolved {
+                    println!("    resolved: {}", lmi_cli::refresh::describe_resolved(r));
+                }
+                for (url, p) in target.urls.iter().zip(probes) {
+                    println!("    GET {url}");
+                    println!(
+                        "        HTTP {}, Last-Modified: {}, ETag: {}, {}",
+                        p.status,
+                        p.last_modified.as_deref().unwrap_or("(none)"),
+                        p.etag.as_deref().unwrap_or("(none)"),
+                        p.content_length
+                            .map_or("length unknown".to_owned(), |n| format!("{n} bytes"))
+                    );
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                println!("{:<30} {:<6} FAILED", c.source_id, c.kind);
+                println!("    {e}");
+            }
+        }
+    }
+    if failed == 0 {
+        println!("{} source(s) resolve", checks.len());
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "{failed} of {} source(s) cannot be resolved; a refresh would carry them over as stale",
+            checks.len()
+        );
+        ExitCode::from(1)
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::fetch::http::Validators;
 pub use lmi_core::RawPart;
+use lmi_core::Resolved;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,18 +34,51 @@ pub struct CacheEntry {
     pub etag: Option<String>,
     #[serde(default)]
     pub last_modified: Option<String>,
+    /// Validators per requested URL (a source of several Nomis queries has one per query).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub validators: BTreeMap<String, StoredValidators>,
     #[serde(default)]
     pub release: Option<String>,
+    /// What discovery resolved the catalogue entry to when these bodies were fetched.
+    #[serde(default)]
+    pub resolved: Option<Resolved>,
     pub rows: usize,
     pub observations: usize,
 }
 
+/// ETag and Last-Modified of one URL, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredValidators {
+    #[serde(default)]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub last_modified: Option<String>,
+}
+
+impl From<Validators> for StoredValidators {
+    fn from(v: Validators) -> Self {
+        StoredValidators {
+            etag: v.etag,
+            last_modified: v.last_modified,
+        }
+    }
+}
+
 impl CacheEntry {
-    pub fn validators(&self) -> Validators {
-        Validators {
+    /// The validators to send for `url`: only when this copy was fetched from that URL (a new
+    /// release or a moved file is asked for unconditionally).
+    pub fn validators_for(&self, url: &str) -> Option<Validators> {
+        if let Some(v) = self.validators.get(url) {
+            return Some(Validators {
+                etag: v.etag.clone(),
+                last_modified: v.last_modified.clone(),
+            });
+        }
+        // Entries written before per-URL validators: the source's own URL.
+        (self.validators.is_empty() && self.url == url).then(|| Validators {
             etag: self.etag.clone(),
             last_modified: self.last_modified.clone(),
-        }
+        })
     }
 }
 

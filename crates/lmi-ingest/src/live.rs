@@ -1,23 +1,29 @@
 //! Fetching every catalogued source over HTTP into the raw cache and parsing it: the ingest half
 //! of `lmi refresh` without `--from`.
 //!
-//! Per source: a source fetched since the last publish is taken from the cache (resume); otherwise
-//! one conditional request (all pages for Nomis when it changed). Sources are fetched
-//! concurrently, bounded by the client's request limit. Bodies reach the cache only after they
-//! parsed, so a bad download never replaces the last good copy.
+//! Per source: a source fetched since the last publish is taken from the cache (resume);
+//! otherwise its catalogue entry is resolved against the publisher (discovery: the latest
+//! release, the data set by title, the file by its metadata) and asked for with one conditional
+//! request per URL (all pages for Nomis when it changed). Sources are fetched concurrently,
+//! bounded by the client's request limit. Bodies reach the cache only after they parsed, so a
+//! bad download never replaces the last good copy.
+//!
+//! A source that fails does not stop the others: [`LiveSources`] holds the observations of every
+//! source that parsed and lists the ones to carry over from the published snapshot.
 
-use crate::cache::{CacheEntry, RawCache, combined_sha256};
+use crate::cache::{CacheEntry, RawCache, StoredValidators, combined_sha256};
 use crate::catalogue::{Catalogue, SourceDef};
+use crate::fetch::discover::{self, Target};
 use crate::fetch::http::{FetchError, HttpClient, OnBytes, Response, Validators};
-use crate::fetch::{FetchDef, FetchKind};
+use crate::fetch::{FetchSpec, NomisSpec};
 use crate::local::parse_source;
 use crate::nomis;
 use crate::observations::Observations;
 use crate::raw::RawFile;
 use crate::validate;
-use lmi_core::{RawPart, SourceProvenance};
+use lmi_core::{RawPart, Resolved, SourceProvenance};
 use polars::prelude::DataFrame;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// Progress of a refresh, for progress bars and logs.
@@ -53,6 +59,11 @@ pub enum Outcome {
     Resumed,
     /// Not requested (`--only` named other sources); taken from the cache.
     Cached,
+    /// Not requested and not in the cache (e.g. after `refresh --from`): its data is kept from
+    /// the published snapshot as it is.
+    Kept,
+    /// Could not be fetched, parsed or validated: its data is carried over from the published
+    /// snapshot and marked stale (or is missing when it never succeeded).
     Failed,
 }
 
@@ -63,6 +74,7 @@ impl Outcome {
             Outcome::NotModified => "not modified",
             Outcome::Resumed => "resumed",
             Outcome::Cached => "cached",
+            Outcome::Kept => "kept",
             Outcome::Failed => "failed",
         }
     }
@@ -73,6 +85,8 @@ pub struct SourceReport {
     pub source_id: String,
     pub outcome: Outcome,
     pub url: String,
+    /// The release fetched (label, and what discovery resolved), when known.
+    pub release: Option<String>,
     pub requests: u32,
     /// Body bytes downloaded in this refresh.
     pub bytes_downloaded: u64,
@@ -85,8 +99,10 @@ pub struct SourceReport {
 #[derive(Debug)]
 pub struct LiveSources {
     pub reports: Vec<SourceReport>,
-    /// Every source's observations; `None` when a source failed or nothing changed.
+    /// The observations of every source that parsed (fetched, not modified, resumed or cached);
+    /// `None` when nothing changed.
     pub observations: Option<DataFrame>,
+    /// Provenance of those sources.
     pub provenance: Vec<SourceProvenance>,
     /// Every source is unchanged since the snapshot whose source digests were given.
     pub unchanged: bool,
@@ -95,6 +111,13 @@ pub struct LiveSources {
 impl LiveSources {
     pub fn failed(&self) -> impl Iterator<Item = &SourceReport> {
         self.reports.iter().filter(|r| r.outcome == Outcome::Failed)
+    }
+
+    /// Sources whose data must come from the published snapshot: failed or kept.
+    pub fn to_carry(&self) -> impl Iterator<Item = &SourceReport> {
+        self.reports
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Kept))
     }
 
     pub fn bytes_downloaded(&self) -> u64 {
@@ -109,23 +132,29 @@ pub enum LiveError {
     Config(String),
     #[error(transparent)]
     Cache(#[from] crate::cache::CacheError),
+    #[error("building the observations table: {0}")]
+    Polars(#[from] polars::error::PolarsError),
 }
 
 enum Plan<'a> {
-    Request(&'a FetchDef, Option<Validators>),
+    Request(&'a FetchSpec, Option<&'a CacheEntry>),
     FromCache(Outcome),
 }
 
-/// Bodies as received: (URL shown in errors, bytes).
-type Bodies = Vec<(String, Vec<u8>)>;
+/// Bodies as received: (URL shown in errors, bytes; `None` for a part that answered 304 and is
+/// read back from the cache).
+type Bodies = Vec<(String, Option<Vec<u8>>)>;
 
 enum Got {
     NotModified {
+        target: Target,
         requests: u32,
     },
     Bodies {
+        target: Target,
         bodies: Bodies,
-        validators: Validators,
+        /// Validators per requested URL (the first page's, for Nomis).
+        validators: BTreeMap<String, Validators>,
         requests: u32,
     },
 }
@@ -144,7 +173,8 @@ impl OnBytes for SourceBytes<'_> {
     }
 }
 
-fn now_rfc3339() -> String {
+/// The current time, RFC 3339 UTC (as provenance records times).
+pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -175,9 +205,10 @@ pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), Liv
     Ok(())
 }
 
-/// Fetches (or takes from the cache) every catalogued source and parses it.
+/// Fetches (or takes from the cache) every catalogued source.
 ///
-/// `only`: when not empty, only these sources are requested and the others come from the cache.
+/// `only`: when not empty, only these sources are requested and the others come from the cache
+/// (or, when the cache has no copy, are kept from the published snapshot).
 /// `published`: source id -> sha256 in the current snapshot, to tell "nothing changed".
 pub async fn fetch_all(
     catalogue: &Catalogue,
@@ -193,14 +224,18 @@ pub async fn fetch_all(
         .sources
         .iter()
         .map(|s| {
-            let def = s.fetch.as_ref().expect("checked by check_fetchable");
+            let spec = s.fetch.as_ref().expect("checked by check_fetchable");
             let entry = manifest.sources.get(&s.id);
             let plan = if !only.is_empty() && !only.contains(&s.id) {
-                Plan::FromCache(Outcome::Cached)
+                Plan::FromCache(if entry.is_some() {
+                    Outcome::Cached
+                } else {
+                    Outcome::Kept
+                })
             } else if entry.is_some() && manifest.resume.contains(&s.id) {
                 Plan::FromCache(Outcome::Resumed)
             } else {
-                Plan::Request(def, entry.map(CacheEntry::validators))
+                Plan::Request(spec, entry)
             };
             (s, plan)
         })
@@ -208,10 +243,8 @@ pub async fn fetch_all(
 
     let requests = plans.iter().map(|(s, plan)| async move {
         match plan {
-            Plan::Request(def, validators) => {
-                let url = def.url(&client.config().base_urls);
-                progress.begin(&s.id, &url);
-                Some(fetch_source(client, &s.id, def, validators.as_ref(), progress).await)
+            Plan::Request(spec, entry) => {
+                Some(fetch_source(client, &s.id, spec, *entry, progress).await)
             }
             Plan::FromCache(_) => None,
         }
@@ -221,14 +254,7 @@ pub async fn fetch_all(
         plans: plans
             .into_iter()
             .zip(results)
-            .map(|((s, plan), got)| {
-                let url = s
-                    .fetch
-                    .as_ref()
-                    .map(|d| d.url(&client.config().base_urls))
-                    .unwrap_or_default();
-                (s.id.clone(), url, plan_outcome(&plan), got)
-            })
+            .map(|((s, plan), got)| (s.id.clone(), plan_outcome(&plan), got))
             .collect(),
         published: published.clone(),
     })
@@ -243,14 +269,9 @@ fn plan_outcome(plan: &Plan) -> Option<Outcome> {
 
 /// The network half's result, parsed by [`Fetched::parse`] outside the async runtime.
 pub struct Fetched {
-    /// (source id, URL, outcome decided before any request, what the request got).
+    /// (source id, outcome decided before any request, what the request got).
     #[allow(clippy::type_complexity)]
-    plans: Vec<(
-        String,
-        String,
-        Option<Outcome>,
-        Option<Result<Got, FetchError>>,
-    )>,
+    plans: Vec<(String, Option<Outcome>, Option<Result<Got, FetchError>>)>,
     published: HashMap<String, String>,
 }
 
@@ -262,26 +283,95 @@ impl std::fmt::Debug for Fetched {
     }
 }
 
+/// Resolves a source against its publisher and downloads it (conditionally when the resolved
+/// URL is the one the cached copy came from).
 async fn fetch_source(
     client: &HttpClient,
     source: &str,
-    def: &FetchDef,
-    validators: Option<&Validators>,
+    spec: &FetchSpec,
+    entry: Option<&CacheEntry>,
     progress: &dyn Progress,
 ) -> Result<Got, FetchError> {
     let on = SourceBytes { source, progress };
-    let url = def.url(&client.config().base_urls);
-    if def.kind != FetchKind::Nomis {
-        return Ok(match client.get(&url, &url, validators, &on).await? {
-            Response::NotModified { attempts } => Got::NotModified { requests: attempts },
-            Response::Body(b) => Got::Bodies {
-                bodies: vec![(url, b.bytes)],
-                validators: b.validators,
-                requests: b.attempts,
+    let target = discover::resolve(client, spec, &on).await?;
+    progress.begin(source, target.urls.first().map_or("", String::as_str));
+    let mut bodies = Vec::new();
+    let mut validators = BTreeMap::new();
+    let mut requests = 0;
+    let mut unchanged = 0;
+    for url in &target.urls {
+        // A new release or a moved file has a new URL: ask for it unconditionally.
+        let held = entry.and_then(|e| e.validators_for(url));
+        let got = match spec {
+            FetchSpec::Nomis(_) => fetch_nomis(client, source, url, held.as_ref(), &on).await?,
+            _ => match client.get(url, url, held.as_ref(), &on).await? {
+                Response::NotModified { attempts } => UrlGot::NotModified(attempts),
+                Response::Body(b) => UrlGot::Bodies {
+                    bodies: vec![(url.clone(), b.bytes)],
+                    validators: b.validators,
+                    requests: b.attempts,
+                },
             },
-        });
+        };
+        match got {
+            UrlGot::NotModified(attempts) => {
+                requests += attempts;
+                unchanged += 1;
+                // Unchanged part of a source that changed elsewhere: reuse the cached bodies.
+                if let Some(e) = entry {
+                    validators.insert(url.clone(), held.unwrap_or_default());
+                    for part in e.parts.iter().filter(|p| base_url(&p.url) == url) {
+                        bodies.push((part.url.clone(), None));
+                    }
+                }
+            }
+            UrlGot::Bodies {
+                bodies: b,
+                validators: v,
+                requests: r,
+            } => {
+                requests += r;
+                validators.insert(url.clone(), v);
+                bodies.extend(b.into_iter().map(|(u, bytes)| (u, Some(bytes))));
+            }
+        }
     }
-    // Nomis: page with RecordOffset until RECORD_COUNT cells have arrived.
+    if unchanged == target.urls.len() {
+        return Ok(Got::NotModified { target, requests });
+    }
+    Ok(Got::Bodies {
+        target,
+        bodies,
+        validators,
+        requests,
+    })
+}
+
+enum UrlGot {
+    NotModified(u32),
+    Bodies {
+        bodies: Vec<(String, Vec<u8>)>,
+        validators: Validators,
+        requests: u32,
+    },
+}
+
+/// The URL a Nomis page was asked with, without its `RecordOffset`.
+fn base_url(page_url: &str) -> &str {
+    page_url
+        .rfind(['&', '?'])
+        .filter(|&i| page_url[i + 1..].starts_with("RecordOffset="))
+        .map_or(page_url, |i| &page_url[..i])
+}
+
+/// One Nomis query: pages with RecordOffset until RECORD_COUNT cells have arrived.
+async fn fetch_nomis(
+    client: &HttpClient,
+    source: &str,
+    url: &str,
+    validators: Option<&Validators>,
+    on: &SourceBytes<'_>,
+) -> Result<UrlGot, FetchError> {
     let uid = client.config().nomis_uid.clone();
     let sep = if url.contains('?') { '&' } else { '?' };
     let mut bodies = Vec::new();
@@ -290,7 +380,7 @@ async fn fetch_source(
     let mut offset = 0u64;
     loop {
         let shown = if offset == 0 {
-            url.clone()
+            url.to_owned()
         } else {
             format!("{url}{sep}RecordOffset={offset}")
         };
@@ -300,11 +390,9 @@ async fn fetch_source(
             actual.push_str(&format!("uid={uid}"));
         }
         let conditional = if offset == 0 { validators } else { None };
-        let body = match client.get(&actual, &shown, conditional, &on).await? {
+        let body = match client.get(&actual, &shown, conditional, on).await? {
             Response::NotModified { attempts } => {
-                return Ok(Got::NotModified {
-                    requests: requests + attempts,
-                });
+                return Ok(UrlGot::NotModified(requests + attempts));
             }
             Response::Body(b) => b,
         };
@@ -333,12 +421,13 @@ async fn fetch_source(
             });
         }
         offset += scan.cells;
-        progress.page(source, bodies.len() as u64, offset, scan.record_count);
+        on.progress
+            .page(source, bodies.len() as u64, offset, scan.record_count);
         if scan.cells == 0 || offset >= scan.record_count {
             break;
         }
     }
-    Ok(Got::Bodies {
+    Ok(UrlGot::Bodies {
         bodies,
         validators: first_validators,
         requests,
@@ -348,31 +437,30 @@ async fn fetch_source(
 /// Parses one source's bodies into `out`; returns (rows, observations).
 fn parse_bodies(
     source: &SourceDef,
-    def: &FetchDef,
+    spec: &FetchSpec,
+    resolved: Option<&Resolved>,
     bodies: &[(String, Vec<u8>)],
     out: &mut Observations,
 ) -> crate::error::Result<(usize, usize)> {
     let before = out.len();
     let mut rows = 0;
-    if def.kind == FetchKind::Nomis {
-        let mut state = nomis::NomisParse::default();
-        for (url, bytes) in bodies {
-            let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
-            rows += nomis::parse_page(&raw, &source.id, def, &mut state, out)?;
-        }
-        let last = bodies.last().map_or("", |(u, _)| u.as_str());
-        nomis::check_complete(&state, last)?;
-        for d in &def.derive {
+    if let FetchSpec::Nomis(n) = spec {
+        rows += parse_nomis(source, n, bodies, out)?;
+        for d in &n.derive {
             out.derive_product(before, &d.measure, &d.from, &d.times, d.factor);
         }
     } else {
+        let release = match resolved {
+            Some(Resolved::Ees { release, .. }) => Some(release.as_str()),
+            _ => None,
+        };
         for (url, bytes) in bodies {
             let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
             // The format's parser first: it knows every column and names the renamed one.
-            rows += parse_source(source, &raw, out)?;
+            rows += parse_source(source, &raw, release, out)?;
             validate::required_columns(
                 &raw,
-                &def.required_columns,
+                spec.required_columns(),
                 "the columns listed in the catalogue's required_columns",
             )?;
         }
@@ -380,13 +468,65 @@ fn parse_bodies(
     Ok((rows, out.len() - before))
 }
 
+/// Every query of a Nomis source, each checked complete on its own.
+fn parse_nomis(
+    source: &SourceDef,
+    spec: &NomisSpec,
+    bodies: &[(String, Vec<u8>)],
+    out: &mut Observations,
+) -> crate::error::Result<usize> {
+    let mut rows = 0;
+    let mut i = 0;
+    while i < bodies.len() {
+        let query = base_url(&bodies[i].0);
+        let mut state = nomis::NomisParse::default();
+        let mut last = query;
+        while i < bodies.len() && base_url(&bodies[i].0) == query {
+            let (url, bytes) = &bodies[i];
+            let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
+            rows += nomis::parse_page(&raw, &source.id, spec, &mut state, out)?;
+            last = url;
+            i += 1;
+        }
+        nomis::check_complete(&state, last)?;
+    }
+    Ok(rows)
+}
+
+/// Reads the bodies named by a list of (URL, bytes if just downloaded) from the cache as needed.
+fn with_cached(
+    cache: &RawCache,
+    entry: Option<&CacheEntry>,
+    bodies: Vec<(String, Option<Vec<u8>>)>,
+) -> Result<Vec<(String, Vec<u8>)>, crate::cache::CacheError> {
+    bodies
+        .into_iter()
+        .map(|(url, bytes)| match bytes {
+            Some(b) => Ok((url, b)),
+            None => {
+                let part = entry
+                    .and_then(|e| e.parts.iter().find(|p| p.url == url))
+                    .map(|p| p.sha256.clone())
+                    .unwrap_or_default();
+                cache.get(&part).map(|b| (url, b))
+            }
+        })
+        .collect()
+}
+
 impl Fetched {
     /// Parses every source (from the fresh bodies or the cache) and updates the cache with each
-    /// source that parsed. Blocking work: call it outside async worker threads.
+    /// source that parsed. A source that fails is reported and left out; the others go on.
+    /// Blocking work: call it outside async worker threads.
+    ///
+    /// `skip_unchanged`: when every source is unchanged since the published snapshot, parse
+    /// nothing and report `unchanged` (false when the snapshot must be rebuilt anyway, e.g. to
+    /// clear a stale mark).
     pub fn parse(
         self,
         catalogue: &Catalogue,
         cache: &RawCache,
+        skip_unchanged: bool,
         progress: &dyn Progress,
     ) -> Result<LiveSources, LiveError> {
         let mut manifest = cache.manifest()?;
@@ -394,28 +534,30 @@ impl Fetched {
         let mut reports = Vec::new();
         let mut provenance = Vec::new();
         let mut observations = Observations::default();
-        let mut failed = false;
 
         // Nothing changed: every request answered 304 and the cache matches the snapshot.
-        let unchanged = self.plans.iter().all(|(id, _, outcome, got)| {
-            let same = manifest
-                .sources
-                .get(id)
-                .zip(self.published.get(id))
-                .is_some_and(|(e, p)| &e.sha256 == p);
-            same && matches!(
-                (outcome, got),
-                (Some(Outcome::Cached), _) | (None, Some(Ok(Got::NotModified { .. })))
-            )
-        });
+        let unchanged = skip_unchanged
+            && self.plans.iter().all(|(id, outcome, got)| {
+                let same = manifest
+                    .sources
+                    .get(id)
+                    .zip(self.published.get(id))
+                    .is_some_and(|(e, p)| &e.sha256 == p);
+                same && matches!(
+                    (outcome, got),
+                    (Some(Outcome::Cached), _) | (None, Some(Ok(Got::NotModified { .. })))
+                )
+            });
 
-        for (id, url, outcome, got) in self.plans {
+        for (id, outcome, got) in self.plans {
             let source = catalogue.get(&id).expect("planned from this catalogue");
-            let def = source.fetch.as_ref().expect("checked by check_fetchable");
+            let spec = source.fetch.as_ref().expect("checked by check_fetchable");
+            let entry = manifest.sources.get(&id).cloned();
             let mut report = SourceReport {
                 source_id: id.clone(),
                 outcome: outcome.unwrap_or(Outcome::Fetched),
-                url: url.clone(),
+                url: entry.as_ref().map(|e| e.url.clone()).unwrap_or_default(),
+                release: entry.as_ref().and_then(|e| e.release.clone()),
                 requests: 0,
                 bytes_downloaded: 0,
                 pages: 0,
@@ -423,31 +565,39 @@ impl Fetched {
                 observations: 0,
                 error: None,
             };
+            // (bodies, their target, validators) when downloaded; None when read from the cache.
             let fresh = match got {
                 Some(Err(e)) => {
                     report.outcome = Outcome::Failed;
-                    report.error = Some(e.to_string());
+                    report.error = Some(format!("source `{id}`: {e}"));
                     None
                 }
-                Some(Ok(Got::NotModified { requests })) => {
+                Some(Ok(Got::NotModified { target, requests })) => {
                     report.outcome = Outcome::NotModified;
                     report.requests = requests;
+                    report.release = target.release_label.clone();
                     None
                 }
                 Some(Ok(Got::Bodies {
+                    target,
                     bodies,
                     validators,
                     requests,
                 })) => {
                     report.requests = requests;
-                    report.bytes_downloaded = bodies.iter().map(|(_, b)| b.len() as u64).sum();
-                    Some((bodies, validators))
+                    report.bytes_downloaded = bodies
+                        .iter()
+                        .filter_map(|(_, b)| b.as_ref())
+                        .map(|b| b.len() as u64)
+                        .sum();
+                    report.url = target.urls.first().cloned().unwrap_or_default();
+                    report.release = target.release_label.clone();
+                    Some((bodies, target, validators))
                 }
                 None => None,
             };
-            if report.outcome == Outcome::Failed {
-                failed = true;
-                progress.end(&id, Outcome::Failed);
+            if matches!(report.outcome, Outcome::Failed | Outcome::Kept) {
+                progress.end(&id, report.outcome);
                 reports.push(report);
                 continue;
             }
@@ -455,28 +605,34 @@ impl Fetched {
                 let entry = &manifest.sources[&id];
                 report.rows = entry.rows;
                 report.observations = entry.observations;
-                report.url = entry.url.clone();
                 progress.end(&id, report.outcome);
                 reports.push(report);
                 continue;
             }
 
             let result = match fresh {
-                Some((bodies, validators)) => {
-                    report.url = bodies.first().map_or(url.clone(), |(u, _)| u.clone());
+                Some((bodies, target, validators)) => {
                     report.pages = bodies.len() as u64;
-                    parse_bodies(source, def, &bodies, &mut observations)
-                        .map(|(rows, obs)| (rows, obs, Some((bodies, validators))))
+                    match with_cached(cache, entry.as_ref(), bodies) {
+                        Err(e) => Err(crate::error::IngestError::Catalogue(e.to_string())),
+                        Ok(bodies) => parse_bodies(
+                            source,
+                            spec,
+                            target.resolved.as_ref(),
+                            &bodies,
+                            &mut observations,
+                        )
+                        .map(|(rows, obs)| (rows, obs, Some((bodies, target, validators)))),
+                    }
                 }
-                None => match manifest.sources.get(&id) {
+                None => match &entry {
+                    // Planned from the cache, so the entry exists.
                     None => Err(crate::error::IngestError::NotFound {
                         source_id: id.clone(),
                         dir: cache.dir().to_owned(),
-                        tried: "the raw cache (no copy yet: run a refresh without --only first)"
-                            .into(),
+                        tried: "the raw cache".into(),
                     }),
                     Some(entry) => {
-                        report.url = entry.url.clone();
                         report.pages = entry.parts.len() as u64;
                         let bodies: Result<Vec<_>, _> = entry
                             .parts
@@ -485,22 +641,27 @@ impl Fetched {
                             .collect();
                         match bodies {
                             Err(e) => Err(crate::error::IngestError::Catalogue(e.to_string())),
-                            Ok(bodies) => parse_bodies(source, def, &bodies, &mut observations)
-                                .map(|(rows, obs)| (rows, obs, None)),
+                            Ok(bodies) => parse_bodies(
+                                source,
+                                spec,
+                                entry.resolved.as_ref(),
+                                &bodies,
+                                &mut observations,
+                            )
+                            .map(|(rows, obs)| (rows, obs, None)),
                         }
                     }
                 },
             };
             match result {
                 Err(e) => {
-                    failed = true;
                     report.outcome = Outcome::Failed;
                     report.error = Some(format!("source `{id}`: {e}"));
                 }
                 Ok((rows, obs, fresh)) => {
                     report.rows = rows;
                     report.observations = obs;
-                    if let Some((bodies, validators)) = fresh {
+                    if let Some((bodies, target, validators)) = fresh {
                         let mut parts = Vec::new();
                         for (url, bytes) in &bodies {
                             let sha256 = cache.put(bytes)?;
@@ -510,6 +671,7 @@ impl Fetched {
                                 bytes: bytes.len() as u64,
                             });
                         }
+                        let first = validators.values().next().cloned().unwrap_or_default();
                         let entry = CacheEntry {
                             url: report.url.clone(),
                             sha256: combined_sha256(bodies.iter().map(|(_, b)| b.as_slice())),
@@ -517,9 +679,14 @@ impl Fetched {
                             parts,
                             fetched_at: now.clone(),
                             checked_at: now.clone(),
-                            etag: validators.etag,
-                            last_modified: validators.last_modified,
-                            release: def.release_label.clone(),
+                            etag: first.etag,
+                            last_modified: first.last_modified,
+                            validators: validators
+                                .into_iter()
+                                .map(|(u, v)| (u, StoredValidators::from(v)))
+                                .collect(),
+                            release: target.release_label.clone(),
+                            resolved: target.resolved.clone(),
                             rows,
                             observations: obs,
                         };
@@ -533,31 +700,30 @@ impl Fetched {
                     // Saved after each source, so a crash later keeps what was fetched.
                     cache.save_manifest(&manifest)?;
                     let entry = &manifest.sources[&id];
+                    report.url = entry.url.clone();
+                    report.release = entry.release.clone();
                     provenance.push(provenance_of(source, entry));
                 }
             }
             progress.end(&id, report.outcome);
             reports.push(report);
         }
-        let observations = if failed || unchanged {
+        let observations = if unchanged {
             None
         } else {
-            Some(
-                observations
-                    .into_frame()
-                    .map_err(|e| LiveError::Config(format!("building observations: {e}")))?,
-            )
+            Some(observations.into_frame()?)
         };
         Ok(LiveSources {
             reports,
             observations,
             provenance,
-            unchanged: unchanged && !failed,
+            unchanged,
         })
     }
 }
 
-fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance {
+/// The provenance of a source as its cached copy records it.
+pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance {
     SourceProvenance {
         source_id: source.id.clone(),
         title: source.title.clone(),
@@ -576,6 +742,8 @@ fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance {
         last_modified: entry.last_modified.clone(),
         release: entry.release.clone(),
         raw_parts: entry.parts.clone(),
+        resolved: entry.resolved.clone(),
+        stale: None,
     }
 }
 

@@ -32,8 +32,17 @@ fn locate(dir: &Path, source: &SourceDef) -> Result<PathBuf> {
         })
 }
 
-/// Parses one raw file with the parser its catalogue entry names.
-pub fn parse_source(source: &SourceDef, raw: &RawFile, out: &mut Observations) -> Result<usize> {
+/// Parses one raw file with the parser its catalogue entry names. `release` is the publisher's
+/// release the file came from (an EES release slug such as `2023-24`), when known: DfE label
+/// periods differently from release to release.
+pub fn parse_source(
+    source: &SourceDef,
+    raw: &RawFile,
+    release: Option<&str>,
+    out: &mut Observations,
+) -> Result<usize> {
+    // Until the destination parsers read it, the release only documents the call.
+    let _ = release;
     match source.format {
         Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, out),
         Format::CensusTs067 => census::parse(raw, &source.id, out),
@@ -78,7 +87,7 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
         };
         let raw = RawFile::read(&path)?;
         let before = observations.len();
-        let rows = parse_source(source, &raw, &mut observations)?;
+        let rows = parse_source(source, &raw, None, &mut observations)?;
         provenance.push(SourceProvenance {
             source_id: source.id.clone(),
             title: source.title.clone(),

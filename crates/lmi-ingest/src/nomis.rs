@@ -9,7 +9,7 @@
 
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
-use crate::fetch::FetchDef;
+use crate::fetch::NomisSpec;
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, csv_error};
 use lmi_core::Status;
@@ -100,7 +100,7 @@ pub struct NomisParse {
 pub fn parse_page(
     raw: &RawFile,
     source_id: &str,
-    def: &FetchDef,
+    def: &NomisSpec,
     state: &mut NomisParse,
     out: &mut Observations,
 ) -> Result<usize> {
@@ -295,12 +295,12 @@ mod tests {
 
     const HEADER: &str = "DATE,DATE_NAME,DATE_CODE,DATE_TYPE,DATE_TYPECODE,DATE_SORTORDER,GEOGRAPHY,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GEOGRAPHY_TYPE,GEOGRAPHY_TYPECODE,GEOGRAPHY_SORTORDER,C2021_HIQUAL_8,C2021_HIQUAL_8_NAME,C2021_HIQUAL_8_CODE,C2021_HIQUAL_8_TYPE,C2021_HIQUAL_8_TYPECODE,C2021_HIQUAL_8_SORTORDER,MEASURES,MEASURES_NAME,OBS_VALUE,OBS_STATUS,OBS_STATUS_NAME,OBS_CONF,OBS_CONF_NAME,URN,RECORD_OFFSET,RECORD_COUNT";
 
-    fn def() -> FetchDef {
+    fn def() -> NomisSpec {
         toml::from_str(
             r#"
-kind = "nomis"
 dataset = "NM_2084_1"
-query = { geography = "TYPE154" }
+release_label = "Census 2021"
+queries = [{ geography = "TYPE154" }]
 measure_from = ["C2021_HIQUAL_8"]
 measures = { "0" = "ts067_total", "6" = "ts067_level4plus" }
 "#,

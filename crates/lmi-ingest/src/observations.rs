@@ -140,6 +140,25 @@ impl Observations {
 }
 
 /// An empty observations frame with the right schema.
+/// The rows of an observations table whose source is (`keep`) or is not (`!keep`) one of `ids`:
+/// how a refresh carries one source over from a published snapshot, or sets one aside.
+pub fn filter_sources(df: &DataFrame, ids: &[&str], keep: bool) -> PolarsResult<DataFrame> {
+    let named = ids
+        .iter()
+        .fold(lit(false), |acc, id| acc.or(col(SOURCE).eq(lit(*id))));
+    let predicate = if keep { named } else { named.not() };
+    df.clone().lazy().filter(predicate).collect()
+}
+
+/// Observations tables one after the other (same schema).
+pub fn concat_frames(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    if frames.len() == 1 {
+        return Ok(frames.into_iter().next().unwrap_or_default());
+    }
+    let lazy: Vec<LazyFrame> = frames.into_iter().map(IntoLazy::lazy).collect();
+    concat(lazy, UnionArgs::default())?.collect()
+}
+
 pub fn empty_frame() -> PolarsResult<DataFrame> {
     Observations::default().into_frame()
 }

@@ -24,10 +24,37 @@ pub enum FetchError {
         detail: String,
         attempts: u32,
     },
-    #[error("{url}: expected CSV, found {found}")]
-    NotCsv { url: String, found: String },
+    #[error("{url}: expected {expected}, found {found}")]
+    Unexpected {
+        url: String,
+        expected: &'static str,
+        found: String,
+    },
     #[error("{url}: {message}")]
     Paging { url: String, message: String },
+    #[error("{url}: expected {expected}, found: {message}")]
+    BadJson {
+        url: String,
+        expected: String,
+        message: String,
+    },
+    /// The publisher answered, but what the catalogue names is not there (a release, a data
+    /// set, an indicator): the message says what was asked for and what was found.
+    #[error("{publisher}: {message} (asked {url})")]
+    Discovery {
+        publisher: &'static str,
+        url: String,
+        message: String,
+    },
+}
+
+/// What a response body must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A CSV file: HTML, XML and JSON bodies are error pages.
+    Csv,
+    /// A JSON document: HTML is an error page.
+    Json,
 }
 
 /// Validators of the copy we hold, sent so an unchanged source answers 304.
@@ -44,6 +71,17 @@ pub struct Body {
     pub validators: Validators,
     /// Attempts it took (1 = no retry).
     pub attempts: u32,
+}
+
+/// The head of a response, without its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    /// `Content-Length`, when the server sent one (not for compressed or chunked bodies).
+    pub content_length: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,12 +143,112 @@ impl HttpClient {
         &self.config
     }
 
-    /// GETs `url`; `shown` is the URL to name in errors (without secrets).
+    /// GETs a CSV at `url`; `shown` is the URL to name in errors (without secrets).
     pub async fn get(
         &self,
         url: &str,
         shown: &str,
         validators: Option<&Validators>,
+        on: &dyn OnBytes,
+    ) -> Result<Response, FetchError> {
+        self.get_expecting(url, shown, validators, Expect::Csv, on)
+            .await
+    }
+
+    /// GETs a JSON document (a publisher's listing) and deserialises it; `expected` says what
+    /// it should be, for the error when it is not.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        expected: &str,
+        on: &dyn OnBytes,
+    ) -> Result<T, FetchError> {
+        let body = match self.get_expecting(url, url, None, Expect::Json, on).await? {
+            Response::Body(b) => b.bytes,
+            Response::NotModified { .. } => Vec::new(),
+        };
+        serde_json::from_slice(&body).map_err(|e| FetchError::BadJson {
+            url: url.to_owned(),
+            expected: expected.to_owned(),
+            message: format!("{e}; the body starts {}", snippet(&body)),
+        })
+    }
+
+    /// Asks for `url` and reads only the response head (status, validators, length), then drops
+    /// the connection: what `lmi sources check` reports without downloading the data. Retried
+    /// like a GET.
+    pub async fn probe(&self, url: &str, shown: &str) -> Result<Probe, FetchError> {
+        let max = self.config.max_attempts;
+        let mut attempt = 1;
+        loop {
+            let sent = {
+                let _permit = self.permits.acquire().await.ok();
+                self.client.get(url).send().await
+            };
+            let retry = match sent {
+                Ok(r) if r.status().is_success() => {
+                    let header = |name: reqwest::header::HeaderName| {
+                        r.headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
+                    return Ok(Probe {
+                        status: r.status().as_u16(),
+                        etag: header(reqwest::header::ETAG),
+                        last_modified: header(reqwest::header::LAST_MODIFIED),
+                        content_type: header(reqwest::header::CONTENT_TYPE),
+                        content_length: r.content_length(),
+                    });
+                }
+                Ok(r)
+                    if r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
+                        || r.status().is_server_error() =>
+                {
+                    (
+                        format!("HTTP {}", r.status().as_u16()),
+                        Some(r.status().as_u16()),
+                    )
+                }
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let text = r.text().await.unwrap_or_default();
+                    return Err(FetchError::Status {
+                        url: shown.to_owned(),
+                        status,
+                        detail: format!(": {}", snippet(text.as_bytes())),
+                        attempts: attempt,
+                    });
+                }
+                Err(e) => (describe(&e), None),
+            };
+            if attempt >= max {
+                return Err(match retry.1 {
+                    Some(status) => FetchError::Status {
+                        url: shown.to_owned(),
+                        status,
+                        detail: String::new(),
+                        attempts: attempt,
+                    },
+                    None => FetchError::Transport {
+                        url: shown.to_owned(),
+                        message: retry.0,
+                        attempts: attempt,
+                    },
+                });
+            }
+            tokio::time::sleep(self.backoff(attempt)).await;
+            attempt += 1;
+        }
+    }
+
+    /// GETs `url` expecting a body of the given kind.
+    pub async fn get_expecting(
+        &self,
+        url: &str,
+        shown: &str,
+        validators: Option<&Validators>,
+        expect: Expect,
         on: &dyn OnBytes,
     ) -> Result<Response, FetchError> {
         let max = self.config.max_attempts;
@@ -119,7 +257,8 @@ impl HttpClient {
             let outcome = {
                 // The semaphore is never closed, so acquiring cannot fail.
                 let _permit = self.permits.acquire().await.ok();
-                self.try_once(url, shown, validators, attempt, on).await
+                self.try_once(url, shown, validators, expect, attempt, on)
+                    .await
             };
             match outcome {
                 Attempt::Done(r) => return Ok(r),
@@ -167,6 +306,7 @@ impl HttpClient {
         url: &str,
         shown: &str,
         validators: Option<&Validators>,
+        expect: Expect,
         attempt: u32,
         on: &dyn OnBytes,
     ) -> Attempt {
@@ -249,9 +389,17 @@ impl HttpClient {
                 }
             }
         }
-        if let Some(found) = not_csv(&content_type, &bytes) {
-            return Attempt::Fail(FetchError::NotCsv {
+        let refused = match expect {
+            Expect::Csv => not_csv(&content_type, &bytes),
+            Expect::Json => not_json(&content_type, &bytes),
+        };
+        if let Some(found) = refused {
+            return Attempt::Fail(FetchError::Unexpected {
                 url: shown.to_owned(),
+                expected: match expect {
+                    Expect::Csv => "CSV",
+                    Expect::Json => "JSON",
+                },
                 found,
             });
         }
@@ -323,6 +471,21 @@ fn not_csv(content_type: &str, bytes: &[u8]) -> Option<String> {
             } else {
                 "an error document"
             },
+            snippet(bytes)
+        )
+    })
+}
+
+/// An HTML page where a JSON listing was expected (a portal's error or maintenance page).
+fn not_json(content_type: &str, bytes: &[u8]) -> Option<String> {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_ascii_lowercase();
+    let start = start.trim_start();
+    let html = content_type.to_ascii_lowercase().starts_with("text/html")
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html");
+    html.then(|| {
+        format!(
+            "an HTML page (Content-Type `{content_type}`): {}",
             snippet(bytes)
         )
     })

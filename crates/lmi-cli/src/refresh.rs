@@ -1,0 +1,523 @@
+//! `lmi refresh` over HTTP: fetch every catalogued source, carry over from the published
+//! snapshot what could not be fetched, compute, validate and publish.
+//!
+//! One broken publisher must not freeze every other indicator: a source that fails to fetch,
+//! parse or validate keeps its data from the last good snapshot, marked stale in the manifest
+//! (and so on every value it feeds); a source that never succeeded is reported as missing, never
+//! invented. Exit codes: 0 everything fresh, 3 published with stale or missing sources, 1
+//! nothing published, 2 bad configuration.
+
+use lmi_core::{Geography, SourceProvenance, Staleness};
+use lmi_ingest::Catalogue;
+use lmi_ingest::cache::RawCache;
+use lmi_ingest::fetch::FetchConfig;
+use lmi_ingest::fetch::http::HttpClient;
+use lmi_ingest::live::now_rfc3339;
+use lmi_ingest::live::{LiveError, Outcome, Progress, SourceReport};
+use lmi_ingest::observations::{concat_frames, filter_sources};
+use lmi_ingest::validate;
+use lmi_store::{Manifest, SnapshotInput, Store};
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// What `lmi refresh` (without `--from`) does: fetch every catalogued source over HTTP.
+#[derive(Debug, Clone)]
+pub struct LiveRefresh {
+    pub data_dir: PathBuf,
+    pub catalogue: Catalogue,
+    pub fetch: FetchConfig,
+    /// Request only these sources; the others come from the raw cache or the current snapshot.
+    pub only: Vec<String>,
+    /// Fetch, parse and validate, but publish nothing.
+    pub dry_run: bool,
+    /// Publish even when a source shrank by more than half since the published snapshot.
+    pub force: bool,
+}
+
+/// Exit code: published with every source fresh (or nothing changed, or a dry run passed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: nothing was published (every source failed, or publishing failed).
+pub const EXIT_NOTHING_PUBLISHED: u8 = 1;
+/// Exit code: bad configuration or arguments.
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit code: published, but some source failed and its data is stale (carried over) or
+/// missing (it never succeeded).
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// A source whose data did not come from this refresh.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Carried {
+    /// Failed this time; its data comes from `snapshot`, marked stale.
+    Stale {
+        source_id: String,
+        snapshot: String,
+        reason: String,
+    },
+    /// Not requested (`--only`) and not in the raw cache: kept from `snapshot` as it was.
+    Kept { source_id: String, snapshot: String },
+    /// Failed, and no earlier snapshot has its data: its indicators have no values.
+    Missing { source_id: String, reason: String },
+}
+
+impl Carried {
+    pub fn source_id(&self) -> &str {
+        match self {
+            Carried::Stale { source_id, .. }
+            | Carried::Kept { source_id, .. }
+            | Carried::Missing { source_id, .. } => source_id,
+        }
+    }
+
+    /// Stale or missing: the refresh did not fully succeed.
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, Carried::Kept { .. })
+    }
+}
+
+/// The outcome of a live refresh that did not fail outright.
+#[derive(Debug)]
+pub struct LiveReport {
+    pub sources: Vec<SourceReport>,
+    /// The snapshot published (None on a dry run or when nothing changed).
+    pub published: Option<Manifest>,
+    /// Every source was unchanged since the current snapshot: nothing to publish.
+    pub unchanged: bool,
+    pub bytes_downloaded: u64,
+    /// Sources whose data came from an earlier snapshot, or is missing.
+    pub carried: Vec<Carried>,
+}
+
+impl LiveReport {
+    pub fn failed_sources(&self) -> impl Iterator<Item = &SourceReport> {
+        self.sources.iter().filter(|r| r.outcome == Outcome::Failed)
+    }
+
+    /// [`EXIT_PARTIAL`] when a source is stale or missing, else [`EXIT_OK`].
+    pub fn exit_code(&self) -> u8 {
+        if self.carried.iter().any(Carried::is_failure) {
+            EXIT_PARTIAL
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// A live refresh that published nothing, with the exit code it maps to.
+#[derive(Debug)]
+pub struct RefreshFailure {
+    /// [`EXIT_NOTHING_PUBLISHED`] or [`EXIT_CONFIG`].
+    pub exit_code: u8,
+    pub message: String,
+    /// Per-source outcomes so far (empty for a configuration error).
+    pub sources: Vec<SourceReport>,
+}
+
+impl std::fmt::Display for RefreshFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RefreshFailure {}
+
+fn config_error(message: impl Into<String>) -> RefreshFailure {
+    RefreshFailure {
+        exit_code: EXIT_CONFIG,
+        message: message.into(),
+        sources: Vec::new(),
+    }
+}
+
+fn source_failure(message: impl Into<String>, sources: Vec<SourceReport>) -> RefreshFailure {
+    RefreshFailure {
+        exit_code: EXIT_NOTHING_PUBLISHED,
+        message: message.into(),
+        sources,
+    }
+}
+
+/// The published snapshot a refresh carries data over from: its manifest and, loaded only when
+/// needed, its observations. A sample snapshot is never carried over into real data.
+struct Previous<'a> {
+    store: &'a Store,
+    manifest: Option<Manifest>,
+    observations: Option<DataFrame>,
+}
+
+impl Previous<'_> {
+    fn provenance(&self, source_id: &str) -> Option<&SourceProvenance> {
+        self.manifest
+            .as_ref()
+            .filter(|m| m.sample.is_none())?
+            .sources
+            .iter()
+            .find(|s| s.source_id == source_id)
+    }
+
+    /// The source's rows of the published observations.
+    fn observations_of(&mut self, source_id: &str) -> Result<DataFrame, String> {
+        let Some(m) = &self.manifest else {
+            return Err("no snapshot has been published".into());
+        };
+        if self.observations.is_none() {
+            let df = self
+                .store
+                .load_observations(&m.version)
+                .map_err(|e| format!("reading snapshot {}: {e}", m.version))?;
+            self.observations = Some(df);
+        }
+        let df = self.observations.as_ref().expect("loaded above");
+        filter_sources(df, &[source_id], true)
+            .map_err(|e| format!("reading snapshot {}: {e}", m.version))
+    }
+}
+
+/// Fetches every catalogued source (conditionally; resuming an unfinished refresh), carries
+/// over what failed, validates and publishes a new snapshot. Nothing is published when no
+/// source could be read this time; sources that parsed are kept in the raw cache either way.
+pub fn refresh_live(
+    options: &LiveRefresh,
+    progress: &dyn Progress,
+) -> Result<LiveReport, RefreshFailure> {
+    options.fetch.check().map_err(config_error)?;
+    lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)
+        .map_err(|e| config_error(e.to_string()))?;
+    let geography = Geography::bundled()
+        .map_err(|e| config_error(format!("loading the bundled geography tables: {e}")))?;
+    let client = HttpClient::new(options.fetch.clone()).map_err(config_error)?;
+    let store = Store::open(&options.data_dir);
+    let cache = RawCache::open(&options.data_dir);
+    let fail = |e: &dyn std::fmt::Display| source_failure(e.to_string(), Vec::new());
+
+    let manifest = match store.current_version().map_err(|e| fail(&e))? {
+        Some(v) => Some(store.verify(&v).map_err(|e| fail(&e))?),
+        None => None,
+    };
+    let mut previous = Previous {
+        store: &store,
+        manifest,
+        observations: None,
+    };
+    let published: HashMap<String, String> = previous
+        .manifest
+        .iter()
+        .filter(|m| m.sample.is_none())
+        .flat_map(|m| &m.sources)
+        .map(|s| (s.source_id.clone(), s.sha256.clone()))
+        .collect();
+    let previously_stale = previous
+        .manifest
+        .iter()
+        .flat_map(|m| &m.sources)
+        .any(SourceProvenance::is_stale);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| fail(&format!("starting the async runtime: {e}")))?;
+    let fetched = runtime
+        .block_on(lmi_ingest::live::fetch_all(
+            &options.catalogue,
+            &client,
+            &cache,
+            &options.only,
+            &published,
+            progress,
+        ))
+        .map_err(|e| match e {
+            LiveError::Config(m) => config_error(m),
+            other => fail(&other),
+        })?;
+    drop(runtime);
+    let mut live = fetched
+        .parse(&options.catalogue, &cache, !previously_stale, progress)
+        .map_err(|e| fail(&e))?;
+    let bytes_downloaded = live.bytes_downloaded();
+
+    if live.unchanged && !previously_stale {
+        return Ok(LiveReport {
+            sources: live.reports,
+            published: None,
+            unchanged: true,
+            bytes_downloaded,
+            carried: Vec::new(),
+        });
+    }
+
+    // Sources that parsed but do not pass validation against the previous release join the
+    // failed ones.
+    let mut rejected: BTreeMap<String, String> = BTreeMap::new();
+    for p in &live.provenance {
+        let before = previous.provenance(&p.source_id).map(|s| s.observations);
+        let url = p.url.clone().unwrap_or_else(|| p.file.clone());
+        if let Err(e) =
+            validate::row_count(&p.source_id, &url, before, p.observations, options.force)
+        {
+            rejected.insert(p.source_id.clone(), e.to_string());
+        }
+    }
+    let mut observations = live
+        .observations
+        .take()
+        .unwrap_or_else(|| lmi_ingest::observations::empty_frame().unwrap_or_default());
+    let mut output = None;
+    // At most twice: a source whose codes match no area is set aside and the rest recomputed.
+    for _ in 0..2 {
+        mark_failed(&mut live.reports, &rejected);
+        let set_aside: Vec<&str> = rejected.keys().map(String::as_str).collect();
+        let fresh = filter_sources(&observations, &set_aside, false).map_err(|e| fail(&e))?;
+        let computed = lmi_pipeline::compute(&fresh, geography, lmi_core::INDICATORS)
+            .map_err(|e| fail(&format!("computing indicators: {e}")))?;
+        let mut more = false;
+        for u in &computed.unmatched {
+            if rejected.contains_key(&u.source) {
+                continue;
+            }
+            let url = live
+                .provenance
+                .iter()
+                .find(|p| p.source_id == u.source)
+                .and_then(|p| p.url.clone())
+                .unwrap_or_default();
+            let e = validate::ValidationError::UnknownAreaCodes {
+                source_id: u.source.clone(),
+                url,
+                codes: u.codes.clone(),
+            };
+            rejected.insert(u.source.clone(), e.to_string());
+            more = true;
+        }
+        observations = fresh;
+        if !more {
+            output = Some(computed);
+            break;
+        }
+    }
+    mark_failed(&mut live.reports, &rejected);
+
+    let fresh_sources: Vec<&SourceReport> = live
+        .reports
+        .iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Failed | Outcome::Kept))
+        .collect();
+    if fresh_sources.is_empty() {
+        let errors: Vec<String> = live.failed().filter_map(|r| r.error.clone()).collect();
+        let message = if errors.is_empty() {
+            "no source was read".to_owned()
+        } else {
+            errors.join("\n")
+        };
+        return Err(source_failure(message, live.reports));
+    }
+
+    // Carry over, from the published snapshot, every source that failed or was not asked for.
+    let now = now_rfc3339();
+    let mut carried = Vec::new();
+    let mut provenance: Vec<SourceProvenance> = live
+        .provenance
+        .iter()
+        .filter(|p| !rejected.contains_key(&p.source_id))
+        .cloned()
+        .collect();
+    let mut carried_frames = vec![observations];
+    for r in live.to_carry() {
+        let reason = r.error.clone().unwrap_or_default();
+        let Some(before) = previous.provenance(&r.source_id).cloned() else {
+            if r.outcome == Outcome::Failed {
+                carried.push(Carried::Missing {
+                    source_id: r.source_id.clone(),
+                    reason,
+                });
+            } else {
+                carried.push(Carried::Missing {
+                    source_id: r.source_id.clone(),
+                    reason: "not requested (--only), not in the raw cache and not in the published snapshot".into(),
+                });
+            }
+            continue;
+        };
+        let snapshot = previous
+            .manifest
+            .as_ref()
+            .map(|m| m.version.clone())
+            .unwrap_or_default();
+        let rows = previous
+            .observations_of(&r.source_id)
+            .map_err(|e| fail(&format!("carrying over source `{}`: {e}", r.source_id)))?;
+        carried_frames.push(rows);
+        let mut p = before;
+        if r.outcome == Outcome::Failed {
+            p.stale = Some(Staleness {
+                since: p
+                    .stale
+                    .as_ref()
+                    .map_or_else(|| now.clone(), |s| s.since.clone()),
+                last_failed_at: now.clone(),
+                reason: reason.clone(),
+                carried_from: p
+                    .stale
+                    .as_ref()
+                    .map_or_else(|| snapshot.clone(), |s| s.carried_from.clone()),
+            });
+            carried.push(Carried::Stale {
+                source_id: r.source_id.clone(),
+                snapshot,
+                reason,
+            });
+        } else {
+            carried.push(Carried::Kept {
+                source_id: r.source_id.clone(),
+                snapshot,
+            });
+        }
+        provenance.push(p);
+    }
+    // Catalogue order, as a refresh from files writes them.
+    provenance.sort_by_key(|p| {
+        options
+            .catalogue
+            .sources
+            .iter()
+            .position(|s| s.id == p.source_id)
+    });
+
+    // Nothing new: every fresh source answered 304 and the failures were already stale.
+    let nothing_new = live.reports.iter().all(|r| {
+        matches!(
+            r.outcome,
+            Outcome::NotModified | Outcome::Cached | Outcome::Failed
+        )
+    }) && carried.iter().all(|c| match c {
+        Carried::Stale { source_id, .. } => previous
+            .provenance(source_id)
+            .is_some_and(SourceProvenance::is_stale),
+        _ => false,
+    }) && live
+        .reports
+        .iter()
+        .filter(|r| r.outcome != Outcome::Failed)
+        .all(|r| {
+            previous
+                .provenance(&r.source_id)
+                .is_some_and(|p| !p.is_stale())
+        });
+    if nothing_new || options.dry_run {
+        return Ok(LiveReport {
+            sources: live.reports,
+            published: None,
+            unchanged: nothing_new,
+            bytes_downloaded,
+            carried,
+        });
+    }
+
+    let mut observations =
+        concat_frames(carried_frames).map_err(|e| fail(&format!("carrying over sources: {e}")))?;
+    let output = match output {
+        Some(o) if carried.iter().all(|c| matches!(c, Carried::Missing { .. })) => o,
+        _ => lmi_pipeline::compute(&observations, geography, lmi_core::INDICATORS)
+            .map_err(|e| fail(&format!("computing indicators: {e}")))?,
+    };
+    let warnings = carried
+        .iter()
+        .filter_map(|c| match c {
+            Carried::Stale {
+                source_id,
+                snapshot,
+                reason,
+            } => Some(format!(
+                "source {source_id} is stale: this refresh failed ({reason}); its data is carried over from snapshot {snapshot}"
+            )),
+            Carried::Missing { source_id, reason } => Some(format!(
+                "source {source_id} is missing: it failed ({reason}) and no earlier snapshot has its data; its indicators have no values"
+            )),
+            Carried::Kept { .. } => None,
+        })
+        .collect();
+    let mut values = output.values;
+    let manifest = store
+        .publish(
+            &mut values,
+            &mut observations,
+            SnapshotInput {
+                sources: provenance,
+                sample: None,
+                warnings,
+            },
+        )
+        .map_err(|e| {
+            fail(&format!(
+                "publishing a snapshot in {}: {e}",
+                options.data_dir.display()
+            ))
+        })?;
+    lmi_ingest::live::clear_resume(&cache).map_err(|e| fail(&e))?;
+    Ok(LiveReport {
+        sources: live.reports,
+        published: Some(manifest),
+        unchanged: false,
+        bytes_downloaded,
+        carried,
+    })
+}
+
+fn mark_failed(reports: &mut [SourceReport], rejected: &BTreeMap<String, String>) {
+    for r in reports {
+        if let Some(message) = rejected.get(&r.source_id) {
+            r.outcome = Outcome::Failed;
+            r.error = Some(message.clone());
+        }
+    }
+}
+
+/// `lmi sources check`: resolves every catalogued source without downloading the data.
+pub fn sources_check(
+    catalogue: &Catalogue,
+    fetch: FetchConfig,
+) -> Result<Vec<lmi_ingest::fetch::discover::SourceCheck>, String> {
+    fetch.check()?;
+    let client = HttpClient::new(fetch)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the async runtime: {e}"))?;
+    Ok(runtime.block_on(lmi_ingest::fetch::discover::check_all(
+        catalogue,
+        &client,
+        &lmi_ingest::fetch::http::Quiet,
+    )))
+}
+
+/// One line saying what a catalogue entry resolved to.
+pub fn describe_resolved(r: &lmi_core::Resolved) -> String {
+    match r {
+        lmi_core::Resolved::Ees {
+            publication,
+            release,
+            release_id,
+            latest_release,
+            data_set_title,
+            file_id,
+            filename,
+            ..
+        } => format!(
+            "EES publication `{publication}` release `{release}` ({}; release version {release_id}), data set \"{data_set_title}\" (file {file_id}{})",
+            if *latest_release { "latest" } else { "pinned" },
+            filename
+                .as_ref()
+                .map(|f| format!(", {f}"))
+                .unwrap_or_default()
+        ),
+        lmi_core::Resolved::Els {
+            repository,
+            tree,
+            path,
+            indicator,
+            ..
+        } => format!("ELS `{indicator}`: {repository}@{tree}:{path}"),
+        lmi_core::Resolved::Nomis { dataset, queries } => {
+            format!("Nomis {dataset}, {} quer(ies)", queries.len())
+        }
+    }
+}

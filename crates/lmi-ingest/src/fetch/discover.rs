@@ -1,0 +1,418 @@
+//! Discovery: what a catalogue entry names today on the publisher's site, resolved on every run
+//! so that a new release, a renamed folder or new ids are not an outage.
+//!
+//! - **EES** (DfE Explore Education Statistics content API; routes and shapes from the service's
+//!   own source, `dfe-analytical-services/explore-education-statistics`,
+//!   `src/GovUk.Education.ExploreEducationStatistics.Content.Api/Controllers/`):
+//!   `GET /api/publications/{slug}/releases` (`ReleaseController.ListReleases`: a bare array of
+//!   release summaries; `id` is the release *version* id, `latestRelease` marks the current one),
+//!   then `GET /api/data-set-files?releaseId={id}&page={n}&pageSize=40`
+//!   (`DataSetFilesController`; `pageSize` is capped at 40 by `DataSetFileListRequest.Validator`)
+//!   to find the data set by title, then `GET /api/releases/{releaseVersionId}/files/{fileId}`
+//!   (`ReleaseFileController.Stream`: weak ETag + Last-Modified, so it can be asked
+//!   conditionally). Ids are GUIDs that change with every release: never stored in the catalogue.
+//! - **ELS** (ONS Explore Local Statistics): the data repository's file tree from the GitHub API,
+//!   each indicator's metadata file, then the CSV beside it (raw file host).
+//! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
+
+use super::BaseUrls;
+use super::http::{FetchError, HttpClient, OnBytes};
+use super::spec::{EesSpec, ElsSpec, FetchSpec, NomisSpec};
+use lmi_core::Resolved;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// What a source resolved to: the URLs to download and what they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Bodies to download, in order (a Nomis source: one paged query per URL).
+    pub urls: Vec<String>,
+    /// Human label of the release, recorded in the provenance.
+    pub release_label: Option<String>,
+    pub resolved: Option<Resolved>,
+}
+
+/// EES caps `pageSize` of `/api/data-set-files` at 40 (`DataSetFileListRequest.Validator`).
+pub const EES_PAGE_SIZE: u32 = 40;
+
+/// Resolves one catalogue entry against its publisher (listings only; no data is downloaded).
+pub async fn resolve(
+    client: &HttpClient,
+    spec: &FetchSpec,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let bases = &client.config().base_urls;
+    match spec {
+        FetchSpec::Nomis(n) => Ok(nomis_target(n, bases)),
+        FetchSpec::Http(h) => Ok(Target {
+            urls: vec![h.url.to_string()],
+            release_label: Some(h.release_label.clone()),
+            resolved: None,
+        }),
+        FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
+        FetchSpec::Els(e) => resolve_els(client, e, bases, on).await,
+    }
+}
+
+/// What `lmi sources check` found for one source.
+#[derive(Debug)]
+pub struct SourceCheck {
+    pub source_id: String,
+    pub kind: &'static str,
+    /// The resolved target and, per URL, the head of the response (no data downloaded).
+    pub result: Result<(Target, Vec<super::http::Probe>), FetchError>,
+}
+
+/// Resolves every catalogued source against its publisher and asks for each URL's response
+/// head: what a refresh would fetch, or exactly why it cannot.
+pub async fn check_all(
+    catalogue: &crate::Catalogue,
+    client: &HttpClient,
+    on: &dyn OnBytes,
+) -> Vec<SourceCheck> {
+    let checks = catalogue.sources.iter().map(|s| async move {
+        let Some(spec) = &s.fetch else {
+            return SourceCheck {
+                source_id: s.id.clone(),
+                kind: "none",
+                result: Err(FetchError::Discovery {
+                    publisher: "catalogue",
+                    url: String::new(),
+                    message: "no [source.fetch] section: only `lmi refresh --from` can read it"
+                        .into(),
+                }),
+            };
+        };
+        let result = async {
+            let target = resolve(client, spec, on).await?;
+            let mut probes = Vec::new();
+            for url in &target.urls {
+                let actual = match (spec, &client.config().nomis_uid) {
+                    (FetchSpec::Nomis(_), Some(uid)) => {
+                        format!(
+                            "{url}{}uid={uid}",
+                            if url.contains('?') { '&' } else { '?' }
+                        )
+                    }
+                    _ => url.clone(),
+                };
+                probes.push(client.probe(&actual, url).await?);
+            }
+            Ok((target, probes))
+        }
+        .await;
+        SourceCheck {
+            source_id: s.id.clone(),
+            kind: spec.kind_name(),
+            result,
+        }
+    });
+    futures_util::future::join_all(checks).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nomis
+
+fn nomis_target(spec: &NomisSpec, bases: &BaseUrls) -> Target {
+    let urls: Vec<String> = spec
+        .queries
+        .iter()
+        .map(|q| nomis_url(&bases.nomis, &spec.dataset, q))
+        .collect();
+    Target {
+        resolved: Some(Resolved::Nomis {
+            dataset: spec.dataset.clone(),
+            queries: urls.clone(),
+        }),
+        urls,
+        release_label: Some(spec.release_label.clone()),
+    }
+}
+
+/// `{nomis}/api/v01/dataset/{dataset}.data.csv?{query}` without paging or key parameters.
+pub fn nomis_url(base: &str, dataset: &str, query: &BTreeMap<String, String>) -> String {
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    let q = if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    };
+    format!(
+        "{}/api/v01/dataset/{}.data.csv{q}",
+        base.trim_end_matches('/'),
+        encode(dataset)
+    )
+}
+
+/// Percent-encodes a query component, keeping the characters Nomis selections are written with
+/// (`,` lists, `...` ranges) readable in logs and provenance.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~,".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A URL under `base` with the given path segments (percent-encoded) and query pairs.
+fn url_under(base: &str, segments: &[&str], query: &[(&str, &str)]) -> String {
+    let mut url = match url::Url::parse(base) {
+        Ok(u) => u,
+        // Base URLs are checked when the configuration is loaded.
+        Err(_) => return format!("{base}/{}", segments.join("/")),
+    };
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url.to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// EES
+
+/// `ReleaseSummaryViewModel` (null fields are omitted by the service, hence the defaults).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReleaseSummary {
+    id: String,
+    slug: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    latest_release: bool,
+}
+
+/// `PaginatedListViewModel<DataSetFileSummaryViewModel>`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSetFilePage {
+    results: Vec<DataSetFileSummary>,
+    paging: Paging,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Paging {
+    page: u32,
+    total_pages: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSetFileSummary {
+    /// The data set file id.
+    id: String,
+    file_id: String,
+    #[serde(default)]
+    filename: Option<String>,
+    title: String,
+    #[serde(default)]
+    meta: Option<DataSetMeta>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSetMeta {
+    #[serde(default)]
+    geographic_levels: Vec<String>,
+}
+
+const EES: &str = "DfE Explore Education Statistics";
+
+async fn resolve_ees(
+    client: &HttpClient,
+    spec: &EesSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let listing = url_under(
+        &bases.ees,
+        &["api", "publications", &spec.publication, "releases"],
+        &[],
+    );
+    let releases: Vec<ReleaseSummary> = client
+        .get_json(&listing, "the publication's release list (a JSON array)", on)
+        .await
+        .map_err(|e| match e {
+            FetchError::Status { status: 404, .. } => FetchError::Discovery {
+                publisher: EES,
+                url: listing.clone(),
+                message: format!(
+                    "publication `{}` does not exist (404); check the slug on the publication's page",
+                    spec.publication
+                ),
+            },
+            other => other,
+        })?;
+    let describe = || {
+        releases
+            .iter()
+            .map(|r| {
+                if r.latest_release {
+                    format!("{} (latest)", r.slug)
+                } else {
+                    r.slug.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let discovery = |message: String| FetchError::Discovery {
+        publisher: EES,
+        url: listing.clone(),
+        message,
+    };
+    let release = match &spec.release {
+        Some(pinned) => releases.iter().find(|r| &r.slug == pinned).ok_or_else(|| {
+            discovery(format!(
+                "publication `{}` has no release `{pinned}` (the catalogue pins it); releases: {}",
+                spec.publication,
+                describe()
+            ))
+        })?,
+        None => {
+            let latest: Vec<&ReleaseSummary> =
+                releases.iter().filter(|r| r.latest_release).collect();
+            match latest.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(discovery(format!(
+                        "publication `{}`: no release is marked latestRelease; releases: {}",
+                        spec.publication,
+                        describe()
+                    )));
+                }
+                _ => {
+                    return Err(discovery(format!(
+                        "publication `{}`: several releases are marked latestRelease: {}",
+                        spec.publication,
+                        describe()
+                    )));
+                }
+            }
+        }
+    };
+
+    // Every data set file of the release, page by page.
+    let mut files = Vec::new();
+    let mut page = 1;
+    loop {
+        let page_str = page.to_string();
+        let size = EES_PAGE_SIZE.to_string();
+        let url = url_under(
+            &bases.ees,
+            &["api", "data-set-files"],
+            &[
+                ("releaseId", release.id.as_str()),
+                ("page", &page_str),
+                ("pageSize", &size),
+            ],
+        );
+        let listed: DataSetFilePage = client
+            .get_json(&url, "a page of the release's data set files", on)
+            .await?;
+        if listed.paging.page != page {
+            return Err(FetchError::Paging {
+                url,
+                message: format!("asked for page {page}, got page {}", listed.paging.page),
+            });
+        }
+        files.extend(listed.results);
+        if page >= listed.paging.total_pages || page >= 9999 {
+            break;
+        }
+        page += 1;
+    }
+
+    let level_ok = |f: &DataSetFileSummary| match &spec.geographic_level {
+        None => true,
+        Some(level) => f
+            .meta
+            .as_ref()
+            .is_some_and(|m| m.geographic_levels.iter().any(|l| l == level)),
+    };
+    let matching: Vec<&DataSetFileSummary> = files
+        .iter()
+        .filter(|f| spec.data_set.matches(&f.title) && level_ok(f))
+        .collect();
+    let level_note = spec
+        .geographic_level
+        .as_ref()
+        .map_or(String::new(), |l| format!(" covering `{l}`"));
+    let file = match matching.as_slice() {
+        [one] => *one,
+        [] => {
+            let titles: Vec<String> = files.iter().map(|f| format!("`{}`", f.title)).collect();
+            return Err(discovery(format!(
+                "release `{}` of `{}` has no data set {}{level_note} (renamed?); its {} data set(s): {}",
+                release.slug,
+                spec.publication,
+                spec.data_set,
+                files.len(),
+                titles.join(", ")
+            )));
+        }
+        several => {
+            let titles: Vec<String> = several.iter().map(|f| format!("`{}`", f.title)).collect();
+            return Err(discovery(format!(
+                "release `{}` of `{}`: {} data sets {}{level_note}, expected one: {}",
+                release.slug,
+                spec.publication,
+                several.len(),
+                spec.data_set,
+                titles.join(", ")
+            )));
+        }
+    };
+    let download = url_under(
+        &bases.ees,
+        &["api", "releases", &release.id, "files", &file.file_id],
+        &[],
+    );
+    Ok(Target {
+        urls: vec![download],
+        release_label: Some(format!(
+            "{} ({})",
+            release.title,
+            if spec.release.is_some() {
+                "pinned release"
+            } else {
+                "latest release"
+            }
+        )),
+        resolved: Some(Resolved::Ees {
+            publication: spec.publication.clone(),
+            release: release.slug.clone(),
+            release_title: release.title.clone(),
+            release_id: release.id.clone(),
+            latest_release: release.latest_release,
+            data_set_title: file.title.clone(),
+            file_id: file.file_id.clone(),
+            data_set_file_id: Some(file.id.clone()),
+            filename: file.filename.clone(),
+        }),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// ELS
+
+async fn resolve_els(
+    client: &HttpClient,
+    spec: &ElsSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let _ = (client, spec, bases, on);
+    todo!("ELS discovery")
+}
