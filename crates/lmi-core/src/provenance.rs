@@ -109,8 +109,11 @@ pub enum Resolved {
         path: String,
         /// Path of the metadata file that identified it.
         metadata_path: String,
-        /// The indicator's label in the metadata.
+        /// The indicator's code (the CSV `indicator` value the metadata declares).
         indicator: String,
+        /// Git blob id of the CSV: changes exactly when its content does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        blob_sha: Option<String>,
     },
     /// Nomis API queries (one per part of the source), as requested.
     Nomis {

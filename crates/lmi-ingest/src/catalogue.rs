@@ -84,6 +84,12 @@ impl Catalogue {
             }
             if let Some(f) = &s.fetch {
                 f.check(&s.id).map_err(IngestError::Catalogue)?;
+                if matches!(f, crate::fetch::FetchSpec::Els(_)) && s.indicator.is_none() {
+                    return Err(IngestError::Catalogue(format!(
+                        "source `{}`: fetch kind `els` needs the source's `indicator`",
+                        s.id
+                    )));
+                }
             }
         }
         Ok(catalogue)

@@ -241,10 +241,12 @@ pub async fn fetch_all(
         })
         .collect();
 
+    let discovery = discover::Discovery::default();
+    let discovery = &discovery;
     let requests = plans.iter().map(|(s, plan)| async move {
         match plan {
             Plan::Request(spec, entry) => {
-                Some(fetch_source(client, &s.id, spec, *entry, progress).await)
+                Some(fetch_source(client, discovery, s, spec, *entry, progress).await)
             }
             Plan::FromCache(_) => None,
         }
@@ -287,14 +289,37 @@ impl std::fmt::Debug for Fetched {
 /// URL is the one the cached copy came from).
 async fn fetch_source(
     client: &HttpClient,
-    source: &str,
+    discovery: &discover::Discovery,
+    def: &SourceDef,
     spec: &FetchSpec,
     entry: Option<&CacheEntry>,
     progress: &dyn Progress,
 ) -> Result<Got, FetchError> {
+    let source = def.id.as_str();
     let on = SourceBytes { source, progress };
-    let target = discover::resolve(client, spec, &on).await?;
+    let target = discover::resolve(client, discovery, def, spec, &on).await?;
     progress.begin(source, target.urls.first().map_or("", String::as_str));
+    // The repository listing names each file's content hash: an unchanged file is not asked for.
+    if let (
+        Some(Resolved::Els {
+            path,
+            blob_sha: Some(sha),
+            ..
+        }),
+        Some(Resolved::Els {
+            path: held_path,
+            blob_sha: Some(held),
+            ..
+        }),
+    ) = (&target.resolved, entry.and_then(|e| e.resolved.as_ref()))
+        && path == held_path
+        && sha == held
+    {
+        return Ok(Got::NotModified {
+            target,
+            requests: 0,
+        });
+    }
     let mut bodies = Vec::new();
     let mut validators = BTreeMap::new();
     let mut requests = 0;

@@ -17,7 +17,8 @@
 
 use super::BaseUrls;
 use super::http::{FetchError, HttpClient, OnBytes};
-use super::spec::{EesSpec, ElsSpec, FetchSpec, NomisSpec};
+use super::spec::{EesSpec, FetchSpec, NomisSpec};
+use crate::catalogue::SourceDef;
 use lmi_core::Resolved;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -38,6 +39,8 @@ pub const EES_PAGE_SIZE: u32 = 40;
 /// Resolves one catalogue entry against its publisher (listings only; no data is downloaded).
 pub async fn resolve(
     client: &HttpClient,
+    discovery: &Discovery,
+    source: &SourceDef,
     spec: &FetchSpec,
     on: &dyn OnBytes,
 ) -> Result<Target, FetchError> {
@@ -50,7 +53,11 @@ pub async fn resolve(
             resolved: None,
         }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
-        FetchSpec::Els(e) => resolve_els(client, e, bases, on).await,
+        FetchSpec::Els(_) => {
+            // The catalogue checks that an ELS source names its indicator.
+            let indicator = source.indicator.as_deref().unwrap_or_default();
+            resolve_els(client, discovery, indicator, bases, on).await
+        }
     }
 }
 
@@ -70,6 +77,8 @@ pub async fn check_all(
     client: &HttpClient,
     on: &dyn OnBytes,
 ) -> Vec<SourceCheck> {
+    let discovery = Discovery::default();
+    let discovery = &discovery;
     let checks = catalogue.sources.iter().map(|s| async move {
         let Some(spec) = &s.fetch else {
             return SourceCheck {
@@ -84,7 +93,7 @@ pub async fn check_all(
             };
         };
         let result = async {
-            let target = resolve(client, spec, on).await?;
+            let target = resolve(client, discovery, s, spec, on).await?;
             let mut probes = Vec::new();
             for url in &target.urls {
                 let actual = match (spec, &client.config().nomis_uid) {
@@ -407,12 +416,194 @@ async fn resolve_ees(
 // ---------------------------------------------------------------------------------------------
 // ELS
 
+/// The repository ONS publishes the Explore Local Statistics series in, and the branch ONS's own
+/// app reads (`ONSdigital/explore-local-statistics-app`, `scripts/config/data-repo-version.json`:
+/// `main`, no commit pinned).
+pub const ELS_REPOSITORY: &str = "ONSdigital/explore-local-statistics-data";
+pub const ELS_BRANCH: &str = "main";
+
+const ELS: &str = "ONS Explore Local Statistics";
+
+/// GitHub's `GET /repos/{owner}/{repo}/git/trees/{branch}?recursive=1`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ElsTree {
+    pub sha: String,
+    pub tree: Vec<TreeEntry>,
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TreeEntry {
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sha: String,
+}
+
+/// `{github_api}/repos/{owner}/{repo}/git/trees/{branch}`.
+fn els_tree_url(bases: &BaseUrls, query: &[(&str, &str)]) -> String {
+    let mut segments = vec!["repos"];
+    segments.extend(ELS_REPOSITORY.split('/'));
+    segments.extend(["git", "trees", ELS_BRANCH]);
+    url_under(&bases.github_api, &segments, query)
+}
+
+/// Listings shared by the sources of one run (the ELS tree is asked for once).
+#[derive(Debug, Default)]
+pub struct Discovery {
+    els_tree: tokio::sync::OnceCell<ElsTree>,
+}
+
+impl Discovery {
+    async fn els_tree(
+        &self,
+        client: &HttpClient,
+        bases: &BaseUrls,
+        on: &dyn OnBytes,
+    ) -> Result<&ElsTree, FetchError> {
+        self.els_tree
+            .get_or_try_init(|| async {
+                let url = els_tree_url(bases, &[("recursive", "1")]);
+                let tree: ElsTree = client
+                    .get_json(&url, "the repository's file tree (GitHub git/trees)", on)
+                    .await?;
+                if tree.truncated {
+                    return Err(FetchError::Discovery {
+                        publisher: ELS,
+                        url,
+                        message: "the file tree listing is truncated; cannot see every series"
+                            .into(),
+                    });
+                }
+                Ok(tree)
+            })
+            .await
+    }
+}
+
+/// Folders holding `{d}/{d}.json` and `{d}/{d}.csv`, the layout of every series in the ELS data
+/// repository, ordered by how many words of `indicator` the folder name shares (most first), so
+/// that the right one is usually the first metadata file read.
+fn els_candidates<'a>(tree: &'a ElsTree, indicator: &str) -> Vec<(&'a str, &'a TreeEntry)> {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let wanted = words(indicator);
+    let mut candidates: Vec<(usize, &str, &TreeEntry)> = tree
+        .tree
+        .iter()
+        .filter(|e| e.kind == "blob")
+        .filter_map(|e| {
+            let (dir, file) = e.path.split_once('/')?;
+            let stem = file.strip_suffix(".json")?;
+            (stem == dir && !dir.contains('/')).then_some((dir, e))
+        })
+        .map(|(dir, e)| {
+            let score = words(dir)
+                .iter()
+                .filter(|w| {
+                    wanted
+                        .iter()
+                        .any(|x| x.starts_with(w.as_str()) || w.starts_with(x.as_str()))
+                })
+                .count();
+            (score, dir, e)
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    candidates.into_iter().map(|(_, d, e)| (d, e)).collect()
+}
+
+/// The indicator codes a metadata file declares: in the single-indicator shape its `label` (the
+/// code ONS's app takes from the CSV equals it), in the multi-indicator shape (a `shared` block)
+/// every other key. Shapes as read by ONS's app (`scripts/generate-metadata.ts`).
+fn els_codes(metadata: &serde_json::Value) -> Vec<String> {
+    let Some(meta) = metadata
+        .get("ess-beta-metadata")
+        .and_then(|m| m.as_object())
+    else {
+        return Vec::new();
+    };
+    if meta.contains_key("shared") {
+        meta.keys().filter(|k| *k != "shared").cloned().collect()
+    } else {
+        meta.get("label")
+            .and_then(|l| l.as_str())
+            .map(|l| vec![l.to_owned()])
+            .unwrap_or_default()
+    }
+}
+
 async fn resolve_els(
     client: &HttpClient,
-    spec: &ElsSpec,
+    discovery: &Discovery,
+    indicator: &str,
     bases: &BaseUrls,
     on: &dyn OnBytes,
 ) -> Result<Target, FetchError> {
-    let _ = (client, spec, bases, on);
-    todo!("ELS discovery")
+    let tree = discovery.els_tree(client, bases, on).await?;
+    let raw_url = |path: &str| {
+        let mut segments: Vec<&str> = ELS_REPOSITORY.split('/').collect();
+        segments.push(ELS_BRANCH);
+        segments.extend(path.split('/'));
+        url_under(&bases.ons, &segments, &[])
+    };
+    let candidates = els_candidates(tree, indicator);
+    let mut read = Vec::new();
+    for (dir, entry) in &candidates {
+        let url = raw_url(&entry.path);
+        let metadata: serde_json::Value = client
+            .get_json(&url, "an Explore Local Statistics metadata file", on)
+            .await?;
+        let codes = els_codes(&metadata);
+        if !codes.iter().any(|c| c == indicator) {
+            read.push(format!("{dir} ({})", codes.join(", ")));
+            continue;
+        }
+        let csv_path = format!("{dir}/{dir}.csv");
+        let Some(csv) = tree.tree.iter().find(|e| e.path == csv_path) else {
+            return Err(FetchError::Discovery {
+                publisher: ELS,
+                url,
+                message: format!(
+                    "the metadata names indicator `{indicator}` but {csv_path} is not in the repository"
+                ),
+            });
+        };
+        let source_date = metadata
+            .pointer("/ess-beta-metadata/sourceDate")
+            .or_else(|| metadata.pointer("/ess-beta-metadata/shared/sourceDate"))
+            .and_then(|d| d.as_str())
+            .map(|d| format!(", source date {d}"))
+            .unwrap_or_default();
+        return Ok(Target {
+            urls: vec![raw_url(&csv_path)],
+            release_label: Some(format!(
+                "Explore Local Statistics `{dir}` at {ELS_BRANCH} (tree {}{source_date})",
+                &tree.sha[..tree.sha.len().min(12)]
+            )),
+            resolved: Some(Resolved::Els {
+                repository: ELS_REPOSITORY.to_owned(),
+                tree: ELS_BRANCH.to_owned(),
+                tree_sha: Some(tree.sha.clone()),
+                path: csv_path,
+                metadata_path: entry.path.clone(),
+                indicator: indicator.to_owned(),
+                blob_sha: Some(csv.sha.clone()),
+            }),
+        });
+    }
+    Err(FetchError::Discovery {
+        publisher: ELS,
+        url: els_tree_url(bases, &[]),
+        message: format!(
+            "no series in the repository declares indicator `{indicator}`; {} metadata file(s) read: {}",
+            read.len(),
+            read.join("; ")
+        ),
+    })
 }

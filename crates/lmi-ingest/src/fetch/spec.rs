@@ -130,12 +130,12 @@ impl PartialEq for TitlePattern {
     }
 }
 
-/// An ONS Explore Local Statistics series.
+/// An ONS Explore Local Statistics series: the source's `indicator` (the CSV `indicator` value,
+/// which the repository's metadata declares) is looked up in the data repository, so a renamed
+/// folder is found again.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ElsSpec {
-    /// The indicator's code in the repository's metadata (the stable id ONS keys it by).
-    pub indicator: String,
     #[serde(default)]
     pub required_columns: Vec<String>,
 }
@@ -236,12 +236,7 @@ impl FetchSpec {
                 }
                 Ok(())
             }
-            FetchSpec::Els(e) => {
-                if e.indicator.trim().is_empty() {
-                    return Err(empty("indicator"));
-                }
-                Ok(())
-            }
+            FetchSpec::Els(_) => Ok(()),
             FetchSpec::Http(h) => match h.url.scheme() {
                 "http" | "https" => Ok(()),
                 other => Err(format!(
