@@ -782,3 +782,17 @@ pub fn clear_resume(cache: &RawCache) -> Result<(), LiveError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::base_url;
+
+    #[test]
+    fn a_nomis_page_url_names_its_query() {
+        let q = "http://n/api/v01/dataset/NM_17_5.data.csv?geography=TYPE424&variable=1902";
+        assert_eq!(base_url(q), q);
+        assert_eq!(base_url(&format!("{q}&RecordOffset=25000")), q);
+        let bare = "http://n/api/v01/dataset/NM_1_1.data.csv";
+        assert_eq!(base_url(&format!("{bare}?RecordOffset=5")), bare);
+    }
+}

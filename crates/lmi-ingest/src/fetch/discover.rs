@@ -607,3 +607,84 @@ async fn resolve_els(
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(paths: &[&str]) -> ElsTree {
+        ElsTree {
+            sha: "abc".into(),
+            tree: paths
+                .iter()
+                .map(|p| TreeEntry {
+                    path: (*p).into(),
+                    kind: if p.contains('.') { "blob" } else { "tree" }.into(),
+                    sha: format!("sha-{p}"),
+                })
+                .collect(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn els_metadata_declares_codes_in_either_shape() {
+        let single = serde_json::json!({
+            "_note": "This file was last modified on 30/01/2026 at 08:04",
+            "ess-beta-metadata": { "label": "Claimant Count", "suffix": "%" }
+        });
+        assert_eq!(els_codes(&single), vec!["Claimant Count".to_owned()]);
+        let multi = serde_json::json!({ "ess-beta-metadata": {
+            "shared": { "suffix": "%" },
+            "Employment rate": { "label": "Employment rate (Great Britain)" },
+            "Economically inactive": { "label": "Economic inactivity rate (Great Britain)" }
+        }});
+        let mut codes = els_codes(&multi);
+        codes.sort();
+        assert_eq!(codes, vec!["Economically inactive", "Employment rate"]);
+        assert!(els_codes(&serde_json::json!({ "title": "x" })).is_empty());
+    }
+
+    #[test]
+    fn els_folders_are_tried_most_alike_first_and_only_series_folders_count() {
+        let t = tree(&[
+            "README.md",
+            "apprenticeships",
+            "apprenticeships/apprenticeships.csv",
+            "apprenticeships/apprenticeships.json",
+            "apprenticeships-ni/apprenticeships-ni.json",
+            "business-demography/business-demography.json",
+            "claimant-count/claimant-count.json",
+            "claimant-count/notes.json",
+        ]);
+        let dirs: Vec<&str> = els_candidates(&t, "Apprenticeship starts (England)")
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
+        assert_eq!(dirs[0], "apprenticeships");
+        assert_eq!(dirs[1], "apprenticeships-ni");
+        assert_eq!(dirs.len(), 4, "{dirs:?}");
+    }
+
+    #[test]
+    fn nomis_urls_keep_selections_readable_and_paths_are_encoded() {
+        let q: BTreeMap<String, String> = [
+            ("geography".to_owned(), "TYPE424,2092957699".to_owned()),
+            ("c2021_hiqual_8".to_owned(), "0...7".to_owned()),
+            ("select".to_owned(), "date name".to_owned()),
+        ]
+        .into();
+        assert_eq!(
+            nomis_url("https://www.nomisweb.co.uk/", "NM_17_5", &q),
+            "https://www.nomisweb.co.uk/api/v01/dataset/NM_17_5.data.csv?c2021_hiqual_8=0...7&geography=TYPE424,2092957699&select=date%20name"
+        );
+        assert_eq!(
+            url_under(
+                "http://127.0.0.1:9/ees",
+                &["api", "publications", "16-18 destination", "releases"],
+                &[("page", "2")]
+            ),
+            "http://127.0.0.1:9/ees/api/publications/16-18%20destination/releases?page=2"
+        );
+    }
+}
