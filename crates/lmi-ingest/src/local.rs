@@ -32,12 +32,25 @@ fn locate(dir: &Path, source: &SourceDef) -> Result<PathBuf> {
         })
 }
 
-/// Parses one raw file with the parser its catalogue entry names.
+/// Parses one raw file of unknown release (hand-downloaded) with the parser its catalogue entry
+/// names: [`parse_source_of_release`] with no release.
 pub fn parse_source(source: &SourceDef, raw: &RawFile, out: &mut Observations) -> Result<usize> {
+    parse_source_of_release(source, raw, None, out)
+}
+
+/// Parses one raw file with the parser its catalogue entry names. `release` is the EES release
+/// slug the file came from (e.g. `2023-24`): it decides whether a destination file's
+/// `time_period` counts destination or cohort years (see [`dfe::period_basis`]).
+pub fn parse_source_of_release(
+    source: &SourceDef,
+    raw: &RawFile,
+    release: Option<&str>,
+    out: &mut Observations,
+) -> Result<usize> {
     match source.format {
-        Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, out),
+        Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, release, out),
         Format::CensusTs067 => census::parse(raw, &source.id, out),
-        Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, out),
+        Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsEls => els::parse(
@@ -78,7 +91,7 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
         };
         let raw = RawFile::read(&path)?;
         let before = observations.len();
-        let rows = parse_source(source, &raw, &mut observations)?;
+        let rows = parse_source_of_release(source, &raw, None, &mut observations)?;
         provenance.push(SourceProvenance {
             source_id: source.id.clone(),
             title: source.title.clone(),
