@@ -113,7 +113,10 @@ pub enum Resolved {
         indicator: String,
     },
     /// Nomis API queries (one per part of the source), as requested.
-    Nomis { dataset: String, queries: Vec<String> },
+    Nomis {
+        dataset: String,
+        queries: Vec<String>,
+    },
 }
 
 /// One body behind a source: a downloaded file or one page of a paged API result.
