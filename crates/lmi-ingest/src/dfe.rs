@@ -462,7 +462,8 @@ impl Columns {
     }
 }
 
-type Cell = (Option<f64>, Status);
+/// A parsed count: its value (none for a symbol) and status.
+pub(crate) type Cell = (Option<f64>, Status);
 
 /// The counts of one area, period and version, with the line each came from.
 struct Group {
@@ -475,7 +476,8 @@ struct Group {
     destinations: [Option<(Cell, u64)>; 5],
 }
 
-fn show(cell: Cell) -> String {
+/// A parsed count as the file gave it: the number, or the status of a symbol.
+pub(crate) fn show(cell: Cell) -> String {
     match cell {
         (Some(v), _) => v.to_string(),
         (None, status) => status.as_str().to_owned(),
