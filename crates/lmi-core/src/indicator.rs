@@ -8,7 +8,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
-    /// `sum(numerator) / sum(denominator) * 100` over the districts combined; never an average
+    /// `sum(numerator) / sum(denominator) * per` over the districts combined; never an average
     /// of rates. Available for every geography.
     RatioOfSums,
     /// An additive count: the sum over the districts combined. Available for every geography.
@@ -80,6 +80,10 @@ pub struct IndicatorDef {
     /// The exact definition, for analysts.
     pub definition: &'static str,
     pub unit: &'static str,
+    /// What numerator / denominator is multiplied by when lmi computes a value: 100 for a
+    /// percentage, 100,000 for a rate per 100,000 people, 1 for a count. It follows `unit`, also
+    /// for published values, so the two never disagree.
+    pub per: f64,
     pub numerator: MeasureRef,
     pub denominator: Option<MeasureRef>,
     pub aggregation: Aggregation,
@@ -160,6 +164,17 @@ const DFE: &str = "Department for Education";
 const ONS: &str = "Office for National Statistics";
 const OGL: &str = crate::OGL_LICENCE;
 
+/// DfE's 2023/24 destination releases changed both the period labels and the publication.
+const DESTINATIONS_BREAKS: &[SeriesBreak] = &[SeriesBreak {
+    period: "2023/24",
+    note: "From the 2023/24 release DfE labels periods by the year pupils finished key stage 4 \
+        (or 16-18 study) instead of the year their destination was measured, and changed the \
+        publication's methodology and file format. lmi relabels periods to destination years so \
+        the series stays continuous, but compare 2023/24 with earlier years with care.",
+}];
+const DESTINATIONS_BREAK_CAVEAT: &str = "2023/24 is the first destination year from DfE's \
+    changed publication (new methodology and file format): compare it with earlier years with care.";
+
 const KS4_SOURCE: &str = "dfe_ks4_destinations_lad";
 const KS4_TITLE: &str = "Key stage 4 destination measures (DfE, Explore Education Statistics)";
 const KS4_COHORT: MeasureRef = MeasureRef {
@@ -168,8 +183,10 @@ const KS4_COHORT: MeasureRef = MeasureRef {
 };
 const KS4_CAVEATS: &[&str] = &[
     "Periods are destination years: '2022/23' counts pupils who finished KS4 in 2021/22 and \
-     their sustained destination during 2022/23. DfE's national file labels the same cohort one \
-     year earlier; lmi uses the local authority file's labels.",
+     their sustained destination during 2022/23. From the 2023/24 release DfE labels the same \
+     cohort one year earlier (by the year it finished KS4); lmi relabels those periods to \
+     destination years.",
+    DESTINATIONS_BREAK_CAVEAT,
     "Pupils at state-funded mainstream schools, counted where their school is (provider \
      location), not where they live.",
     "A destination is sustained if the young person stayed in it for the first two terms \
@@ -187,7 +204,10 @@ const POST16_COHORT: MeasureRef = MeasureRef {
     label: "Students in the 16-18 cohort",
 };
 const POST16_CAVEATS: &[&str] = &[
-    "Periods are destination years: students who finished 16-18 study the year before.",
+    "Periods are destination years: students who finished 16-18 study the year before. From the \
+     2023/24 release DfE labels periods by the year students finished; lmi relabels them to \
+     destination years.",
+    DESTINATIONS_BREAK_CAVEAT,
     "Students at state-funded mainstream schools and colleges, counted where they studied \
      (provider location); all qualification levels together.",
     "A destination is sustained if the student stayed in it for the first two terms of the year \
@@ -220,6 +240,27 @@ const FE_CAVEATS: &[&str] = &[
     "Academic years (August to July).",
 ];
 
+const FE_APPRENTICESHIP_STARTS: MeasureRef = MeasureRef {
+    measure: "fe_apprenticeships_starts",
+    label: "Apprenticeship starts",
+};
+const FE_PARTICIPATION: MeasureRef = MeasureRef {
+    measure: "fe_further_education_and_skills_participation",
+    label: "Further education and skills learners",
+};
+const FE_POPULATION: MeasureRef = MeasureRef {
+    measure: "fe_population_estimate",
+    label: "Population estimate published with the FE file (DfE)",
+};
+const PER_100K: &str = "per 100,000 population";
+const FE_RATE_CAVEATS: &[&str] = &[
+    FE_CAVEATS[0],
+    FE_CAVEATS[1],
+    "Rates are computed by lmi as the count over DfE's population estimate times 100,000 (for \
+     combined areas, the sum of counts over the sum of populations); DfE's own published rates \
+     are not used, so they can differ slightly by rounding.",
+];
+
 const ELS_SOURCE_TITLE: &str = "ONS Explore Local Statistics";
 
 const fn ks4(
@@ -237,6 +278,7 @@ const fn ks4(
         description,
         definition,
         unit: "%",
+        per: 100.0,
         numerator,
         denominator: Some(KS4_COHORT),
         aggregation: Aggregation::RatioOfSums,
@@ -248,7 +290,7 @@ const fn ks4(
         publisher: DFE,
         licence: OGL,
         higher_is_better,
-        series_breaks: &[],
+        series_breaks: DESTINATIONS_BREAKS,
         caveats: KS4_CAVEATS,
     }
 }
@@ -269,6 +311,7 @@ const fn post16(
             in the area whose sustained destination was as stated, divided by the cohort, times \
             100; for combined areas the sum of destinations over the sum of cohorts.",
         unit: "%",
+        per: 100.0,
         numerator,
         denominator: Some(POST16_COHORT),
         aggregation: Aggregation::RatioOfSums,
@@ -280,7 +323,7 @@ const fn post16(
         publisher: DFE,
         licence: OGL,
         higher_is_better,
-        series_breaks: &[],
+        series_breaks: DESTINATIONS_BREAKS,
         caveats: POST16_CAVEATS,
     }
 }
@@ -301,6 +344,7 @@ const fn census(
             stated Census 2021 TS067 category, divided by all usual residents aged 16 and over, \
             times 100; for combined areas the sum of counts over the sum of residents.",
         unit: "%",
+        per: 100.0,
         numerator,
         denominator: Some(CENSUS_TOTAL),
         aggregation: Aggregation::RatioOfSums,
@@ -317,10 +361,13 @@ const fn census(
     }
 }
 
+/// An FE count: the sum over districts.
 const fn fe(
     id: &'static str,
     title: &'static str,
     description: &'static str,
+    definition: &'static str,
+    unit: &'static str,
     numerator: MeasureRef,
 ) -> IndicatorDef {
     IndicatorDef {
@@ -328,9 +375,9 @@ const fn fe(
         topic: "apprenticeships_and_fe",
         title,
         description,
-        definition: "Achievements recorded in the Individualised Learner Record for learners \
-            living in the area, in the academic year; for combined areas the sum over districts.",
-        unit: "achievements",
+        definition,
+        unit,
+        per: 1.0,
         numerator,
         denominator: None,
         aggregation: Aggregation::Sum,
@@ -346,6 +393,29 @@ const fn fe(
         caveats: FE_CAVEATS,
     }
 }
+
+/// An FE count per 100,000 people: ratio of sums over DfE's population estimates, so that
+/// combined areas get a true rate, never an average of district rates.
+const fn fe_rate(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    definition: &'static str,
+    numerator: MeasureRef,
+) -> IndicatorDef {
+    IndicatorDef {
+        unit: PER_100K,
+        per: 100_000.0,
+        denominator: Some(FE_POPULATION),
+        aggregation: Aggregation::RatioOfSums,
+        caveats: FE_RATE_CAVEATS,
+        ..fe(id, title, description, definition, PER_100K, numerator)
+    }
+}
+
+const ACHIEVEMENTS_DEFINITION: &str = "Achievements recorded in the Individualised Learner \
+    Record for learners living in the area, in the academic year; for combined areas the sum \
+    over districts.";
 
 pub const INDICATORS: &[IndicatorDef] = &[
     ks4(
@@ -539,6 +609,8 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "fe_apprenticeship_achievements",
         "Apprenticeship achievements (all levels)",
         "How many apprenticeships were completed by people living in the area in the year.",
+        ACHIEVEMENTS_DEFINITION,
+        "achievements",
         MeasureRef {
             measure: "fe_apprenticeships_achievements",
             label: "Apprenticeship achievements",
@@ -549,9 +621,63 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "Further education and training achievements",
         "How many further education and training courses (classroom-based, not apprenticeships) \
          were completed by adults living in the area in the year.",
+        ACHIEVEMENTS_DEFINITION,
+        "achievements",
         MeasureRef {
             measure: "fe_education_and_training_achievements",
             label: "Education and training achievements",
+        },
+    ),
+    fe(
+        "fe_apprenticeship_starts",
+        "Apprenticeship starts (all levels)",
+        "How many apprenticeships were started by people living in the area in the year.",
+        "Apprenticeship starts recorded in the Individualised Learner Record for learners living \
+         in the area, in the academic year; for combined areas the sum over districts.",
+        "starts",
+        FE_APPRENTICESHIP_STARTS,
+    ),
+    fe(
+        "fe_participation",
+        "Further education and skills learners",
+        "How many people living in the area took part in further education and skills \
+         (apprenticeships, education and training, tailored learning) in the year.",
+        "Learners living in the area with further education and skills learning (all provision \
+         types) in the academic year, each counted once; for combined areas the sum over districts.",
+        "learners",
+        FE_PARTICIPATION,
+    ),
+    fe_rate(
+        "fe_participation_rate",
+        "Further education and skills learners per 100,000 people",
+        "For every 100,000 people living in the area, how many took part in further education \
+         and skills in the year.",
+        "Further education and skills participation (learners living in the area) divided by \
+         DfE's population estimate for the area, times 100,000; for combined areas the sum of \
+         learners over the sum of populations.",
+        FE_PARTICIPATION,
+    ),
+    fe_rate(
+        "fe_apprenticeship_starts_rate",
+        "Apprenticeship starts per 100,000 people (DfE)",
+        "For every 100,000 people living in the area, how many started an apprenticeship in the \
+         year.",
+        "Apprenticeship starts by learners living in the area divided by DfE's population \
+         estimate for the area, times 100,000; for combined areas the sum of starts over the sum \
+         of populations.",
+        FE_APPRENTICESHIP_STARTS,
+    ),
+    fe_rate(
+        "fe_achievement_rate",
+        "Further education and skills achievements per 100,000 people",
+        "For every 100,000 people living in the area, how many further education and skills \
+         courses or apprenticeships they completed in the year.",
+        "Further education and skills learner achievements (all provision types) by learners \
+         living in the area divided by DfE's population estimate for the area, times 100,000; \
+         for combined areas the sum of achievements over the sum of populations.",
+        MeasureRef {
+            measure: "fe_further_education_and_skills_achievements",
+            label: "Further education and skills achievements",
         },
     ),
     IndicatorDef {
@@ -566,6 +692,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             trade apprenticeships, NVQ3, NVQ4+, other), times 100, for each area as published \
             by Nomis. Not aggregated across areas.",
         unit: "%",
+        per: 100.0,
         numerator: MeasureRef {
             measure: "aps_t19_nvq4plus",
             label: "Residents 16-64 with NVQ4+ (estimate)",
@@ -609,6 +736,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Percentage of residents aged 16-64 with RQF Level 3 or above, as published \
             by ONS (Explore Local Statistics) with its 95% confidence interval.",
         unit: "%",
+        per: 100.0,
         numerator: MeasureRef {
             measure: "els_qualifications_level_3_or_above",
             label: "Percentage with RQF Level 3+ (published)",
@@ -641,6 +769,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Residents aged 16-64 in employment as a percentage of all residents aged \
             16-64, as published by ONS (Explore Local Statistics) with its 95% confidence interval.",
         unit: "%",
+        per: 100.0,
         numerator: MeasureRef {
             measure: "els_employment_rate",
             label: "Employment rate (published)",
@@ -673,6 +802,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Claimant count as a percentage of residents aged 16-64, annual figure as \
             published by ONS (Explore Local Statistics).",
         unit: "%",
+        per: 100.0,
         numerator: MeasureRef {
             measure: "els_claimant_count",
             label: "Claimant count rate (published)",
@@ -704,6 +834,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             Earnings, as published by ONS (Explore Local Statistics) with its 95% confidence \
             interval.",
         unit: "£ per week",
+        per: 1.0,
         numerator: MeasureRef {
             measure: "els_gross_median_weekly_pay",
             label: "Median gross weekly pay (published)",
@@ -737,6 +868,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Apprenticeship starts per 100,000 population, academic year, as published \
             by ONS (Explore Local Statistics) from DfE data.",
         unit: "per 100,000 population",
+        per: 100_000.0,
         numerator: MeasureRef {
             measure: "els_apprenticeships",
             label: "Apprenticeship starts per 100,000 (published)",
@@ -874,6 +1006,34 @@ mod tests {
             );
         }
         assert!(find_breakdown("ks4_destinations").is_some());
+    }
+
+    #[test]
+    fn every_multiplier_matches_its_unit() {
+        for d in INDICATORS {
+            let per = match d.unit {
+                "%" => 100.0,
+                PER_100K => 100_000.0,
+                _ => 1.0,
+            };
+            assert_eq!(d.per, per, "{}", d.id);
+        }
+        assert_eq!(
+            find_indicator("fe_participation_rate").unwrap().per,
+            100_000.0
+        );
+    }
+
+    #[test]
+    fn every_destination_indicator_marks_dfes_2023_24_change() {
+        let destinations = INDICATORS
+            .iter()
+            .filter(|d| d.source == KS4_SOURCE || d.source == POST16_SOURCE);
+        for d in destinations {
+            assert_eq!(d.series_breaks.len(), 1, "{}", d.id);
+            assert_eq!(d.series_breaks[0].period, "2023/24", "{}", d.id);
+            assert!(d.caveats.contains(&DESTINATIONS_BREAK_CAVEAT), "{}", d.id);
+        }
     }
 
     #[test]

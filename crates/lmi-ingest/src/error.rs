@@ -45,6 +45,17 @@ pub enum IngestError {
         key: String,
         first_line: u64,
     },
+    #[error(
+        "{file}: the header matches no known layout; expected {expected}; found columns: {found}"
+    )]
+    UnknownLayout {
+        file: PathBuf,
+        /// The columns each accepted layout needs, one phrase per layout.
+        expected: String,
+        found: String,
+    },
+    #[error("{file}: cannot tell what `time_period` counts: {reason}")]
+    PeriodBasis { file: PathBuf, reason: String },
     #[error("{file}: no usable rows: {reason}")]
     NoRows { file: PathBuf, reason: String },
     #[error("source `{source_id}`: no file found in {dir}; looked for {tried}")]

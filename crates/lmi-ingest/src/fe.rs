@@ -1,19 +1,31 @@
-//! DfE "Further education and skills" achievements by learner home LAD (EES permalink layout):
-//! `location,location_code,geographic_level,time_period,age_group,level_or_type,achievements`.
-//! One row per LAD, year and provision type; counts are rounded to the nearest 10 by DfE and
-//! `~` marks fewer than 5.
+//! DfE "Further education and skills" by learner home LAD, in two layouts told apart by the
+//! header:
+//! - the EES permalink layout (`location,location_code,geographic_level,time_period,age_group,
+//!   level_or_type,achievements`): achievements only;
+//! - the 2024/25 release's participation file (`lad_code, provision_type, regulated_status,
+//!   level_or_type, age_summary, starts, participation, learner_achievements,
+//!   population_estimate`, rates per 100,000 and many geography columns): starts, participation
+//!   and achievements per provision type, and the population the rates are built on.
+//!
+//! One row per LAD, year and provision type (and, in the participation file, age and level);
+//! counts are rounded to the nearest 10 by DfE and `~` marks fewer than 5.
 
-use crate::dfe::{academic_year, is_gss_code, parse_value};
+use crate::dfe::{Cell, academic_year, is_gss_code, parse_value, show};
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, bad_value, csv_error};
 use std::collections::HashMap;
 
 pub const SOURCE_ID: &str = "dfe_fe_achievements_lad";
+/// The population DfE divides by for its rates; lmi's rates divide sums by sums of it.
+pub const POPULATION_MEASURE: &str = "fe_population_estimate";
 
-const EXPECTED: &str = "the DfE FE achievements layout (location_code, geographic_level, \
-    time_period, age_group, level_or_type, achievements)";
-const KNOWN: [&str; 7] = [
+const PERMALINK_EXPECTED: &str = "the DfE FE achievements permalink layout (location_code, \
+    geographic_level, time_period, age_group, level_or_type, achievements)";
+const PARTICIPATION_EXPECTED: &str = "the DfE FE participation and achievement layout \
+    (time_period, geographic_level, lad_code, level_or_type, age_summary, starts, participation, \
+    learner_achievements, population_estimate)";
+const PERMALINK_KNOWN: [&str; 7] = [
     "location",
     "location_code",
     "geographic_level",
@@ -22,22 +34,159 @@ const KNOWN: [&str; 7] = [
     "level_or_type",
     "achievements",
 ];
+const PARTICIPATION_KNOWN: &[&str] = &[
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "pcon_code",
+    "pcon_name",
+    "lad_code",
+    "lad_name",
+    "english_devolved_area_code",
+    "english_devolved_area_name",
+    "local_enterprise_partnership_code",
+    "local_enterprise_partnership_name",
+    "lsip_code",
+    "lsip_name",
+    "provision_type",
+    "regulated_status",
+    "level_or_type",
+    "age_summary",
+    "starts",
+    "participation",
+    "learner_achievements",
+    "population_estimate",
+    // Published rates: lmi computes rates as ratios of sums, never from these.
+    "starts_rate_per_100000_population",
+    "participation_rate_per_100000_population",
+    "learner_achievements_rate_per_100000_population",
+];
+/// The participation file's counts and the measure suffix each becomes.
+const PARTICIPATION_COUNTS: [(&str, &str); 3] = [
+    ("starts", "starts"),
+    ("participation", "participation"),
+    ("learner_achievements", "achievements"),
+];
 const LAD_LEVELS: [&str; 2] = ["localAuthorityDistrict", "Local authority district"];
+const COUNT_EXPECTED: &str = "a count or a DfE symbol (~, c, low, x, z, u)";
 
-/// `Apprenticeships: Total` -> `fe_apprenticeships_achievements`.
-fn measure_for(level_or_type: &str) -> Option<String> {
+/// `Apprenticeships: Total` -> `apprenticeships`; `None` for a level within a provision type.
+fn provision_slug(level_or_type: &str) -> Option<String> {
     let kind = level_or_type.strip_suffix(": Total")?;
     let slug: String = kind
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    Some(format!("fe_{}_achievements", slug.trim_matches('_')))
+    Some(slug.trim_matches('_').to_owned())
 }
 
+/// The FE file layouts lmi reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeLayout {
+    /// The EES permalink of achievements (`achievements` column).
+    Permalink,
+    /// The 2024/25 participation and achievement file (`learner_achievements` column).
+    Participation,
+}
+
+impl FeLayout {
+    pub fn detect(columns: &[String]) -> Option<Self> {
+        let has = |c: &str| columns.iter().any(|n| n == c);
+        if has("learner_achievements") {
+            Some(Self::Participation)
+        } else if has("achievements") {
+            Some(Self::Permalink)
+        } else {
+            None
+        }
+    }
+}
+
+/// Parses either FE layout; returns the rows used.
 pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
-    let header = Header::read(raw, &mut reader, EXPECTED)?;
+    let names = Header::read(raw, &mut reader, "")?.names().to_vec();
+    match FeLayout::detect(&names) {
+        Some(FeLayout::Permalink) => parse_permalink(raw, reader, out),
+        Some(FeLayout::Participation) => parse_participation(raw, reader, out),
+        None => Err(IngestError::UnknownLayout {
+            file: raw.path.clone(),
+            expected: format!("{PERMALINK_EXPECTED} or {PARTICIPATION_EXPECTED}"),
+            found: names.join(","),
+        }),
+    }
+}
+
+/// One kept row's place: the district (`None` for DfE's `z`, learners outside England or with
+/// no known home) and the period label.
+fn district_period<'r>(
+    raw: &RawFile,
+    line: u64,
+    (code_column, code): (&str, &'r str),
+    period: &str,
+) -> Result<Option<(&'r str, String)>> {
+    if code == "z" {
+        return Ok(None);
+    }
+    if !is_gss_code(code) {
+        return Err(bad_value(
+            &raw.path,
+            line,
+            code_column,
+            "a GSS district code such as E07000117",
+            code,
+        ));
+    }
+    let period = academic_year(period).ok_or_else(|| {
+        bad_value(
+            &raw.path,
+            line,
+            "time_period",
+            "a six-digit academic year such as 202122",
+            period,
+        )
+    })?;
+    Ok(Some((code, period)))
+}
+
+fn count(raw: &RawFile, line: u64, column: &str, found: &str) -> Result<Cell> {
+    parse_value(found).ok_or_else(|| bad_value(&raw.path, line, column, COUNT_EXPECTED, found))
+}
+
+/// Refuses a second row for one area, period and provision type.
+fn first_row(
+    raw: &RawFile,
+    seen: &mut HashMap<(String, String, String), u64>,
+    key: (&str, &str, &str),
+    line: u64,
+) -> Result<()> {
+    let (code, period, provision) = key;
+    let owned = (code.to_owned(), period.to_owned(), provision.to_owned());
+    match seen.insert(owned, line) {
+        None => Ok(()),
+        Some(first_line) => Err(IngestError::DuplicateKey {
+            file: raw.path.clone(),
+            line,
+            key: format!("area {code}, period {period}, {provision}"),
+            first_line,
+        }),
+    }
+}
+
+fn parse_permalink(
+    raw: &RawFile,
+    mut reader: csv::Reader<&[u8]>,
+    out: &mut Observations,
+) -> Result<usize> {
+    let header = Header::read(raw, &mut reader, PERMALINK_EXPECTED)?;
     let [code_ix, level_ix, period_ix, age_ix, type_ix, value_ix] = [
         "location_code",
         "geographic_level",
@@ -46,12 +195,12 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
         "level_or_type",
         "achievements",
     ]
-    .map(|c| header.require(c, &KNOWN));
+    .map(|c| header.require(c, &PERMALINK_KNOWN));
     let (code_ix, level_ix, period_ix, age_ix, type_ix, value_ix) = (
         code_ix?, level_ix?, period_ix?, age_ix?, type_ix?, value_ix?,
     );
 
-    let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut seen = HashMap::new();
     let mut kept = 0;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&raw.path, &e))?;
@@ -60,47 +209,16 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
         if !LAD_LEVELS.contains(&field(level_ix)) || field(age_ix) != "Total" {
             continue;
         }
-        let bad = |column: &str, expected: &str, found: &str| {
-            bad_value(&raw.path, line, column, expected, found)
-        };
-        let Some(measure) = measure_for(field(type_ix)) else {
+        let Some(slug) = provision_slug(field(type_ix)) else {
             continue;
         };
-        let code = field(code_ix);
-        // DfE files learners living outside England or with no known home under `z`.
-        if code == "z" {
+        let code = ("location_code", field(code_ix));
+        let Some((code, period)) = district_period(raw, line, code, field(period_ix))? else {
             continue;
-        }
-        if !is_gss_code(code) {
-            return Err(bad(
-                "location_code",
-                "a GSS district code such as E07000117",
-                code,
-            ));
-        }
-        let period = academic_year(field(period_ix)).ok_or_else(|| {
-            bad(
-                "time_period",
-                "a six-digit academic year such as 202122",
-                field(period_ix),
-            )
-        })?;
-        let (value, status) = parse_value(field(value_ix)).ok_or_else(|| {
-            bad(
-                "achievements",
-                "a count or a DfE symbol (~, c, x, z)",
-                field(value_ix),
-            )
-        })?;
-        let key = (code.to_owned(), period.clone(), measure.clone());
-        if let Some(first_line) = seen.insert(key, line) {
-            return Err(IngestError::DuplicateKey {
-                file: raw.path.clone(),
-                line,
-                key: format!("area {code}, period {period}, {}", field(type_ix)),
-                first_line,
-            });
-        }
+        };
+        let (value, status) = count(raw, line, "achievements", field(value_ix))?;
+        first_row(raw, &mut seen, (code, &period, field(type_ix)), line)?;
+        let measure = format!("fe_{slug}_achievements");
         out.push(SOURCE_ID, code, &period, &measure, value, status);
         kept += 1;
     }
@@ -113,10 +231,100 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
     Ok(kept)
 }
 
+fn parse_participation(
+    raw: &RawFile,
+    mut reader: csv::Reader<&[u8]>,
+    out: &mut Observations,
+) -> Result<usize> {
+    let header = Header::read(raw, &mut reader, PARTICIPATION_EXPECTED)?;
+    let require = |c: &str| header.require(c, PARTICIPATION_KNOWN);
+    let (code_ix, level_ix, period_ix, age_ix, type_ix, population_ix) = (
+        require("lad_code")?,
+        require("geographic_level")?,
+        require("time_period")?,
+        require("age_summary")?,
+        require("level_or_type")?,
+        require("population_estimate")?,
+    );
+    let counts = PARTICIPATION_COUNTS
+        .iter()
+        .map(|(column, suffix)| Ok((require(column)?, *column, *suffix)))
+        .collect::<Result<Vec<_>>>()?;
+    // Older files may lack the regulated/non-regulated split; then every row is the total.
+    let regulated_ix = header.position("regulated_status");
+
+    let mut seen = HashMap::new();
+    // Each area and period's population and the line it came from.
+    let mut population: HashMap<(String, String), (Cell, u64)> = HashMap::new();
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        if !LAD_LEVELS.contains(&field(level_ix))
+            || field(age_ix) != "Total"
+            || regulated_ix.is_some_and(|ix| field(ix) != "Total")
+        {
+            continue;
+        }
+        let Some(slug) = provision_slug(field(type_ix)) else {
+            continue;
+        };
+        let code = ("lad_code", field(code_ix));
+        let Some((code, period)) = district_period(raw, line, code, field(period_ix))? else {
+            continue;
+        };
+        first_row(raw, &mut seen, (code, &period, field(type_ix)), line)?;
+        let people = count(raw, line, "population_estimate", field(population_ix))?;
+        match population.get(&(code.to_owned(), period.clone())) {
+            None => {
+                population.insert((code.to_owned(), period.clone()), (people, line));
+                out.push(
+                    SOURCE_ID,
+                    code,
+                    &period,
+                    POPULATION_MEASURE,
+                    people.0,
+                    people.1,
+                );
+            }
+            Some(&(first, first_line)) if first != people => {
+                return Err(bad_value(
+                    &raw.path,
+                    line,
+                    "population_estimate",
+                    &format!(
+                        "`{}`, the population_estimate on line {first_line} for the same area \
+                         and period",
+                        show(first)
+                    ),
+                    field(population_ix),
+                ));
+            }
+            Some(_) => {}
+        }
+        for (ix, column, suffix) in &counts {
+            let (value, status) = count(raw, line, column, field(*ix))?;
+            let measure = format!("fe_{slug}_{suffix}");
+            out.push(SOURCE_ID, code, &period, &measure, value, status);
+        }
+        kept += 1;
+    }
+    if kept == 0 {
+        return Err(IngestError::NoRows {
+            file: raw.path.clone(),
+            reason: "no local authority district rows with age_summary `Total`, \
+                regulated_status `Total` and a level_or_type ending in `: Total`"
+                .into(),
+        });
+    }
+    Ok(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observations::{MEASURE, STATUS, VALUE};
+    use crate::observations::{MEASURE, PERIOD, STATUS, VALUE};
     use std::path::Path;
 
     #[test]
@@ -137,6 +345,141 @@ Burnley,E07000117,localAuthorityDistrict,202122,Total,Community learning: Total,
         assert_eq!(
             df.column(STATUS).unwrap().str().unwrap().get(1),
             Some("suppressed")
+        );
+    }
+
+    const PARTICIPATION_HEADER: &str = "time_period,time_identifier,geographic_level,country_code,country_name,lad_code,lad_name,lsip_code,lsip_name,provision_type,regulated_status,level_or_type,age_summary,starts,participation,learner_achievements,population_estimate,starts_rate_per_100000_population,participation_rate_per_100000_population,learner_achievements_rate_per_100000_population";
+
+    /// A 2024/25 participation-file row for Burnley unless `lad` says otherwise.
+    fn participation_row(lad: &str, level_or_type: &str, age: &str, counts: &str) -> String {
+        let provision = level_or_type.split(':').next().unwrap_or_default();
+        format!(
+            "202425,Academic year,Local authority district,E92000001,England,{lad},Burnley,E69000001,Lancashire,{provision},Total,{level_or_type},{age},{counts},1.0,2.0,3.0\n"
+        )
+    }
+
+    fn parse_participation_text(text: &str) -> Result<polars::prelude::DataFrame> {
+        let raw = RawFile::from_bytes(Path::new("fes.csv"), text.as_bytes().to_vec())?;
+        let mut obs = Observations::default();
+        parse(&raw, &mut obs)?;
+        Ok(obs.into_frame()?)
+    }
+
+    #[test]
+    fn the_participation_file_gives_counts_per_provision_and_the_population_once() {
+        let text = [
+            PARTICIPATION_HEADER.to_owned() + "\n",
+            participation_row(
+                "E07000117",
+                "Apprenticeships: Total",
+                "Total",
+                "600,1500,450,95000",
+            ),
+            participation_row(
+                "E07000117",
+                "Apprenticeships: Total",
+                "19-24",
+                "200,500,150,95000",
+            ),
+            participation_row(
+                "E07000117",
+                "Apprenticeships: Level 3",
+                "Total",
+                "250,600,200,95000",
+            ),
+            participation_row(
+                "E07000117",
+                "Further education and skills: Total",
+                "Total",
+                "3000,7000,2500,95000",
+            ),
+            // Learners outside England or with no known home.
+            participation_row("z", "Apprenticeships: Total", "Total", "10,20,5,z"),
+        ]
+        .concat();
+        let df = parse_participation_text(&text).unwrap();
+        let measures: Vec<_> = df
+            .column(MEASURE)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(
+            measures,
+            [
+                "fe_population_estimate",
+                "fe_apprenticeships_starts",
+                "fe_apprenticeships_participation",
+                "fe_apprenticeships_achievements",
+                "fe_further_education_and_skills_starts",
+                "fe_further_education_and_skills_participation",
+                "fe_further_education_and_skills_achievements",
+            ]
+        );
+        let values: Vec<_> = df
+            .column(VALUE)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(
+            values,
+            [95000.0, 600.0, 1500.0, 450.0, 3000.0, 7000.0, 2500.0]
+        );
+        assert_eq!(
+            df.column(PERIOD).unwrap().str().unwrap().get(0),
+            Some("2024/25")
+        );
+    }
+
+    #[test]
+    fn provision_rows_that_disagree_on_the_population_are_refused() {
+        let text = [
+            PARTICIPATION_HEADER.to_owned() + "\n",
+            participation_row(
+                "E07000117",
+                "Apprenticeships: Total",
+                "Total",
+                "600,1500,450,95000",
+            ),
+            participation_row(
+                "E07000117",
+                "Further education and skills: Total",
+                "Total",
+                "3000,7000,2500,96000",
+            ),
+        ]
+        .concat();
+        let err = parse_participation_text(&text).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "fes.csv: line 3, column `population_estimate`: expected `95000`, the \
+                 population_estimate on line 2 for the same area and period, found `96000`"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_neither_fe_layout_lists_both() {
+        let err = parse_participation_text("time_period,lad_code,learners\n202425,E07000117,5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("expected the DfE FE achievements permalink layout"),
+            "{err}"
+        );
+        assert!(
+            err.contains("or the DfE FE participation and achievement layout"),
+            "{err}"
+        );
+        assert!(
+            err.ends_with("found columns: time_period,lad_code,learners"),
+            "{err}"
         );
     }
 }

@@ -32,21 +32,20 @@ fn locate(dir: &Path, source: &SourceDef) -> Result<PathBuf> {
         })
 }
 
-/// Parses one raw file with the parser its catalogue entry names. `release` is the publisher's
-/// release the file came from (an EES release slug such as `2023-24`), when known: DfE label
-/// periods differently from release to release.
+/// Parses one raw file with the parser its catalogue entry names. `release` is the EES release
+/// slug the file came from (e.g. `2023-24`), `None` for a hand-downloaded file: it decides
+/// whether a destination file's `time_period` counts destination or cohort years (see
+/// [`dfe::period_basis`]).
 pub fn parse_source(
     source: &SourceDef,
     raw: &RawFile,
     release: Option<&str>,
     out: &mut Observations,
 ) -> Result<usize> {
-    // Until the destination parsers read it, the release only documents the call.
-    let _ = release;
     match source.format {
-        Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, out),
+        Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, release, out),
         Format::CensusTs067 => census::parse(raw, &source.id, out),
-        Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, out),
+        Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsEls => els::parse(

@@ -317,13 +317,7 @@ fn combine(long: LazyFrame, def: &IndicatorDef) -> LazyFrame {
                 keys,
                 JoinArgs::new(JoinType::Left),
             ),
-            when(
-                col(NUMERATOR)
-                    .is_not_null()
-                    .and(col(DENOMINATOR).gt(lit(0.0))),
-            )
-            .then(col(NUMERATOR) / col(DENOMINATOR) * lit(100.0))
-            .otherwise(lit(NULL).cast(DataType::Float64)),
+            ratio(def),
         ),
         None => (
             num.with_columns([
@@ -428,13 +422,7 @@ fn published(observations: &LazyFrame, areas: &LazyFrame, def: &IndicatorDef) ->
     let value = match def.denominator {
         Some(den) => {
             lf = left(lf, measure(den.measure, DENOMINATOR, "den_status"));
-            when(
-                col(NUMERATOR)
-                    .is_not_null()
-                    .and(col(DENOMINATOR).gt(lit(0.0))),
-            )
-            .then(col(NUMERATOR) / col(DENOMINATOR) * lit(100.0))
-            .otherwise(lit(NULL).cast(DataType::Float64))
+            ratio(def)
         }
         None => {
             lf = lf.with_columns([
@@ -454,7 +442,7 @@ fn published(observations: &LazyFrame, areas: &LazyFrame, def: &IndicatorDef) ->
         }
         Some(ConfidenceInterval::NumeratorPlusMinus { measure: m }) => {
             lf = left(lf, measure(m, "ci_pm", "ci_pm_status"));
-            let half = col("ci_pm") / col(DENOMINATOR) * lit(100.0);
+            let half = col("ci_pm") / col(DENOMINATOR) * lit(def.per);
             (col(VALUE) - half.clone(), col(VALUE) + half)
         }
     };
@@ -497,6 +485,18 @@ fn published(observations: &LazyFrame, areas: &LazyFrame, def: &IndicatorDef) ->
             .otherwise(upper)
             .alias(CI_UPPER),
     ])
+}
+
+/// The indicator's value from its numerator and denominator columns (a percentage, a rate per
+/// 100,000, …), missing when there is no numerator or no positive denominator.
+fn ratio(def: &IndicatorDef) -> Expr {
+    when(
+        col(NUMERATOR)
+            .is_not_null()
+            .and(col(DENOMINATOR).gt(lit(0.0))),
+    )
+    .then(col(NUMERATOR) / col(DENOMINATOR) * lit(def.per))
+    .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
 /// Flags the first period after each change of definition.

@@ -44,13 +44,26 @@ fn toy() -> Geography {
 
 /// (area, period, appren, cohort) rows; `None` is a suppressed count.
 fn ks4(rows: &[(&str, &str, Option<f64>, Option<f64>)]) -> DataFrame {
+    observations(
+        "dfe_ks4_destinations_lad",
+        ["ks4_appren", "ks4_cohort"],
+        rows,
+    )
+}
+
+/// (area, period, numerator, denominator) rows of one source; `None` is a suppressed count.
+fn observations(
+    source: &str,
+    [numerator, denominator]: [&str; 2],
+    rows: &[(&str, &str, Option<f64>, Option<f64>)],
+) -> DataFrame {
     let mut area = Vec::new();
     let mut period = Vec::new();
     let mut measure = Vec::new();
     let mut value = Vec::new();
     let mut status = Vec::new();
     for (a, p, appren, cohort) in rows {
-        for (m, v) in [("ks4_appren", appren), ("ks4_cohort", cohort)] {
+        for (m, v) in [(numerator, appren), (denominator, cohort)] {
             area.push(*a);
             period.push(*p);
             measure.push(m);
@@ -62,7 +75,7 @@ fn ks4(rows: &[(&str, &str, Option<f64>, Option<f64>)]) -> DataFrame {
     DataFrame::new(
         n,
         vec![
-            Column::new("source".into(), vec!["dfe_ks4_destinations_lad"; n]),
+            Column::new("source".into(), vec![source; n]),
             Column::new("area_code".into(), area),
             Column::new("period".into(), period),
             Column::new("measure".into(), measure),
@@ -85,6 +98,10 @@ struct Row {
 }
 
 fn row(out: &PipelineOutput, area: &str, period: &str) -> Row {
+    indicator_row(out, "ks4_apprenticeship_rate", area, period)
+}
+
+fn indicator_row(out: &PipelineOutput, indicator: &str, area: &str, period: &str) -> Row {
     let df = out
         .values
         .clone()
@@ -93,7 +110,7 @@ fn row(out: &PipelineOutput, area: &str, period: &str) -> Row {
             col(AREA_CODE)
                 .eq(lit(area))
                 .and(col(PERIOD).eq(lit(period)))
-                .and(col(INDICATOR).eq(lit("ks4_apprenticeship_rate"))),
+                .and(col(INDICATOR).eq(lit(indicator))),
         )
         .collect()
         .unwrap();
@@ -150,6 +167,27 @@ fn a_region_rate_is_the_ratio_of_sums_not_the_mean_of_rates() {
     assert_eq!(region.coverage, None);
     assert_eq!(row(&out, "E10000001", "2022/23").value, Some(25.0));
     assert_eq!(row(&out, "E07000002", "2022/23").value, Some(30.0));
+}
+
+#[test]
+fn a_rate_per_100000_people_is_the_ratio_of_sums_times_100000() {
+    let obs = observations(
+        "dfe_fe_achievements_lad",
+        [
+            "fe_further_education_and_skills_participation",
+            "fe_population_estimate",
+        ],
+        &[
+            ("E07000001", "2024/25", Some(30.0), Some(10_000.0)),
+            ("E07000002", "2024/25", Some(70.0), Some(30_000.0)),
+        ],
+    );
+    let def = find_indicator("fe_participation_rate").unwrap();
+    let out = compute(&obs, &toy(), std::slice::from_ref(def)).unwrap();
+    let rate = |area| indicator_row(&out, def.id, area, "2024/25").value.unwrap();
+    assert!((rate("E07000001") - 300.0).abs() < 1e-9);
+    // 100 learners over 40,000 people, not the mean of 300 and 233.3.
+    assert!((rate("E10000001") - 250.0).abs() < 1e-9);
 }
 
 #[test]
