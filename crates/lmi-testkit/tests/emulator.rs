@@ -576,3 +576,51 @@ async fn the_real_files_are_served_through_the_same_routes() {
             .any(|e| e["path"] == "business-demography/business-demography.csv")
     );
 }
+
+#[tokio::test]
+async fn downloads_are_gzipped_when_accepted_and_faults_hit_their_own_routes() {
+    let mock = sample();
+    let (release, file) = mock.release_ids(KS4, "2023-24");
+    let url = format!("{}/api/releases/{release}/files/{file}", mock.ees_base());
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let r = raw
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(r.bytes().await.unwrap()[..2], [0x1f, 0x8b]);
+
+    // A renamed column is a different file: a new ETag, so no 304.
+    mock.inject(
+        Target::Ees,
+        FaultKind::RenameColumn {
+            from: "lad_code".into(),
+            to: "area_code".into(),
+        },
+        1,
+    );
+    let renamed = client()
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    assert_ne!(renamed.headers()["etag"].to_str().unwrap(), etag);
+    let header = renamed.text().await.unwrap();
+    assert!(header.lines().next().unwrap().contains("\"area_code\""));
+
+    // Listing faults leave downloads alone, and the other way round.
+    mock.inject(Target::EesApi, FaultKind::Html, 1);
+    assert_eq!(client().get(&url).send().await.unwrap().status(), 200);
+    let listing = format!("{}/api/publications/{KS4}/releases", mock.ees_base());
+    let (status, html) = text(&listing).await;
+    assert_eq!(status, 200);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(json(&listing).await.0, 200);
+    let statuses: Vec<u16> = mock.log().iter().map(|l| l.status).collect();
+    assert_eq!(statuses, [200, 200, 200, 200, 200]);
+}
