@@ -1,59 +1,59 @@
-//! A local HTTP server standing in for the publishers in hermetic tests, serving the real files
-//! from `LMI_REAL_DATA` for every source of the bundled catalogue:
+//! A local HTTP server standing in for the publishers in hermetic tests. It emulates each
+//! publisher's real routes and JSON shapes and serves either the real files (`LMI_REAL_DATA`) or
+//! the synthetic sample ([`sample_dir`]); a file `<path>` is read from `<path>.gz` if present.
 //!
-//! - Nomis (`/nomis/api/v01/dataset/…data.csv`), one cell per row in the Nomis API CSV layout,
-//!   with `RECORD_OFFSET`/`RECORD_COUNT`, honouring `RecordOffset` with a page limit (25,000 cells
-//!   as Nomis, or smaller to force several pages) and `uid` (no limit). Rows are built on the fly:
-//!   - `NM_2084_1` with `geography=TYPE154`: Census 2021 TS067 by LAD
-//!     (`census/census2021_ts067_lad22.csv`); with `geography=TYPE151`: by 2021 LSOA
-//!     (`census/census2021_ts067_lsoa21.csv.gz`);
-//!   - `NM_17_5` with `variable=290`: APS "% with NVQ4+ - aged 16-64" built from the tidied web
-//!     extract `nomis/aps_qualifications_by_age_lad_2017_2021.csv.gz` (see [`aps_api_cells`] for
-//!     how counts and ± become the API's numerator, denominator and confidence cells).
-//! - EES: `/ees/api/releases/{release}/files/{file}` serves the DfE files (KS4 and 16-18
-//!   destinations, FE achievements) for the release/file ids in the bundled catalogue,
-//!   gzip-encoded when the client accepts it.
-//! - ONS: `/ons/{name}/{name}.csv` serves the Explore Local Statistics series under `ons_els/`.
+//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_17_5}.data.csv`, paged like Nomis.
+//! - DfE EES content API ([`ees`]): `/ees/api/publications/{slug}/releases`,
+//!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
+//! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
+//!   `/github/repos/…/git/trees/{ref}` and raw files under `/ons/{owner}/{repo}/{ref}/{path}`.
 //!
-//! Every response has a strong ETag and a Last-Modified; a matching `If-None-Match` gets 304.
-//! Faults (status codes, delays, truncated bodies, HTML, empty files, renamed columns, a missing
-//! page) are injected per target for a number of requests. Every request is logged.
+//! Every file response has an ETag and a Last-Modified and honours `If-None-Match` (and
+//! `If-Modified-Since`) with 304; CSV bodies are gzip-encoded when the client accepts it. Faults
+//! (status codes, delays, truncated bodies, HTML, empty files, renamed columns, a missing page) are
+//! injected per [`Target`] for a number of requests. Every request is logged.
+
+pub mod ees;
+pub mod els;
+pub mod nomis;
+
+pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};
+pub use nomis::{APS_RQF4_DATES, APS_RQF4_GEOGRAPHY, aps_api_cells, aps_rqf4_cells};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use md5::Md5;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 pub const NOMIS_DATASET_PATH: &str = "/nomis/api/v01/dataset/NM_2084_1.data.csv";
 pub const NOMIS_APS_PATH: &str = "/nomis/api/v01/dataset/NM_17_5.data.csv";
+/// Last-Modified of every Nomis and ONS response (EES files carry their release's publish time).
 pub const LAST_MODIFIED: &str = "Wed, 29 Mar 2023 09:30:00 GMT";
 
-/// EES (release, file) ids of the bundled catalogue -> file under `LMI_REAL_DATA`.
-pub const EES_FILES: [(&str, &str, &str); 3] = [
+/// EES publications served: (publication slug, the data file under the data dir it is built from).
+pub const EES_FILES: [(&str, &str); 3] = [
     (
-        "key-stage-4-destination-measures-2022-23",
-        "ks4-destination-measures-lad",
-        "dfe/ks4_destinations_lad.csv.gz",
+        "key-stage-4-destination-measures",
+        "dfe/ks4_destinations_lad.csv",
     ),
     (
-        "16-18-destination-measures-2022-23",
-        "16-18-destination-measures-lad",
-        "dfe/ks5_16_18_destinations_lad.csv.gz",
+        "16-18-destination-measures",
+        "dfe/ks5_16_18_destinations_lad.csv",
     ),
     (
-        "further-education-and-skills-2021-22",
-        "fe-achievements-learner-home-lad",
-        "dfe/fe_achievements_lad.csv.gz",
+        "further-education-and-skills",
+        "dfe/fe_achievements_lad.csv",
     ),
 ];
 
-/// Explore Local Statistics series served at `/ons/{name}/{name}.csv`.
+/// Explore Local Statistics indicator folders served from `ons_els/{name}.csv`.
 pub const ONS_SERIES: [&str; 5] = [
     "employment-rate",
     "claimant-count",
@@ -62,23 +62,24 @@ pub const ONS_SERIES: [&str; 5] = [
     "apprenticeships",
 ];
 
-const TS067_CATEGORIES: [&str; 8] = [
-    "Total: All usual residents aged 16 years and over",
-    "No qualifications",
-    "Level 1 and entry level qualifications",
-    "Level 2 qualifications",
-    "Apprenticeship",
-    "Level 3 qualifications",
-    "Level 4 qualifications and above",
-    "Other qualifications",
-];
+/// `datasets/sample` of this repository: the synthetic sample with the real files' layout.
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
+}
 
-/// Which publisher a fault applies to.
+/// Which route family a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// Nomis data routes.
     Nomis,
+    /// EES file downloads (`/releases/{id}/files/{id}`).
     Ees,
+    /// EES JSON listings (`/publications/{slug}/releases`, `/data-set-files`).
+    EesApi,
+    /// Raw files of the ELS data repository.
     Ons,
+    /// GitHub's tree API.
+    GitHub,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +97,7 @@ pub enum FaultKind {
     Html,
     /// 200 with an empty body.
     Empty,
-    /// Rename a header column.
+    /// Rename a header column (CSV routes).
     RenameColumn {
         from: String,
         to: String,
@@ -105,15 +106,27 @@ pub enum FaultKind {
     SkipPage {
         offset: u64,
     },
-    /// Serve only the first `keep` data rows (a release that shrank).
+    /// Serve only the first `keep` data rows (a release that shrank; CSV routes).
     KeepRows {
         keep: usize,
     },
-    /// Replace an area code everywhere in the body.
+    /// Replace an area code everywhere in the body (CSV routes).
     ReplaceCode {
         from: String,
         to: String,
     },
+}
+
+impl FaultKind {
+    /// Faults that change the content served rather than the exchange.
+    fn is_content(&self) -> bool {
+        matches!(
+            self,
+            FaultKind::RenameColumn { .. }
+                | FaultKind::KeepRows { .. }
+                | FaultKind::ReplaceCode { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -136,19 +149,64 @@ pub struct Logged {
     pub user_agent: String,
 }
 
-struct Census {
-    rows: Vec<(String, String, [u64; 8])>,
+/// How a file's ETag is made.
+pub(crate) enum Etag {
+    /// `W/"<md5 hex of the uncompressed body>"`, as EES.
+    WeakMd5,
+    /// `"<sha256 hex of the uncompressed body>"`.
+    Strong,
+    /// Made by the route (Nomis: one tag for all pages of a result).
+    Given(String),
+}
+
+pub(crate) struct FileReply {
+    /// Uncompressed.
+    pub(crate) body: Vec<u8>,
+    pub(crate) content_type: &'static str,
+    pub(crate) etag: Etag,
+    pub(crate) last_modified: SystemTime,
+    /// `Content-Disposition: attachment; filename=…`
+    pub(crate) attachment: Option<String>,
+    pub(crate) cache_control: Option<&'static str>,
+    /// Gzip-encode when the client accepts it.
+    pub(crate) gzip: bool,
+}
+
+/// What a route answers, before conditionals, encoding and exchange faults.
+pub(crate) enum Reply {
+    File(FileReply),
+    /// JSON with a strong ETag (`weak_etag`: written `W/"…"`, as GitHub's API).
+    Json {
+        status: u16,
+        body: serde_json::Value,
+        weak_etag: bool,
+    },
+    Text(u16, String),
+}
+
+impl Reply {
+    pub(crate) fn text(status: u16, text: &str) -> Reply {
+        Reply::Text(status, text.to_owned())
+    }
+
+    pub(crate) fn json(body: serde_json::Value) -> Reply {
+        Reply::Json {
+            status: 200,
+            body,
+            weak_etag: false,
+        }
+    }
+}
+
+pub(crate) fn last_modified() -> SystemTime {
+    httpdate::parse_http_date(LAST_MODIFIED).expect("LAST_MODIFIED")
 }
 
 struct Inner {
-    census_lad: Census,
-    census_lsoa: Census,
-    /// The APS result in Nomis API layout (without RECORD_OFFSET/RECORD_COUNT).
-    aps: Vec<Vec<String>>,
-    /// URL path -> gzipped file.
-    files: HashMap<String, Vec<u8>>,
-    /// A digest of the data served, the base of every ETag.
-    fingerprint: String,
+    base: String,
+    nomis: nomis::Nomis,
+    ees: Mutex<ees::Ees>,
+    els: Mutex<els::Repo>,
     page_limit: Mutex<u64>,
     faults: Mutex<Vec<Fault>>,
     log: Mutex<Vec<Logged>>,
@@ -170,7 +228,7 @@ impl std::fmt::Debug for MockPublishers {
     }
 }
 
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn gunzip(bytes: &[u8]) -> Vec<u8> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return bytes.to_vec();
     }
@@ -188,198 +246,61 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().expect("gzip")
 }
 
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+/// `dir/<rel>.gz` (gunzipped) if present, else `dir/<rel>`; `None` when neither exists.
+pub(crate) fn read_data(dir: &Path, rel: &str) -> Option<Vec<u8>> {
+    let gz = dir.join(format!("{rel}.gz"));
+    let path = if gz.exists() { gz } else { dir.join(rel) };
+    std::fs::read(&path).ok().map(|b| gunzip(&b))
 }
 
-/// A TS067 file: `first_count` is the column of the total (then the seven categories).
-fn read_census(path: &Path, first_count: usize) -> Census {
-    let text = gunzip(&read(path));
-    let mut reader = csv::Reader::from_reader(text.as_slice());
+pub(crate) fn require(dir: &Path, rel: &str) -> Vec<u8> {
+    read_data(dir, rel).unwrap_or_else(|| panic!("{}: no {rel}(.gz)", dir.display()))
+}
+
+pub(crate) fn write_csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(Vec::new());
+    w.write_record(header).expect("csv");
+    for r in rows {
+        w.write_record(r).expect("csv");
+    }
+    w.into_inner().expect("csv")
+}
+
+/// A CSV as (header, rows); a leading UTF-8 BOM is dropped.
+pub(crate) fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader
+        .headers()
+        .expect("csv header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let rows = reader
         .records()
-        .map(|r| {
-            let r = r.expect("census record");
-            let mut counts = [0u64; 8];
-            for (i, c) in counts.iter_mut().enumerate() {
-                *c = r[first_count + i].parse().expect("count");
-            }
-            (r[0].to_owned(), r[1].to_owned(), counts)
-        })
+        .map(|r| r.expect("csv row").iter().map(str::to_owned).collect())
         .collect();
-    Census { rows }
-}
-
-/// One cell of the web extract: the estimate or its symbol, and the ± 95% or its symbol.
-type ApsCell = (String, String);
-
-/// An area-year of the web extract: (first line, area name, area type, cells T19:1-7).
-type ApsGroup = (usize, String, String, [Option<ApsCell>; 7]);
-
-/// The APS web extract (T19, all people aged 16-64, cells 1-7 by area and year) as the Nomis API
-/// would serve NM_17_5 variable 290 "% with NVQ4+ - aged 16-64", measures 21001 (numerator),
-/// 21002 (denominator), 21003 (confidence, ± percentage points).
-///
-/// Conversion, cell by cell and without inventing numbers:
-/// - 21001 = the NVQ4+ count (T19:6); `!`/`~` (withheld) -> `Q` without a value, `-` -> `X`; a
-///   count whose ± is `*` (unreliable) keeps its value with status `*`.
-/// - 21002 = the sum of the seven T19 16-64 categories (the extract has no separate 16-64 total;
-///   the API's denominator is all residents 16-64, the same population), `Q` when a category is
-///   withheld, since the sum is then unknown.
-/// - 21003 = 100 x ± count / denominator, rounded to 0.1 as Nomis publishes percentages; `Q`
-///   when the ± or the denominator is not known.
-pub fn aps_api_cells(extract_csv: &[u8]) -> Vec<Vec<String>> {
-    use std::collections::BTreeMap;
-    let mut reader = csv::Reader::from_reader(extract_csv);
-    // (year, area code(s)) -> the area-year
-    let mut groups: BTreeMap<(String, String), ApsGroup> = BTreeMap::new();
-    for (line, r) in reader.records().enumerate() {
-        let r = r.expect("APS record");
-        let (date, area_type, name, codes, cell) = (&r[0], &r[1], &r[2], &r[3], &r[4]);
-        if !["ladu", "country"].contains(&area_type) || codes.is_empty() {
-            continue;
-        }
-        let Some(rest) = cell.strip_prefix("T19:") else {
-            continue;
-        };
-        let Some((n, label)) = rest.split_once(' ') else {
-            continue;
-        };
-        let Ok(n) = n.parse::<usize>() else { continue };
-        if !(1..=7).contains(&n) || !label.contains("All people aged 16-64") {
-            continue;
-        }
-        let year = date
-            .strip_prefix("Jan ")
-            .and_then(|d| d.split_once('-'))
-            .map(|(y, _)| y.to_owned())
-            .expect("Jan-Dec period");
-        let g = groups.entry((year, codes.to_owned())).or_insert_with(|| {
-            (
-                line,
-                name.to_owned(),
-                area_type.to_owned(),
-                Default::default(),
-            )
-        });
-        g.3[n - 1] = Some((r[5].trim().to_owned(), r[7].trim().to_owned()));
-    }
-    let mut groups: Vec<_> = groups.into_iter().collect();
-    groups.sort_by_key(|(_, g)| g.0);
-    let mut out = Vec::new();
-    for ((year, codes), (_, name, area_type, cells)) in groups {
-        let Some((nvq4, pm)) = cells[5].clone() else {
-            continue;
-        };
-        let count = |s: &str| s.parse::<f64>().ok();
-        let total: Option<f64> = cells
-            .iter()
-            .map(|c| c.as_ref().and_then(|(v, _)| count(v)))
-            .sum();
-        let (num_value, num_status) = match nvq4.as_str() {
-            "!" | "~" => (String::new(), "Q"),
-            "-" => (String::new(), "X"),
-            v if pm == "*" => (v.to_owned(), "*"),
-            v => (v.to_owned(), "A"),
-        };
-        let (den_value, den_status) = match total {
-            Some(t) => (format!("{t}"), "A"),
-            None => (String::new(), "Q"),
-        };
-        let (conf_value, conf_status) = match (count(&nvq4), count(&pm), total) {
-            (Some(_), Some(pm), Some(t)) if t > 0.0 => {
-                (format!("{:.1}", (1000.0 * pm / t).round() / 10.0), "A")
-            }
-            _ => (String::new(), "Q"),
-        };
-        let (type_name, type_code) = if area_type == "country" {
-            ("countries", "499")
-        } else {
-            (
-                "local authorities: district / unitary (as of April 2021)",
-                "432",
-            )
-        };
-        for code in codes.split(';').map(str::trim) {
-            for (measure, measure_name, value, status) in [
-                ("21001", "Numerator", &num_value, num_status),
-                ("21002", "Denominator", &den_value, den_status),
-                ("21003", "Confidence", &conf_value, conf_status),
-            ] {
-                out.push(vec![
-                    format!("{year}-12"),
-                    format!("Jan {year}-Dec {year}"),
-                    format!("{year}-12"),
-                    "date".into(),
-                    "0".into(),
-                    "0".into(),
-                    "0".into(),
-                    name.clone(),
-                    code.to_owned(),
-                    type_name.into(),
-                    type_code.into(),
-                    "0".into(),
-                    "290".into(),
-                    "% with NVQ4+ - aged 16-64".into(),
-                    "290".into(),
-                    "variable".into(),
-                    "0".into(),
-                    "0".into(),
-                    measure.into(),
-                    measure_name.into(),
-                    value.clone(),
-                    status.into(),
-                    String::new(),
-                    "F".into(),
-                    "Free (free for publication)".into(),
-                    format!("Nm-17d5e{code}d290d{measure}"),
-                ]);
-            }
-        }
-    }
-    out
+    (header, rows)
 }
 
 impl MockPublishers {
-    /// Serves the real files under `real_data` with Nomis pages of at most `page_limit` cells.
-    pub fn start(real_data: &Path, page_limit: u64) -> MockPublishers {
-        let mut files = HashMap::new();
-        for (release, file, local) in EES_FILES {
-            files.insert(
-                format!("/ees/api/releases/{release}/files/{file}"),
-                read(&real_data.join(local)),
-            );
-        }
-        for name in ONS_SERIES {
-            files.insert(
-                format!("/ons/{name}/{name}.csv"),
-                read(&real_data.join(format!("ons_els/{name}.csv.gz"))),
-            );
-        }
-        let aps_extract =
-            read(&real_data.join("nomis/aps_qualifications_by_age_lad_2017_2021.csv.gz"));
-        let census_lad = real_data.join("census/census2021_ts067_lad22.csv");
-        let census_lsoa = real_data.join("census/census2021_ts067_lsoa21.csv.gz");
-        let mut digest = Sha256::new();
-        for bytes in files.values() {
-            digest.update(Sha256::digest(bytes));
-        }
-        digest.update(&aps_extract);
-        digest.update(read(&census_lad));
-        digest.update(read(&census_lsoa));
+    /// Serves the files under `dir` (the real data or [`sample_dir`]) with Nomis pages of at most
+    /// `page_limit` cells.
+    pub fn start(dir: &Path, page_limit: u64) -> MockPublishers {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let inner = Arc::new(Inner {
-            census_lad: read_census(&census_lad, 2),
-            census_lsoa: read_census(&census_lsoa, 4),
-            aps: aps_api_cells(&gunzip(&aps_extract)),
-            files,
-            fingerprint: hex::encode(digest.finalize()),
+            base: base.clone(),
+            nomis: nomis::Nomis::load(dir),
+            ees: Mutex::new(ees::Ees::load(dir)),
+            els: Mutex::new(els::Repo::load(dir)),
             page_limit: Mutex::new(page_limit),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = inner.clone();
         let thread = std::thread::spawn(move || {
@@ -409,16 +330,24 @@ impl MockPublishers {
         format!("{}/nomis", self.base)
     }
 
+    /// The EES content API base: routes are `{ees_base}/api/…`.
     pub fn ees_base(&self) -> String {
         format!("{}/ees", self.base)
     }
 
+    /// The raw-file host: the ELS repository's files are under
+    /// `{ons_base}/ONSdigital/explore-local-statistics-data/main/…`.
     pub fn ons_base(&self) -> String {
         format!("{}/ons", self.base)
     }
 
+    /// GitHub's REST API: `{github_base}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`.
+    pub fn github_base(&self) -> String {
+        format!("{}/github", self.base)
+    }
+
     pub fn inject(&self, target: Target, kind: FaultKind, times: u32) {
-        self.inner.faults.lock().expect("lock").push(Fault {
+        lock(&self.inner.faults).push(Fault {
             target,
             kind,
             times,
@@ -426,35 +355,87 @@ impl MockPublishers {
     }
 
     pub fn clear_faults(&self) {
-        self.inner.faults.lock().expect("lock").clear();
+        lock(&self.inner.faults).clear();
     }
 
     pub fn set_page_limit(&self, limit: u64) {
-        *self.inner.page_limit.lock().expect("lock") = limit;
+        *lock(&self.inner.page_limit) = limit;
     }
 
     /// Requests so far.
     pub fn log(&self) -> Vec<Logged> {
-        self.inner.log.lock().expect("lock").clone()
+        lock(&self.inner.log).clone()
     }
 
     pub fn clear_log(&self) {
-        self.inner.log.lock().expect("lock").clear();
+        lock(&self.inner.log).clear();
     }
 
     /// Cells in the Nomis census LAD result (every LAD x category).
     pub fn nomis_cells(&self) -> u64 {
-        self.inner.census_lad.rows.len() as u64 * 8
+        self.inner.nomis.census_lad.rows.len() as u64 * 8
     }
 
-    /// Cells in the Nomis census LSOA result (every 2021 LSOA x category).
+    /// Cells in the Nomis census LSOA result (every 2021 LSOA x category); 0 without the LSOA
+    /// table (the sample), where `geography=TYPE151` answers 404.
     pub fn nomis_lsoa_cells(&self) -> u64 {
-        self.inner.census_lsoa.rows.len() as u64 * 8
+        self.inner
+            .nomis
+            .census_lsoa
+            .as_ref()
+            .map_or(0, |c| c.rows.len() as u64 * 8)
     }
 
-    /// Cells in the Nomis APS result (area x year x 3 measures).
+    /// Cells in the Nomis APS variable 290 result (area x year x 3 measures).
     pub fn aps_cells(&self) -> u64 {
-        self.inner.aps.len() as u64
+        self.inner.nomis.aps.len() as u64
+    }
+
+    /// Cells in the Nomis APS variable 1902 result for all of [`APS_RQF4_DATES`].
+    pub fn aps_rqf4_cells(&self) -> u64 {
+        aps_rqf4_cells(&self.inner.nomis.aps, &APS_RQF4_DATES).len() as u64
+    }
+
+    /// EES: mark `release_slug` as the publication's latest release (and no other).
+    pub fn set_latest(&self, publication: &str, release_slug: &str) {
+        lock(&self.inner.ees).set_latest(publication, release_slug);
+    }
+
+    /// EES: an unpublished release: left out of the listing, its files 404.
+    pub fn hide_release(&self, publication: &str, release_slug: &str) {
+        lock(&self.inner.ees).set_hidden(publication, release_slug, true);
+    }
+
+    /// EES: publish a hidden release again.
+    pub fn show_release(&self, publication: &str, release_slug: &str) {
+        lock(&self.inner.ees).set_hidden(publication, release_slug, false);
+    }
+
+    /// EES: delete a release for good.
+    pub fn remove_release(&self, publication: &str, release_slug: &str) {
+        lock(&self.inner.ees).remove_release(publication, release_slug);
+    }
+
+    /// EES: retitle a data set (its ids stay).
+    pub fn rename_data_set(
+        &self,
+        publication: &str,
+        release_slug: &str,
+        old_title: &str,
+        new_title: &str,
+    ) {
+        lock(&self.inner.ees).rename_data_set(publication, release_slug, old_title, new_title);
+    }
+
+    /// EES: (release version id, file id of the LAD-level data set) of a release.
+    pub fn release_ids(&self, publication: &str, release_slug: &str) -> (String, String) {
+        lock(&self.inner.ees).release_ids(publication, release_slug)
+    }
+
+    /// ELS: rename an indicator folder and the files named after it, as ONS did in January 2026;
+    /// the old raw paths then 404.
+    pub fn rename_els_folder(&self, old: &str, new: &str) {
+        lock(&self.inner.els).rename_folder(old, new);
     }
 }
 
@@ -469,29 +450,49 @@ impl Drop for MockPublishers {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Query parameters with lower-case names (Nomis and ASP.NET both ignore case), values
+/// percent-decoded.
 fn query_map(query: &str) -> HashMap<String, String> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_ascii_lowercase(), v.replace("%2C", ","))
+            (k.to_ascii_lowercase(), percent_decode(v))
         })
         .collect()
 }
 
-/// `0...7` or `0,1,6`.
-fn selection(s: &str) -> Option<Vec<usize>> {
-    if let Some((a, b)) = s.split_once("...") {
-        let (a, b): (usize, usize) = (a.parse().ok()?, b.parse().ok()?);
-        return Some((a..=b).collect());
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match escaped {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
     }
-    s.split(',').map(|v| v.parse().ok()).collect()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl Inner {
     fn take_faults(&self, target: Target, offset: Option<u64>) -> Vec<FaultKind> {
-        let mut faults = self.faults.lock().expect("lock");
+        let mut faults = lock(&self.faults);
         let mut out = Vec::new();
         for f in faults.iter_mut() {
             let page_specific =
@@ -504,96 +505,6 @@ impl Inner {
         }
         out
     }
-
-    /// Cell `i` of a census result (areas x `categories`), without the paging columns.
-    fn census_cell(census: &Census, lsoa: bool, categories: &[usize], i: usize) -> Vec<String> {
-        let (g, c) = (i / categories.len(), categories[i % categories.len()]);
-        let (code, name, counts) = &census.rows[g];
-        let (type_name, type_code, base) = if lsoa {
-            ("2021 super output areas - lower layer", "151", 931_135_489)
-        } else {
-            ("2022 local authorities: districts", "154", 645_922_817)
-        };
-        vec![
-            "2021".into(),
-            "2021".into(),
-            "2021".into(),
-            "date".into(),
-            "0".into(),
-            "0".into(),
-            (base + g).to_string(),
-            name.clone(),
-            code.clone(),
-            type_name.into(),
-            type_code.into(),
-            g.to_string(),
-            c.to_string(),
-            TS067_CATEGORIES[c].to_owned(),
-            c.to_string(),
-            "Highest level of qualification".into(),
-            "0".into(),
-            c.to_string(),
-            "20100".into(),
-            "Value".into(),
-            counts[c].to_string(),
-            "A".into(),
-            "Normal Value".into(),
-            "F".into(),
-            "Free (free for publication)".into(),
-            format!("Nm-2084d1e{}d{c}d20100", base + g),
-        ]
-    }
-}
-
-const APS_DIMENSION: [&str; 6] = [
-    "VARIABLE",
-    "VARIABLE_NAME",
-    "VARIABLE_CODE",
-    "VARIABLE_TYPE",
-    "VARIABLE_TYPECODE",
-    "VARIABLE_SORTORDER",
-];
-
-const NOMIS_HEADER: [&str; 28] = [
-    "DATE",
-    "DATE_NAME",
-    "DATE_CODE",
-    "DATE_TYPE",
-    "DATE_TYPECODE",
-    "DATE_SORTORDER",
-    "GEOGRAPHY",
-    "GEOGRAPHY_NAME",
-    "GEOGRAPHY_CODE",
-    "GEOGRAPHY_TYPE",
-    "GEOGRAPHY_TYPECODE",
-    "GEOGRAPHY_SORTORDER",
-    "C2021_HIQUAL_8",
-    "C2021_HIQUAL_8_NAME",
-    "C2021_HIQUAL_8_CODE",
-    "C2021_HIQUAL_8_TYPE",
-    "C2021_HIQUAL_8_TYPECODE",
-    "C2021_HIQUAL_8_SORTORDER",
-    "MEASURES",
-    "MEASURES_NAME",
-    "OBS_VALUE",
-    "OBS_STATUS",
-    "OBS_STATUS_NAME",
-    "OBS_CONF",
-    "OBS_CONF_NAME",
-    "URN",
-    "RECORD_OFFSET",
-    "RECORD_COUNT",
-];
-
-fn write_csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::NonNumeric)
-        .from_writer(Vec::new());
-    w.write_record(header).expect("csv");
-    for r in rows {
-        w.write_record(r).expect("csv");
-    }
-    w.into_inner().expect("csv")
 }
 
 fn plain(status: StatusCode, text: &str) -> Response {
@@ -610,7 +521,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     let bytes = axum::body::HttpBody::size_hint(response.body())
         .exact()
         .unwrap_or(0);
-    inner.log.lock().expect("lock").push(Logged {
+    lock(&inner.log).push(Logged {
         path,
         query,
         status: response.status().as_u16(),
@@ -626,21 +537,32 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     response
 }
 
+fn target_of(path: &str) -> Option<Target> {
+    if path.starts_with("/nomis/") {
+        Some(Target::Nomis)
+    } else if path.starts_with("/ees/api/releases/") {
+        Some(Target::Ees)
+    } else if path.starts_with("/ees/") {
+        Some(Target::EesApi)
+    } else if path.starts_with("/github/") {
+        Some(Target::GitHub)
+    } else if path.starts_with("/ons/") {
+        Some(Target::Ons)
+    } else {
+        None
+    }
+}
+
 async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> Response {
     let q = query_map(query);
-    let (target, offset) = if path == NOMIS_DATASET_PATH || path == NOMIS_APS_PATH {
-        let offset = q
-            .get("recordoffset")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0u64);
-        (Target::Nomis, Some(offset))
-    } else if path.starts_with("/ees/api/releases/") && inner.files.contains_key(path) {
-        (Target::Ees, None)
-    } else if path.starts_with("/ons/") && inner.files.contains_key(path) {
-        (Target::Ons, None)
-    } else {
+    let Some(target) = target_of(path) else {
         return plain(StatusCode::NOT_FOUND, "no such resource");
     };
+    let offset = (target == Target::Nomis).then(|| {
+        q.get("recordoffset")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0u64)
+    });
     let faults = inner.take_faults(target, offset);
     let mut truncate = false;
     for f in &faults {
@@ -681,175 +603,179 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
             _ => {}
         }
     }
-
-    // The content, with content faults applied. The ETag stands for the whole (unpaged) content:
-    // a digest of the data served, the query (without paging and key) and the content faults.
-    let content_faults: Vec<&FaultKind> = faults
-        .iter()
-        .filter(|f| {
-            matches!(
-                f,
-                FaultKind::RenameColumn { .. }
-                    | FaultKind::KeepRows { .. }
-                    | FaultKind::ReplaceCode { .. }
-            )
-        })
-        .collect();
-    let etag = {
-        let mut d = Sha256::new();
-        d.update(inner.fingerprint.as_bytes());
-        d.update(path.as_bytes());
-        let mut pairs: Vec<_> = q
-            .iter()
-            .filter(|(k, _)| *k != "recordoffset" && *k != "uid")
-            .collect();
-        pairs.sort();
-        d.update(format!("{pairs:?}{content_faults:?}").as_bytes());
-        format!("\"{}\"", &hex::encode(d.finalize())[..16])
-    };
-    let body = match target {
+    let reply = match target {
         Target::Nomis => {
             let limit = if q.contains_key("uid") {
                 u64::MAX
             } else {
-                *inner.page_limit.lock().expect("lock")
+                *lock(&inner.page_limit)
             };
-            let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
-            // (cells in the result, cell i)
-            let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) = if path == NOMIS_APS_PATH {
-                if q.get("variable").map(String::as_str) != Some("290")
-                    || !q.contains_key("geography")
-                {
-                    return plain(StatusCode::BAD_REQUEST, "bad variable or geography");
-                }
-                for (i, name) in APS_DIMENSION.iter().enumerate() {
-                    header[12 + i] = (*name).to_owned();
-                }
-                (inner.aps.len(), Box::new(|i| inner.aps[i].clone()))
-            } else {
-                let (census, lsoa) = match q.get("geography").map(String::as_str) {
-                    Some("TYPE154") => (&inner.census_lad, false),
-                    Some("TYPE151") => (&inner.census_lsoa, true),
-                    _ => return plain(StatusCode::BAD_REQUEST, "geography not available"),
-                };
-                let Some(categories) = q
-                    .get("c2021_hiqual_8")
-                    .and_then(|s| selection(s))
-                    .filter(|c| !c.is_empty() && c.iter().all(|&i| i < 8))
-                else {
-                    return plain(StatusCode::BAD_REQUEST, "bad c2021_hiqual_8 selection");
-                };
-                (
-                    census.rows.len() * categories.len(),
-                    Box::new(move |i| Inner::census_cell(census, lsoa, &categories, i)),
-                )
-            };
-            let mut count = cells.0 as u64;
-            for f in &faults {
-                if let FaultKind::KeepRows { keep } = f {
-                    count = count.min(*keep as u64);
-                }
-            }
-            let mut start = offset.unwrap_or(0);
-            if faults.contains(&FaultKind::SkipPage { offset: start }) {
-                start += limit;
-            }
-            let mut page: Vec<Vec<String>> = (start..count.min(start.saturating_add(limit)))
-                .map(|i| {
-                    let mut c = (cells.1)(i as usize);
-                    c.push(i.to_string());
-                    c.push(count.to_string());
-                    c
-                })
-                .collect();
-            apply_row_faults(&faults, &mut header, &mut page);
-            write_csv(&header, &page)
+            inner
+                .nomis
+                .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
-        Target::Ees | Target::Ons => {
-            let gz = &inner.files[path];
-            if content_faults.is_empty() {
-                gz.clone()
-            } else {
-                let mut reader = csv::Reader::from_reader(std::io::Cursor::new(gunzip(gz)));
-                let mut header: Vec<String> = reader
-                    .headers()
-                    .expect("header")
-                    .iter()
-                    .map(str::to_owned)
-                    .collect();
-                let mut rows: Vec<Vec<String>> = reader
-                    .records()
-                    .map(|r| r.expect("row").iter().map(str::to_owned).collect())
-                    .collect();
-                apply_row_faults(&faults, &mut header, &mut rows);
-                gzip(&write_csv(&header, &rows))
-            }
+        Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
+        Target::GitHub | Target::Ons => {
+            lock(&inner.els).respond(&format!("{}/github", inner.base), path, &q)
         }
     };
+    finish(reply, &faults, headers, truncate)
+}
 
-    let matches = headers
+/// Content faults, validators, 304, encoding and truncation.
+fn finish(reply: Reply, faults: &[FaultKind], headers: &HeaderMap, truncate: bool) -> Response {
+    let (status, body, content_type, etag, last_modified, extra, gzip_ok) = match reply {
+        Reply::Text(status, text) => {
+            return plain(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                &text,
+            );
+        }
+        Reply::Json {
+            status,
+            body,
+            weak_etag,
+        } => {
+            let bytes = serde_json::to_vec(&body).expect("json");
+            let tag = hex::encode(Sha256::digest(&bytes));
+            let etag = if weak_etag {
+                format!("W/\"{tag}\"")
+            } else {
+                format!("\"{tag}\"")
+            };
+            let content_type = "application/json; charset=utf-8";
+            (
+                status,
+                bytes,
+                content_type,
+                Some(etag),
+                None,
+                Vec::new(),
+                false,
+            )
+        }
+        Reply::File(f) => {
+            let mut body = f.body;
+            let content: Vec<&FaultKind> = faults.iter().filter(|f| f.is_content()).collect();
+            if !content.is_empty() && !matches!(f.etag, Etag::Given(_)) {
+                let (mut header, mut rows) = read_csv(&body);
+                apply_row_faults(faults, &mut header, &mut rows);
+                body = write_csv(&header, &rows);
+            }
+            let etag = match f.etag {
+                Etag::WeakMd5 => format!("W/\"{}\"", hex::encode(Md5::digest(&body))),
+                Etag::Strong => format!("\"{}\"", hex::encode(Sha256::digest(&body))),
+                Etag::Given(e) => e,
+            };
+            let mut extra = Vec::new();
+            if let Some(name) = f.attachment {
+                extra.push((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename={name}"),
+                ));
+            }
+            if let Some(cc) = f.cache_control {
+                extra.push((header::CACHE_CONTROL, cc.to_owned()));
+            }
+            (
+                200,
+                body,
+                f.content_type,
+                Some(etag),
+                Some(f.last_modified),
+                extra,
+                f.gzip,
+            )
+        }
+    };
+    let if_none_match = headers
         .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut r = if matches {
+        .and_then(|v| v.to_str().ok());
+    let not_modified = status == 200
+        && match if_none_match {
+            Some(v) => etag
+                .as_deref()
+                .is_some_and(|e| v.split(',').any(|t| t.trim() == e)),
+            None => match (
+                last_modified,
+                headers
+                    .get(header::IF_MODIFIED_SINCE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| httpdate::parse_http_date(v).ok()),
+            ) {
+                (Some(lm), Some(since)) => since >= lm,
+                _ => false,
+            },
+        };
+    let mut r = if not_modified {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else {
-        let gz_ok = headers
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("gzip"));
-        let (bytes, encoded) = match target {
-            Target::Ees | Target::Ons if gz_ok => (body, true),
-            Target::Ees | Target::Ons => (gunzip(&body), false),
-            Target::Nomis => (body, false),
-        };
-        let len = bytes.len();
+        let encoded = gzip_ok
+            && headers
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("gzip"));
+        let bytes = if encoded { gzip(&body) } else { body };
         let mut r = if truncate {
-            let half = bytes[..len / 2].to_vec();
-            // Send half, let it reach the client, then fail the body: hyper drops the connection.
-            let stream = futures_util::stream::unfold(Some(half), |state| async move {
-                match state {
-                    Some(half) => Some((Ok(half), None)),
-                    None => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        Some((
-                            Err(std::io::Error::other("connection reset by test server")),
-                            None,
-                        ))
-                    }
-                }
-            });
-            let mut r = Response::new(Body::from_stream(stream));
-            r.headers_mut()
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-            r
+            truncated(bytes)
         } else {
             Response::new(Body::from(bytes))
         };
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
+        *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if encoded {
             r.headers_mut()
                 .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
         r
     };
-    r.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).expect("etag header"),
-    );
-    r.headers_mut().insert(
-        header::LAST_MODIFIED,
-        HeaderValue::from_static(LAST_MODIFIED),
-    );
+    let h = r.headers_mut();
+    if let Some(etag) = etag {
+        h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("etag"));
+    }
+    if let Some(lm) = last_modified {
+        h.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::from_str(&httpdate::fmt_http_date(lm)).expect("date"),
+        );
+    }
+    for (name, value) in extra {
+        h.insert(name, HeaderValue::from_str(&value).expect("header"));
+    }
     r
 }
 
-fn apply_row_faults(faults: &[FaultKind], header: &mut [String], rows: &mut Vec<Vec<String>>) {
+/// Announces the full length, sends half, lets it reach the client, then fails the body: hyper
+/// drops the connection.
+fn truncated(bytes: Vec<u8>) -> Response {
+    let len = bytes.len();
+    let half = bytes[..len / 2].to_vec();
+    let stream = futures_util::stream::unfold(Some(half), |state| async move {
+        match state {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Some((
+                    Err(std::io::Error::other("connection reset by test server")),
+                    None,
+                ))
+            }
+        }
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
+pub(crate) fn apply_row_faults(
+    faults: &[FaultKind],
+    header: &mut [String],
+    rows: &mut Vec<Vec<String>>,
+) {
     for f in faults {
         match f {
             FaultKind::RenameColumn { from, to } => {

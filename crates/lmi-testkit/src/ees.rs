@@ -1,0 +1,877 @@
+//! DfE Explore Education Statistics content API: publications, their releases, the data sets of
+//! each release (paged as `/data-set-files`) and the file downloads, with GUID ids.
+//!
+//! Built from the wide LAD files under the data dir:
+//! - `key-stage-4-destination-measures` and `16-18-destination-measures`: release `2022-23` serves
+//!   the wide file as is; release `2023-24` (latest) serves a long file made from it
+//!   ([`long_destinations`]: `time_period` one year earlier, one row per destination).
+//! - `further-education-and-skills`: release `2021-22` serves the achievements file as is; release
+//!   `2024-25` (latest) serves the participation layout made from it ([`fe_participation`], with
+//!   emulator-made starts, participation and population).
+//!
+//! Each release also has decoy data sets (other geographic levels) and 45 fillers, so the LAD data
+//! set is not on the first page of 40.
+
+use crate::{Etag, FileReply, Reply, read_csv, require, write_csv};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+/// Filler data sets per release.
+pub const FILLERS: usize = 45;
+/// `/data-set-files` refuses a larger `pageSize`.
+pub const MAX_PAGE_SIZE: u64 = 40;
+
+/// A deterministic, random-looking GUID (8-4-4-4-12 lowercase hex, version 4 bits set) for `parts`.
+pub fn guid(parts: &[&str]) -> String {
+    let mut b: [u8; 16] = Sha256::digest(parts.join("\u{1f}").as_bytes())[..16]
+        .try_into()
+        .expect("16 bytes");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// EES parses ids with `Guid.TryParse` (any case, 8-4-4-4-12 here); anything else is a 404.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|c| c.is_ascii_hexdigit()))
+}
+
+pub(crate) struct DataSet {
+    id: String,
+    file_id: String,
+    title: String,
+    filename: String,
+    summary: String,
+    levels: Vec<&'static str>,
+    /// The LAD-level data set of its release.
+    lad: bool,
+    body: Arc<Vec<u8>>,
+    rows: usize,
+    periods: Option<(String, String)>,
+    filters: Vec<String>,
+    indicators: Vec<String>,
+}
+
+pub(crate) struct Release {
+    version_id: String,
+    release_id: String,
+    slug: String,
+    published: OffsetDateTime,
+    latest: bool,
+    hidden: bool,
+    data_sets: Vec<DataSet>,
+}
+
+pub(crate) struct Publication {
+    id: String,
+    slug: &'static str,
+    title: &'static str,
+    theme: &'static str,
+    /// Newest first, as EES lists them.
+    releases: Vec<Release>,
+}
+
+pub(crate) struct Ees {
+    publications: Vec<Publication>,
+}
+
+/// `202223` -> `2022/23`.
+fn academic_year(period: &str) -> String {
+    if period.len() == 6 {
+        format!("{}/{}", &period[..4], &period[4..])
+    } else {
+        period.to_owned()
+    }
+}
+
+/// `202223` -> `202122`: the KS4/16-18 cohort year of a destination year.
+fn year_before(period: &str) -> String {
+    match period.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+        Some(y) if period.len() == 6 => format!("{}{:02}", y - 1, y % 100),
+        _ => period.to_owned(),
+    }
+}
+
+/// The size as EES displays it.
+fn display_size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} Kb", b / 1024),
+        b => format!("{} Mb", b / (1024 * 1024)),
+    }
+}
+
+/// Text columns are filters, numeric ones indicators (the EES meta lists their labels).
+fn meta_columns(header: &[String]) -> (Vec<String>, Vec<String>) {
+    const GEOGRAPHY: [&str; 6] = [
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "code",
+        "name",
+        "location",
+    ];
+    const COUNTS: [&str; 12] = [
+        "cohort",
+        "education",
+        "appren",
+        "all_work",
+        "all_notsust",
+        "all_unknown",
+        "count",
+        "percent",
+        "achievements",
+        "starts",
+        "participation",
+        "population_estimate",
+    ];
+    let (mut filters, mut indicators) = (Vec::new(), Vec::new());
+    for h in header {
+        if COUNTS.iter().any(|c| h.contains(c)) || h.contains("rate") || h == "value" {
+            indicators.push(h.replace('_', " "));
+        } else if !GEOGRAPHY.iter().any(|g| h.contains(g)) {
+            filters.push(h.replace('_', " "));
+        }
+    }
+    (filters, indicators)
+}
+
+struct DataSetSpec<'a> {
+    title: &'a str,
+    filename: &'a str,
+    summary: &'a str,
+    levels: &'a [&'static str],
+    lad: bool,
+    body: Arc<Vec<u8>>,
+}
+
+fn data_set(publication: &str, release: &str, spec: DataSetSpec<'_>) -> DataSet {
+    let (header, rows) = read_csv(&spec.body);
+    let periods = header
+        .iter()
+        .position(|h| h == "time_period")
+        .and_then(|i| {
+            let min = rows.iter().map(|r| &r[i]).min()?;
+            let max = rows.iter().map(|r| &r[i]).max()?;
+            Some((academic_year(min), academic_year(max)))
+        });
+    let (filters, indicators) = meta_columns(&header);
+    let mut levels = spec.levels.to_vec();
+    levels.sort_unstable();
+    DataSet {
+        id: guid(&["data-set-file", publication, release, spec.title]),
+        file_id: guid(&["file", publication, release, spec.title]),
+        title: spec.title.to_owned(),
+        filename: spec.filename.to_owned(),
+        summary: spec.summary.to_owned(),
+        levels,
+        lad: spec.lad,
+        rows: rows.len(),
+        body: spec.body,
+        periods,
+        filters,
+        indicators,
+    }
+}
+
+/// A tiny synthetic CSV for the decoys and fillers (never real data).
+fn decoy_csv(level: &str, extra: &str) -> Arc<Vec<u8>> {
+    Arc::new(
+        format!(
+            "time_period,time_identifier,geographic_level,country_code,country_name,characteristic,cohort,value\n\
+             202223,Academic year,{level},E92000001,England,{extra},1000,900\n"
+        )
+        .into_bytes(),
+    )
+}
+
+struct ReleaseSpec<'a> {
+    slug: &'a str,
+    published: OffsetDateTime,
+    latest: bool,
+    data_sets: Vec<DataSetSpec<'a>>,
+}
+
+fn publication(
+    slug: &'static str,
+    title: &'static str,
+    theme: &'static str,
+    filler_title: &str,
+    releases: Vec<ReleaseSpec<'_>>,
+) -> Publication {
+    let filler = decoy_csv("National", "Filler");
+    let releases = releases
+        .into_iter()
+        .map(|r| {
+            let fillers: Vec<(String, String)> = (1..=FILLERS)
+                .map(|n| {
+                    (
+                        format!("{filler_title} {n}"),
+                        format!("filler_{}_{n}.csv", r.slug.replace('-', "")),
+                    )
+                })
+                .collect();
+            let mut data_sets: Vec<DataSet> = r
+                .data_sets
+                .into_iter()
+                .map(|d| data_set(slug, r.slug, d))
+                .collect();
+            for (title, filename) in &fillers {
+                data_sets.push(data_set(
+                    slug,
+                    r.slug,
+                    DataSetSpec {
+                        title,
+                        filename,
+                        summary: "A breakdown that is not the local authority district data set.",
+                        levels: &["National"],
+                        lad: false,
+                        body: filler.clone(),
+                    },
+                ));
+            }
+            Release {
+                version_id: guid(&["release-version", slug, r.slug, "1"]),
+                release_id: guid(&["release", slug, r.slug]),
+                slug: r.slug.to_owned(),
+                published: r.published,
+                latest: r.latest,
+                hidden: false,
+                data_sets,
+            }
+        })
+        .collect();
+    Publication {
+        id: guid(&["publication", slug]),
+        slug,
+        title,
+        theme,
+        releases,
+    }
+}
+
+/// The destinations publications (KS4, 16-18): the wide 2022-23 file and its long 2023-24 form.
+fn destinations(
+    slug: &'static str,
+    title: &'static str,
+    wide: Vec<u8>,
+    prefix: &str,
+    names: (&str, &str),
+) -> Publication {
+    let long = Arc::new(long_destinations(&wide));
+    let wide = Arc::new(wide);
+    let lad_wide = format!("{prefix} leavers local authority level destinations");
+    let national = format!("{prefix} leavers national level destinations");
+    let institution = format!("{prefix} leavers institution level destinations");
+    let long_title = format!("{prefix} leavers destinations");
+    let filler_title = format!("{prefix} destinations by pupil characteristic");
+    let decoys = |release: &str| {
+        [
+            DataSetSpec {
+                title: &national,
+                filename: "national_level_destinations.csv",
+                summary: "National level destinations.",
+                levels: &["National"],
+                lad: false,
+                body: decoy_csv("National", "Total"),
+            },
+            DataSetSpec {
+                title: &institution,
+                filename: if release == "2022-23" {
+                    "institution_level_destinations_202223.csv"
+                } else {
+                    "institution_level_destinations_202324.csv"
+                },
+                summary: "Institution level destinations.",
+                levels: &["School"],
+                lad: false,
+                body: decoy_csv("School", "Total"),
+            },
+        ]
+    };
+    let [national_decoy, institution_2223] = decoys("2022-23");
+    let [_, institution_2324] = decoys("2023-24");
+    publication(
+        slug,
+        title,
+        "Destination of pupils and students",
+        &filler_title,
+        vec![
+            ReleaseSpec {
+                slug: "2023-24",
+                published: datetime!(2025-10-16 09:30 +1),
+                latest: true,
+                data_sets: vec![
+                    DataSetSpec {
+                        title: &long_title,
+                        filename: names.1,
+                        summary: "Destinations in the year after the cohort year, by local authority district: one row per destination.",
+                        levels: &["Local authority district", "National"],
+                        lad: true,
+                        body: long,
+                    },
+                    institution_2324,
+                ],
+            },
+            ReleaseSpec {
+                slug: "2022-23",
+                published: datetime!(2024-10-17 09:30 +1),
+                latest: false,
+                data_sets: vec![
+                    DataSetSpec {
+                        title: &lad_wide,
+                        filename: names.0,
+                        summary: "Local authority level destinations by institution group.",
+                        levels: &[
+                            "Local authority district",
+                            "Local authority",
+                            "National",
+                            "Regional",
+                        ],
+                        lad: true,
+                        body: wide,
+                    },
+                    national_decoy,
+                    institution_2223,
+                ],
+            },
+        ],
+    )
+}
+
+/// The long (2023-24) layout of a wide destinations file: one row per area, period and
+/// destination; `time_period` moves one year earlier (the cohort year); `pupil_percent` =
+/// count / cohort x 100 to 1 dp; suppression symbols are copied. The 16-18 file keeps
+/// `cohort_level_group`. Rows with `data_type` "Percentage" are left out (the long file
+/// computes its own).
+pub fn long_destinations(wide: &[u8]) -> Vec<u8> {
+    let (header, rows) = read_csv(wide);
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let get = |row: &[String], name: &str| col(name).map(|i| row[i].clone()).unwrap_or_default();
+    let cohort_level = col("cohort_level_group").is_some();
+    let mut destinations = vec![
+        ("All education", "education"),
+        ("All apprenticeships", "appren"),
+        ("All employment", "all_work"),
+        ("All notsust", "all_notsust"),
+        ("All unknown", "all_unknown"),
+    ];
+    if col("overall").is_some() {
+        destinations.insert(0, ("Overall", "overall"));
+    }
+    let mut out_header: Vec<String> = [
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        "lad_code",
+        "lad_name",
+        "establishment_type_group",
+    ]
+    .map(String::from)
+    .to_vec();
+    if cohort_level {
+        out_header.push("cohort_level_group".into());
+    }
+    for h in [
+        "breakdown_topic",
+        "breakdown",
+        "destination_description",
+        "cohort_count",
+        "pupil_count",
+        "pupil_percent",
+    ] {
+        out_header.push(h.into());
+    }
+    let mut out = Vec::new();
+    for row in &rows {
+        if get(row, "data_type") == "Percentage" {
+            continue;
+        }
+        let cohort = get(row, "cohort");
+        for (description, column) in &destinations {
+            let count = get(row, column);
+            let percent = match (count.parse::<f64>(), cohort.parse::<f64>()) {
+                (Ok(n), Ok(c)) if c > 0.0 => format!("{:.1}", (n / c * 1000.0).round() / 10.0),
+                (Ok(_), Ok(_)) => "z".into(),
+                (Ok(_), Err(_)) => cohort.clone(),
+                (Err(_), _) => count.clone(),
+            };
+            let mut r: Vec<String> = vec![year_before(&get(row, "time_period"))];
+            for c in [
+                "time_identifier",
+                "geographic_level",
+                "country_code",
+                "country_name",
+                "region_code",
+                "region_name",
+                "old_la_code",
+                "new_la_code",
+                "la_name",
+                "lad_code",
+                "lad_name",
+                "institution_group",
+            ] {
+                r.push(get(row, c));
+            }
+            if cohort_level {
+                r.push(get(row, "cohort_level_group"));
+            }
+            r.push(get(row, "breakdown_topic"));
+            r.push(get(row, "breakdown"));
+            r.push((*description).to_owned());
+            r.push(cohort.clone());
+            r.push(count);
+            r.push(percent);
+            out.push(r);
+        }
+    }
+    write_csv(&out_header, &out)
+}
+
+/// The population of an area in the emulator's FE file: a fixed number per area code.
+fn population_estimate(code: &str) -> u64 {
+    let h = Sha256::digest(code.as_bytes());
+    100_000 + u64::from_be_bytes(h[..8].try_into().expect("8 bytes")) % 200_000
+}
+
+/// The FE 2024-25 participation layout made from the achievements file (`location,location_code,
+/// geographic_level,time_period,age_group,level_or_type,achievements`).
+///
+/// **`starts`, `participation` and `population_estimate` are emulator-made, not DfE data**:
+/// participation = 3 x achievements, starts = round(1.4 x achievements), population = 100,000 +
+/// (a hash of the area code mod 200,000), the same for every row of an area. Rates = value /
+/// population x 100,000 to 1 dp; a suppressed achievements symbol is copied to every value.
+/// One row per LAD row (age Total) with `provision_type` = `level_or_type` before ": Total";
+/// plus, to be filtered out, an `age_summary` "19-24" copy of the first ten LAD rows and the
+/// country rows as `geographic_level` "National".
+pub fn fe_participation(achievements: &[u8]) -> Vec<u8> {
+    let (header, rows) = read_csv(achievements);
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (name, code, level, period, age, kind, value) = (
+        col("location"),
+        col("location_code"),
+        col("geographic_level"),
+        col("time_period"),
+        col("age_group"),
+        col("level_or_type"),
+        col("achievements"),
+    );
+    let out_header: Vec<String> = [
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "lad_code",
+        "lad_name",
+        "provision_type",
+        "regulated_status",
+        "level_or_type",
+        "age_summary",
+        "starts",
+        "participation",
+        "learner_achievements",
+        "population_estimate",
+        "starts_rate_per_100000_population",
+        "participation_rate_per_100000_population",
+        "learner_achievements_rate_per_100000_population",
+    ]
+    .map(String::from)
+    .to_vec();
+    let line = |r: &[String], geographic_level: &str, age_summary: &str, scale: f64| {
+        let population = population_estimate(&r[code]);
+        let (lad_code, lad_name) = if geographic_level == "National" {
+            (String::new(), String::new())
+        } else {
+            (r[code].clone(), r[name].clone())
+        };
+        let provision = r[kind]
+            .strip_suffix(": Total")
+            .unwrap_or(&r[kind])
+            .to_owned();
+        let values: Vec<String> = match r[value].parse::<f64>() {
+            Ok(a) => {
+                let a = (a * scale).round();
+                let (starts, participation) = ((1.4 * a).round(), 3.0 * a);
+                let rate = |v: f64| format!("{:.1}", (v / population as f64 * 1e6).round() / 10.0);
+                vec![
+                    format!("{starts}"),
+                    format!("{participation}"),
+                    format!("{a}"),
+                    population.to_string(),
+                    rate(starts),
+                    rate(participation),
+                    rate(a),
+                ]
+            }
+            Err(_) => {
+                let s = r[value].clone();
+                vec![
+                    s.clone(),
+                    s.clone(),
+                    s.clone(),
+                    population.to_string(),
+                    s.clone(),
+                    s.clone(),
+                    s,
+                ]
+            }
+        };
+        let mut out = vec![
+            r[period].clone(),
+            "Academic year".into(),
+            geographic_level.to_owned(),
+            "E92000001".into(),
+            "England".into(),
+            String::new(),
+            String::new(),
+            lad_code,
+            lad_name,
+            provision,
+            "Total".into(),
+            r[kind].clone(),
+            age_summary.to_owned(),
+        ];
+        out.extend(values);
+        out
+    };
+    let mut out = Vec::new();
+    let lad_rows: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[level] == "localAuthorityDistrict" && r[age] == "Total")
+        .collect();
+    for r in rows
+        .iter()
+        .filter(|r| r[level] == "country" && r[age] == "Total")
+    {
+        out.push(line(r, "National", "Total", 1.0));
+    }
+    for r in &lad_rows {
+        out.push(line(r, "Local authority district", "Total", 1.0));
+    }
+    for r in lad_rows.iter().take(10) {
+        out.push(line(r, "Local authority district", "19-24", 0.2));
+    }
+    write_csv(&out_header, &out)
+}
+
+fn further_education(achievements: Vec<u8>) -> Publication {
+    let participation = Arc::new(fe_participation(&achievements));
+    publication(
+        "further-education-and-skills",
+        "Further education and skills",
+        "Further education",
+        "Apprenticeships and education and training by learner characteristic",
+        vec![
+            ReleaseSpec {
+                slug: "2024-25",
+                published: datetime!(2025-11-27 09:30 +0),
+                latest: true,
+                data_sets: vec![DataSetSpec {
+                    title: "Geography Region, LA, LAD, PCON - Participation, Achievement by provision type (rates per 100,000 population)",
+                    filename: "fes-geography-population-202425-q4.csv",
+                    summary: "Participation and achievement by provision type, level and age, with rates per 100,000 population.",
+                    levels: &[
+                        "Local authority district",
+                        "Local skills improvement plan area",
+                        "National",
+                    ],
+                    lad: true,
+                    body: participation,
+                }],
+            },
+            ReleaseSpec {
+                slug: "2021-22",
+                published: datetime!(2022-11-24 09:30 +0),
+                latest: false,
+                data_sets: vec![DataSetSpec {
+                    title: "Further education and skills: achievements by learner home local authority district (permalink export)",
+                    filename: "fe_achievements_lad.csv",
+                    summary: "Achievements by provision type and learner home local authority district.",
+                    levels: &["Local authority district", "National", "Regional"],
+                    lad: true,
+                    body: Arc::new(achievements),
+                }],
+            },
+        ],
+    )
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .expect("rfc3339")
+}
+
+/// `2023-24` -> `2023/24`.
+fn year_title(slug: &str) -> String {
+    slug.replacen('-', "/", 1)
+}
+
+fn validation_error(path: &str, message: String, value: &str) -> Value {
+    json!({
+        "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        "title": "One or more validation errors occurred.",
+        "status": 400,
+        "errors": [{
+            "message": message,
+            "path": path,
+            "code": "InclusiveBetweenValidator",
+            "detail": { "value": value },
+        }],
+    })
+}
+
+impl Ees {
+    pub(crate) fn load(dir: &Path) -> Ees {
+        let [(ks4, ks4_file), (ks5, ks5_file), (_, fe_file)] = crate::EES_FILES;
+        Ees {
+            publications: vec![
+                destinations(
+                    ks4,
+                    "Key stage 4 destination measures",
+                    require(dir, ks4_file),
+                    "Key stage 4",
+                    ("ks4_dm_ud_202223_la_rev.csv", "ks4_dm_202324_lad.csv"),
+                ),
+                destinations(
+                    ks5,
+                    "16-18 destination measures",
+                    require(dir, ks5_file),
+                    "16-18 study",
+                    ("1618_dm_ud_202223_la_rev.csv", "1618_dm_202324_lad.csv"),
+                ),
+                further_education(require(dir, fe_file)),
+            ],
+        }
+    }
+
+    fn publication_mut(&mut self, slug: &str) -> &mut Publication {
+        self.publications
+            .iter_mut()
+            .find(|p| p.slug == slug)
+            .unwrap_or_else(|| panic!("no EES publication {slug}"))
+    }
+
+    fn release_mut(&mut self, publication: &str, slug: &str) -> &mut Release {
+        self.publication_mut(publication)
+            .releases
+            .iter_mut()
+            .find(|r| r.slug == slug)
+            .unwrap_or_else(|| panic!("no release {slug} of {publication}"))
+    }
+
+    pub(crate) fn set_latest(&mut self, publication: &str, slug: &str) {
+        self.release_mut(publication, slug);
+        for r in &mut self.publication_mut(publication).releases {
+            r.latest = r.slug == slug;
+        }
+    }
+
+    pub(crate) fn set_hidden(&mut self, publication: &str, slug: &str, hidden: bool) {
+        self.release_mut(publication, slug).hidden = hidden;
+    }
+
+    pub(crate) fn remove_release(&mut self, publication: &str, slug: &str) {
+        self.release_mut(publication, slug);
+        self.publication_mut(publication)
+            .releases
+            .retain(|r| r.slug != slug);
+    }
+
+    pub(crate) fn rename_data_set(&mut self, publication: &str, slug: &str, old: &str, new: &str) {
+        let release = self.release_mut(publication, slug);
+        let d = release
+            .data_sets
+            .iter_mut()
+            .find(|d| d.title == old)
+            .unwrap_or_else(|| panic!("no data set {old:?} in {publication} {slug}"));
+        d.title = new.to_owned();
+    }
+
+    pub(crate) fn release_ids(&mut self, publication: &str, slug: &str) -> (String, String) {
+        let r = self.release_mut(publication, slug);
+        let lad = r.data_sets.iter().find(|d| d.lad).expect("LAD data set");
+        (r.version_id.clone(), lad.file_id.clone())
+    }
+
+    /// The published releases with their publication.
+    fn visible(&self) -> impl Iterator<Item = (&Publication, &Release)> {
+        self.publications
+            .iter()
+            .flat_map(|p| p.releases.iter().map(move |r| (p, r)))
+            .filter(|(_, r)| !r.hidden)
+    }
+
+    pub(crate) fn respond(&self, path: &str, q: &HashMap<String, String>) -> Reply {
+        let segments: Vec<&str> = path.trim_start_matches("/ees/api/").split('/').collect();
+        match segments.as_slice() {
+            ["publications", slug, "releases"] => self.releases(slug),
+            ["data-set-files"] => self.data_set_files(q),
+            ["releases", version, "files", file] => self.download(version, file),
+            _ => Reply::text(404, "Not Found"),
+        }
+    }
+
+    fn releases(&self, slug: &str) -> Reply {
+        let Some(p) = self.publications.iter().find(|p| p.slug == slug) else {
+            return Reply::text(404, "Not Found");
+        };
+        let list: Vec<Value> = p
+            .releases
+            .iter()
+            .filter(|r| !r.hidden)
+            .map(|r| {
+                let year = year_title(&r.slug);
+                json!({
+                    "id": r.version_id,
+                    "releaseId": r.release_id,
+                    "title": format!("Academic year {year}"),
+                    "slug": r.slug,
+                    "yearTitle": year,
+                    "coverageTitle": "Academic year",
+                    "published": rfc3339(r.published),
+                    "type": "AccreditedOfficialStatistics",
+                    "latestRelease": r.latest,
+                })
+            })
+            .collect();
+        Reply::json(Value::Array(list))
+    }
+
+    fn data_set_files(&self, q: &HashMap<String, String>) -> Reply {
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match q.get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<i64>()
+                    .map(|n| n.max(0) as u64)
+                    .map_err(|_| v.clone()),
+            }
+        };
+        let (page, page_size) = (number("page", 1), number("pagesize", 10));
+        let bad = |path: &str, label: &str, lo: u64, hi: u64, value: &str| Reply::Json {
+            status: 400,
+            body: validation_error(
+                path,
+                format!("'{label}' must be between {lo} and {hi}. You entered {value}."),
+                value,
+            ),
+            weak_etag: false,
+        };
+        let page_size = match page_size {
+            Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+            Ok(n) => return bad("pageSize", "Page Size", 1, MAX_PAGE_SIZE, &n.to_string()),
+            Err(v) => return bad("pageSize", "Page Size", 1, MAX_PAGE_SIZE, &v),
+        };
+        let page = match page {
+            Ok(n) if (1..=9999).contains(&n) => n,
+            Ok(n) => return bad("page", "Page", 1, 9999, &n.to_string()),
+            Err(v) => return bad("page", "Page", 1, 9999, &v),
+        };
+        let wanted = q.get("releaseid").map(|s| s.to_ascii_lowercase());
+        let mut found: Vec<(&Publication, &Release, &DataSet)> = self
+            .visible()
+            .filter(|(_, r)| wanted.as_deref() == Some(r.version_id.as_str()))
+            .flat_map(|(p, r)| r.data_sets.iter().map(move |d| (p, r, d)))
+            .collect();
+        found.sort_by(|a, b| (&a.2.title, &a.2.id).cmp(&(&b.2.title, &b.2.id)));
+        let total = found.len() as u64;
+        let results: Vec<Value> = found
+            .iter()
+            .skip(((page - 1) * page_size) as usize)
+            .take(page_size as usize)
+            .map(|(p, r, d)| {
+                let mut meta = json!({
+                    "numDataFileRows": d.rows,
+                    "geographicLevels": d.levels,
+                    "filters": d.filters,
+                    "indicators": d.indicators,
+                });
+                if let Some((from, to)) = &d.periods {
+                    meta["timePeriodRange"] = json!({ "from": from, "to": to });
+                }
+                json!({
+                    "id": d.id,
+                    "fileId": d.file_id,
+                    "filename": d.filename,
+                    "fileSize": display_size(d.body.len()),
+                    "fileExtension": "csv",
+                    "title": d.title,
+                    "content": d.summary,
+                    "theme": { "id": guid(&["theme", p.theme]), "title": p.theme },
+                    "publication": { "id": p.id, "title": p.title, "slug": p.slug },
+                    "release": {
+                        "id": r.version_id,
+                        "title": format!("Academic year {}", year_title(&r.slug)),
+                        "slug": r.slug,
+                    },
+                    "latestData": r.latest,
+                    "isSuperseded": false,
+                    "published": rfc3339(r.published),
+                    "lastUpdated": rfc3339(r.published),
+                    "meta": meta,
+                })
+            })
+            .collect();
+        // As EES's PagingViewModel (C# integer division).
+        let total_pages = (total as i64 - 1) / page_size as i64 + 1;
+        Reply::json(json!({
+            "results": results,
+            "paging": {
+                "page": page,
+                "pageSize": page_size,
+                "totalResults": total,
+                "totalPages": total_pages,
+            },
+        }))
+    }
+
+    fn download(&self, version: &str, file: &str) -> Reply {
+        if !is_guid(version) || !is_guid(file) {
+            return Reply::text(404, "Not Found");
+        }
+        let (version, file) = (version.to_ascii_lowercase(), file.to_ascii_lowercase());
+        let Some((r, d)) = self
+            .visible()
+            .find(|(_, r)| r.version_id == version)
+            .and_then(|(_, r)| Some((r, r.data_sets.iter().find(|d| d.file_id == file)?)))
+        else {
+            return Reply::text(404, "Not Found");
+        };
+        Reply::File(FileReply {
+            body: d.body.as_ref().clone(),
+            content_type: "text/csv",
+            etag: Etag::WeakMd5,
+            last_modified: r.published.into(),
+            attachment: Some(d.filename.clone()),
+            cache_control: Some("public,max-age=300"),
+            gzip: true,
+        })
+    }
+}

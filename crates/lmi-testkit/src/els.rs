@@ -1,0 +1,416 @@
+//! The ONS Explore Local Statistics data repository (`ONSdigital/explore-local-statistics-data`)
+//! as GitHub serves it: the REST tree API (`/github/repos/{owner}/{repo}/git/trees/{ref}`) and raw
+//! files (`/ons/{owner}/{repo}/{ref}/{path}`). One folder per indicator holds `{name}.csv` and the
+//! `{name}.json` metadata (`_note` + `ess-beta-metadata`, single- or multi-indicator shape).
+
+use crate::{Etag, FileReply, Reply, read_csv, read_data};
+use serde_json::{Map, Value, json};
+use sha1::Sha1;
+use sha2::Digest;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+pub const ELS_OWNER: &str = "ONSdigital";
+pub const ELS_REPO: &str = "explore-local-statistics-data";
+pub const ELS_BRANCH: &str = "main";
+
+/// What the metadata says about a folder's indicators (from the real repository at 4972c58).
+struct Series {
+    folder: &'static str,
+    /// Multi-indicator shape (`shared` + one object per CSV `indicator` code).
+    multi: bool,
+    prefix: Option<&'static str>,
+    suffix: Option<&'static str>,
+    source_date: &'static str,
+    source_url: &'static str,
+    source_org: &'static str,
+    /// (code = CSV `indicator`, label, subtitle)
+    indicators: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const SERIES: [Series; 8] = [
+    Series {
+        folder: "employment-rate",
+        multi: true,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "16/04/2024",
+        source_url: "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/datasets/locallabourmarketindicatorsforcountieslocalandunitaryauthoritiesli01",
+        source_org: "Office for National Statistics",
+        indicators: &[
+            (
+                "Employment rate",
+                "Employment rate (Great Britain)",
+                "Percentage of people aged 16 to 64 years who are in employment",
+            ),
+            (
+                "Economically inactive",
+                "Economic inactivity rate (Great Britain)",
+                "Percentage of people aged 16 to 64 years who are economically inactive",
+            ),
+        ],
+    },
+    Series {
+        folder: "claimant-count",
+        multi: false,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "20/01/2026",
+        source_url: "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/bulletins/regionallabourmarket/previousreleases",
+        source_org: "Office for National Statistics",
+        indicators: &[(
+            "Claimant Count",
+            "Claimant Count",
+            "Percentage of people aged 16 to 64 who are claiming unemployment-related benefits",
+        )],
+    },
+    Series {
+        folder: "gross-median-weekly-pay",
+        multi: false,
+        prefix: Some("GBPSign"),
+        suffix: None,
+        source_date: "05/11/2025",
+        source_url: "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/earningsandworkinghours/bulletins/annualsurveyofhoursandearnings/previousReleases",
+        source_org: "Office for National Statistics",
+        indicators: &[(
+            "Gross median weekly pay",
+            "Gross median weekly pay",
+            "Median gross weekly pay of full-time employees, by place of residence",
+        )],
+    },
+    Series {
+        folder: "qualifications-level-3-or-above",
+        multi: false,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "16/04/2024",
+        source_url: "https://www.nomisweb.co.uk/datasets/apsnew",
+        source_org: "Office for National Statistics",
+        indicators: &[(
+            "Level 3 or above qualifications (Great Britain)",
+            "Level 3 or above qualifications (Great Britain)",
+            "Percentage of people aged 16 to 64 years with a level 3 or above qualification",
+        )],
+    },
+    Series {
+        folder: "apprenticeships",
+        multi: true,
+        prefix: None,
+        suffix: None,
+        source_date: "27/11/2025",
+        source_url: "https://explore-education-statistics.service.gov.uk/find-statistics/apprenticeships",
+        source_org: "Department for Education",
+        indicators: &[
+            (
+                "Apprenticeship starts (England)",
+                "Apprenticeship starts (England)",
+                "Number of apprenticeship starts per 100,000 population",
+            ),
+            (
+                "Apprenticeship achievements (England)",
+                "Apprenticeship achievements (England)",
+                "Number of apprenticeship achievements per 100,000 population",
+            ),
+        ],
+    },
+    // Decoys: the same topics for other nations, and an unrelated multi-indicator folder.
+    Series {
+        folder: "employment-rate-ni",
+        multi: true,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "16/04/2024",
+        source_url: "https://www.nisra.gov.uk/statistics/labour-market-and-social-welfare",
+        source_org: "Northern Ireland Statistics and Research Agency",
+        indicators: &[
+            (
+                "Employment rate (Northern Ireland)",
+                "Employment rate (Northern Ireland)",
+                "Percentage of people aged 16 to 64 years who are in employment",
+            ),
+            (
+                "Economically inactive (Northern Ireland)",
+                "Economic inactivity rate (Northern Ireland)",
+                "Percentage of people aged 16 to 64 years who are economically inactive",
+            ),
+        ],
+    },
+    Series {
+        folder: "qualifications-level-3-or-above-ni",
+        multi: false,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "16/04/2024",
+        source_url: "https://www.nisra.gov.uk/statistics/labour-market-and-social-welfare",
+        source_org: "Northern Ireland Statistics and Research Agency",
+        indicators: &[(
+            "Level 3 or above qualifications (Northern Ireland)",
+            "Level 3 or above qualifications (Northern Ireland)",
+            "Percentage of people aged 16 to 64 years with a level 3 or above qualification",
+        )],
+    },
+    Series {
+        folder: "business-demography",
+        multi: true,
+        prefix: None,
+        suffix: None,
+        source_date: "19/11/2025",
+        source_url: "https://www.ons.gov.uk/businessindustryandtrade/business/activitysizeandlocation/datasets/businessdemographyreferencetable",
+        source_org: "Office for National Statistics",
+        indicators: &[(
+            "Business births",
+            "Business births",
+            "Number of new businesses",
+        )],
+    },
+];
+
+const HEADER: &str = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n";
+
+/// A tiny synthetic CSV for a decoy folder absent from the data dir (never real data).
+fn decoy_csv(series: &Series) -> Vec<u8> {
+    let (area, name, geography) = if series.folder.ends_with("-ni") {
+        ("N92000002", "Northern Ireland", "Nation")
+    } else {
+        ("E92000001", "England", "Nation")
+    };
+    let mut csv = HEADER.to_owned();
+    for (code, _, _) in series.indicators {
+        csv.push_str(&format!(
+            "{area},{name},{geography},{code},2023-01-01/P1Y,50.0,Percentage,%,,,,\n"
+        ));
+    }
+    csv.into_bytes()
+}
+
+fn metadata(series: &Series, csv: &[u8]) -> Vec<u8> {
+    // The codes are the CSV's `indicator` values (labels from the table when known).
+    let (header, rows) = read_csv(csv);
+    let i = header
+        .iter()
+        .position(|h| h == "indicator")
+        .expect("indicator column");
+    let codes: BTreeSet<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+    let about = |code: &str| {
+        series
+            .indicators
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map_or((code.to_owned(), code.to_owned()), |(_, l, s)| {
+                ((*l).to_owned(), (*s).to_owned())
+            })
+    };
+    let long = |label: &str| format!("This indicator shows {label} for local areas in the UK.");
+    let caveats = "Synthetic metadata written by the lmi test emulator in the repository's shape.";
+    let shared = json!({
+        "prefix": series.prefix,
+        "suffix": series.suffix,
+        "subText": null,
+        "decimalPlaces": 1,
+        "experimentalStatistic": "T",
+        "sourceDate": series.source_date,
+        "sourceURL": series.source_url,
+        "sourceOrg": series.source_org,
+        "standardised": "T",
+    });
+    let ess = if series.multi {
+        let mut m = Map::new();
+        m.insert("shared".into(), shared);
+        for code in &codes {
+            let (label, subtitle) = about(code);
+            m.insert(
+                (*code).to_owned(),
+                json!({ "label": label, "subtitle": subtitle, "longDescription": long(&label), "caveats": caveats }),
+            );
+        }
+        Value::Object(m)
+    } else {
+        let code = codes
+            .iter()
+            .next()
+            .copied()
+            .unwrap_or(series.indicators[0].0);
+        let (label, subtitle) = about(code);
+        let mut m = shared.as_object().expect("object").clone();
+        m.insert("label".into(), json!(label));
+        m.insert("subtitle".into(), json!(subtitle));
+        m.insert("longDescription".into(), json!(long(&label)));
+        m.insert("caveats".into(), json!(caveats));
+        Value::Object(m)
+    };
+    serde_json::to_vec_pretty(&json!({
+        "_note": "This file was last modified on 30/01/2026 at 08:04",
+        "ess-beta-metadata": ess,
+    }))
+    .expect("json")
+}
+
+/// The repository at the tip of `main`: path -> content.
+pub(crate) struct Repo {
+    files: BTreeMap<String, Arc<Vec<u8>>>,
+}
+
+/// Git's blob id: SHA-1 of `blob <size>\0<content>`.
+fn blob_sha(content: &[u8]) -> String {
+    let mut h = Sha1::new();
+    h.update(format!("blob {}\0", content.len()).as_bytes());
+    h.update(content);
+    hex::encode(h.finalize())
+}
+
+impl Repo {
+    pub(crate) fn load(dir: &Path) -> Repo {
+        let mut files = BTreeMap::new();
+        let mut add = |path: String, bytes: Vec<u8>| {
+            files.insert(path, Arc::new(bytes));
+        };
+        for series in &SERIES {
+            let name = series.folder;
+            let real = crate::ONS_SERIES.contains(&name);
+            let csv = match read_data(dir, &format!("ons_els/{name}.csv")) {
+                Some(csv) => csv,
+                None if real => crate::require(dir, &format!("ons_els/{name}.csv")),
+                None => decoy_csv(series),
+            };
+            add(format!("{name}/{name}.json"), metadata(series, &csv));
+            add(format!("{name}/{name}.csv"), csv);
+        }
+        add(
+            "README.md".into(),
+            b"Data is licensed under the Open Government Licence v3.0.\n".to_vec(),
+        );
+        add(
+            "LICENSE.md".into(),
+            b"Open Government Licence v3.0\n".to_vec(),
+        );
+        add(".gitignore".into(), b".DS_Store\n".to_vec());
+        add(
+            ".github/CODEOWNERS".into(),
+            b"* @ONSdigital/explore-local-statistics\n".to_vec(),
+        );
+        add(
+            ".github/workflows/csvw-generate.yml".into(),
+            b"name: csvw-generate\non:\n  push:\n    branches: [main]\n".to_vec(),
+        );
+        Repo { files }
+    }
+
+    pub(crate) fn rename_folder(&mut self, old: &str, new: &str) {
+        let prefix = format!("{old}/");
+        let moved: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect();
+        assert!(!moved.is_empty(), "no ELS folder {old}");
+        for path in moved {
+            let file = &path[prefix.len()..];
+            let file = match file.strip_prefix(old) {
+                Some(ext) if ext.starts_with('.') => format!("{new}{ext}"),
+                _ => file.to_owned(),
+            };
+            let bytes = self.files.remove(&path).expect("file");
+            self.files.insert(format!("{new}/{file}"), bytes);
+        }
+    }
+
+    /// (path, is a tree, sha, size) in git's recursive order.
+    fn entries(&self) -> Vec<(String, bool, String, usize)> {
+        let mut dirs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (path, bytes) in &self.files {
+            let sha = blob_sha(bytes);
+            let mut at = 0;
+            while let Some(i) = path[at..].find('/') {
+                let dir = &path[..at + i];
+                dirs.entry(dir.to_owned())
+                    .or_default()
+                    .push(format!("{path} {sha}"));
+                at += i + 1;
+            }
+            out.push((path.clone(), false, sha, bytes.len()));
+        }
+        for (dir, children) in dirs {
+            // Not git's tree hash: a SHA-1 over the listing, which changes when the content does.
+            let sha = hex::encode(Sha1::digest(children.join("\n").as_bytes()));
+            out.push((dir, true, sha, 0));
+        }
+        // Git lists a tree as if its name ended in '/', its children after it.
+        out.sort_by_key(|(p, tree, _, _)| if *tree { format!("{p}/") } else { p.clone() });
+        out
+    }
+
+    fn root_sha(&self) -> String {
+        let listing: Vec<String> = self
+            .entries()
+            .into_iter()
+            .map(|(p, _, sha, _)| format!("{p} {sha}"))
+            .collect();
+        hex::encode(Sha1::digest(listing.join("\n").as_bytes()))
+    }
+
+    pub(crate) fn respond(&self, github: &str, path: &str, q: &HashMap<String, String>) -> Reply {
+        let repo = format!("{ELS_OWNER}/{ELS_REPO}");
+        let not_found = Reply::Json {
+            status: 404,
+            body: json!({
+                "message": "Not Found",
+                "documentation_url": "https://docs.github.com/rest/git/trees#get-a-tree",
+                "status": "404",
+            }),
+            weak_etag: true,
+        };
+        if let Some(rest) = path.strip_prefix("/github/repos/") {
+            let Some(reference) = rest
+                .strip_prefix(&repo)
+                .and_then(|r| r.strip_prefix("/git/trees/"))
+            else {
+                return not_found;
+            };
+            let root = self.root_sha();
+            if reference != ELS_BRANCH && reference != root {
+                return not_found;
+            }
+            let recursive = q.contains_key("recursive");
+            let api = format!("{github}/repos/{repo}/git");
+            let tree: Vec<Value> = self
+                .entries()
+                .into_iter()
+                .filter(|(p, _, _, _)| recursive || !p.contains('/'))
+                .map(|(p, is_tree, sha, size)| {
+                    if is_tree {
+                        json!({ "path": p, "mode": "040000", "type": "tree", "sha": sha, "url": format!("{api}/trees/{sha}") })
+                    } else {
+                        json!({ "path": p, "mode": "100644", "type": "blob", "sha": sha, "size": size, "url": format!("{api}/blobs/{sha}") })
+                    }
+                })
+                .collect();
+            return Reply::Json {
+                status: 200,
+                body: json!({ "sha": root, "url": format!("{api}/trees/{root}"), "tree": tree, "truncated": false }),
+                weak_etag: true,
+            };
+        }
+        let file = path
+            .strip_prefix("/ons/")
+            .and_then(|r| r.strip_prefix(&repo))
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.split_once('/'))
+            .filter(|(reference, _)| *reference == ELS_BRANCH || *reference == self.root_sha())
+            .and_then(|(_, file)| self.files.get(file));
+        match file {
+            Some(bytes) => Reply::File(FileReply {
+                body: bytes.as_ref().clone(),
+                content_type: "text/plain; charset=utf-8",
+                etag: Etag::Strong,
+                last_modified: crate::last_modified(),
+                attachment: None,
+                cache_control: Some("max-age=300"),
+                gzip: true,
+            }),
+            None => Reply::text(404, "404: Not Found"),
+        }
+    }
+}
