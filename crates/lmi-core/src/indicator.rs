@@ -233,7 +233,7 @@ const CENSUS_CAVEATS: &[&str] = &[
 ];
 
 const FE_SOURCE: &str = "dfe_fe_achievements_lad";
-const FE_TITLE: &str = "Further education and skills: achievements (DfE, ILR)";
+const FE_TITLE: &str = "Further education and skills: participation and achievements (DfE, ILR)";
 const FE_CAVEATS: &[&str] = &[
     "Counted by learner home location. DfE rounds every count to the nearest 10, so sums over \
      districts can differ from DfE's own regional and national totals by rounding.",

@@ -87,14 +87,19 @@ pub enum PeriodBasis {
 /// Decides what `time_period` counts in a file of release `release_slug` (e.g. `2023-24`) whose
 /// latest `time_period` is `latest_time_period` (e.g. `202223`).
 ///
-/// A release's latest period equals the release year when periods are destination years and is
-/// one year earlier when they are cohort years; anything else is an error explaining both. Both
-/// kinds of file can end on the same label, so the release, not the label, tells them apart.
+/// The long layout labels periods by cohort year wherever DfE publishes it (PUBLISHERS.md): a
+/// release's long file may carry older cohorts only (a re-issue of earlier data), but never a
+/// cohort labelled with the release year itself, whose destinations cannot have been measured yet.
 ///
-/// Without a release (a hand-downloaded file) the layout decides: DfE published the wide layout
-/// with destination years and the long layout only with cohort years, so `Wide` gives
-/// `DestinationYear` and `Long` gives `CohortYear`. A wide file from a 2023-24 or later release
-/// must therefore be parsed with its release to be labelled correctly.
+/// The wide layout changed meaning between releases with the same labels: a release's latest
+/// period equals the release year when periods are destination years (up to 2022-23) and is one
+/// year earlier when they are cohort years (from 2023-24); anything else is an error explaining
+/// both. Both kinds of wide file can end on the same label, so the release, not the label, tells
+/// them apart.
+///
+/// Without a release (a hand-downloaded file) the layout decides: `Wide` gives `DestinationYear`
+/// (the layout of every release up to 2022-23) and `Long` gives `CohortYear`. A wide file from a
+/// 2023-24 or later release must therefore be parsed with its release to be labelled correctly.
 pub fn period_basis(
     release_slug: Option<&str>,
     latest_time_period: &str,
@@ -111,18 +116,22 @@ pub fn period_basis(
     let latest = start_year(latest_time_period).ok_or_else(|| {
         format!("the latest time_period `{latest_time_period}` is not a six-digit academic year")
     })?;
-    if latest == release {
-        Ok(PeriodBasis::DestinationYear)
-    } else if latest + 1 == release {
-        Ok(PeriodBasis::CohortYear)
-    } else {
-        Err(format!(
+    match layout {
+        DestinationLayout::Long if latest < release => Ok(PeriodBasis::CohortYear),
+        DestinationLayout::Long => Err(format!(
+            "release {slug} labels periods by cohort year (long layout), so its latest \
+             time_period can be at most {}, but it is {latest_time_period}",
+            six_digit(release - 1),
+        )),
+        DestinationLayout::Wide if latest == release => Ok(PeriodBasis::DestinationYear),
+        DestinationLayout::Wide if latest + 1 == release => Ok(PeriodBasis::CohortYear),
+        DestinationLayout::Wide => Err(format!(
             "release {slug} should end with time_period {} (destination years, as up to the \
              2022-23 release) or {} (cohort years, as from the 2023-24 release), but its latest \
              time_period is {latest_time_period}",
             six_digit(release),
             six_digit(release - 1),
-        ))
+        )),
     }
 }
 
@@ -998,8 +1007,14 @@ mod tests {
             Ok(PeriodBasis::CohortYear)
         );
         assert_eq!(
-            period_basis(Some("2023-24"), "202324", Long),
-            Ok(PeriodBasis::DestinationYear)
+            period_basis(Some("2023-24"), "202122", Long),
+            Ok(PeriodBasis::CohortYear),
+            "a long file re-issuing older cohorts"
+        );
+        assert!(
+            period_basis(Some("2023-24"), "202324", Long)
+                .unwrap_err()
+                .contains("at most 202223")
         );
         assert!(
             period_basis(Some("latest"), "202223", Wide)
