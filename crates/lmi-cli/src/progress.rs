@@ -209,7 +209,7 @@ pub fn run_sources_check(
                     target.release_label.as_deref().unwrap_or("")
                 );
                 if let Some(r) = &target.resolved {
-                    println!("    resolved: {}", lmi_cli::refresh::describe_resolved(r));
+                    println!("    resolved: {r}");
                 }
                 for (url, p) in target.urls.iter().zip(probes) {
                     println!("    GET {url}");

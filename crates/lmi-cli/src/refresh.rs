@@ -488,36 +488,3 @@ pub fn sources_check(
         &lmi_ingest::fetch::http::Quiet,
     )))
 }
-
-/// One line saying what a catalogue entry resolved to.
-pub fn describe_resolved(r: &lmi_core::Resolved) -> String {
-    match r {
-        lmi_core::Resolved::Ees {
-            publication,
-            release,
-            release_id,
-            latest_release,
-            data_set_title,
-            file_id,
-            filename,
-            ..
-        } => format!(
-            "EES publication `{publication}` release `{release}` ({}; release version {release_id}), data set \"{data_set_title}\" (file {file_id}{})",
-            if *latest_release { "latest" } else { "pinned" },
-            filename
-                .as_ref()
-                .map(|f| format!(", {f}"))
-                .unwrap_or_default()
-        ),
-        lmi_core::Resolved::Els {
-            repository,
-            tree,
-            path,
-            indicator,
-            ..
-        } => format!("ELS `{indicator}`: {repository}@{tree}:{path}"),
-        lmi_core::Resolved::Nomis { dataset, queries } => {
-            format!("Nomis {dataset}, {} quer(ies)", queries.len())
-        }
-    }
-}

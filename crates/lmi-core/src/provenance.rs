@@ -138,3 +138,45 @@ pub struct SampleMarker {
     pub sample: bool,
     pub description: String,
 }
+
+/// One line naming what was fetched, for error messages and listings.
+impl std::fmt::Display for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Resolved::Ees {
+                publication,
+                release,
+                latest_release,
+                data_set_title,
+                file_id,
+                filename,
+                release_id,
+                ..
+            } => {
+                write!(
+                    f,
+                    "EES publication `{publication}` release `{release}` ({}, release version \
+                     {release_id}), data set \"{data_set_title}\" (file {file_id}",
+                    if *latest_release { "latest" } else { "pinned" }
+                )?;
+                if let Some(name) = filename {
+                    write!(f, ", {name}")?;
+                }
+                f.write_str(")")
+            }
+            Resolved::Els {
+                repository,
+                tree,
+                path,
+                indicator,
+                ..
+            } => write!(
+                f,
+                "Explore Local Statistics `{indicator}`: {repository}@{tree}:{path}"
+            ),
+            Resolved::Nomis { dataset, queries } => {
+                write!(f, "Nomis {dataset}, {} query(ies)", queries.len())
+            }
+        }
+    }
+}

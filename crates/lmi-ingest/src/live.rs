@@ -635,17 +635,24 @@ impl Fetched {
                 continue;
             }
 
+            // Parsed on its own: a source that fails half way adds no rows.
+            let mut parsed = Observations::default();
+            let resolved_from = match &fresh {
+                Some((_, target, _)) => target.resolved.as_ref(),
+                None => entry.as_ref().and_then(|e| e.resolved.as_ref()),
+            }
+            .map(ToString::to_string);
             let result = match fresh {
                 Some((bodies, target, validators)) => {
                     report.pages = bodies.len() as u64;
                     match with_cached(cache, entry.as_ref(), bodies) {
-                        Err(e) => Err(crate::error::IngestError::Catalogue(e.to_string())),
+                        Err(e) => Err(e.into()),
                         Ok(bodies) => parse_bodies(
                             source,
                             spec,
                             target.resolved.as_ref(),
                             &bodies,
-                            &mut observations,
+                            &mut parsed,
                         )
                         .map(|(rows, obs)| (rows, obs, Some((bodies, target, validators)))),
                     }
@@ -665,13 +672,13 @@ impl Fetched {
                             .map(|p| cache.get(&p.sha256).map(|b| (p.url.clone(), b)))
                             .collect();
                         match bodies {
-                            Err(e) => Err(crate::error::IngestError::Catalogue(e.to_string())),
+                            Err(e) => Err(e.into()),
                             Ok(bodies) => parse_bodies(
                                 source,
                                 spec,
                                 entry.resolved.as_ref(),
                                 &bodies,
-                                &mut observations,
+                                &mut parsed,
                             )
                             .map(|(rows, obs)| (rows, obs, None)),
                         }
@@ -681,9 +688,12 @@ impl Fetched {
             match result {
                 Err(e) => {
                     report.outcome = Outcome::Failed;
-                    report.error = Some(format!("source `{id}`: {e}"));
+                    // Name the publication and release the bytes came from, not only the URL.
+                    let from = resolved_from.map(|r| format!(" ({r})")).unwrap_or_default();
+                    report.error = Some(format!("source `{id}`{from}: {e}"));
                 }
                 Ok((rows, obs, fresh)) => {
+                    observations.append(parsed);
                     report.rows = rows;
                     report.observations = obs;
                     if let Some((bodies, target, validators)) = fresh {

@@ -122,6 +122,18 @@ impl Observations {
         self.source.is_empty()
     }
 
+    /// Moves every row of `other` to the end of this table (a source parsed on its own is added
+    /// only once it parsed whole).
+    pub fn append(&mut self, mut other: Observations) {
+        self.source.append(&mut other.source);
+        self.area_code.append(&mut other.area_code);
+        self.period.append(&mut other.period);
+        self.measure.append(&mut other.measure);
+        self.value.append(&mut other.value);
+        self.status.append(&mut other.status);
+        self.flags.append(&mut other.flags);
+    }
+
     pub fn into_frame(self) -> PolarsResult<DataFrame> {
         let height = self.len();
         DataFrame::new(
@@ -139,7 +151,6 @@ impl Observations {
     }
 }
 
-/// An empty observations frame with the right schema.
 /// The rows of an observations table whose source is (`keep`) or is not (`!keep`) one of `ids`:
 /// how a refresh carries one source over from a published snapshot, or sets one aside.
 pub fn filter_sources(df: &DataFrame, ids: &[&str], keep: bool) -> PolarsResult<DataFrame> {
@@ -159,6 +170,7 @@ pub fn concat_frames(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     concat(lazy, UnionArgs::default())?.collect()
 }
 
+/// An empty observations frame with the right schema.
 pub fn empty_frame() -> PolarsResult<DataFrame> {
     Observations::default().into_frame()
 }
