@@ -4,7 +4,9 @@
 Derives small lookup tables (codes, names, parent mappings, LAD x TTWA
 overlaps) from public ONS Open Geography lookups and the Census 2021 TS067
 table held in a shared data directory. The shared source files themselves are
-never copied into the project.
+never copied into the project. LEP membership (April 2021, as DfE uses it) is
+read from datasets/geography/sources/lad21_lep21.csv, which
+scripts/derive_lep21.py writes.
 
 Usage:
     python3 scripts/build_geography.py [DATA_DIR]
@@ -28,6 +30,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "datasets" / "geography"
+# LAD21 -> LEP21 as DfE uses it, derived into the repository by scripts/derive_lep21.py.
+LEP21_SOURCE = OUT_DIR / "sources" / "lad21_lep21.csv"
 
 ENGLISH_LAD_PREFIXES = ("E06", "E07", "E08", "E09")
 ENGLAND_CODE = "E92000001"
@@ -116,6 +120,10 @@ class Names:
             raise CheckFailed(f"conflicting names/types for {code}: {prev} vs {(name, area_type)}")
 
 
+def names_of_type(names: Names, area_type: str) -> list[str]:
+    return [c for c, (_, t) in names.by_code.items() if t == area_type]
+
+
 def main(argv: list[str]) -> int:
     data = Path(argv[1]) if len(argv) > 1 else default_data_dir()
     geo = data / "geography"
@@ -127,7 +135,7 @@ def main(argv: list[str]) -> int:
     la_all = read_csv(geo / "la_all_codes.csv")
     lad_lsip = read_csv(geo / "lad23_lsip23.csv")
     lad_ca = read_csv(geo / "lad25_cauth25.csv")
-    lad_lep = read_csv(geo / "lad19_lep17.csv")
+    lad_lep21 = read_csv(LEP21_SOURCE)
     lad11_21 = read_csv(geo / "lad11_lad21.csv")
     ttwa_names = {r["TTWA11CD"]: r["TTWA11NM"] for r in read_csv(geo / "ttwa11_names.csv")}
 
@@ -246,19 +254,39 @@ def main(argv: list[str]) -> int:
             warnings.append(f"LAD name differs: {c} la_all_codes={lad_name[c]!r} cauth25={r['LAD25NM']!r}")
 
     # ------------------------------------------------------------- LEP
-    lep_counts: dict[tuple[str, str], int] = defaultdict(int)
-    for r in lad_lep:
-        c = to_current(r["LAD19CD"])
-        n = int(r["n_lsoa"])
-        for cc, nn in (("LEP17CD1", "LEP17NM1"), ("LEP17CD2", "LEP17NM2")):
-            if r[cc]:
-                lep_counts[(c, r[cc])] += n
-                names.add(r[cc], r[nn], "lep")
-    lads_with_lep = {c for c, _ in lep_counts}
+    # April 2021 LEPs as DfE's Local Skills Dashboard uses them (see scripts/derive_lep21.py). Each
+    # LAD21 is mapped to its current LAD; a merged current LAD takes the union of its predecessors'
+    # LEPs, and a district in two LEPs is a member of both (DfE counts it in both).
+    lad21_leps: dict[str, set[str]] = defaultdict(set)
+    for r in lad_lep21:
+        lad21_leps[r["LAD21CD"]].add(r["LEP21CD"])
+        names.add(r["LEP21CD"], r["LEP21NM"], "lep")
+        if r["LAD21CD"] in current and r["LAD21NM"] != lad_name[r["LAD21CD"]]:
+            warnings.append(f"LAD name differs: {r['LAD21CD']} la_all_codes="
+                            f"{lad_name[r['LAD21CD']]!r} lad21_lep21={r['LAD21NM']!r}")
+    check(len(lad21_leps) == 309, f"lad21_lep21.csv: expected 309 LAD21s, got {len(lad21_leps)}")
+    lep_lad21s: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lad21, leps in lad21_leps.items():
+        c = to_current(lad21)
+        for l in leps:
+            lep_lad21s[(c, l)].append(lad21)
+    lads_with_lep = {c for c, _ in lep_lad21s}
     check(lads_with_lep == set(current), f"LADs without a LEP: {sorted(set(current) - lads_with_lep)}")
+    # a current LAD is in exactly the LEPs of the LAD21s that the successor table folds into it
+    merged = []
+    for c in current:
+        olds = [o for o in lad21_leps if o == c or successors.get(o) == c]
+        union = set().union(*(lad21_leps[o] for o in olds))
+        got = {l for (cc, l) in lep_lad21s if cc == c}
+        check(got == union, f"LAD {c}: LEPs {sorted(got)} != union of {olds} {sorted(union)}")
+        if len(olds) > 1:
+            merged.append(f"{c} {lad_name[c]} <- {len(olds)} LAD21s: {', '.join(sorted(union))}")
+    check(len(names_of_type(names, "lep")) == 38, "expected 38 LEPs")
     for c in LANCASHIRE_LADS:
-        leps = sorted(l for (cc, l) in lep_counts if cc == c)
+        leps = sorted(l for (cc, l) in lep_lad21s if cc == c)
         check(leps == [LANCASHIRE_LEP], f"Lancashire LAD {c} LEPs {leps}, expected [{LANCASHIRE_LEP}]")
+    lancs = sorted(cc for (cc, l) in lep_lad21s if l == LANCASHIRE_LEP)
+    check(lancs == sorted(LANCASHIRE_LADS), f"LEP {LANCASHIRE_LEP} has districts {lancs}")
 
     # ------------------------------------------------------------ TTWA
     lsoa_ttwa: dict[str, str] = {}
@@ -395,8 +423,8 @@ def main(argv: list[str]) -> int:
          for c in sorted(current)],
     )
     counts["lad_lep.csv"] = write_csv(
-        "lad_lep.csv", ["lad_code", "lep_code", "lsoa_count"],
-        [[c, l, n] for (c, l), n in sorted(lep_counts.items())],
+        "lad_lep.csv", ["lad_code", "lep_code", "lad21_count"],
+        [[c, l, len(olds)] for (c, l), olds in sorted(lep_lad21s.items())],
     )
     counts["lad_successors.csv"] = write_csv(
         "lad_successors.csv", ["old_code", "old_name", "current_code", "current_name"],
@@ -429,6 +457,13 @@ def main(argv: list[str]) -> int:
     print(f"  cross-border TTWAs (K01) with English LSOAs: {', '.join(cross_border) or 'none'}")
     no_best = [t for t in english_ttwas if not best_lads.get(t)]
     print(f"  TTWAs with no best-fit LAD: {len(no_best)}")
+
+    leps_of_lad: dict[str, int] = defaultdict(int)
+    for c, _ in lep_lad21s:
+        leps_of_lad[c] += 1
+    print(f"  LEPs (April 2021): {len(names_of_type(names, 'lep'))}; LADs in two LEPs: "
+          f"{', '.join(sorted(c for c, n in leps_of_lad.items() if n > 1))}")
+    print("  merged LADs and their LEPs: " + "; ".join(merged))
 
     print()
     print("== Lancashire TTWAs: best-fit LADs and coverage ==")

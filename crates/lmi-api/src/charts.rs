@@ -57,7 +57,7 @@ fn labels(areas: &[&Area]) -> Vec<String> {
                 .count()
                 > 0;
             if shared {
-                format!("{} ({})", a.name, a.area_type.label().to_lowercase())
+                format!("{} ({})", a.name, a.area_type.label_in_sentence())
             } else {
                 a.name.clone()
             }

@@ -427,7 +427,7 @@ pub fn resolve_with_charts<'a>(
             spec.title,
             types.join(", "),
             area.name,
-            area.area_type.label().to_lowercase()
+            area.area_type.label_in_sentence()
         ));
     }
     if snap.meta.sample {

@@ -12,7 +12,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     info(
         title = "lmi: labour market intelligence for England",
         description = "Checked indicators for every local authority district, Travel to Work Area, \
-            county, LEP, LSIP area, combined authority, region and England. Every response says \
+            county, LEP (Local Enterprise Partnerships as of April 2021, DfE's set), LSIP area, \
+            combined authority, region and England. Every response says \
             which snapshot answered, its licence, and whether the numbers are synthetic sample \
             data. Table-shaped responses are also available as CSV (`Accept: text/csv` or \
             `?format=csv`) and XLSX (`?format=xlsx`). Errors are `application/problem+json`.",

@@ -20,7 +20,7 @@ pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, Ap
             "{} ({code}) is a {}: --within takes an area that contains districts (a county, \
              combined authority, LEP, LSIP area or region)",
             area.name,
-            area.area_type.label().to_lowercase()
+            area.area_type.label_in_sentence()
         )));
     }
     let mut out = vec![area];

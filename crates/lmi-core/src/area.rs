@@ -12,6 +12,8 @@ pub enum AreaType {
     Lad,
     Ttwa,
     County,
+    /// Local Enterprise Partnerships as of April 2021 (DfE's set): a district in two LEPs is a
+    /// member of both, so LEP totals equal DfE's own.
     Lep,
     Lsip,
     CombinedAuthority,
@@ -50,12 +52,20 @@ impl AreaType {
             AreaType::Lad => "Local authority district",
             AreaType::Ttwa => "Travel to Work Area (2011)",
             AreaType::County => "County",
-            AreaType::Lep => "Local Enterprise Partnership (2017)",
+            AreaType::Lep => "Local Enterprise Partnership (as of April 2021, DfE's set)",
             AreaType::Lsip => "Local Skills Improvement Plan area",
             AreaType::CombinedAuthority => "Combined authority",
             AreaType::Region => "Region",
             AreaType::Country => "Country",
         }
+    }
+
+    /// The label inside a sentence ("… is a local enterprise partnership (as of April 2021,
+    /// DfE's set)"): lower case up to the first bracket, the bracketed note as written.
+    pub fn label_in_sentence(self) -> String {
+        let label = self.label();
+        let (name, note) = label.split_at(label.find('(').unwrap_or(label.len()));
+        name.to_lowercase() + note
     }
 }
 
@@ -103,5 +113,17 @@ mod tests {
             assert_eq!(t.as_str().parse::<AreaType>(), Ok(t));
         }
         assert!("district".parse::<AreaType>().is_err());
+    }
+
+    #[test]
+    fn labels_in_sentences_keep_their_bracketed_note_as_written() {
+        assert_eq!(
+            AreaType::Lep.label_in_sentence(),
+            "local enterprise partnership (as of April 2021, DfE's set)"
+        );
+        assert_eq!(
+            AreaType::Lad.label_in_sentence(),
+            "local authority district"
+        );
     }
 }

@@ -87,12 +87,15 @@ struct LadParentsRow {
     lsip_code: String,
 }
 
+/// A LAD's membership of an April 2021 LEP; a LAD in two LEPs has two rows (DfE counts it in both).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct LadLepRow {
     lad_code: String,
     lep_code: String,
+    /// How many April 2021 districts of the LAD lie in the LEP (more than 1 only for the 2023
+    /// unitaries); membership itself is always of the whole LAD.
     #[allow(dead_code)]
-    lsoa_count: u32,
+    lad21_count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -473,6 +476,74 @@ mod tests {
             .map(|a| a.code.as_str())
             .collect();
         assert_eq!(lep, LANCASHIRE_LADS);
+    }
+
+    fn lep_members(g: &Geography, lep: &str) -> Vec<String> {
+        g.member_lads(lep).iter().map(|a| a.code.clone()).collect()
+    }
+
+    #[test]
+    fn leps_are_the_38_of_april_2021_as_dfe_uses_them() {
+        let g = geo();
+        let leps: Vec<_> = g.areas().filter(|a| a.area_type == AreaType::Lep).collect();
+        assert_eq!(leps.len(), 38);
+        assert!(
+            g.area("E37000023").is_none(),
+            "the 2017 London code is not served"
+        );
+        assert_eq!(g.area("E37000051").unwrap().name, "London");
+        let london = lep_members(g, "E37000051");
+        assert_eq!(london.len(), 33);
+        assert!(london.iter().all(|c| c.starts_with("E09")));
+        // Every current district is in at least one LEP.
+        for lad in g.areas().filter(|a| a.area_type == AreaType::Lad) {
+            assert!(
+                g.parents(&lad.code)
+                    .iter()
+                    .any(|p| p.area_type == AreaType::Lep),
+                "{} has no LEP",
+                lad.code
+            );
+        }
+    }
+
+    #[test]
+    fn the_seven_districts_in_two_leps_count_in_both() {
+        let g = geo();
+        let two_leps = |lad: &str| -> Vec<&str> {
+            let mut leps: Vec<_> = g
+                .memberships()
+                .iter()
+                .filter(|m| m.lad_code == lad && m.parent_type == AreaType::Lep)
+                .map(|m| m.parent_code.as_str())
+                .collect();
+            leps.sort();
+            leps
+        };
+        // Staffordshire districts: Greater Birmingham and Solihull, and Stoke-on-Trent and
+        // Staffordshire; Worcestershire districts: Greater Birmingham and Solihull, and Worcestershire.
+        for lad in ["E07000192", "E07000193", "E07000194", "E07000199"] {
+            assert_eq!(two_leps(lad), ["E37000012", "E37000032"], "{lad}");
+        }
+        for lad in ["E07000234", "E07000236", "E07000239"] {
+            assert_eq!(two_leps(lad), ["E37000012", "E37000038"], "{lad}");
+        }
+        let overlapping = g
+            .areas()
+            .filter(|a| a.area_type == AreaType::Lad && two_leps(&a.code).len() > 1)
+            .count();
+        assert_eq!(overlapping, 7);
+        assert!(lep_members(g, "E37000012").contains(&"E07000194".to_owned()));
+        assert!(lep_members(g, "E37000032").contains(&"E07000194".to_owned()));
+    }
+
+    #[test]
+    fn merged_unitaries_take_their_districts_lep() {
+        let g = geo();
+        // North Yorkshire (2023) was 7 districts, all in York and North Yorkshire in 2021.
+        assert_eq!(lep_members(g, "E37000058"), ["E06000014", "E06000065"]);
+        assert_eq!(lep_members(g, "E37000007"), ["E06000063", "E06000064"]);
+        assert!(lep_members(g, "E37000016").contains(&"E06000066".to_owned()));
     }
 
     #[test]

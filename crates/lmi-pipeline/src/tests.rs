@@ -19,7 +19,7 @@ E07000001,One,E12000001,E10000001,,
 E07000002,Two,E12000001,E10000001,,
 E06000003,Three,E12000001,,,
 ";
-const LEP: &str = "lad_code,lep_code,lsoa_count\n";
+const LEP: &str = "lad_code,lep_code,lad21_count\n";
 const TTWA: &str =
     "lad_code,ttwa_code,lsoa11_count,population_16plus,share_of_lad,share_of_ttwa,best_fit
 E07000001,E30000001,10,1000,1.0,0.5,true
