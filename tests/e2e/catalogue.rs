@@ -14,6 +14,17 @@ const LANCASHIRE_TTWAS: [&str; 5] = [
     "E30000076",
 ];
 
+/// Indicators only DfE's current FE participation file gives (starts, participation and the
+/// population they are rated by); the shared real FE file is the older achievements export, so
+/// these must have no values here: absent, never invented.
+const FE_PARTICIPATION_ONLY: [&str; 5] = [
+    "fe_apprenticeship_starts",
+    "fe_participation",
+    "fe_participation_rate",
+    "fe_apprenticeship_starts_rate",
+    "fe_achievement_rate",
+];
+
 fn latest(body: &serde_json::Value) -> Option<(String, Option<f64>, String)> {
     body["series"].as_array()?.last().map(|p| {
         (
@@ -45,14 +56,16 @@ async fn every_indicator_answers_for_lancashire_and_england() {
                 "E12000002",
             ]);
         }
+        let published = !FE_PARTICIPATION_ONLY.contains(&def.id);
         for area in &areas {
             let (status, _, body) = app
                 .get(&format!("/v1/areas/{area}/indicators/{}", def.id))
                 .await;
             assert_eq!(status, 200, "{} {area}", def.id);
-            assert!(
+            assert_eq!(
                 !body["series"].as_array().unwrap().is_empty(),
-                "{} has no series for {area}",
+                published,
+                "{} series for {area}: {body}",
                 def.id
             );
         }

@@ -26,23 +26,6 @@ const POST16: &str = "16-18-destination-measures";
 const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
 
-const LANCASHIRE_LADS: [&str; 14] = [
-    "E06000008",
-    "E06000009",
-    "E07000117",
-    "E07000118",
-    "E07000119",
-    "E07000120",
-    "E07000121",
-    "E07000122",
-    "E07000123",
-    "E07000124",
-    "E07000125",
-    "E07000126",
-    "E07000127",
-    "E07000128",
-];
-
 fn real_data() -> Option<PathBuf> {
     std::env::var_os("LMI_REAL_DATA")
         .filter(|v| !v.is_empty())
@@ -334,9 +317,12 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
 /// Values of the KS4 and 16-18 indicators for Lancashire's districts, the combined authority and
 /// England.
 fn destination_values(data: &Path) -> BTreeMap<String, String> {
-    let areas: BTreeSet<&str> = LANCASHIRE_LADS
+    let geography = lmi_core::Geography::bundled().unwrap();
+    let lancashire = geography.member_lads("E47000018");
+    assert_eq!(lancashire.len(), 14);
+    let areas: BTreeSet<&str> = lancashire
         .iter()
-        .copied()
+        .map(|a| a.code.as_str())
         .chain(["E47000018", "E92000001"])
         .collect();
     current(data)
@@ -709,7 +695,9 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "dfe_16_18_destinations_lad",
         "dfe_fe_achievements_lad",
     ];
-    let cases: Vec<(&str, Target, FaultKind, u32, Vec<&str>, Vec<&str>)> = vec![
+    // (what, where, fault, how many requests, the sources it may fail, words of the error)
+    type Case<'a> = (&'a str, Target, FaultKind, u32, Vec<&'a str>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             "timeout",
             Target::Ees,
@@ -814,6 +802,18 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             forever,
             vec!["census2021_ts067_lad", "nomis_aps_t19_qualifications"],
             vec!["RecordOffset=1000", "a page is missing"],
+        ),
+        (
+            // Rows before it parsed: none of them may reach the snapshot beside the carried data.
+            "a malformed area code half way through a file",
+            Target::Ees,
+            FaultKind::ReplaceCode {
+                from: "E07000117".into(),
+                to: "not-a-code".into(),
+            },
+            forever,
+            ees.clone(),
+            vec!["not-a-code", "GSS", "release `2023-24`"],
         ),
         (
             "an unknown English area code",

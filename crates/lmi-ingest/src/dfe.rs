@@ -188,7 +188,8 @@ pub struct EesTable {
     pub cohort_measure: &'static str,
     /// Measure ids of [`DESTINATIONS`], in the same order.
     pub destination_measures: [&'static str; 5],
-    /// Columns the reader knows but does not need (so they are not reported as renamed).
+    /// Columns the reader knows but does not need (so they are not reported as renamed),
+    /// besides the geography columns every district file has.
     pub other_columns: &'static [&'static str],
 }
 
@@ -233,7 +234,7 @@ pub const KS4_DESTINATIONS_LAD: EesTable = EesTable {
         "ks4_all_notsust",
         "ks4_all_unknown",
     ],
-    other_columns: GEOGRAPHY_COLUMNS,
+    other_columns: &[],
 };
 
 /// 16-18 destination measures by local authority district (provider location), state-funded
@@ -268,17 +269,6 @@ pub const DESTINATIONS_16_18_LAD: EesTable = EesTable {
         "post16_all_unknown",
     ],
     other_columns: &[
-        "country_code",
-        "country_name",
-        "region_code",
-        "region_name",
-        "old_la_code",
-        "new_la_code",
-        "la_name",
-        "pcon_code",
-        "pcon_name",
-        "lad_name",
-        "level_methodology",
         "opportunity_area_code",
         "opportunity_area_name",
         "cohort_level",
@@ -320,6 +310,7 @@ impl EesTable {
         known.extend(DESTINATIONS.iter().map(|(c, _)| *c));
         known.extend([LONG_DESTINATION, LONG_COHORT, LONG_COUNT]);
         known.extend(IGNORED_COLUMNS);
+        known.extend(GEOGRAPHY_COLUMNS);
         known.extend(self.other_columns);
         known
     }

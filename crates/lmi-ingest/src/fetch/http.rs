@@ -223,19 +223,7 @@ impl HttpClient {
                 Err(e) => (describe(&e), None),
             };
             if attempt >= max {
-                return Err(match retry.1 {
-                    Some(status) => FetchError::Status {
-                        url: shown.to_owned(),
-                        status,
-                        detail: String::new(),
-                        attempts: attempt,
-                    },
-                    None => FetchError::Transport {
-                        url: shown.to_owned(),
-                        message: retry.0,
-                        attempts: attempt,
-                    },
-                });
+                return Err(gave_up(shown, retry.0, retry.1, attempt));
             }
             tokio::time::sleep(self.backoff(attempt)).await;
             attempt += 1;
@@ -264,19 +252,7 @@ impl HttpClient {
                 Attempt::Done(r) => return Ok(r),
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Retry { reason, status, .. } if attempt >= max => {
-                    return Err(match status {
-                        Some(status) => FetchError::Status {
-                            url: shown.to_owned(),
-                            status,
-                            detail: String::new(),
-                            attempts: attempt,
-                        },
-                        None => FetchError::Transport {
-                            url: shown.to_owned(),
-                            message: reason,
-                            attempts: attempt,
-                        },
-                    });
+                    return Err(gave_up(shown, reason, status, attempt));
                 }
                 Attempt::Retry { reason, wait, .. } => {
                     let wait = wait.unwrap_or_else(|| self.backoff(attempt));
@@ -408,6 +384,24 @@ impl HttpClient {
             validators,
             attempts: attempt,
         }))
+    }
+}
+
+/// The error after the last retry: the server's status when it answered, else the transport
+/// failure.
+fn gave_up(shown: &str, reason: String, status: Option<u16>, attempts: u32) -> FetchError {
+    match status {
+        Some(status) => FetchError::Status {
+            url: shown.to_owned(),
+            status,
+            detail: String::new(),
+            attempts,
+        },
+        None => FetchError::Transport {
+            url: shown.to_owned(),
+            message: reason,
+            attempts,
+        },
     }
 }
 
