@@ -706,7 +706,13 @@ impl Fetched {
                                 bytes: bytes.len() as u64,
                             });
                         }
-                        let first = validators.values().next().cloned().unwrap_or_default();
+                        // The source's own (first) URL, as entries without per-URL validators record.
+                        let first = target
+                            .urls
+                            .first()
+                            .and_then(|u| validators.get(u))
+                            .cloned()
+                            .unwrap_or_default();
                         let entry = CacheEntry {
                             url: report.url.clone(),
                             sha256: combined_sha256(bodies.iter().map(|(_, b)| b.as_slice())),
