@@ -4,4 +4,5 @@ mod catalogue;
 mod hot_swap;
 mod real_data;
 mod sample_server;
+mod schema;
 mod web_page;

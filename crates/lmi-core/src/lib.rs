@@ -6,6 +6,7 @@ pub mod area;
 pub mod geography;
 pub mod indicator;
 pub mod provenance;
+pub mod schema;
 pub mod status;
 pub mod value;
 

@@ -8,13 +8,9 @@
 use lmi_core::Status;
 use polars::prelude::*;
 
-pub const SOURCE: &str = "source";
-pub const AREA_CODE: &str = "area_code";
-pub const PERIOD: &str = "period";
-pub const MEASURE: &str = "measure";
-pub const VALUE: &str = "value";
-pub const STATUS: &str = "status";
-pub const FLAGS: &str = "flags";
+pub use lmi_core::schema::observations::{
+    AREA_CODE, COLUMNS, FLAGS, MEASURE, PERIOD, SOURCE, STATUS, VALUE,
+};
 
 /// Row-wise builder for the observations table.
 #[derive(Debug, Default)]

@@ -14,37 +14,15 @@ mod derived;
 pub mod validate;
 use polars::prelude::*;
 
-/// Columns of the indicator values table.
-pub mod columns {
-    pub const INDICATOR: &str = "indicator";
-    pub const AREA_CODE: &str = "area_code";
-    pub const AREA_TYPE: &str = "area_type";
-    pub const PERIOD: &str = "period";
-    pub const NUMERATOR: &str = "numerator";
-    pub const DENOMINATOR: &str = "denominator";
-    pub const VALUE: &str = "value";
-    pub const STATUS: &str = "status";
-    pub const APPROXIMATE: &str = "approximate";
-    pub const COVERAGE: &str = "coverage";
-    pub const CONSTITUENTS: &str = "constituents";
-    pub const CI_LOWER: &str = "ci_lower";
-    pub const CI_UPPER: &str = "ci_upper";
-    pub const CHANGE_1: &str = "change_1";
-    pub const CHANGE_5: &str = "change_5";
-    pub const RANK: &str = "rank";
-    pub const RANK_OF: &str = "rank_of";
-    pub const PERCENTILE: &str = "percentile";
-    pub const GAP_TO_ENGLAND: &str = "gap_to_england";
-}
 use columns::*;
+/// Columns of the indicator values table (defined once, in `lmi_core::schema`).
+pub use lmi_core::schema::values as columns;
 
 // Observation columns, as written by lmi-ingest.
-const OBS_SOURCE: &str = "source";
-const OBS_AREA: &str = "area_code";
-const OBS_PERIOD: &str = "period";
-const OBS_MEASURE: &str = "measure";
-const OBS_VALUE: &str = "value";
-const OBS_STATUS: &str = "status";
+use lmi_core::schema::observations::{
+    AREA_CODE as OBS_AREA, MEASURE as OBS_MEASURE, PERIOD as OBS_PERIOD, SOURCE as OBS_SOURCE,
+    STATUS as OBS_STATUS, VALUE as OBS_VALUE,
+};
 
 // Working columns.
 const LAD: &str = "lad_code";

@@ -70,8 +70,8 @@ impl Manifest {
 }
 
 fn summarise(values: &DataFrame) -> PolarsResult<Vec<IndicatorSummary>> {
-    let ids = values.column("indicator")?.str()?;
-    let periods = values.column("period")?.str()?;
+    let ids = values.column(lmi_core::schema::values::INDICATOR)?.str()?;
+    let periods = values.column(lmi_core::schema::values::PERIOD)?.str()?;
     let mut out: Vec<IndicatorSummary> = Vec::new();
     for (id, period) in ids.iter().zip(periods.iter()) {
         let (Some(id), Some(period)) = (id, period) else {

@@ -1,5 +1,6 @@
 //! Reading the values table of a snapshot back into domain values.
 
+use lmi_core::schema::values as c;
 use lmi_core::{AreaType, Derived, IndicatorValue, Status};
 use polars::prelude::*;
 
@@ -19,18 +20,18 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
             .f64()
             .map_err(|e| format!("column `{name}`: {e}"))
     };
-    let indicator = text("indicator")?;
-    let area_code = text("area_code")?;
-    let area_type = text("area_type")?;
-    let period = text("period")?;
-    let status = text("status")?;
-    let numerator = float("numerator")?;
-    let denominator = float("denominator")?;
-    let value = float("value")?;
-    let coverage = float("coverage")?;
-    let approximate = col(df, "approximate")?
+    let indicator = text(c::INDICATOR)?;
+    let area_code = text(c::AREA_CODE)?;
+    let area_type = text(c::AREA_TYPE)?;
+    let period = text(c::PERIOD)?;
+    let status = text(c::STATUS)?;
+    let numerator = float(c::NUMERATOR)?;
+    let denominator = float(c::DENOMINATOR)?;
+    let value = float(c::VALUE)?;
+    let coverage = float(c::COVERAGE)?;
+    let approximate = col(df, c::APPROXIMATE)?
         .bool()
-        .map_err(|e| format!("column `approximate`: {e}"))?;
+        .map_err(|e| format!("column `{}`: {e}", c::APPROXIMATE))?;
     // Derived columns are optional: snapshots written before they existed still load.
     let optional_float = |name: &str| -> Result<Option<&Float64Chunked>, String> {
         df.column(name)
@@ -44,17 +45,17 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
             .map(|c| c.u32().map_err(|e| format!("column `{name}`: {e}")))
             .transpose()
     };
-    let ci_lower = optional_float("ci_lower")?;
-    let ci_upper = optional_float("ci_upper")?;
-    let change_1 = optional_float("change_1")?;
-    let change_5 = optional_float("change_5")?;
-    let percentile = optional_float("percentile")?;
-    let gap_to_england = optional_float("gap_to_england")?;
-    let rank = optional_u32("rank")?;
-    let rank_of = optional_u32("rank_of")?;
-    let constituents = col(df, "constituents")?
+    let ci_lower = optional_float(c::CI_LOWER)?;
+    let ci_upper = optional_float(c::CI_UPPER)?;
+    let change_1 = optional_float(c::CHANGE_1)?;
+    let change_5 = optional_float(c::CHANGE_5)?;
+    let percentile = optional_float(c::PERCENTILE)?;
+    let gap_to_england = optional_float(c::GAP_TO_ENGLAND)?;
+    let rank = optional_u32(c::RANK)?;
+    let rank_of = optional_u32(c::RANK_OF)?;
+    let constituents = col(df, c::CONSTITUENTS)?
         .u32()
-        .map_err(|e| format!("column `constituents`: {e}"))?;
+        .map_err(|e| format!("column `{}`: {e}", c::CONSTITUENTS))?;
 
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
@@ -65,16 +66,16 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
         };
         out.push(IndicatorValue {
             stale: false,
-            indicator: required(indicator, "indicator")?,
-            area_code: required(area_code, "area_code")?,
-            area_type: required(area_type, "area_type")?
+            indicator: required(indicator, c::INDICATOR)?,
+            area_code: required(area_code, c::AREA_CODE)?,
+            area_type: required(area_type, c::AREA_TYPE)?
                 .parse::<AreaType>()
                 .map_err(|e| format!("row {i}: {e}"))?,
-            period: required(period, "period")?,
+            period: required(period, c::PERIOD)?,
             numerator: numerator.get(i),
             denominator: denominator.get(i),
             value: value.get(i),
-            status: required(status, "status")?
+            status: required(status, c::STATUS)?
                 .parse::<Status>()
                 .map_err(|e| format!("row {i}: {e}"))?,
             approximate: approximate.get(i).unwrap_or(false),
