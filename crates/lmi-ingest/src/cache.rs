@@ -194,15 +194,18 @@ impl RawCache {
         Ok(bytes)
     }
 
+    /// Writes through a synced temporary file in the cache directory, renamed into place: a
+    /// reader (or a kill) never sees half a body or half a manifest.
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(Self::io(&self.dir))?;
-        let tmp = self
-            .dir
-            .join(format!(".tmp-{}-{}", std::process::id(), fastrand::u64(..)));
-        let mut f = std::fs::File::create(&tmp).map_err(Self::io(&tmp))?;
-        f.write_all(bytes).map_err(Self::io(&tmp))?;
-        f.sync_all().map_err(Self::io(&tmp))?;
-        std::fs::rename(&tmp, path).map_err(Self::io(path))
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(Self::io(&self.dir))?;
+        tmp.write_all(bytes).map_err(Self::io(tmp.path()))?;
+        tmp.as_file().sync_all().map_err(Self::io(tmp.path()))?;
+        tmp.persist(path).map_err(|e| CacheError::Io {
+            path: path.to_owned(),
+            source: e.error,
+        })?;
+        Ok(())
     }
 }
 
