@@ -180,12 +180,15 @@ pub fn refresh_live(
     options: &LiveRefresh,
     progress: &dyn Progress,
 ) -> Result<LiveReport, RefreshFailure> {
-    options.fetch.check().map_err(config_error)?;
+    options
+        .fetch
+        .check()
+        .map_err(|e| config_error(e.to_string()))?;
     lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)
         .map_err(|e| config_error(e.to_string()))?;
     let geography = Geography::bundled()
         .map_err(|e| config_error(format!("loading the bundled geography tables: {e}")))?;
-    let client = HttpClient::new(options.fetch.clone()).map_err(config_error)?;
+    let client = HttpClient::new(options.fetch.clone()).map_err(|e| config_error(e.to_string()))?;
     let store = Store::open(&options.data_dir);
     let cache = RawCache::open(&options.data_dir);
     let fail = |e: &dyn std::fmt::Display| source_failure(e.to_string(), Vec::new());
@@ -476,8 +479,8 @@ pub fn sources_check(
     catalogue: &Catalogue,
     fetch: FetchConfig,
 ) -> Result<Vec<lmi_ingest::fetch::discover::SourceCheck>, String> {
-    fetch.check()?;
-    let client = HttpClient::new(fetch)?;
+    fetch.check().map_err(|e| e.to_string())?;
+    let client = HttpClient::new(fetch).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -124,14 +124,14 @@ enum Attempt {
 }
 
 impl HttpClient {
-    pub fn new(config: FetchConfig) -> Result<HttpClient, String> {
+    pub fn new(config: FetchConfig) -> Result<HttpClient, super::ConfigError> {
         let client = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout())
             .read_timeout(config.read_timeout())
             .gzip(true)
             .build()
-            .map_err(|e| format!("building the HTTP client: {e}"))?;
+            .map_err(|e| super::ConfigError::Client(e.to_string()))?;
         Ok(HttpClient {
             client,
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),

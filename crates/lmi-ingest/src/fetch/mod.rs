@@ -93,6 +93,17 @@ impl Default for FetchConfig {
     }
 }
 
+/// Fetch settings that cannot work (exit code 2 territory).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("base URL for {name} must be an http:// or https:// URL, found `{found}`")]
+    BaseUrl { name: &'static str, found: String },
+    #[error("max_attempts and max_concurrent_requests must be at least 1")]
+    Limits,
+    #[error("building the HTTP client: {0}")]
+    Client(String),
+}
+
 /// Environment variables that override the config file.
 pub const ENV_NOMIS_BASE_URL: &str = "LMI_NOMIS_BASE_URL";
 pub const ENV_EES_BASE_URL: &str = "LMI_EES_BASE_URL";
@@ -106,7 +117,10 @@ impl FetchConfig {
     /// Applies `LMI_NOMIS_BASE_URL`, `LMI_EES_BASE_URL`, `LMI_EES_API_BASE_URL`,
     /// `LMI_GEOGRAPHY_BASE_URL`, `LMI_ONS_BASE_URL`, `LMI_GITHUB_API_BASE_URL` and
     /// `LMI_NOMIS_UID` from `lookup` (normally `std::env::var`). Empty values are ignored.
-    pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    pub fn apply_env(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
         let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
         for (key, slot) in [
             (ENV_NOMIS_BASE_URL, &mut self.base_urls.nomis),
@@ -127,7 +141,7 @@ impl FetchConfig {
     }
 
     /// Rejects settings that cannot work (bad configuration, exit code 2).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), ConfigError> {
         for (name, url) in [
             ("nomis", &self.base_urls.nomis),
             ("ees", &self.base_urls.ees),
@@ -139,14 +153,15 @@ impl FetchConfig {
             match url::Url::parse(url) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {}
                 _ => {
-                    return Err(format!(
-                        "base URL for {name} must be an http:// or https:// URL, found `{url}`"
-                    ));
+                    return Err(ConfigError::BaseUrl {
+                        name,
+                        found: url.clone(),
+                    });
                 }
             }
         }
         if self.max_attempts == 0 || self.max_concurrent_requests == 0 {
-            return Err("max_attempts and max_concurrent_requests must be at least 1".into());
+            return Err(ConfigError::Limits);
         }
         Ok(())
     }
@@ -173,10 +188,16 @@ mod tests {
         let err = cfg
             .apply_env(|k| (k == ENV_EES_BASE_URL).then(|| "ftp://x".to_owned()))
             .unwrap_err();
-        assert!(err.contains("ees") && err.contains("ftp://x"), "{err}");
+        assert_eq!(
+            err,
+            ConfigError::BaseUrl {
+                name: "ees",
+                found: "ftp://x".into()
+            }
+        );
         let err = FetchConfig::default()
             .apply_env(|k| (k == ENV_GITHUB_API_BASE_URL).then(|| "http//nohost".to_owned()))
             .unwrap_err();
-        assert!(err.contains("github_api"), "{err}");
+        assert!(err.to_string().contains("github_api"), "{err}");
     }
 }
