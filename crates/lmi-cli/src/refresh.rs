@@ -260,23 +260,69 @@ pub fn refresh_live(
             rejected.insert(p.source_id.clone(), e.to_string());
         }
     }
-    let mut observations = live
+    let fetched_observations = live
         .observations
         .take()
         .unwrap_or_else(|| lmi_ingest::observations::empty_frame().unwrap_or_default());
-    let mut output = None;
-    // At most twice: a source whose codes match no area is set aside and the rest recomputed.
-    for _ in 0..2 {
+    let now = now_rfc3339();
+    // Once per source set aside: a fresh source whose codes match no area joins the rejected
+    // ones and the snapshot is assembled again, with its last good data instead.
+    let (carried, provenance, mut observations, output) = loop {
         mark_failed(&mut live.reports, &rejected);
+        if live
+            .reports
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Failed | Outcome::Kept))
+        {
+            let errors: Vec<String> = live.failed().filter_map(|r| r.error.clone()).collect();
+            let message = if errors.is_empty() {
+                "no source was read".to_owned()
+            } else {
+                errors.join("\n")
+            };
+            return Err(source_failure(message, live.reports));
+        }
+        let (carried, provenance) = plan_carry(&live, &previous, &rejected, &now, options);
+        // Nothing new (every fresh source answered 304 and the failures were already stale):
+        // decided before any carried data is read.
+        if nothing_new(&live.reports, &carried, &previous) {
+            return Ok(LiveReport {
+                sources: live.reports,
+                published: None,
+                unchanged: true,
+                bytes_downloaded,
+                carried,
+            });
+        }
         let set_aside: Vec<&str> = rejected.keys().map(String::as_str).collect();
-        let fresh = filter_sources(&observations, &set_aside, false).map_err(|e| fail(&e))?;
-        let computed = lmi_pipeline::compute(&fresh, geography, lmi_core::INDICATORS)
-            .map_err(|e| fail(&format!("computing indicators: {e}")))?;
-        let mut more = false;
-        for u in &computed.unmatched {
-            if rejected.contains_key(&u.source) {
-                continue;
+        let mut frames =
+            vec![filter_sources(&fetched_observations, &set_aside, false).map_err(|e| fail(&e))?];
+        for c in &carried {
+            if let Carried::Stale { source_id, .. } | Carried::Kept { source_id, .. } = c {
+                frames.push(
+                    previous
+                        .observations_of(source_id)
+                        .map_err(|e| fail(&format!("carrying over source `{source_id}`: {e}")))?,
+                );
             }
+        }
+        let observations =
+            concat_frames(frames).map_err(|e| fail(&format!("carrying over sources: {e}")))?;
+        let output = lmi_pipeline::compute(&observations, geography, lmi_core::INDICATORS)
+            .map_err(|e| fail(&format!("computing indicators: {e}")))?;
+        // Carried data passed validation when it was published; only fresh sources are judged.
+        let unknown: Vec<_> = output
+            .unmatched
+            .iter()
+            .filter(|u| {
+                !rejected.contains_key(&u.source)
+                    && !carried.iter().any(|c| c.source_id() == u.source)
+            })
+            .collect();
+        if unknown.is_empty() {
+            break (carried, provenance, observations, output);
+        }
+        for u in unknown {
             let url = live
                 .provenance
                 .iter()
@@ -289,139 +335,18 @@ pub fn refresh_live(
                 codes: u.codes.clone(),
             };
             rejected.insert(u.source.clone(), e.to_string());
-            more = true;
         }
-        observations = fresh;
-        if !more {
-            output = Some(computed);
-            break;
-        }
-    }
-    mark_failed(&mut live.reports, &rejected);
-
-    let fresh_sources: Vec<&SourceReport> = live
-        .reports
-        .iter()
-        .filter(|r| !matches!(r.outcome, Outcome::Failed | Outcome::Kept))
-        .collect();
-    if fresh_sources.is_empty() {
-        let errors: Vec<String> = live.failed().filter_map(|r| r.error.clone()).collect();
-        let message = if errors.is_empty() {
-            "no source was read".to_owned()
-        } else {
-            errors.join("\n")
-        };
-        return Err(source_failure(message, live.reports));
-    }
-
-    // Carry over, from the published snapshot, every source that failed or was not asked for.
-    let now = now_rfc3339();
-    let mut carried = Vec::new();
-    let mut provenance: Vec<SourceProvenance> = live
-        .provenance
-        .iter()
-        .filter(|p| !rejected.contains_key(&p.source_id))
-        .cloned()
-        .collect();
-    let mut carried_frames = vec![observations];
-    for r in live.to_carry() {
-        let reason = r.error.clone().unwrap_or_default();
-        let Some(before) = previous.provenance(&r.source_id).cloned() else {
-            if r.outcome == Outcome::Failed {
-                carried.push(Carried::Missing {
-                    source_id: r.source_id.clone(),
-                    reason,
-                });
-            } else {
-                carried.push(Carried::Missing {
-                    source_id: r.source_id.clone(),
-                    reason: "not requested (--only), not in the raw cache and not in the published snapshot".into(),
-                });
-            }
-            continue;
-        };
-        let snapshot = previous
-            .manifest
-            .as_ref()
-            .map(|m| m.version.clone())
-            .unwrap_or_default();
-        let rows = previous
-            .observations_of(&r.source_id)
-            .map_err(|e| fail(&format!("carrying over source `{}`: {e}", r.source_id)))?;
-        carried_frames.push(rows);
-        let mut p = before;
-        if r.outcome == Outcome::Failed {
-            p.stale = Some(Staleness {
-                since: p
-                    .stale
-                    .as_ref()
-                    .map_or_else(|| now.clone(), |s| s.since.clone()),
-                last_failed_at: now.clone(),
-                reason: reason.clone(),
-                carried_from: p
-                    .stale
-                    .as_ref()
-                    .map_or_else(|| snapshot.clone(), |s| s.carried_from.clone()),
-            });
-            carried.push(Carried::Stale {
-                source_id: r.source_id.clone(),
-                snapshot,
-                reason,
-            });
-        } else {
-            carried.push(Carried::Kept {
-                source_id: r.source_id.clone(),
-                snapshot,
-            });
-        }
-        provenance.push(p);
-    }
-    // Catalogue order, as a refresh from files writes them.
-    provenance.sort_by_key(|p| {
-        options
-            .catalogue
-            .sources
-            .iter()
-            .position(|s| s.id == p.source_id)
-    });
-
-    // Nothing new: every fresh source answered 304 and the failures were already stale.
-    let nothing_new = live.reports.iter().all(|r| {
-        matches!(
-            r.outcome,
-            Outcome::NotModified | Outcome::Cached | Outcome::Failed
-        )
-    }) && carried.iter().all(|c| match c {
-        Carried::Stale { source_id, .. } => previous
-            .provenance(source_id)
-            .is_some_and(SourceProvenance::is_stale),
-        _ => false,
-    }) && live
-        .reports
-        .iter()
-        .filter(|r| r.outcome != Outcome::Failed)
-        .all(|r| {
-            previous
-                .provenance(&r.source_id)
-                .is_some_and(|p| !p.is_stale())
-        });
-    if nothing_new || options.dry_run {
+    };
+    if options.dry_run {
         return Ok(LiveReport {
             sources: live.reports,
             published: None,
-            unchanged: nothing_new,
+            unchanged: false,
             bytes_downloaded,
             carried,
         });
     }
 
-    let mut observations =
-        concat_frames(carried_frames).map_err(|e| fail(&format!("carrying over sources: {e}")))?;
-    let output = match output {
-        Some(o) if carried.iter().all(|c| matches!(c, Carried::Missing { .. })) => o,
-        _ => lmi_pipeline::compute(&observations, geography, lmi_core::INDICATORS)
-            .map_err(|e| fail(&format!("computing indicators: {e}")))?,
-    };
     let warnings = carried
         .iter()
         .filter_map(|c| match c {
@@ -463,6 +388,85 @@ pub fn refresh_live(
         bytes_downloaded,
         carried,
     })
+}
+
+/// What becomes of the sources this refresh could not read (failed, set aside or not asked
+/// for), and the provenance of every source the snapshot will hold, in catalogue order. Reads
+/// no data: the rows are taken when the snapshot is assembled.
+fn plan_carry(
+    live: &lmi_ingest::live::LiveSources,
+    previous: &Previous<'_>,
+    rejected: &BTreeMap<String, String>,
+    now: &str,
+    options: &LiveRefresh,
+) -> (Vec<Carried>, Vec<SourceProvenance>) {
+    let mut carried = Vec::new();
+    let mut provenance: Vec<SourceProvenance> = live
+        .provenance
+        .iter()
+        .filter(|p| !rejected.contains_key(&p.source_id))
+        .cloned()
+        .collect();
+    let snapshot = previous
+        .manifest
+        .as_ref()
+        .map(|m| m.version.clone())
+        .unwrap_or_default();
+    for r in live.to_carry() {
+        let source_id = r.source_id.clone();
+        let reason = r.error.clone().unwrap_or_else(|| {
+            "not requested (--only), not in the raw cache and not in the published snapshot".into()
+        });
+        let Some(mut p) = previous.provenance(&r.source_id).cloned() else {
+            carried.push(Carried::Missing { source_id, reason });
+            continue;
+        };
+        if r.outcome == Outcome::Failed {
+            p.stale = Some(Staleness {
+                since: p
+                    .stale
+                    .as_ref()
+                    .map_or_else(|| now.to_owned(), |s| s.since.clone()),
+                last_failed_at: now.to_owned(),
+                reason: reason.clone(),
+                carried_from: p
+                    .stale
+                    .as_ref()
+                    .map_or_else(|| snapshot.clone(), |s| s.carried_from.clone()),
+            });
+            carried.push(Carried::Stale {
+                source_id,
+                snapshot: snapshot.clone(),
+                reason,
+            });
+        } else {
+            carried.push(Carried::Kept {
+                source_id,
+                snapshot: snapshot.clone(),
+            });
+        }
+        provenance.push(p);
+    }
+    // Catalogue order, as a refresh from files writes them.
+    provenance.sort_by_key(|p| {
+        options
+            .catalogue
+            .sources
+            .iter()
+            .position(|s| s.id == p.source_id)
+    });
+    (carried, provenance)
+}
+
+/// Nothing to publish: every source read answered 304 (or came unchanged from the cache), no
+/// source recovered from being stale, and every failure was already stale.
+fn nothing_new(reports: &[SourceReport], carried: &[Carried], previous: &Previous<'_>) -> bool {
+    let was_stale = |id: &str| previous.provenance(id).map(SourceProvenance::is_stale);
+    reports.iter().all(|r| match r.outcome {
+        Outcome::NotModified | Outcome::Cached => was_stale(&r.source_id) == Some(false),
+        Outcome::Failed => was_stale(&r.source_id) == Some(true),
+        _ => false,
+    }) && carried.iter().all(|c| matches!(c, Carried::Stale { .. }))
 }
 
 fn mark_failed(reports: &mut [SourceReport], rejected: &BTreeMap<String, String>) {

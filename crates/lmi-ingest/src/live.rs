@@ -397,7 +397,7 @@ async fn fetch_nomis(
     validators: Option<&Validators>,
     on: &SourceBytes<'_>,
 ) -> Result<UrlGot, FetchError> {
-    let uid = client.config().nomis_uid.clone();
+    let uid = client.config().nomis_uid.as_deref();
     let sep = if url.contains('?') { '&' } else { '?' };
     let mut bodies = Vec::new();
     let mut first_validators = Validators::default();
@@ -409,11 +409,7 @@ async fn fetch_nomis(
         } else {
             format!("{url}{sep}RecordOffset={offset}")
         };
-        let mut actual = shown.clone();
-        if let Some(uid) = &uid {
-            actual.push(if actual.contains('?') { '&' } else { '?' });
-            actual.push_str(&format!("uid={uid}"));
-        }
+        let actual = discover::nomis_keyed(&shown, uid);
         let conditional = if offset == 0 { validators } else { None };
         let body = match client.get(&actual, &shown, conditional, on).await? {
             Response::NotModified { attempts } => {
@@ -666,12 +662,8 @@ impl Fetched {
                     }),
                     Some(entry) => {
                         report.pages = entry.parts.len() as u64;
-                        let bodies: Result<Vec<_>, _> = entry
-                            .parts
-                            .iter()
-                            .map(|p| cache.get(&p.sha256).map(|b| (p.url.clone(), b)))
-                            .collect();
-                        match bodies {
+                        let parts = entry.parts.iter().map(|p| (p.url.clone(), None)).collect();
+                        match with_cached(cache, Some(entry), parts) {
                             Err(e) => Err(e.into()),
                             Ok(bodies) => parse_bodies(
                                 source,

@@ -376,8 +376,9 @@ pub fn long_destinations(wide: &[u8]) -> Vec<u8> {
     if col("overall").is_some() {
         destinations.insert(0, ("Overall", "overall"));
     }
-    let mut out_header: Vec<String> = [
-        "time_period",
+    // Copied as they are from the wide row; `time_period` moves a year earlier and the wide
+    // `institution_group` becomes `establishment_type_group`.
+    const COPIED: [&str; 11] = [
         "time_identifier",
         "geographic_level",
         "country_code",
@@ -389,10 +390,12 @@ pub fn long_destinations(wide: &[u8]) -> Vec<u8> {
         "la_name",
         "lad_code",
         "lad_name",
-        "establishment_type_group",
-    ]
-    .map(String::from)
-    .to_vec();
+    ];
+    let mut out_header: Vec<String> = std::iter::once("time_period")
+        .chain(COPIED)
+        .chain(["establishment_type_group"])
+        .map(String::from)
+        .collect();
     if cohort_level {
         out_header.push("cohort_level_group".into());
     }
@@ -421,20 +424,7 @@ pub fn long_destinations(wide: &[u8]) -> Vec<u8> {
                 (Err(_), _) => count.clone(),
             };
             let mut r: Vec<String> = vec![year_before(&get(row, "time_period"))];
-            for c in [
-                "time_identifier",
-                "geographic_level",
-                "country_code",
-                "country_name",
-                "region_code",
-                "region_name",
-                "old_la_code",
-                "new_la_code",
-                "la_name",
-                "lad_code",
-                "lad_name",
-                "institution_group",
-            ] {
+            for c in COPIED.iter().chain(&["institution_group"]) {
                 r.push(get(row, c));
             }
             if cohort_level {

@@ -96,13 +96,8 @@ pub async fn check_all(
             let target = resolve(client, discovery, s, spec, on).await?;
             let mut probes = Vec::new();
             for url in &target.urls {
-                let actual = match (spec, &client.config().nomis_uid) {
-                    (FetchSpec::Nomis(_), Some(uid)) => {
-                        format!(
-                            "{url}{}uid={uid}",
-                            if url.contains('?') { '&' } else { '?' }
-                        )
-                    }
+                let actual = match spec {
+                    FetchSpec::Nomis(_) => nomis_keyed(url, client.config().nomis_uid.as_deref()),
                     _ => url.clone(),
                 };
                 probes.push(client.probe(&actual, url).await?);
@@ -154,6 +149,18 @@ pub fn nomis_url(base: &str, dataset: &str, query: &BTreeMap<String, String>) ->
         base.trim_end_matches('/'),
         encode(dataset)
     )
+}
+
+/// A Nomis URL as requested: with the API key (`uid`) when there is one. The key is never part
+/// of a URL that is shown or recorded.
+pub fn nomis_keyed(url: &str, uid: Option<&str>) -> String {
+    match uid {
+        Some(uid) => format!(
+            "{url}{}uid={uid}",
+            if url.contains('?') { '&' } else { '?' }
+        ),
+        None => url.to_owned(),
+    }
 }
 
 /// Percent-encodes a query component, keeping the characters Nomis selections are written with

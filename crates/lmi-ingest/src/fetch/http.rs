@@ -187,12 +187,7 @@ impl HttpClient {
             };
             let retry = match sent {
                 Ok(r) if r.status().is_success() => {
-                    let header = |name: reqwest::header::HeaderName| {
-                        r.headers()
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned)
-                    };
+                    let header = |name| header_text(r.headers(), name);
                     return Ok(Probe {
                         status: r.status().as_u16(),
                         etag: header(reqwest::header::ETAG),
@@ -330,13 +325,7 @@ impl HttpClient {
                 attempts: attempt,
             });
         }
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |name| header_text(response.headers(), name);
         let validators = Validators {
             etag: header(reqwest::header::ETAG),
             last_modified: header(reqwest::header::LAST_MODIFIED),
@@ -385,6 +374,17 @@ impl HttpClient {
             attempts: attempt,
         }))
     }
+}
+
+/// A response header as text, when present and printable.
+fn header_text(
+    headers: &reqwest::header::HeaderMap,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The error after the last retry: the server's status when it answered, else the transport
