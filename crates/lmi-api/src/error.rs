@@ -83,3 +83,16 @@ impl IntoResponse for ApiError {
         problem(self.status(), self.to_string())
     }
 }
+
+impl From<lmi_report::ReportError> for ApiError {
+    fn from(e: lmi_report::ReportError) -> ApiError {
+        use lmi_report::ReportError as R;
+        match e {
+            R::UnknownArea(_) | R::UnknownIndicator { .. } | R::NotFound(_) => {
+                ApiError::NotFound(e.to_string())
+            }
+            R::Invalid(_) => ApiError::BadRequest(e.to_string()),
+            R::Output { .. } => ApiError::Internal(e.to_string()),
+        }
+    }
+}

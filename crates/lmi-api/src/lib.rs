@@ -1,4 +1,5 @@
-//! The lmi HTTP API (axum). Handlers answer from a snapshot indexed in memory at load time
+//! The lmi HTTP API (axum): routing, extraction, content negotiation and problem responses.
+//! Handlers ask lmi-report for their bodies, from a snapshot indexed in memory at load time
 //! (`ServedSnapshot`); nothing is computed per request beyond lookups. The served snapshot is
 //! swapped atomically when a new one is published. Errors are `application/problem+json`.
 
@@ -13,30 +14,15 @@ mod http;
 mod metrics;
 mod openapi;
 mod ops;
-mod pack;
-mod search;
 mod state;
 mod web;
 
-pub use charts::{
-    Built, ChartImage, ChartKind, ChartRequest, Members, build as build_chart, draw as draw_chart,
-};
 pub use config::{ApiConfig, CorsOrigins};
-pub use dashboard::{
-    DashboardError, DashboardSpec, Dashboards, PanelSpec, ResolvedDashboard, ResolvedPanel,
-    format_value, panel_request, resolve as resolve_dashboard,
-};
 pub use error::{ApiError, Problem};
 pub use export::Format;
+pub use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
 pub use openapi::{ApiDoc, document as openapi_document};
-pub use pack::{
-    PackIndexEntry, areas_within, pack_file_stem, render_html as render_pack_html,
-    render_index_html as render_pack_index_html,
-};
-pub use state::{
-    AppState, AppStateBuilder, GeoIndex, RefreshStatus, Refresher, ReloadOutcome, ServedSnapshot,
-    now_rfc3339,
-};
+pub use state::{AppState, AppStateBuilder, RefreshStatus, Refresher, ReloadOutcome, now_rfc3339};
 
 use axum::Router;
 use axum::extract::Request;

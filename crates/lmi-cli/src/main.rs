@@ -420,7 +420,8 @@ fn main() -> ExitCode {
                     Some(lmi_cli::pack::find_chromium(chromium.as_deref())?)
                 };
                 let state = lmi_cli::load_or_bootstrap(&data_dir, &sample_dir)?;
-                let areas = lmi_cli::pack::areas_for(&state, area.as_deref(), within.as_deref())?;
+                let areas =
+                    lmi_cli::pack::areas_for(state.geo(), area.as_deref(), within.as_deref())?;
                 Ok((dashboards, chromium, state, areas))
             };
             let (dashboards, chromium, state, areas) = match setup() {

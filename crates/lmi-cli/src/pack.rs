@@ -1,9 +1,9 @@
 //! `lmi render pack`: area data packs written to a directory, as self-contained HTML (from
-//! `lmi_api::render_pack_html`) and PDF printed by headless Chromium.
+//! `lmi_report::render_pack_html`) and PDF printed by headless Chromium. Needs no HTTP crate.
 
 use anyhow::{Context, bail};
-use lmi_api::{AppState, Dashboards};
 use lmi_core::Area;
+use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -67,19 +67,18 @@ pub fn find_chromium(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 
 /// The areas `--area`/`--within` name, checked before anything is written.
 pub fn areas_for(
-    state: &AppState,
+    geo: &GeoIndex,
     area: Option<&str>,
     within: Option<&str>,
 ) -> anyhow::Result<Vec<String>> {
     match (area, within) {
         (Some(a), None) => {
-            let found = state
-                .geo()
+            let found = geo
                 .area(a)
                 .with_context(|| format!("unknown area code `{a}`"))?;
             Ok(vec![found.code.clone()])
         }
-        (None, Some(w)) => Ok(lmi_api::areas_within(state.geo(), w)
+        (None, Some(w)) => Ok(lmi_report::areas_within(geo, w)
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .into_iter()
             .map(|a| a.code.clone())
@@ -178,35 +177,38 @@ pub fn print_pdf(chromium: &Path, html: &Path, pdf: &Path) -> anyhow::Result<()>
 /// Renders one pack per area into `options.out`, calling `on_done` after each. Stops at the
 /// first failure (packs already written stay; none is half-written).
 pub fn render_packs(
-    state: &AppState,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
     dashboards: &Dashboards,
     options: &PackOptions,
     mut on_done: impl FnMut(&PackReport),
 ) -> anyhow::Result<Vec<PackReport>> {
-    let snap = state.current();
-    let geo = state.geo();
     if let Some(id) = &options.dashboard
         && dashboards.get(id).is_none()
     {
-        let known: Vec<_> = dashboards.specs().iter().map(|s| s.id.as_str()).collect();
+        let known: Vec<_> = dashboards
+            .all()
+            .iter()
+            .map(|d| d.spec.id.as_str())
+            .collect();
         bail!("unknown dashboard `{id}`; known: {}", known.join(", "));
     }
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("creating {}", options.out.display()))?;
-    let generated_at = lmi_api::now_rfc3339();
+    let generated_at = lmi_core::now_rfc3339();
     let mut reports = Vec::new();
     for code in &options.areas {
         let area = geo
             .area(code)
             .with_context(|| format!("unknown area code `{code}`"))?;
-        let spec = match &options.dashboard {
+        let dashboard = match &options.dashboard {
             Some(id) => dashboards.get(id),
             None => dashboards.default_for(area.area_type),
         }
         .context("no dashboards to render")?;
-        let html = lmi_api::render_pack_html(spec, area, &snap, geo, &generated_at)
+        let html = lmi_report::render_pack_html(dashboard, area, snap, geo, &generated_at)
             .map_err(|e| anyhow::anyhow!("rendering the pack for {} ({code}): {e}", area.name))?;
-        let stem = lmi_api::pack_file_stem(area);
+        let stem = lmi_report::pack_file_stem(area);
         let html_path = options.out.join(format!("{stem}.html"));
         write_atomic(&html_path, html.as_bytes())?;
         let pdf = match &options.chromium {
@@ -219,7 +221,7 @@ pub fn render_packs(
         };
         let report = PackReport {
             area: area.clone(),
-            dashboard: spec.id.clone(),
+            dashboard: dashboard.spec.id.clone(),
             html: html_path,
             pdf,
         };
@@ -246,15 +248,15 @@ fn index_html(reports: &[PackReport], snapshot: &str) -> String {
         .iter()
         .map(|r| (file(&r.html), r.pdf.as_deref().map(file)))
         .collect();
-    let entries: Vec<lmi_api::PackIndexEntry> = reports
+    let entries: Vec<lmi_report::PackIndexEntry> = reports
         .iter()
         .zip(&names)
-        .map(|(r, (html, pdf))| lmi_api::PackIndexEntry {
+        .map(|(r, (html, pdf))| lmi_report::PackIndexEntry {
             area: &r.area,
             dashboard: &r.dashboard,
             html,
             pdf: pdf.as_deref(),
         })
         .collect();
-    lmi_api::render_pack_index_html(&entries, snapshot)
+    lmi_report::render_pack_index_html(&entries, snapshot)
 }

@@ -260,23 +260,24 @@ pub fn run_packs(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    let result = lmi_cli::pack::render_packs(state, dashboards, options, |r| {
-        bar.inc(1);
-        bar.set_message(r.area.name.clone());
-        bar.suspend(|| {
-            println!(
-                "  {:<10} {:<36} {:<19} {}{}",
-                r.area.code,
-                r.area.name,
-                r.dashboard,
-                r.html.display(),
-                r.pdf
-                    .as_ref()
-                    .map(|p| format!(" + {}", p.display()))
-                    .unwrap_or_default()
-            );
+    let result =
+        lmi_cli::pack::render_packs(&state.current(), state.geo(), dashboards, options, |r| {
+            bar.inc(1);
+            bar.set_message(r.area.name.clone());
+            bar.suspend(|| {
+                println!(
+                    "  {:<10} {:<36} {:<19} {}{}",
+                    r.area.code,
+                    r.area.name,
+                    r.dashboard,
+                    r.html.display(),
+                    r.pdf
+                        .as_ref()
+                        .map(|p| format!(" + {}", p.display()))
+                        .unwrap_or_default()
+                );
+            });
         });
-    });
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     match result {

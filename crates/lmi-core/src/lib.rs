@@ -1,5 +1,5 @@
 //! Domain types shared by every lmi crate: areas and the geography registry, indicator
-//! definitions, value statuses and errors. This crate does no IO: the geography tables it
+//! definitions, value statuses, the shared table schemas and errors. This crate does no IO: the geography tables it
 //! reads are compiled in from `datasets/geography/`.
 
 pub mod area;
@@ -19,6 +19,16 @@ pub use indicator::{
 pub use provenance::{RawPart, Resolved, SampleMarker, SourceProvenance, Staleness};
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};
+
+/// The current time as RFC 3339 UTC to the second, e.g. `2026-11-23T17:30:00Z`: how
+/// provenance, refresh status and packs record times.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
 
 /// Licence statement every response and export carries for ONS/DfE-derived data.
 pub const OGL_LICENCE: &str = "Open Government Licence v3.0";

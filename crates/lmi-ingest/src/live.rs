@@ -173,12 +173,7 @@ impl OnBytes for SourceBytes<'_> {
     }
 }
 
-/// The current time, RFC 3339 UTC (as provenance records times).
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+pub use lmi_core::now_rfc3339;
 
 /// Checks the catalogue entries a refresh will fetch: each needs a valid `[source.fetch]`.
 pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), LiveError> {

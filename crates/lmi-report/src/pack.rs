@@ -4,19 +4,19 @@
 //! emailed or attached to a board paper as it is.
 
 use crate::charts::{self, ChartKind, Members};
-use crate::dashboard::{DashboardSpec, dashboard_indicators, resolve_with_charts};
-use crate::error::ApiError;
-use crate::export::Cell;
-use crate::state::{GeoIndex, ServedSnapshot};
+use crate::dashboard::{Dashboard, dashboard_indicators, resolve_with_charts};
+use crate::error::ReportError;
+use crate::snapshot::{GeoIndex, ServedSnapshot};
+use crate::table::{Cell, Table};
 use lmi_core::{Area, AreaType};
 use std::fmt::Write;
 
 /// The areas a `--within` run renders packs for: the area itself, then its local authority
 /// districts, then the Travel to Work Areas most of whose residents live in it.
-pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, ApiError> {
-    let area = crate::handlers::area(geo, code)?;
+pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, ReportError> {
+    let area = crate::lookup::area(geo, code)?;
     if matches!(area.area_type, AreaType::Lad | AreaType::Ttwa) {
-        return Err(ApiError::BadRequest(format!(
+        return Err(ReportError::Invalid(format!(
             "{} ({code}) is a {}: --within takes an area that contains districts (a county, \
              combined authority, LEP, LSIP area or region)",
             area.name,
@@ -108,13 +108,14 @@ footer { margin-top: 18pt; color: #505a5f; font-size: 9pt; }
 
 /// Renders the pack for one area (CPU work: drawing every chart).
 pub fn render_html(
-    spec: &DashboardSpec,
+    dashboard: &Dashboard,
     area: &'static Area,
     snap: &ServedSnapshot,
     geo: &GeoIndex,
     generated_at: &str,
-) -> Result<String, ApiError> {
-    let (resolved, built) = resolve_with_charts(spec, area, snap, geo);
+) -> Result<String, ReportError> {
+    let spec = &dashboard.spec;
+    let (resolved, built) = resolve_with_charts(dashboard, area, snap, geo);
     let mut h = String::new();
     let title = format!("{}: {}", area.name, spec.title);
     let _ = write!(
@@ -178,8 +179,11 @@ pub fn render_html(
         );
         match built {
             Ok(built) => {
-                let svg = lmi_charts::render_svg(&built.chart)
-                    .map_err(|e| ApiError::Internal(format!("drawing {}: {e}", panel.id)))?;
+                let svg =
+                    lmi_charts::render_svg(&built.chart).map_err(|e| ReportError::Output {
+                        format: "SVG",
+                        message: format!("drawing {}: {e}", panel.id),
+                    })?;
                 let svg = svg
                     .trim_start_matches(|c: char| c != '<')
                     .strip_prefix("<?xml")
@@ -214,7 +218,7 @@ pub fn render_html(
     }
 
     h.push_str("<section id=\"definitions\">\n<h2>Definitions and caveats</h2>\n");
-    let defs = dashboard_indicators(spec);
+    let defs = dashboard_indicators(dashboard);
     for d in &defs {
         let _ = writeln!(
             h,
@@ -290,14 +294,14 @@ fn pack_number(v: f64, unit: &str) -> String {
     if unit == "%" {
         format!("{v:.1}")
     } else {
-        crate::dashboard::thousands(v.round())
+        crate::words::thousands(v.round())
     }
 }
 
 /// The numbers behind a chart as a wide table, one row per area and one column per `pivot`
 /// (period or breakdown part), the way a board paper prints them; `None` when the table does
 /// not have that shape.
-fn pivot_html(t: &crate::export::Table, pivot: &str, area: &str, unit: &str) -> Option<String> {
+fn pivot_html(t: &Table, pivot: &str, area: &str, unit: &str) -> Option<String> {
     let col = |name: &str| t.columns.iter().position(|c| c == name);
     let (code, name, key, value, status, approx) = (
         col("area_code")?,
@@ -415,7 +419,7 @@ pub fn render_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
 
 /// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
 /// the bottom.
-fn table_html(t: &crate::export::Table, kind: ChartKind, area: &str) -> String {
+fn table_html(t: &Table, kind: ChartKind, area: &str) -> String {
     let code_col = t.columns.iter().position(|c| c == "area_code");
     let is_area =
         |row: &[Cell]| code_col.is_some_and(|i| matches!(&row[i], Cell::Text(s) if s == area));

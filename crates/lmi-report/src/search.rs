@@ -1,7 +1,7 @@
 //! Area search: exact code or name, name prefix, word prefix, substring, then fuzzy matches
 //! (edit distance) so "Blakburn" finds Blackburn with Darwen.
 
-use crate::state::GeoIndex;
+use crate::snapshot::GeoIndex;
 use lmi_core::{Area, AreaType};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -1,0 +1,1026 @@
+//! Charts of the served numbers: [`build`] turns a [`ChartRequest`] into an lmi-charts [`Chart`]
+//! and the table of the numbers it draws, from one snapshot; [`draw`] renders it as SVG or PNG.
+//! The HTTP routes and the cache of drawn charts are lmi-api's.
+
+use crate::error::ReportError;
+use crate::lookup::{area, indicator, period_range};
+use crate::snapshot::{GeoIndex, ServedSnapshot};
+use crate::table::{Cell, Table};
+use crate::words::{format_value, plural};
+use lmi_charts::{
+    Chart, ChartText, Mark, Panel, RankedBar, RankedChart, ReferenceLine, SmallMultiplesChart,
+    StackedBar, StackedChart, TrendChart, TrendPoint, TrendSeries,
+};
+use lmi_core::geography::ENGLAND;
+use lmi_core::{Area, AreaType, IndicatorDef, IndicatorValue, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use utoipa::ToSchema;
+
+/// Area types a chart may use as comparators.
+pub const COMPARATOR_TYPES: [AreaType; 4] = [
+    AreaType::County,
+    AreaType::CombinedAuthority,
+    AreaType::Region,
+    AreaType::Country,
+];
+
+/// Legend labels for areas: the name, with the type added where two areas share a name
+/// (Lancashire the county and Lancashire the combined authority).
+fn labels(areas: &[&Area]) -> Vec<String> {
+    areas
+        .iter()
+        .map(|a| {
+            let shared = areas
+                .iter()
+                .filter(|b| b.name == a.name && b.code != a.code)
+                .count()
+                > 0;
+            if shared {
+                format!("{} ({})", a.name, a.area_type.label_in_sentence())
+            } else {
+                a.name.clone()
+            }
+        })
+        .collect()
+}
+
+/// At most this many small charts in one small-multiples chart.
+pub const MAX_PANELS: usize = 36;
+
+/// The kinds of chart lmi draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// The area's series against its comparators over time, with confidence bands.
+    Trend,
+    /// Every area of the same type in one period, best first, the area highlighted.
+    Ranking,
+    /// Stacked shares (destinations, qualification levels) for the area and its comparators.
+    Breakdown,
+    /// One small trend per local authority or Travel to Work Area in the area, on one scale.
+    SmallMultiples,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::Trend,
+        ChartKind::Ranking,
+        ChartKind::Breakdown,
+        ChartKind::SmallMultiples,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartKind::Trend => "trend",
+            ChartKind::Ranking => "ranking",
+            ChartKind::Breakdown => "breakdown",
+            ChartKind::SmallMultiples => "small_multiples",
+        }
+    }
+}
+
+/// Which areas a small-multiples chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Members {
+    /// The local authority districts in the area (for a district: those of its Travel to Work
+    /// Area).
+    Lad,
+    /// The Travel to Work Areas most of whose residents live in the area.
+    Ttwa,
+}
+
+impl Members {
+    pub fn area_type(self) -> AreaType {
+        match self {
+            Members::Lad => AreaType::Lad,
+            Members::Ttwa => AreaType::Ttwa,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Members::Lad => "lad",
+            Members::Ttwa => "ttwa",
+        }
+    }
+}
+
+/// What a chart shows, by kind: each kind holds exactly what it needs, so a chart that cannot
+/// be drawn (a trend without an indicator, small multiples without members) cannot be asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChartSpec {
+    Trend {
+        indicator: String,
+        /// `None`: all the area's comparators; empty: none.
+        comparators: Option<Vec<AreaType>>,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Ranking {
+        indicator: String,
+        /// Default: the area's latest period with a value.
+        period: Option<String>,
+    },
+    Breakdown {
+        breakdown: String,
+        comparators: Option<Vec<AreaType>>,
+        period: Option<String>,
+    },
+    SmallMultiples {
+        indicator: String,
+        members: Members,
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+/// A chart's parameters as they arrive flat (a query string): [`ChartSpec::new`] keeps what the
+/// kind uses and refuses a kind without what it needs.
+#[derive(Debug, Clone, Default)]
+pub struct ChartParams {
+    pub indicator: Option<String>,
+    pub breakdown: Option<String>,
+    pub comparators: Option<Vec<AreaType>>,
+    pub members: Option<Members>,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl ChartSpec {
+    /// The chart of `kind` with these parameters. A chart of nothing does not exist: a missing
+    /// indicator, breakdown or members is `NotFound` (the query is well formed, the kind just has
+    /// nothing to draw without it).
+    pub fn new(kind: ChartKind, p: ChartParams) -> Result<ChartSpec, ReportError> {
+        let needs = |what: &str| {
+            ReportError::NotFound(format!(
+                "no chart: a `{}` chart needs `{what}`",
+                kind.as_str()
+            ))
+        };
+        let indicator = || p.indicator.clone().ok_or_else(|| needs("indicator"));
+        Ok(match kind {
+            ChartKind::Trend => ChartSpec::Trend {
+                indicator: indicator()?,
+                comparators: p.comparators,
+                from: p.from,
+                to: p.to,
+            },
+            ChartKind::Ranking => ChartSpec::Ranking {
+                indicator: indicator()?,
+                period: p.period,
+            },
+            ChartKind::Breakdown => ChartSpec::Breakdown {
+                breakdown: p.breakdown.ok_or_else(|| needs("breakdown"))?,
+                comparators: p.comparators,
+                period: p.period,
+            },
+            ChartKind::SmallMultiples => ChartSpec::SmallMultiples {
+                indicator: indicator()?,
+                members: p.members.ok_or_else(|| needs("members (lad or ttwa)"))?,
+                from: p.from,
+                to: p.to,
+            },
+        })
+    }
+
+    pub fn kind(&self) -> ChartKind {
+        match self {
+            ChartSpec::Trend { .. } => ChartKind::Trend,
+            ChartSpec::Ranking { .. } => ChartKind::Ranking,
+            ChartSpec::Breakdown { .. } => ChartKind::Breakdown,
+            ChartSpec::SmallMultiples { .. } => ChartKind::SmallMultiples,
+        }
+    }
+
+    /// The indicator or breakdown id the chart is about.
+    pub fn subject(&self) -> &str {
+        match self {
+            ChartSpec::Trend { indicator, .. }
+            | ChartSpec::Ranking { indicator, .. }
+            | ChartSpec::SmallMultiples { indicator, .. } => indicator,
+            ChartSpec::Breakdown { breakdown, .. } => breakdown,
+        }
+    }
+
+    /// The parameters back in their flat form.
+    pub fn params(&self) -> ChartParams {
+        let mut p = ChartParams::default();
+        match self.clone() {
+            ChartSpec::Trend {
+                indicator,
+                comparators,
+                from,
+                to,
+            } => {
+                (p.indicator, p.comparators, p.from, p.to) =
+                    (Some(indicator), comparators, from, to)
+            }
+            ChartSpec::Ranking { indicator, period } => {
+                (p.indicator, p.period) = (Some(indicator), period)
+            }
+            ChartSpec::Breakdown {
+                breakdown,
+                comparators,
+                period,
+            } => (p.breakdown, p.comparators, p.period) = (Some(breakdown), comparators, period),
+            ChartSpec::SmallMultiples {
+                indicator,
+                members,
+                from,
+                to,
+            } => {
+                (p.indicator, p.members, p.from, p.to) = (Some(indicator), Some(members), from, to)
+            }
+        }
+        p
+    }
+}
+
+/// Everything that decides a chart's content: the area and what to show of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChartRequest {
+    pub area: String,
+    pub spec: ChartSpec,
+}
+
+impl ChartRequest {
+    pub fn kind(&self) -> ChartKind {
+        self.spec.kind()
+    }
+
+    /// The request as a query string in a fixed order (also the cache key).
+    pub fn query_string(&self) -> String {
+        let p = self.spec.params();
+        let mut parts = vec![format!("area={}", encode(&self.area))];
+        let mut add = |name: &str, v: Option<String>| {
+            if let Some(v) = v {
+                parts.push(format!("{name}={}", encode(&v)));
+            }
+        };
+        add("indicator", p.indicator);
+        add("breakdown", p.breakdown);
+        add(
+            "comparators",
+            p.comparators
+                .map(|c| c.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")),
+        );
+        add("members", p.members.map(|m| m.as_str().to_owned()));
+        add("period", p.period);
+        add("from", p.from);
+        add("to", p.to);
+        parts.join("&")
+    }
+}
+
+/// Percent-encodes a query value: everything but unreserved characters and `,` (kept readable
+/// in comparator lists).
+fn encode(s: &str) -> String {
+    const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b',');
+    percent_encoding::utf8_percent_encode(s, VALUE).to_string()
+}
+
+/// A chart and the table of the numbers it draws.
+#[derive(Debug)]
+pub struct Built {
+    pub chart: Chart,
+    pub table: Table,
+}
+
+/// Builds the chart a request asks for from one snapshot: `NotFound` when the area, indicator or
+/// breakdown is unknown or there is nothing to draw.
+pub fn build(
+    req: &ChartRequest,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let area = area(geo, &req.area)?;
+    match &req.spec {
+        ChartSpec::Breakdown {
+            breakdown: id,
+            comparators,
+            period,
+        } => {
+            let b = lmi_core::find_breakdown(id).ok_or_else(|| {
+                let known: Vec<_> = lmi_core::BREAKDOWNS.iter().map(|b| b.id).collect();
+                ReportError::NotFound(format!(
+                    "unknown breakdown `{id}`; known: {}",
+                    known.join(", ")
+                ))
+            })?;
+            breakdown(
+                b,
+                comparators.as_deref(),
+                period.as_deref(),
+                area,
+                snap,
+                geo,
+            )
+        }
+        ChartSpec::Trend {
+            indicator: id,
+            comparators,
+            from,
+            to,
+        } => {
+            let range = period_range(from.as_deref(), to.as_deref());
+            trend(
+                indicator(id)?,
+                comparators.as_deref(),
+                &range,
+                area,
+                snap,
+                geo,
+            )
+        }
+        ChartSpec::Ranking {
+            indicator: id,
+            period,
+        } => ranking(indicator(id)?, period.as_deref(), area, snap, geo),
+        ChartSpec::SmallMultiples {
+            indicator: id,
+            members,
+            from,
+            to,
+        } => {
+            let range = period_range(from.as_deref(), to.as_deref());
+            small_multiples(indicator(id)?, *members, &range, area, snap, geo)
+        }
+    }
+}
+
+fn mark(v: &IndicatorValue) -> Mark {
+    match v.status {
+        Status::Suppressed => Mark::Suppressed,
+        Status::LowReliability => Mark::LowReliability,
+        _ if v.approximate => Mark::Approximate,
+        _ => Mark::None,
+    }
+}
+
+fn trend_point(v: &IndicatorValue) -> TrendPoint {
+    TrendPoint {
+        period: v.period.clone(),
+        value: v.value,
+        ci: v.ci_lower.zip(v.ci_upper),
+        mark: mark(v),
+    }
+}
+
+fn comparators(types: Option<&[AreaType]>, geo: &GeoIndex, area: &Area) -> Vec<&'static Area> {
+    geo.comparators(&area.code)
+        .iter()
+        .copied()
+        .filter(|c| types.is_none_or(|types| types.contains(&c.area_type)))
+        .collect()
+}
+
+/// Footnotes every chart of these indicators carries: the sample notice, then attribution.
+fn footnotes(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
+    let mut out = Vec::new();
+    if snap.meta.sample {
+        out.push(lmi_charts::SYNTHETIC_SAMPLE_NOTICE.to_owned());
+    }
+    out.extend(attributions(snap, defs));
+    out
+}
+
+/// The snapshot's sources behind these indicators (district and small-area sources), in
+/// manifest order.
+pub fn sources_of<'a>(
+    snap: &'a ServedSnapshot,
+    defs: &'a [&IndicatorDef],
+) -> impl Iterator<Item = &'a lmi_core::SourceProvenance> + 'a {
+    snap.manifest.sources.iter().filter(move |s| {
+        defs.iter()
+            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()))
+    })
+}
+
+/// The attribution lines of [`sources_of`], each once (the district and small-area tables of
+/// one source share a line).
+pub fn attributions(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in sources_of(snap, defs) {
+        if !out.contains(&s.attribution) {
+            out.push(s.attribution.clone());
+        }
+    }
+    out
+}
+
+fn table(
+    snap: &ServedSnapshot,
+    name: String,
+    title: String,
+    columns: &[&str],
+    defs: &[&IndicatorDef],
+) -> Table {
+    Table::new(name, columns, snap, title, defs)
+}
+
+fn value_cells(v: Option<&IndicatorValue>) -> Vec<Cell> {
+    vec![
+        v.map(|v| v.period.as_str()).into(),
+        v.and_then(|v| v.value).into(),
+        v.and_then(|v| v.ci_lower).into(),
+        v.and_then(|v| v.ci_upper).into(),
+        v.map(|v| v.status.as_str()).into(),
+        v.is_some_and(|v| v.approximate).into(),
+    ]
+}
+
+/// A row of `area_code, area_name, area_type` then [`VALUE_COLUMNS`].
+fn area_row(a: &Area, v: &IndicatorValue) -> Vec<Cell> {
+    let mut row: Vec<Cell> = vec![
+        a.code.as_str().into(),
+        a.name.as_str().into(),
+        a.area_type.as_str().into(),
+    ];
+    row.extend(value_cells(Some(v)));
+    row
+}
+
+const VALUE_COLUMNS: [&str; 6] = [
+    "period",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "status",
+    "approximate",
+];
+
+fn columns(prefix: &[&'static str]) -> Vec<&'static str> {
+    prefix.iter().chain(VALUE_COLUMNS.iter()).copied().collect()
+}
+
+fn nothing(def_title: &str, area: &Area) -> ReportError {
+    ReportError::NotFound(format!(
+        "nothing to chart: {} has no values of {def_title} in this snapshot",
+        area.name
+    ))
+}
+
+fn trend(
+    def: &'static IndicatorDef,
+    comparator_types: Option<&[AreaType]>,
+    in_range: &dyn Fn(&str) -> bool,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let areas: Vec<&Area> = std::iter::once(area)
+        .chain(comparators(comparator_types, geo, area))
+        .collect();
+    let values_of = |a: &Area| -> Vec<&IndicatorValue> {
+        snap.series(def.id, &a.code)
+            .filter(|v| in_range(&v.period))
+            .collect()
+    };
+    let own = values_of(area);
+    if own.iter().all(|v| v.value.is_none()) {
+        return Err(nothing(def.title, area));
+    }
+    let mut t = table(
+        snap,
+        format!("{}-{}-trend", area.code, def.id),
+        format!("{}: {} and comparators", def.title, area.name),
+        &columns(&["area_code", "area_name", "area_type"]),
+        &[def],
+    );
+    let mut series = Vec::new();
+    for (a, label) in areas.iter().zip(labels(&areas)) {
+        let values = values_of(a);
+        if values.is_empty() {
+            continue;
+        }
+        for v in &values {
+            t.push(area_row(a, v));
+        }
+        series.push(TrendSeries {
+            label,
+            points: values.iter().map(|v| trend_point(v)).collect(),
+        });
+    }
+    let periods: BTreeSet<String> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.period.clone()))
+        .collect();
+    let periods: Vec<String> = periods.into_iter().collect();
+    let latest = own.iter().rev().find(|v| v.value.is_some());
+    let names: Vec<&str> = series.iter().skip(1).map(|s| s.label.as_str()).collect();
+    let mut description = format!(
+        "Line chart of {} ({}) for {}",
+        def.title.to_lowercase(),
+        def.unit,
+        area.name
+    );
+    if !names.is_empty() {
+        description.push_str(&format!(" compared with {}", names.join(", ")));
+    }
+    description.push_str(&format!(
+        ", {} to {}.",
+        periods.first().map_or("", String::as_str),
+        periods.last().map_or("", String::as_str)
+    ));
+    if let Some(l) = latest.and_then(|l| l.value.map(|x| (l, x))) {
+        description.push_str(&format!(
+            " Latest for {}: {} in {}.",
+            area.name,
+            format_value(l.1, def.unit),
+            l.0.period
+        ));
+    }
+    let mut notes = footnotes(snap, &[def]);
+    for b in def.series_breaks {
+        notes.push(format!("Series break from {}: {}", b.period, b.note));
+    }
+    Ok(Built {
+        chart: Chart::Trend(TrendChart {
+            text: ChartText {
+                title: format!("{}: {}", def.title, area.name),
+                description,
+                unit: def.unit.to_owned(),
+                footnotes: notes,
+            },
+            periods,
+            series,
+        }),
+        table: t,
+    })
+}
+
+fn ranking(
+    def: &'static IndicatorDef,
+    period: Option<&str>,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let own = snap.series(def.id, &area.code);
+    let period = match period {
+        Some(p) => p.to_owned(),
+        None => own
+            .rev()
+            .find(|v| v.value.is_some())
+            .map(|v| v.period.clone())
+            .ok_or_else(|| nothing(def.title, area))?,
+    };
+    let ranked: Vec<&IndicatorValue> = snap.ranking(def.id, area.area_type, &period).collect();
+    if ranked.iter().all(|v| v.value.is_none()) {
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: none of the {} has a value of {} in {period}",
+            plural(area.area_type),
+            def.title
+        )));
+    }
+    let mut t = table(
+        snap,
+        format!(
+            "{}-{}-ranking-{}",
+            area.code,
+            def.id,
+            period.replace('/', "-")
+        ),
+        format!(
+            "{}: {}s ranked, {period}",
+            def.title,
+            area.area_type.label()
+        ),
+        &columns(&["rank", "area_code", "area_name", "highlight"]),
+        &[def],
+    );
+    let name_of = |code: &str| {
+        geo.area(code)
+            .map_or_else(|| code.to_owned(), |a| a.name.clone())
+    };
+    let mut bars = Vec::with_capacity(ranked.len());
+    for v in &ranked {
+        let mut row: Vec<Cell> = vec![
+            v.derived.rank.into(),
+            v.area_code.as_str().into(),
+            name_of(&v.area_code).into(),
+            (v.area_code == area.code).into(),
+        ];
+        row.extend(value_cells(Some(v)));
+        t.push(row);
+        bars.push(RankedBar {
+            label: name_of(&v.area_code),
+            value: v.value,
+            highlight: v.area_code == area.code,
+            mark: mark(v),
+        });
+    }
+    let england = snap
+        .value(def.id, ENGLAND, &period)
+        .and_then(|v| v.value.map(|x| (v, x)));
+    let reference = england
+        .filter(|_| area.area_type != AreaType::Country)
+        .map(|(_, x)| ReferenceLine {
+            label: "England".to_owned(),
+            value: x,
+        });
+    let own_value = snap.value(def.id, &area.code, &period);
+    let type_name = plural(area.area_type);
+    let mut description = format!(
+        "Bar chart of {} ({}) for all {type_name} in {period}, ",
+        def.title.to_lowercase(),
+        def.unit
+    );
+    description.push_str(match def.higher_is_better {
+        Some(_) => "best first",
+        None => "highest first",
+    });
+    match own_value.and_then(|v| v.value.map(|x| (v, x))) {
+        Some((v, x)) => description.push_str(&format!(
+            ", with {} highlighted: {}{}.",
+            area.name,
+            format_value(x, def.unit),
+            match (v.derived.rank, v.derived.rank_of) {
+                (Some(r), Some(n)) => format!(", rank {r} of {n}"),
+                _ => String::new(),
+            }
+        )),
+        None => description.push_str(&format!(", {} has no value in {period}.", area.name)),
+    }
+    if let Some(r) = &reference {
+        description.push_str(&format!(" England: {}.", format_value(r.value, def.unit)));
+    }
+    Ok(Built {
+        chart: Chart::Ranked(RankedChart {
+            text: ChartText {
+                title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
+                description,
+                unit: def.unit.to_owned(),
+                footnotes: footnotes(snap, &[def]),
+            },
+            bars,
+            reference,
+        }),
+        table: t,
+    })
+}
+
+fn breakdown(
+    b: &'static lmi_core::BreakdownDef,
+    comparator_types: Option<&[AreaType]>,
+    period: Option<&str>,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let defs: Vec<&IndicatorDef> = b
+        .parts
+        .iter()
+        .filter_map(|p| lmi_core::find_indicator(p.indicator))
+        .collect();
+    let period = match period {
+        Some(p) => p.to_owned(),
+        None => latest_of_parts(b, &area.code, snap).ok_or_else(|| nothing(b.title, area))?,
+    };
+    let areas: Vec<&Area> = std::iter::once(area)
+        .chain(comparators(comparator_types, geo, area))
+        .collect();
+    let mut t = table(
+        snap,
+        format!("{}-{}-{}", area.code, b.id, period.replace('/', "-")),
+        format!("{}: {} and comparators, {period}", b.title, area.name),
+        &columns(&["area_code", "area_name", "part", "indicator"]),
+        &defs,
+    );
+    let mut bars = Vec::new();
+    let names = labels(&areas);
+    for (a, label) in areas.into_iter().zip(names) {
+        let values: Vec<Option<&IndicatorValue>> = defs
+            .iter()
+            .map(|d| snap.value(d.id, &a.code, &period))
+            .collect();
+        if values.iter().all(Option::is_none) {
+            continue;
+        }
+        for ((part, d), v) in b.parts.iter().zip(&defs).zip(&values) {
+            let mut row: Vec<Cell> = vec![
+                a.code.as_str().into(),
+                a.name.as_str().into(),
+                part.label.into(),
+                d.id.into(),
+            ];
+            row.extend(value_cells(*v));
+            t.push(row);
+        }
+        let any = |f: fn(&IndicatorValue) -> bool| values.iter().flatten().any(|v| f(v));
+        bars.push(StackedBar {
+            label,
+            parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
+            mark: if any(|v| v.status == Status::Suppressed) {
+                Mark::Suppressed
+            } else if any(|v| v.approximate) {
+                Mark::Approximate
+            } else {
+                Mark::None
+            },
+        });
+    }
+    // The chart is about the area: without any value of its own there is nothing to show.
+    let own = defs.iter().any(|d| {
+        snap.value(d.id, &area.code, &period)
+            .is_some_and(|v| v.value.is_some())
+    });
+    if !own {
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: {} has no values of {} in {period}",
+            area.name, b.title
+        )));
+    }
+    let names: Vec<&str> = bars.iter().map(|bar| bar.label.as_str()).collect();
+    let description = format!(
+        "Stacked bars of {} in {period} for {}: {}. {}",
+        b.title.to_lowercase(),
+        names.join(", "),
+        b.parts
+            .iter()
+            .map(|p| p.label)
+            .collect::<Vec<_>>()
+            .join(", "),
+        b.description
+    );
+    Ok(Built {
+        chart: Chart::Stacked(StackedChart {
+            text: ChartText {
+                title: format!("{}: {}, {period}", b.title, area.name),
+                description,
+                unit: "%".to_owned(),
+                footnotes: footnotes(snap, &defs),
+            },
+            categories: b.parts.iter().map(|p| p.label.to_owned()).collect(),
+            bars,
+        }),
+        table: t,
+    })
+}
+
+/// The latest period in which an area has a value of any part of a breakdown.
+pub fn latest_of_parts(
+    b: &lmi_core::BreakdownDef,
+    area: &str,
+    snap: &ServedSnapshot,
+) -> Option<String> {
+    b.parts
+        .iter()
+        .filter_map(|p| {
+            snap.series(p.indicator, area)
+                .rev()
+                .find(|v| v.value.is_some())
+                .map(|v| v.period.clone())
+        })
+        .max()
+}
+
+/// The areas a small-multiples chart of `area` shows.
+pub fn members_of(geo: &GeoIndex, area: &Area, members: Members) -> Vec<&'static Area> {
+    let g = geo.geography;
+    let ttwa_of_lad = |lad: &str| -> Vec<&'static Area> {
+        g.areas()
+            .filter(|t| t.area_type == AreaType::Ttwa)
+            .filter(|t| g.member_lads(&t.code).iter().any(|l| l.code == lad))
+            .filter_map(|t| geo.area(&t.code))
+            .collect()
+    };
+    let lads: Vec<&'static Area> = match area.area_type {
+        AreaType::Lad => match members {
+            Members::Lad => ttwa_of_lad(&area.code)
+                .iter()
+                .flat_map(|t| g.member_lads(&t.code))
+                .filter_map(|l| geo.area(&l.code))
+                .collect(),
+            Members::Ttwa => return ttwa_of_lad(&area.code),
+        },
+        AreaType::Ttwa => g
+            .member_lads(&area.code)
+            .iter()
+            .filter_map(|l| geo.area(&l.code))
+            .collect(),
+        _ => geo
+            .children(&area.code)
+            .iter()
+            .copied()
+            .filter(|c| c.area_type == AreaType::Lad)
+            .collect(),
+    };
+    match members {
+        Members::Lad => {
+            let mut out = lads;
+            out.sort_by(|a, b| a.name.cmp(&b.name));
+            out.dedup_by(|a, b| a.code == b.code);
+            out
+        }
+        Members::Ttwa => {
+            // A TTWA is "in" the area when most of its residents live in the area's districts.
+            let share_in_area = |ttwa: &str| -> f64 {
+                g.ttwa_overlaps(ttwa)
+                    .iter()
+                    .filter(|o| o.ttwa_code == ttwa && lads.iter().any(|l| l.code == o.lad_code))
+                    .map(|o| o.share_of_ttwa)
+                    .sum()
+            };
+            let mut out: Vec<&'static Area> = g
+                .areas()
+                .filter(|t| t.area_type == AreaType::Ttwa && share_in_area(&t.code) > 0.5)
+                .filter_map(|t| geo.area(&t.code))
+                .collect();
+            out.sort_by(|a, b| a.name.cmp(&b.name));
+            out
+        }
+    }
+}
+
+fn small_multiples(
+    def: &'static IndicatorDef,
+    members: Members,
+    in_range: &dyn Fn(&str) -> bool,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let list = members_of(geo, area, members);
+    let kind = match members {
+        Members::Lad => "local authorities",
+        Members::Ttwa => "Travel to Work Areas",
+    };
+    if list.is_empty() {
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: {} has no {kind} in it",
+            area.name
+        )));
+    }
+    if list.len() > MAX_PANELS {
+        return Err(ReportError::NotFound(format!(
+            "no chart: {} has {} {kind}, more than the {MAX_PANELS} one chart shows; choose a \
+             smaller area",
+            area.name,
+            list.len()
+        )));
+    }
+    let mut t = table(
+        snap,
+        format!("{}-{}-{}", area.code, def.id, members.as_str()),
+        format!("{}: {kind} in {}", def.title, area.name),
+        &columns(&["area_code", "area_name", "area_type"]),
+        &[def],
+    );
+    let series_of = |a: &Area| TrendSeries {
+        label: a.name.clone(),
+        points: snap
+            .series(def.id, &a.code)
+            .filter(|v| in_range(&v.period))
+            .map(trend_point)
+            .collect(),
+    };
+    let mut panels = Vec::new();
+    for m in &list {
+        let values: Vec<&IndicatorValue> = snap
+            .series(def.id, &m.code)
+            .filter(|v| in_range(&v.period))
+            .collect();
+        for v in &values {
+            t.push(area_row(m, v));
+        }
+        panels.push(Panel {
+            title: m.name.clone(),
+            series: TrendSeries {
+                label: m.name.clone(),
+                points: values.iter().map(|v| trend_point(v)).collect(),
+            },
+        });
+    }
+    if panels
+        .iter()
+        .all(|p| p.series.points.iter().all(|pt| pt.value.is_none()))
+    {
+        return Err(nothing(def.title, area));
+    }
+    let reference = Some(series_of(area)).filter(|s| s.points.iter().any(|p| p.value.is_some()));
+    let periods: BTreeSet<String> = panels
+        .iter()
+        .map(|p| &p.series)
+        .chain(reference.as_ref())
+        .flat_map(|s| s.points.iter().map(|p| p.period.clone()))
+        .collect();
+    let description = format!(
+        "{} small line charts of {} ({}), one for each of the {kind} of {}, on the same scale{}.",
+        panels.len(),
+        def.title.to_lowercase(),
+        def.unit,
+        area.name,
+        if reference.is_some() {
+            format!(", each with {} as a grey reference line", area.name)
+        } else {
+            String::new()
+        }
+    );
+    let mut notes = footnotes(snap, &[def]);
+    if members == Members::Ttwa {
+        notes.push(
+            "Travel to Work Areas shown when most of their residents live in the area's \
+             districts; they can extend beyond it."
+                .to_owned(),
+        );
+    }
+    Ok(Built {
+        chart: Chart::SmallMultiples(SmallMultiplesChart {
+            text: ChartText {
+                title: format!("{}: {kind} in {}", def.title, area.name),
+                description,
+                unit: def.unit.to_owned(),
+                footnotes: notes,
+            },
+            periods: periods.into_iter().collect(),
+            panels,
+            reference,
+        }),
+        table: t,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing, caching, HTTP
+
+/// The picture format of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartImage {
+    #[default]
+    Svg,
+    Png,
+}
+
+impl ChartImage {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ChartImage::Svg => "image/svg+xml",
+            ChartImage::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ChartImage::Svg => "svg",
+            ChartImage::Png => "png",
+        }
+    }
+}
+
+/// Draws a chart (CPU work: call from a blocking thread).
+pub fn draw(chart: &Chart, image: ChartImage) -> Result<Vec<u8>, ReportError> {
+    match image {
+        ChartImage::Svg => lmi_charts::render_svg(chart).map(String::into_bytes),
+        ChartImage::Png => lmi_charts::render_png(chart),
+    }
+    .map_err(|e| ReportError::NotFound(format!("nothing to chart: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_keep_what_the_kind_uses_in_a_fixed_order() {
+        let spec = ChartSpec::new(
+            ChartKind::Breakdown,
+            ChartParams {
+                breakdown: Some("ks4_destinations".into()),
+                comparators: Some(vec![AreaType::Region, AreaType::Country]),
+                period: Some("2022/23".into()),
+                from: Some("2019/20".into()),
+                ..ChartParams::default()
+            },
+        )
+        .unwrap();
+        let req = ChartRequest {
+            area: "E30000255".into(),
+            spec,
+        };
+        assert_eq!(
+            req.query_string(),
+            "area=E30000255&breakdown=ks4_destinations&comparators=region,country&period=2022%2F23"
+        );
+        let needs = ChartSpec::new(
+            ChartKind::SmallMultiples,
+            ChartParams {
+                indicator: Some("x".into()),
+                ..ChartParams::default()
+            },
+        );
+        assert_eq!(
+            needs.unwrap_err().to_string(),
+            "no chart: a `small_multiples` chart needs `members (lad or ttwa)`"
+        );
+    }
+}
