@@ -204,8 +204,7 @@ fn parse_comparators(s: &str) -> Result<Vec<AreaType>, ApiError> {
     params(ChartFilePath, ChartsQuery),
     responses(
         (status = 200, description = "The chart, or its numbers", content((String = "image/svg+xml"), (Vec<u8> = "image/png"), (String = "text/csv"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown chart kind, area, indicator or breakdown, or nothing to draw", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn chart_file(
     State(state): State<AppState>,
@@ -265,8 +264,7 @@ pub struct ChartQuery {
     params(CodeIdPath, ChartQuery),
     responses(
         (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown area or indicator, or nothing to draw", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn chart(
     State(state): State<AppState>,

@@ -81,7 +81,7 @@ pub struct DashboardAreaPath(
 #[utoipa::path(get, path = "/v1/dashboards/{id}", tag = "dashboards", params(DashboardPath),
     responses(
         (status = 200, description = "The spec", body = DashboardSpec),
-        (status = 404, description = "Unknown dashboard", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn get_spec(
     State(state): State<AppState>,
@@ -97,7 +97,7 @@ pub async fn get_spec(
     params(DashboardAreaPath),
     responses(
         (status = 200, description = "The resolved dashboard", body = ResolvedDashboard),
-        (status = 404, description = "Unknown dashboard or area", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn resolved(
     State(state): State<AppState>,

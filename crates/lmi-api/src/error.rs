@@ -54,6 +54,50 @@ impl ApiError {
     }
 }
 
+/// The problem responses of lookups (documented once, derived): a bad parameter, or something
+/// named that is not there (area, indicator, breakdown, dashboard, period) or nothing to show.
+// Never built: they only document the responses in the OpenAPI document.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum LookupProblems {
+    #[response(
+        status = 400,
+        description = "Bad parameter",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 404,
+        description = "Unknown area, indicator, breakdown, dashboard or period, or nothing to show",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+}
+
+/// The problem responses of the admin endpoints: no token, the wrong token, or admin disabled.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum AdminProblems {
+    #[response(
+        status = 401,
+        description = "No bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Wrong token",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "Admin endpoints (or this one) disabled on this server",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+}
+
 /// A problem response for any status, e.g. one produced by a middleware.
 pub fn problem(status: StatusCode, detail: String) -> Response {
     let body = Problem {

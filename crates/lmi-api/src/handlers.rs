@@ -142,8 +142,7 @@ pub struct CodePath(
 #[utoipa::path(get, path = "/v1/areas/{code}", tag = "areas", params(CodePath),
     responses(
         (status = 200, description = "The area", body = AreaDetail),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown area", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn get_area(
     State(state): State<AppState>,
@@ -176,8 +175,7 @@ pub struct IdPath(
 #[utoipa::path(get, path = "/v1/indicators/{id}", tag = "indicators", params(IdPath),
     responses(
         (status = 200, description = "The indicator", body = IndicatorDetail),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown indicator", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn get_indicator(
     State(state): State<AppState>,
@@ -217,8 +215,7 @@ pub struct SeriesQuery {
     params(CodeIdPath, SeriesQuery),
     responses(
         (status = 200, description = "The series and its comparators", content((AreaIndicator = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown area or indicator", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn area_indicator(
     State(state): State<AppState>,
@@ -261,8 +258,7 @@ pub struct CompareQuery {
 #[utoipa::path(get, path = "/v1/compare", tag = "series", params(CompareQuery),
     responses(
         (status = 200, description = "The areas' series", content((Comparison = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown area or indicator", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn compare(
     State(state): State<AppState>,
@@ -300,8 +296,7 @@ pub struct RankingQuery {
     params(IdPath, RankingQuery),
     responses(
         (status = 200, description = "Areas best first; areas without a value last", content((Ranking = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown indicator, or no values for the type or period", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn rankings(
     State(state): State<AppState>,
@@ -335,8 +330,7 @@ pub struct FormatQuery {
 #[utoipa::path(get, path = "/v1/areas/{code}/profile", tag = "areas", params(CodePath, FormatQuery),
     responses(
         (status = 200, description = "The area's profile", content((Profile = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown area", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::LookupProblems,
     ))]
 pub async fn profile(
     State(state): State<AppState>,

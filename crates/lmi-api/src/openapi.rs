@@ -42,7 +42,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         ops::refresh,
         ops::refresh_status,
     ),
-    components(schemas(crate::export::Format, lmi_report::ChartImage, lmi_report::ChartKind, lmi_report::Members, lmi_core::AreaType)),
+    components(schemas(crate::error::Problem, crate::export::Format, lmi_report::ChartImage, lmi_report::ChartKind, lmi_report::Members, lmi_core::AreaType)),
     modifiers(&BearerAuth),
     tags(
         (name = "areas", description = "Find areas and read their profiles"),

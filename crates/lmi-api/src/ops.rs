@@ -4,7 +4,8 @@
 use crate::error::ApiError;
 use crate::state::{AppState, RefreshStatus, ReloadOutcome};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -61,6 +62,19 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     r
 }
 
+/// Proof that a request carries the admin token. As an extractor, an admin handler cannot run
+/// without the check: no token configured is `404`, none sent `401`, the wrong one `403`.
+#[derive(Debug)]
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
+        authorize(state, &parts.headers).map(|()| Admin)
+    }
+}
+
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(token) = state.config().admin_token.as_deref() else {
         return Err(ApiError::NotFound(
@@ -89,16 +103,10 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 #[utoipa::path(post, path = "/v1/admin/reload", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 200, description = "Reloaded (or already current)", body = ReloadOutcome),
-        (status = 401, description = "No bearer token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Wrong token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Admin endpoints disabled", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::AdminProblems,
         (status = 409, description = "The published snapshot could not be loaded; the old one is still served", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn reload(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+pub async fn reload(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     if !state.can_reload() {
         return Err(ApiError::NotFound(
             "this server has no data directory to reload from".into(),
@@ -112,16 +120,10 @@ pub async fn reload(
 #[utoipa::path(post, path = "/v1/admin/refresh", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 202, description = "Refresh started; poll GET /v1/admin/refresh", body = RefreshStatus),
-        (status = 401, description = "No bearer token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Wrong token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Admin endpoints or refresh disabled", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::AdminProblems,
         (status = 409, description = "A refresh is already running", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn refresh(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+pub async fn refresh(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     if !state.can_refresh() {
         return Err(ApiError::NotFound(
             "refresh is not configured on this server (start `lmi serve` with --refresh-from)"
@@ -138,14 +140,8 @@ pub async fn refresh(
 #[utoipa::path(get, path = "/v1/admin/refresh", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 200, description = "Status of the last refresh", body = RefreshStatus),
-        (status = 401, description = "No bearer token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Wrong token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Admin endpoints disabled", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::error::AdminProblems,
     ))]
-pub async fn refresh_status(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+pub async fn refresh_status(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state.refresh_status()).into_response())
 }

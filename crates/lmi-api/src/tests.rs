@@ -1418,3 +1418,18 @@ async fn the_web_page_and_its_assets_are_served_without_external_references() {
     let (status, _, _) = get(state(false), "/assets/nope.js").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn problem_responses_are_documented_once_and_reference_the_problem_schema() {
+    let doc: serde_json::Value = serde_json::from_str(&crate::openapi_document()).unwrap();
+    let profile = &doc["paths"]["/v1/areas/{code}/profile"]["get"]["responses"];
+    for status in ["400", "404"] {
+        let content = &profile[status]["content"]["application/problem+json"]["schema"];
+        assert_eq!(content["$ref"], "#/components/schemas/Problem", "{status}: {content}");
+    }
+    let reload = &doc["paths"]["/v1/admin/reload"]["post"]["responses"];
+    for status in ["401", "403", "404", "409"] {
+        assert!(reload[status].is_object(), "reload {status}");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
