@@ -1,5 +1,8 @@
 //! End-to-end tests: one binary (see polars' `tests/it`), one module per user story.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod catalogue;
 mod hot_swap;
 mod real_data;

@@ -2,6 +2,9 @@
 //! web page tests: navigate, run JavaScript, wait for conditions, collect console errors and
 //! take screenshots. Synchronous: run it on a blocking thread.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

@@ -7,6 +7,9 @@
 //!
 //! `cargo bench -p lmi-api --bench handlers`
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use axum::body::Body;
 use axum::http::Request;
 use criterion::Criterion;

@@ -40,24 +40,16 @@ pub async fn readyz(State(state): State<AppState>) -> Json<Readiness> {
     })
 }
 
-/// Prometheus metrics (text exposition format 0.0.4).
+/// Prometheus metrics (OpenMetrics text format 1.0.0).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Metrics", body = String, content_type = "text/plain")))]
+    responses((status = 200, description = "Metrics", body = String, content_type = "application/openmetrics-text")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let mut text = state.shared.metrics.render();
     let charts = &state.shared.charts;
-    text.push_str(&format!(
-        "# HELP lmi_chart_cache_entries Drawn charts kept in memory.\n\
-         # TYPE lmi_chart_cache_entries gauge\nlmi_chart_cache_entries {}\n\
-         # HELP lmi_chart_cache_bytes Bytes of drawn charts kept in memory.\n\
-         # TYPE lmi_chart_cache_bytes gauge\nlmi_chart_cache_bytes {}\n",
-        charts.len(),
-        charts.bytes()
-    ));
+    let text = state.shared.metrics.render(charts.len(), charts.bytes());
     let mut r = text.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
     );
     r
 }

@@ -249,11 +249,14 @@ impl AppState {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                let path = store.root().join("current");
-                let Ok(text) = tokio::fs::read_to_string(&path).await else {
+                // The pointer is read through the store, like every other access to it.
+                let store = store.clone();
+                let Ok(Ok(Some(wanted))) =
+                    tokio::task::spawn_blocking(move || store.current_version()).await
+                else {
                     continue;
                 };
-                if text.trim() != state.current().version() && !text.trim().is_empty() {
+                if wanted != state.current().version() {
                     match state.reload().await {
                         Ok(o) if o.changed => {
                             tracing::info!(previous = %o.previous, current = %o.current, "picked up a new snapshot")

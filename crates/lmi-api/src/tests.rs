@@ -986,9 +986,13 @@ async fn health_readiness_and_metrics() {
     let (status, headers, bytes) =
         send(app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(header(&headers, "content-type").starts_with("text/plain; version=0.0.4"));
+    // OpenMetrics text (prometheus-client); Prometheus negotiates it.
+    assert!(header(&headers, "content-type").starts_with("application/openmetrics-text"));
     let text = String::from_utf8(bytes).unwrap();
+    assert!(text.ends_with("# EOF\n"), "{text}");
     for line in [
+        "lmi_chart_cache_entries 0",
+        "lmi_snapshot_swaps_total 1",
         "lmi_http_requests_total{method=\"GET\",route=\"/v1/areas/{code}\",status=\"200\"} 1",
         "lmi_http_requests_total{method=\"GET\",route=\"/v1/areas/{code}\",status=\"404\"} 1",
         "lmi_http_request_duration_seconds_count{route=\"/v1/areas/{code}\"} 2",
@@ -1425,7 +1429,10 @@ fn problem_responses_are_documented_once_and_reference_the_problem_schema() {
     let profile = &doc["paths"]["/v1/areas/{code}/profile"]["get"]["responses"];
     for status in ["400", "404"] {
         let content = &profile[status]["content"]["application/problem+json"]["schema"];
-        assert_eq!(content["$ref"], "#/components/schemas/Problem", "{status}: {content}");
+        assert_eq!(
+            content["$ref"], "#/components/schemas/Problem",
+            "{status}: {content}"
+        );
     }
     let reload = &doc["paths"]["/v1/admin/reload"]["post"]["responses"];
     for status in ["401", "403", "404", "409"] {

@@ -3,6 +3,9 @@
 //! × 8 periods. After criterion's report, prints each kind's time as a multiple of trend SVG,
 //! measured again in the same run with a plain timing loop.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -126,8 +126,15 @@ pub enum ChartError {
     Png(String),
 }
 
-/// Renders the chart as a standalone SVG document with `<title>` and `<desc>`.
+/// Renders the chart as a standalone SVG document with `<title>` and `<desc>` (ids
+/// `lmi-chart-title`, `lmi-chart-desc`).
 pub fn render_svg(chart: &Chart) -> Result<String, ChartError> {
+    render_svg_with_ids(chart, "lmi-chart")
+}
+
+/// [`render_svg`] with the `<title>`/`<desc>` ids `{id_prefix}-title` and `{id_prefix}-desc`,
+/// for documents that hold several charts (data packs).
+pub fn render_svg_with_ids(chart: &Chart, id_prefix: &str) -> Result<String, ChartError> {
     let prepared = Prepared::new(chart)?;
     let mut svg = String::new();
     {
@@ -140,7 +147,7 @@ pub fn render_svg(chart: &Chart) -> Result<String, ChartError> {
         "" => prepared.description(),
         given => given.to_string(),
     };
-    svg::with_accessible_text(&svg, &text.title, &description)
+    svg::with_accessible_text(&svg, &text.title, &description, id_prefix)
 }
 
 /// Renders the chart as a PNG image (8-bit RGB) of [`chart_size`].

@@ -3,15 +3,19 @@
 
 use crate::ChartError;
 
-const TITLE_ID: &str = "lmi-chart-title";
-const DESC_ID: &str = "lmi-chart-desc";
-
-/// `svg` with the accessible name and description added to its root element.
+/// `svg` with the accessible name and description added to its root element, as elements
+/// `{id_prefix}-title` and `{id_prefix}-desc` (ids unique within a document holding several
+/// charts).
 pub(crate) fn with_accessible_text(
     svg: &str,
     title: &str,
     description: &str,
+    id_prefix: &str,
 ) -> Result<String, ChartError> {
+    let (title_id, desc_id) = (
+        xml_escape(&format!("{id_prefix}-title")),
+        xml_escape(&format!("{id_prefix}-desc")),
+    );
     let malformed = || ChartError::Draw("the SVG backend wrote no <svg> root element".to_string());
     let start = svg.find("<svg").ok_or_else(malformed)?;
     let end = start + svg[start..].find('>').ok_or_else(malformed)?;
@@ -20,10 +24,10 @@ pub(crate) fn with_accessible_text(
     let mut out = String::with_capacity(svg.len() + title.len() + description.len() + 160);
     out.push_str(open_tag);
     out.push_str(&format!(
-        " role=\"img\" aria-labelledby=\"{TITLE_ID} {DESC_ID}\">\n<title id=\"{TITLE_ID}\">"
+        " role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\n<title id=\"{title_id}\">"
     ));
     out.push_str(&xml_escape(title));
-    out.push_str(&format!("</title>\n<desc id=\"{DESC_ID}\">"));
+    out.push_str(&format!("</title>\n<desc id=\"{desc_id}\">"));
     out.push_str(&xml_escape(description));
     out.push_str("</desc>");
     out.push_str(rest);
@@ -55,7 +59,8 @@ mod tests {
     #[test]
     fn title_and_desc_become_the_first_children_of_the_root() {
         let svg = "<svg width=\"2\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/>\n</svg>\n";
-        let out = with_accessible_text(svg, "Pay & <hours>", "Line \"chart\"\u{7}").unwrap();
+        let out =
+            with_accessible_text(svg, "Pay & <hours>", "Line \"chart\"\u{7}", "lmi-chart").unwrap();
         assert_eq!(
             out,
             "<svg width=\"2\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" \
@@ -67,6 +72,6 @@ mod tests {
 
     #[test]
     fn an_svg_without_a_root_is_an_error() {
-        assert!(with_accessible_text("<html>", "t", "d").is_err());
+        assert!(with_accessible_text("<html>", "t", "d", "x").is_err());
     }
 }

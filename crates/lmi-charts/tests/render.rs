@@ -1,6 +1,9 @@
 //! Board-paper charts as the API will ask for them: every kind well-formed and accessible, gaps
 //! and marks for suppressed values, clear errors for specs that cannot be drawn.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{

@@ -1,6 +1,9 @@
 //! The SVG of each chart kind on fixed data, reviewed by eye once and then held still: any
 //! change to layout, text or colours shows up as a snapshot diff (`cargo insta review`).
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use lmi_charts::{Chart, render_svg};

@@ -1,6 +1,9 @@
 //! The `lmi` binary as an analyst and a cron job use it: exit codes, messages, and the rule that
 //! a failed refresh never touches the published snapshot.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

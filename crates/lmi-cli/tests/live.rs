@@ -9,6 +9,9 @@
 //! any other fault in one publisher leaves the others published and the failed source stale
 //! with its last good data; nothing is ever invented.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use lmi_cli::{Carried, LiveRefresh, LiveReport, RefreshFailure, refresh_live};
 use lmi_core::{IndicatorValue, Resolved};
 use lmi_ingest::Catalogue;

@@ -1,6 +1,9 @@
 //! `lmi render pack` and `lmi serve --dashboards` as users run them: packs for one area and for
 //! every area within a combined authority, PDFs with pages, clear refusals of bad input.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -783,8 +783,13 @@ pub fn latest_of_parts(
         .max()
 }
 
-/// The areas a small-multiples chart of `area` shows.
+/// The areas a small-multiples chart of `area` shows: worked out once per area and kind (it
+/// scans the geography), then looked up.
 pub fn members_of(geo: &GeoIndex, area: &Area, members: Members) -> Vec<&'static Area> {
+    geo.members_memo(&area.code, members, || find_members(geo, area, members))
+}
+
+fn find_members(geo: &GeoIndex, area: &Area, members: Members) -> Vec<&'static Area> {
     let g = geo.geography;
     let ttwa_of_lad = |lad: &str| -> Vec<&'static Area> {
         g.areas()

@@ -179,22 +179,21 @@ pub fn render_html(
         );
         match built {
             Ok(built) => {
-                let svg =
-                    lmi_charts::render_svg(&built.chart).map_err(|e| ReportError::Output {
+                // Several charts share one document: each gets its own title/desc ids.
+                let ids = format!("{}-chart", panel.id);
+                let svg = lmi_charts::render_svg_with_ids(&built.chart, &ids).map_err(|e| {
+                    ReportError::Output {
                         format: "SVG",
                         message: format!("drawing {}: {e}", panel.id),
-                    })?;
+                    }
+                })?;
                 let svg = svg
                     .trim_start_matches(|c: char| c != '<')
                     .strip_prefix("<?xml")
                     .map_or(svg.as_str(), |rest| {
                         rest.split_once("?>").map_or(rest, |(_, after)| after)
-                    });
-                // Several charts share one document: give each its own title/desc ids.
-                let svg = svg
-                    .trim()
-                    .replace("lmi-chart-title", &format!("{}-chart-title", panel.id))
-                    .replace("lmi-chart-desc", &format!("{}-chart-desc", panel.id));
+                    })
+                    .trim();
                 let _ = writeln!(h, "<figure>{svg}</figure>");
                 let unit = built.chart.text().unit.clone();
                 let pivoted = match panel.chart {

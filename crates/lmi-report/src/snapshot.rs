@@ -2,6 +2,7 @@
 //! periods) and the geography indexed once (`GeoIndex`: parents, children, comparators, TTWA
 //! members of every area). Built at load, so every report is lookups.
 
+use crate::charts::Members;
 use lmi_core::{Area, AreaType, Geography, IndicatorValue};
 use lmi_store::{Manifest, Snapshot};
 use serde::Serialize;
@@ -216,6 +217,8 @@ pub struct GeoIndex {
     comparators: HashMap<&'static str, Vec<&'static Area>>,
     children: HashMap<&'static str, Vec<&'static Area>>,
     pub(crate) names: Vec<(&'static Area, String)>,
+    /// Small-multiples members by (area, kind), filled on first use.
+    members: Mutex<HashMap<(String, Members), Vec<&'static Area>>>,
 }
 
 impl GeoIndex {
@@ -245,7 +248,24 @@ impl GeoIndex {
             comparators,
             children,
             names,
+            members: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The members of `code` of a kind, computed by `find` the first time they are asked for.
+    pub(crate) fn members_memo(
+        &self,
+        code: &str,
+        kind: Members,
+        find: impl FnOnce() -> Vec<&'static Area>,
+    ) -> Vec<&'static Area> {
+        let key = (code.to_owned(), kind);
+        if let Some(found) = lock(&self.members).get(&key) {
+            return found.clone();
+        }
+        let found = find();
+        lock(&self.members).insert(key, found.clone());
+        found
     }
 
     /// The index of a geography, built on first use and shared by every state serving it

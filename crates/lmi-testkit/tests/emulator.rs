@@ -3,6 +3,9 @@
 //! and raw files; Nomis APS variable 1902. Runs on `datasets/sample`, and on the real files too
 //! when `LMI_REAL_DATA` is set.
 
+// Test and benchmark code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use lmi_testkit::{
     APS_RQF4_DATES, ELS_OWNER, ELS_REPO, FaultKind, MockPublishers, NOMIS_APS_PATH,
     NOMIS_DATASET_PATH, Target, sample_dir,
