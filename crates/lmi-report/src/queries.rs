@@ -843,8 +843,10 @@ impl ToTable for Profile<'_> {
 
 #[derive(Serialize, ToSchema)]
 pub struct SourceEntry<'a> {
+    /// As recorded, except that a local `file` is shown by its name only: a response never
+    /// says where the server keeps its files.
     #[serde(flatten)]
-    provenance: &'a SourceProvenance,
+    provenance: SourceProvenance,
     /// Indicators built from this source.
     indicators: Vec<&'static str>,
     /// Periods of those indicators in the snapshot, oldest first.
@@ -907,7 +909,7 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
             periods.sort_unstable();
             periods.dedup();
             SourceEntry {
-                provenance: s,
+                provenance: without_server_paths(s),
                 indicators: defs.iter().map(|d| d.id).collect(),
                 latest_period: periods.last().copied(),
                 periods,
@@ -923,6 +925,17 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
                refresh: its data was carried over from an earlier snapshot (`stale.since`, \
                `stale.reason`) and every value it feeds is marked `stale`.",
     }
+}
+
+/// A source's provenance with a local file path cut to the file's name (URLs are kept).
+fn without_server_paths(s: &SourceProvenance) -> SourceProvenance {
+    let mut shown = s.clone();
+    if !s.file.contains("://") {
+        shown.file = std::path::Path::new(&s.file)
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    }
+    shown
 }
 
 /// The snapshot: version, creation time, files with digests, indicators and warnings.
@@ -955,5 +968,21 @@ pub fn snapshot_info(snap: &ServedSnapshot) -> SnapshotInfo<'_> {
             })
             .collect(),
         warnings: &m.warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_never_show_where_the_server_keeps_its_files() {
+        let mut p = SourceProvenance {
+            file: "/srv/lmi/raw-files/dfe/ks4_destinations_lad.csv".into(),
+            ..SourceProvenance::default()
+        };
+        assert_eq!(without_server_paths(&p).file, "ks4_destinations_lad.csv");
+        p.file = "https://example.org/data.csv?page=2".into();
+        assert_eq!(without_server_paths(&p).file, p.file);
     }
 }
