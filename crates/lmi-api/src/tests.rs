@@ -1440,3 +1440,51 @@ fn problem_responses_are_documented_once_and_reference_the_problem_schema() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
+
+#[tokio::test]
+async fn clients_holding_half_sent_requests_are_cut_off_and_others_still_answered() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = crate::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_millis(300),
+        max_connections: 4,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(crate::serve_with(
+        listener,
+        state(false),
+        async {
+            let _ = stopped.await;
+        },
+        limits,
+    ));
+    // Every connection slot taken by a client that never finishes its headers.
+    let mut slow = Vec::new();
+    for _ in 0..limits.max_connections {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // The server hangs up on each of them (a read sees the end, possibly after a 408).
+    for s in &mut slow {
+        let mut rest = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(30), s.read_to_end(&mut rest))
+                .await;
+        assert!(read.is_ok(), "a half-sent request was never cut off");
+    }
+    // And a well-behaved client is answered.
+    let mut ok = tokio::net::TcpStream::connect(addr).await.unwrap();
+    ok.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    ok.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("ok"), "{answer}");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
