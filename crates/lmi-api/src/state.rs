@@ -247,6 +247,9 @@ impl AppState {
         Some(tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // A published version that failed to load is not retried every tick: only when
+            // the pointer moves again (or an operator asks: POST /v1/admin/reload).
+            let mut failed: Option<String> = None;
             loop {
                 tick.tick().await;
                 // The pointer is read through the store, like every other access to it.
@@ -256,15 +259,17 @@ impl AppState {
                 else {
                     continue;
                 };
-                if wanted != state.current().version() {
-                    match state.reload().await {
-                        Ok(o) if o.changed => {
-                            tracing::info!(previous = %o.previous, current = %o.current, "picked up a new snapshot")
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            tracing::warn!(error = %e, "reloading the published snapshot failed")
-                        }
+                if wanted == state.current().version() || failed.as_ref() == Some(&wanted) {
+                    continue;
+                }
+                match state.reload().await {
+                    Ok(o) if o.changed => {
+                        tracing::info!(previous = %o.previous, current = %o.current, "picked up a new snapshot")
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, version = %wanted, "reloading the published snapshot failed; not retried until `current` moves again");
+                        failed = Some(wanted);
                     }
                 }
             }

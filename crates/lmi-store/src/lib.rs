@@ -7,7 +7,8 @@
 //! snapshots/<version>/manifest.json
 //! snapshots/<version>/values.parquet
 //! snapshots/<version>/observations.parquet
-//! snapshots/.staging-<version>/ # a snapshot being written; never read
+//! snapshots/.staging-<version>-<pid>-<nanos>/ # a snapshot being written; never read
+//! refresh.lock                  # held (flock) by the refresh running now: "pid N since T"
 //! ```
 //! A snapshot directory appears under its final name only once every file in it is written
 //! and synced, and `current` moves to it only after that, so a crash at any point leaves the
@@ -31,6 +32,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 const CURRENT: &str = "current";
 const SNAPSHOTS: &str = "snapshots";
 const STAGING_PREFIX: &str = ".staging-";
+const LOCK_FILE: &str = "refresh.lock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -46,6 +48,14 @@ pub enum StoreError {
     Corrupt { version: String, reason: String },
     #[error("snapshot {0} does not exist")]
     UnknownVersion(String),
+    #[error(
+        "{path} names `{found}`, which is not a snapshot version (letters, digits, `.`, `_`, `-`; \
+         not starting with `.`): the pointer is damaged; point it at a snapshot with \
+         `lmi snapshots rollback VERSION`"
+    )]
+    BadPointer { path: PathBuf, found: String },
+    #[error("a refresh is already running in {dir} ({holder})")]
+    Busy { dir: PathBuf, holder: String },
     #[error("writing or reading parquet: {0}")]
     Polars(#[from] PolarsError),
 }
@@ -97,14 +107,108 @@ impl Store {
         self.snapshots_dir().join(version)
     }
 
-    /// The published version, if any.
+    /// The published version, if any. A pointer that does not name a version (a path, `..`,
+    /// text that is not a version) is an error, never followed outside the data directory.
     pub fn current_version(&self) -> Result<Option<String>> {
         let path = self.root.join(CURRENT);
-        match fs::read_to_string(&path) {
-            Ok(s) => Ok(Some(s.trim().to_owned()).filter(|v| !v.is_empty())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(&path)(e)),
+        let text = match fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let version = text.trim();
+        if version.is_empty() {
+            return Ok(None);
         }
+        if !is_version(version) {
+            return Err(StoreError::BadPointer {
+                path,
+                found: version.chars().take(80).collect(),
+            });
+        }
+        Ok(Some(version.to_owned()))
+    }
+
+    /// Takes the data directory's refresh lock, or says who holds it. Held until the returned
+    /// guard drops (or the process dies: the operating system releases it), so two refreshes
+    /// never run at once.
+    pub fn lock(&self) -> Result<RefreshLock> {
+        fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        let path = self.root.join(LOCK_FILE);
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                return Err(StoreError::Busy {
+                    dir: self.root.clone(),
+                    holder: if holder.is_empty() {
+                        "holder unknown".to_owned()
+                    } else {
+                        holder.to_owned()
+                    },
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
+        }
+        let since = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        file.set_len(0).map_err(io(&path))?;
+        write!(file, "pid {} since {since}", std::process::id()).map_err(io(&path))?;
+        Ok(RefreshLock { _file: file })
+    }
+
+    /// Removes snapshot directories left half-written by a refresh that was killed. Needs the
+    /// refresh lock: no other refresh can be writing one.
+    pub fn remove_stale_staging(&self, _lock: &RefreshLock) -> Result<Vec<String>> {
+        let dir = self.snapshots_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&dir)(e)),
+        };
+        let mut removed = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io(&dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(STAGING_PREFIX) {
+                fs::remove_dir_all(entry.path()).map_err(io(&entry.path()))?;
+                removed.push(name);
+            }
+        }
+        removed.sort();
+        Ok(removed)
+    }
+
+    /// Deletes all but the newest `keep` snapshots, never the one `current` points at (it is
+    /// kept besides them). Returns the versions deleted, oldest first. Needs the refresh lock.
+    pub fn prune(&self, keep: usize, _lock: &RefreshLock) -> Result<Vec<String>> {
+        let current = self.current_version()?;
+        let versions = self.list()?;
+        let cut = versions.len().saturating_sub(keep);
+        let mut deleted = Vec::new();
+        for version in &versions[..cut] {
+            if Some(version) == current.as_ref() {
+                continue;
+            }
+            let dir = self.snapshot_dir(version);
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+            deleted.push(version.clone());
+        }
+        Ok(deleted)
     }
 
     /// Versions on disk, oldest first (staging directories excluded).
@@ -139,11 +243,13 @@ impl Store {
         fs::create_dir_all(&snapshots).map_err(io(&snapshots))?;
         let created = time::OffsetDateTime::now_utc();
         let version = self.new_version(created, &input)?;
-        let staging = snapshots.join(format!("{STAGING_PREFIX}{version}"));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(io(&staging))?;
-        }
-        fs::create_dir_all(&staging).map_err(io(&staging))?;
+        // Unique per process and moment: two publishers never share a staging directory.
+        let staging = snapshots.join(format!(
+            "{STAGING_PREFIX}{version}-{}-{}",
+            std::process::id(),
+            created.unix_timestamp_nanos()
+        ));
+        fs::create_dir(&staging).map_err(io(&staging))?;
 
         let files = vec![
             write_parquet(&staging, VALUES_FILE, values)?,
@@ -199,7 +305,7 @@ impl Store {
 
     fn read_manifest(&self, version: &str) -> Result<Manifest> {
         let dir = self.snapshot_dir(version);
-        if !dir.is_dir() {
+        if !is_version(version) || !dir.is_dir() {
             return Err(StoreError::UnknownVersion(version.to_owned()));
         }
         let path = dir.join(MANIFEST_FILE);
@@ -263,6 +369,22 @@ impl Store {
             .ok_or_else(|| StoreError::NoSnapshot(self.root.clone()))?;
         self.load(&version)
     }
+}
+
+/// Held while a refresh runs (see [`Store::lock`]).
+#[derive(Debug)]
+pub struct RefreshLock {
+    _file: File,
+}
+
+/// A snapshot version names one directory under `snapshots/`: letters, digits, `.`, `_`, `-`,
+/// not starting with `.` (so never a path, `..` or a staging directory).
+fn is_version(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && !s.starts_with('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 fn write_parquet(dir: &Path, name: &str, df: &mut DataFrame) -> Result<FileEntry> {

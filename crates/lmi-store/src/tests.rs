@@ -123,3 +123,82 @@ fn a_damaged_file_is_refused_with_its_name() {
         Err(StoreError::UnknownVersion(_))
     ));
 }
+
+#[test]
+fn a_pointer_outside_the_data_directory_is_refused_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    for bad in ["../elsewhere", "/etc", ".staging-x", "a/b", "v1\u{0}"] {
+        fs::write(dir.path().join("current"), bad).unwrap();
+        let err = store.current_version().unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadPointer { .. }),
+            "{bad:?}: {err}"
+        );
+        assert!(err.to_string().contains("not a snapshot version"), "{err}");
+        assert!(matches!(
+            store.load(bad),
+            Err(StoreError::UnknownVersion(_))
+        ));
+    }
+}
+
+#[test]
+fn one_refresh_at_a_time_and_the_second_is_told_who_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let held = store.lock().unwrap();
+    let err = store.lock().unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::Busy { .. }), "{text}");
+    assert!(
+        text.contains(&format!("pid {} since ", std::process::id())),
+        "{text}"
+    );
+    drop(held);
+    store.lock().expect("free once the holder lets go");
+}
+
+#[test]
+fn stale_staging_is_removed_and_pruning_keeps_the_newest_and_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let mut versions = Vec::new();
+    for v in 1..=4 {
+        let m = store
+            .publish(
+                &mut values_frame(f64::from(v)),
+                &mut observations_frame(),
+                input(),
+            )
+            .unwrap();
+        versions.push(m.version);
+    }
+    // A refresh killed mid-write left this behind.
+    let staging = dir.path().join("snapshots/.staging-20260101T000000Z-x-1-2");
+    fs::create_dir_all(&staging).unwrap();
+    fs::write(staging.join("values.parquet"), b"half").unwrap();
+    // The operator rolled back to the first snapshot.
+    store.set_current(&versions[0]).unwrap();
+    let lock = store.lock().unwrap();
+    assert_eq!(
+        store.remove_stale_staging(&lock).unwrap(),
+        [".staging-20260101T000000Z-x-1-2"]
+    );
+    assert!(!staging.exists());
+    let deleted = store.prune(2, &lock).unwrap();
+    assert_eq!(deleted, [versions[1].clone()]);
+    assert_eq!(
+        store.list().unwrap(),
+        [
+            versions[0].clone(),
+            versions[2].clone(),
+            versions[3].clone()
+        ]
+    );
+    assert_eq!(
+        store.current_version().unwrap().as_deref(),
+        Some(versions[0].as_str())
+    );
+    store.load_current().unwrap();
+}
