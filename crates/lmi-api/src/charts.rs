@@ -73,7 +73,8 @@ async fn drawn(
         return Ok(hit);
     }
     let built = lmi_report::build_chart(&req, snap, state.geo())?;
-    // Drawing is CPU work: keep it off the async worker threads.
+    // Drawing is CPU work: keep it off the async worker threads, a bounded number at once.
+    let _slot = state.heavy_slot().await?;
     let bytes = tokio::task::spawn_blocking(move || lmi_report::draw_chart(&built.chart, image))
         .await
         .map_err(|e| ApiError::Internal(format!("the chart could not be drawn: {e}")))??;

@@ -25,17 +25,27 @@ pub struct AnsweredBy(pub String);
 
 /// `body` as JSON, or as the table it renders to (CSV, XLSX), tagged with the snapshot that
 /// answered: the negotiated response of every table-shaped endpoint.
-pub(crate) fn respond<T: Serialize + ToTable>(
+pub(crate) async fn respond<T: Serialize + ToTable>(
+    state: &AppState,
     snap: &ServedSnapshot,
     format: Format,
     body: &T,
 ) -> ApiResult {
     match format {
         Format::Json => json(snap, body),
-        other => Ok(tagged(
+        Format::Csv => Ok(tagged(
             snap,
-            crate::export::table_response(body.to_table(snap), other)?,
+            crate::export::table_response(body.to_table(snap), Format::Csv)?,
         )),
+        Format::Xlsx => {
+            // Writing a workbook is CPU work: a bounded number at once.
+            let _slot = state.heavy_slot().await?;
+            let table = body.to_table(snap);
+            Ok(tagged(
+                snap,
+                crate::export::table_response(table, Format::Xlsx)?,
+            ))
+        }
     }
 }
 
@@ -127,7 +137,7 @@ pub async fn list_areas(
     let snap = state.current();
     let query = q.q.as_deref().unwrap_or("");
     let body = queries::areas(&snap, state.geo(), query, area_type, limit);
-    respond(&snap, Format::negotiate(q.format, &headers), &body)
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -226,7 +236,7 @@ pub async fn area_indicator(
     let snap = state.current();
     let (from, to) = (q.from.as_deref(), q.to.as_deref());
     let body = queries::area_series(&snap, state.geo(), &code, &id, from, to)?;
-    respond(&snap, Format::negotiate(q.format, &headers), &body)
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +282,7 @@ pub async fn compare(
     let snap = state.current();
     let (from, to) = (q.from.as_deref(), q.to.as_deref());
     let body = queries::compare(&snap, state.geo(), &codes, id, from, to)?;
-    respond(&snap, Format::negotiate(q.format, &headers), &body)
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +323,7 @@ pub async fn rankings(
         area_type.unwrap_or(AreaType::Lad),
         q.period.as_deref(),
     )?;
-    respond(&snap, Format::negotiate(q.format, &headers), &body)
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,7 +350,7 @@ pub async fn profile(
 ) -> ApiResult {
     let snap = state.current();
     let body = queries::profile(&snap, state.geo(), &code)?;
-    respond(&snap, Format::negotiate(q.format, &headers), &body)
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types (`utoipa`), and a docs page
 //! that renders it in the browser with no external scripts, fonts or CDNs.
 
+use crate::state::AppState;
 use crate::{handlers, ops};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -70,14 +73,33 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document as JSON.
+/// The OpenAPI document as JSON, every route included.
 pub fn document() -> String {
     ApiDoc::openapi().to_json().unwrap_or_default()
 }
 
-pub async fn openapi_json() -> Response {
-    static DOC: std::sync::LazyLock<String> = std::sync::LazyLock::new(document);
-    let mut r = DOC.as_str().into_response();
+/// The document without the admin routes, as served when no admin token is configured (the
+/// routes then answer 404, so they are not offered).
+pub fn public_document() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.paths
+        .paths
+        .retain(|path, _| !path.starts_with("/v1/admin/"));
+    if let Some(tags) = doc.tags.as_mut() {
+        tags.retain(|t| t.name != "admin");
+    }
+    doc.to_json().unwrap_or_default()
+}
+
+pub async fn openapi_json(State(state): State<AppState>) -> Response {
+    static FULL: LazyLock<String> = LazyLock::new(document);
+    static PUBLIC: LazyLock<String> = LazyLock::new(public_document);
+    let doc = if state.config().admin_token.is_some() {
+        FULL.as_str()
+    } else {
+        PUBLIC.as_str()
+    };
+    let mut r = doc.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

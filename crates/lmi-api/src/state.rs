@@ -4,6 +4,7 @@
 
 use crate::charts::ChartCache;
 use crate::config::ApiConfig;
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use arc_swap::ArcSwap;
 use lmi_core::Geography;
@@ -47,6 +48,9 @@ pub(crate) struct Shared {
     reload_lock: tokio::sync::Mutex<()>,
     pub(crate) dashboards: Dashboards,
     pub(crate) charts: ChartCache,
+    /// Slots for CPU-heavy answers (drawing charts, writing XLSX), so a burst of them cannot
+    /// take every thread from cheap requests.
+    heavy: tokio::sync::Semaphore,
 }
 
 /// The state every handler sees. Cheap to clone.
@@ -230,6 +234,17 @@ impl AppState {
         true
     }
 
+    /// Waits (briefly) for a slot for CPU-heavy work; `503` when none frees up in time.
+    pub(crate) async fn heavy_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        const WAIT: Duration = Duration::from_secs(5);
+        match tokio::time::timeout(WAIT, self.shared.heavy.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::Unavailable(
+                "the server is busy drawing charts and writing workbooks; retry in a moment".into(),
+            )),
+        }
+    }
+
     pub fn refresh_status(&self) -> RefreshStatus {
         let s = lock(&self.shared.refresh_status).clone();
         if s.state.is_empty() {
@@ -334,6 +349,9 @@ impl AppStateBuilder {
                 reload_lock: tokio::sync::Mutex::new(()),
                 dashboards: self.dashboards.unwrap_or_else(Dashboards::bundled),
                 charts: ChartCache::default(),
+                heavy: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
             }),
         }
     }

@@ -1488,3 +1488,22 @@ async fn clients_holding_half_sent_requests_are_cut_off_and_others_still_answere
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn admin_routes_are_offered_only_when_an_admin_token_is_configured() {
+    let (status, _, doc) = get(state(false), "/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/v1/areas"));
+    assert!(
+        !paths.keys().any(|p| p.starts_with("/v1/admin/")),
+        "{:?}",
+        paths.keys()
+    );
+    let config = crate::ApiConfig {
+        admin_token: Some("s3cret".into()),
+        ..crate::ApiConfig::default()
+    };
+    let (_, _, doc) = get(builder(false).config(config).build(), "/v1/openapi.json").await;
+    assert!(doc["paths"]["/v1/admin/reload"].is_object());
+}
