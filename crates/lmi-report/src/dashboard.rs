@@ -861,4 +861,29 @@ mod tests {
         let missing = Dashboards::load_dir(Path::new("/nonexistent/dashboards"));
         assert!(matches!(missing, Err(DashboardError::Io { .. })));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The spec loader answers any damaged spec with an error naming the file, never a
+        /// panic: bundled specs with a span replaced by arbitrary text.
+        #[test]
+        fn no_damaged_spec_makes_the_loader_panic(
+            which in 0..BUNDLED.len(),
+            at in 0.0f64..1.0,
+            len in 0usize..40,
+            text in "\\PC{0,24}",
+        ) {
+            let (name, spec) = BUNDLED[which];
+            let start = spec.floor_char_boundary((spec.len() as f64 * at) as usize);
+            let end = spec.floor_char_boundary((start + len).min(spec.len()));
+            let damaged = format!("{}{text}{}", &spec[..start], &spec[end..]);
+            if let Err(e) = Dashboards::parse([(format!("dashboards/{name}"), damaged)]) {
+                proptest::prop_assert!(e.to_string().contains(name), "{e}");
+            }
+        }
+    }
 }
