@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod catalogue;
+mod hostile;
 mod hot_swap;
 mod real_data;
 mod sample_server;
