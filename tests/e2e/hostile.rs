@@ -1,8 +1,7 @@
 //! A hostile client on a real port: huge and invalid parameters, other scripts, injection
 //! strings, path traversal, odd methods and headers, oversized bodies, and clients that never
 //! finish their requests. Every request is answered 2xx or 4xx (never 5xx), no answer names a
-//! server path,
-//! and well-behaved clients are answered throughout.
+//! server path, and well-behaved clients are answered throughout.
 
 use lmi_e2e::TestApp;
 use std::time::Duration;
