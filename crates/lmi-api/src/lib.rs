@@ -34,8 +34,8 @@ pub use pack::{
     render_index_html as render_pack_index_html,
 };
 pub use state::{
-    AppState, AppStateBuilder, GeoIndex, RefreshStatus, Refresher, ReloadOutcome, ServedSnapshot,
-    now_rfc3339,
+    AppState, AppStateBuilder, GeoIndex, RefreshError, RefreshStatus, Refresher, ReloadError,
+    ReloadOutcome, ServedSnapshot, now_rfc3339,
 };
 
 use axum::Router;
