@@ -51,7 +51,7 @@ impl TestApp {
         tokio::task::spawn_blocking(move || {
             if let Some(from) = from {
                 let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-                lmi_cli::refresh_from_dir(&from, &dir, &catalogue).expect("refresh");
+                lmi_refresh::from_dir(&from, &dir, &catalogue).expect("refresh");
             }
         })
         .await
@@ -69,7 +69,7 @@ impl TestApp {
                 .get_or_init(|| {
                     let dir = tempfile::tempdir().expect("temp dir").keep();
                     let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-                    lmi_cli::refresh_from_dir(&real, &dir, &catalogue).expect("refresh");
+                    lmi_refresh::from_dir(&real, &dir, &catalogue).expect("refresh");
                     dir
                 })
                 .clone()
@@ -114,7 +114,7 @@ impl TestApp {
         let dir = self.data_dir.path().to_owned();
         tokio::task::spawn_blocking(move || {
             let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-            lmi_cli::refresh_from_dir(&lmi_cli::default_sample_dir(), &dir, &catalogue)
+            lmi_refresh::from_dir(&lmi_cli::default_sample_dir(), &dir, &catalogue)
                 .expect("refresh")
                 .version
         })

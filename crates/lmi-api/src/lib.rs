@@ -22,7 +22,10 @@ pub use error::{ApiError, Problem};
 pub use export::Format;
 pub use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
 pub use openapi::{ApiDoc, document as openapi_document};
-pub use state::{AppState, AppStateBuilder, RefreshStatus, Refresher, ReloadOutcome, now_rfc3339};
+pub use state::{
+    AppState, AppStateBuilder, RefreshError, RefreshStatus, Refresher, ReloadError, ReloadOutcome,
+    now_rfc3339,
+};
 
 use axum::Router;
 use axum::extract::Request;

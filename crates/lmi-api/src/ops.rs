@@ -104,7 +104,10 @@ pub async fn reload(_: Admin, State(state): State<AppState>) -> Result<Response,
             "this server has no data directory to reload from".into(),
         ));
     }
-    let outcome = state.reload().await.map_err(ApiError::Conflict)?;
+    let outcome = state
+        .reload()
+        .await
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
     Ok(Json(outcome).into_response())
 }
 

@@ -20,7 +20,36 @@ use std::time::Duration;
 /// it is called on a blocking thread.
 pub trait Refresher: Send + Sync + 'static {
     /// Publishes a new snapshot and returns its version, or says why nothing was published.
-    fn refresh(&self) -> Result<String, String>;
+    fn refresh(&self) -> Result<String, RefreshError>;
+}
+
+/// Why a background refresh published nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("no refresh is configured")]
+    NotConfigured,
+    /// The refresher's own error (e.g. a source file that does not parse); the previous
+    /// snapshot stays served.
+    #[error("{0}; nothing was published")]
+    NothingPublished(String),
+    #[error("the refresh task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Why a reload did not swap in the data directory's `current` snapshot.
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    #[error("this server was started without a data directory to reload from")]
+    NoDataDir,
+    #[error("reading `current`: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Store(#[from] lmi_store::StoreError),
+    #[error("no snapshot is published in {}", .0.display())]
+    NothingPublished(std::path::PathBuf),
+    /// The new snapshot could not be loaded; `previous` is still served.
+    #[error("{reason}; still serving {previous}")]
+    Load { reason: String, previous: String },
 }
 
 /// What the last background refresh did.
@@ -130,24 +159,18 @@ impl AppState {
 
     /// Loads the data directory's `current` snapshot if it differs from the served one, and
     /// swaps it in. Loading (parquet, polars) runs on a blocking thread.
-    pub async fn reload(&self) -> Result<ReloadOutcome, String> {
+    pub async fn reload(&self) -> Result<ReloadOutcome, ReloadError> {
         let Some(store) = self.shared.store.clone() else {
-            return Err("this server was started without a data directory to reload from".into());
+            return Err(ReloadError::NoDataDir);
         };
         let _guard = self.shared.reload_lock.lock().await;
         let previous = self.current().version().to_owned();
         let wanted = {
             let store = store.clone();
-            tokio::task::spawn_blocking(move || store.current_version())
-                .await
-                .map_err(|e| format!("reading `current`: {e}"))?
-                .map_err(|e| e.to_string())?
+            tokio::task::spawn_blocking(move || store.current_version()).await??
         };
         let Some(wanted) = wanted else {
-            return Err(format!(
-                "no snapshot is published in {}",
-                store.root().display()
-            ));
+            return Err(ReloadError::NothingPublished(store.root().to_owned()));
         };
         if wanted == previous {
             return Ok(ReloadOutcome {
@@ -159,9 +182,10 @@ impl AppState {
         let loaded =
             tokio::task::spawn_blocking(move || store.load(&wanted).map(ServedSnapshot::new))
                 .await
-                .map_err(|e| format!("loading the snapshot: {e}"));
+                .map_err(|e| format!("loading the snapshot: {e}"))
+                .and_then(|r| r.map_err(|e| e.to_string()));
         match loaded {
-            Ok(Ok(served)) => {
+            Ok(served) => {
                 let current = served.version().to_owned();
                 self.swap(served);
                 self.shared.metrics.reload(true);
@@ -171,13 +195,9 @@ impl AppState {
                     changed: true,
                 })
             }
-            Ok(Err(e)) => {
+            Err(reason) => {
                 self.shared.metrics.reload(false);
-                Err(format!("{e}; still serving {previous}"))
-            }
-            Err(e) => {
-                self.shared.metrics.reload(false);
-                Err(format!("{e}; still serving {previous}"))
+                Err(ReloadError::Load { reason, previous })
             }
         }
     }
@@ -200,10 +220,10 @@ impl AppState {
             let worker = state.clone();
             let result = tokio::task::spawn_blocking(move || match &worker.shared.refresher {
                 Some(r) => r.refresh(),
-                None => Err("no refresh is configured".to_owned()),
+                None => Err(RefreshError::NotConfigured),
             })
             .await
-            .unwrap_or_else(|e| Err(format!("the refresh task failed: {e}")));
+            .unwrap_or_else(|e| Err(e.into()));
             let reloaded = match &result {
                 Ok(_) => state.reload().await.map(|_| ()),
                 Err(_) => Ok(()),
@@ -225,7 +245,7 @@ impl AppState {
                     (Err(e), _) => {
                         tracing::warn!(error = %e, "refresh failed; nothing published");
                         s.state = "failed";
-                        s.error = Some(e);
+                        s.error = Some(e.to_string());
                     }
                 }
             }

@@ -894,9 +894,11 @@ async fn wrong_methods_and_big_bodies_are_problems() {
 struct FailingRefresh(std::sync::Arc<std::sync::atomic::AtomicUsize>);
 
 impl crate::Refresher for FailingRefresh {
-    fn refresh(&self) -> Result<String, String> {
+    fn refresh(&self) -> Result<String, crate::RefreshError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Err("dfe/ks4_destinations_lad.csv: line 3: expected a number".into())
+        Err(crate::RefreshError::NothingPublished(
+            "dfe/ks4_destinations_lad.csv: line 3: expected a number".into(),
+        ))
     }
 }
 

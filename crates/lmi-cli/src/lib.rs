@@ -1,75 +1,23 @@
-//! Wiring for the `lmi` binary: builds snapshots from raw files (ingest -> pipeline -> store)
-//! (from a directory with `refresh_from_dir`, or over HTTP with [`refresh::refresh_live`]) and
-//! serves them.
-//! Business logic lives in the library crates; this crate only connects them.
+//! Wiring for the `lmi` binary: loads snapshots (bootstrapping from the sample), hands the
+//! server its state and refresher, and maps how each command ended to an exit code ([`exit`]).
+//! Refresh policy lives in `lmi-refresh`, everything else in the library crates; this crate only
+//! connects them.
 
 use anyhow::Context;
 use lmi_core::Geography;
 use lmi_ingest::Catalogue;
-use lmi_store::{Manifest, SnapshotInput, Store};
+use lmi_store::Store;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
 
+pub mod exit;
 pub mod pack;
-pub mod refresh;
-
-pub use refresh::{
-    Carried, EXIT_CONFIG, EXIT_NOTHING_PUBLISHED, EXIT_OK, EXIT_PARTIAL, LiveRefresh, LiveReport,
-    RefreshFailure, refresh_live,
-};
 
 /// The bundled sample directory, as laid out in the source tree.
 pub fn default_sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-}
-
-/// Reads every catalogued source under `from`, computes every indicator and publishes the
-/// result as a new snapshot in `data_dir`. Nothing is published unless every step succeeds.
-pub fn refresh_from_dir(
-    from: &Path,
-    data_dir: &Path,
-    catalogue: &Catalogue,
-) -> anyhow::Result<Manifest> {
-    let geography = Geography::bundled().context("loading the bundled geography tables")?;
-    let loaded = lmi_ingest::load_from_dir(from, catalogue)
-        .with_context(|| format!("reading sources from {}", from.display()))?;
-    for p in &loaded.provenance {
-        tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
-    }
-    let output = lmi_pipeline::compute(&loaded.observations, geography, lmi_core::INDICATORS)
-        .context("computing indicators")?;
-    let warnings: Vec<String> = output
-        .unmatched
-        .iter()
-        .map(|u| {
-            format!(
-                "source {}: {} English area code(s) matched no area lmi serves (current areas, or retired districts mapped to their successors) and were left out: {}",
-                u.source,
-                u.codes.len(),
-                u.codes.join(", ")
-            )
-        })
-        .collect();
-    for w in &warnings {
-        tracing::warn!("{w}");
-    }
-    let mut values = output.values;
-    let mut observations = loaded.observations;
-    let store = Store::open(data_dir);
-    let manifest = store
-        .publish(
-            &mut values,
-            &mut observations,
-            SnapshotInput {
-                sources: loaded.provenance,
-                sample: loaded.sample,
-                warnings,
-            },
-        )
-        .with_context(|| format!("publishing a snapshot in {}", data_dir.display()))?;
-    Ok(manifest)
 }
 
 /// How `lmi serve` runs, besides the address: HTTP settings and where refreshes read from.
@@ -99,11 +47,13 @@ pub struct DirRefresher {
 }
 
 impl lmi_api::Refresher for DirRefresher {
-    fn refresh(&self) -> Result<String, String> {
-        let catalogue = Catalogue::bundled().map_err(|e| format!("{e:#}"))?;
-        refresh_from_dir(&self.from, &self.data_dir, &catalogue)
+    fn refresh(&self) -> Result<String, lmi_api::RefreshError> {
+        lmi_refresh::load_catalogue(None)
+            .and_then(|catalogue| lmi_refresh::from_dir(&self.from, &self.data_dir, &catalogue))
             .map(|m| m.version)
-            .map_err(|e| format!("{e:#}; nothing was published"))
+            .map_err(|e| {
+                lmi_api::RefreshError::NothingPublished(format!("{:#}", anyhow::Error::new(e)))
+            })
     }
 }
 
@@ -129,7 +79,7 @@ pub fn load_state(
             "no snapshot in {}; building one from the bundled sample data",
             data_dir.display()
         );
-        refresh_from_dir(sample_dir, data_dir, &Catalogue::bundled()?)?;
+        lmi_refresh::from_dir(sample_dir, data_dir, &Catalogue::bundled()?)?;
     }
     let snapshot = store
         .load_current()
@@ -149,24 +99,6 @@ pub fn load_state(
         });
     }
     Ok(builder.build())
-}
-
-/// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.
-pub fn validate(
-    data_dir: &Path,
-    version: Option<&str>,
-) -> anyhow::Result<lmi_pipeline::validate::Report> {
-    let store = Store::open(data_dir);
-    let snapshot = match version {
-        Some(v) => store.load(v)?,
-        None => store.load_current()?,
-    };
-    Ok(lmi_pipeline::validate::check(
-        &snapshot.values,
-        Geography::bundled()?,
-        lmi_core::INDICATORS,
-        &snapshot.manifest.sources,
-    ))
 }
 
 /// Binds `addr` (port 0 picks a free port) and returns the bound address and the server task.

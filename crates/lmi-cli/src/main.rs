@@ -1,14 +1,15 @@
 //! `lmi`: serve labour market indicators and refresh them from source files.
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
-use lmi_ingest::Catalogue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 mod progress;
+
+use lmi_cli::exit::Ended;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,41 +34,7 @@ enum LogFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the current snapshot over HTTP (builds one from the bundled sample if there is none).
-    Serve {
-        /// Directory holding snapshots.
-        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-        data_dir: PathBuf,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "LMI_ADDR")]
-        addr: SocketAddr,
-        /// Sample data used to bootstrap a fresh data directory.
-        #[arg(long, env = "LMI_SAMPLE_DIR")]
-        sample_dir: Option<PathBuf>,
-        /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none.
-        #[arg(long, default_value = "", env = "LMI_CORS_ORIGINS")]
-        cors_origins: String,
-        /// Requests running longer than this are answered 503.
-        #[arg(long, default_value_t = 10_000, env = "LMI_REQUEST_TIMEOUT_MS")]
-        request_timeout_ms: u64,
-        /// Largest request body accepted, in bytes.
-        #[arg(long, default_value_t = 16 * 1024, env = "LMI_BODY_LIMIT")]
-        body_limit: usize,
-        /// `Cache-Control: max-age` of data responses, in seconds.
-        #[arg(long, default_value_t = 60, env = "LMI_CACHE_MAX_AGE")]
-        cache_max_age: u32,
-        /// How often to check the data directory's `current` pointer for a newly published
-        /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works).
-        #[arg(long, default_value_t = 5_000, env = "LMI_WATCH_INTERVAL_MS")]
-        watch_interval_ms: u64,
-        /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
-        /// endpoints need a bearer token in the environment variable LMI_ADMIN_TOKEN.
-        #[arg(long, env = "LMI_REFRESH_FROM")]
-        refresh_from: Option<PathBuf>,
-        /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
-        /// a bad spec stops the server at start-up (exit 2) with the file, panel and field.
-        #[arg(long, env = "LMI_DASHBOARDS")]
-        dashboards: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Render documents from the current snapshot.
     Render {
         #[command(subcommand)]
@@ -97,31 +64,7 @@ enum Command {
     /// passed); 3 published, but some source failed and is stale (carried over) or missing; 1
     /// nothing was published (no source could be read, or publishing failed; the previous
     /// snapshot stays current, byte for byte); 2 bad configuration or arguments.
-    Refresh {
-        /// Directory of raw files laid out as in the catalogue's `local_paths`
-        /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
-        #[arg(long)]
-        from: Option<PathBuf>,
-        /// Fetch only this source (repeatable); the others come from the raw cache or, when it has
-        /// no copy (e.g. after --from), from the current snapshot.
-        #[arg(long = "only", value_name = "SOURCE")]
-        only: Vec<String>,
-        /// Fetch, parse and validate, but publish nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Publish even if a source has less than half the observations of the published snapshot.
-        #[arg(long)]
-        force: bool,
-        /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
-        #[arg(long, env = "LMI_CONFIG")]
-        config: Option<PathBuf>,
-        /// Directory holding snapshots.
-        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-        data_dir: PathBuf,
-        /// Source catalogue to use instead of the bundled datasets/sources.toml.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
-    },
+    Refresh(RefreshArgs),
     /// Inspect the catalogued sources against the publishers.
     Sources {
         #[command(subcommand)]
@@ -140,6 +83,70 @@ enum Command {
         #[arg(long)]
         snapshot: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Directory holding snapshots.
+    #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "LMI_ADDR")]
+    addr: SocketAddr,
+    /// Sample data used to bootstrap a fresh data directory.
+    #[arg(long, env = "LMI_SAMPLE_DIR")]
+    sample_dir: Option<PathBuf>,
+    /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none.
+    #[arg(long, default_value = "", env = "LMI_CORS_ORIGINS")]
+    cors_origins: String,
+    /// Requests running longer than this are answered 503.
+    #[arg(long, default_value_t = 10_000, env = "LMI_REQUEST_TIMEOUT_MS")]
+    request_timeout_ms: u64,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 16 * 1024, env = "LMI_BODY_LIMIT")]
+    body_limit: usize,
+    /// `Cache-Control: max-age` of data responses, in seconds.
+    #[arg(long, default_value_t = 60, env = "LMI_CACHE_MAX_AGE")]
+    cache_max_age: u32,
+    /// How often to check the data directory's `current` pointer for a newly published
+    /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works).
+    #[arg(long, default_value_t = 5_000, env = "LMI_WATCH_INTERVAL_MS")]
+    watch_interval_ms: u64,
+    /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
+    /// endpoints need a bearer token in the environment variable LMI_ADMIN_TOKEN.
+    #[arg(long, env = "LMI_REFRESH_FROM")]
+    refresh_from: Option<PathBuf>,
+    /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
+    /// a bad spec stops the server at start-up (exit 2) with the file, panel and field.
+    #[arg(long, env = "LMI_DASHBOARDS")]
+    dashboards: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct RefreshArgs {
+    /// Directory of raw files laid out as in the catalogue's `local_paths`
+    /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
+    #[arg(long)]
+    from: Option<PathBuf>,
+    /// Fetch only this source (repeatable); the others come from the raw cache or, when it has
+    /// no copy (e.g. after --from), from the current snapshot.
+    #[arg(long = "only", value_name = "SOURCE")]
+    only: Vec<String>,
+    /// Fetch, parse and validate, but publish nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Publish even if a source has less than half the observations of the published snapshot.
+    #[arg(long)]
+    force: bool,
+    /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
+    #[arg(long, env = "LMI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory holding snapshots.
+    #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Source catalogue to use instead of the bundled datasets/sources.toml.
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,17 +223,6 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-fn load_catalogue(path: Option<&PathBuf>) -> anyhow::Result<Catalogue> {
-    match path {
-        None => Ok(Catalogue::bundled()?),
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            Ok(Catalogue::parse(&text)?)
-        }
-    }
-}
-
 /// The `[fetch]` table of the config file, then the environment overrides.
 fn load_fetch_config(path: Option<&PathBuf>) -> anyhow::Result<lmi_ingest::fetch::FetchConfig> {
     #[derive(serde::Deserialize, Default)]
@@ -272,144 +268,176 @@ async fn shutdown_signal() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    match cli.command {
-        Command::Refresh {
-            from,
+    let ended = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Refresh(args) => refresh(args),
+        Command::Sources {
+            what: SourcesCommand::Check { config, catalogue },
+        } => sources_check(config.as_ref(), catalogue.as_deref()),
+        Command::Validate { data_dir, snapshot } => validate(&data_dir, snapshot.as_deref()),
+        Command::Render { what } => return render(what),
+    };
+    finish(ended)
+}
+
+/// A command that did not finish: how it ended, and why.
+#[derive(Debug)]
+struct Failure {
+    ended: Ended,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    fn config(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            ended: Ended::Config,
+            error: error.into(),
+        }
+    }
+
+    fn failed(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            ended: Ended::Failed,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<lmi_refresh::Error> for Failure {
+    fn from(e: lmi_refresh::Error) -> Failure {
+        Failure {
+            ended: Ended::from(&e),
+            error: e.into(),
+        }
+    }
+}
+
+/// The one place a command's end becomes the final message and the exit code.
+fn finish(result: Result<Ended, Failure>) -> ExitCode {
+    let ended = match result {
+        Ok(ended) => ended,
+        Err(Failure { ended, error }) => {
+            eprintln!("error: {error:#}");
+            if ended == Ended::NothingPublished {
+                eprintln!("nothing was published; the previous snapshot (if any) is still current");
+            }
+            ended
+        }
+    };
+    ExitCode::from(ended.code())
+}
+
+fn refresh(args: RefreshArgs) -> Result<Ended, Failure> {
+    let RefreshArgs {
+        from,
+        only,
+        dry_run,
+        force,
+        config,
+        data_dir,
+        catalogue,
+    } = args;
+    let catalogue = lmi_refresh::load_catalogue(catalogue.as_deref())?;
+    let Some(from) = from else {
+        let fetch = load_fetch_config(config.as_ref()).map_err(Failure::config)?;
+        let options = lmi_refresh::LiveRefresh {
+            data_dir,
+            catalogue,
+            fetch,
             only,
             dry_run,
             force,
-            config,
+        };
+        let bars = progress::Bars::new();
+        let result = lmi_refresh::refresh_live(&options, &bars);
+        bars.clear();
+        return match result {
+            Ok(report) => {
+                progress::print_live(&report, &options.data_dir);
+                Ok(Ended::from(&report))
+            }
+            Err(e) => {
+                if !e.sources().is_empty() {
+                    print!("{}", progress::summary(e.sources()));
+                }
+                Err(e.into())
+            }
+        };
+    };
+    if !only.is_empty() || dry_run || force {
+        return Err(Failure::config(anyhow::anyhow!(
+            "--only, --dry-run and --force apply to fetching; not with --from"
+        )));
+    }
+    let m = lmi_refresh::from_dir(&from, &data_dir, &catalogue)?;
+    println!("published snapshot {} in {}", m.version, data_dir.display());
+    for s in &m.sources {
+        println!(
+            "  {:<28} {:>7} rows  {:>9} bytes  sha256 {}",
+            s.source_id,
+            s.rows,
+            s.bytes,
+            &s.sha256[..12]
+        );
+    }
+    for i in &m.indicators {
+        println!(
+            "  {:<28} {:>7} values  periods {}",
+            i.id,
+            i.rows,
+            i.periods.join(", ")
+        );
+    }
+    for w in &m.warnings {
+        println!("  warning: {w}");
+    }
+    if m.sample.is_some() {
+        println!("  note: built from SYNTHETIC SAMPLE DATA");
+    }
+    Ok(Ended::Ok)
+}
+
+fn sources_check(config: Option<&PathBuf>, catalogue: Option<&Path>) -> Result<Ended, Failure> {
+    let catalogue = lmi_refresh::load_catalogue(catalogue)?;
+    let fetch = load_fetch_config(config).map_err(Failure::config)?;
+    let checks = lmi_refresh::sources_check(&catalogue, fetch).map_err(Failure::config)?;
+    Ok(if progress::print_sources_check(&checks) {
+        Ended::Ok
+    } else {
+        Ended::Failed
+    })
+}
+
+fn validate(data_dir: &Path, snapshot: Option<&str>) -> Result<Ended, Failure> {
+    let report = lmi_refresh::validate(data_dir, snapshot)?;
+    println!(
+        "checked {} values, {} additive aggregates against their districts",
+        report.values, report.aggregates_checked
+    );
+    for f in report.findings.iter().take(50) {
+        println!("  problem: {f}");
+    }
+    if report.findings.is_empty() {
+        println!("snapshot is consistent");
+        Ok(Ended::Ok)
+    } else {
+        println!("{} problem(s) found", report.findings.len());
+        Ok(Ended::Failed)
+    }
+}
+
+fn render(what: RenderCommand) -> ExitCode {
+    match what {
+        RenderCommand::Pack {
+            area,
+            within,
+            out,
+            dashboard,
+            dashboards,
+            no_pdf,
+            chromium,
             data_dir,
-            catalogue,
-        } => {
-            let catalogue = match load_catalogue(catalogue.as_ref()) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return ExitCode::from(2);
-                }
-            };
-            let Some(from) = from else {
-                let fetch = match load_fetch_config(config.as_ref()) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        eprintln!("error: {e:#}");
-                        return ExitCode::from(2);
-                    }
-                };
-                let options = lmi_cli::LiveRefresh {
-                    data_dir,
-                    catalogue,
-                    fetch,
-                    only,
-                    dry_run,
-                    force,
-                };
-                return progress::run_live(&options);
-            };
-            if !only.is_empty() || dry_run || force {
-                eprintln!(
-                    "error: --only, --dry-run and --force apply to fetching; not with --from"
-                );
-                return ExitCode::from(2);
-            }
-            match lmi_cli::refresh_from_dir(&from, &data_dir, &catalogue) {
-                Ok(m) => {
-                    println!("published snapshot {} in {}", m.version, data_dir.display());
-                    for s in &m.sources {
-                        println!(
-                            "  {:<28} {:>7} rows  {:>9} bytes  sha256 {}",
-                            s.source_id,
-                            s.rows,
-                            s.bytes,
-                            &s.sha256[..12]
-                        );
-                    }
-                    for i in &m.indicators {
-                        println!(
-                            "  {:<28} {:>7} values  periods {}",
-                            i.id,
-                            i.rows,
-                            i.periods.join(", ")
-                        );
-                    }
-                    for w in &m.warnings {
-                        println!("  warning: {w}");
-                    }
-                    if m.sample.is_some() {
-                        println!("  note: built from SYNTHETIC SAMPLE DATA");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!(
-                        "error: {e:#}\nnothing was published; the previous snapshot (if any) is still current"
-                    );
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Sources {
-            what: SourcesCommand::Check { config, catalogue },
-        } => {
-            let setup = || -> anyhow::Result<_> {
-                Ok((
-                    load_catalogue(catalogue.as_ref())?,
-                    load_fetch_config(config.as_ref())?,
-                ))
-            };
-            match setup() {
-                Ok((catalogue, fetch)) => progress::run_sources_check(&catalogue, fetch),
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::from(2)
-                }
-            }
-        }
-        Command::Validate { data_dir, snapshot } => {
-            match lmi_cli::validate(&data_dir, snapshot.as_deref()) {
-                Ok(report) => {
-                    println!(
-                        "checked {} values, {} additive aggregates against their districts",
-                        report.values, report.aggregates_checked
-                    );
-                    for f in report.findings.iter().take(50) {
-                        println!("  problem: {f}");
-                    }
-                    if report.findings.is_empty() {
-                        println!("snapshot is consistent");
-                        ExitCode::SUCCESS
-                    } else {
-                        println!("{} problem(s) found", report.findings.len());
-                        ExitCode::from(1)
-                    }
-                }
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    let missing = e.downcast_ref::<lmi_store::StoreError>().is_some_and(|e| {
-                        matches!(
-                            e,
-                            lmi_store::StoreError::NoSnapshot(_)
-                                | lmi_store::StoreError::UnknownVersion(_)
-                        )
-                    });
-                    ExitCode::from(if missing { 2 } else { 1 })
-                }
-            }
-        }
-        Command::Render {
-            what:
-                RenderCommand::Pack {
-                    area,
-                    within,
-                    out,
-                    dashboard,
-                    dashboards,
-                    no_pdf,
-                    chromium,
-                    data_dir,
-                    sample_dir,
-                },
+            sample_dir,
         } => {
             let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
             let setup = || -> anyhow::Result<_> {
@@ -439,75 +467,57 @@ fn main() -> ExitCode {
             };
             progress::run_packs(&state, &dashboards, &options)
         }
-        Command::Serve {
-            data_dir,
-            addr,
-            sample_dir,
-            cors_origins,
-            request_timeout_ms,
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<Ended, Failure> {
+    let ServeArgs {
+        data_dir,
+        addr,
+        sample_dir,
+        cors_origins,
+        request_timeout_ms,
+        body_limit,
+        cache_max_age,
+        watch_interval_ms,
+        refresh_from,
+        dashboards,
+    } = args;
+    let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+    lmi_cli::load_dashboards(dashboards.as_deref()).map_err(Failure::config)?;
+    // The token comes from the environment only, so it never shows in `ps`.
+    let admin_token = std::env::var("LMI_ADMIN_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    if refresh_from.is_some() && admin_token.is_none() {
+        tracing::warn!("--refresh-from has no effect without LMI_ADMIN_TOKEN");
+    }
+    let options = lmi_cli::ServeOptions {
+        api: lmi_api::ApiConfig {
+            cors: lmi_api::CorsOrigins::parse(&cors_origins),
+            request_timeout: Duration::from_millis(request_timeout_ms.max(1)),
             body_limit,
             cache_max_age,
-            watch_interval_ms,
-            refresh_from,
-            dashboards,
-        } => {
-            let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
-            if let Err(e) = lmi_cli::load_dashboards(dashboards.as_deref()) {
-                eprintln!("error: {e:#}");
-                return ExitCode::from(2);
+            admin_token,
+        },
+        refresh_from,
+        dashboards,
+    };
+    // Snapshot loading is blocking polars work: do it before the async runtime starts.
+    let state = lmi_cli::load_state(&data_dir, &sample_dir, options).map_err(Failure::failed)?;
+    let runtime = tokio::runtime::Runtime::new()
+        .context("starting the async runtime")
+        .map_err(Failure::failed)?;
+    runtime
+        .block_on(async {
+            if watch_interval_ms > 0 {
+                state.spawn_watcher(Duration::from_millis(watch_interval_ms));
             }
-            // The token comes from the environment only, so it never shows in `ps`.
-            let admin_token = std::env::var("LMI_ADMIN_TOKEN")
-                .ok()
-                .filter(|t| !t.trim().is_empty());
-            if refresh_from.is_some() && admin_token.is_none() {
-                tracing::warn!("--refresh-from has no effect without LMI_ADMIN_TOKEN");
-            }
-            let options = lmi_cli::ServeOptions {
-                api: lmi_api::ApiConfig {
-                    cors: lmi_api::CorsOrigins::parse(&cors_origins),
-                    request_timeout: Duration::from_millis(request_timeout_ms.max(1)),
-                    body_limit,
-                    cache_max_age,
-                    admin_token,
-                },
-                refresh_from,
-                dashboards,
-            };
-            // Snapshot loading is blocking polars work: do it before the async runtime starts.
-            let state = match lmi_cli::load_state(&data_dir, &sample_dir, options) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return ExitCode::from(1);
-                }
-            };
-            let runtime = match tokio::runtime::Runtime::new() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("error: starting the async runtime: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            let result = runtime.block_on(async {
-                if watch_interval_ms > 0 {
-                    state.spawn_watcher(Duration::from_millis(watch_interval_ms));
-                }
-                let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
-                tracing::info!("listening on http://{local}");
-                println!(
-                    "lmi listening on http://{local}  (dashboards at /, API docs at /v1/docs)"
-                );
-                task.await??;
-                anyhow::Ok(())
-            });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-    }
+            let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
+            tracing::info!("listening on http://{local}");
+            println!("lmi listening on http://{local}  (dashboards at /, API docs at /v1/docs)");
+            task.await??;
+            anyhow::Ok(Ended::Ok)
+        })
+        .map_err(Failure::failed)
 }

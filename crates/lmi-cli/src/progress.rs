@@ -1,20 +1,24 @@
-//! Terminal output of a live refresh: one progress bar per source (bytes, and pages for Nomis),
-//! hidden when stderr is not a terminal (cron), and the summary table printed at the end.
+//! Terminal output: a live refresh's progress bars, one per source (bytes, and pages for Nomis),
+//! hidden when stderr is not a terminal (cron), and its summary table; what `sources check`
+//! found; the data packs written.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lmi_ingest::fetch::discover::SourceCheck;
 use lmi_ingest::live::{Outcome, Progress, SourceReport};
+use lmi_refresh::LiveReport;
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-struct Bars {
+pub struct Bars {
     multi: MultiProgress,
     bars: Mutex<HashMap<String, ProgressBar>>,
 }
 
 impl Bars {
-    fn new() -> Bars {
+    pub fn new() -> Bars {
         let target = if std::io::stderr().is_terminal() {
             ProgressDrawTarget::stderr()
         } else {
@@ -24,6 +28,11 @@ impl Bars {
             multi: MultiProgress::with_draw_target(target),
             bars: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Removes the bars before the summary is printed.
+    pub fn clear(&self) {
+        let _ = self.multi.clear();
     }
 
     fn with(&self, source: &str, f: impl FnOnce(&ProgressBar)) {
@@ -118,20 +127,20 @@ pub fn summary(sources: &[SourceReport]) -> String {
 }
 
 /// What happened to the sources that did not come from this refresh.
-pub fn carried(carried: &[lmi_cli::Carried]) -> String {
+pub fn carried(carried: &[lmi_refresh::Carried]) -> String {
     let mut out = String::new();
     for c in carried {
         out.push_str(&match c {
-            lmi_cli::Carried::Stale {
+            lmi_refresh::Carried::Stale {
                 source_id,
                 snapshot,
                 ..
             } => format!("  {source_id:<28} STALE: carried over from snapshot {snapshot}\n"),
-            lmi_cli::Carried::Kept {
+            lmi_refresh::Carried::Kept {
                 source_id,
                 snapshot,
             } => format!("  {source_id:<28} kept from snapshot {snapshot}\n"),
-            lmi_cli::Carried::Missing { source_id, .. } => format!(
+            lmi_refresh::Carried::Missing { source_id, .. } => format!(
                 "  {source_id:<28} MISSING: never fetched successfully; its indicators have no values\n"
             ),
         });
@@ -139,67 +148,42 @@ pub fn carried(carried: &[lmi_cli::Carried]) -> String {
     out
 }
 
-pub fn run_live(options: &lmi_cli::LiveRefresh) -> ExitCode {
-    let bars = Bars::new();
-    let result = lmi_cli::refresh_live(options, &bars);
-    let _ = bars.multi.clear();
-    match result {
-        Ok(report) => {
-            print!("{}", summary(&report.sources));
-            print!("{}", carried(&report.carried));
-            let partial = report.exit_code() == lmi_cli::EXIT_PARTIAL;
-            match (&report.published, report.unchanged) {
-                (Some(m), _) => println!(
-                    "published snapshot {} in {}{}",
-                    m.version,
-                    options.data_dir.display(),
-                    if partial {
-                        " (partial: some sources are stale or missing, see above)"
-                    } else {
-                        ""
-                    }
-                ),
-                (None, true) => {
-                    println!("nothing changed since the current snapshot; it stays published")
-                }
-                (None, false) => {
-                    println!("dry run: sources fetched and validated; nothing published")
-                }
-            }
+/// Prints what a live refresh did: the summary, the carried sources, what was published, and
+/// the failed sources' errors when the refresh is partial.
+pub fn print_live(report: &LiveReport, data_dir: &Path) {
+    print!("{}", summary(&report.sources));
+    print!("{}", carried(&report.carried));
+    let partial = report.is_partial();
+    match (&report.published, report.unchanged) {
+        (Some(m), _) => println!(
+            "published snapshot {} in {}{}",
+            m.version,
+            data_dir.display(),
             if partial {
-                for r in report.failed_sources() {
-                    eprintln!("error: {}", r.error.as_deref().unwrap_or("failed"));
-                }
+                " (partial: some sources are stale or missing, see above)"
+            } else {
+                ""
             }
-            ExitCode::from(report.exit_code())
+        ),
+        (None, true) => {
+            println!("nothing changed since the current snapshot; it stays published")
         }
-        Err(failure) => {
-            if !failure.sources.is_empty() {
-                print!("{}", summary(&failure.sources));
-            }
-            eprintln!(
-                "error: {failure}\nnothing was published; the previous snapshot (if any) is still current"
-            );
-            ExitCode::from(failure.exit_code)
+        (None, false) => {
+            println!("dry run: sources fetched and validated; nothing published")
+        }
+    }
+    if partial {
+        for r in report.failed_sources() {
+            eprintln!("error: {}", r.error.as_deref().unwrap_or("failed"));
         }
     }
 }
 
-/// Runs `lmi sources check` and prints, per source, what a refresh would fetch or why it
-/// cannot.
-pub fn run_sources_check(
-    catalogue: &lmi_ingest::Catalogue,
-    fetch: lmi_ingest::fetch::FetchConfig,
-) -> ExitCode {
-    let checks = match lmi_cli::refresh::sources_check(catalogue, fetch) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(lmi_cli::EXIT_CONFIG);
-        }
-    };
+/// Prints, per source, what a refresh would fetch or why it cannot; true when every source
+/// resolves.
+pub fn print_sources_check(checks: &[SourceCheck]) -> bool {
     let mut failed = 0;
-    for c in &checks {
+    for c in checks {
         match &c.result {
             Ok((target, probes)) => {
                 println!(
@@ -232,14 +216,13 @@ pub fn run_sources_check(
     }
     if failed == 0 {
         println!("{} source(s) resolve", checks.len());
-        ExitCode::SUCCESS
     } else {
         println!(
             "{failed} of {} source(s) cannot be resolved; a refresh would carry them over as stale",
             checks.len()
         );
-        ExitCode::from(1)
     }
+    failed == 0
 }
 
 /// Runs `lmi render pack` with a progress bar (hidden when stderr is not a terminal), then

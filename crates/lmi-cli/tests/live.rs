@@ -12,11 +12,12 @@
 // Test and benchmark code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use lmi_cli::{Carried, LiveRefresh, LiveReport, RefreshFailure, refresh_live};
+use lmi_cli::exit::ExitCode;
 use lmi_core::{IndicatorValue, Resolved};
 use lmi_ingest::Catalogue;
 use lmi_ingest::fetch::FetchConfig;
 use lmi_ingest::live::{NoProgress, Outcome};
+use lmi_refresh::{Carried, Error as RefreshFailure, LiveRefresh, LiveReport, refresh_live};
 use lmi_testkit::{FaultKind, MockPublishers, Target};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -596,7 +597,7 @@ fn sample_data_is_never_carried_into_a_real_snapshot() {
     let mock = sample_mock();
     let data = tempfile::tempdir().unwrap();
     // What `lmi serve` does on a fresh clone: a snapshot of the synthetic sample.
-    lmi_cli::refresh_from_dir(
+    lmi_refresh::from_dir(
         &lmi_testkit::sample_dir(),
         data.path(),
         &catalogue_without_lsoa(),
@@ -632,7 +633,7 @@ fn only_after_a_bootstrap_from_files_fetches_one_source_and_keeps_the_rest() {
     let mock = MockPublishers::start(&real, PAGE);
     let data = tempfile::tempdir().unwrap();
     let catalogue = catalogue_without_lsoa();
-    lmi_cli::refresh_from_dir(&real, data.path(), &catalogue).unwrap();
+    lmi_refresh::from_dir(&real, data.path(), &catalogue).unwrap();
     let from_files = values_by_key(data.path());
     let before = current(data.path()).manifest.version;
     let report = refresh_live(
@@ -913,9 +914,12 @@ fn when_every_publisher_fails_nothing_is_published() {
         mock.inject(target, FaultKind::Status(503), u32::MAX);
     }
     let f = failing(refresh_live(&options(data.path(), &mock), &NoProgress));
-    assert_eq!(f.exit_code, 1, "{f}");
-    assert!(f.message.contains("HTTP 503"), "{f}");
-    assert!(f.sources.iter().all(|s| s.outcome == Outcome::Failed));
+    assert_eq!(f.exit_code(), 1, "{f}");
+    let RefreshFailure::NothingPublished { message, sources } = &f else {
+        panic!("{f:?}")
+    };
+    assert!(message.contains("HTTP 503"), "{f}");
+    assert!(sources.iter().all(|s| s.outcome == Outcome::Failed));
     assert_eq!(published_tree(data.path()), before, "byte for byte");
 }
 
@@ -1176,7 +1180,7 @@ fn a_full_live_refresh_of_the_real_files_equals_refresh_from_them() {
     // emulated publishers add what the files do not have: the RQF years of APS and the FE
     // participation measures). APS intervals differ by the API's 0.1-point rounding.
     let from_dir = tempfile::tempdir().unwrap();
-    lmi_cli::refresh_from_dir(&real, from_dir.path(), &catalogue).unwrap();
+    lmi_refresh::from_dir(&real, from_dir.path(), &catalogue).unwrap();
     let (live, disk) = (values_by_key(data.path()), values_by_key(from_dir.path()));
     let mut compared = 0;
     for (key, shown_on_disk) in &disk {

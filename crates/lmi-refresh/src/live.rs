@@ -1,19 +1,19 @@
-//! `lmi refresh` over HTTP: fetch every catalogued source, carry over from the published
-//! snapshot what could not be fetched, compute, validate and publish.
+//! A refresh over HTTP: fetch every catalogued source, carry over from the published snapshot
+//! what could not be fetched, compute, validate and publish.
 //!
 //! One broken publisher must not freeze every other indicator: a source that fails to fetch,
 //! parse or validate keeps its data from the last good snapshot, marked stale in the manifest
 //! (and so on every value it feeds); a source that never succeeded is reported as missing, never
-//! invented. Exit codes: 0 everything fresh, 3 published with stale or missing sources, 1
-//! nothing published, 2 bad configuration.
+//! invented. [`LiveReport::is_partial`] says whether any source is stale or missing.
 
-use lmi_core::{Geography, SourceProvenance, Staleness};
+use crate::Error;
+use lmi_core::{SourceProvenance, Staleness};
 use lmi_ingest::Catalogue;
 use lmi_ingest::cache::RawCache;
 use lmi_ingest::fetch::FetchConfig;
 use lmi_ingest::fetch::http::HttpClient;
 use lmi_ingest::live::now_rfc3339;
-use lmi_ingest::live::{LiveError, Outcome, Progress, SourceReport};
+use lmi_ingest::live::{Outcome, Progress, SourceReport};
 use lmi_ingest::observations::{concat_frames, filter_sources};
 use lmi_ingest::validate;
 use lmi_store::{Manifest, SnapshotInput, Store};
@@ -21,7 +21,7 @@ use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-/// What `lmi refresh` (without `--from`) does: fetch every catalogued source over HTTP.
+/// What a refresh without `--from` does: fetch every catalogued source over HTTP.
 #[derive(Debug, Clone)]
 pub struct LiveRefresh {
     pub data_dir: PathBuf,
@@ -34,16 +34,6 @@ pub struct LiveRefresh {
     /// Publish even when a source shrank by more than half since the published snapshot.
     pub force: bool,
 }
-
-/// Exit code: published with every source fresh (or nothing changed, or a dry run passed).
-pub const EXIT_OK: u8 = 0;
-/// Exit code: nothing was published (every source failed, or publishing failed).
-pub const EXIT_NOTHING_PUBLISHED: u8 = 1;
-/// Exit code: bad configuration or arguments.
-pub const EXIT_CONFIG: u8 = 2;
-/// Exit code: published, but some source failed and its data is stale (carried over) or
-/// missing (it never succeeded).
-pub const EXIT_PARTIAL: u8 = 3;
 
 /// A source whose data did not come from this refresh.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,45 +83,14 @@ impl LiveReport {
         self.sources.iter().filter(|r| r.outcome == Outcome::Failed)
     }
 
-    /// [`EXIT_PARTIAL`] when a source is stale or missing, else [`EXIT_OK`].
-    pub fn exit_code(&self) -> u8 {
-        if self.carried.iter().any(Carried::is_failure) {
-            EXIT_PARTIAL
-        } else {
-            EXIT_OK
-        }
+    /// Published (or would have), but some source is stale or missing.
+    pub fn is_partial(&self) -> bool {
+        self.carried.iter().any(Carried::is_failure)
     }
 }
 
-/// A live refresh that published nothing, with the exit code it maps to.
-#[derive(Debug)]
-pub struct RefreshFailure {
-    /// [`EXIT_NOTHING_PUBLISHED`] or [`EXIT_CONFIG`].
-    pub exit_code: u8,
-    pub message: String,
-    /// Per-source outcomes so far (empty for a configuration error).
-    pub sources: Vec<SourceReport>,
-}
-
-impl std::fmt::Display for RefreshFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RefreshFailure {}
-
-fn config_error(message: impl Into<String>) -> RefreshFailure {
-    RefreshFailure {
-        exit_code: EXIT_CONFIG,
-        message: message.into(),
-        sources: Vec::new(),
-    }
-}
-
-fn source_failure(message: impl Into<String>, sources: Vec<SourceReport>) -> RefreshFailure {
-    RefreshFailure {
-        exit_code: EXIT_NOTHING_PUBLISHED,
+fn nothing_published(message: impl Into<String>, sources: Vec<SourceReport>) -> Error {
+    Error::NothingPublished {
         message: message.into(),
         sources,
     }
@@ -176,22 +135,14 @@ impl Previous<'_> {
 /// Fetches every catalogued source (conditionally; resuming an unfinished refresh), carries
 /// over what failed, validates and publishes a new snapshot. Nothing is published when no
 /// source could be read this time; sources that parsed are kept in the raw cache either way.
-pub fn refresh_live(
-    options: &LiveRefresh,
-    progress: &dyn Progress,
-) -> Result<LiveReport, RefreshFailure> {
-    options
-        .fetch
-        .check()
-        .map_err(|e| config_error(e.to_string()))?;
-    lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)
-        .map_err(|e| config_error(e.to_string()))?;
-    let geography = Geography::bundled()
-        .map_err(|e| config_error(format!("loading the bundled geography tables: {e}")))?;
-    let client = HttpClient::new(options.fetch.clone()).map_err(|e| config_error(e.to_string()))?;
+pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<LiveReport, Error> {
+    options.fetch.check()?;
+    lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)?;
+    let geography = crate::geography()?;
+    let client = HttpClient::new(options.fetch.clone())?;
     let store = Store::open(&options.data_dir);
     let cache = RawCache::open(&options.data_dir);
-    let fail = |e: &dyn std::fmt::Display| source_failure(e.to_string(), Vec::new());
+    let fail = |e: &dyn std::fmt::Display| nothing_published(e.to_string(), Vec::new());
 
     let manifest = match store.current_version().map_err(|e| fail(&e))? {
         Some(v) => Some(store.verify(&v).map_err(|e| fail(&e))?),
@@ -229,7 +180,7 @@ pub fn refresh_live(
             progress,
         ))
         .map_err(|e| match e {
-            LiveError::Config(m) => config_error(m),
+            lmi_ingest::live::LiveError::Config(_) => Error::Live(e),
             other => fail(&other),
         })?;
     drop(runtime);
@@ -280,7 +231,7 @@ pub fn refresh_live(
             } else {
                 errors.join("\n")
             };
-            return Err(source_failure(message, live.reports));
+            return Err(nothing_published(message, live.reports));
         }
         let (carried, provenance) = plan_carry(&live, &previous, &rejected, &now, options);
         // Nothing new (every fresh source answered 304 and the failures were already stale):
@@ -482,13 +433,13 @@ fn mark_failed(reports: &mut [SourceReport], rejected: &BTreeMap<String, String>
 pub fn sources_check(
     catalogue: &Catalogue,
     fetch: FetchConfig,
-) -> Result<Vec<lmi_ingest::fetch::discover::SourceCheck>, String> {
-    fetch.check().map_err(|e| e.to_string())?;
-    let client = HttpClient::new(fetch).map_err(|e| e.to_string())?;
+) -> Result<Vec<lmi_ingest::fetch::discover::SourceCheck>, Error> {
+    fetch.check()?;
+    let client = HttpClient::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("starting the async runtime: {e}"))?;
+        .map_err(Error::Runtime)?;
     Ok(runtime.block_on(lmi_ingest::fetch::discover::check_all(
         catalogue,
         &client,

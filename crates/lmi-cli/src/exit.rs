@@ -1,0 +1,69 @@
+//! How a command ended, and the one table from that to the documented exit codes (README,
+//! `lmi refresh --help`): 0 done, 3 published but partial, 1 nothing published or problems
+//! found, 2 bad configuration or arguments.
+
+use lmi_refresh::{Error, LiveReport};
+
+/// How a command ended, as a cron job sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Published with every source fresh, nothing changed, a dry run or a check passed.
+    Ok,
+    /// Published, but some source failed and is stale (carried over) or missing.
+    Partial,
+    /// Nothing was published; the previous snapshot (if any) is still current.
+    NothingPublished,
+    /// A check found problems, a source cannot be resolved, or the server stopped on an error.
+    Failed,
+    /// Bad configuration or arguments (or no such snapshot): nothing was attempted.
+    Config,
+}
+
+impl Ended {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Ended::Ok => 0,
+            Ended::NothingPublished | Ended::Failed => 1,
+            Ended::Config => 2,
+            Ended::Partial => 3,
+        }
+    }
+}
+
+impl From<&LiveReport> for Ended {
+    fn from(report: &LiveReport) -> Ended {
+        if report.is_partial() {
+            Ended::Partial
+        } else {
+            Ended::Ok
+        }
+    }
+}
+
+impl From<&Error> for Ended {
+    fn from(e: &Error) -> Ended {
+        if e.is_config() || e.is_no_snapshot() {
+            Ended::Config
+        } else {
+            match e {
+                Error::Store(_) | Error::Runtime(_) => Ended::Failed,
+                _ => Ended::NothingPublished,
+            }
+        }
+    }
+}
+
+/// `report.exit_code()` for anything that says how a command ended.
+pub trait ExitCode {
+    fn exit_code(&self) -> u8;
+}
+
+impl<T> ExitCode for T
+where
+    for<'a> &'a T: Into<Ended>,
+{
+    fn exit_code(&self) -> u8 {
+        self.into().code()
+    }
+}

@@ -1,0 +1,187 @@
+//! Refresh policy: how a snapshot is built, carried over, validated and published, one function
+//! per mode, each returning a typed report or a typed [`Error`].
+//!
+//! - [`from_dir`]: every catalogued source read from a directory of raw files; all or nothing.
+//! - [`live::refresh_live`]: every source fetched from the publishers; what fails is carried
+//!   over from the current snapshot and marked stale (see the module for the rules).
+//! - [`live::sources_check`]: what each catalogued source resolves to today, without downloading.
+//! - [`validate`]: a published snapshot checked for internal consistency.
+//!
+//! This crate sits between the library crates (ingest, pipeline, store) and the `lmi` binary:
+//! it decides, the binary draws progress, prints and maps outcomes to exit codes.
+
+use lmi_core::{Geography, GeographyError};
+use lmi_ingest::live::{LiveError, SourceReport};
+use lmi_ingest::{Catalogue, IngestError};
+use lmi_pipeline::PipelineError;
+use lmi_store::{Manifest, SnapshotInput, Store, StoreError};
+use std::path::{Path, PathBuf};
+
+pub mod live;
+
+pub use live::{Carried, LiveRefresh, LiveReport, refresh_live, sources_check};
+
+/// Why a refresh or check did not happen, or published nothing. The previous snapshot is
+/// untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The catalogue file could not be read.
+    #[error("reading {}", path.display())]
+    ReadCatalogue {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The catalogue does not parse or names something impossible.
+    #[error(transparent)]
+    Catalogue(Box<IngestError>),
+    /// Fetch settings that cannot work (a base URL, a limit, the HTTP client).
+    #[error(transparent)]
+    Fetch(#[from] lmi_ingest::fetch::ConfigError),
+    /// `--only` names an unknown source, or an entry cannot be fetched; or the raw cache is
+    /// unusable ([`LiveError::Cache`], not a configuration problem).
+    #[error(transparent)]
+    Live(#[from] LiveError),
+    #[error("loading the bundled geography tables")]
+    Geography(#[source] GeographyError),
+    /// A source file under `--from` is missing or does not parse.
+    #[error("reading sources from {}", dir.display())]
+    ReadSources {
+        dir: PathBuf,
+        #[source]
+        source: Box<IngestError>,
+    },
+    #[error("computing indicators")]
+    Compute(#[source] PipelineError),
+    #[error("publishing a snapshot in {}", dir.display())]
+    Publish {
+        dir: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    /// Reading the data directory (the current snapshot, a version that does not exist).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("starting the async runtime")]
+    Runtime(#[source] std::io::Error),
+    /// A live refresh read no source, or could not assemble or publish the snapshot; `sources`
+    /// holds the per-source outcomes so far.
+    #[error("{message}")]
+    NothingPublished {
+        message: String,
+        sources: Vec<SourceReport>,
+    },
+}
+
+impl Error {
+    /// Bad configuration or arguments: nothing was attempted.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            Error::ReadCatalogue { .. }
+                | Error::Catalogue(_)
+                | Error::Fetch(_)
+                | Error::Live(LiveError::Config(_))
+                | Error::Geography(_)
+        )
+    }
+
+    /// The snapshot asked for does not exist (none published, or an unknown version).
+    pub fn is_no_snapshot(&self) -> bool {
+        matches!(
+            self,
+            Error::Store(StoreError::NoSnapshot(_) | StoreError::UnknownVersion(_))
+        )
+    }
+
+    /// Per-source outcomes of a live refresh that published nothing (empty otherwise).
+    pub fn sources(&self) -> &[SourceReport] {
+        match self {
+            Error::NothingPublished { sources, .. } => sources,
+            _ => &[],
+        }
+    }
+}
+
+/// The catalogue at `path`, or the bundled `datasets/sources.toml`.
+pub fn load_catalogue(path: Option<&Path>) -> Result<Catalogue, Error> {
+    match path {
+        None => Catalogue::bundled().map_err(|e| Error::Catalogue(Box::new(e))),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::ReadCatalogue {
+                path: p.to_owned(),
+                source,
+            })?;
+            Catalogue::parse(&text).map_err(|e| Error::Catalogue(Box::new(e)))
+        }
+    }
+}
+
+fn geography() -> Result<&'static Geography, Error> {
+    Geography::bundled().map_err(Error::Geography)
+}
+
+/// Reads every catalogued source under `from`, computes every indicator and publishes the
+/// result as a new snapshot in `data_dir`. Nothing is published unless every step succeeds.
+pub fn from_dir(from: &Path, data_dir: &Path, catalogue: &Catalogue) -> Result<Manifest, Error> {
+    let geography = geography()?;
+    let loaded =
+        lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
+            dir: from.to_owned(),
+            source: Box::new(source),
+        })?;
+    for p in &loaded.provenance {
+        tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
+    }
+    let output = lmi_pipeline::compute(&loaded.observations, geography, lmi_core::INDICATORS)
+        .map_err(Error::Compute)?;
+    let warnings: Vec<String> = output
+        .unmatched
+        .iter()
+        .map(|u| {
+            format!(
+                "source {}: {} English area code(s) matched no area lmi serves (current areas, or retired districts mapped to their successors) and were left out: {}",
+                u.source,
+                u.codes.len(),
+                u.codes.join(", ")
+            )
+        })
+        .collect();
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    let mut values = output.values;
+    let mut observations = loaded.observations;
+    Store::open(data_dir)
+        .publish(
+            &mut values,
+            &mut observations,
+            SnapshotInput {
+                sources: loaded.provenance,
+                sample: loaded.sample,
+                warnings,
+            },
+        )
+        .map_err(|source| Error::Publish {
+            dir: data_dir.to_owned(),
+            source,
+        })
+}
+
+/// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.
+pub fn validate(
+    data_dir: &Path,
+    version: Option<&str>,
+) -> Result<lmi_pipeline::validate::Report, Error> {
+    let store = Store::open(data_dir);
+    let snapshot = match version {
+        Some(v) => store.load(v)?,
+        None => store.load_current()?,
+    };
+    Ok(lmi_pipeline::validate::check(
+        &snapshot.values,
+        geography()?,
+        lmi_core::INDICATORS,
+        &snapshot.manifest.sources,
+    ))
+}
