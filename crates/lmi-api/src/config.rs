@@ -1,9 +1,14 @@
-//! Server settings: CORS, timeouts, limits, caching and the admin token. Loaded by the binary.
+//! Server settings: CORS, timeouts, limits, caching and the admin token, with their defaults
+//! (the one place they are written). Loaded by the binary as part of its settings (`[api]`).
 
+use serde::{Deserialize, Serialize};
+use serde_with::{DurationMilliSeconds, serde_as};
 use std::time::Duration;
 
-/// Which origins may call the API from a browser.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Which origins may call the API from a browser. Written as `*`, a comma-separated list, or
+/// an empty string for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum CorsOrigins {
     /// No CORS headers: browsers on other origins cannot read responses.
     #[default]
@@ -33,16 +38,38 @@ impl CorsOrigins {
     }
 }
 
-#[derive(Clone)]
+impl From<String> for CorsOrigins {
+    fn from(s: String) -> CorsOrigins {
+        CorsOrigins::parse(&s)
+    }
+}
+
+impl From<CorsOrigins> for String {
+    fn from(c: CorsOrigins) -> String {
+        match c {
+            CorsOrigins::None => String::new(),
+            CorsOrigins::Any => "*".into(),
+            CorsOrigins::List(list) => list.join(","),
+        }
+    }
+}
+
+#[serde_as]
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct ApiConfig {
+    #[serde(rename = "cors_origins")]
     pub cors: CorsOrigins,
     /// A request still running after this long is answered `503` (problem+json).
+    #[serde(rename = "request_timeout_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
     pub request_timeout: Duration,
     /// Request bodies larger than this are refused with `413`.
     pub body_limit: usize,
     /// `Cache-Control: max-age` for data responses, in seconds.
     pub cache_max_age: u32,
-    /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one.
+    /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one. A secret:
+    /// the binary redacts it when it prints settings.
     pub admin_token: Option<String>,
 }
 

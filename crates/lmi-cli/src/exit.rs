@@ -67,3 +67,35 @@ where
         self.into().code()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_ending_has_its_documented_code() {
+        assert_eq!(Ended::Ok.code(), 0);
+        assert_eq!(Ended::NothingPublished.code(), 1);
+        assert_eq!(Ended::Failed.code(), 1);
+        assert_eq!(Ended::Config.code(), 2);
+        assert_eq!(Ended::Partial.code(), 3);
+    }
+
+    #[test]
+    fn refresh_errors_map_to_configuration_or_nothing_published() {
+        let config = Error::Live(lmi_ingest::live::LiveError::Config("--only `nope`".into()));
+        assert_eq!(config.exit_code(), 2);
+        let missing = Error::Store(lmi_store::StoreError::NoSnapshot("data".into()));
+        assert_eq!(missing.exit_code(), 2);
+        let nothing = Error::NothingPublished {
+            message: "HTTP 503".into(),
+            sources: Vec::new(),
+        };
+        assert_eq!(nothing.exit_code(), 1);
+        let damaged = Error::Store(lmi_store::StoreError::Corrupt {
+            version: "v".into(),
+            reason: "digest".into(),
+        });
+        assert_eq!(damaged.exit_code(), 1);
+    }
+}

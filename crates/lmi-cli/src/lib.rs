@@ -14,6 +14,7 @@ pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
 
 pub mod exit;
 pub mod pack;
+pub mod settings;
 
 /// The bundled sample directory, as laid out in the source tree.
 pub fn default_sample_dir() -> PathBuf {

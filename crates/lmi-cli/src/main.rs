@@ -1,15 +1,15 @@
 //! `lmi`: serve labour market indicators and refresh them from source files.
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 mod progress;
 
 use lmi_cli::exit::Ended;
+use lmi_cli::settings::{Layer, LogFormat, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,17 +18,15 @@ use lmi_cli::exit::Ended;
     about = "Labour market intelligence for England: indicators by LA, TTWA, county, combined authority, region and England"
 )]
 struct Cli {
-    /// Log format: human-readable text or one JSON object per line (for cron and log shippers).
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "LMI_LOG_FORMAT")]
-    log_format: LogFormat,
+    /// Log format: human-readable text or one JSON object per line (for cron and log shippers)
+    /// [setting `log_format`, env LMI_LOG_FORMAT; default text].
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    /// Settings file (TOML; see `lmi config show`) [env LMI_CONFIG; default ./lmi.toml if present].
+    #[arg(long, global = true, env = "LMI_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum LogFormat {
-    Text,
-    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,8 +47,9 @@ enum Command {
     /// Before publishing: schema, duplicate keys, unknown area codes and a drop of more than half
     /// of a source's observations against the published snapshot (override with --force).
     ///
-    /// Base URLs: config file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
-    /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL; Nomis key: LMI_NOMIS_UID.
+    /// Base URLs: settings file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
+    /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL, LMI_GITHUB_API_BASE_URL;
+    /// Nomis key: LMI_NOMIS_UID; timeouts, retries, concurrency: [fetch] (`lmi config show`).
     ///
     /// Each run discovers what the catalogue names: the latest release of each EES publication
     /// and its data set by title, each Explore Local Statistics series by its metadata; `lmi
@@ -70,56 +69,84 @@ enum Command {
         #[command(subcommand)]
         what: SourcesCommand,
     },
+    /// Settings: what `lmi` runs with and where each value comes from.
+    Config {
+        #[command(subcommand)]
+        what: ConfigCommand,
+    },
     /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
     /// sum of their districts, rates within 0-100, provenance for every source.
     ///
     /// Exit codes: 0 consistent; 1 inconsistencies found or the snapshot is damaged; 2 no such
     /// snapshot.
     Validate {
-        /// Directory holding snapshots.
-        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-        data_dir: PathBuf,
+        /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
         /// Snapshot version to check (default: the current one).
         #[arg(long)]
         snapshot: Option<String>,
     },
 }
 
+/// Flags that override settings (file < environment < flag); defaults are in `Settings`.
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Directory holding snapshots.
-    #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-    data_dir: PathBuf,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "LMI_ADDR")]
-    addr: SocketAddr,
-    /// Sample data used to bootstrap a fresh data directory.
-    #[arg(long, env = "LMI_SAMPLE_DIR")]
+    /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on [`serve.addr`, LMI_ADDR; 127.0.0.1:8080].
+    #[arg(long)]
+    addr: Option<SocketAddr>,
+    /// Sample data used to bootstrap a fresh data directory [`serve.sample_dir`, LMI_SAMPLE_DIR].
+    #[arg(long)]
     sample_dir: Option<PathBuf>,
-    /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none.
-    #[arg(long, default_value = "", env = "LMI_CORS_ORIGINS")]
-    cors_origins: String,
-    /// Requests running longer than this are answered 503.
-    #[arg(long, default_value_t = 10_000, env = "LMI_REQUEST_TIMEOUT_MS")]
-    request_timeout_ms: u64,
-    /// Largest request body accepted, in bytes.
-    #[arg(long, default_value_t = 16 * 1024, env = "LMI_BODY_LIMIT")]
-    body_limit: usize,
-    /// `Cache-Control: max-age` of data responses, in seconds.
-    #[arg(long, default_value_t = 60, env = "LMI_CACHE_MAX_AGE")]
-    cache_max_age: u32,
+    /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none
+    /// [`api.cors_origins`, LMI_CORS_ORIGINS].
+    #[arg(long)]
+    cors_origins: Option<String>,
+    /// Requests running longer than this are answered 503
+    /// [`api.request_timeout_ms`, LMI_REQUEST_TIMEOUT_MS; 10000].
+    #[arg(long)]
+    request_timeout_ms: Option<u64>,
+    /// Largest request body accepted, in bytes [`api.body_limit`, LMI_BODY_LIMIT; 16384].
+    #[arg(long)]
+    body_limit: Option<usize>,
+    /// `Cache-Control: max-age` of data responses, in seconds
+    /// [`api.cache_max_age`, LMI_CACHE_MAX_AGE; 60].
+    #[arg(long)]
+    cache_max_age: Option<u32>,
     /// How often to check the data directory's `current` pointer for a newly published
-    /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works).
-    #[arg(long, default_value_t = 5_000, env = "LMI_WATCH_INTERVAL_MS")]
-    watch_interval_ms: u64,
+    /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works)
+    /// [`serve.watch_interval_ms`, LMI_WATCH_INTERVAL_MS; 5000].
+    #[arg(long)]
+    watch_interval_ms: Option<u64>,
     /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
-    /// endpoints need a bearer token in the environment variable LMI_ADMIN_TOKEN.
-    #[arg(long, env = "LMI_REFRESH_FROM")]
+    /// endpoints need a bearer token: setting `api.admin_token` or LMI_ADMIN_TOKEN (never a
+    /// flag) [`serve.refresh_from`, LMI_REFRESH_FROM].
+    #[arg(long)]
     refresh_from: Option<PathBuf>,
     /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
-    /// a bad spec stops the server at start-up (exit 2) with the file, panel and field.
-    #[arg(long, env = "LMI_DASHBOARDS")]
+    /// a bad spec stops the server at start-up (exit 2) with the file, panel and field
+    /// [`serve.dashboards`, LMI_DASHBOARDS].
+    #[arg(long)]
     dashboards: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    fn flags(&self, flags: &mut Layer) {
+        flags
+            .set("data_dir", self.data_dir.as_ref())
+            .set("serve.addr", self.addr)
+            .set("serve.sample_dir", self.sample_dir.as_ref())
+            .set("api.cors_origins", self.cors_origins.as_ref())
+            .set("api.request_timeout_ms", self.request_timeout_ms)
+            .set("api.body_limit", self.body_limit)
+            .set("api.cache_max_age", self.cache_max_age)
+            .set("serve.watch_interval_ms", self.watch_interval_ms)
+            .set("serve.refresh_from", self.refresh_from.as_ref())
+            .set("serve.dashboards", self.dashboards.as_ref());
+    }
 }
 
 #[derive(Debug, Args)]
@@ -138,15 +165,19 @@ struct RefreshArgs {
     /// Publish even if a source has less than half the observations of the published snapshot.
     #[arg(long)]
     force: bool,
-    /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
-    #[arg(long, env = "LMI_CONFIG")]
-    config: Option<PathBuf>,
-    /// Directory holding snapshots.
-    #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-    data_dir: PathBuf,
+    /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
     /// Source catalogue to use instead of the bundled datasets/sources.toml.
     #[arg(long)]
     catalogue: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the effective settings as TOML (defaults, then the settings file, then LMI_*
+    /// environment, then these flags), each value with where it came from; secrets redacted.
+    Show(ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,9 +190,6 @@ enum SourcesCommand {
     /// Exit codes: 0 every source resolves; 1 some source cannot be resolved; 2 bad
     /// configuration.
     Check {
-        /// Config file (TOML, a [fetch] table: base_urls, timeouts, retries, concurrency).
-        #[arg(long, env = "LMI_CONFIG")]
-        config: Option<PathBuf>,
         /// Source catalogue to use instead of the bundled datasets/sources.toml.
         #[arg(long)]
         catalogue: Option<PathBuf>,
@@ -223,29 +251,6 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// The `[fetch]` table of the config file, then the environment overrides.
-fn load_fetch_config(path: Option<&PathBuf>) -> anyhow::Result<lmi_ingest::fetch::FetchConfig> {
-    #[derive(serde::Deserialize, Default)]
-    #[serde(deny_unknown_fields)]
-    struct Config {
-        #[serde(default)]
-        fetch: lmi_ingest::fetch::FetchConfig,
-    }
-    let config: Config = match path {
-        None => Config::default(),
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            toml::from_str(&text).with_context(|| format!("config file {}", p.display()))?
-        }
-    };
-    let mut fetch = config.fetch;
-    fetch
-        .apply_env(|k| std::env::var(k).ok())
-        .map_err(|e| anyhow::anyhow!("bad configuration: {e}"))?;
-    Ok(fetch)
-}
-
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -267,14 +272,39 @@ async fn shutdown_signal() {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let mut flags = Layer::flags();
+    flags.set("log_format", cli.log_format);
+    match &cli.command {
+        Command::Serve(args)
+        | Command::Config {
+            what: ConfigCommand::Show(args),
+        } => args.flags(&mut flags),
+        Command::Refresh(RefreshArgs { data_dir, .. }) | Command::Validate { data_dir, .. } => {
+            flags.set("data_dir", data_dir.as_ref());
+        }
+        Command::Sources { .. } | Command::Render { .. } => {}
+    }
+    // Loaded once; a bad setting stops every command before it starts.
+    let env = Layer::env(|k| std::env::var(k).ok());
+    let loaded = match Settings::load(cli.config.as_deref(), env, flags) {
+        Ok(l) => l,
+        Err(e) => return finish(Err(Failure::config(e))),
+    };
+    let settings = loaded.settings.clone();
+    init_logging(settings.log_format);
     let ended = match cli.command {
-        Command::Serve(args) => serve(args),
-        Command::Refresh(args) => refresh(args),
+        Command::Serve(_) => serve(settings),
+        Command::Refresh(args) => refresh(args, settings),
         Command::Sources {
-            what: SourcesCommand::Check { config, catalogue },
-        } => sources_check(config.as_ref(), catalogue.as_deref()),
-        Command::Validate { data_dir, snapshot } => validate(&data_dir, snapshot.as_deref()),
+            what: SourcesCommand::Check { catalogue },
+        } => sources_check(catalogue.as_deref(), settings),
+        Command::Validate { snapshot, .. } => validate(&settings.data_dir, snapshot.as_deref()),
+        Command::Config {
+            what: ConfigCommand::Show(_),
+        } => {
+            print!("{}", loaded.show());
+            Ok(Ended::Ok)
+        }
         Command::Render { what } => return render(what),
     };
     finish(ended)
@@ -327,23 +357,22 @@ fn finish(result: Result<Ended, Failure>) -> ExitCode {
     ExitCode::from(ended.code())
 }
 
-fn refresh(args: RefreshArgs) -> Result<Ended, Failure> {
+fn refresh(args: RefreshArgs, settings: Settings) -> Result<Ended, Failure> {
     let RefreshArgs {
         from,
         only,
         dry_run,
         force,
-        config,
-        data_dir,
         catalogue,
+        ..
     } = args;
+    let data_dir = settings.data_dir;
     let catalogue = lmi_refresh::load_catalogue(catalogue.as_deref())?;
     let Some(from) = from else {
-        let fetch = load_fetch_config(config.as_ref()).map_err(Failure::config)?;
         let options = lmi_refresh::LiveRefresh {
             data_dir,
             catalogue,
-            fetch,
+            fetch: settings.fetch,
             only,
             dry_run,
             force,
@@ -397,10 +426,9 @@ fn refresh(args: RefreshArgs) -> Result<Ended, Failure> {
     Ok(Ended::Ok)
 }
 
-fn sources_check(config: Option<&PathBuf>, catalogue: Option<&Path>) -> Result<Ended, Failure> {
+fn sources_check(catalogue: Option<&Path>, settings: Settings) -> Result<Ended, Failure> {
     let catalogue = lmi_refresh::load_catalogue(catalogue)?;
-    let fetch = load_fetch_config(config).map_err(Failure::config)?;
-    let checks = lmi_refresh::sources_check(&catalogue, fetch).map_err(Failure::config)?;
+    let checks = lmi_refresh::sources_check(&catalogue, settings.fetch).map_err(Failure::config)?;
     Ok(if progress::print_sources_check(&checks) {
         Ended::Ok
     } else {
@@ -470,38 +498,23 @@ fn render(what: RenderCommand) -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs) -> Result<Ended, Failure> {
-    let ServeArgs {
+fn serve(settings: Settings) -> Result<Ended, Failure> {
+    let Settings {
         data_dir,
-        addr,
-        sample_dir,
-        cors_origins,
-        request_timeout_ms,
-        body_limit,
-        cache_max_age,
-        watch_interval_ms,
-        refresh_from,
-        dashboards,
-    } = args;
-    let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
-    lmi_cli::load_dashboards(dashboards.as_deref()).map_err(Failure::config)?;
-    // The token comes from the environment only, so it never shows in `ps`.
-    let admin_token = std::env::var("LMI_ADMIN_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
-    if refresh_from.is_some() && admin_token.is_none() {
+        serve,
+        api,
+        ..
+    } = settings;
+    let sample_dir = serve.sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
+    lmi_cli::load_dashboards(serve.dashboards.as_deref()).map_err(Failure::config)?;
+    if serve.refresh_from.is_some() && api.admin_token.is_none() {
         tracing::warn!("--refresh-from has no effect without LMI_ADMIN_TOKEN");
     }
+    let (addr, watch_interval) = (serve.addr, serve.watch_interval);
     let options = lmi_cli::ServeOptions {
-        api: lmi_api::ApiConfig {
-            cors: lmi_api::CorsOrigins::parse(&cors_origins),
-            request_timeout: Duration::from_millis(request_timeout_ms.max(1)),
-            body_limit,
-            cache_max_age,
-            admin_token,
-        },
-        refresh_from,
-        dashboards,
+        api,
+        refresh_from: serve.refresh_from,
+        dashboards: serve.dashboards,
     };
     // Snapshot loading is blocking polars work: do it before the async runtime starts.
     let state = lmi_cli::load_state(&data_dir, &sample_dir, options).map_err(Failure::failed)?;
@@ -510,8 +523,8 @@ fn serve(args: ServeArgs) -> Result<Ended, Failure> {
         .map_err(Failure::failed)?;
     runtime
         .block_on(async {
-            if watch_interval_ms > 0 {
-                state.spawn_watcher(Duration::from_millis(watch_interval_ms));
+            if !watch_interval.is_zero() {
+                state.spawn_watcher(watch_interval);
             }
             let (local, task) = lmi_cli::start_server(addr, state, shutdown_signal()).await?;
             tracing::info!("listening on http://{local}");

@@ -57,18 +57,18 @@ fn sample_mock() -> MockPublishers {
 /// (the timeout scenario shortens its own).
 fn fetch_config(mock: &MockPublishers) -> FetchConfig {
     let mut c = FetchConfig {
-        connect_timeout_ms: 5_000,
-        read_timeout_ms: 5_000,
-        max_attempts: 3,
-        initial_backoff_ms: 10,
-        max_backoff_ms: 40,
-        max_retry_after_ms: 50,
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(5),
+        max_attempts: 3.try_into().unwrap(),
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        max_retry_after: Duration::from_millis(50),
         ..FetchConfig::default()
     };
-    c.base_urls.nomis = mock.nomis_base();
-    c.base_urls.ees = mock.ees_base();
-    c.base_urls.ons = mock.ons_base();
-    c.base_urls.github_api = mock.github_base();
+    c.base_urls.nomis = mock.nomis_base().parse().unwrap();
+    c.base_urls.ees = mock.ees_base().parse().unwrap();
+    c.base_urls.ons = mock.ons_base().parse().unwrap();
+    c.base_urls.github_api = mock.github_base().parse().unwrap();
     c
 }
 
@@ -838,7 +838,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         let before = current(data.path()).manifest;
         let mut opts = options(data.path(), &mock);
         if let FaultKind::Delay(d) = fault {
-            opts.fetch.read_timeout_ms = d.as_millis() as u64 / 5;
+            opts.fetch.read_timeout = d / 5;
         }
         mock.inject(target, fault, times);
         let report = refresh_live(&opts, &NoProgress).unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -121,7 +121,7 @@ fn nomis_target(spec: &NomisSpec, bases: &BaseUrls) -> Target {
     let urls: Vec<String> = spec
         .queries
         .iter()
-        .map(|q| nomis_url(&bases.nomis, &spec.dataset, q))
+        .map(|q| nomis_url(bases.nomis.as_str(), &spec.dataset, q))
         .collect();
     Target {
         resolved: Some(Resolved::Nomis {
@@ -252,7 +252,7 @@ async fn resolve_ees(
     on: &dyn OnBytes,
 ) -> Result<Target, FetchError> {
     let listing = url_under(
-        &bases.ees,
+        bases.ees.as_str(),
         &["api", "publications", &spec.publication, "releases"],
         &[],
     );
@@ -326,7 +326,7 @@ async fn resolve_ees(
         let page_str = page.to_string();
         let size = EES_PAGE_SIZE.to_string();
         let url = url_under(
-            &bases.ees,
+            bases.ees.as_str(),
             &["api", "data-set-files"],
             &[
                 ("releaseId", release.id.as_str()),
@@ -391,7 +391,7 @@ async fn resolve_ees(
         }
     };
     let download = url_under(
-        &bases.ees,
+        bases.ees.as_str(),
         &["api", "releases", &release.id, "files", &file.file_id],
         &[],
     );
@@ -453,7 +453,7 @@ fn els_tree_url(bases: &BaseUrls, query: &[(&str, &str)]) -> String {
     let mut segments = vec!["repos"];
     segments.extend(ELS_REPOSITORY.split('/'));
     segments.extend(["git", "trees", ELS_BRANCH]);
-    url_under(&bases.github_api, &segments, query)
+    url_under(bases.github_api.as_str(), &segments, query)
 }
 
 /// Listings shared by the sources of one run (the ELS tree is asked for once).
@@ -557,7 +557,7 @@ async fn resolve_els(
         let mut segments: Vec<&str> = ELS_REPOSITORY.split('/').collect();
         segments.push(ELS_BRANCH);
         segments.extend(path.split('/'));
-        url_under(&bases.ons, &segments, &[])
+        url_under(bases.ons.as_str(), &segments, &[])
     };
     let candidates = els_candidates(tree, indicator);
     let mut read = Vec::new();

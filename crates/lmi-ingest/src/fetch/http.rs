@@ -127,14 +127,14 @@ impl HttpClient {
     pub fn new(config: FetchConfig) -> Result<HttpClient, super::ConfigError> {
         let client = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout())
-            .read_timeout(config.read_timeout())
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
             .gzip(true)
             .build()
             .map_err(|e| super::ConfigError::Client(e.to_string()))?;
         Ok(HttpClient {
             client,
-            permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            permits: Arc::new(Semaphore::new(config.max_concurrent_requests.get())),
             config: Arc::new(config),
         })
     }
@@ -178,7 +178,7 @@ impl HttpClient {
     /// the connection: what `lmi sources check` reports without downloading the data. Retried
     /// like a GET.
     pub async fn probe(&self, url: &str, shown: &str) -> Result<Probe, FetchError> {
-        let max = self.config.max_attempts;
+        let max = self.config.max_attempts.get();
         let mut attempt = 1;
         loop {
             let sent = {
@@ -234,7 +234,7 @@ impl HttpClient {
         expect: Expect,
         on: &dyn OnBytes,
     ) -> Result<Response, FetchError> {
-        let max = self.config.max_attempts;
+        let max = self.config.max_attempts.get();
         let mut attempt = 1;
         loop {
             let outcome = {
@@ -265,10 +265,10 @@ impl HttpClient {
     fn backoff(&self, attempt: u32) -> Duration {
         let c = &self.config;
         let exp = c
-            .initial_backoff_ms
-            .saturating_mul(1u64 << (attempt - 1).min(20))
-            .min(c.max_backoff_ms);
-        let half = exp / 2;
+            .initial_backoff
+            .saturating_mul(1u32 << (attempt - 1).min(20))
+            .min(c.max_backoff);
+        let half = exp.as_millis() as u64 / 2;
         Duration::from_millis(half + fastrand::u64(0..=half))
     }
 
@@ -305,8 +305,7 @@ impl HttpClient {
             return Attempt::Done(Response::NotModified { attempts: attempt });
         }
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            let wait = retry_after(response.headers())
-                .map(|d| d.min(Duration::from_millis(self.config.max_retry_after_ms)));
+            let wait = retry_after(response.headers()).map(|d| d.min(self.config.max_retry_after));
             let after = wait.map_or(String::new(), |w| {
                 format!(" (Retry-After {} ms honoured)", w.as_millis())
             });
@@ -533,8 +532,8 @@ mod tests {
     #[test]
     fn backoff_grows_exponentially_within_its_jitter_band_and_is_capped() {
         let client = HttpClient::new(FetchConfig {
-            initial_backoff_ms: 100,
-            max_backoff_ms: 1_000,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
             ..FetchConfig::default()
         })
         .unwrap();

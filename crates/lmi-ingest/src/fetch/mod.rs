@@ -13,63 +13,93 @@ pub use spec::{
     DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec, PeriodFormat,
 };
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_with::{DurationMilliSeconds, serde_as};
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
+use url::Url;
 
 /// The publishers' base URLs. Mirrors, proxies and test servers stand in by overriding them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BaseUrls {
-    pub nomis: String,
+    pub nomis: Url,
     /// EES content API (`{ees}/api/publications/…`, `{ees}/api/data-set-files`,
     /// `{ees}/api/releases/{release}/files/{file}`).
-    pub ees: String,
-    pub geography: String,
+    pub ees: Url,
+    pub geography: Url,
     /// EES public data API (data sets by id).
-    pub ees_api: String,
+    pub ees_api: Url,
     /// Raw files of the Explore Local Statistics data repository:
     /// `{ons}/{owner}/{repo}/{branch}/{path}`.
-    pub ons: String,
+    pub ons: Url,
     /// The GitHub REST API, for the ELS repository's file tree
     /// (`{github_api}/repos/{owner}/{repo}/git/trees/{branch}?recursive=1`).
-    pub github_api: String,
+    pub github_api: Url,
 }
 
 impl Default for BaseUrls {
     fn default() -> Self {
+        let url = |s: &str| Url::parse(s).expect("a valid default URL");
         BaseUrls {
-            nomis: "https://www.nomisweb.co.uk".into(),
-            ees: "https://content.explore-education-statistics.service.gov.uk".into(),
-            geography: "https://geoportal.statistics.gov.uk".into(),
-            ees_api: "https://api.education.gov.uk/statistics".into(),
+            nomis: url("https://www.nomisweb.co.uk"),
+            ees: url("https://content.explore-education-statistics.service.gov.uk"),
+            geography: url("https://geoportal.statistics.gov.uk"),
+            ees_api: url("https://api.education.gov.uk/statistics"),
             // ONS publishes the Explore Local Statistics series in a public GitHub repository
             // (see `discover::ELS_REPOSITORY`); raw.githubusercontent.com serves ETag and
             // answers If-None-Match.
-            ons: "https://raw.githubusercontent.com".into(),
-            github_api: "https://api.github.com".into(),
+            ons: url("https://raw.githubusercontent.com"),
+            github_api: url("https://api.github.com"),
         }
     }
 }
 
-/// HTTP settings for a refresh: the `[fetch]` table of the lmi config file, then environment.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+impl BaseUrls {
+    /// Each base URL with its key under `[fetch.base_urls]`.
+    pub fn named(&self) -> [(&'static str, &Url); 6] {
+        [
+            ("nomis", &self.nomis),
+            ("ees", &self.ees),
+            ("geography", &self.geography),
+            ("ees_api", &self.ees_api),
+            ("ons", &self.ons),
+            ("github_api", &self.github_api),
+        ]
+    }
+}
+
+/// HTTP settings for a refresh: the `[fetch]` table of the lmi settings. Durations keep their
+/// `_ms` keys (integers, milliseconds).
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FetchConfig {
     pub base_urls: BaseUrls,
     /// Nomis API key (`uid`), raising the 25,000-cell page limit. Never logged or recorded.
     pub nomis_uid: Option<String>,
-    pub connect_timeout_ms: u64,
+    #[serde(rename = "connect_timeout_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
+    pub connect_timeout: Duration,
     /// Longest wait for the next bytes of a response.
-    pub read_timeout_ms: u64,
+    #[serde(rename = "read_timeout_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
+    pub read_timeout: Duration,
     /// Attempts per request, including the first.
-    pub max_attempts: u32,
-    /// First retry delay; doubles on each attempt, with jitter, up to `max_backoff_ms`.
-    pub initial_backoff_ms: u64,
-    pub max_backoff_ms: u64,
+    pub max_attempts: NonZeroU32,
+    /// First retry delay; doubles on each attempt, with jitter, up to `max_backoff`.
+    #[serde(rename = "initial_backoff_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
+    pub initial_backoff: Duration,
+    #[serde(rename = "max_backoff_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
+    pub max_backoff: Duration,
     /// Longest `Retry-After` honoured; a server asking for more gets this.
-    pub max_retry_after_ms: u64,
+    #[serde(rename = "max_retry_after_ms")]
+    #[serde_as(as = "DurationMilliSeconds<u64>")]
+    pub max_retry_after: Duration,
     /// Requests in flight at once, over all sources.
-    pub max_concurrent_requests: usize,
+    pub max_concurrent_requests: NonZeroUsize,
     pub user_agent: String,
 }
 
@@ -78,13 +108,13 @@ impl Default for FetchConfig {
         FetchConfig {
             base_urls: BaseUrls::default(),
             nomis_uid: None,
-            connect_timeout_ms: 10_000,
-            read_timeout_ms: 60_000,
-            max_attempts: 5,
-            initial_backoff_ms: 1_000,
-            max_backoff_ms: 60_000,
-            max_retry_after_ms: 300_000,
-            max_concurrent_requests: 4,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            max_attempts: NonZeroU32::new(5).expect("non-zero"),
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(300),
+            max_concurrent_requests: NonZeroUsize::new(4).expect("non-zero"),
             user_agent: format!(
                 "lmi/{} (labour market intelligence refresh; +https://github.com/lmi-project/lmi)",
                 env!("CARGO_PKG_VERSION")
@@ -96,108 +126,26 @@ impl Default for FetchConfig {
 /// Fetch settings that cannot work (exit code 2 territory).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("base URL for {name} must be an http:// or https:// URL, found `{found}`")]
+    #[error(
+        "fetch.base_urls.{name}: must be an http:// or https:// URL with a host, found `{found}`"
+    )]
     BaseUrl { name: &'static str, found: String },
-    #[error("max_attempts and max_concurrent_requests must be at least 1")]
-    Limits,
     #[error("building the HTTP client: {0}")]
     Client(String),
 }
 
-/// Environment variables that override the config file.
-pub const ENV_NOMIS_BASE_URL: &str = "LMI_NOMIS_BASE_URL";
-pub const ENV_EES_BASE_URL: &str = "LMI_EES_BASE_URL";
-pub const ENV_GEOGRAPHY_BASE_URL: &str = "LMI_GEOGRAPHY_BASE_URL";
-pub const ENV_EES_API_BASE_URL: &str = "LMI_EES_API_BASE_URL";
-pub const ENV_ONS_BASE_URL: &str = "LMI_ONS_BASE_URL";
-pub const ENV_GITHUB_API_BASE_URL: &str = "LMI_GITHUB_API_BASE_URL";
-pub const ENV_NOMIS_UID: &str = "LMI_NOMIS_UID";
-
 impl FetchConfig {
-    /// Applies `LMI_NOMIS_BASE_URL`, `LMI_EES_BASE_URL`, `LMI_EES_API_BASE_URL`,
-    /// `LMI_GEOGRAPHY_BASE_URL`, `LMI_ONS_BASE_URL`, `LMI_GITHUB_API_BASE_URL` and
-    /// `LMI_NOMIS_UID` from `lookup` (normally `std::env::var`). Empty values are ignored.
-    pub fn apply_env(
-        &mut self,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<(), ConfigError> {
-        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
-        for (key, slot) in [
-            (ENV_NOMIS_BASE_URL, &mut self.base_urls.nomis),
-            (ENV_EES_BASE_URL, &mut self.base_urls.ees),
-            (ENV_GEOGRAPHY_BASE_URL, &mut self.base_urls.geography),
-            (ENV_EES_API_BASE_URL, &mut self.base_urls.ees_api),
-            (ENV_ONS_BASE_URL, &mut self.base_urls.ons),
-            (ENV_GITHUB_API_BASE_URL, &mut self.base_urls.github_api),
-        ] {
-            if let Some(v) = get(key) {
-                *slot = v;
-            }
-        }
-        if let Some(uid) = get(ENV_NOMIS_UID) {
-            self.nomis_uid = Some(uid);
-        }
-        self.check()
-    }
-
-    /// Rejects settings that cannot work (bad configuration, exit code 2).
+    /// Rejects settings that cannot work (bad configuration, exit code 2): a base URL that is
+    /// not http(s) with a host. Limits are non-zero by type.
     pub fn check(&self) -> Result<(), ConfigError> {
-        for (name, url) in [
-            ("nomis", &self.base_urls.nomis),
-            ("ees", &self.base_urls.ees),
-            ("geography", &self.base_urls.geography),
-            ("ees_api", &self.base_urls.ees_api),
-            ("ons", &self.base_urls.ons),
-            ("github_api", &self.base_urls.github_api),
-        ] {
-            match url::Url::parse(url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {}
-                _ => {
-                    return Err(ConfigError::BaseUrl {
-                        name,
-                        found: url.clone(),
-                    });
-                }
+        for (name, url) in self.base_urls.named() {
+            if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+                return Err(ConfigError::BaseUrl {
+                    name,
+                    found: url.to_string(),
+                });
             }
-        }
-        if self.max_attempts == 0 || self.max_concurrent_requests == 0 {
-            return Err(ConfigError::Limits);
         }
         Ok(())
-    }
-
-    pub fn connect_timeout(&self) -> Duration {
-        Duration::from_millis(self.connect_timeout_ms)
-    }
-
-    pub fn read_timeout(&self) -> Duration {
-        Duration::from_millis(self.read_timeout_ms)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn environment_overrides_base_urls_and_bad_urls_are_refused() {
-        let mut cfg = FetchConfig::default();
-        cfg.apply_env(|k| (k == ENV_NOMIS_BASE_URL).then(|| "http://127.0.0.1:9/m".to_owned()))
-            .unwrap();
-        assert_eq!(cfg.base_urls.nomis, "http://127.0.0.1:9/m");
-        let err = cfg
-            .apply_env(|k| (k == ENV_EES_BASE_URL).then(|| "ftp://x".to_owned()))
-            .unwrap_err();
-        assert_eq!(
-            err,
-            ConfigError::BaseUrl {
-                name: "ees",
-                found: "ftp://x".into()
-            }
-        );
-        let err = FetchConfig::default()
-            .apply_env(|k| (k == ENV_GITHUB_API_BASE_URL).then(|| "http//nohost".to_owned()))
-            .unwrap_err();
-        assert!(err.to_string().contains("github_api"), "{err}");
     }
 }

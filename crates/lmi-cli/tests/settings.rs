@@ -1,0 +1,177 @@
+//! Settings as an operator meets them: a file, then `LMI_*` variables, then flags; a bad value
+//! stops `lmi` at start-up naming the key and the reason; `lmi config show` says what is in
+//! force and where it came from, never a secret.
+
+use std::process::{Command, Output};
+
+fn lmi(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lmi"));
+    cmd.args(args).env("RUST_LOG", "warn");
+    for (var, _) in std::env::vars().filter(|(k, _)| k.starts_with("LMI_")) {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run lmi")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The line of `config show` for `key` in its table.
+fn line<'a>(shown: &'a str, key: &str) -> &'a str {
+    shown
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = ")))
+        .unwrap_or_else(|| panic!("no `{key}` in\n{shown}"))
+}
+
+#[test]
+fn a_flag_beats_the_environment_which_beats_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lmi.toml");
+    std::fs::write(
+        &file,
+        "data_dir = \"from-file\"\n[serve]\naddr = \"10.0.0.1:1\"\n[api]\nbody_limit = 1\ncache_max_age = 1\n",
+    )
+    .unwrap();
+    let config = file.to_str().unwrap();
+    let env = [("LMI_BODY_LIMIT", "2"), ("LMI_CACHE_MAX_AGE", "2")];
+    let out = lmi(
+        &["--config", config, "config", "show", "--cache-max-age", "3"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        line(&shown, "data_dir").contains("\"from-file\""),
+        "{shown}"
+    );
+    assert!(line(&shown, "data_dir").contains(config), "{shown}");
+    assert!(line(&shown, "addr").contains("10.0.0.1:1"), "{shown}");
+    assert!(line(&shown, "body_limit").contains("= 2"), "{shown}");
+    assert!(
+        line(&shown, "body_limit").contains("LMI_BODY_LIMIT"),
+        "{shown}"
+    );
+    assert!(line(&shown, "cache_max_age").contains("= 3"), "{shown}");
+    assert!(
+        line(&shown, "cache_max_age").contains("flag --cache-max-age"),
+        "{shown}"
+    );
+    assert!(
+        line(&shown, "request_timeout_ms").contains("= 10000  # default"),
+        "{shown}"
+    );
+
+    // LMI_CONFIG names the file as --config does.
+    let out = lmi(&["config", "show"], &[("LMI_CONFIG", config)]);
+    assert!(line(&stdout(&out), "addr").contains("10.0.0.1:1"));
+}
+
+#[test]
+fn a_bad_value_stops_lmi_at_start_up_naming_the_key_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lmi.toml");
+    std::fs::write(&file, "[fetch]\nmax_attempts = 0\n").unwrap();
+    let config = file.to_str().unwrap();
+    for (what, args, env, needles) in [
+        (
+            "zero attempts in the file",
+            vec!["--config", config, "refresh"],
+            vec![],
+            vec!["fetch.max_attempts", "nonzero", config],
+        ),
+        (
+            "a word for a number in the environment",
+            vec!["serve"],
+            vec![("LMI_REQUEST_TIMEOUT_MS", "soon")],
+            vec![
+                "api.request_timeout_ms",
+                "LMI_REQUEST_TIMEOUT_MS",
+                "expected u64",
+            ],
+        ),
+        (
+            "an address that is not one",
+            vec!["serve"],
+            vec![("LMI_ADDR", "localhost")],
+            vec!["serve.addr", "LMI_ADDR", "socket address"],
+        ),
+        (
+            "a base URL that is not http",
+            vec!["sources", "check"],
+            vec![("LMI_EES_BASE_URL", "ftp://mirror")],
+            vec!["fetch.base_urls.ees", "http://", "ftp://mirror"],
+        ),
+        (
+            "every command checks the settings",
+            vec!["--config", config, "validate"],
+            vec![],
+            vec!["fetch.max_attempts"],
+        ),
+        (
+            "a missing settings file",
+            vec!["--config", "/nonexistent/lmi.toml", "validate"],
+            vec![],
+            vec!["/nonexistent/lmi.toml"],
+        ),
+    ] {
+        let out = lmi(&args, &env);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        for n in needles {
+            assert!(
+                stderr(&out).contains(n),
+                "{what}: `{n}` in {}",
+                stderr(&out)
+            );
+        }
+    }
+    // An unknown key is refused, not ignored.
+    std::fs::write(&file, "[serve]\nport = 8080\n").unwrap();
+    let out = lmi(&["--config", config, "config", "show"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("port"), "{}", stderr(&out));
+}
+
+#[test]
+fn config_show_redacts_the_admin_token_and_the_nomis_key() {
+    let out = lmi(
+        &["config", "show"],
+        &[
+            ("LMI_ADMIN_TOKEN", "12345-very-secret"),
+            ("LMI_NOMIS_UID", "0xdeadbeef"),
+            ("LMI_NOMIS_BASE_URL", "http://127.0.0.1:9/m"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(!shown.contains("very-secret"), "{shown}");
+    assert!(!shown.contains("deadbeef"), "{shown}");
+    assert!(
+        line(&shown, "admin_token").contains("<redacted>"),
+        "{shown}"
+    );
+    assert!(
+        line(&shown, "admin_token").contains("LMI_ADMIN_TOKEN"),
+        "{shown}"
+    );
+    assert!(line(&shown, "nomis_uid").contains("<redacted>"), "{shown}");
+    // The environment overrides a base URL (as the fetch settings always allowed).
+    assert!(
+        line(&shown, "nomis").contains("http://127.0.0.1:9/m"),
+        "{shown}"
+    );
+    // What is printed is itself a settings file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lmi.toml");
+    std::fs::write(&file, &shown).unwrap();
+    let again = lmi(&["--config", file.to_str().unwrap(), "config", "show"], &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+}
