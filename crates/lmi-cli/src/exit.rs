@@ -1,6 +1,6 @@
 //! How a command ended, and the one table from that to the documented exit codes (README,
 //! `lmi refresh --help`): 0 done, 3 published but partial, 1 nothing published or problems
-//! found, 2 bad configuration or arguments.
+//! found, 2 bad configuration or arguments, 4 another refresh holds the data directory.
 
 use lmi_refresh::{Error, LiveReport};
 
@@ -17,6 +17,8 @@ pub enum Ended {
     Failed,
     /// Bad configuration or arguments (or no such snapshot): nothing was attempted.
     Config,
+    /// Another refresh is running on the data directory: nothing was attempted.
+    Busy,
 }
 
 impl Ended {
@@ -27,6 +29,7 @@ impl Ended {
             Ended::NothingPublished | Ended::Failed => 1,
             Ended::Config => 2,
             Ended::Partial => 3,
+            Ended::Busy => 4,
         }
     }
 }
@@ -43,7 +46,9 @@ impl From<&LiveReport> for Ended {
 
 impl From<&Error> for Ended {
     fn from(e: &Error) -> Ended {
-        if e.is_config() || e.is_no_snapshot() {
+        if e.is_busy() {
+            Ended::Busy
+        } else if e.is_config() || e.is_no_snapshot() {
             Ended::Config
         } else {
             match e {
@@ -79,6 +84,7 @@ mod tests {
         assert_eq!(Ended::Failed.code(), 1);
         assert_eq!(Ended::Config.code(), 2);
         assert_eq!(Ended::Partial.code(), 3);
+        assert_eq!(Ended::Busy.code(), 4);
     }
 
     #[test]
@@ -97,5 +103,10 @@ mod tests {
             reason: "digest".into(),
         });
         assert_eq!(damaged.exit_code(), 1);
+        let busy = Error::Store(lmi_store::StoreError::Busy {
+            dir: "data".into(),
+            holder: "pid 1 since 2026-11-28T00:00:00Z".into(),
+        });
+        assert_eq!(busy.exit_code(), 4);
     }
 }

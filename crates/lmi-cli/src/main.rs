@@ -62,7 +62,8 @@ enum Command {
     /// Exit codes: 0 published with every source fresh (or nothing changed, or --dry-run
     /// passed); 3 published, but some source failed and is stale (carried over) or missing; 1
     /// nothing was published (no source could be read, or publishing failed; the previous
-    /// snapshot stays current, byte for byte); 2 bad configuration or arguments.
+    /// snapshot stays current, byte for byte); 2 bad configuration or arguments; 4 another
+    /// refresh is running on the data directory ("already running (pid N since T)").
     Refresh(RefreshArgs),
     /// Inspect the catalogued sources against the publishers.
     Sources {
@@ -73,6 +74,18 @@ enum Command {
     Config {
         #[command(subcommand)]
         what: ConfigCommand,
+    },
+    /// The snapshots in the data directory: list them, point `current` at another one, or delete
+    /// old ones. A refresh keeps `keep_snapshots` (LMI_KEEP_SNAPSHOTS; default 5) besides the
+    /// current one; the served snapshot is never deleted.
+    ///
+    /// Exit codes: 0 done; 1 a snapshot is damaged; 2 no such snapshot; 4 a refresh is running.
+    Snapshots {
+        #[command(subcommand)]
+        what: SnapshotsCommand,
+        /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
+        #[arg(long, global = true)]
+        data_dir: Option<PathBuf>,
     },
     /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
     /// sum of their districts, rates within 0-100, provenance for every source.
@@ -171,6 +184,20 @@ struct RefreshArgs {
     /// Source catalogue to use instead of the bundled datasets/sources.toml.
     #[arg(long)]
     catalogue: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum SnapshotsCommand {
+    /// Every snapshot, oldest first: version, created, sample or real, values, whether its files
+    /// match their digests; `*` marks the current one.
+    List,
+    /// Point `current` at this snapshot (checked first); a running server picks it up.
+    Rollback { version: String },
+    /// Delete all but the newest N snapshots (never the current one).
+    Prune {
+        #[arg(long)]
+        keep: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,7 +306,9 @@ fn main() -> ExitCode {
         | Command::Config {
             what: ConfigCommand::Show(args),
         } => args.flags(&mut flags),
-        Command::Refresh(RefreshArgs { data_dir, .. }) | Command::Validate { data_dir, .. } => {
+        Command::Refresh(RefreshArgs { data_dir, .. })
+        | Command::Validate { data_dir, .. }
+        | Command::Snapshots { data_dir, .. } => {
             flags.set("data_dir", data_dir.as_ref());
         }
         Command::Sources { .. } | Command::Render { .. } => {}
@@ -299,6 +328,7 @@ fn main() -> ExitCode {
             what: SourcesCommand::Check { catalogue },
         } => sources_check(catalogue.as_deref(), settings),
         Command::Validate { snapshot, .. } => validate(&settings.data_dir, snapshot.as_deref()),
+        Command::Snapshots { what, .. } => snapshots(&what, &settings.data_dir),
         Command::Config {
             what: ConfigCommand::Show(_),
         } => {
@@ -376,6 +406,7 @@ fn refresh(args: RefreshArgs, settings: Settings) -> Result<Ended, Failure> {
             only,
             dry_run,
             force,
+            keep: settings.keep_snapshots,
         };
         let bars = progress::Bars::new();
         let result = lmi_refresh::refresh_live(&options, &bars);
@@ -398,7 +429,7 @@ fn refresh(args: RefreshArgs, settings: Settings) -> Result<Ended, Failure> {
             "--only, --dry-run and --force apply to fetching; not with --from"
         )));
     }
-    let m = lmi_refresh::from_dir(&from, &data_dir, &catalogue)?;
+    let m = lmi_refresh::from_dir_keeping(&from, &data_dir, &catalogue, settings.keep_snapshots)?;
     println!("published snapshot {} in {}", m.version, data_dir.display());
     for s in &m.sources {
         println!(
@@ -434,6 +465,65 @@ fn sources_check(catalogue: Option<&Path>, settings: Settings) -> Result<Ended, 
     } else {
         Ended::Failed
     })
+}
+
+fn snapshots(what: &SnapshotsCommand, data_dir: &Path) -> Result<Ended, Failure> {
+    let store = lmi_store::Store::open(data_dir);
+    let store_error = |e: lmi_store::StoreError| Failure::from(lmi_refresh::Error::Store(e));
+    match what {
+        SnapshotsCommand::List => {
+            let current = store.current_version().map_err(store_error)?;
+            let mut damaged = false;
+            for version in store.list().map_err(store_error)? {
+                let mark = if current.as_ref() == Some(&version) {
+                    "*"
+                } else {
+                    " "
+                };
+                match store.verify(&version) {
+                    Ok(m) => println!(
+                        "{mark} {version}  created {}  {}  {} values",
+                        m.created_at,
+                        if m.sample.is_some() {
+                            "SAMPLE"
+                        } else {
+                            "real  "
+                        },
+                        m.files
+                            .iter()
+                            .find(|f| f.name == lmi_store::VALUES_FILE)
+                            .map_or(0, |f| f.rows)
+                    ),
+                    Err(e) => {
+                        damaged = true;
+                        println!("{mark} {version}  DAMAGED: {e}");
+                    }
+                }
+            }
+            Ok(if damaged { Ended::Failed } else { Ended::Ok })
+        }
+        SnapshotsCommand::Rollback { version } => {
+            let _lock = store.lock().map_err(store_error)?;
+            let previous = store.current_version().map_err(store_error)?;
+            store.set_current(version).map_err(store_error)?;
+            println!(
+                "current is now {version} (was {})",
+                previous.as_deref().unwrap_or("none")
+            );
+            Ok(Ended::Ok)
+        }
+        SnapshotsCommand::Prune { keep } => {
+            let lock = store.lock().map_err(store_error)?;
+            let deleted = store.prune(*keep, &lock).map_err(store_error)?;
+            if deleted.is_empty() {
+                println!("nothing to delete");
+            }
+            for v in deleted {
+                println!("deleted {v}");
+            }
+            Ok(Ended::Ok)
+        }
+    }
 }
 
 fn validate(data_dir: &Path, snapshot: Option<&str>) -> Result<Ended, Failure> {

@@ -19,6 +19,9 @@ use std::time::Duration;
 pub struct Settings {
     /// Directory holding snapshots (and the raw cache).
     pub data_dir: PathBuf,
+    /// Snapshots a refresh keeps after publishing, besides the one `current` points at
+    /// (older ones are deleted; the served snapshot never is).
+    pub keep_snapshots: usize,
     pub log_format: LogFormat,
     pub serve: ServeSettings,
     /// HTTP behaviour of the API: CORS, timeouts, limits, caching, the admin token.
@@ -31,6 +34,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             data_dir: PathBuf::from("data"),
+            keep_snapshots: lmi_refresh::DEFAULT_KEEP,
             log_format: LogFormat::Text,
             serve: ServeSettings::default(),
             api: ApiConfig::default(),
@@ -88,6 +92,7 @@ enum Kind {
 /// Environment variables and the setting each one sets. Empty values are ignored.
 const ENV: &[(&str, &str, Kind)] = &[
     ("LMI_DATA_DIR", "data_dir", Kind::Text),
+    ("LMI_KEEP_SNAPSHOTS", "keep_snapshots", Kind::Parsed),
     ("LMI_LOG_FORMAT", "log_format", Kind::Text),
     ("LMI_ADDR", "serve.addr", Kind::Text),
     ("LMI_SAMPLE_DIR", "serve.sample_dir", Kind::Text),

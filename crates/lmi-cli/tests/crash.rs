@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const KILLS: usize = 100;
 
@@ -52,6 +52,7 @@ fn a_refresh_killed_at_any_moment_never_loses_the_published_snapshot() {
 
     let mut rng = fastrand::Rng::with_seed(20261128);
     let mut completed = 0;
+    let mut staging_after_kills = 0;
     for i in 0..KILLS {
         let mut child = refresh(data).spawn().unwrap();
         // Anywhere from at once to a little past a whole refresh.
@@ -66,16 +67,50 @@ fn a_refresh_killed_at_any_moment_never_loses_the_published_snapshot() {
             .load_current()
             .unwrap_or_else(|e| panic!("kill {i} at {at:?}: the published snapshot broke: {e}"));
         assert_eq!(served.values.len(), rows, "kill {i} at {at:?}");
+        staging_after_kills += staging_dirs(data).len();
     }
-    let left_behind = staging_dirs(data).len();
     // The next refresh takes the lock its killed predecessors held, clears what they left.
-    assert!(refresh(data).status().unwrap().success(), "refresh after the kills");
-    assert_eq!(staging_dirs(data), Vec::<String>::new(), "staging left after a clean refresh");
+    assert!(
+        refresh(data).status().unwrap().success(),
+        "refresh after the kills"
+    );
+    assert_eq!(
+        staging_dirs(data),
+        Vec::<String>::new(),
+        "staging left after a clean refresh"
+    );
     let kept = store.list().unwrap().len();
     println!(
         "kills: {KILLS}, snapshots lost: 0, refreshes that finished before their kill: \
-         {completed}, staging directories left by kills: {left_behind}, after the next \
-         refresh: 0, snapshots kept: {kept}"
+         {completed}, staging directories left by kills (each cleared by the next refresh): \
+         {staging_after_kills}, after the last refresh: 0, snapshots kept: {kept}"
     );
     assert!(kept <= 6, "retention keeps 5 plus current, found {kept}");
+}
+
+#[test]
+fn a_second_refresh_is_refused_at_once_saying_who_holds_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let held = lmi_store::Store::open(data).lock().unwrap();
+    let out = refresh(data).stderr(Stdio::piped()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("a refresh is already running")
+            && err.contains(&format!("pid {} since", std::process::id())),
+        "{err}"
+    );
+    drop(held);
+    // Two at once: each either publishes or is refused; the directory ends whole.
+    let a = refresh(data).spawn().unwrap();
+    let b = refresh(data).spawn().unwrap();
+    let codes: Vec<i32> = [a, b]
+        .into_iter()
+        .map(|mut c| c.wait().unwrap().code().unwrap())
+        .collect();
+    assert!(codes.iter().all(|c| *c == 0 || *c == 4), "{codes:?}");
+    assert!(codes.contains(&0), "{codes:?}");
+    lmi_store::Store::open(data).load_current().unwrap();
+    assert!(staging_dirs(data).is_empty());
 }

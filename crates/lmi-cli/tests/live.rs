@@ -90,6 +90,7 @@ fn options(data: &Path, mock: &MockPublishers) -> LiveRefresh {
         only: Vec::new(),
         dry_run: false,
         force: false,
+        keep: lmi_refresh::DEFAULT_KEEP,
     }
 }
 

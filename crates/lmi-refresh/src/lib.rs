@@ -14,7 +14,7 @@ use lmi_core::{Geography, GeographyError};
 use lmi_ingest::live::{LiveError, SourceReport};
 use lmi_ingest::{Catalogue, IngestError};
 use lmi_pipeline::PipelineError;
-use lmi_store::{Manifest, SnapshotInput, Store, StoreError};
+use lmi_store::{Manifest, RefreshLock, SnapshotInput, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 pub mod live;
@@ -75,6 +75,11 @@ pub enum Error {
 
 impl Error {
     /// Bad configuration or arguments: nothing was attempted.
+    /// Another refresh holds the data directory.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Busy { .. }))
+    }
+
     pub fn is_config(&self) -> bool {
         matches!(
             self,
@@ -117,13 +122,59 @@ pub fn load_catalogue(path: Option<&Path>) -> Result<Catalogue, Error> {
     }
 }
 
+/// Snapshots a refresh keeps by default, besides the one `current` points at.
+pub const DEFAULT_KEEP: usize = 5;
+
+/// A data directory held for one refresh: its lock taken (a second refresh is refused at once,
+/// told who holds it) and the staging directories of killed refreshes removed.
+pub(crate) struct Held {
+    store: Store,
+    lock: RefreshLock,
+}
+
+pub(crate) fn hold(data_dir: &Path) -> Result<Held, Error> {
+    let store = Store::open(data_dir);
+    let lock = store.lock()?;
+    let removed = store.remove_stale_staging(&lock)?;
+    if !removed.is_empty() {
+        tracing::info!(dirs = %removed.join(", "), "removed what killed refreshes left half-written");
+    }
+    Ok(Held { store, lock })
+}
+
+impl Held {
+    /// Deletes all but the newest `keep` snapshots (never the current one). A failure here
+    /// does not undo the publish: it is logged.
+    pub(crate) fn prune(&self, keep: usize) {
+        match self.store.prune(keep, &self.lock) {
+            Ok(deleted) if !deleted.is_empty() => {
+                tracing::info!(keep, deleted = %deleted.join(", "), "pruned old snapshots")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "pruning old snapshots failed"),
+        }
+    }
+}
+
 fn geography() -> Result<&'static Geography, Error> {
     Geography::bundled().map_err(Error::Geography)
 }
 
 /// Reads every catalogued source under `from`, computes every indicator and publishes the
-/// result as a new snapshot in `data_dir`. Nothing is published unless every step succeeds.
+/// result as a new snapshot in `data_dir`, keeping [`DEFAULT_KEEP`] snapshots. Nothing is
+/// published unless every step succeeds.
 pub fn from_dir(from: &Path, data_dir: &Path, catalogue: &Catalogue) -> Result<Manifest, Error> {
+    from_dir_keeping(from, data_dir, catalogue, DEFAULT_KEEP)
+}
+
+/// [`from_dir`], keeping the newest `keep` snapshots (and the current one).
+pub fn from_dir_keeping(
+    from: &Path,
+    data_dir: &Path,
+    catalogue: &Catalogue,
+    keep: usize,
+) -> Result<Manifest, Error> {
+    let held = hold(data_dir)?;
     let geography = geography()?;
     let loaded =
         lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
@@ -152,7 +203,8 @@ pub fn from_dir(from: &Path, data_dir: &Path, catalogue: &Catalogue) -> Result<M
     }
     let mut values = output.values;
     let mut observations = loaded.observations;
-    Store::open(data_dir)
+    let manifest = held
+        .store
         .publish(
             &mut values,
             &mut observations,
@@ -165,7 +217,9 @@ pub fn from_dir(from: &Path, data_dir: &Path, catalogue: &Catalogue) -> Result<M
         .map_err(|source| Error::Publish {
             dir: data_dir.to_owned(),
             source,
-        })
+        })?;
+    held.prune(keep);
+    Ok(manifest)
 }
 
 /// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.

@@ -33,6 +33,8 @@ pub struct LiveRefresh {
     pub dry_run: bool,
     /// Publish even when a source shrank by more than half since the published snapshot.
     pub force: bool,
+    /// Snapshots to keep after publishing, besides the current one (see [`crate::DEFAULT_KEEP`]).
+    pub keep: usize,
 }
 
 /// A source whose data did not come from this refresh.
@@ -138,15 +140,28 @@ impl Previous<'_> {
 pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<LiveReport, Error> {
     options.fetch.check()?;
     lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)?;
+    let held = crate::hold(&options.data_dir)?;
     let geography = crate::geography()?;
     let client = HttpClient::new(options.fetch.clone())?;
     let store = Store::open(&options.data_dir);
     let cache = RawCache::open(&options.data_dir);
     let fail = |e: &dyn std::fmt::Display| nothing_published(e.to_string(), Vec::new());
 
-    let manifest = match store.current_version().map_err(|e| fail(&e))? {
-        Some(v) => Some(store.verify(&v).map_err(|e| fail(&e))?),
-        None => None,
+    // A damaged published snapshot cannot be carried from, but must not block the refresh
+    // that replaces it: refresh as if there were none, and say so.
+    let manifest = match store.current_version() {
+        Ok(Some(v)) => match store.verify(&v) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                tracing::warn!(error = %e, "the published snapshot is damaged: refreshing without it (nothing can be carried over from it)");
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "the current pointer is damaged: refreshing without a previous snapshot");
+            None
+        }
     };
     let mut previous = Previous {
         store: &store,
@@ -332,6 +347,7 @@ pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<Li
             ))
         })?;
     lmi_ingest::live::clear_resume(&cache).map_err(|e| fail(&e))?;
+    held.prune(options.keep);
     Ok(LiveReport {
         sources: live.reports,
         published: Some(manifest),

@@ -168,7 +168,7 @@ impl Store {
             .unwrap_or_default();
         file.set_len(0).map_err(io(&path))?;
         write!(file, "pid {} since {since}", std::process::id()).map_err(io(&path))?;
-        Ok(RefreshLock { _file: file })
+        Ok(RefreshLock { file })
     }
 
     /// Removes snapshot directories left half-written by a refresh that was killed. Needs the
@@ -371,10 +371,17 @@ impl Store {
     }
 }
 
-/// Held while a refresh runs (see [`Store::lock`]).
+/// Held while a refresh runs (see [`Store::lock`]). The lock file names its holder while held
+/// and is emptied on release (a holder killed leaves its name, but no lock).
 #[derive(Debug)]
 pub struct RefreshLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for RefreshLock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 /// A snapshot version names one directory under `snapshots/`: letters, digits, `.`, `_`, `-`,
