@@ -75,6 +75,16 @@ pub fn load_state(
     let dashboards = load_dashboards(options.dashboards.as_deref())?;
     let store = Store::open(data_dir);
     if store.current_version()?.is_none() {
+        // Never bootstrap the sample over snapshots that lost their pointer.
+        if let Some(newest) = store.list()?.last() {
+            anyhow::bail!(
+                "{} has no `current` pointer but holds snapshots (newest {newest}): point it at one \
+                 with `lmi snapshots rollback {newest} --data-dir {}`; the sample is not published \
+                 over them",
+                data_dir.display(),
+                data_dir.display()
+            );
+        }
         tracing::info!(
             sample = %sample_dir.display(),
             "no snapshot in {}; building one from the bundled sample data",

@@ -290,6 +290,20 @@ impl Settings {
                 "must not be empty (leave it out to turn the admin endpoints off)".into(),
             ));
         }
+        if self
+            .api
+            .admin_token
+            .as_ref()
+            .is_some_and(|t| t.trim() != t.as_str())
+        {
+            // Clients' tokens are compared trimmed: this one could never match.
+            return Err(bad(
+                "api.admin_token",
+                "has leading or trailing whitespace (a newline from a file?), so no client could \
+                 ever send it: remove it"
+                    .into(),
+            ));
+        }
         if self.api.request_timeout.is_zero() {
             return Err(bad("api.request_timeout_ms", "must be at least 1".into()));
         }

@@ -175,3 +175,36 @@ fn config_show_redacts_the_admin_token_and_the_nomis_key() {
     let again = lmi(&["--config", file.to_str().unwrap(), "config", "show"], &[]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }
+
+#[test]
+fn an_admin_token_no_client_could_send_is_refused_at_start_up() {
+    let out = lmi(&["config", "show"], &[("LMI_ADMIN_TOKEN", "s3cret\n")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("api.admin_token") && err.contains("whitespace"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "the token is never printed: {err}");
+}
+
+#[test]
+fn serve_never_publishes_the_sample_over_snapshots_that_lost_their_pointer() {
+    let data = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample");
+    let catalogue = lmi_ingest::Catalogue::bundled().unwrap();
+    let real = lmi_refresh::from_dir(&sample, data.path(), &catalogue).unwrap();
+    std::fs::write(data.path().join("current"), "").unwrap();
+    let err = match lmi_cli::load_or_bootstrap(data.path(), &sample) {
+        Ok(_) => panic!("served with an empty pointer"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(
+        err.contains("no `current` pointer") && err.contains(&real.version),
+        "{err}"
+    );
+    assert_eq!(
+        lmi_store::Store::open(data.path()).list().unwrap(),
+        [real.version]
+    );
+}
