@@ -6,7 +6,7 @@
 use anyhow::Context;
 use lmi_core::Geography;
 use lmi_ingest::Catalogue;
-use lmi_store::Store;
+use lmi_store::{Snapshot, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -64,16 +64,10 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
     load_state(data_dir, sample_dir, ServeOptions::default())
 }
 
-/// [`load_or_bootstrap`] with serve options: the state can reload from `data_dir` and, given
-/// `refresh_from`, run refreshes.
-pub fn load_state(
-    data_dir: &Path,
-    sample_dir: &Path,
-    options: ServeOptions,
-) -> anyhow::Result<lmi_api::AppState> {
-    // Specs are checked first: a bad one stops the server before any data is loaded.
-    let dashboards = load_dashboards(options.dashboards.as_deref())?;
-    let store = Store::open(data_dir);
+/// The data directory's current snapshot; an empty directory is first given one built from the
+/// sample (never a directory whose snapshots lost their pointer).
+fn load_current_or_bootstrap(store: &Store, sample_dir: &Path) -> anyhow::Result<Snapshot> {
+    let data_dir = store.root();
     if store.current_version()?.is_none() {
         // Never bootstrap the sample over snapshots that lost their pointer.
         if let Some(newest) = store.list()?.last() {
@@ -99,6 +93,31 @@ pub fn load_state(
         tracing::warn!(version = %snapshot.manifest.version, "serving SYNTHETIC SAMPLE DATA");
     }
     tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), "snapshot loaded");
+    Ok(snapshot)
+}
+
+/// The current snapshot indexed for reports (packs), bootstrapped from the sample like
+/// [`load_state`], without the HTTP crate's state.
+pub fn load_report(
+    data_dir: &Path,
+    sample_dir: &Path,
+) -> anyhow::Result<(lmi_report::ServedSnapshot, &'static lmi_report::GeoIndex)> {
+    let snapshot = load_current_or_bootstrap(&Store::open(data_dir), sample_dir)?;
+    let geo = lmi_report::GeoIndex::of(Geography::bundled()?);
+    Ok((lmi_report::ServedSnapshot::new(snapshot), geo))
+}
+
+/// [`load_or_bootstrap`] with serve options: the state can reload from `data_dir` and, given
+/// `refresh_from`, run refreshes.
+pub fn load_state(
+    data_dir: &Path,
+    sample_dir: &Path,
+    options: ServeOptions,
+) -> anyhow::Result<lmi_api::AppState> {
+    // Specs are checked first: a bad one stops the server before any data is loaded.
+    let dashboards = load_dashboards(options.dashboards.as_deref())?;
+    let store = Store::open(data_dir);
+    let snapshot = load_current_or_bootstrap(&store, sample_dir)?;
     let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
         .config(options.api)
         .dashboards(dashboards)

@@ -567,12 +567,12 @@ fn render(what: RenderCommand) -> ExitCode {
                 } else {
                     Some(lmi_cli::pack::find_chromium(chromium.as_deref())?)
                 };
-                let state = lmi_cli::load_or_bootstrap(&data_dir, &sample_dir)?;
-                let areas =
-                    lmi_cli::pack::areas_for(state.geo(), area.as_deref(), within.as_deref())?;
-                Ok((dashboards, chromium, state, areas))
+                // Reports need the indexed snapshot, not the HTTP server's state.
+                let (snap, geo) = lmi_cli::load_report(&data_dir, &sample_dir)?;
+                let areas = lmi_cli::pack::areas_for(geo, area.as_deref(), within.as_deref())?;
+                Ok((dashboards, chromium, (snap, geo), areas))
             };
-            let (dashboards, chromium, state, areas) = match setup() {
+            let (dashboards, chromium, (snap, geo), areas) = match setup() {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -585,7 +585,7 @@ fn render(what: RenderCommand) -> ExitCode {
                 dashboard,
                 chromium,
             };
-            progress::run_packs(&state, &dashboards, &options)
+            progress::run_packs(&snap, geo, &dashboards, &options)
         }
     }
 }

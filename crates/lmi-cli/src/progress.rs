@@ -228,8 +228,9 @@ pub fn print_sources_check(checks: &[SourceCheck]) -> bool {
 /// Runs `lmi render pack` with a progress bar (hidden when stderr is not a terminal), then
 /// prints each pack written and the total time.
 pub fn run_packs(
-    state: &lmi_api::AppState,
-    dashboards: &lmi_api::Dashboards,
+    snap: &lmi_report::ServedSnapshot,
+    geo: &lmi_report::GeoIndex,
+    dashboards: &lmi_report::Dashboards,
     options: &lmi_cli::pack::PackOptions,
 ) -> ExitCode {
     let target = if std::io::stderr().is_terminal() {
@@ -243,24 +244,23 @@ pub fn run_packs(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    let result =
-        lmi_cli::pack::render_packs(&state.current(), state.geo(), dashboards, options, |r| {
-            bar.inc(1);
-            bar.set_message(r.area.name.clone());
-            bar.suspend(|| {
-                println!(
-                    "  {:<10} {:<36} {:<19} {}{}",
-                    r.area.code,
-                    r.area.name,
-                    r.dashboard,
-                    r.html.display(),
-                    r.pdf
-                        .as_ref()
-                        .map(|p| format!(" + {}", p.display()))
-                        .unwrap_or_default()
-                );
-            });
+    let result = lmi_cli::pack::render_packs(snap, geo, dashboards, options, |r| {
+        bar.inc(1);
+        bar.set_message(r.area.name.clone());
+        bar.suspend(|| {
+            println!(
+                "  {:<10} {:<36} {:<19} {}{}",
+                r.area.code,
+                r.area.name,
+                r.dashboard,
+                r.html.display(),
+                r.pdf
+                    .as_ref()
+                    .map(|p| format!(" + {}", p.display()))
+                    .unwrap_or_default()
+            );
         });
+    });
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     match result {
@@ -273,7 +273,7 @@ pub fn run_packs(
                 elapsed / reports.len().max(1) as f64,
                 options.out.display()
             );
-            if state.current().meta.sample {
+            if snap.meta.sample {
                 println!("  note: packs show SYNTHETIC SAMPLE DATA (labelled in every pack)");
             }
             ExitCode::SUCCESS
