@@ -14,6 +14,11 @@ exactly the same layout as the real sources:
                                                       apprenticeship starts
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
+  datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
+                                                      DfE apprenticeships by home and delivery LAD
+  datasets/sample/nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
+                                                      UK Business Counts enterprises (LAD, England)
   datasets/sample/SAMPLE.toml                         marker: this is synthetic sample data
   datasets/sample/README.md
 
@@ -220,6 +225,30 @@ England = the rounded sum of the LADs' unrounded counts. Nomis symbols as in the
 simulated number of respondents is below 3, `number` and `conf_95_pm` are both `!` (withheld); 3-9
 respondents gives `conf_95_pm` `*` (unreliable) and, if the estimate is below 500, `number` `~`; Isles of
 Scilly is `-` in both columns (missing).
+
+### census/census2021_ts063_lad22.csv
+
+Same header as the Census 2021 TS063 "Occupation (current)" LAD table: `LAD22CD,LAD22NM` + the 10 count
+columns (Total first, then SOC 2020 major groups 1-9). One row per current LAD. Synthetic values: Total about
+58 % of the LAD's 16+ population; group shares around made-up England-like shares, tilted by a latent
+per-LAD score. Total equals the sum of the nine groups in every row.
+
+### nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
+
+Same layout as the tidied Nomis UK Business Counts enterprises file: `date,industry,legal_status,area_type,
+area_name,area_code,Total,Micro (0 to 9),Small (10 to 49),Medium-sized (50 to 249),Large (250+)`, years
+2018-2022, industry `Total` and the 18 broad industry groups (`1 : Agriculture, forestry & fishing (A)` …),
+rows for England (`country`), every current LAD (`ladu`; a LAD with a same-name retired code lists both,
+`;`-joined, as the real name-matched file does) and one `User Defined Geography` row without a code. Every
+count is rounded to the nearest 5 as UKBC does, so bands and industries do not add up exactly to Total.
+
+### dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
+
+Same layout as the DfE apprenticeships home-to-delivery file (`year,learner_home_lad23cd,learner_home_lad_name,
+delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements`), years 2022/23-2024/25 and the part year
+`2025/26 (Aug to Apr)`. For every current LAD: starts delivered at home (40-70 %), in up to five districts of the
+same region, and in the `Outside of England and unknown` bucket (blank code). Barnsley and Sheffield carry their
+pre-2024 codes, as the real LAD23 file does.
 
 ### SAMPLE.toml
 
@@ -876,6 +905,130 @@ def gen_nomis(geo: Geo) -> tuple[list[list], dict[str, int]]:
     return rows, dict(stats)
 
 
+# ----------------------------------------------------------------- demand side (issue 13)
+TS063_PREFIX = "Occupation (current): "
+TS063_COLUMNS = [TS063_PREFIX + c for c in [
+    "Total: All usual residents aged 16 years and over in employment the week before the census",
+    "1. Managers, directors and senior officials", "2. Professional occupations",
+    "3. Associate professional and technical occupations",
+    "4. Administrative and secretarial occupations", "5. Skilled trades occupations",
+    "6. Caring, leisure and other service occupations",
+    "7. Sales and customer service occupations", "8. Process, plant and machine operatives",
+    "9. Elementary occupations"]]
+# England-like base shares of the nine SOC 2020 major groups (made up, roughly plausible)
+TS063_BASE = [0.12, 0.20, 0.14, 0.09, 0.10, 0.09, 0.07, 0.07, 0.12]
+
+UKBC_HEADER = ["date", "industry", "legal_status", "area_type", "area_name", "area_code", "Total",
+               "Micro (0 to 9)", "Small (10 to 49)", "Medium-sized (50 to 249)", "Large (250+)"]
+UKBC_INDUSTRIES = [
+    "1 : Agriculture, forestry & fishing (A)", "2 : Mining, quarrying & utilities (B,D and E)",
+    "3 : Manufacturing (C)", "4 : Construction (F)", "5 : Motor trades (Part G)",
+    "6 : Wholesale (Part G)", "7 : Retail (Part G)", "8 : Transport & storage (inc postal) (H)",
+    "9 : Accommodation & food services (I)", "10 : Information & communication (J)",
+    "11 : Financial & insurance (K)", "12 : Property (L)",
+    "13 : Professional, scientific & technical (M)",
+    "14 : Business administration & support services (N)",
+    "15 : Public administration & defence (O)", "16 : Education (P)", "17 : Health (Q)",
+    "18 : Arts, entertainment, recreation & other services (R,S,T and U)"]
+UKBC_YEARS = ["2018", "2019", "2020", "2021", "2022"]
+UKBC_SIZE_SHARES = [0.895, 0.085, 0.016, 0.004]
+
+
+def gen_ts063(geo: Geo) -> list[list]:
+    """One row per current LAD: total ~ 58 % of the 16+ population, shares around TS063_BASE."""
+    rng = sub_rng("ts063")
+    rows = []
+    for code in geo.lad_codes:
+        a = geo.latent[code]
+        total = round(geo.pop16[code] * rng.uniform(0.54, 0.62))
+        tilt = [1 + 0.5 * a, 1 + 0.6 * a, 1 + 0.3 * a, 1.0, 1 - 0.2 * a, 1.0, 1 - 0.2 * a,
+                1 - 0.5 * a, 1 - 0.4 * a]
+        shares = [b * t * rng.uniform(0.85, 1.15) for b, t in zip(TS063_BASE, tilt)]
+        ssum = sum(shares)
+        counts = allocate(total, [x / ssum for x in shares])
+        rows.append([code, geo.lad_name[code], total, *counts])
+    return rows
+
+
+def ukbc_round(x: float) -> int:
+    return round_half_up(x, 5)
+
+
+def gen_ukbc(geo: Geo) -> list[list]:
+    """Enterprises per LAD and year, rounded to 5 like UKBC; England = rounded sum of the
+    unrounded district counts (so, as in the real file, it differs from the sum of districts)."""
+    rng = sub_rng("ukbc")
+    raw: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
+    for code in geo.lad_codes:
+        base = geo.pop16[code] * rng.uniform(0.018, 0.035) * (1 + 0.5 * geo.latent[code])
+        ind = [rng.uniform(0.2, 1.8) for _ in UKBC_INDUSTRIES]
+        isum = sum(ind)
+        for k, year in enumerate(UKBC_YEARS):
+            total = base * (1 + 0.02 * k + rng.uniform(-0.03, 0.03))
+            bands = [total * s * rng.uniform(0.9, 1.1) for s in UKBC_SIZE_SHARES]
+            bsum = sum(bands)
+            bands = [b * total / bsum for b in bands]
+            raw[(code, year)] = (total, bands, [total * i / isum for i in ind])
+    rows = []
+    for year in UKBC_YEARS:
+        for k, industry in enumerate(["Total", *UKBC_INDUSTRIES]):
+            def row(area_type: str, name: str, code: str, total: float, bands: list[float]):
+                rows.append([year, industry, "Total", area_type, name, code, ukbc_round(total),
+                             *[ukbc_round(b) for b in bands]])
+            part = (lambda t, b, i: (t, b)) if k == 0 else \
+                (lambda t, b, i, k=k: (i[k - 1], [i[k - 1] * s for s in UKBC_SIZE_SHARES]))
+            eng_t, eng_b = 0.0, [0.0] * 4
+            for code in geo.lad_codes:
+                t, b = part(*raw[(code, year)])
+                eng_t += t
+                eng_b = [x + y for x, y in zip(eng_b, b)]
+            row("country", ENGLAND_NAME, ENGLAND_CODE, eng_t, eng_b)
+            for code in geo.by_name(geo.lad_codes):
+                t, b = part(*raw[(code, year)])
+                # As in the real file, a name matched to several historic codes joins them.
+                joined = ";".join([*geo.same_name_old.get(code, []), code])
+                row("ladu", geo.lad_name[code], joined, t, b)
+            row("User Defined Geography", "Sample user-defined area - from dn00000", "",
+                eng_t / 100, [x / 100 for x in eng_b])
+    return rows
+
+
+FLOWS_HEADER = ["year", "learner_home_lad23cd", "learner_home_lad_name", "delivery_lad23cd",
+                "delivery_lad_name", "starts", "enrolments", "achievements"]
+FLOWS_YEARS = ["2022/23", "2023/24", "2024/25", "2025/26 (Aug to Apr)"]
+FLOWS_UNKNOWN = "Outside of England and unknown"
+
+
+def gen_flows(geo: Geo) -> list[list]:
+    """Apprenticeships by home and delivery LAD: most starts delivered at home, the rest in a few
+    districts of the same region and in DfE's 'Outside of England and unknown' bucket (blank
+    code). Barnsley and Sheffield use their pre-2024 codes, as the real LAD23 file does. The last
+    year is a part year (Aug to Apr), about 3/4 of a full one."""
+    rng = sub_rng("apprenticeship_flows")
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        by_region[geo.region_of[code]].append(code)
+    lad23 = {c: (geo.same_name_old[c][0] if geo.same_name_old.get(c) else c) for c in geo.lad_codes}
+    rows = []
+    for k, year in enumerate(FLOWS_YEARS):
+        scale = 0.75 if "(" in year else 1.0 + 0.02 * k
+        for home in geo.by_name(geo.lad_codes):
+            r = sub_rng(f"apprenticeship_flows:{home}")
+            base = geo.pop16[home] * r.uniform(0.004, 0.007) * scale
+            others = r.sample([c for c in by_region[geo.region_of[home]] if c != home],
+                              k=min(5, len(by_region[geo.region_of[home]]) - 1))
+            dests = [(home, r.uniform(0.4, 0.7))] + [(d, r.uniform(0.02, 0.12)) for d in others]
+            for dest, share in dests:
+                starts = max(0, round(base * share * rng.uniform(0.9, 1.1)))
+                rows.append([year, lad23[home], geo.lad_name[home], lad23[dest], geo.lad_name[dest],
+                             starts, round(starts * rng.uniform(2.0, 2.8)),
+                             round(starts * rng.uniform(0.4, 0.6))])
+            starts = round(base * 0.02 * rng.uniform(0.5, 1.5))
+            rows.append([year, lad23[home], geo.lad_name[home], "", FLOWS_UNKNOWN, starts,
+                         round(starts * 2.2), round(starts * 0.5)])
+    return rows
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -977,6 +1130,16 @@ def main() -> int:
     written.append(("nomis/aps_qualifications_by_age_lad_2017_2021.csv",
                     write_csv(OUT_DIR / "nomis" / "aps_qualifications_by_age_lad_2017_2021.csv",
                               NOMIS_HEADER, nomis_rows)))
+
+    written.append(("census/census2021_ts063_lad22.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts063_lad22.csv",
+                              ["LAD22CD", "LAD22NM", *TS063_COLUMNS], gen_ts063(geo))))
+    written.append(("nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv",
+                    write_csv(OUT_DIR / "nomis" / "ukbc_enterprises_industry_sizeband_lad_2018_2022.csv",
+                              UKBC_HEADER, gen_ukbc(geo))))
+    written.append(("dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv",
+                    write_csv(OUT_DIR / "dfe" / "apprenticeships_home_to_delivery_lad23_2223_2526.csv",
+                              FLOWS_HEADER, gen_flows(geo))))
 
     total_bytes = sum(p.stat().st_size for p in OUT_DIR.rglob("*") if p.is_file())
     print(f"wrote {OUT_DIR.relative_to(REPO_ROOT)}/ ({total_bytes:,} bytes)")

@@ -55,13 +55,16 @@ pub fn refresh_from_dir(
     for w in &warnings {
         tracing::warn!("{w}");
     }
+    let mut tables = lmi_pipeline::compute_tables(&loaded.observations, geography)
+        .context("computing breakdowns")?;
     let mut values = output.values;
     let mut observations = loaded.observations;
     let store = Store::open(data_dir);
     let manifest = store
-        .publish(
+        .publish_with_tables(
             &mut values,
             &mut observations,
+            &mut tables,
             SnapshotInput {
                 sources: loaded.provenance,
                 sample: loaded.sample,

@@ -3,6 +3,8 @@
 //! reads are compiled in from `datasets/geography/`.
 
 pub mod area;
+pub mod breakdown;
+pub mod flows;
 pub mod geography;
 pub mod indicator;
 pub mod provenance;
@@ -11,6 +13,9 @@ pub mod status;
 pub mod value;
 
 pub use area::{Area, AreaType};
+pub use breakdown::{
+    BreakdownGeographies, COUNT_BREAKDOWNS, Classification, CountBreakdownDef, find_count_breakdown,
+};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,

@@ -7,6 +7,7 @@
 //! (source, area, period, measure) with a value and a status. This crate knows nothing about
 //! indicators or serving.
 
+pub mod apprenticeship_flows;
 pub mod aps;
 pub mod cache;
 pub mod catalogue;
@@ -21,6 +22,7 @@ pub mod local;
 pub mod nomis;
 pub mod observations;
 pub mod raw;
+pub mod ukbc;
 pub mod validate;
 
 pub use catalogue::{Catalogue, Format, SourceDef};

@@ -6,7 +6,7 @@ use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
-use crate::{aps, census, els, fe};
+use crate::{apprenticeship_flows, aps, census, els, fe, ukbc};
 use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,10 @@ pub fn parse_source(
 ) -> Result<usize> {
     match source.format {
         Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, release, out),
-        Format::CensusTs067 => census::parse(raw, &source.id, out),
+        Format::CensusTs067 => census::parse(raw, &source.id, &census::TS067, out),
+        Format::CensusTs063 => census::parse(raw, &source.id, &census::TS063, out),
+        Format::DfeApprenticeshipFlows => apprenticeship_flows::parse(raw, &source.id, out),
+        Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
