@@ -15,6 +15,8 @@ exactly the same layout as the real sources:
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
   datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
+                                                      (Lancashire LSIP, England; four tables each)
   datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
                                                       DfE apprenticeships by home and delivery LAD
   datasets/sample/nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
@@ -249,6 +251,15 @@ delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements`), years 2022/
 `2025/26 (Aug to Apr)`. For every current LAD: starts delivered at home (40-70 %), in up to five districts of the
 same region, and in the `Outside of England and unknown` bucket (blank code). Barnsley and Sheffield carry their
 pre-2024 codes, as the real LAD23 file does.
+
+### projections/skills_imperative_2035_{lancashire_lsip,england}_main.xlsm
+
+Minimal workbooks (cached values only, no macros) with the sheets and cell layout lmi reads from "The Skills
+Imperative 2035" report workbooks: `Info` (area kind and name), `Contents`, and the first block of `Ind T1` (6
+sectors), `Ind T2` (22 industry groups, levels only), `Occ T1` (9 SOC 2020 major groups) and `Occ T2` (26
+sub-major groups): employment 2015, 2019, 2020, 2025, 2035 (thousands), net change, replacement demand and
+total requirement 2020-2035. Classification labels are the real ones; every number is made up (each table adds
+up to the same synthetic total per year).
 
 ### SAMPLE.toml
 
@@ -1029,6 +1040,181 @@ def gen_flows(geo: Geo) -> list[list]:
     return rows
 
 
+# ------------------------------------------------ Skills Imperative 2035 projection workbooks
+SECTORS_6 = ["Primary sector and utilities", "Manufacturing", "Construction",
+             "Trade, accomod. and transport", "Business and other services", "Non-marketed services"]
+INDUSTRIES_22 = ["Agriculture", "Mining and quarrying", "Food drink and tobacco", "Engineering",
+                 "Rest of manufacturing", "Electricity and gas", "Water and sewerage", "Construction",
+                 "Wholesale and retail trade", "Transport and storage", "Accommodation and food", "Media",
+                 "Information technology", "Finance and insurance", "Real estate",
+                 "Professional services", "Support services", "Public admin. and defence", "Education",
+                 "Health and social work", "Arts and entertainment", "Other services"]
+OCC_9 = ["Managers, directors and senior officials", "Professional occupations",
+         "Associate professional occupations", "Administrative and secretarial occupations",
+         "Skilled trades occupations", "Caring, leisure and other service occupations",
+         "Sales and customer service occupations", "Process, plant and machine operatives",
+         "Elementary occupations"]
+OCC_26 = ["11 Corporate managers and directors", "12 Other managers and proprietors",
+          "21 Science, research, engineering and technology professionals", "22 Health professionals",
+          "23 Teaching and other educational professionals",
+          "24 Business, media and public service professionals",
+          "31 Science, engineering and technology associate professionals",
+          "32 Health and social care associate professionals", "33 Protective service occupations",
+          "34 Culture, media and sports occupations",
+          "35 Business and public service associate professionals", "41 Administrative occupations",
+          "42 Secretarial and related occupations", "51 Skilled agricultural and related trades",
+          "52 Skilled metal, electrical and electronic trades",
+          "53 Skilled construction and building trades",
+          "54 Textiles, printing and other skilled trades", "61 Caring personal service occupations",
+          "62 Leisure, travel and related personal service occupations",
+          "63 Community and civil enforcement occupations", "71 Sales occupations",
+          "72 Customer service occupations", "81 Process, plant and machine operatives",
+          "82 Transport and mobile machine drivers and operatives",
+          "91 Elementary trades and related occupations",
+          "92 Elementary administration and service occupations"]
+PROJ_YEARS = [2015, 2019, 2020, 2025, 2035]
+
+
+def xlsx_bytes(sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> bytes:
+    """A minimal .xlsx (cached values only, inline strings) with the given sheets: name ->
+    {(row, col): value}, 0-based."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def ref(r: int, c: int) -> str:
+        letters = ""
+        c += 1
+        while c:
+            c, rem = divmod(c - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{letters}{r + 1}"
+
+    def sheet_xml(cells: dict) -> str:
+        rows: dict[int, list] = defaultdict(list)
+        for (r, c), v in sorted(cells.items()):
+            if isinstance(v, str):
+                rows[r].append(f'<c r="{ref(r, c)}" t="inlineStr"><is><t>{escape(v)}</t></is></c>')
+            else:
+                rows[r].append(f'<c r="{ref(r, c)}"><v>{v!r}</v></c>')
+        body = "".join(f'<row r="{r + 1}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<sheetData>{body}</sheetData></worksheet>")
+
+    ns = "http://schemas.openxmlformats.org"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, text: str) -> None:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
+        put("[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(len(sheets)))
+            + "</Types>")
+        put("_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        put("xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+            f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            + "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, (n, _) in enumerate(sheets))
+            + "</sheets></workbook>")
+        put("xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i + 1}" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                      for i in range(len(sheets)))
+            + "</Relationships>")
+        for i, (_, cells) in enumerate(sheets):
+            put(f"xl/worksheets/sheet{i + 1}.xml", sheet_xml(cells))
+    return out.getvalue()
+
+
+def proj_levels(rng: random.Random, labels: list[str], total_2015: float,
+                growth: list[float]) -> list[list[float]]:
+    """Employment levels (thousands) for each label and year, made up; rows scaled so every
+    table of a workbook has the same total in each year."""
+    weights = [rng.uniform(0.3, 1.7) for _ in labels]
+    trend = [rng.uniform(-0.012, 0.015) for _ in labels]
+    rows = []
+    for w, t in zip(weights, trend):
+        rows.append([w * (1 + t) ** (y - 2015) for y in PROJ_YEARS])
+    for k in range(len(PROJ_YEARS)):
+        col = sum(r[k] for r in rows)
+        for r in rows:
+            r[k] *= total_2015 * growth[k] / col
+    return rows
+
+
+def proj_table(title: str, rows: list[list[float]], labels: list[str], total: str,
+               header_row: int, first_row: int, requirements: bool, rng: random.Random) -> dict:
+    cells: dict[tuple[int, int], object] = {(0, 0): title}
+    if requirements:
+        for c, (a, b) in zip((7, 8, 9), [("Net", "Change"), ("Replacement", "Demand"), ("Total", "Requirement")]):
+            cells[(header_row - 1, c)] = a
+            cells[(header_row, c)] = b
+    for k, y in enumerate(PROJ_YEARS):
+        cells[(header_row, k + 1)] = y
+    cells[(first_row - 1 if first_row - 1 > header_row else header_row, 0)] = "Levels (000s)"
+    sums = [0.0] * 8
+    r = first_row
+    for label, levels in zip(labels, rows):
+        rd = levels[2] * rng.uniform(0.35, 0.6)
+        vals = [*levels, levels[4] - levels[2], rd, levels[4] - levels[2] + rd]
+        cells[(r, 0)] = label
+        for k, v in enumerate(levels):
+            cells[(r, k + 1)] = v
+        if requirements:
+            for c, v in zip((7, 8, 9), vals[5:]):
+                cells[(r, c)] = v
+        sums = [a + b for a, b in zip(sums, vals)]
+        r += 1
+    r += 1
+    cells[(r, 0)] = total
+    for k in range(5):
+        cells[(r, k + 1)] = sums[k]
+    if requirements:
+        for c, v in zip((7, 8, 9), sums[5:]):
+            cells[(r, c)] = v
+    return cells
+
+
+def gen_projection_workbook(kind: str, name: str, total_2015: float) -> bytes:
+    rng = sub_rng(f"projections:{name}")
+    growth = [1.0, 1.04, 1.02, 1.05, 1.09]
+    suffix = f", 2015-2035, {name}"
+    info = {(0, 0): kind, (0, 1): "19. Lancashire" if kind == "LSIP" else "Sum of the workbooks for England",
+            (1, 0): "Scenario", (1, 1): ".Main", (4, 0): f"{kind} name", (4, 1): name,
+            (5, 0): "Note", (5, 1): "SYNTHETIC SAMPLE DATA generated by scripts/make_sample.py"}
+    contents = {(0, 0): "Contents", (3, 0): "Sheet name", (3, 1): "Contents",
+                (4, 0): "Ind T1", (4, 1): "Employment by Industry Sector (6 industries)",
+                (5, 0): "Ind T2", (5, 1): "Employment by Industry Group (22 industries)",
+                (6, 0): "Occ T1", (6, 1): "Employment Change by Occupation Group and Gender and Replacement Demand (9 occupations)",
+                (7, 0): "Occ T2", (7, 1): "Employment Change by Occupation and Replacement Demand (26 occupations)"}
+    sheets = [
+        ("Info", info), ("Contents", contents),
+        ("Ind T1", proj_table("Industry Table 1  Employment by Industry Sector (SIC 2007)" + suffix,
+                              proj_levels(rng, SECTORS_6, total_2015, growth), SECTORS_6,
+                              "All industries", 4, 6, True, rng)),
+        ("Ind T2", proj_table("Industry Table 2  Employment by Industry Group (SIC 2007)" + suffix,
+                              proj_levels(rng, INDUSTRIES_22, total_2015, growth), INDUSTRIES_22,
+                              "All industries", 2, 4, False, rng)),
+        ("Occ T1", proj_table("Occupation Table 1  Employment Change by Occupation Group (SOC 2020) and Replacement Demand" + suffix,
+                              proj_levels(rng, OCC_9, total_2015, growth), OCC_9,
+                              "All occupations", 5, 7, True, rng)),
+        ("Occ T2", proj_table("Occupation Table 2  Employment Change by Occupation (SOC 2020) and Replacement Demand" + suffix,
+                              proj_levels(rng, OCC_26, total_2015, growth), OCC_26,
+                              "All occupations", 5, 7, True, rng)),
+    ]
+    return xlsx_bytes(sheets)
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -1140,6 +1326,12 @@ def main() -> int:
     written.append(("dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv",
                     write_csv(OUT_DIR / "dfe" / "apprenticeships_home_to_delivery_lad23_2223_2526.csv",
                               FLOWS_HEADER, gen_flows(geo))))
+    (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
+    for fname, kind, name, total in [
+            ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),
+            ("skills_imperative_2035_england_main.xlsm", "Country", "England", 26000.0)]:
+        (OUT_DIR / "projections" / fname).write_bytes(gen_projection_workbook(kind, name, total))
+        written.append((f"projections/{fname}", 4))
 
     total_bytes = sum(p.stat().st_size for p in OUT_DIR.rglob("*") if p.is_file())
     print(f"wrote {OUT_DIR.relative_to(REPO_ROOT)}/ ({total_bytes:,} bytes)")

@@ -402,3 +402,108 @@ fn travel_to_learn_reproduces_dfe_totals_and_lancashire_flows() {
         );
     }
 }
+
+#[test]
+fn projections_read_from_the_workbooks_match_the_published_lancashire_figures() {
+    use lmi_core::schema::projections as pr;
+    let Some(dir) = real_data("projections_match_the_skills_imperative_workbooks") else {
+        return;
+    };
+    let geo = lmi_core::Geography::bundled().unwrap();
+    let observations = load(
+        &dir,
+        &[
+            "skills_imperative_2035_lancashire_lsip",
+            "skills_imperative_2035_england",
+        ],
+    );
+    let df = lmi_pipeline::compute_projections(&observations, geo).unwrap();
+    let pick = |area: &str, classification: &str, quantity: &str, period: &str| {
+        df.clone()
+            .lazy()
+            .filter(
+                col(pr::AREA_CODE)
+                    .eq(lit(area))
+                    .and(col(pr::CLASSIFICATION).eq(lit(classification)))
+                    .and(col(pr::QUANTITY).eq(lit(quantity)))
+                    .and(col(pr::PERIOD).eq(lit(period))),
+            )
+            .sort(
+                [pr::VALUE],
+                SortMultipleOptions::default().with_order_descending(true),
+            )
+            .collect()
+            .unwrap()
+    };
+    let total = |area: &str, classification: &str, quantity: &str, period: &str| {
+        let t = pick(area, classification, quantity, period)
+            .lazy()
+            .filter(col(pr::ITEM).eq(lit("total")))
+            .collect()
+            .unwrap();
+        t.column(pr::VALUE).unwrap().f64().unwrap().get(0).unwrap()
+    };
+    let lsip = "E69000019";
+    let round1 = |v: f64| (v * 10.0).round() / 10.0;
+    assert_eq!(
+        round1(total(lsip, "sic2007_sectors_6", "employment", "2020")),
+        722.0
+    );
+    assert_eq!(
+        round1(total(lsip, "sic2007_sectors_6", "employment", "2035")),
+        772.7
+    );
+    assert_eq!(
+        round1(total(
+            lsip,
+            "sic2007_sectors_6",
+            "total_requirement",
+            "2020-2035"
+        )),
+        409.1
+    );
+    // The occupation tables add up to the same employment as the industry tables.
+    for c in [
+        "soc2020_major_groups",
+        "soc2020_sub_major_groups",
+        "sic2007_industry_groups_22",
+    ] {
+        assert!(
+            (total(lsip, c, "employment", "2035") - 772.749).abs() < 0.01,
+            "{c}"
+        );
+    }
+    assert!(total("E92000001", "sic2007_sectors_6", "employment", "2020") > 20_000.0);
+    let models: Vec<_> = df
+        .column(pr::MODEL)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert!(models.iter().all(|m| *m == lmi_core::projections::MODEL));
+    for c in ["soc2020_sub_major_groups", "soc2020_major_groups"] {
+        println!(
+            "Lancashire LSIP, most job openings 2020-2035 ({c}, {}):",
+            lmi_core::projections::MODEL
+        );
+        let top = pick(lsip, c, "total_requirement", "2020-2035")
+            .lazy()
+            .filter(col(pr::ITEM).neq(lit("total")))
+            .limit(3)
+            .collect()
+            .unwrap();
+        let labels = top.column(pr::ITEM_LABEL).unwrap().str().unwrap();
+        let items = top.column(pr::ITEM).unwrap().str().unwrap();
+        let values = top.column(pr::VALUE).unwrap().f64().unwrap();
+        for i in 0..3 {
+            println!(
+                "  {} {}: {:.1}k total requirement",
+                items.get(i).unwrap(),
+                labels.get(i).unwrap(),
+                values.get(i).unwrap()
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod breakdown;
 pub mod flows;
 pub mod geography;
 pub mod indicator;
+pub mod projections;
 pub mod provenance;
 pub mod schema;
 pub mod status;

@@ -201,6 +201,37 @@ pub mod flow_summary {
     ];
 }
 
+/// One row per (area, classification, item, quantity, period): model projections
+/// (`lmi_core::projections`), served apart from observed series with the model named.
+pub mod projections {
+    /// The model that produced the value (`lmi_core::projections::MODEL`).
+    pub const MODEL: &str = "model";
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    pub const CLASSIFICATION: &str = "classification";
+    /// SOC code or the item's position in its table; `total` for the all-items row.
+    pub const ITEM: &str = "item";
+    pub const ITEM_LABEL: &str = "item_label";
+    /// `employment`, `net_change`, `replacement_demand`, `total_requirement`.
+    pub const QUANTITY: &str = "quantity";
+    /// A year (`2020`) for employment, `2020-2035` for changes and requirements.
+    pub const PERIOD: &str = "period";
+    /// Thousands of jobs.
+    pub const VALUE: &str = "value";
+
+    pub const COLUMNS: [&str; 9] = [
+        MODEL,
+        AREA_CODE,
+        AREA_TYPE,
+        CLASSIFICATION,
+        ITEM,
+        ITEM_LABEL,
+        QUANTITY,
+        PERIOD,
+        VALUE,
+    ];
+}
+
 /// The tables a snapshot holds besides values and observations: lmi-pipeline builds them,
 /// lmi-store names their files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -211,8 +242,15 @@ pub enum Table {
     Flows,
     /// [`flow_summary`].
     FlowSummary,
+    /// [`projections`].
+    Projections,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::Breakdowns, Table::Flows, Table::FlowSummary];
+    pub const ALL: [Table; 4] = [
+        Table::Breakdowns,
+        Table::Flows,
+        Table::FlowSummary,
+        Table::Projections,
+    ];
 }

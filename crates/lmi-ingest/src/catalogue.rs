@@ -19,6 +19,8 @@ pub enum Format {
     CensusTs063,
     /// DfE apprenticeships by learner home and delivery district.
     DfeApprenticeshipFlows,
+    /// "The Skills Imperative 2035" employment projection workbook (one area).
+    SkillsImperativeWorkbook,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.
@@ -54,6 +56,9 @@ pub struct SourceDef {
     /// For `ons_els`: the measure id the values get in the observations table.
     #[serde(default)]
     pub measure: Option<String>,
+    /// For one-area sources (projection workbooks): the area's GSS code.
+    #[serde(default)]
+    pub area_code: Option<String>,
     /// A refresh goes ahead without this source (it refines values when present).
     #[serde(default)]
     pub optional: bool,
@@ -89,6 +94,12 @@ impl Catalogue {
             if s.local_only == s.fetch.is_some() {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: needs either a [source.fetch] section or `local_only = true`",
+                    s.id
+                )));
+            }
+            if s.format == Format::SkillsImperativeWorkbook && s.area_code.is_none() {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format skills_imperative_workbook needs `area_code`",
                     s.id
                 )));
             }

@@ -22,6 +22,7 @@ pub mod local;
 pub mod nomis;
 pub mod observations;
 pub mod raw;
+pub mod skills_imperative;
 pub mod ukbc;
 pub mod validate;
 

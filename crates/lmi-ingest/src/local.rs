@@ -6,7 +6,7 @@ use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
-use crate::{apprenticeship_flows, aps, census, els, fe, ukbc};
+use crate::{apprenticeship_flows, aps, census, els, fe, skills_imperative, ukbc};
 use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -47,6 +47,12 @@ pub fn parse_source(
         Format::CensusTs067 => census::parse(raw, &source.id, &census::TS067, out),
         Format::CensusTs063 => census::parse(raw, &source.id, &census::TS063, out),
         Format::DfeApprenticeshipFlows => apprenticeship_flows::parse(raw, &source.id, out),
+        Format::SkillsImperativeWorkbook => skills_imperative::parse(
+            raw,
+            &source.id,
+            source.area_code.as_deref().unwrap_or_default(),
+            out,
+        ),
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),

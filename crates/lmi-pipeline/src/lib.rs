@@ -13,6 +13,7 @@ use lmi_core::{Aggregation, ConfidenceInterval, Geography, IndicatorDef};
 pub mod breakdowns;
 mod derived;
 pub mod flows;
+pub mod projections;
 pub mod validate;
 use polars::prelude::*;
 
@@ -21,6 +22,7 @@ use columns::*;
 pub use flows::compute_flows;
 /// Columns of the indicator values table (defined once, in `lmi_core::schema`).
 pub use lmi_core::schema::values as columns;
+pub use projections::compute_projections;
 
 // Observation columns, as written by lmi-ingest.
 use lmi_core::schema::observations::{
@@ -634,7 +636,8 @@ impl GeoFrames {
 }
 
 /// The snapshot's further tables (`lmi_core::schema::Table`) from the observations: count
-/// breakdowns and apprenticeship travel-to-learn flows for every geography.
+/// breakdowns and apprenticeship travel-to-learn flows for every geography, and model
+/// projections for the areas the model publishes.
 pub fn compute_tables(
     observations: &DataFrame,
     geo: &Geography,
@@ -648,6 +651,7 @@ pub fn compute_tables(
         ),
         (Table::Flows, flows),
         (Table::FlowSummary, flow_summary),
+        (Table::Projections, compute_projections(observations, geo)?),
     ])
 }
 

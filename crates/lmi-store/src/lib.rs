@@ -37,6 +37,7 @@ pub fn table_file(table: Table) -> &'static str {
         Table::Breakdowns => "breakdowns.parquet",
         Table::Flows => "flows.parquet",
         Table::FlowSummary => "flow_summary.parquet",
+        Table::Projections => "projections.parquet",
     }
 }
 const CURRENT: &str = "current";
