@@ -15,6 +15,8 @@ exactly the same layout as the real sources:
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
   datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/census/census2021_ts066_utla23_nomis_api.csv
+                                                      Census 2021 TS066 economic activity (upper tier)
   datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
                                                       (Lancashire LSIP, England; four tables each)
   datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
@@ -260,6 +262,14 @@ sectors), `Ind T2` (22 industry groups, levels only), `Occ T1` (9 SOC 2020 major
 sub-major groups): employment 2015, 2019, 2020, 2025, 2035 (thousands), net change, replacement demand and
 total requirement 2020-2035. Classification labels are the real ones; every number is made up (each table adds
 up to the same synthetic total per year).
+
+### census/census2021_ts066_utla23_nomis_api.csv
+
+Same layout as a Nomis API CSV of Census 2021 TS066 "Economic activity status" (`NM_2083_1`, 28 columns,
+`RECORD_OFFSET`/`RECORD_COUNT` over the whole result) for **upper-tier** authorities only, as the real file:
+every county (E10) and unitary authority (districts without a county), all 31 categories, counts (measure
+20100) and percentages (20301). Synthetic values: the unit's 16+ population split into the 19 leaf categories
+around made-up shares; the 12 grouping categories are sums of their leaves.
 
 ### SAMPLE.toml
 
@@ -1215,6 +1225,79 @@ def gen_projection_workbook(kind: str, name: str, total_2015: float) -> bytes:
     return xlsx_bytes(sheets)
 
 
+# -------------------------------------------- Census 2021 TS066 (Nomis API, upper tier only)
+TS066_HEADER = ["DATE", "DATE_NAME", "DATE_CODE", "DATE_TYPE", "DATE_TYPECODE", "DATE_SORTORDER",
+                "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_TYPE",
+                "GEOGRAPHY_TYPECODE", "GEOGRAPHY_SORTORDER", "C2021_EASTAT_20",
+                "C2021_EASTAT_20_NAME", "C2021_EASTAT_20_CODE", "C2021_EASTAT_20_TYPE",
+                "C2021_EASTAT_20_TYPECODE", "C2021_EASTAT_20_SORTORDER", "MEASURES",
+                "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "OBS_CONF",
+                "OBS_CONF_NAME", "URN", "RECORD_OFFSET", "RECORD_COUNT"]
+A = "Economically active (excluding full-time students)"
+S = "Economically active and a full-time student"
+TS066_NAMES = {
+    0: "Total: All usual residents aged 16 years and over", 1001: A, 1002: f"{A}:In employment",
+    1003: f"{A}:In employment:Employee", 1: f"{A}: In employment: Employee: Part-time",
+    2: f"{A}: In employment: Employee: Full-time",
+    1004: f"{A}:In employment:Self-employed with employees",
+    3: f"{A}: In employment: Self-employed with employees: Part-time",
+    4: f"{A}: In employment: Self-employed with employees: Full-time",
+    1005: f"{A}:In employment:Self-employed without employees",
+    5: f"{A}: In employment: Self-employed without employees: Part-time",
+    6: f"{A}: In employment: Self-employed without employees: Full-time", 7: f"{A}: Unemployed",
+    1006: S, 1007: f"{S}:In employment", 1008: f"{S}:In employment:Employee",
+    8: f"{S}: In employment: Employee: Part-time", 9: f"{S}: In employment: Employee: Full-time",
+    1009: f"{S}:In employment:Self-employed with employees",
+    10: f"{S}: In employment: Self-employed with employees: Part-time",
+    11: f"{S}: In employment: Self-employed with employees: Full-time",
+    1010: f"{S}:In employment:Self-employed without employees",
+    12: f"{S}: In employment: Self-employed without employees: Part-time",
+    13: f"{S}: In employment: Self-employed without employees: Full-time", 14: f"{S}: Unemployed",
+    1011: "Economically inactive", 15: "Economically inactive: Retired",
+    16: "Economically inactive: Student", 17: "Economically inactive: Looking after home or family",
+    18: "Economically inactive: Long-term sick or disabled", 19: "Economically inactive: Other"}
+TS066_SUMS = {1003: [1, 2], 1004: [3, 4], 1005: [5, 6], 1002: [1003, 1004, 1005], 1001: [1002, 7],
+              1008: [8, 9], 1009: [10, 11], 1010: [12, 13], 1007: [1008, 1009, 1010],
+              1006: [1007, 14], 1011: [15, 16, 17, 18, 19], 0: [1001, 1006, 1011]}
+TS066_LEAF_SHARES = {1: 0.11, 2: 0.33, 3: 0.004, 4: 0.011, 5: 0.03, 6: 0.037, 7: 0.024, 8: 0.012,
+                     9: 0.003, 10: 0.0001, 11: 0.00005, 12: 0.0006, 13: 0.0002, 14: 0.006,
+                     15: 0.22, 16: 0.06, 17: 0.05, 18: 0.04, 19: 0.03}
+
+
+def gen_ts066(geo: Geo) -> list[list]:
+    """Counties (E10) and unitary authorities only, as in the real upper-tier Nomis output: each
+    unit's 16+ population split into the 19 leaf categories, the 12 groupings summed from them,
+    counts (measure 20100) and percentages (20301)."""
+    rng = sub_rng("ts066")
+    units: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        units[geo.county_of[code] or code].append(code)
+    order = [0, 1001, 1002, 1003, 1, 2, 1004, 3, 4, 1005, 5, 6, 7, 1006, 1007, 1008, 8, 9, 1009,
+             10, 11, 1010, 12, 13, 14, 1011, 15, 16, 17, 18, 19]
+    cells = []
+    for unit in sorted(units):
+        pop = round(sum(geo.pop16[l] for l in units[unit]) * rng.uniform(0.98, 1.02))
+        leaves = [k for k in order if k not in TS066_SUMS]
+        shares = [TS066_LEAF_SHARES[k] * rng.uniform(0.8, 1.2) for k in leaves]
+        ssum = sum(shares)
+        counts = dict(zip(leaves, allocate(pop, [x / ssum for x in shares])))
+        for k in [1003, 1004, 1005, 1002, 1001, 1008, 1009, 1010, 1007, 1006, 1011, 0]:
+            counts[k] = sum(counts[c] for c in TS066_SUMS[k])
+        name = geo.area_name[unit]
+        for k in order:
+            for measure, mname, value in [(20100, "Value", counts[k]),
+                                          (20301, "Percent", round(100 * counts[k] / counts[0], 1))]:
+                cells.append([unit, name, k, measure, mname, value])
+    rows = []
+    for i, (unit, name, k, measure, mname, value) in enumerate(cells):
+        rows.append([2021, 2021, 2021, "date", 0, 0, 0, name, unit,
+                     "local authorities: county / unitary (as of April 2023)", 423, 0, k,
+                     TS066_NAMES[k], k, "Economic activity status", 1000000, 0, measure, mname,
+                     value, "A", "Normal Value", "FALSE", "Free (free for publication)",
+                     f"Nm-2083d1d32336e0d{k}d{measure}", i, len(cells)])
+    return rows
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -1326,6 +1409,9 @@ def main() -> int:
     written.append(("dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv",
                     write_csv(OUT_DIR / "dfe" / "apprenticeships_home_to_delivery_lad23_2223_2526.csv",
                               FLOWS_HEADER, gen_flows(geo))))
+    written.append(("census/census2021_ts066_utla23_nomis_api.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts066_utla23_nomis_api.csv",
+                              TS066_HEADER, gen_ts066(geo))))
     (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
     for fname, kind, name, total in [
             ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),

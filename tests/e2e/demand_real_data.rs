@@ -507,3 +507,88 @@ fn projections_read_from_the_workbooks_match_the_published_lancashire_figures() 
         }
     }
 }
+
+#[test]
+fn economic_activity_is_served_for_upper_tier_areas_only() {
+    let Some(dir) = real_data("economic_activity_is_served_for_upper_tier_areas_only") else {
+        return;
+    };
+    let df = breakdowns(&load(&dir, &["census2021_ts066_utla"]));
+    // Raw counts per upper-tier code from the Nomis file.
+    let mut raw: HashMap<(String, String), f64> = HashMap::new();
+    for r in read_csv(&dir.join("census/census2021_ts066_utla23_nomis_api.csv.gz")) {
+        if r["MEASURES"] == "20100" {
+            raw.insert(
+                (r["GEOGRAPHY_CODE"].clone(), r["C2021_EASTAT_20"].clone()),
+                r["OBS_VALUE"].parse().unwrap(),
+            );
+        }
+    }
+    fn units(area: &str) -> Vec<&str> {
+        match area {
+            LANCASHIRE_CA_CODE => vec![LANCASHIRE_COUNTY, "E06000008", "E06000009"],
+            other => vec![other],
+        }
+    }
+    for area in [LANCASHIRE_COUNTY, "E06000009", LANCASHIRE_CA_CODE] {
+        let sum = |cat: &str| -> f64 {
+            units(area)
+                .iter()
+                .map(|u| raw[&(u.to_string(), cat.to_owned())])
+                .sum()
+        };
+        let (parts, total) = parts_of(&df, "census_economic_activity", area, "2021");
+        assert_eq!(total, Some(sum("0")), "{area}");
+        let inactive: f64 = parts
+            .iter()
+            .filter(|(l, _)| l.starts_with("Inactive"))
+            .map(|(_, p)| p.0.unwrap())
+            .sum();
+        assert_eq!(inactive, sum("1011"), "{area}");
+        println!(
+            "economic activity 2021, {area}: 16+ {}, inactive {inactive} ({:.1}%)",
+            total.unwrap(),
+            inactive / total.unwrap() * 100.0
+        );
+    }
+    assert_eq!(
+        parts_of(&df, "census_economic_activity", LANCASHIRE_COUNTY, "2021").1,
+        Some(1_012_920.0)
+    );
+    for area in [BURNLEY, PRESTON, PRESTON_TTWA] {
+        let r = df
+            .clone()
+            .lazy()
+            .filter(
+                col(b::BREAKDOWN)
+                    .eq(lit("census_economic_activity"))
+                    .and(col(b::AREA_CODE).eq(lit(area))),
+            )
+            .collect()
+            .unwrap();
+        assert!(r.height() > 0, "{area}");
+        assert_eq!(
+            r.column(b::COUNT).unwrap().null_count(),
+            r.height(),
+            "{area}"
+        );
+        let notes: Vec<_> = r
+            .column(b::NOTE)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert!(
+            notes
+                .iter()
+                .all(|n| *n == lmi_core::breakdown::UPPER_TIER_ONLY),
+            "{area}"
+        );
+    }
+    // England is built from every county and unitary: its LQs are exactly 1.
+    for (_, (_, _, lq)) in parts_of(&df, "census_economic_activity", ENGLAND, "2021").0 {
+        assert_eq!(lq, Some(1.0));
+    }
+}

@@ -230,7 +230,44 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         period_type: PeriodType::CalendarYear,
         caveats: UKBC_CAVEATS,
     },
+    CENSUS_ECONOMIC_ACTIVITY,
 ];
+
+/// Census 2021 TS066 parts: mutually exclusive categories that add up to every resident aged 16+.
+pub const TS066_PARTS: &[MeasureRef] = &[
+    m("ts066_1002", "In employment (excluding full-time students)"),
+    m("ts066_7", "Unemployed (excluding full-time students)"),
+    m("ts066_1006", "Economically active full-time students"),
+    m("ts066_15", "Inactive: retired"),
+    m("ts066_16", "Inactive: student"),
+    m("ts066_17", "Inactive: looking after home or family"),
+    m("ts066_18", "Inactive: long-term sick or disabled"),
+    m("ts066_19", "Inactive: other"),
+];
+
+const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
+    id: "census_economic_activity",
+    title: "Residents aged 16+ by economic activity (Census 2021)",
+    description: "Usual residents aged 16 and over by economic activity status in the week \
+        before the census: in work, unemployed, full-time students in the labour market, and the \
+        reasons people were economically inactive. The eight parts add up to all of them.",
+    classification: Classification::EconomicActivityStatus,
+    source: TS066_SOURCE,
+    small_area_source: None,
+    total: m("ts066_0", "All usual residents aged 16 and over"),
+    parts: TS066_PARTS,
+    geographies: BreakdownGeographies::UpperTier,
+    rounded_to: None,
+    period_type: PeriodType::CensusYear,
+    caveats: &[
+        "Published (in the file lmi reads) for counties and unitary authorities only: served for \
+         those and for every area made exactly of them (e.g. the Lancashire combined authority = \
+         Lancashire county + Blackburn with Darwen + Blackpool); no value for two-tier districts \
+         or Travel to Work Areas.",
+        "Census counts carry ONS statistical disclosure control (cell-key perturbation).",
+        "March 2021, during a lockdown: furloughed people count as in employment.",
+    ],
+};
 
 pub fn find_count_breakdown(id: &str) -> Option<&'static CountBreakdownDef> {
     COUNT_BREAKDOWNS.iter().find(|b| b.id == id)

@@ -21,6 +21,8 @@ pub enum Format {
     DfeApprenticeshipFlows,
     /// "The Skills Imperative 2035" employment projection workbook (one area).
     SkillsImperativeWorkbook,
+    /// Census 2021 TS066 economic activity, Nomis API CSV (upper-tier local authorities).
+    CensusTs066Nomis,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.

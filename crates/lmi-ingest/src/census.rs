@@ -193,6 +193,49 @@ pub fn parse(
     Ok(kept)
 }
 
+/// Census 2021 TS066 economic activity status categories (`C2021_EASTAT_20` values) kept by lmi.
+pub const TS066_CATEGORIES: [u32; 31] = [
+    0, 1001, 1002, 1003, 1, 2, 1004, 3, 4, 1005, 5, 6, 7, 1006, 1007, 1008, 8, 9, 1009, 10, 11,
+    1010, 12, 13, 14, 1011, 15, 16, 17, 18, 19,
+];
+
+/// The measure id of a TS066 category count (`ts066_1011`), as `lmi_core::breakdown` names it.
+pub fn ts066_measure(category: u32) -> String {
+    format!("ts066_{category}")
+}
+
+/// Census 2021 TS066 economic activity status from the Nomis API (`NM_2083_1`), read with the
+/// generic Nomis reader: every category's count (measure 20100, `ts066_<category>`) and percentage
+/// (20301, `ts066_<category>_percent`), for the areas the file has (upper-tier local authorities).
+pub fn parse_ts066(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    let mut measures = std::collections::BTreeMap::new();
+    for c in TS066_CATEGORIES {
+        measures.insert(format!("{c}:20100"), ts066_measure(c));
+        measures.insert(
+            format!("{c}:20301"),
+            format!("{}_percent", ts066_measure(c)),
+        );
+    }
+    let spec = crate::fetch::spec::NomisSpec {
+        dataset: "NM_2083_1".into(),
+        release_label: "Census 2021".into(),
+        queries: Vec::new(),
+        required_columns: vec!["C2021_EASTAT_20".into(), "MEASURES".into()],
+        measure_from: vec!["C2021_EASTAT_20".into(), "MEASURES".into()],
+        measures,
+        period_from: None,
+        period_format: Default::default(),
+        derive: Vec::new(),
+    };
+    crate::nomis::parse_page(
+        raw,
+        source_id,
+        &spec,
+        &mut crate::nomis::NomisParse::default(),
+        out,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,7 @@ pub fn parse_source(
             source.area_code.as_deref().unwrap_or_default(),
             out,
         ),
+        Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),

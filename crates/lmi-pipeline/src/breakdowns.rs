@@ -7,8 +7,9 @@
 //! suppressed); TTWAs are exact from small areas when the source has them, otherwise best fit and
 //! approximate with coverage; sums of counts the publisher rounded are approximate.
 
+use crate::upper_tier::UpperTier;
 use crate::{CONSTITUENTS as LONG_CONSTITUENTS, FIRST_STATUS, GeoFrames, MISSING, PipelineError};
-use lmi_core::breakdown::{BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM};
+use lmi_core::breakdown::{BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM, UPPER_TIER_ONLY};
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::breakdowns::*;
 use lmi_core::schema::observations::{
@@ -29,18 +30,28 @@ pub fn compute_breakdowns(
     defs: &[CountBreakdownDef],
 ) -> Result<DataFrame, PipelineError> {
     let frames = GeoFrames::new(geo, observations)?;
+    let upper = UpperTier::new(geo)?;
     let obs = observations.clone().lazy();
     let mut out = Vec::new();
     for def in defs.iter().filter(|d| frames.present.contains(d.source)) {
-        let long = match def.geographies {
-            BreakdownGeographies::AllAreas => {
-                let measures: Vec<&str> = def.measures().collect();
-                frames.every_area(&obs, def.source, &measures, def.small_area_source)?
+        let measures: Vec<&str> = def.measures().collect();
+        let table = match def.geographies {
+            BreakdownGeographies::AllAreas => shares(
+                frames.every_area(&obs, def.source, &measures, def.small_area_source)?,
+                def,
+            )?
+            .collect()?,
+            BreakdownGeographies::UpperTier => {
+                let served = shares(upper.every_area(&obs, def.source, &measures)?, def)?
+                    .select(SHARES_COLUMNS.map(col))
+                    .collect()?;
+                let absent = not_served(&served, &upper.not_served, def)?;
+                served.vstack(&absent)?
             }
-            // Built in their own modules (published survey estimates, upper-tier sources).
-            BreakdownGeographies::Published | BreakdownGeographies::UpperTier => continue,
+            // Survey estimates served as published: not built yet.
+            BreakdownGeographies::Published => continue,
         };
-        out.push(with_change(shares(long, def)?.collect()?)?);
+        out.push(with_change(table)?);
     }
     if out.is_empty() {
         return Ok(empty()?);
@@ -83,6 +94,91 @@ pub fn empty() -> PolarsResult<DataFrame> {
             f(COVERAGE),
             Column::new_empty(CONSTITUENTS.into(), &DataType::UInt32),
             s(NOTE),
+        ],
+    )
+}
+
+/// The columns `shares` produces, in order.
+const SHARES_COLUMNS: [&str; 18] = [
+    BREAKDOWN,
+    CLASSIFICATION,
+    PART,
+    PART_LABEL,
+    PART_ORDER,
+    AREA_CODE,
+    AREA_TYPE,
+    PERIOD,
+    COUNT,
+    TOTAL,
+    SHARE,
+    STATUS,
+    APPROXIMATE,
+    COVERAGE,
+    CONSTITUENTS,
+    NOTE,
+    ENGLAND_SHARE,
+    LOCATION_QUOTIENT,
+];
+
+/// Rows saying why areas a source does not cover have no value: every part and period of the
+/// served rows, status `not_applicable`, with the reason.
+fn not_served(
+    served: &DataFrame,
+    areas: &[(String, lmi_core::AreaType)],
+    def: &CountBreakdownDef,
+) -> PolarsResult<DataFrame> {
+    let periods: Vec<String> = served
+        .column(PERIOD)?
+        .str()?
+        .unique()?
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    let mut s: [Vec<String>; 7] = Default::default();
+    let mut order = Vec::new();
+    for (code, area_type) in areas {
+        for period in &periods {
+            for (i, p) in def.parts.iter().enumerate() {
+                for (v, x) in s.iter_mut().zip([
+                    p.measure,
+                    p.label,
+                    code.as_str(),
+                    area_type.as_str(),
+                    period.as_str(),
+                    "not_applicable",
+                    UPPER_TIER_ONLY,
+                ]) {
+                    v.push(x.to_owned());
+                }
+                order.push(i as u32);
+            }
+        }
+    }
+    let n = order.len();
+    let [part, label, area, area_type, period, status, note] = s;
+    let nulls = |name: &str| Column::full_null(name.into(), n, &DataType::Float64);
+    DataFrame::new(
+        n,
+        vec![
+            Column::new(BREAKDOWN.into(), vec![def.id; n]),
+            Column::new(CLASSIFICATION.into(), vec![def.classification.as_str(); n]),
+            Column::new(PART.into(), part),
+            Column::new(PART_LABEL.into(), label),
+            Column::new(PART_ORDER.into(), order),
+            Column::new(AREA_CODE.into(), area),
+            Column::new(AREA_TYPE.into(), area_type),
+            Column::new(PERIOD.into(), period),
+            nulls(COUNT),
+            nulls(TOTAL),
+            nulls(SHARE),
+            Column::new(STATUS.into(), status),
+            Column::new(APPROXIMATE.into(), vec![false; n]),
+            nulls(COVERAGE),
+            Column::new(CONSTITUENTS.into(), vec![0u32; n]),
+            Column::new(NOTE.into(), note),
+            nulls(ENGLAND_SHARE),
+            nulls(LOCATION_QUOTIENT),
         ],
     )
 }

@@ -14,6 +14,7 @@ pub mod breakdowns;
 mod derived;
 pub mod flows;
 pub mod projections;
+mod upper_tier;
 pub mod validate;
 use polars::prelude::*;
 

@@ -235,3 +235,58 @@ proptest! {
         prop_assert_eq!(f64s(&solo, LOCATION_QUOTIENT), f64s(&three, LOCATION_QUOTIENT));
     }
 }
+
+#[test]
+fn an_upper_tier_source_serves_counties_unitaries_and_areas_made_of_them_only() {
+    let activity = find_count_breakdown("census_economic_activity").unwrap();
+    let parts = |a: f64| {
+        (0..activity.parts.len())
+            .map(|i| Some(a + i as f64))
+            .collect::<Vec<_>>()
+    };
+    // The county and the unitary publish; no district row.
+    let df = compute_breakdowns(
+        &observations(
+            activity,
+            &[
+                ("E10000001", "2021", parts(10.0)),
+                ("E06000003", "2021", parts(2.0)),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let county = rows_of(&df, "E10000001", "2021");
+    assert_eq!(f64s(&county, COUNT)[0], Some(10.0));
+    // The combined authority is the unitary alone; the region is county + unitary.
+    assert_eq!(
+        f64s(&rows_of(&df, "E47000001", "2021"), COUNT)[0],
+        Some(2.0)
+    );
+    let region = rows_of(&df, "E12000001", "2021");
+    assert_eq!(f64s(&region, COUNT)[0], Some(12.0));
+    assert_eq!(strs(&region, STATUS)[0], "ok");
+    // Two-tier districts and TTWAs: absent, with the reason.
+    for area in ["E07000001", "E30000001"] {
+        let r = rows_of(&df, area, "2021");
+        assert_eq!(r.height(), activity.parts.len(), "{area}");
+        assert_eq!(f64s(&r, SHARE)[0], None, "{area}");
+        assert_eq!(strs(&r, STATUS)[0], "not_applicable", "{area}");
+        assert_eq!(
+            strs(&r, NOTE)[0],
+            lmi_core::breakdown::UPPER_TIER_ONLY,
+            "{area}"
+        );
+    }
+    // Without the unitary's row the region is missing, never the county alone.
+    let df = compute_breakdowns(
+        &observations(activity, &[("E10000001", "2021", parts(10.0))]),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let region = rows_of(&df, "E12000001", "2021");
+    assert_eq!(f64s(&region, COUNT)[0], None);
+    assert_eq!(strs(&region, STATUS)[0], "suppressed");
+}
