@@ -15,6 +15,10 @@ exactly the same layout as the real sources:
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
   datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/dfe/ess2019_lea_summary.csv         Employer Skills Survey 2019 (upper tier)
+  datasets/sample/dfe/neet_participation_la_2025.csv  NCCIS 16-17 NEET and participation (upper tier)
+  datasets/sample/ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
+                                                      ONS online job adverts index (LAD)
   datasets/sample/census/census2021_ts066_utla23_nomis_api.csv
                                                       Census 2021 TS066 economic activity (upper tier)
   datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
@@ -270,6 +274,15 @@ Same layout as a Nomis API CSV of Census 2021 TS066 "Economic activity status" (
 every county (E10) and unitary authority (districts without a county), all 31 categories, counts (measure
 20100) and percentages (20301). Synthetic values: the unit's 16+ population split into the 19 leaf categories
 around made-up shares; the 12 grouping categories are sums of their leaves.
+
+### dfe/ess2019_lea_summary.csv, dfe/neet_participation_la_2025.csv, ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
+
+Same headers as the real files (DfE Employer Skills Survey 2019 LEA summary; DfE NCCIS 16-17 participation and
+NEET 2025; ONS online job adverts by local authority, January 2017-2022). ESS and NCCIS have one row per current
+upper-tier authority (county or unitary) plus England (ESS: the `England Total` row twice, as the transposed
+real sheet; NCCIS: National and Regional rows); Isles of Scilly is suppressed (`**`, `c`). The job adverts
+table has every current district except the English ones ONS excluded (e.g. Pendle, Wyre). All values are
+made up.
 
 ### SAMPLE.toml
 
@@ -838,6 +851,25 @@ def gen_els(geo: Geo) -> dict[str, list[list]]:
                     ("Apprenticeship achievements (England)", achieve, is_top, {})],
         periods=periods, measure="Rate per 100,000 population", unit="Rate per 100,000 population",
         obs_fmt="int", ci=None, ci_width=None, cell_status=status)
+
+    # ---- business demography (issue 13): births and deaths as % of active businesses, no CI
+    rng = sub_rng("els_business_demography")
+    periods = [f"{y}-01-01/P1Y" for y in range(2019, 2025)]
+    births_base = {c: clamp(9.0 + 5.0 * lat[c] + rng.uniform(-1.0, 1.0), 8.0, 16.0)
+                   for c in geo.lad_codes}
+    deaths_base = {c: clamp(9.0 + 3.0 * (1 - lat[c]) + rng.uniform(-1.0, 1.0), 8.0, 14.0)
+                   for c in geo.lad_codes}
+    births = els_series(rng, geo, births_base, [1.0, 0.9, 1.0, 1.0, 0.95, 0.97], [0] * 6, 0.05,
+                        5.0, 20.0, True)
+    deaths = els_series(rng, geo, deaths_base, [1.0, 0.95, 1.05, 1.1, 1.05, 1.0], [0] * 6, 0.05,
+                        5.0, 20.0, True)
+    areas = els_areas(geo, countries=True, cas=geo.cas, gla=False, obsolete_notes=False)
+    out["business-demography.csv"] = els_file(
+        rng, geo, areas,
+        indicators=[("Business births", births, None, offsets(1.0)),
+                    ("Business deaths", deaths, None, offsets(1.0))],
+        periods=periods, measure="Percentage", unit="%", obs_fmt="1dp", ci=None, ci_width=None,
+        cell_status={})
     return out
 
 
@@ -1298,6 +1330,106 @@ def gen_ts066(geo: Geo) -> list[list]:
     return rows
 
 
+# ------------------------------- demand indicators: ESS 2019, NCCIS 16-17, ONS job adverts
+ESS_HEADER = ['lea_name', 'utla_code', 'Unweighted row', 'Total (establishments)', 'Total number of staff', 'Establishments with any vacancies', 'Have at least one vacancy that is hard to fill', 'Have a skills shortage vacancy (prompted or unprompted)', 'Number of vacancies', 'Number of skill-shortage vacancies', 'Number of vacancies as a % of all employment', '% of all vacancies which are SSVs', '% of establishments with any staff not fully proficient', 'Number of skills gaps', 'Number of skills gaps as a % of employment', '% of establishments training staff over the last 12 months', '% of establishments providing off-the-job training in the last 12 months', '% of establishments providing on-the-job training in the last 12 months', '% of training establishments providing online training or e-learning in the last 12 months', 'Total number trained (including modelled data)', 'Number trained as % of total staff', 'Total Days Training', 'Training days per trainee', 'Training days per staff']
+NCCIS_HEADER = ['time_period', 'time_identifier', 'geographic_level', 'country_code', 'country_name', 'region_code', 'region_name', 'old_la_code', 'new_la_code', 'la_name', 'Age', 'Cohort_DJFavg', 'NEET_not_known_percent', 'NEET_percent', 'Notknown_percent', 'annual_change_ppts_NEET_not_known', 'annualchange_NEET', 'annualchange_notknown', 'cohort_March', 'TOTAL_participating_in_education_and_training_percent', 'Full_time_education_percent', 'Apprenticeship_percent', 'Other_education_and_training_percent', 'annual_change_Participation_in_education_training', 'annual_change_FTE', 'annual_change_apprenticeship', 'annual_change_other_education_training', 'September_guarantee_Offer_made_percent', 'September_guarantee_annual_change_ppts', 'cohort_noSEN_percent', 'NEET_NK_noSEN_percent', 'cohort_EHCP_percent', 'NEET_NK_EHCP_percent', 'cohort_SENDsupport_percent', 'NEET_NK_SENDsupport_percent', 'VG_cohort_DJF_avg', 'VG_cohort_percentage', 'VG_NEET_NK_percentage', 'Level_3', 'L2_em_GCSE_othL2', 'avg_att8', 'pt_l2basics_94', 'sess_overall_percent', 'enrolments_pa_10_exact_percent', 'NEET_NK_quintile', 'NEET_quintile', 'Notknown_quintile', 'Participation_ET_quintile', 'Sep_guarantee_quintile']
+ADVERTS_HEADER = ["Local authority [note 1]", "lad_code", "Region [note 2]", "2017", "2018", "2019",
+                  "2020", "2021", "2022"]
+# English districts ONS excluded from the job adverts tables (not in the file).
+ADVERTS_EXCLUDED = {"E07000033", "E07000144", "E06000011", "E09000013", "E07000037", "E07000132",
+                    "E06000053", "E08000011", "E09000022", "E09000023", "E07000038", "E07000147",
+                    "E07000218", "E07000135", "E07000122", "E07000044", "E07000113", "E06000030",
+                    "E08000008", "E07000199", "E07000076", "E06000034", "E07000046", "E09000030",
+                    "E07000128"}
+
+
+def upper_tier_units(geo: Geo) -> dict[str, list[str]]:
+    units: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        units[geo.county_of[code] or code].append(code)
+    return dict(sorted(units.items()))
+
+
+def gen_ess(geo: Geo) -> list[list]:
+    """ESS 2019 LEA summary: England Total (twice, as the transposed real sheet has it) and one row
+    per current upper-tier authority; staff ~ 45 % of 16+ residents, vacancies ~ 3 % of staff,
+    skill-shortage vacancies 10-45 % of vacancies; Isles of Scilly suppressed (`**`)."""
+    rng = sub_rng("ess2019")
+    rows, totals = [], [0.0, 0.0, 0.0]
+    for unit, lads in upper_tier_units(geo).items():
+        staff = round(sum(geo.pop16[l] for l in lads) * rng.uniform(0.38, 0.52))
+        vac = round(staff * rng.uniform(0.02, 0.045))
+        ssv = round(vac * rng.uniform(0.10, 0.45))
+        totals = [a + b for a, b in zip(totals, [staff, vac, ssv])]
+        vals = {"Total number of staff": staff, "Number of vacancies": vac,
+                 "Number of skill-shortage vacancies": ssv}
+        if unit == "E06000053":
+            vals = {k: "**" for k in vals}
+        rows.append((geo.area_name[unit], unit, vals))
+    england = ("England Total", "", dict(zip(["Total number of staff", "Number of vacancies",
+                                              "Number of skill-shortage vacancies"], totals)))
+    out = []
+    for name, code, vals in [england, england, *rows]:
+        row = []
+        for col in ESS_HEADER:
+            if col == "lea_name":
+                row.append(name)
+            elif col == "utla_code":
+                row.append(code)
+            elif col in vals:
+                v = vals[col]
+                row.append(v if isinstance(v, str) else int(v))
+            else:
+                row.append("**" if code == "E06000053" else round(rng.uniform(0.02, 0.7), 2))
+        out.append(row)
+    return out
+
+
+def gen_nccis(geo: Geo) -> list[list]:
+    """NCCIS 16-17 NEET/participation, 2025: England, regions and every current upper-tier
+    authority; NEET 2-8 %, not known 0.5-5 %, apprenticeships 2-7 %; other columns filled with
+    plausible numbers or `z`. One authority's apprenticeship figure is suppressed (`c`)."""
+    rng = sub_rng("nccis2025")
+    rows = []
+    def row(level: str, region: str, code: str, name: str, cohort: int) -> list:
+        vals = {"time_period": 2025, "time_identifier": "Calendar year", "geographic_level": level,
+                "country_code": ENGLAND_CODE, "country_name": ENGLAND_NAME,
+                "region_code": region, "region_name": geo.area_name.get(region, ""),
+                "old_la_code": "", "new_la_code": code, "la_name": name, "Age": "16-17",
+                "Cohort_DJFavg": cohort, "NEET_percent": round(rng.uniform(2.0, 8.0), 1),
+                "Notknown_percent": round(rng.uniform(0.5, 5.0), 1),
+                "cohort_March": round(cohort * rng.uniform(0.99, 1.01)),
+                "Apprenticeship_percent": "c" if code == "E06000053" else round(rng.uniform(2.0, 7.0), 1)}
+        vals["NEET_not_known_percent"] = round(vals["NEET_percent"] + vals["Notknown_percent"], 1)
+        return [vals.get(c, round(rng.uniform(0, 100), 1) if level == "Local authority" else "z")
+                for c in NCCIS_HEADER]
+    units = upper_tier_units(geo)
+    cohort_of = {u: max(30, round(sum(geo.pop16[l] for l in lads) * rng.uniform(0.024, 0.03)))
+                 for u, lads in units.items()}
+    rows.append(row("National", "", "", "", sum(cohort_of.values())))
+    for region in geo.regions:
+        members = [u for u, lads in units.items() if geo.region_of[lads[0]] == region]
+        rows.append(row("Regional", region, "", "", sum(cohort_of[u] for u in members)))
+    for u, lads in units.items():
+        rows.append(row("Local authority", geo.region_of[lads[0]], u, geo.area_name[u], cohort_of[u]))
+    return rows
+
+
+def gen_job_adverts(geo: Geo) -> list[list]:
+    """Online job adverts index (January average) per LAD 2017-2022, one decimal; the districts
+    ONS excluded are absent, as in the real table."""
+    rng = sub_rng("job_adverts")
+    rows = []
+    for code in geo.by_name(geo.lad_codes):
+        if code in ADVERTS_EXCLUDED:
+            continue
+        base = geo.pop16[code] / 4000 * (0.6 + 0.8 * geo.latent[code])
+        trend = [1.0, 1.15, 1.1, 1.05, 0.8, 1.3]
+        rows.append([geo.lad_name[code], code, geo.area_name[geo.region_of[code]],
+                     *[round(base * t * rng.uniform(0.85, 1.15), 1) for t in trend]])
+    return rows
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -1412,6 +1544,15 @@ def main() -> int:
     written.append(("census/census2021_ts066_utla23_nomis_api.csv",
                     write_csv(OUT_DIR / "census" / "census2021_ts066_utla23_nomis_api.csv",
                               TS066_HEADER, gen_ts066(geo))))
+    written.append(("dfe/ess2019_lea_summary.csv",
+                    write_csv(OUT_DIR / "dfe" / "ess2019_lea_summary.csv", ESS_HEADER, gen_ess(geo))))
+    written.append(("dfe/neet_participation_la_2025.csv",
+                    write_csv(OUT_DIR / "dfe" / "neet_participation_la_2025.csv", NCCIS_HEADER,
+                              gen_nccis(geo))))
+    (OUT_DIR / "ons").mkdir(parents=True, exist_ok=True)
+    written.append(("ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
+                    write_csv(OUT_DIR / "ons" / "ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
+                              ADVERTS_HEADER, gen_job_adverts(geo))))
     (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
     for fname, kind, name, total in [
             ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),

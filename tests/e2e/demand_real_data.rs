@@ -592,3 +592,162 @@ fn economic_activity_is_served_for_upper_tier_areas_only() {
         assert_eq!(lq, Some(1.0));
     }
 }
+
+/// (value, status) of one indicator for an area and period.
+fn value_of(
+    values: &DataFrame,
+    indicator: &str,
+    area: &str,
+    period: &str,
+) -> (Option<f64>, String) {
+    use lmi_core::schema::values as v;
+    let r = values
+        .clone()
+        .lazy()
+        .filter(
+            col(v::INDICATOR)
+                .eq(lit(indicator))
+                .and(col(v::AREA_CODE).eq(lit(area)))
+                .and(col(v::PERIOD).eq(lit(period))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(r.height(), 1, "{indicator} {area} {period}");
+    (
+        r.column(v::VALUE).unwrap().f64().unwrap().get(0),
+        r.column(v::STATUS)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+#[test]
+fn demand_indicators_match_their_files_and_upper_tier_ones_are_absent_for_districts() {
+    let Some(dir) = real_data("demand_indicators_match_their_files") else {
+        return;
+    };
+    let sources = [
+        "ons_online_job_adverts",
+        "ons_els_business_births",
+        "ons_els_business_deaths",
+        "dfe_ess2019_lea",
+        "dfe_nccis_neet_16_17",
+    ];
+    let defs: Vec<lmi_core::IndicatorDef> = lmi_core::INDICATORS
+        .iter()
+        .filter(|d| sources.contains(&d.source))
+        .cloned()
+        .collect();
+    assert_eq!(defs.len(), 9);
+    let geo = lmi_core::Geography::bundled().unwrap();
+    let values = lmi_pipeline::compute(&load(&dir, &sources), geo, &defs)
+        .unwrap()
+        .values;
+
+    // Job adverts: as published; Pendle and Wyre excluded by ONS, absent with that status.
+    assert_eq!(
+        value_of(&values, "online_job_adverts_index", BURNLEY, "2022").0,
+        Some(11.9)
+    );
+    assert_eq!(
+        value_of(&values, "online_job_adverts_index", PRESTON, "2022").0,
+        Some(38.1)
+    );
+    let change = value_of(&values, "online_job_adverts_change", BURNLEY, "2022")
+        .0
+        .unwrap();
+    assert!((change - (11.9 - 7.0) / 7.0 * 100.0).abs() < 1e-9);
+    for excluded in ["E07000122", "E07000128"] {
+        assert_eq!(
+            value_of(&values, "online_job_adverts_index", excluded, "2022"),
+            (None, "unavailable".to_owned())
+        );
+    }
+
+    // ESS 2019: Lancashire county as published (15,029 vacancies, 5,709 skill-shortage).
+    let ssv = value_of(
+        &values,
+        "skill_shortage_vacancy_share",
+        LANCASHIRE_COUNTY,
+        "2019",
+    )
+    .0;
+    assert!((ssv.unwrap() - 5709.0 / 15029.0 * 100.0).abs() < 1e-9);
+    // The combined authority = the county + Blackburn with Darwen + Blackpool.
+    let ca = value_of(
+        &values,
+        "skill_shortage_vacancy_share",
+        LANCASHIRE_CA_CODE,
+        "2019",
+    )
+    .0;
+    let want = (5709.0 + 858.0 + 141.0) / (15029.0 + 2009.0 + 1797.0) * 100.0;
+    assert!((ca.unwrap() - want).abs() < 1e-9, "{ca:?} {want}");
+    // England as published, not summed.
+    let england = value_of(&values, "vacancy_density", ENGLAND, "2019")
+        .0
+        .unwrap();
+    assert!((england - 811_703.0 / 25_480_720.0 * 100.0).abs() < 1e-9);
+
+    // NCCIS 2025: Lancashire county's published NEET 3.9%; the combined authority from counts.
+    let neet = value_of(&values, "neet_16_17_rate", LANCASHIRE_COUNTY, "2025")
+        .0
+        .unwrap();
+    assert!((neet - 3.9).abs() < 1e-9);
+    let ca = value_of(&values, "neet_16_17_rate", LANCASHIRE_CA_CODE, "2025")
+        .0
+        .unwrap();
+    let want = (30517.0 * 3.9 + 4827.0 * 4.7 + 3210.0 * 7.6) / (30517.0 + 4827.0 + 3210.0);
+    assert!((ca - want).abs() < 1e-9, "{ca} {want}");
+
+    // Upper-tier indicators: no value for two-tier districts and TTWAs, with a status saying so.
+    for id in [
+        "vacancy_density",
+        "neet_16_17_rate",
+        "apprenticeship_16_17_share",
+    ] {
+        let period = if id == "vacancy_density" {
+            "2019"
+        } else {
+            "2025"
+        };
+        for area in [BURNLEY, PRESTON, PRESTON_TTWA] {
+            assert_eq!(
+                value_of(&values, id, area, period),
+                (None, "not_applicable".to_owned()),
+                "{id} {area}"
+            );
+        }
+    }
+    for area in [
+        LANCASHIRE_COUNTY,
+        "E06000008",
+        "E06000009",
+        LANCASHIRE_CA_CODE,
+        ENGLAND,
+    ] {
+        println!(
+            "{area}: vacancy density 2019 {:.2}%, skill-shortage share {:.1}%, NEET 16-17 2025 {:.2}%, apprenticeships 16-17 {:.2}%",
+            value_of(&values, "vacancy_density", area, "2019")
+                .0
+                .unwrap(),
+            value_of(&values, "skill_shortage_vacancy_share", area, "2019")
+                .0
+                .unwrap(),
+            value_of(&values, "neet_16_17_rate", area, "2025")
+                .0
+                .unwrap(),
+            value_of(&values, "apprenticeship_16_17_share", area, "2025")
+                .0
+                .unwrap(),
+        );
+    }
+    let births = value_of(&values, "business_birth_rate", BURNLEY, "2024")
+        .0
+        .unwrap();
+    println!("Burnley business births 2024: {births:.1}% of active businesses");
+}

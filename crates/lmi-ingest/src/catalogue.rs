@@ -23,6 +23,12 @@ pub enum Format {
     SkillsImperativeWorkbook,
     /// Census 2021 TS066 economic activity, Nomis API CSV (upper-tier local authorities).
     CensusTs066Nomis,
+    /// DfE Employer Skills Survey 2019 summary by local education authority.
+    DfeEss2019Lea,
+    /// DfE NCCIS participation and NEET of 16-17 year olds by upper-tier local authority.
+    DfeNccisNeet,
+    /// ONS online job adverts (Adzuna) index by local authority.
+    OnsJobAdverts,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.

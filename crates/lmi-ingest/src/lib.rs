@@ -17,6 +17,7 @@ pub mod els;
 pub mod error;
 pub mod fe;
 pub mod fetch;
+pub mod job_adverts;
 pub mod live;
 pub mod local;
 pub mod nomis;
@@ -24,6 +25,7 @@ pub mod observations;
 pub mod raw;
 pub mod skills_imperative;
 pub mod ukbc;
+pub mod upper_tier_tables;
 pub mod validate;
 
 pub use catalogue::{Catalogue, Format, SourceDef};

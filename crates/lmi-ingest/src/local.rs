@@ -6,7 +6,10 @@ use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
-use crate::{apprenticeship_flows, aps, census, els, fe, skills_imperative, ukbc};
+use crate::{
+    apprenticeship_flows, aps, census, els, fe, job_adverts, skills_imperative, ukbc,
+    upper_tier_tables,
+};
 use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -54,6 +57,9 @@ pub fn parse_source(
             out,
         ),
         Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),
+        Format::DfeEss2019Lea => upper_tier_tables::parse_ess(raw, &source.id, out),
+        Format::DfeNccisNeet => upper_tier_tables::parse_nccis(raw, &source.id, out),
+        Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),

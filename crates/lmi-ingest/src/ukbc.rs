@@ -11,7 +11,7 @@
 //! last is the newest and the only one kept (keeping both would count the area twice when the
 //! pipeline maps old codes to current ones).
 
-use crate::dfe::is_gss_code;
+use crate::dfe::newest_joined_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, bad_value, csv_error};
@@ -102,12 +102,8 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
             )
         })?;
         let codes = field(code_ix);
-        let Some(code) = codes.split(';').map(str::trim).next_back() else {
-            continue;
-        };
-        if !codes.split(';').all(|c| is_gss_code(c.trim())) {
-            return Err(bad("area_code", "GSS codes separated by `;`", codes));
-        }
+        let code = newest_joined_code(codes)
+            .ok_or_else(|| bad("area_code", "GSS codes separated by `;`", codes))?;
         let key = (
             code.to_owned(),
             period.to_owned(),

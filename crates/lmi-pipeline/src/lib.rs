@@ -670,10 +670,21 @@ pub fn compute(
         small,
         ..
     } = &frames_of;
+    let upper = upper_tier::UpperTier::new(geo)?;
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
         if def.aggregation == Aggregation::Published {
             frames.push(mark_series_breaks(published(&obs, areas, def), def));
+            continue;
+        }
+        if def.aggregation == Aggregation::UpperTier {
+            let long = upper.every_area(&obs, def.source, &measures_of(def))?;
+            frames.push(mark_series_breaks(combine(long, def), def));
+            frames.push(upper_tier::not_served_values(
+                observations,
+                def,
+                &upper.not_served,
+            )?);
             continue;
         }
         let long =

@@ -233,3 +233,56 @@ fn long_columns(direct: Expr) -> [Expr; 11] {
         direct.alias(DIRECT),
     ]
 }
+
+/// `not_applicable` rows (no value) for the areas an upper-tier indicator does not serve, in every
+/// period its source has, in the values layout `combine` produces.
+pub(crate) fn not_served_values(
+    observations: &DataFrame,
+    def: &lmi_core::IndicatorDef,
+    not_served: &[(String, AreaType)],
+) -> PolarsResult<LazyFrame> {
+    use crate::columns::*;
+    let periods = observations
+        .clone()
+        .lazy()
+        .filter(col(lmi_core::schema::observations::SOURCE).eq(lit(def.source)))
+        .select([col(OBS_PERIOD)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
+    let periods: Vec<String> = periods
+        .column(OBS_PERIOD)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    let (mut code, mut area_type, mut period) = (Vec::new(), Vec::new(), Vec::new());
+    for (c, t) in not_served {
+        for p in &periods {
+            code.push(c.as_str());
+            area_type.push(t.as_str());
+            period.push(p.as_str());
+        }
+    }
+    let n = code.len();
+    let null = |name: &str| Column::full_null(name.into(), n, &DataType::Float64);
+    Ok(DataFrame::new(
+        n,
+        vec![
+            Column::new(INDICATOR.into(), vec![def.id; n]),
+            Column::new(AREA_CODE.into(), code),
+            Column::new(AREA_TYPE.into(), area_type),
+            Column::new(PERIOD.into(), period),
+            null(NUMERATOR),
+            null(DENOMINATOR),
+            null(VALUE),
+            Column::new(STATUS.into(), vec!["not_applicable"; n]),
+            Column::new(APPROXIMATE.into(), vec![false; n]),
+            null(COVERAGE),
+            Column::new(CONSTITUENTS.into(), vec![0u32; n]),
+            null(CI_LOWER),
+            null(CI_UPPER),
+        ],
+    )?
+    .lazy())
+}
