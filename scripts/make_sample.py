@@ -15,6 +15,8 @@ exactly the same layout as the real sources:
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
   datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/nomis/aps_{industry_t13a,occupation_t09a}_*.csv
+                                                      APS employment by industry / occupation (LAD)
   datasets/sample/dfe/ess2019_lea_summary.csv         Employer Skills Survey 2019 (upper tier)
   datasets/sample/dfe/neet_participation_la_2025.csv  NCCIS 16-17 NEET and participation (upper tier)
   datasets/sample/ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
@@ -283,6 +285,14 @@ upper-tier authority (county or unitary) plus England (ESS: the `England Total` 
 real sheet; NCCIS: National and Regional rows); Isles of Scilly is suppressed (`**`, `c`). The job adverts
 table has every current district except the English ones ONS excluded (e.g. Pendle, Wyre). All values are
 made up.
+
+### nomis/aps_industry_t13a_lad_2018_2022.csv, nomis/aps_occupation_t09a_lad_2017_2021.csv
+
+Same tidied Nomis layout as the T19 file (`date,area_type,area_name,area_code,cell,number,flag,conf_95_pm`):
+APS T13a employment by 9 SIC 2007 industry groups and T09a by 25 SOC 2010 sub-major groups (the sample keeps
+the last two years of each, to stay small), real cell labels, for England and every current LAD plus one User Defined Geography row without a
+code. Synthetic estimates rounded to 100; as Nomis does, small ones are withheld (`!` with `!`) or flagged
+unreliable (`*` interval), with a few `~` and `-`.
 
 ### SAMPLE.toml
 
@@ -1430,6 +1440,60 @@ def gen_job_adverts(geo: Geo) -> list[list]:
     return rows
 
 
+# ------------------------------------------- APS T13a (industry) and T09a (occupation) by LAD
+APS_T13A_CELLS = [(1, "A Agricuture & fishing (SIC 2007)"), (4, "B,D,E Energy & water (SIC 2007)"),
+                  (7, "C Manufacturing (SIC 2007)"), (10, "F Construction (SIC 2007)"),
+                  (13, "G,I Distribution, hotels & restaurants (SIC 2007)"),
+                  (16, "H,J Transport & Communication (SIC 2007)"),
+                  (19, "K-N Banking finance & insurance etc. (SIC 2007)"),
+                  (22, "O-Q Public admin education & health (SIC 2007)"),
+                  (25, "R-U Other services (SIC 2007)")]
+APS_T09A_NAMES = [
+    "Corporate Managers and Directors", "Other Managers and Proprietors",
+    "Science, Research, Engineering and Technology Professionals", "Health Professionals",
+    "Teaching and Educational Professionals", "Business, Media and Public Service Professionals",
+    "Science, Engineering and Technology Associate Professionals",
+    "Health and Social Care Associate Professionals", "Protective Service Occupations",
+    "Culture, Media and Sports Occupations", "Business and Public Service Associate Professionals",
+    "Administrative Occupations", "Secretarial and Related Occupations",
+    "Skilled Agricultural and Related Trades", "Skilled Metal, Electrical and Electronic Trades",
+    "Skilled Construction and Building Trades", "Textiles, Printing and Other Skilled Trades",
+    "Caring Personal Service Occupations", "Leisure, Travel and Related Personal Service Occupations",
+    "Sales Occupations", "Customer Service Occupations", "Process, Plant and Machine Operatives",
+    "Transport and Mobile Machine Drivers and Operatives", "Elementary Trades and Related Occupations",
+    "Elementary Administration and Service Occupations"]
+
+
+def gen_aps_table(geo: Geo, label: str, years: list[int], cells: list[tuple[int, str]],
+                  cell_text) -> list[list]:
+    """APS employment estimates by cell in the tidied Nomis layout: England and every LAD, one
+    User Defined Geography row without a code. Estimates rounded to 100; small ones withheld as
+    Nomis does (`!` under 1,000, `*` interval under 3,000), a few `~` and `-`."""
+    rng = sub_rng(label)
+    rows = []
+    weights = {c: rng.uniform(0.4, 1.6) for c, _ in cells}
+    areas = [("country", ENGLAND_NAME, ENGLAND_CODE, geo.lad_codes)] + \
+        [("ladu", geo.lad_name[c], c, [c]) for c in geo.by_name(geo.lad_codes)] + \
+        [("User Defined Geography", "Sample area - from dn00000", "", geo.lad_codes[:3])]
+    for year in years:
+        for area_type, name, code, lads in areas:
+            employed = sum(geo.pop16[l] for l in lads) * 0.58 * rng.uniform(0.95, 1.05)
+            wsum = sum(weights.values())
+            for c, text in cells:
+                v = round(employed * weights[c] / wsum * rng.uniform(0.7, 1.3), -2)
+                if v < 1000:
+                    number, conf = "!", "!"
+                elif v < 3000:
+                    number, conf = str(int(v)), "*"
+                else:
+                    number, conf = str(int(v)), str(int(round(v * rng.uniform(0.08, 0.4), -2)))
+                if area_type == "ladu" and rng.random() < 0.002:
+                    number, conf = rng.choice([("~", "!"), ("-", "-")])
+                rows.append([f"Jan {year}-Dec {year}", area_type, name, code, cell_text(c, text),
+                             number, "", conf])
+    return rows
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -1553,6 +1617,15 @@ def main() -> int:
     written.append(("ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
                     write_csv(OUT_DIR / "ons" / "ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
                               ADVERTS_HEADER, gen_job_adverts(geo))))
+    written.append(("nomis/aps_industry_t13a_lad_2018_2022.csv",
+                    write_csv(OUT_DIR / "nomis" / "aps_industry_t13a_lad_2018_2022.csv", NOMIS_HEADER,
+                              gen_aps_table(geo, "aps_t13a", [2021, 2022], APS_T13A_CELLS,
+                                            lambda c, t: f"T13a:{c} ({t} : All people )"))))
+    written.append(("nomis/aps_occupation_t09a_lad_2017_2021.csv",
+                    write_csv(OUT_DIR / "nomis" / "aps_occupation_t09a_lad_2017_2021.csv", NOMIS_HEADER,
+                              gen_aps_table(geo, "aps_t09a", [2020, 2021],
+                                            [(1 + 3 * i, n) for i, n in enumerate(APS_T09A_NAMES)],
+                                            lambda c, t: f"T09a:{c} (All people - {t} (SOC2010) : All people )"))))
     (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
     for fname, kind, name, total in [
             ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),

@@ -751,3 +751,91 @@ fn demand_indicators_match_their_files_and_upper_tier_ones_are_absent_for_distri
         .unwrap();
     println!("Burnley business births 2024: {births:.1}% of active businesses");
 }
+
+#[test]
+fn aps_breakdowns_keep_nomis_symbols_and_are_served_as_published_only() {
+    let Some(dir) = real_data("aps_breakdowns_keep_nomis_symbols") else {
+        return;
+    };
+    let observations = load(
+        &dir,
+        &["nomis_aps_t13a_industry", "nomis_aps_t09a_occupation"],
+    );
+    let df = breakdowns(&observations);
+    // Burnley 2018 manufacturing is published (7,600); agriculture is withheld (`!`).
+    let (parts, total) = parts_of(&df, "aps_employment_by_industry", BURNLEY, "2018");
+    assert_eq!(parts["C Manufacturing"].0, Some(7600.0));
+    assert_eq!(parts["A Agriculture and fishing"].0, None);
+    // A withheld part leaves the total unknown: no shares, never a share of a partial total.
+    assert_eq!(total, None);
+    assert!(parts.values().all(|p| p.1.is_none()));
+    let flags = observations
+        .clone()
+        .lazy()
+        .filter(
+            col("area_code")
+                .eq(lit(BURNLEY))
+                .and(col("measure").eq(lit("aps_t13a_1")))
+                .and(col("period").eq(lit("2018"))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(
+        flags.column("flags").unwrap().str().unwrap().get(0),
+        Some("number=!")
+    );
+    // England is published in full: its shares add up and its LQs are 1.
+    let (england, _) = parts_of(&df, "aps_employment_by_industry", ENGLAND, "2022");
+    let sum: f64 = england.values().map(|p| p.1.unwrap()).sum();
+    assert!((sum - 100.0).abs() < 1e-9);
+    assert!(england.values().all(|p| p.2 == Some(1.0)));
+    // Survey estimates are never summed: no county, TTWA or combined authority rows.
+    let areas: Vec<String> = df
+        .column(b::AREA_TYPE)
+        .unwrap()
+        .str()
+        .unwrap()
+        .unique()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        areas.iter().all(|t| t == "lad" || t == "country"),
+        "{areas:?}"
+    );
+    // SOC 2010 (APS) and SOC 2020 (Census) are different classifications.
+    let classes: Vec<String> = df
+        .clone()
+        .lazy()
+        .filter(col(b::BREAKDOWN).eq(lit("aps_employment_by_occupation")))
+        .select([col(b::CLASSIFICATION)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .unwrap()
+        .column(b::CLASSIFICATION)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(classes, ["soc2010_sub_major_groups"]);
+    let withheld = df
+        .clone()
+        .lazy()
+        .filter(
+            col(b::BREAKDOWN)
+                .eq(lit("aps_employment_by_occupation"))
+                .and(col(b::AREA_TYPE).eq(lit("lad"))),
+        )
+        .collect()
+        .unwrap();
+    println!(
+        "APS occupation (SOC 2010) district cells: {} of {} withheld",
+        withheld.column(b::COUNT).unwrap().null_count(),
+        withheld.height()
+    );
+}

@@ -230,6 +230,8 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         period_type: PeriodType::CalendarYear,
         caveats: UKBC_CAVEATS,
     },
+    APS_INDUSTRY,
+    APS_OCCUPATION,
     CENSUS_ECONOMIC_ACTIVITY,
 ];
 
@@ -244,6 +246,133 @@ pub const TS066_PARTS: &[MeasureRef] = &[
     m("ts066_18", "Inactive: long-term sick or disabled"),
     m("ts066_19", "Inactive: other"),
 ];
+
+/// APS T13a cells (SIC 2007 industry groups), measure `aps_t13a_<cell>`.
+pub const APS_INDUSTRY_PARTS: &[MeasureRef] = &[
+    m("aps_t13a_1", "A Agriculture and fishing"),
+    m("aps_t13a_4", "B, D, E Energy and water"),
+    m("aps_t13a_7", "C Manufacturing"),
+    m("aps_t13a_10", "F Construction"),
+    m("aps_t13a_13", "G, I Distribution, hotels and restaurants"),
+    m("aps_t13a_16", "H, J Transport and communication"),
+    m("aps_t13a_19", "K-N Banking, finance and insurance etc."),
+    m(
+        "aps_t13a_22",
+        "O-Q Public administration, education and health",
+    ),
+    m("aps_t13a_25", "R-U Other services"),
+];
+
+/// APS T09a cells (SOC 2010 sub-major groups), measure `aps_t09a_<cell>`.
+pub const APS_OCCUPATION_PARTS: &[MeasureRef] = &[
+    m("aps_t09a_1", "11 Corporate managers and directors"),
+    m("aps_t09a_4", "12 Other managers and proprietors"),
+    m(
+        "aps_t09a_7",
+        "21 Science, research, engineering and technology professionals",
+    ),
+    m("aps_t09a_10", "22 Health professionals"),
+    m("aps_t09a_13", "23 Teaching and educational professionals"),
+    m(
+        "aps_t09a_16",
+        "24 Business, media and public service professionals",
+    ),
+    m(
+        "aps_t09a_19",
+        "31 Science, engineering and technology associate professionals",
+    ),
+    m(
+        "aps_t09a_22",
+        "32 Health and social care associate professionals",
+    ),
+    m("aps_t09a_25", "33 Protective service occupations"),
+    m("aps_t09a_28", "34 Culture, media and sports occupations"),
+    m(
+        "aps_t09a_31",
+        "35 Business and public service associate professionals",
+    ),
+    m("aps_t09a_34", "41 Administrative occupations"),
+    m("aps_t09a_37", "42 Secretarial and related occupations"),
+    m("aps_t09a_40", "51 Skilled agricultural and related trades"),
+    m(
+        "aps_t09a_43",
+        "52 Skilled metal, electrical and electronic trades",
+    ),
+    m("aps_t09a_46", "53 Skilled construction and building trades"),
+    m(
+        "aps_t09a_49",
+        "54 Textiles, printing and other skilled trades",
+    ),
+    m("aps_t09a_52", "61 Caring personal service occupations"),
+    m(
+        "aps_t09a_55",
+        "62 Leisure, travel and related personal service occupations",
+    ),
+    m("aps_t09a_58", "71 Sales occupations"),
+    m("aps_t09a_61", "72 Customer service occupations"),
+    m("aps_t09a_64", "81 Process, plant and machine operatives"),
+    m(
+        "aps_t09a_67",
+        "82 Transport and mobile machine drivers and operatives",
+    ),
+    m(
+        "aps_t09a_70",
+        "91 Elementary trades and related occupations",
+    ),
+    m(
+        "aps_t09a_73",
+        "92 Elementary administration and service occupations",
+    ),
+];
+
+const APS_CAVEATS: &[&str] = &[
+    "Annual Population Survey estimates (residents aged 16+ in employment, January-December): \
+     served only for districts and England as published, never added up across areas.",
+    "Nomis withholds small estimates (`!` sample too small, `~` disclosive, `-` none): those \
+     parts are absent (status suppressed or unavailable, the symbol in the observation's \
+     flags) and the total, the sum of the parts, is then unknown, so no share is shown. \
+     Estimates marked `*` (sample 3-9) are low_reliability. Most district-level occupation \
+     cells are withheld.",
+];
+
+const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
+    id: "aps_employment_by_industry",
+    title: "Residents in employment by industry (APS, SIC 2007, 9 groups)",
+    description: "Residents aged 16 and over in employment by the industry of their job, from \
+        the Annual Population Survey. The total is the sum of the nine groups.",
+    classification: Classification::Sic2007ApsIndustryGroups,
+    source: APS_INDUSTRY_SOURCE,
+    small_area_source: None,
+    total: m(
+        "aps_t13a_total",
+        "Residents 16+ in employment (sum of the nine groups)",
+    ),
+    parts: APS_INDUSTRY_PARTS,
+    geographies: BreakdownGeographies::Published,
+    rounded_to: None,
+    period_type: PeriodType::CalendarYear,
+    caveats: APS_CAVEATS,
+};
+
+const APS_OCCUPATION: CountBreakdownDef = CountBreakdownDef {
+    id: "aps_employment_by_occupation",
+    title: "Residents in employment by occupation (APS, SOC 2010 sub-major groups)",
+    description: "Residents aged 16 and over in employment by the sub-major group (SOC 2010) of \
+        their job, from the Annual Population Survey. SOC 2010: never compare part by part with \
+        the Census 2021 (SOC 2020) occupations.",
+    classification: Classification::Soc2010SubMajorGroups,
+    source: APS_OCCUPATION_SOURCE,
+    small_area_source: None,
+    total: m(
+        "aps_t09a_total",
+        "Residents 16+ in employment (sum of the 25 groups)",
+    ),
+    parts: APS_OCCUPATION_PARTS,
+    geographies: BreakdownGeographies::Published,
+    rounded_to: None,
+    period_type: PeriodType::CalendarYear,
+    caveats: APS_CAVEATS,
+};
 
 const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
     id: "census_economic_activity",

@@ -22,7 +22,7 @@ pub const TOTAL: &str = "aps_t19_total";
 
 const EXPECTED: &str = "the tidied Nomis APS layout (date, area_type, area_name, area_code, \
     cell, number, flag, conf_95_pm)";
-const KNOWN: [&str; 8] = [
+pub(crate) const KNOWN: [&str; 8] = [
     "date",
     "area_type",
     "area_name",
@@ -32,13 +32,56 @@ const KNOWN: [&str; 8] = [
     "flag",
     "conf_95_pm",
 ];
-const AREA_TYPES: [&str; 2] = ["ladu", "country"];
+pub(crate) const AREA_TYPES: [&str; 2] = ["ladu", "country"];
 /// Cells T19:1..T19:7: all people aged 16-64 by highest qualification; T19:6 is NVQ4+.
 const CELLS: usize = 7;
 const NVQ4PLUS_CELL: usize = 6;
 
+/// One APS cell: the estimate (absent when withheld), its status and its ± 95% interval.
+pub(crate) struct Estimate {
+    pub value: Option<f64>,
+    pub status: Status,
+    pub ci: Option<f64>,
+}
+
+/// Reads `number` and `conf_95_pm`: `!`/`~` withheld (suppressed), `-` none (unavailable), a `*`
+/// interval marks the estimate unreliable. Errors are (column, expectation, found).
+pub(crate) fn estimate(
+    number: &str,
+    conf: &str,
+) -> std::result::Result<Estimate, (&'static str, &'static str, String)> {
+    let (value, mut status) = match number {
+        "!" | "~" => (None, Status::Suppressed),
+        "-" => (None, Status::Unavailable),
+        s => (
+            Some(s.parse::<f64>().ok().filter(|v| *v >= 0.0).ok_or((
+                "number",
+                "a count or one of ! ~ -",
+                s.to_owned(),
+            ))?),
+            Status::Ok,
+        ),
+    };
+    let ci = match conf {
+        // `!` accompanies a withheld estimate; `-` a missing one.
+        "" | "-" | "!" => None,
+        "*" => {
+            if value.is_some() {
+                status = Status::LowReliability;
+            }
+            None
+        }
+        s => Some(s.parse::<f64>().ok().ok_or((
+            "conf_95_pm",
+            "a number, `*` or `-`",
+            s.to_owned(),
+        ))?),
+    };
+    Ok(Estimate { value, status, ci })
+}
+
 /// `Jan 2021-Dec 2021` -> `2021`.
-fn calendar_year(raw: &str) -> Option<String> {
+pub(crate) fn calendar_year(raw: &str) -> Option<String> {
     let (from, to) = raw.split_once('-')?;
     let year = from.strip_prefix("Jan ")?;
     (to == format!("Dec {year}") && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
@@ -93,34 +136,8 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
                 field(date_ix),
             )
         })?;
-        let (value, mut status) = match field(number_ix) {
-            "!" | "~" => (None, Status::Suppressed),
-            "-" => (None, Status::Unavailable),
-            s => (
-                Some(
-                    s.parse::<f64>()
-                        .ok()
-                        .filter(|v| *v >= 0.0)
-                        .ok_or_else(|| bad("number", "a count or one of ! ~ -", s))?,
-                ),
-                Status::Ok,
-            ),
-        };
-        let ci = match field(conf_ix) {
-            // `!` accompanies a withheld estimate; `-` a missing one.
-            "" | "-" | "!" => None,
-            "*" => {
-                if value.is_some() {
-                    status = Status::LowReliability;
-                }
-                None
-            }
-            s => Some(
-                s.parse::<f64>()
-                    .ok()
-                    .ok_or_else(|| bad("conf_95_pm", "a number, `*` or `-`", s))?,
-            ),
-        };
+        let Estimate { value, status, ci } = estimate(field(number_ix), field(conf_ix))
+            .map_err(|(column, expected, found)| bad(column, expected, &found))?;
         for code in field(code_ix).split(';').map(str::trim) {
             if !is_gss_code(code) {
                 return Err(bad(

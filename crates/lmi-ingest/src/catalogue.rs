@@ -29,6 +29,10 @@ pub enum Format {
     DfeNccisNeet,
     /// ONS online job adverts (Adzuna) index by local authority.
     OnsJobAdverts,
+    /// APS T13a employment by industry (9 SIC 2007 groups), tidied Nomis web query.
+    NomisApsT13a,
+    /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.
+    NomisApsT09a,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.

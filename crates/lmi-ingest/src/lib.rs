@@ -9,6 +9,7 @@
 
 pub mod apprenticeship_flows;
 pub mod aps;
+pub mod aps_breakdowns;
 pub mod cache;
 pub mod catalogue;
 pub mod census;

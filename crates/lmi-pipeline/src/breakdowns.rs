@@ -48,8 +48,9 @@ pub fn compute_breakdowns(
                 let absent = not_served(&served, &upper.not_served, def)?;
                 served.vstack(&absent)?
             }
-            // Survey estimates served as published: not built yet.
-            BreakdownGeographies::Published => continue,
+            BreakdownGeographies::Published => {
+                shares(frames.published_parts(&obs, def.source, &measures), def)?.collect()?
+            }
         };
         out.push(with_change(table)?);
     }
@@ -218,6 +219,9 @@ fn cell() -> [Expr; 2] {
             .then(col(FIRST_STATUS).fill_null(lit("suppressed")))
             .when(missing)
             .then(lit("suppressed"))
+            // A value of one area keeps the publisher's flag (APS `*`: low reliability).
+            .when(col(LONG_CONSTITUENTS).eq(lit(1u32)))
+            .then(col(FIRST_STATUS).fill_null(lit("ok")))
             .otherwise(lit("ok")),
     ]
 }

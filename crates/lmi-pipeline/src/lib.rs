@@ -656,6 +656,50 @@ pub fn compute_tables(
     ])
 }
 
+impl GeoFrames {
+    /// The long parts layout of [`GeoFrames::every_area`] for values kept only where the source
+    /// publishes them (survey estimates): one constituent each, never summed; when a file has a
+    /// value under both a retired and the current code, the current one wins.
+    pub(crate) fn published_parts(
+        &self,
+        obs: &LazyFrame,
+        source: &str,
+        measures: &[&str],
+    ) -> LazyFrame {
+        obs.clone()
+            .filter(measures_in(source, measures))
+            .join(
+                self.areas.clone(),
+                [col(OBS_AREA)],
+                [col(OBS_AREA)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .sort([RECODED], SortMultipleOptions::default())
+            .unique_stable(
+                Some(cols([PUBLISHED_AREA, OBS_PERIOD, OBS_MEASURE])),
+                UniqueKeepStrategy::First,
+            )
+            .select([
+                col(PUBLISHED_AREA).alias(AREA_CODE),
+                col(AREA_TYPE),
+                lit(false).alias(APPROXIMATE),
+                col(OBS_PERIOD),
+                col(OBS_MEASURE),
+                col(OBS_VALUE),
+                col(OBS_VALUE)
+                    .is_null()
+                    .cast(DataType::UInt32)
+                    .alias(MISSING),
+                when(col(OBS_STATUS).eq(lit("ok")))
+                    .then(lit(NULL).cast(DataType::String))
+                    .otherwise(col(OBS_STATUS))
+                    .alias(FIRST_STATUS),
+                lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
+                lit(NULL).cast(DataType::Float64).alias(COVERAGE),
+            ])
+    }
+}
+
 /// Computes every indicator in `defs` for every area of the registry.
 pub fn compute(
     observations: &DataFrame,
