@@ -1163,7 +1163,8 @@ const ADVERTS_CAVEATS: &[&str] = &[
      Lancashire): they have no value, status `unavailable`.",
     "January of each year only; official statistics in development. Online adverts miss jobs \
      filled by word of mouth and over-represent some occupations.",
-    "Served only for districts ONS publishes: the index is not added up across areas.",
+    "Served only for districts ONS publishes: the index is not added up across areas, and \
+     England has no figure (status `unavailable`).",
 ];
 const BUSINESS_DEMOGRAPHY_CAVEATS: &[&str] = &[
     "Births and deaths of VAT and/or PAYE registered businesses, as a share of active businesses \

@@ -10,7 +10,7 @@
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, bad_value, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
 use lmi_core::Status;
 use lmi_core::flows::{FlowQuantity, OUTSIDE_ENGLAND_OR_UNKNOWN, PROVISIONAL_FLAG, flow_measure};
 use std::collections::HashMap;
@@ -124,28 +124,18 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         }
         kept += 1;
     }
-    if kept == 0 {
-        return Err(IngestError::NoRows {
-            file: raw.path.clone(),
-            reason: "the file has a header but no data rows".into(),
-        });
-    }
-    Ok(kept)
+    rows_kept(raw, kept, "the file has a header but no data rows")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::observations::{AREA_CODE, FLAGS, MEASURE, PERIOD};
-    use std::path::Path;
 
     const HEADER: &str = "year,learner_home_lad23cd,learner_home_lad_name,delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements\n";
 
     fn parse_text(text: &str) -> Result<polars::prelude::DataFrame> {
-        let raw = RawFile::from_bytes(Path::new("flows.csv"), text.as_bytes().to_vec())?;
-        let mut obs = Observations::default();
-        parse(&raw, "dfe_apprenticeship_flows", &mut obs)?;
-        Ok(obs.into_frame()?)
+        crate::raw::parse_text(text, |raw, obs| parse(raw, "dfe_apprenticeship_flows", obs))
     }
 
     #[test]

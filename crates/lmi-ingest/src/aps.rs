@@ -22,7 +22,7 @@ pub const TOTAL: &str = "aps_t19_total";
 
 const EXPECTED: &str = "the tidied Nomis APS layout (date, area_type, area_name, area_code, \
     cell, number, flag, conf_95_pm)";
-pub(crate) const KNOWN: [&str; 8] = [
+const KNOWN: [&str; 8] = [
     "date",
     "area_type",
     "area_name",
@@ -36,6 +36,31 @@ pub(crate) const AREA_TYPES: [&str; 2] = ["ladu", "country"];
 /// Cells T19:1..T19:7: all people aged 16-64 by highest qualification; T19:6 is NVQ4+.
 const CELLS: usize = 7;
 const NVQ4PLUS_CELL: usize = 6;
+
+/// The columns of the tidied Nomis APS layout every APS table shares.
+pub(crate) struct Columns {
+    pub date: usize,
+    pub area_type: usize,
+    pub area_code: usize,
+    pub cell: usize,
+    pub number: usize,
+    pub conf: usize,
+}
+
+impl Columns {
+    pub(crate) fn read(raw: &RawFile, reader: &mut csv::Reader<&[u8]>) -> Result<Columns> {
+        let header = Header::read(raw, reader, EXPECTED)?;
+        let ix = |c: &str| header.require(c, &KNOWN);
+        Ok(Columns {
+            date: ix("date")?,
+            area_type: ix("area_type")?,
+            area_code: ix("area_code")?,
+            cell: ix("cell")?,
+            number: ix("number")?,
+            conf: ix("conf_95_pm")?,
+        })
+    }
+}
 
 /// One APS cell: the estimate (absent when withheld), its status and its ± 95% interval.
 pub(crate) struct Estimate {
@@ -105,16 +130,14 @@ struct AreaYear {
 
 pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
-    let header = Header::read(raw, &mut reader, EXPECTED)?;
-    let ix = |c: &str| header.require(c, &KNOWN);
-    let (date_ix, type_ix, code_ix, cell_ix, number_ix, conf_ix) = (
-        ix("date")?,
-        ix("area_type")?,
-        ix("area_code")?,
-        ix("cell")?,
-        ix("number")?,
-        ix("conf_95_pm")?,
-    );
+    let Columns {
+        date: date_ix,
+        area_type: type_ix,
+        area_code: code_ix,
+        cell: cell_ix,
+        number: number_ix,
+        conf: conf_ix,
+    } = Columns::read(raw, &mut reader)?;
     let mut groups: BTreeMap<(String, String), AreaYear> = BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&raw.path, &e))?;

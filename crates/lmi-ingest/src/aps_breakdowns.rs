@@ -5,11 +5,11 @@
 //! (`!`, `~`, `-` in `number`; `*` in `conf_95_pm`), and the total `aps_<table>_total`, the sum
 //! of the cells, known only when every cell is.
 
-use crate::aps::{AREA_TYPES, KNOWN, calendar_year, estimate};
+use crate::aps::{AREA_TYPES, Columns, calendar_year, estimate};
 use crate::dfe::newest_joined_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, bad_value, csv_error};
+use crate::raw::{RawFile, bad_value, csv_error, rows_kept};
 use lmi_core::Status;
 use std::collections::BTreeMap;
 
@@ -44,9 +44,6 @@ pub fn total_measure(table: &ApsTable) -> String {
     format!("aps_{}_total", table.table.to_lowercase())
 }
 
-const EXPECTED: &str = "the tidied Nomis APS layout (date, area_type, area_name, area_code, \
-    cell, number, flag, conf_95_pm)";
-
 pub fn parse(
     raw: &RawFile,
     source_id: &str,
@@ -54,16 +51,14 @@ pub fn parse(
     out: &mut Observations,
 ) -> Result<usize> {
     let mut reader = raw.csv();
-    let header = Header::read(raw, &mut reader, EXPECTED)?;
-    let ix = |c: &str| header.require(c, &KNOWN);
-    let (date_ix, type_ix, code_ix, cell_ix, number_ix, conf_ix) = (
-        ix("date")?,
-        ix("area_type")?,
-        ix("area_code")?,
-        ix("cell")?,
-        ix("number")?,
-        ix("conf_95_pm")?,
-    );
+    let Columns {
+        date: date_ix,
+        area_type: type_ix,
+        area_code: code_ix,
+        cell: cell_ix,
+        number: number_ix,
+        conf: conf_ix,
+    } = Columns::read(raw, &mut reader)?;
     let prefix = format!("{}:", table.table);
     // (area, year) -> cell -> estimate (absent when withheld)
     let mut groups: BTreeMap<(String, String), BTreeMap<u32, Option<f64>>> = BTreeMap::new();
@@ -139,20 +134,17 @@ pub fn parse(
         };
         out.push(source_id, code, period, &total, sum, status);
     }
-    if groups.is_empty() {
-        return Err(IngestError::NoRows {
-            file: raw.path.clone(),
-            reason: format!("no district or England rows of table {}", table.table),
-        });
-    }
-    Ok(groups.len())
+    rows_kept(
+        raw,
+        groups.len(),
+        &format!("no district or England rows of table {}", table.table),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::observations::{FLAGS, MEASURE, STATUS, VALUE};
-    use std::path::Path;
 
     #[test]
     fn cells_keep_their_symbols_and_a_withheld_cell_withholds_the_total() {
@@ -168,10 +160,7 @@ mod tests {
                 "Jan 2018-Dec 2018,ladu,Burnley,E07000117,\"T13a:{c} (X (SIC 2007) : All people )\",{number},,{conf}\n"
             );
         }
-        let raw = RawFile::from_bytes(Path::new("t.csv"), text.into_bytes()).unwrap();
-        let mut obs = Observations::default();
-        parse(&raw, "s", &T13A, &mut obs).unwrap();
-        let df = obs.into_frame().unwrap();
+        let df = crate::raw::parse_text(&text, |raw, obs| parse(raw, "s", &T13A, obs)).unwrap();
         assert_eq!(df.height(), 10);
         let flags = df.column(FLAGS).unwrap().str().unwrap();
         let status = df.column(STATUS).unwrap().str().unwrap();

@@ -5,18 +5,23 @@
 //!
 //! ONS excluded 43 local authorities for quality (the release's sheet 4); they are not in the
 //! table. The English ones get an `unavailable` observation with the reason as the flag, so they
-//! are absent with a reason rather than missing without one.
+//! are absent with a reason rather than missing without one; so is England, which the tables do
+//! not cover.
 
 use crate::dfe::newest_joined_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, bad_value, csv_error};
 use lmi_core::Status;
+use lmi_core::geography::ENGLAND;
 
 pub const INDEX: &str = "adzuna_job_adverts_index";
 pub const CHANGE: &str = "adzuna_job_adverts_index_change";
 /// Flag on the observations of local authorities ONS excluded.
 pub const EXCLUDED_FLAG: &str = "excluded by ONS for data quality (not published)";
+/// Flag on England's observations: the tables are by local authority only, and a sum of the
+/// index over districts would leave out the excluded ones.
+pub const NO_ENGLAND_FLAG: &str = "published for local authorities only (no England figure)";
 
 /// The English districts (codes as at the May 2022 release) among the 43 local authorities ONS
 /// excluded: Allerdale, Bolsover, Broadland, East Riding of Yorkshire, Hammersmith and Fulham,
@@ -124,19 +129,16 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         }
         kept += 1;
     }
-    for code in EXCLUDED_ENGLISH.iter().filter(|c| !seen.contains(**c)) {
+    let absent = EXCLUDED_ENGLISH
+        .iter()
+        .filter(|c| !seen.contains(**c))
+        .map(|c| (*c, EXCLUDED_FLAG))
+        .chain([(ENGLAND, NO_ENGLAND_FLAG)]);
+    for (code, flag) in absent {
         for (i, (_, year)) in years.iter().enumerate() {
             let measures: &[&str] = if i == 0 { &[INDEX] } else { &[INDEX, CHANGE] };
             for m in measures {
-                out.push_flagged(
-                    source_id,
-                    code,
-                    year,
-                    m,
-                    None,
-                    Status::Unavailable,
-                    EXCLUDED_FLAG,
-                );
+                out.push_flagged(source_id, code, year, m, None, Status::Unavailable, flag);
             }
         }
     }
@@ -147,16 +149,12 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
 mod tests {
     use super::*;
     use crate::observations::{AREA_CODE, FLAGS, MEASURE, STATUS, VALUE};
-    use std::path::Path;
 
     #[test]
     fn index_change_and_excluded_areas() {
         let text = "Local authority [note 1],lad_code,Region [note 2],2021,2022\n\
                     Burnley,E07000117,North West,10,12.5\n";
-        let raw = RawFile::from_bytes(Path::new("a.csv"), text.as_bytes().to_vec()).unwrap();
-        let mut obs = Observations::default();
-        parse(&raw, "s", &mut obs).unwrap();
-        let df = obs.into_frame().unwrap();
+        let df = crate::raw::parse_text(text, |raw, obs| parse(raw, "s", obs)).unwrap();
         let v = df.column(VALUE).unwrap().f64().unwrap();
         let m = df.column(MEASURE).unwrap().str().unwrap();
         assert_eq!((m.get(2), v.get(2)), (Some(CHANGE), Some(25.0)));

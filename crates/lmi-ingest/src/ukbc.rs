@@ -14,7 +14,7 @@
 use crate::dfe::newest_joined_code;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, bad_value, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
 use lmi_core::Status;
 use lmi_core::breakdown::{UKBC_INDUSTRIES, UKBC_SIZE_BANDS, UKBC_TOTAL};
 use std::collections::HashMap;
@@ -155,28 +155,22 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         }
         kept += 1;
     }
-    if kept == 0 {
-        return Err(IngestError::NoRows {
-            file: raw.path.clone(),
-            reason: "no district (`ladu`) or England (`country`) rows".into(),
-        });
-    }
-    Ok(kept)
+    rows_kept(
+        raw,
+        kept,
+        "no district (`ladu`) or England (`country`) rows",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::observations::{AREA_CODE, MEASURE, VALUE};
-    use std::path::Path;
 
     const HEADER: &str = "date,industry,legal_status,area_type,area_name,area_code,Total,Micro (0 to 9),Small (10 to 49),Medium-sized (50 to 249),Large (250+)\n";
 
     fn parse_text(text: &str) -> Result<polars::prelude::DataFrame> {
-        let raw = RawFile::from_bytes(Path::new("ukbc.csv"), text.as_bytes().to_vec())?;
-        let mut obs = Observations::default();
-        parse(&raw, "nomis_ukbc_enterprises", &mut obs)?;
-        Ok(obs.into_frame()?)
+        crate::raw::parse_text(text, |raw, obs| parse(raw, "nomis_ukbc_enterprises", obs))
     }
 
     #[test]

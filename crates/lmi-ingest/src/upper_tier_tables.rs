@@ -12,9 +12,9 @@
 //!   published percentages (1 dp) and cohorts so that areas can be combined as ratios of sums.
 
 use crate::dfe::is_gss_code;
-use crate::error::{IngestError, Result};
+use crate::error::Result;
 use crate::observations::Observations;
-use crate::raw::{Header, RawFile, bad_value, csv_error};
+use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
 use lmi_core::Status;
 use lmi_core::geography::ENGLAND;
 
@@ -131,13 +131,7 @@ pub fn parse_ess(raw: &RawFile, source_id: &str, out: &mut Observations) -> Resu
         }
         kept += 1;
     }
-    if kept == 0 {
-        return Err(IngestError::NoRows {
-            file: raw.path.clone(),
-            reason: "the file has a header but no data rows".into(),
-        });
-    }
-    Ok(kept)
+    rows_kept(raw, kept, "the file has a header but no data rows")
 }
 
 pub const NCCIS_COHORT: &str = "nccis_cohort_16_17";
@@ -249,30 +243,23 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         }
         kept += 1;
     }
-    if kept == 0 {
-        return Err(IngestError::NoRows {
-            file: raw.path.clone(),
-            reason: "the file has a header but no data rows".into(),
-        });
-    }
-    Ok(kept)
+    rows_kept(raw, kept, "the file has a header but no data rows")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::observations::{AREA_CODE, MEASURE, STATUS, VALUE};
-    use std::path::Path;
 
     fn frame(text: &str, nccis: bool) -> polars::prelude::DataFrame {
-        let raw = RawFile::from_bytes(Path::new("t.csv"), text.as_bytes().to_vec()).unwrap();
-        let mut obs = Observations::default();
-        if nccis {
-            parse_nccis(&raw, "s", &mut obs).unwrap();
-        } else {
-            parse_ess(&raw, "s", &mut obs).unwrap();
-        }
-        obs.into_frame().unwrap()
+        crate::raw::parse_text(text, |raw, obs| {
+            if nccis {
+                parse_nccis(raw, "s", obs)
+            } else {
+                parse_ess(raw, "s", obs)
+            }
+        })
+        .unwrap()
     }
 
     #[test]

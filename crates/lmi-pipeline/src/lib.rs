@@ -197,18 +197,38 @@ fn sum_parts(observations: &LazyFrame, map: &LazyFrame, key: &str) -> LazyFrame 
             JoinArgs::new(JoinType::Inner),
         )
         .group_by([col(key), col(OBS_PERIOD), col(OBS_MEASURE)])
-        .agg([
-            col(OBS_VALUE).sum().alias(OBS_VALUE),
-            col(OBS_VALUE)
-                .null_count()
-                .cast(DataType::UInt32)
-                .alias(MISSING),
-            col(OBS_STATUS)
-                .filter(col(OBS_STATUS).neq(lit("ok")))
-                .first()
-                .alias(FIRST_STATUS),
-            len().cast(DataType::UInt32).alias(CONSTITUENTS),
-        ])
+        .agg(summed_cells(len()))
+}
+
+/// Aggregations summing observation cells: the sum, how many parts were missing, the first
+/// non-ok status, and `constituents` (how many parts went in).
+fn summed_cells(constituents: Expr) -> [Expr; 4] {
+    [
+        col(OBS_VALUE).sum().alias(OBS_VALUE),
+        col(OBS_VALUE)
+            .null_count()
+            .cast(DataType::UInt32)
+            .alias(MISSING),
+        col(OBS_STATUS)
+            .filter(col(OBS_STATUS).neq(lit("ok")))
+            .first()
+            .alias(FIRST_STATUS),
+        constituents.cast(DataType::UInt32).alias(CONSTITUENTS),
+    ]
+}
+
+/// `n_missing` and `first_status` of one published cell (not a sum).
+fn single_cell() -> [Expr; 2] {
+    [
+        col(OBS_VALUE)
+            .is_null()
+            .cast(DataType::UInt32)
+            .alias(MISSING),
+        when(col(OBS_STATUS).eq(lit("ok")))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(col(OBS_STATUS))
+            .alias(FIRST_STATUS),
+    ]
 }
 
 /// The long per-LAD table for some measures of one source: current LAD codes, predecessors
@@ -666,6 +686,7 @@ impl GeoFrames {
         source: &str,
         measures: &[&str],
     ) -> LazyFrame {
+        let [missing, first_status] = single_cell();
         obs.clone()
             .filter(measures_in(source, measures))
             .join(
@@ -686,14 +707,8 @@ impl GeoFrames {
                 col(OBS_PERIOD),
                 col(OBS_MEASURE),
                 col(OBS_VALUE),
-                col(OBS_VALUE)
-                    .is_null()
-                    .cast(DataType::UInt32)
-                    .alias(MISSING),
-                when(col(OBS_STATUS).eq(lit("ok")))
-                    .then(lit(NULL).cast(DataType::String))
-                    .otherwise(col(OBS_STATUS))
-                    .alias(FIRST_STATUS),
+                missing,
+                first_status,
                 lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
                 lit(NULL).cast(DataType::Float64).alias(COVERAGE),
             ])

@@ -7,10 +7,10 @@
 
 use crate::{
     APPROXIMATE, AREA_CODE, AREA_TYPE, CONSTITUENTS, COVERAGE, FIRST_STATUS, MISSING, measures_in,
+    single_cell, summed_cells,
 };
 use lmi_core::schema::observations::{
-    AREA_CODE as OBS_AREA, MEASURE as OBS_MEASURE, PERIOD as OBS_PERIOD, STATUS as OBS_STATUS,
-    VALUE as OBS_VALUE,
+    AREA_CODE as OBS_AREA, MEASURE as OBS_MEASURE, PERIOD as OBS_PERIOD, VALUE as OBS_VALUE,
 };
 use lmi_core::{AreaType, Geography};
 use polars::prelude::*;
@@ -143,21 +143,7 @@ impl UpperTier {
                 JoinArgs::new(JoinType::Inner),
             )
             .group_by([col(AREA), col(TYPE), col(OBS_PERIOD), col(OBS_MEASURE)])
-            .agg([
-                col(OBS_VALUE).sum().alias(OBS_VALUE),
-                col(OBS_VALUE)
-                    .null_count()
-                    .cast(DataType::UInt32)
-                    .alias(MISSING),
-                col(OBS_STATUS)
-                    .filter(col(OBS_STATUS).neq(lit("ok")))
-                    .first()
-                    .alias(FIRST_STATUS),
-                col(UNIT)
-                    .n_unique()
-                    .cast(DataType::UInt32)
-                    .alias(CONSTITUENTS),
-            ])
+            .agg(summed_cells(col(UNIT).n_unique()))
             .join(
                 self.expected.clone(),
                 [col(AREA)],
@@ -167,6 +153,7 @@ impl UpperTier {
             // A unit with no row at all is missing too: never a smaller sum.
             .with_column((col(MISSING) + col(EXPECTED) - col(CONSTITUENTS)).alias(MISSING))
             .select(long_columns(lit(false)));
+        let [missing, first_status] = single_cell();
         let published = rows
             .join(
                 self.direct.clone(),
@@ -194,14 +181,8 @@ impl UpperTier {
                 col(OBS_PERIOD),
                 col(OBS_MEASURE),
                 col(OBS_VALUE),
-                col(OBS_VALUE)
-                    .is_null()
-                    .cast(DataType::UInt32)
-                    .alias(MISSING),
-                when(col(OBS_STATUS).eq(lit("ok")))
-                    .then(lit(NULL).cast(DataType::String))
-                    .otherwise(col(OBS_STATUS))
-                    .alias(FIRST_STATUS),
+                missing,
+                first_status,
                 col(EXPECTED).alias(CONSTITUENTS),
             ])
             .select(long_columns(lit(true)));
