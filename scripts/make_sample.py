@@ -14,6 +14,21 @@ exactly the same layout as the real sources:
                                                       apprenticeship starts
   datasets/sample/nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                                       Nomis APS T19 qualifications (16-64, NVQ) by LAD
+  datasets/sample/census/census2021_ts063_lad22.csv   Census 2021 TS063 occupation (LAD)
+  datasets/sample/nomis/aps_{industry_t13a,occupation_t09a}_*.csv
+                                                      APS employment by industry / occupation (LAD)
+  datasets/sample/dfe/ess2019_lea_summary.csv         Employer Skills Survey 2019 (upper tier)
+  datasets/sample/dfe/neet_participation_la_2025.csv  NCCIS 16-17 NEET and participation (upper tier)
+  datasets/sample/ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
+                                                      ONS online job adverts index (LAD)
+  datasets/sample/census/census2021_ts066_utla23_nomis_api.csv
+                                                      Census 2021 TS066 economic activity (upper tier)
+  datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
+                                                      (Lancashire LSIP, England; four tables each)
+  datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
+                                                      DfE apprenticeships by home and delivery LAD
+  datasets/sample/nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
+                                                      UK Business Counts enterprises (LAD, England)
   datasets/sample/SAMPLE.toml                         marker: this is synthetic sample data
   datasets/sample/README.md
 
@@ -220,6 +235,64 @@ England = the rounded sum of the LADs' unrounded counts. Nomis symbols as in the
 simulated number of respondents is below 3, `number` and `conf_95_pm` are both `!` (withheld); 3-9
 respondents gives `conf_95_pm` `*` (unreliable) and, if the estimate is below 500, `number` `~`; Isles of
 Scilly is `-` in both columns (missing).
+
+### census/census2021_ts063_lad22.csv
+
+Same header as the Census 2021 TS063 "Occupation (current)" LAD table: `LAD22CD,LAD22NM` + the 10 count
+columns (Total first, then SOC 2020 major groups 1-9). One row per current LAD. Synthetic values: Total about
+58 % of the LAD's 16+ population; group shares around made-up England-like shares, tilted by a latent
+per-LAD score. Total equals the sum of the nine groups in every row.
+
+### nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
+
+Same layout as the tidied Nomis UK Business Counts enterprises file: `date,industry,legal_status,area_type,
+area_name,area_code,Total,Micro (0 to 9),Small (10 to 49),Medium-sized (50 to 249),Large (250+)`, years
+2018-2022, industry `Total` and the 18 broad industry groups (`1 : Agriculture, forestry & fishing (A)` …),
+rows for England (`country`), every current LAD (`ladu`; a LAD with a same-name retired code lists both,
+`;`-joined, as the real name-matched file does) and one `User Defined Geography` row without a code. Every
+count is rounded to the nearest 5 as UKBC does, so bands and industries do not add up exactly to Total.
+
+### dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
+
+Same layout as the DfE apprenticeships home-to-delivery file (`year,learner_home_lad23cd,learner_home_lad_name,
+delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements`), years 2022/23-2024/25 and the part year
+`2025/26 (Aug to Apr)`. For every current LAD: starts delivered at home (40-70 %), in up to five districts of the
+same region, and in the `Outside of England and unknown` bucket (blank code). Barnsley and Sheffield carry their
+pre-2024 codes, as the real LAD23 file does.
+
+### projections/skills_imperative_2035_{lancashire_lsip,england}_main.xlsm
+
+Minimal workbooks (cached values only, no macros) with the sheets and cell layout lmi reads from "The Skills
+Imperative 2035" report workbooks: `Info` (area kind and name), `Contents`, and the first block of `Ind T1` (6
+sectors), `Ind T2` (22 industry groups, levels only), `Occ T1` (9 SOC 2020 major groups) and `Occ T2` (26
+sub-major groups): employment 2015, 2019, 2020, 2025, 2035 (thousands), net change, replacement demand and
+total requirement 2020-2035. Classification labels are the real ones; every number is made up (each table adds
+up to the same synthetic total per year).
+
+### census/census2021_ts066_utla23_nomis_api.csv
+
+Same layout as a Nomis API CSV of Census 2021 TS066 "Economic activity status" (`NM_2083_1`, 28 columns,
+`RECORD_OFFSET`/`RECORD_COUNT` over the whole result) for **upper-tier** authorities only, as the real file:
+every county (E10) and unitary authority (districts without a county), all 31 categories, counts (measure
+20100) and percentages (20301). Synthetic values: the unit's 16+ population split into the 19 leaf categories
+around made-up shares; the 12 grouping categories are sums of their leaves.
+
+### dfe/ess2019_lea_summary.csv, dfe/neet_participation_la_2025.csv, ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
+
+Same headers as the real files (DfE Employer Skills Survey 2019 LEA summary; DfE NCCIS 16-17 participation and
+NEET 2025; ONS online job adverts by local authority, January 2017-2022). ESS and NCCIS have one row per current
+upper-tier authority (county or unitary) plus England (ESS: the `England Total` row twice, as the transposed
+real sheet; NCCIS: National and Regional rows); Isles of Scilly is suppressed (`**`, `c`). The job adverts
+table has every current district except the English ones ONS excluded (e.g. Pendle, Wyre). All values are
+made up.
+
+### nomis/aps_industry_t13a_lad_2018_2022.csv, nomis/aps_occupation_t09a_lad_2017_2021.csv
+
+Same tidied Nomis layout as the T19 file (`date,area_type,area_name,area_code,cell,number,flag,conf_95_pm`):
+APS T13a employment by 9 SIC 2007 industry groups and T09a by 25 SOC 2010 sub-major groups (the sample keeps
+the last two years of each, to stay small), real cell labels, for England and every current LAD plus one User Defined Geography row without a
+code. Synthetic estimates rounded to 100; as Nomis does, small ones are withheld (`!` with `!`) or flagged
+unreliable (`*` interval), with a few `~` and `-`.
 
 ### SAMPLE.toml
 
@@ -788,6 +861,25 @@ def gen_els(geo: Geo) -> dict[str, list[list]]:
                     ("Apprenticeship achievements (England)", achieve, is_top, {})],
         periods=periods, measure="Rate per 100,000 population", unit="Rate per 100,000 population",
         obs_fmt="int", ci=None, ci_width=None, cell_status=status)
+
+    # ---- business demography (issue 13): births and deaths as % of active businesses, no CI
+    rng = sub_rng("els_business_demography")
+    periods = [f"{y}-01-01/P1Y" for y in range(2019, 2025)]
+    births_base = {c: clamp(9.0 + 5.0 * lat[c] + rng.uniform(-1.0, 1.0), 8.0, 16.0)
+                   for c in geo.lad_codes}
+    deaths_base = {c: clamp(9.0 + 3.0 * (1 - lat[c]) + rng.uniform(-1.0, 1.0), 8.0, 14.0)
+                   for c in geo.lad_codes}
+    births = els_series(rng, geo, births_base, [1.0, 0.9, 1.0, 1.0, 0.95, 0.97], [0] * 6, 0.05,
+                        5.0, 20.0, True)
+    deaths = els_series(rng, geo, deaths_base, [1.0, 0.95, 1.05, 1.1, 1.05, 1.0], [0] * 6, 0.05,
+                        5.0, 20.0, True)
+    areas = els_areas(geo, countries=True, cas=geo.cas, gla=False, obsolete_notes=False)
+    out["business-demography.csv"] = els_file(
+        rng, geo, areas,
+        indicators=[("Business births", births, None, offsets(1.0)),
+                    ("Business deaths", deaths, None, offsets(1.0))],
+        periods=periods, measure="Percentage", unit="%", obs_fmt="1dp", ci=None, ci_width=None,
+        cell_status={})
     return out
 
 
@@ -874,6 +966,532 @@ def gen_nomis(geo: Geo) -> tuple[list[list], dict[str, int]]:
                 stats["conf " + (ci if isinstance(ci, str) else "int")] += 1
                 rows.append([date, "ladu", geo.lad_name[code], area_code, cell, number, "", ci])
     return rows, dict(stats)
+
+
+# ----------------------------------------------------------------- demand side (issue 13)
+TS063_PREFIX = "Occupation (current): "
+TS063_COLUMNS = [TS063_PREFIX + c for c in [
+    "Total: All usual residents aged 16 years and over in employment the week before the census",
+    "1. Managers, directors and senior officials", "2. Professional occupations",
+    "3. Associate professional and technical occupations",
+    "4. Administrative and secretarial occupations", "5. Skilled trades occupations",
+    "6. Caring, leisure and other service occupations",
+    "7. Sales and customer service occupations", "8. Process, plant and machine operatives",
+    "9. Elementary occupations"]]
+# England-like base shares of the nine SOC 2020 major groups (made up, roughly plausible)
+TS063_BASE = [0.12, 0.20, 0.14, 0.09, 0.10, 0.09, 0.07, 0.07, 0.12]
+
+UKBC_HEADER = ["date", "industry", "legal_status", "area_type", "area_name", "area_code", "Total",
+               "Micro (0 to 9)", "Small (10 to 49)", "Medium-sized (50 to 249)", "Large (250+)"]
+UKBC_INDUSTRIES = [
+    "1 : Agriculture, forestry & fishing (A)", "2 : Mining, quarrying & utilities (B,D and E)",
+    "3 : Manufacturing (C)", "4 : Construction (F)", "5 : Motor trades (Part G)",
+    "6 : Wholesale (Part G)", "7 : Retail (Part G)", "8 : Transport & storage (inc postal) (H)",
+    "9 : Accommodation & food services (I)", "10 : Information & communication (J)",
+    "11 : Financial & insurance (K)", "12 : Property (L)",
+    "13 : Professional, scientific & technical (M)",
+    "14 : Business administration & support services (N)",
+    "15 : Public administration & defence (O)", "16 : Education (P)", "17 : Health (Q)",
+    "18 : Arts, entertainment, recreation & other services (R,S,T and U)"]
+UKBC_YEARS = ["2018", "2019", "2020", "2021", "2022"]
+UKBC_SIZE_SHARES = [0.895, 0.085, 0.016, 0.004]
+
+
+def gen_ts063(geo: Geo) -> list[list]:
+    """One row per current LAD: total ~ 58 % of the 16+ population, shares around TS063_BASE."""
+    rng = sub_rng("ts063")
+    rows = []
+    for code in geo.lad_codes:
+        a = geo.latent[code]
+        total = round(geo.pop16[code] * rng.uniform(0.54, 0.62))
+        tilt = [1 + 0.5 * a, 1 + 0.6 * a, 1 + 0.3 * a, 1.0, 1 - 0.2 * a, 1.0, 1 - 0.2 * a,
+                1 - 0.5 * a, 1 - 0.4 * a]
+        shares = [b * t * rng.uniform(0.85, 1.15) for b, t in zip(TS063_BASE, tilt)]
+        ssum = sum(shares)
+        counts = allocate(total, [x / ssum for x in shares])
+        rows.append([code, geo.lad_name[code], total, *counts])
+    return rows
+
+
+def ukbc_round(x: float) -> int:
+    return round_half_up(x, 5)
+
+
+def gen_ukbc(geo: Geo) -> list[list]:
+    """Enterprises per LAD and year, rounded to 5 like UKBC; England = rounded sum of the
+    unrounded district counts (so, as in the real file, it differs from the sum of districts)."""
+    rng = sub_rng("ukbc")
+    raw: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
+    for code in geo.lad_codes:
+        base = geo.pop16[code] * rng.uniform(0.018, 0.035) * (1 + 0.5 * geo.latent[code])
+        ind = [rng.uniform(0.2, 1.8) for _ in UKBC_INDUSTRIES]
+        isum = sum(ind)
+        for k, year in enumerate(UKBC_YEARS):
+            total = base * (1 + 0.02 * k + rng.uniform(-0.03, 0.03))
+            bands = [total * s * rng.uniform(0.9, 1.1) for s in UKBC_SIZE_SHARES]
+            bsum = sum(bands)
+            bands = [b * total / bsum for b in bands]
+            raw[(code, year)] = (total, bands, [total * i / isum for i in ind])
+    rows = []
+    for year in UKBC_YEARS:
+        for k, industry in enumerate(["Total", *UKBC_INDUSTRIES]):
+            def row(area_type: str, name: str, code: str, total: float, bands: list[float]):
+                rows.append([year, industry, "Total", area_type, name, code, ukbc_round(total),
+                             *[ukbc_round(b) for b in bands]])
+            part = (lambda t, b, i: (t, b)) if k == 0 else \
+                (lambda t, b, i, k=k: (i[k - 1], [i[k - 1] * s for s in UKBC_SIZE_SHARES]))
+            eng_t, eng_b = 0.0, [0.0] * 4
+            for code in geo.lad_codes:
+                t, b = part(*raw[(code, year)])
+                eng_t += t
+                eng_b = [x + y for x, y in zip(eng_b, b)]
+            row("country", ENGLAND_NAME, ENGLAND_CODE, eng_t, eng_b)
+            for code in geo.by_name(geo.lad_codes):
+                t, b = part(*raw[(code, year)])
+                # As in the real file, a name matched to several historic codes joins them.
+                joined = ";".join([*geo.same_name_old.get(code, []), code])
+                row("ladu", geo.lad_name[code], joined, t, b)
+            row("User Defined Geography", "Sample user-defined area - from dn00000", "",
+                eng_t / 100, [x / 100 for x in eng_b])
+    return rows
+
+
+FLOWS_HEADER = ["year", "learner_home_lad23cd", "learner_home_lad_name", "delivery_lad23cd",
+                "delivery_lad_name", "starts", "enrolments", "achievements"]
+FLOWS_YEARS = ["2022/23", "2023/24", "2024/25", "2025/26 (Aug to Apr)"]
+FLOWS_UNKNOWN = "Outside of England and unknown"
+
+
+def gen_flows(geo: Geo) -> list[list]:
+    """Apprenticeships by home and delivery LAD: most starts delivered at home, the rest in a few
+    districts of the same region and in DfE's 'Outside of England and unknown' bucket (blank
+    code). Barnsley and Sheffield use their pre-2024 codes, as the real LAD23 file does. The last
+    year is a part year (Aug to Apr), about 3/4 of a full one."""
+    rng = sub_rng("apprenticeship_flows")
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        by_region[geo.region_of[code]].append(code)
+    lad23 = {c: (geo.same_name_old[c][0] if geo.same_name_old.get(c) else c) for c in geo.lad_codes}
+    rows = []
+    for k, year in enumerate(FLOWS_YEARS):
+        scale = 0.75 if "(" in year else 1.0 + 0.02 * k
+        for home in geo.by_name(geo.lad_codes):
+            r = sub_rng(f"apprenticeship_flows:{home}")
+            base = geo.pop16[home] * r.uniform(0.004, 0.007) * scale
+            others = r.sample([c for c in by_region[geo.region_of[home]] if c != home],
+                              k=min(5, len(by_region[geo.region_of[home]]) - 1))
+            dests = [(home, r.uniform(0.4, 0.7))] + [(d, r.uniform(0.02, 0.12)) for d in others]
+            for dest, share in dests:
+                starts = max(0, round(base * share * rng.uniform(0.9, 1.1)))
+                rows.append([year, lad23[home], geo.lad_name[home], lad23[dest], geo.lad_name[dest],
+                             starts, round(starts * rng.uniform(2.0, 2.8)),
+                             round(starts * rng.uniform(0.4, 0.6))])
+            starts = round(base * 0.02 * rng.uniform(0.5, 1.5))
+            rows.append([year, lad23[home], geo.lad_name[home], "", FLOWS_UNKNOWN, starts,
+                         round(starts * 2.2), round(starts * 0.5)])
+    return rows
+
+
+# ------------------------------------------------ Skills Imperative 2035 projection workbooks
+SECTORS_6 = ["Primary sector and utilities", "Manufacturing", "Construction",
+             "Trade, accomod. and transport", "Business and other services", "Non-marketed services"]
+INDUSTRIES_22 = ["Agriculture", "Mining and quarrying", "Food drink and tobacco", "Engineering",
+                 "Rest of manufacturing", "Electricity and gas", "Water and sewerage", "Construction",
+                 "Wholesale and retail trade", "Transport and storage", "Accommodation and food", "Media",
+                 "Information technology", "Finance and insurance", "Real estate",
+                 "Professional services", "Support services", "Public admin. and defence", "Education",
+                 "Health and social work", "Arts and entertainment", "Other services"]
+OCC_9 = ["Managers, directors and senior officials", "Professional occupations",
+         "Associate professional occupations", "Administrative and secretarial occupations",
+         "Skilled trades occupations", "Caring, leisure and other service occupations",
+         "Sales and customer service occupations", "Process, plant and machine operatives",
+         "Elementary occupations"]
+OCC_26 = ["11 Corporate managers and directors", "12 Other managers and proprietors",
+          "21 Science, research, engineering and technology professionals", "22 Health professionals",
+          "23 Teaching and other educational professionals",
+          "24 Business, media and public service professionals",
+          "31 Science, engineering and technology associate professionals",
+          "32 Health and social care associate professionals", "33 Protective service occupations",
+          "34 Culture, media and sports occupations",
+          "35 Business and public service associate professionals", "41 Administrative occupations",
+          "42 Secretarial and related occupations", "51 Skilled agricultural and related trades",
+          "52 Skilled metal, electrical and electronic trades",
+          "53 Skilled construction and building trades",
+          "54 Textiles, printing and other skilled trades", "61 Caring personal service occupations",
+          "62 Leisure, travel and related personal service occupations",
+          "63 Community and civil enforcement occupations", "71 Sales occupations",
+          "72 Customer service occupations", "81 Process, plant and machine operatives",
+          "82 Transport and mobile machine drivers and operatives",
+          "91 Elementary trades and related occupations",
+          "92 Elementary administration and service occupations"]
+PROJ_YEARS = [2015, 2019, 2020, 2025, 2035]
+
+
+def xlsx_bytes(sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> bytes:
+    """A minimal .xlsx (cached values only, inline strings) with the given sheets: name ->
+    {(row, col): value}, 0-based."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def ref(r: int, c: int) -> str:
+        letters = ""
+        c += 1
+        while c:
+            c, rem = divmod(c - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{letters}{r + 1}"
+
+    def sheet_xml(cells: dict) -> str:
+        rows: dict[int, list] = defaultdict(list)
+        for (r, c), v in sorted(cells.items()):
+            if isinstance(v, str):
+                rows[r].append(f'<c r="{ref(r, c)}" t="inlineStr"><is><t>{escape(v)}</t></is></c>')
+            else:
+                rows[r].append(f'<c r="{ref(r, c)}"><v>{v!r}</v></c>')
+        body = "".join(f'<row r="{r + 1}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<sheetData>{body}</sheetData></worksheet>")
+
+    ns = "http://schemas.openxmlformats.org"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, text: str) -> None:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
+        put("[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(len(sheets)))
+            + "</Types>")
+        put("_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        put("xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+            f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            + "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, (n, _) in enumerate(sheets))
+            + "</sheets></workbook>")
+        put("xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i + 1}" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                      for i in range(len(sheets)))
+            + "</Relationships>")
+        for i, (_, cells) in enumerate(sheets):
+            put(f"xl/worksheets/sheet{i + 1}.xml", sheet_xml(cells))
+    return out.getvalue()
+
+
+def proj_levels(rng: random.Random, labels: list[str], total_2015: float,
+                growth: list[float]) -> list[list[float]]:
+    """Employment levels (thousands) for each label and year, made up; rows scaled so every
+    table of a workbook has the same total in each year."""
+    weights = [rng.uniform(0.3, 1.7) for _ in labels]
+    trend = [rng.uniform(-0.012, 0.015) for _ in labels]
+    rows = []
+    for w, t in zip(weights, trend):
+        rows.append([w * (1 + t) ** (y - 2015) for y in PROJ_YEARS])
+    for k in range(len(PROJ_YEARS)):
+        col = sum(r[k] for r in rows)
+        for r in rows:
+            r[k] *= total_2015 * growth[k] / col
+    return rows
+
+
+def proj_table(title: str, rows: list[list[float]], labels: list[str], total: str,
+               header_row: int, first_row: int, requirements: bool, rng: random.Random) -> dict:
+    cells: dict[tuple[int, int], object] = {(0, 0): title}
+    if requirements:
+        for c, (a, b) in zip((7, 8, 9), [("Net", "Change"), ("Replacement", "Demand"), ("Total", "Requirement")]):
+            cells[(header_row - 1, c)] = a
+            cells[(header_row, c)] = b
+    for k, y in enumerate(PROJ_YEARS):
+        cells[(header_row, k + 1)] = y
+    cells[(first_row - 1 if first_row - 1 > header_row else header_row, 0)] = "Levels (000s)"
+    sums = [0.0] * 8
+    r = first_row
+    for label, levels in zip(labels, rows):
+        rd = levels[2] * rng.uniform(0.35, 0.6)
+        vals = [*levels, levels[4] - levels[2], rd, levels[4] - levels[2] + rd]
+        cells[(r, 0)] = label
+        for k, v in enumerate(levels):
+            cells[(r, k + 1)] = v
+        if requirements:
+            for c, v in zip((7, 8, 9), vals[5:]):
+                cells[(r, c)] = v
+        sums = [a + b for a, b in zip(sums, vals)]
+        r += 1
+    r += 1
+    cells[(r, 0)] = total
+    for k in range(5):
+        cells[(r, k + 1)] = sums[k]
+    if requirements:
+        for c, v in zip((7, 8, 9), sums[5:]):
+            cells[(r, c)] = v
+    return cells
+
+
+def gen_projection_workbook(kind: str, name: str, total_2015: float) -> bytes:
+    rng = sub_rng(f"projections:{name}")
+    growth = [1.0, 1.04, 1.02, 1.05, 1.09]
+    suffix = f", 2015-2035, {name}"
+    info = {(0, 0): kind, (0, 1): "19. Lancashire" if kind == "LSIP" else "Sum of the workbooks for England",
+            (1, 0): "Scenario", (1, 1): ".Main", (4, 0): f"{kind} name", (4, 1): name,
+            (5, 0): "Note", (5, 1): "SYNTHETIC SAMPLE DATA generated by scripts/make_sample.py"}
+    contents = {(0, 0): "Contents", (3, 0): "Sheet name", (3, 1): "Contents",
+                (4, 0): "Ind T1", (4, 1): "Employment by Industry Sector (6 industries)",
+                (5, 0): "Ind T2", (5, 1): "Employment by Industry Group (22 industries)",
+                (6, 0): "Occ T1", (6, 1): "Employment Change by Occupation Group and Gender and Replacement Demand (9 occupations)",
+                (7, 0): "Occ T2", (7, 1): "Employment Change by Occupation and Replacement Demand (26 occupations)"}
+    sheets = [
+        ("Info", info), ("Contents", contents),
+        ("Ind T1", proj_table("Industry Table 1  Employment by Industry Sector (SIC 2007)" + suffix,
+                              proj_levels(rng, SECTORS_6, total_2015, growth), SECTORS_6,
+                              "All industries", 4, 6, True, rng)),
+        ("Ind T2", proj_table("Industry Table 2  Employment by Industry Group (SIC 2007)" + suffix,
+                              proj_levels(rng, INDUSTRIES_22, total_2015, growth), INDUSTRIES_22,
+                              "All industries", 2, 4, False, rng)),
+        ("Occ T1", proj_table("Occupation Table 1  Employment Change by Occupation Group (SOC 2020) and Replacement Demand" + suffix,
+                              proj_levels(rng, OCC_9, total_2015, growth), OCC_9,
+                              "All occupations", 5, 7, True, rng)),
+        ("Occ T2", proj_table("Occupation Table 2  Employment Change by Occupation (SOC 2020) and Replacement Demand" + suffix,
+                              proj_levels(rng, OCC_26, total_2015, growth), OCC_26,
+                              "All occupations", 5, 7, True, rng)),
+    ]
+    return xlsx_bytes(sheets)
+
+
+# -------------------------------------------- Census 2021 TS066 (Nomis API, upper tier only)
+TS066_HEADER = ["DATE", "DATE_NAME", "DATE_CODE", "DATE_TYPE", "DATE_TYPECODE", "DATE_SORTORDER",
+                "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_TYPE",
+                "GEOGRAPHY_TYPECODE", "GEOGRAPHY_SORTORDER", "C2021_EASTAT_20",
+                "C2021_EASTAT_20_NAME", "C2021_EASTAT_20_CODE", "C2021_EASTAT_20_TYPE",
+                "C2021_EASTAT_20_TYPECODE", "C2021_EASTAT_20_SORTORDER", "MEASURES",
+                "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "OBS_CONF",
+                "OBS_CONF_NAME", "URN", "RECORD_OFFSET", "RECORD_COUNT"]
+A = "Economically active (excluding full-time students)"
+S = "Economically active and a full-time student"
+TS066_NAMES = {
+    0: "Total: All usual residents aged 16 years and over", 1001: A, 1002: f"{A}:In employment",
+    1003: f"{A}:In employment:Employee", 1: f"{A}: In employment: Employee: Part-time",
+    2: f"{A}: In employment: Employee: Full-time",
+    1004: f"{A}:In employment:Self-employed with employees",
+    3: f"{A}: In employment: Self-employed with employees: Part-time",
+    4: f"{A}: In employment: Self-employed with employees: Full-time",
+    1005: f"{A}:In employment:Self-employed without employees",
+    5: f"{A}: In employment: Self-employed without employees: Part-time",
+    6: f"{A}: In employment: Self-employed without employees: Full-time", 7: f"{A}: Unemployed",
+    1006: S, 1007: f"{S}:In employment", 1008: f"{S}:In employment:Employee",
+    8: f"{S}: In employment: Employee: Part-time", 9: f"{S}: In employment: Employee: Full-time",
+    1009: f"{S}:In employment:Self-employed with employees",
+    10: f"{S}: In employment: Self-employed with employees: Part-time",
+    11: f"{S}: In employment: Self-employed with employees: Full-time",
+    1010: f"{S}:In employment:Self-employed without employees",
+    12: f"{S}: In employment: Self-employed without employees: Part-time",
+    13: f"{S}: In employment: Self-employed without employees: Full-time", 14: f"{S}: Unemployed",
+    1011: "Economically inactive", 15: "Economically inactive: Retired",
+    16: "Economically inactive: Student", 17: "Economically inactive: Looking after home or family",
+    18: "Economically inactive: Long-term sick or disabled", 19: "Economically inactive: Other"}
+TS066_SUMS = {1003: [1, 2], 1004: [3, 4], 1005: [5, 6], 1002: [1003, 1004, 1005], 1001: [1002, 7],
+              1008: [8, 9], 1009: [10, 11], 1010: [12, 13], 1007: [1008, 1009, 1010],
+              1006: [1007, 14], 1011: [15, 16, 17, 18, 19], 0: [1001, 1006, 1011]}
+TS066_LEAF_SHARES = {1: 0.11, 2: 0.33, 3: 0.004, 4: 0.011, 5: 0.03, 6: 0.037, 7: 0.024, 8: 0.012,
+                     9: 0.003, 10: 0.0001, 11: 0.00005, 12: 0.0006, 13: 0.0002, 14: 0.006,
+                     15: 0.22, 16: 0.06, 17: 0.05, 18: 0.04, 19: 0.03}
+
+
+def gen_ts066(geo: Geo) -> list[list]:
+    """Counties (E10) and unitary authorities only, as in the real upper-tier Nomis output: each
+    unit's 16+ population split into the 19 leaf categories, the 12 groupings summed from them,
+    counts (measure 20100) and percentages (20301)."""
+    rng = sub_rng("ts066")
+    units: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        units[geo.county_of[code] or code].append(code)
+    order = [0, 1001, 1002, 1003, 1, 2, 1004, 3, 4, 1005, 5, 6, 7, 1006, 1007, 1008, 8, 9, 1009,
+             10, 11, 1010, 12, 13, 14, 1011, 15, 16, 17, 18, 19]
+    cells = []
+    for unit in sorted(units):
+        pop = round(sum(geo.pop16[l] for l in units[unit]) * rng.uniform(0.98, 1.02))
+        leaves = [k for k in order if k not in TS066_SUMS]
+        shares = [TS066_LEAF_SHARES[k] * rng.uniform(0.8, 1.2) for k in leaves]
+        ssum = sum(shares)
+        counts = dict(zip(leaves, allocate(pop, [x / ssum for x in shares])))
+        for k in [1003, 1004, 1005, 1002, 1001, 1008, 1009, 1010, 1007, 1006, 1011, 0]:
+            counts[k] = sum(counts[c] for c in TS066_SUMS[k])
+        name = geo.area_name[unit]
+        for k in order:
+            for measure, mname, value in [(20100, "Value", counts[k]),
+                                          (20301, "Percent", round(100 * counts[k] / counts[0], 1))]:
+                cells.append([unit, name, k, measure, mname, value])
+    rows = []
+    for i, (unit, name, k, measure, mname, value) in enumerate(cells):
+        rows.append([2021, 2021, 2021, "date", 0, 0, 0, name, unit,
+                     "local authorities: county / unitary (as of April 2023)", 423, 0, k,
+                     TS066_NAMES[k], k, "Economic activity status", 1000000, 0, measure, mname,
+                     value, "A", "Normal Value", "FALSE", "Free (free for publication)",
+                     f"Nm-2083d1d32336e0d{k}d{measure}", i, len(cells)])
+    return rows
+
+
+# ------------------------------- demand indicators: ESS 2019, NCCIS 16-17, ONS job adverts
+ESS_HEADER = ['lea_name', 'utla_code', 'Unweighted row', 'Total (establishments)', 'Total number of staff', 'Establishments with any vacancies', 'Have at least one vacancy that is hard to fill', 'Have a skills shortage vacancy (prompted or unprompted)', 'Number of vacancies', 'Number of skill-shortage vacancies', 'Number of vacancies as a % of all employment', '% of all vacancies which are SSVs', '% of establishments with any staff not fully proficient', 'Number of skills gaps', 'Number of skills gaps as a % of employment', '% of establishments training staff over the last 12 months', '% of establishments providing off-the-job training in the last 12 months', '% of establishments providing on-the-job training in the last 12 months', '% of training establishments providing online training or e-learning in the last 12 months', 'Total number trained (including modelled data)', 'Number trained as % of total staff', 'Total Days Training', 'Training days per trainee', 'Training days per staff']
+NCCIS_HEADER = ['time_period', 'time_identifier', 'geographic_level', 'country_code', 'country_name', 'region_code', 'region_name', 'old_la_code', 'new_la_code', 'la_name', 'Age', 'Cohort_DJFavg', 'NEET_not_known_percent', 'NEET_percent', 'Notknown_percent', 'annual_change_ppts_NEET_not_known', 'annualchange_NEET', 'annualchange_notknown', 'cohort_March', 'TOTAL_participating_in_education_and_training_percent', 'Full_time_education_percent', 'Apprenticeship_percent', 'Other_education_and_training_percent', 'annual_change_Participation_in_education_training', 'annual_change_FTE', 'annual_change_apprenticeship', 'annual_change_other_education_training', 'September_guarantee_Offer_made_percent', 'September_guarantee_annual_change_ppts', 'cohort_noSEN_percent', 'NEET_NK_noSEN_percent', 'cohort_EHCP_percent', 'NEET_NK_EHCP_percent', 'cohort_SENDsupport_percent', 'NEET_NK_SENDsupport_percent', 'VG_cohort_DJF_avg', 'VG_cohort_percentage', 'VG_NEET_NK_percentage', 'Level_3', 'L2_em_GCSE_othL2', 'avg_att8', 'pt_l2basics_94', 'sess_overall_percent', 'enrolments_pa_10_exact_percent', 'NEET_NK_quintile', 'NEET_quintile', 'Notknown_quintile', 'Participation_ET_quintile', 'Sep_guarantee_quintile']
+ADVERTS_HEADER = ["Local authority [note 1]", "lad_code", "Region [note 2]", "2017", "2018", "2019",
+                  "2020", "2021", "2022"]
+# English districts ONS excluded from the job adverts tables (not in the file).
+ADVERTS_EXCLUDED = {"E07000033", "E07000144", "E06000011", "E09000013", "E07000037", "E07000132",
+                    "E06000053", "E08000011", "E09000022", "E09000023", "E07000038", "E07000147",
+                    "E07000218", "E07000135", "E07000122", "E07000044", "E07000113", "E06000030",
+                    "E08000008", "E07000199", "E07000076", "E06000034", "E07000046", "E09000030",
+                    "E07000128"}
+
+
+def upper_tier_units(geo: Geo) -> dict[str, list[str]]:
+    units: dict[str, list[str]] = defaultdict(list)
+    for code in geo.lad_codes:
+        units[geo.county_of[code] or code].append(code)
+    return dict(sorted(units.items()))
+
+
+def gen_ess(geo: Geo) -> list[list]:
+    """ESS 2019 LEA summary: England Total (twice, as the transposed real sheet has it) and one row
+    per current upper-tier authority; staff ~ 45 % of 16+ residents, vacancies ~ 3 % of staff,
+    skill-shortage vacancies 10-45 % of vacancies; Isles of Scilly suppressed (`**`)."""
+    rng = sub_rng("ess2019")
+    rows, totals = [], [0.0, 0.0, 0.0]
+    for unit, lads in upper_tier_units(geo).items():
+        staff = round(sum(geo.pop16[l] for l in lads) * rng.uniform(0.38, 0.52))
+        vac = round(staff * rng.uniform(0.02, 0.045))
+        ssv = round(vac * rng.uniform(0.10, 0.45))
+        totals = [a + b for a, b in zip(totals, [staff, vac, ssv])]
+        vals = {"Total number of staff": staff, "Number of vacancies": vac,
+                 "Number of skill-shortage vacancies": ssv}
+        if unit == "E06000053":
+            vals = {k: "**" for k in vals}
+        rows.append((geo.area_name[unit], unit, vals))
+    england = ("England Total", "", dict(zip(["Total number of staff", "Number of vacancies",
+                                              "Number of skill-shortage vacancies"], totals)))
+    out = []
+    for name, code, vals in [england, england, *rows]:
+        row = []
+        for col in ESS_HEADER:
+            if col == "lea_name":
+                row.append(name)
+            elif col == "utla_code":
+                row.append(code)
+            elif col in vals:
+                v = vals[col]
+                row.append(v if isinstance(v, str) else int(v))
+            else:
+                row.append("**" if code == "E06000053" else round(rng.uniform(0.02, 0.7), 2))
+        out.append(row)
+    return out
+
+
+def gen_nccis(geo: Geo) -> list[list]:
+    """NCCIS 16-17 NEET/participation, 2025: England, regions and every current upper-tier
+    authority; NEET 2-8 %, not known 0.5-5 %, apprenticeships 2-7 %; other columns filled with
+    plausible numbers or `z`. One authority's apprenticeship figure is suppressed (`c`)."""
+    rng = sub_rng("nccis2025")
+    rows = []
+    def row(level: str, region: str, code: str, name: str, cohort: int) -> list:
+        vals = {"time_period": 2025, "time_identifier": "Calendar year", "geographic_level": level,
+                "country_code": ENGLAND_CODE, "country_name": ENGLAND_NAME,
+                "region_code": region, "region_name": geo.area_name.get(region, ""),
+                "old_la_code": "", "new_la_code": code, "la_name": name, "Age": "16-17",
+                "Cohort_DJFavg": cohort, "NEET_percent": round(rng.uniform(2.0, 8.0), 1),
+                "Notknown_percent": round(rng.uniform(0.5, 5.0), 1),
+                "cohort_March": round(cohort * rng.uniform(0.99, 1.01)),
+                "Apprenticeship_percent": "c" if code == "E06000053" else round(rng.uniform(2.0, 7.0), 1)}
+        vals["NEET_not_known_percent"] = round(vals["NEET_percent"] + vals["Notknown_percent"], 1)
+        return [vals.get(c, round(rng.uniform(0, 100), 1) if level == "Local authority" else "z")
+                for c in NCCIS_HEADER]
+    units = upper_tier_units(geo)
+    cohort_of = {u: max(30, round(sum(geo.pop16[l] for l in lads) * rng.uniform(0.024, 0.03)))
+                 for u, lads in units.items()}
+    rows.append(row("National", "", "", "", sum(cohort_of.values())))
+    for region in geo.regions:
+        members = [u for u, lads in units.items() if geo.region_of[lads[0]] == region]
+        rows.append(row("Regional", region, "", "", sum(cohort_of[u] for u in members)))
+    for u, lads in units.items():
+        rows.append(row("Local authority", geo.region_of[lads[0]], u, geo.area_name[u], cohort_of[u]))
+    return rows
+
+
+def gen_job_adverts(geo: Geo) -> list[list]:
+    """Online job adverts index (January average) per LAD 2017-2022, one decimal; the districts
+    ONS excluded are absent, as in the real table."""
+    rng = sub_rng("job_adverts")
+    rows = []
+    for code in geo.by_name(geo.lad_codes):
+        if code in ADVERTS_EXCLUDED:
+            continue
+        base = geo.pop16[code] / 4000 * (0.6 + 0.8 * geo.latent[code])
+        trend = [1.0, 1.15, 1.1, 1.05, 0.8, 1.3]
+        rows.append([geo.lad_name[code], code, geo.area_name[geo.region_of[code]],
+                     *[round(base * t * rng.uniform(0.85, 1.15), 1) for t in trend]])
+    return rows
+
+
+# ------------------------------------------- APS T13a (industry) and T09a (occupation) by LAD
+APS_T13A_CELLS = [(1, "A Agricuture & fishing (SIC 2007)"), (4, "B,D,E Energy & water (SIC 2007)"),
+                  (7, "C Manufacturing (SIC 2007)"), (10, "F Construction (SIC 2007)"),
+                  (13, "G,I Distribution, hotels & restaurants (SIC 2007)"),
+                  (16, "H,J Transport & Communication (SIC 2007)"),
+                  (19, "K-N Banking finance & insurance etc. (SIC 2007)"),
+                  (22, "O-Q Public admin education & health (SIC 2007)"),
+                  (25, "R-U Other services (SIC 2007)")]
+APS_T09A_NAMES = [
+    "Corporate Managers and Directors", "Other Managers and Proprietors",
+    "Science, Research, Engineering and Technology Professionals", "Health Professionals",
+    "Teaching and Educational Professionals", "Business, Media and Public Service Professionals",
+    "Science, Engineering and Technology Associate Professionals",
+    "Health and Social Care Associate Professionals", "Protective Service Occupations",
+    "Culture, Media and Sports Occupations", "Business and Public Service Associate Professionals",
+    "Administrative Occupations", "Secretarial and Related Occupations",
+    "Skilled Agricultural and Related Trades", "Skilled Metal, Electrical and Electronic Trades",
+    "Skilled Construction and Building Trades", "Textiles, Printing and Other Skilled Trades",
+    "Caring Personal Service Occupations", "Leisure, Travel and Related Personal Service Occupations",
+    "Sales Occupations", "Customer Service Occupations", "Process, Plant and Machine Operatives",
+    "Transport and Mobile Machine Drivers and Operatives", "Elementary Trades and Related Occupations",
+    "Elementary Administration and Service Occupations"]
+
+
+def gen_aps_table(geo: Geo, label: str, years: list[int], cells: list[tuple[int, str]],
+                  cell_text) -> list[list]:
+    """APS employment estimates by cell in the tidied Nomis layout: England and every LAD, one
+    User Defined Geography row without a code. Estimates rounded to 100; small ones withheld as
+    Nomis does (`!` under 1,000, `*` interval under 3,000), a few `~` and `-`."""
+    rng = sub_rng(label)
+    rows = []
+    weights = {c: rng.uniform(0.4, 1.6) for c, _ in cells}
+    areas = [("country", ENGLAND_NAME, ENGLAND_CODE, geo.lad_codes)] + \
+        [("ladu", geo.lad_name[c], c, [c]) for c in geo.by_name(geo.lad_codes)] + \
+        [("User Defined Geography", "Sample area - from dn00000", "", geo.lad_codes[:3])]
+    for year in years:
+        for area_type, name, code, lads in areas:
+            employed = sum(geo.pop16[l] for l in lads) * 0.58 * rng.uniform(0.95, 1.05)
+            wsum = sum(weights.values())
+            for c, text in cells:
+                v = round(employed * weights[c] / wsum * rng.uniform(0.7, 1.3), -2)
+                if v < 1000:
+                    number, conf = "!", "!"
+                elif v < 3000:
+                    number, conf = str(int(v)), "*"
+                else:
+                    number, conf = str(int(v)), str(int(round(v * rng.uniform(0.08, 0.4), -2)))
+                if area_type == "ladu" and rng.random() < 0.002:
+                    number, conf = rng.choice([("~", "!"), ("-", "-")])
+                rows.append([f"Jan {year}-Dec {year}", area_type, name, code, cell_text(c, text),
+                             number, "", conf])
+    return rows
 
 
 def main() -> int:
@@ -977,6 +1595,43 @@ def main() -> int:
     written.append(("nomis/aps_qualifications_by_age_lad_2017_2021.csv",
                     write_csv(OUT_DIR / "nomis" / "aps_qualifications_by_age_lad_2017_2021.csv",
                               NOMIS_HEADER, nomis_rows)))
+
+    written.append(("census/census2021_ts063_lad22.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts063_lad22.csv",
+                              ["LAD22CD", "LAD22NM", *TS063_COLUMNS], gen_ts063(geo))))
+    written.append(("nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv",
+                    write_csv(OUT_DIR / "nomis" / "ukbc_enterprises_industry_sizeband_lad_2018_2022.csv",
+                              UKBC_HEADER, gen_ukbc(geo))))
+    written.append(("dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv",
+                    write_csv(OUT_DIR / "dfe" / "apprenticeships_home_to_delivery_lad23_2223_2526.csv",
+                              FLOWS_HEADER, gen_flows(geo))))
+    written.append(("census/census2021_ts066_utla23_nomis_api.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts066_utla23_nomis_api.csv",
+                              TS066_HEADER, gen_ts066(geo))))
+    written.append(("dfe/ess2019_lea_summary.csv",
+                    write_csv(OUT_DIR / "dfe" / "ess2019_lea_summary.csv", ESS_HEADER, gen_ess(geo))))
+    written.append(("dfe/neet_participation_la_2025.csv",
+                    write_csv(OUT_DIR / "dfe" / "neet_participation_la_2025.csv", NCCIS_HEADER,
+                              gen_nccis(geo))))
+    (OUT_DIR / "ons").mkdir(parents=True, exist_ok=True)
+    written.append(("ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
+                    write_csv(OUT_DIR / "ons" / "ons_online_job_adverts_adzuna_lad_jan2017_2022.csv",
+                              ADVERTS_HEADER, gen_job_adverts(geo))))
+    written.append(("nomis/aps_industry_t13a_lad_2018_2022.csv",
+                    write_csv(OUT_DIR / "nomis" / "aps_industry_t13a_lad_2018_2022.csv", NOMIS_HEADER,
+                              gen_aps_table(geo, "aps_t13a", [2021, 2022], APS_T13A_CELLS,
+                                            lambda c, t: f"T13a:{c} ({t} : All people )"))))
+    written.append(("nomis/aps_occupation_t09a_lad_2017_2021.csv",
+                    write_csv(OUT_DIR / "nomis" / "aps_occupation_t09a_lad_2017_2021.csv", NOMIS_HEADER,
+                              gen_aps_table(geo, "aps_t09a", [2020, 2021],
+                                            [(1 + 3 * i, n) for i, n in enumerate(APS_T09A_NAMES)],
+                                            lambda c, t: f"T09a:{c} (All people - {t} (SOC2010) : All people )"))))
+    (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
+    for fname, kind, name, total in [
+            ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),
+            ("skills_imperative_2035_england_main.xlsm", "Country", "England", 26000.0)]:
+        (OUT_DIR / "projections" / fname).write_bytes(gen_projection_workbook(kind, name, total))
+        written.append((f"projections/{fname}", 4))
 
     total_bytes = sum(p.stat().st_size for p in OUT_DIR.rglob("*") if p.is_file())
     print(f"wrote {OUT_DIR.relative_to(REPO_ROOT)}/ ({total_bytes:,} bytes)")

@@ -13,6 +13,11 @@ pub enum Aggregation {
     RatioOfSums,
     /// An additive count: the sum over the districts combined. Available for every geography.
     Sum,
+    /// `sum(numerator) / sum(denominator) * per` over the counties and unitary authorities an area
+    /// is made of, for sources published only for those (upper tier). Served for counties,
+    /// unitaries and every area made exactly of them; two-tier districts and TTWAs get a
+    /// `not_applicable` row instead of a value.
+    UpperTier,
     /// Not aggregable (medians, survey estimates, rates without published counts): served only
     /// for the areas the publisher publishes, as published (or, with a denominator, as the
     /// ratio of that area's own published counts), with the confidence interval when there is one.
@@ -111,6 +116,15 @@ impl IndicatorDef {
                 "lad",
                 "ttwa",
                 "county",
+                "lep",
+                "lsip",
+                "combined_authority",
+                "region",
+                "country",
+            ],
+            Aggregation::UpperTier => &[
+                "county",
+                "lad (unitary authorities only)",
                 "lep",
                 "lsip",
                 "combined_authority",
@@ -890,6 +904,302 @@ pub const INDICATORS: &[IndicatorDef] = &[
             "Served only for the areas ONS publishes.",
         ],
     },
+    // Demand side (issue 13).
+    IndicatorDef {
+        id: "online_job_adverts_index",
+        topic: "labour_demand",
+        title: "Online job adverts (index, January)",
+        description: "How many online job adverts there were in the area in January, as an \
+            index comparable between areas and years (not a count of vacancies).",
+        definition: "Adzuna online job adverts, average over January, divided by a constant ONS \
+            does not disclose and rounded to 1 decimal place ('unit measure'), as published by \
+            ONS in Labour demand indicators by local authority (May 2022).",
+        unit: "index",
+        per: 1.0,
+        numerator: MeasureRef {
+            measure: "adzuna_job_adverts_index",
+            label: "Online job adverts, index (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "ons_online_job_adverts",
+        small_area_source: None,
+        source_title: ADVERTS_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: ADVERTS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "online_job_adverts_change",
+        topic: "labour_demand",
+        title: "Online job adverts, change on a year earlier (%)",
+        description: "How much the online job adverts index changed since the January before, \
+            in per cent.",
+        definition: "100 x (index in January of the year - index in January of the year before) \
+            / index in January of the year before, computed by lmi from the published index.",
+        unit: "% change",
+        per: 1.0,
+        numerator: MeasureRef {
+            measure: "adzuna_job_adverts_index_change",
+            label: "Change in the online job adverts index (%)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "ons_online_job_adverts",
+        small_area_source: None,
+        source_title: ADVERTS_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: ADVERTS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "business_birth_rate",
+        topic: "labour_demand",
+        title: "Business births (% of active businesses)",
+        description: "New businesses registered in the year for every 100 active businesses.",
+        definition: "Business births as a percentage of active businesses (ONS Business \
+            Demography), as published by ONS (Explore Local Statistics).",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "els_business_births",
+            label: "Business birth rate (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "ons_els_business_births",
+        small_area_source: None,
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: BUSINESS_DEMOGRAPHY_CAVEATS,
+    },
+    IndicatorDef {
+        id: "business_death_rate",
+        topic: "labour_demand",
+        title: "Business deaths (% of active businesses)",
+        description: "Businesses that closed in the year for every 100 active businesses.",
+        definition: "Business deaths as a percentage of active businesses (ONS Business \
+            Demography), as published by ONS (Explore Local Statistics).",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "els_business_deaths",
+            label: "Business death rate (published)",
+        },
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "ons_els_business_deaths",
+        small_area_source: None,
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: BUSINESS_DEMOGRAPHY_CAVEATS,
+    },
+    IndicatorDef {
+        id: "vacancy_density",
+        topic: "labour_demand",
+        title: "Vacancies as a share of employment (Employer Skills Survey 2019)",
+        description: "Out of every 100 jobs at employers in the area, how many were vacant at \
+            the time of the 2019 survey.",
+        definition: "Weighted number of vacancies divided by weighted total number of staff at \
+            establishments in the area, times 100, Employer Skills Survey 2019 (ratio of sums for \
+            areas made of several authorities).",
+        unit: "%",
+        per: 100.0,
+        numerator: ESS_VACANCIES,
+        denominator: Some(MeasureRef {
+            measure: "ess_staff",
+            label: "Total number of staff (weighted estimate)",
+        }),
+        aggregation: Aggregation::UpperTier,
+        confidence_interval: None,
+        period_type: PeriodType::SurveyYear,
+        source: "dfe_ess2019_lea",
+        small_area_source: None,
+        source_title: ESS_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: ESS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "skill_shortage_vacancy_share",
+        topic: "labour_demand",
+        title: "Skill-shortage vacancies as a share of vacancies (Employer Skills Survey 2019)",
+        description: "Out of every 100 vacancies, how many were hard to fill because applicants \
+            lacked the skills, qualifications or experience (2019 survey).",
+        definition: "Weighted number of skill-shortage vacancies divided by the weighted number \
+            of vacancies, times 100, Employer Skills Survey 2019.",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "ess_skill_shortage_vacancies",
+            label: "Skill-shortage vacancies (weighted estimate)",
+        },
+        denominator: Some(ESS_VACANCIES),
+        aggregation: Aggregation::UpperTier,
+        confidence_interval: None,
+        period_type: PeriodType::SurveyYear,
+        source: "dfe_ess2019_lea",
+        small_area_source: None,
+        source_title: ESS_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: Some(false),
+        series_breaks: &[],
+        caveats: ESS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "neet_16_17_rate",
+        topic: "young_people",
+        title: "16-17 year olds not in education, employment or training (NEET)",
+        description: "Out of every 100 young people aged 16 or 17 who live in the area, how many \
+            are known to be NEET (December-February average).",
+        definition: "NEET 16-17 year olds as a percentage of 16-17 year olds known to the local \
+            authority, December-February average (NCCIS); for combined areas the sum of counts \
+            (published percentage x cohort) over the sum of cohorts.",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "nccis_neet_16_17",
+            label: "NEET 16-17 year olds (from the published percentage)",
+        },
+        denominator: Some(NCCIS_COHORT),
+        aggregation: Aggregation::UpperTier,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "dfe_nccis_neet_16_17",
+        small_area_source: None,
+        source_title: NCCIS_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: Some(false),
+        series_breaks: &[],
+        caveats: NCCIS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "not_known_16_17_rate",
+        topic: "young_people",
+        title: "16-17 year olds whose activity is not known",
+        description: "Out of every 100 young people aged 16 or 17, how many the local authority \
+            could not trace (December-February average).",
+        definition: "16-17 year olds whose activity is not known as a percentage of 16-17 year \
+            olds known to the local authority, December-February average (NCCIS).",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "nccis_not_known_16_17",
+            label: "16-17 year olds with activity not known (from the published percentage)",
+        },
+        denominator: Some(NCCIS_COHORT),
+        aggregation: Aggregation::UpperTier,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "dfe_nccis_neet_16_17",
+        small_area_source: None,
+        source_title: NCCIS_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: Some(false),
+        series_breaks: &[],
+        caveats: NCCIS_CAVEATS,
+    },
+    IndicatorDef {
+        id: "apprenticeship_16_17_share",
+        topic: "young_people",
+        title: "16-17 year olds in an apprenticeship",
+        description: "Out of every 100 young people aged 16 or 17, how many are doing an \
+            apprenticeship (end of March).",
+        definition: "16-17 year olds participating through an apprenticeship as a percentage of \
+            16-17 year olds known to the local authority at the end of March (NCCIS).",
+        unit: "%",
+        per: 100.0,
+        numerator: MeasureRef {
+            measure: "nccis_apprenticeship_16_17",
+            label: "16-17 year olds in an apprenticeship (from the published percentage)",
+        },
+        denominator: Some(MeasureRef {
+            measure: "nccis_march_cohort_16_17",
+            label: "16-17 year olds known to the local authority, end of March",
+        }),
+        aggregation: Aggregation::UpperTier,
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "dfe_nccis_neet_16_17",
+        small_area_source: None,
+        source_title: NCCIS_TITLE,
+        publisher: DFE,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: NCCIS_CAVEATS,
+    },
+];
+
+const ADVERTS_TITLE: &str =
+    "Labour demand indicators by local authority: online job adverts (ONS, Adzuna)";
+const ADVERTS_CAVEATS: &[&str] = &[
+    "An index, not a count: the monthly average number of adverts divided by a constant ONS does \
+     not disclose. Compare areas and years, never read it as vacancies.",
+    "ONS excluded 43 local authorities for data quality (among them Pendle and Wyre in \
+     Lancashire): they have no value, status `unavailable`.",
+    "January of each year only; official statistics in development. Online adverts miss jobs \
+     filled by word of mouth and over-represent some occupations.",
+    "Served only for districts ONS publishes: the index is not added up across areas, and \
+     England has no figure (status `unavailable`).",
+];
+const BUSINESS_DEMOGRAPHY_CAVEATS: &[&str] = &[
+    "Births and deaths of VAT and/or PAYE registered businesses, as a share of active businesses \
+     in the year (ONS Business Demography).",
+    "Served only for the areas ONS publishes; published rates are not added up across areas.",
+];
+const ESS_TITLE: &str = "Employer Skills Survey 2019, local education authority tables (DfE)";
+const ESS_VACANCIES: MeasureRef = MeasureRef {
+    measure: "ess_vacancies",
+    label: "Vacancies (weighted estimate)",
+};
+const ESS_CAVEATS: &[&str] = &[
+    "2019 survey (fieldwork 2019, before the pandemic): the labour market has changed a lot \
+     since. The 2022 survey used a different method and is not comparable.",
+    "Weighted survey estimates of employers (establishments with 2+ employees), by where the \
+     workplace is.",
+    "Published for counties and unitary authorities (2019 boundaries) only: served for those and \
+     for every area made exactly of them; no value for two-tier districts or Travel to Work \
+     Areas. Areas whose 2019 authority was later reorganised (e.g. Cumbria, Northamptonshire) \
+     have no value.",
+];
+const NCCIS_TITLE: &str = "Participation in education, training and NEET age 16 to 17 by local \
+    authority (DfE, NCCIS)";
+const NCCIS_COHORT: MeasureRef = MeasureRef {
+    measure: "nccis_cohort_16_17",
+    label: "16-17 year olds known to the local authority (December-February average)",
+};
+const NCCIS_CAVEATS: &[&str] = &[
+    "Young people by where they live, as recorded by the local authority's client caseload \
+     information system (NCCIS).",
+    "Published for counties and unitary authorities only: served for those and for every area \
+     made exactly of them; no value for two-tier districts or Travel to Work Areas.",
+    "Counts are derived from DfE's percentages (1 decimal place) and cohorts, so values for \
+     combined areas can differ from DfE's own by rounding.",
+    "lmi reads the latest year's file only.",
 ];
 
 pub fn find_indicator(id: &str) -> Option<&'static IndicatorDef> {
@@ -1040,7 +1350,9 @@ mod tests {
     fn ratio_indicators_have_denominators_and_sums_do_not() {
         for d in INDICATORS {
             match d.aggregation {
-                Aggregation::RatioOfSums => assert!(d.denominator.is_some(), "{}", d.id),
+                Aggregation::RatioOfSums | Aggregation::UpperTier => {
+                    assert!(d.denominator.is_some(), "{}", d.id)
+                }
                 Aggregation::Sum => assert!(d.denominator.is_none(), "{}", d.id),
                 Aggregation::Published => {}
             }

@@ -3,14 +3,20 @@
 //! reads are compiled in from `datasets/geography/`.
 
 pub mod area;
+pub mod breakdown;
+pub mod flows;
 pub mod geography;
 pub mod indicator;
+pub mod projections;
 pub mod provenance;
 pub mod schema;
 pub mod status;
 pub mod value;
 
 pub use area::{Area, AreaType};
+pub use breakdown::{
+    BreakdownGeographies, COUNT_BREAKDOWNS, Classification, CountBreakdownDef, find_count_breakdown,
+};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,

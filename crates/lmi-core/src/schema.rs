@@ -1,4 +1,4 @@
-//! The column names of the two tables that cross crate boundaries, in one place: the long
+//! The column names of the tables that cross crate boundaries, in one place: the long
 //! observations table (lmi-ingest writes it, lmi-pipeline reads it, lmi-store keeps it) and the
 //! indicator values table (lmi-pipeline writes it, lmi-store keeps and reads it back). Names
 //! only: this crate has no dataframe library.
@@ -67,5 +67,190 @@ pub mod values {
         RANK_OF,
         PERCENTILE,
         GAP_TO_ENGLAND,
+    ];
+}
+
+/// One row per (breakdown, part, area, period): the parts of one total with their shares,
+/// England's share, the location quotient and the change in share (`lmi_core::breakdown`).
+pub mod breakdowns {
+    /// `lmi_core::breakdown::CountBreakdownDef::id`.
+    pub const BREAKDOWN: &str = "breakdown";
+    /// The classification the parts belong to (`lmi_core::breakdown::Classification`).
+    pub const CLASSIFICATION: &str = "classification";
+    /// Measure id of the part.
+    pub const PART: &str = "part";
+    pub const PART_LABEL: &str = "part_label";
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    pub const PERIOD: &str = "period";
+    /// The part's count, null when withheld.
+    pub const COUNT: &str = "count";
+    /// The breakdown's total in the same area and period.
+    pub const TOTAL: &str = "total";
+    /// `100 * count / total`.
+    pub const SHARE: &str = "share";
+    /// The same part's share in England, same period.
+    pub const ENGLAND_SHARE: &str = "england_share";
+    /// `share / england_share` (England's is exactly 1).
+    pub const LOCATION_QUOTIENT: &str = "location_quotient";
+    /// Share minus the share in the previous period of the series (percentage points).
+    pub const SHARE_CHANGE: &str = "share_change";
+    pub const STATUS: &str = "status";
+    /// Best fit from districts (TTWAs) or a sum of rounded counts.
+    pub const APPROXIMATE: &str = "approximate";
+    pub const COVERAGE: &str = "coverage";
+    pub const CONSTITUENTS: &str = "constituents";
+    /// Why a value is absent or approximate, in words.
+    pub const NOTE: &str = "note";
+
+    pub const COLUMNS: [&str; 18] = [
+        BREAKDOWN,
+        CLASSIFICATION,
+        PART,
+        PART_LABEL,
+        AREA_CODE,
+        AREA_TYPE,
+        PERIOD,
+        COUNT,
+        TOTAL,
+        SHARE,
+        ENGLAND_SHARE,
+        LOCATION_QUOTIENT,
+        SHARE_CHANGE,
+        STATUS,
+        APPROXIMATE,
+        COVERAGE,
+        CONSTITUENTS,
+        NOTE,
+    ];
+}
+
+/// One row per (area type, home area, delivery area, period): apprenticeship flows between areas
+/// of one type (`lmi_core::flows`), districts and every aggregate.
+pub mod flows {
+    pub const AREA_TYPE: &str = "area_type";
+    /// Where learners live: an area of `area_type`, or a bucket (`lmi_core::flows`).
+    pub const HOME_CODE: &str = "home_code";
+    /// Where the training is delivered: an area of `area_type`, or a bucket.
+    pub const DELIVERY_CODE: &str = "delivery_code";
+    pub const PERIOD: &str = "period";
+    pub const STARTS: &str = "starts";
+    pub const ENROLMENTS: &str = "enrolments";
+    pub const ACHIEVEMENTS: &str = "achievements";
+    /// Rank of the delivery area by starts among the home area's delivery areas (1 = most).
+    pub const RANK: &str = "rank";
+    /// Built by best fit from districts (TTWAs).
+    pub const APPROXIMATE: &str = "approximate";
+    pub const COVERAGE: &str = "coverage";
+    /// A part-year, provisional period (2025/26: August to April).
+    pub const PROVISIONAL: &str = "provisional";
+
+    pub const COLUMNS: [&str; 11] = [
+        AREA_TYPE,
+        HOME_CODE,
+        DELIVERY_CODE,
+        PERIOD,
+        STARTS,
+        ENROLMENTS,
+        ACHIEVEMENTS,
+        RANK,
+        APPROXIMATE,
+        COVERAGE,
+        PROVISIONAL,
+    ];
+}
+
+/// One row per (area, period): travel to learn for apprenticeship starts of the area's residents
+/// and of training delivered in it.
+pub mod flow_summary {
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    pub const PERIOD: &str = "period";
+    /// Starts by residents, wherever delivered (the outside-England-or-unknown bucket included).
+    pub const RESIDENT_STARTS: &str = "resident_starts";
+    /// Residents' starts delivered in the area itself.
+    pub const SAME_AREA_STARTS: &str = "same_area_starts";
+    /// `100 * same_area_starts / resident_starts`.
+    pub const SAME_AREA_SHARE: &str = "same_area_share";
+    /// Residents' starts delivered outside the area (the unknown bucket included).
+    pub const OUTFLOW_STARTS: &str = "outflow_starts";
+    /// Of the outflow, starts delivered outside England or at an unknown location.
+    pub const UNKNOWN_DELIVERY_STARTS: &str = "unknown_delivery_starts";
+    /// Starts delivered in the area by people living elsewhere (or at an unknown home).
+    pub const INFLOW_STARTS: &str = "inflow_starts";
+    /// `inflow_starts - outflow_starts`: starts delivered in the area minus residents' starts.
+    pub const NET_STARTS: &str = "net_starts";
+    pub const APPROXIMATE: &str = "approximate";
+    pub const COVERAGE: &str = "coverage";
+    pub const PROVISIONAL: &str = "provisional";
+
+    pub const COLUMNS: [&str; 13] = [
+        AREA_CODE,
+        AREA_TYPE,
+        PERIOD,
+        RESIDENT_STARTS,
+        SAME_AREA_STARTS,
+        SAME_AREA_SHARE,
+        OUTFLOW_STARTS,
+        UNKNOWN_DELIVERY_STARTS,
+        INFLOW_STARTS,
+        NET_STARTS,
+        APPROXIMATE,
+        COVERAGE,
+        PROVISIONAL,
+    ];
+}
+
+/// One row per (area, classification, item, quantity, period): model projections
+/// (`lmi_core::projections`), served apart from observed series with the model named.
+pub mod projections {
+    /// The model that produced the value (`lmi_core::projections::MODEL`).
+    pub const MODEL: &str = "model";
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    pub const CLASSIFICATION: &str = "classification";
+    /// SOC code or the item's position in its table; `total` for the all-items row.
+    pub const ITEM: &str = "item";
+    pub const ITEM_LABEL: &str = "item_label";
+    /// `employment`, `net_change`, `replacement_demand`, `total_requirement`.
+    pub const QUANTITY: &str = "quantity";
+    /// A year (`2020`) for employment, `2020-2035` for changes and requirements.
+    pub const PERIOD: &str = "period";
+    /// Thousands of jobs.
+    pub const VALUE: &str = "value";
+
+    pub const COLUMNS: [&str; 9] = [
+        MODEL,
+        AREA_CODE,
+        AREA_TYPE,
+        CLASSIFICATION,
+        ITEM,
+        ITEM_LABEL,
+        QUANTITY,
+        PERIOD,
+        VALUE,
+    ];
+}
+
+/// The tables a snapshot holds besides values and observations: lmi-pipeline builds them,
+/// lmi-store names their files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// [`breakdowns`].
+    Breakdowns,
+    /// [`flows`].
+    Flows,
+    /// [`flow_summary`].
+    FlowSummary,
+    /// [`projections`].
+    Projections,
+}
+
+impl Table {
+    pub const ALL: [Table; 4] = [
+        Table::Breakdowns,
+        Table::Flows,
+        Table::FlowSummary,
+        Table::Projections,
     ];
 }

@@ -32,13 +32,81 @@ const KNOWN: [&str; 8] = [
     "flag",
     "conf_95_pm",
 ];
-const AREA_TYPES: [&str; 2] = ["ladu", "country"];
+pub(crate) const AREA_TYPES: [&str; 2] = ["ladu", "country"];
 /// Cells T19:1..T19:7: all people aged 16-64 by highest qualification; T19:6 is NVQ4+.
 const CELLS: usize = 7;
 const NVQ4PLUS_CELL: usize = 6;
 
+/// The columns of the tidied Nomis APS layout every APS table shares.
+pub(crate) struct Columns {
+    pub date: usize,
+    pub area_type: usize,
+    pub area_code: usize,
+    pub cell: usize,
+    pub number: usize,
+    pub conf: usize,
+}
+
+impl Columns {
+    pub(crate) fn read(raw: &RawFile, reader: &mut csv::Reader<&[u8]>) -> Result<Columns> {
+        let header = Header::read(raw, reader, EXPECTED)?;
+        let ix = |c: &str| header.require(c, &KNOWN);
+        Ok(Columns {
+            date: ix("date")?,
+            area_type: ix("area_type")?,
+            area_code: ix("area_code")?,
+            cell: ix("cell")?,
+            number: ix("number")?,
+            conf: ix("conf_95_pm")?,
+        })
+    }
+}
+
+/// One APS cell: the estimate (absent when withheld), its status and its ± 95% interval.
+pub(crate) struct Estimate {
+    pub value: Option<f64>,
+    pub status: Status,
+    pub ci: Option<f64>,
+}
+
+/// Reads `number` and `conf_95_pm`: `!`/`~` withheld (suppressed), `-` none (unavailable), a `*`
+/// interval marks the estimate unreliable. Errors are (column, expectation, found).
+pub(crate) fn estimate(
+    number: &str,
+    conf: &str,
+) -> std::result::Result<Estimate, (&'static str, &'static str, String)> {
+    let (value, mut status) = match number {
+        "!" | "~" => (None, Status::Suppressed),
+        "-" => (None, Status::Unavailable),
+        s => (
+            Some(s.parse::<f64>().ok().filter(|v| *v >= 0.0).ok_or((
+                "number",
+                "a count or one of ! ~ -",
+                s.to_owned(),
+            ))?),
+            Status::Ok,
+        ),
+    };
+    let ci = match conf {
+        // `!` accompanies a withheld estimate; `-` a missing one.
+        "" | "-" | "!" => None,
+        "*" => {
+            if value.is_some() {
+                status = Status::LowReliability;
+            }
+            None
+        }
+        s => Some(s.parse::<f64>().ok().ok_or((
+            "conf_95_pm",
+            "a number, `*` or `-`",
+            s.to_owned(),
+        ))?),
+    };
+    Ok(Estimate { value, status, ci })
+}
+
 /// `Jan 2021-Dec 2021` -> `2021`.
-fn calendar_year(raw: &str) -> Option<String> {
+pub(crate) fn calendar_year(raw: &str) -> Option<String> {
     let (from, to) = raw.split_once('-')?;
     let year = from.strip_prefix("Jan ")?;
     (to == format!("Dec {year}") && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
@@ -62,16 +130,14 @@ struct AreaYear {
 
 pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
-    let header = Header::read(raw, &mut reader, EXPECTED)?;
-    let ix = |c: &str| header.require(c, &KNOWN);
-    let (date_ix, type_ix, code_ix, cell_ix, number_ix, conf_ix) = (
-        ix("date")?,
-        ix("area_type")?,
-        ix("area_code")?,
-        ix("cell")?,
-        ix("number")?,
-        ix("conf_95_pm")?,
-    );
+    let Columns {
+        date: date_ix,
+        area_type: type_ix,
+        area_code: code_ix,
+        cell: cell_ix,
+        number: number_ix,
+        conf: conf_ix,
+    } = Columns::read(raw, &mut reader)?;
     let mut groups: BTreeMap<(String, String), AreaYear> = BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&raw.path, &e))?;
@@ -93,34 +159,8 @@ pub fn parse(raw: &RawFile, out: &mut Observations) -> Result<usize> {
                 field(date_ix),
             )
         })?;
-        let (value, mut status) = match field(number_ix) {
-            "!" | "~" => (None, Status::Suppressed),
-            "-" => (None, Status::Unavailable),
-            s => (
-                Some(
-                    s.parse::<f64>()
-                        .ok()
-                        .filter(|v| *v >= 0.0)
-                        .ok_or_else(|| bad("number", "a count or one of ! ~ -", s))?,
-                ),
-                Status::Ok,
-            ),
-        };
-        let ci = match field(conf_ix) {
-            // `!` accompanies a withheld estimate; `-` a missing one.
-            "" | "-" | "!" => None,
-            "*" => {
-                if value.is_some() {
-                    status = Status::LowReliability;
-                }
-                None
-            }
-            s => Some(
-                s.parse::<f64>()
-                    .ok()
-                    .ok_or_else(|| bad("conf_95_pm", "a number, `*` or `-`", s))?,
-            ),
-        };
+        let Estimate { value, status, ci } = estimate(field(number_ix), field(conf_ix))
+            .map_err(|(column, expected, found)| bad(column, expected, &found))?;
         for code in field(code_ix).split(';').map(str::trim) {
             if !is_gss_code(code) {
                 return Err(bad(

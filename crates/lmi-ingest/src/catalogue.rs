@@ -15,6 +15,26 @@ pub enum Format {
     DfeKs4Destinations,
     /// Census 2021 TS067 highest level of qualification, LAD-level bulk CSV.
     CensusTs067,
+    /// Census 2021 TS063 occupation (SOC 2020 major groups), LAD or LSOA bulk CSV.
+    CensusTs063,
+    /// DfE apprenticeships by learner home and delivery district.
+    DfeApprenticeshipFlows,
+    /// "The Skills Imperative 2035" employment projection workbook (one area).
+    SkillsImperativeWorkbook,
+    /// Census 2021 TS066 economic activity, Nomis API CSV (upper-tier local authorities).
+    CensusTs066Nomis,
+    /// DfE Employer Skills Survey 2019 summary by local education authority.
+    DfeEss2019Lea,
+    /// DfE NCCIS participation and NEET of 16-17 year olds by upper-tier local authority.
+    DfeNccisNeet,
+    /// ONS online job adverts (Adzuna) index by local authority.
+    OnsJobAdverts,
+    /// APS T13a employment by industry (9 SIC 2007 groups), tidied Nomis web query.
+    NomisApsT13a,
+    /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.
+    NomisApsT09a,
+    /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
+    NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.
     #[serde(rename = "dfe_16_18_destinations")]
     Dfe1618Destinations,
@@ -48,12 +68,19 @@ pub struct SourceDef {
     /// For `ons_els`: the measure id the values get in the observations table.
     #[serde(default)]
     pub measure: Option<String>,
+    /// For one-area sources (projection workbooks): the area's GSS code.
+    #[serde(default)]
+    pub area_code: Option<String>,
     /// A refresh goes ahead without this source (it refines values when present).
     #[serde(default)]
     pub optional: bool,
     /// How `lmi refresh` fetches it over HTTP (see `crate::fetch::FetchSpec`).
     #[serde(default)]
     pub fetch: Option<crate::fetch::FetchSpec>,
+    /// Read only from hand-downloaded files (`lmi refresh --from DIR`): no publisher route is
+    /// catalogued yet, so a fetching refresh leaves it out (it has no `[source.fetch]`).
+    #[serde(default)]
+    pub local_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -76,6 +103,18 @@ impl Catalogue {
             )));
         }
         for s in &catalogue.sources {
+            if s.local_only == s.fetch.is_some() {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: needs either a [source.fetch] section or `local_only = true`",
+                    s.id
+                )));
+            }
+            if s.format == Format::SkillsImperativeWorkbook && s.area_code.is_none() {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format skills_imperative_workbook needs `area_code`",
+                    s.id
+                )));
+            }
             if s.format == Format::OnsEls && (s.indicator.is_none() || s.measure.is_none()) {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: format ons_els needs `indicator` and `measure`",
@@ -123,7 +162,7 @@ mod tests {
     #[test]
     fn every_bundled_source_can_be_fetched_over_http() {
         let c = Catalogue::bundled().unwrap();
-        for s in &c.sources {
+        for s in c.sources.iter().filter(|s| !s.local_only) {
             let fetch = s
                 .fetch
                 .as_ref()

@@ -741,6 +741,15 @@ fn emit(raw: &RawFile, table: &EesTable, groups: &[Group], out: &mut Observation
 }
 
 /// A GSS code: a letter, two digits, six digits (e.g. `E07000117`).
+/// A name-matched code column may join every historic code of one name with `;`
+/// (`E06000048;E06000057`): GSS codes are issued in ascending order, so the last is the newest.
+/// `None` unless every part is a GSS code.
+pub fn newest_joined_code(s: &str) -> Option<&str> {
+    let mut parts = s.split(';').map(str::trim);
+    let last = parts.clone().next_back()?;
+    parts.all(is_gss_code).then_some(last)
+}
+
 pub fn is_gss_code(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 9 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)

@@ -56,6 +56,15 @@ pub enum IngestError {
     },
     #[error("{file}: cannot tell what `time_period` counts: {reason}")]
     PeriodBasis { file: PathBuf, reason: String },
+    #[error("{file}: sheet `{sheet}`, cell {cell}: expected {expected}, found `{found}`")]
+    Workbook {
+        file: PathBuf,
+        sheet: String,
+        /// A1-style reference, or a range of rows searched.
+        cell: String,
+        expected: String,
+        found: String,
+    },
     #[error("{file}: no usable rows: {reason}")]
     NoRows { file: PathBuf, reason: String },
     #[error("source `{source_id}`: no file found in {dir}; looked for {tried}")]

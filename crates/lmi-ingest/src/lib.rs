@@ -7,7 +7,9 @@
 //! (source, area, period, measure) with a value and a status. This crate knows nothing about
 //! indicators or serving.
 
+pub mod apprenticeship_flows;
 pub mod aps;
+pub mod aps_breakdowns;
 pub mod cache;
 pub mod catalogue;
 pub mod census;
@@ -16,11 +18,15 @@ pub mod els;
 pub mod error;
 pub mod fe;
 pub mod fetch;
+pub mod job_adverts;
 pub mod live;
 pub mod local;
 pub mod nomis;
 pub mod observations;
 pub mod raw;
+pub mod skills_imperative;
+pub mod ukbc;
+pub mod upper_tier_tables;
 pub mod validate;
 
 pub use catalogue::{Catalogue, Format, SourceDef};

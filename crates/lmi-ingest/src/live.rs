@@ -186,7 +186,7 @@ pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), Liv
             )));
         }
     }
-    for s in &catalogue.sources {
+    for s in catalogue.sources.iter().filter(|s| !s.local_only) {
         match &s.fetch {
             None => {
                 return Err(LiveError::Config(format!(
@@ -215,9 +215,11 @@ pub async fn fetch_all(
 ) -> Result<Fetched, LiveError> {
     check_fetchable(catalogue, only)?;
     let manifest = cache.manifest()?;
+    // Local-only sources have no publisher route: `refresh --from` reads them.
     let plans: Vec<(&SourceDef, Plan)> = catalogue
         .sources
         .iter()
+        .filter(|s| !s.local_only)
         .map(|s| {
             let spec = s.fetch.as_ref().expect("checked by check_fetchable");
             let entry = manifest.sources.get(&s.id);

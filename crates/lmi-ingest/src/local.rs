@@ -6,7 +6,10 @@ use crate::dfe;
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
-use crate::{aps, census, els, fe};
+use crate::{
+    apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts, skills_imperative,
+    ukbc, upper_tier_tables,
+};
 use lmi_core::{SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -44,7 +47,22 @@ pub fn parse_source(
 ) -> Result<usize> {
     match source.format {
         Format::DfeKs4Destinations => dfe::parse(raw, &dfe::KS4_DESTINATIONS_LAD, release, out),
-        Format::CensusTs067 => census::parse(raw, &source.id, out),
+        Format::CensusTs067 => census::parse(raw, &source.id, &census::TS067, out),
+        Format::CensusTs063 => census::parse(raw, &source.id, &census::TS063, out),
+        Format::DfeApprenticeshipFlows => apprenticeship_flows::parse(raw, &source.id, out),
+        Format::SkillsImperativeWorkbook => skills_imperative::parse(
+            raw,
+            &source.id,
+            source.area_code.as_deref().unwrap_or_default(),
+            out,
+        ),
+        Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),
+        Format::DfeEss2019Lea => upper_tier_tables::parse_ess(raw, &source.id, out),
+        Format::DfeNccisNeet => upper_tier_tables::parse_nccis(raw, &source.id, out),
+        Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
+        Format::NomisApsT13a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T13A, out),
+        Format::NomisApsT09a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09A, out),
+        Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),

@@ -73,6 +73,29 @@ fn strip_bom(mut content: Vec<u8>) -> Vec<u8> {
     content
 }
 
+/// `kept` when a parser kept at least one row; otherwise the "no usable rows" error with `reason`.
+pub fn rows_kept(raw: &RawFile, kept: usize, reason: &str) -> Result<usize> {
+    if kept == 0 {
+        return Err(crate::error::IngestError::NoRows {
+            file: raw.path.clone(),
+            reason: reason.to_owned(),
+        });
+    }
+    Ok(kept)
+}
+
+/// Test helper: runs a parser over `text` as a file and returns the observations table.
+#[cfg(test)]
+pub(crate) fn parse_text(
+    text: &str,
+    parse: impl FnOnce(&RawFile, &mut crate::observations::Observations) -> Result<usize>,
+) -> Result<polars::prelude::DataFrame> {
+    let raw = RawFile::from_bytes(Path::new("test.csv"), text.as_bytes().to_vec())?;
+    let mut obs = crate::observations::Observations::default();
+    parse(&raw, &mut obs)?;
+    Ok(obs.into_frame()?)
+}
+
 /// The header of a CSV file, with lookups that produce the crate's "missing column" error.
 #[derive(Debug)]
 pub struct Header<'a> {

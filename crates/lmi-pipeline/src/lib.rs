@@ -10,13 +10,20 @@
 
 use lmi_core::{Aggregation, ConfidenceInterval, Geography, IndicatorDef};
 
+pub mod breakdowns;
 mod derived;
+pub mod flows;
+pub mod projections;
+mod upper_tier;
 pub mod validate;
 use polars::prelude::*;
 
+pub use breakdowns::compute_breakdowns;
 use columns::*;
+pub use flows::compute_flows;
 /// Columns of the indicator values table (defined once, in `lmi_core::schema`).
 pub use lmi_core::schema::values as columns;
+pub use projections::compute_projections;
 
 // Observation columns, as written by lmi-ingest.
 use lmi_core::schema::observations::{
@@ -132,26 +139,30 @@ fn small_area_map(geo: &Geography) -> PolarsResult<LazyFrame> {
     .lazy())
 }
 
-/// Rows of `source` holding the indicator's numerator or denominator.
-fn measures_of(source: &str, def: &IndicatorDef) -> Expr {
-    col(OBS_SOURCE).eq(lit(source)).and(
-        def.denominator
-            .iter()
-            .fold(col(OBS_MEASURE).eq(lit(def.numerator.measure)), |e, den| {
-                e.or(col(OBS_MEASURE).eq(lit(den.measure)))
-            }),
-    )
+/// Rows of `source` holding one of `measures`.
+fn measures_in(source: &str, measures: &[&str]) -> Expr {
+    measures
+        .iter()
+        .fold(lit(false), |e, m| e.or(col(OBS_MEASURE).eq(lit(*m))))
+        .and(col(OBS_SOURCE).eq(lit(source)))
+}
+
+/// The indicator's numerator and denominator measures.
+fn measures_of(def: &IndicatorDef) -> Vec<&'static str> {
+    std::iter::once(def.numerator.measure)
+        .chain(def.denominator.map(|d| d.measure))
+        .collect()
 }
 
 /// TTWA parts summed exactly from a small-area source (same long layout as `parent_level`).
 fn small_area_level(
     observations: &LazyFrame,
     small: &LazyFrame,
-    def: &IndicatorDef,
     source: &str,
+    measures: &[&str],
 ) -> LazyFrame {
     sum_parts(
-        &observations.clone().filter(measures_of(source, def)),
+        &observations.clone().filter(measures_in(source, measures)),
         small,
         PARENT,
     )
@@ -186,25 +197,50 @@ fn sum_parts(observations: &LazyFrame, map: &LazyFrame, key: &str) -> LazyFrame 
             JoinArgs::new(JoinType::Inner),
         )
         .group_by([col(key), col(OBS_PERIOD), col(OBS_MEASURE)])
-        .agg([
-            col(OBS_VALUE).sum().alias(OBS_VALUE),
-            col(OBS_VALUE)
-                .null_count()
-                .cast(DataType::UInt32)
-                .alias(MISSING),
-            col(OBS_STATUS)
-                .filter(col(OBS_STATUS).neq(lit("ok")))
-                .first()
-                .alias(FIRST_STATUS),
-            len().cast(DataType::UInt32).alias(CONSTITUENTS),
-        ])
+        .agg(summed_cells(len()))
 }
 
-/// The long per-LAD table for one indicator's two measures: current LAD codes, predecessors
+/// Aggregations summing observation cells: the sum, how many parts were missing, the first
+/// non-ok status, and `constituents` (how many parts went in).
+fn summed_cells(constituents: Expr) -> [Expr; 4] {
+    [
+        col(OBS_VALUE).sum().alias(OBS_VALUE),
+        col(OBS_VALUE)
+            .null_count()
+            .cast(DataType::UInt32)
+            .alias(MISSING),
+        col(OBS_STATUS)
+            .filter(col(OBS_STATUS).neq(lit("ok")))
+            .first()
+            .alias(FIRST_STATUS),
+        constituents.cast(DataType::UInt32).alias(CONSTITUENTS),
+    ]
+}
+
+/// `n_missing` and `first_status` of one published cell (not a sum).
+fn single_cell() -> [Expr; 2] {
+    [
+        col(OBS_VALUE)
+            .is_null()
+            .cast(DataType::UInt32)
+            .alias(MISSING),
+        when(col(OBS_STATUS).eq(lit("ok")))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(col(OBS_STATUS))
+            .alias(FIRST_STATUS),
+    ]
+}
+
+/// The long per-LAD table for some measures of one source: current LAD codes, predecessors
 /// summed, with the count of missing parts and the first non-ok status.
-fn lad_level(observations: &LazyFrame, codes: &LazyFrame, def: &IndicatorDef) -> LazyFrame {
+fn lad_level(
+    observations: &LazyFrame,
+    codes: &LazyFrame,
+    source: &str,
+    measures: &[&str],
+) -> LazyFrame {
     sum_parts(
-        &observations.clone().filter(measures_of(def.source, def)),
+        &observations.clone().filter(measures_in(source, measures)),
         codes,
         LAD,
     )
@@ -557,6 +593,128 @@ fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<Un
     Ok(out)
 }
 
+/// The geography lookups as frames, built once per run, and the sources present.
+pub(crate) struct GeoFrames {
+    /// Any-vintage LAD code -> current LAD.
+    pub(crate) codes: LazyFrame,
+    /// Current LAD -> every parent area (TTWAs by best fit).
+    pub(crate) members: LazyFrame,
+    /// Codes under which published values are kept.
+    pub(crate) areas: LazyFrame,
+    /// LSOA 2021 -> TTWA.
+    pub(crate) small: LazyFrame,
+    pub(crate) present: std::collections::HashSet<String>,
+}
+
+impl GeoFrames {
+    pub(crate) fn new(geo: &Geography, observations: &DataFrame) -> PolarsResult<GeoFrames> {
+        Ok(GeoFrames {
+            codes: lad_code_map(geo)?,
+            members: memberships(geo)?,
+            areas: published_areas(geo)?,
+            small: small_area_map(geo)?,
+            present: observations
+                .column(OBS_SOURCE)?
+                .str()?
+                .unique()?
+                .iter()
+                .flatten()
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    /// The long parts table (area_code, area_type, approximate, period, measure, value,
+    /// n_missing, first_status, constituents, coverage) of some measures of one source, summed
+    /// from districts to every area; TTWAs exactly from `small_area_source` when present.
+    pub(crate) fn every_area(
+        &self,
+        obs: &LazyFrame,
+        source: &str,
+        measures: &[&str],
+        small_area_source: Option<&str>,
+    ) -> PolarsResult<LazyFrame> {
+        let lads = lad_level(obs, &self.codes, source, measures);
+        // A current district is one constituent, however many retired codes it sums.
+        let own = lads.clone().select(exact_parts(
+            col(LAD),
+            "lad",
+            lit(1u32).cast(DataType::UInt32),
+        ));
+        let parents = parent_level(lads, self.members.clone());
+        match small_area_source.filter(|s| self.present.contains(*s)) {
+            Some(small_source) => concat(
+                [
+                    own,
+                    parents.filter(col(AREA_TYPE).neq(lit("ttwa"))),
+                    small_area_level(obs, &self.small, small_source, measures),
+                ],
+                UnionArgs::default(),
+            ),
+            None => concat([own, parents], UnionArgs::default()),
+        }
+    }
+}
+
+/// The snapshot's further tables (`lmi_core::schema::Table`) from the observations: count
+/// breakdowns and apprenticeship travel-to-learn flows for every geography, and model
+/// projections for the areas the model publishes.
+pub fn compute_tables(
+    observations: &DataFrame,
+    geo: &Geography,
+) -> Result<Vec<(lmi_core::schema::Table, DataFrame)>, PipelineError> {
+    use lmi_core::schema::Table;
+    let (flows, flow_summary) = compute_flows(observations, geo)?;
+    Ok(vec![
+        (
+            Table::Breakdowns,
+            compute_breakdowns(observations, geo, lmi_core::COUNT_BREAKDOWNS)?,
+        ),
+        (Table::Flows, flows),
+        (Table::FlowSummary, flow_summary),
+        (Table::Projections, compute_projections(observations, geo)?),
+    ])
+}
+
+impl GeoFrames {
+    /// The long parts layout of [`GeoFrames::every_area`] for values kept only where the source
+    /// publishes them (survey estimates): one constituent each, never summed; when a file has a
+    /// value under both a retired and the current code, the current one wins.
+    pub(crate) fn published_parts(
+        &self,
+        obs: &LazyFrame,
+        source: &str,
+        measures: &[&str],
+    ) -> LazyFrame {
+        let [missing, first_status] = single_cell();
+        obs.clone()
+            .filter(measures_in(source, measures))
+            .join(
+                self.areas.clone(),
+                [col(OBS_AREA)],
+                [col(OBS_AREA)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .sort([RECODED], SortMultipleOptions::default())
+            .unique_stable(
+                Some(cols([PUBLISHED_AREA, OBS_PERIOD, OBS_MEASURE])),
+                UniqueKeepStrategy::First,
+            )
+            .select([
+                col(PUBLISHED_AREA).alias(AREA_CODE),
+                col(AREA_TYPE),
+                lit(false).alias(APPROXIMATE),
+                col(OBS_PERIOD),
+                col(OBS_MEASURE),
+                col(OBS_VALUE),
+                missing,
+                first_status,
+                lit(1u32).cast(DataType::UInt32).alias(CONSTITUENTS),
+                lit(NULL).cast(DataType::Float64).alias(COVERAGE),
+            ])
+    }
+}
+
 /// Computes every indicator in `defs` for every area of the registry.
 pub fn compute(
     observations: &DataFrame,
@@ -564,44 +722,32 @@ pub fn compute(
     defs: &[IndicatorDef],
 ) -> Result<PipelineOutput, PipelineError> {
     let obs = observations.clone().lazy();
-    let codes = lad_code_map(geo)?;
-    let members = memberships(geo)?;
-    let areas = published_areas(geo)?;
-    let small = small_area_map(geo)?;
-    let present: std::collections::HashSet<String> = observations
-        .column(OBS_SOURCE)?
-        .str()?
-        .unique()?
-        .iter()
-        .flatten()
-        .map(str::to_owned)
-        .collect();
+    let frames_of = GeoFrames::new(geo, observations)?;
+    let GeoFrames {
+        codes,
+        areas,
+        small,
+        ..
+    } = &frames_of;
+    let upper = upper_tier::UpperTier::new(geo)?;
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
         if def.aggregation == Aggregation::Published {
-            frames.push(mark_series_breaks(published(&obs, &areas, def), def));
+            frames.push(mark_series_breaks(published(&obs, areas, def), def));
             continue;
         }
-        let lads = lad_level(&obs, &codes, def);
-        // A current district is one constituent, however many retired codes it sums.
-        let own = lads.clone().select(exact_parts(
-            col(LAD),
-            "lad",
-            lit(1u32).cast(DataType::UInt32),
-        ));
-        let parents = parent_level(lads, members.clone());
-        // TTWAs exactly from small areas when that source is present, else best fit.
-        let long = match def.small_area_source.filter(|s| present.contains(*s)) {
-            Some(source) => concat(
-                [
-                    own,
-                    parents.filter(col(AREA_TYPE).neq(lit("ttwa"))),
-                    small_area_level(&obs, &small, def, source),
-                ],
-                UnionArgs::default(),
-            )?,
-            None => concat([own, parents], UnionArgs::default())?,
-        };
+        if def.aggregation == Aggregation::UpperTier {
+            let long = upper.every_area(&obs, def.source, &measures_of(def))?;
+            frames.push(mark_series_breaks(combine(long, def), def));
+            frames.push(upper_tier::not_served_values(
+                observations,
+                def,
+                &upper.not_served,
+            )?);
+            continue;
+        }
+        let long =
+            frames_of.every_area(&obs, def.source, &measures_of(def), def.small_area_source)?;
         frames.push(mark_series_breaks(combine(long, def), def));
     }
     let values = concat(frames, UnionArgs::default())?
@@ -617,9 +763,13 @@ pub fn compute(
             observations,
             &concat(
                 [
-                    codes.select([col(OBS_AREA), col(LAD)]),
-                    areas.select([col(OBS_AREA), col(PUBLISHED_AREA).alias(LAD)]),
-                    small.select([col(OBS_AREA), col(PARENT).alias(LAD)]),
+                    codes.clone().select([col(OBS_AREA), col(LAD)]),
+                    areas
+                        .clone()
+                        .select([col(OBS_AREA), col(PUBLISHED_AREA).alias(LAD)]),
+                    small
+                        .clone()
+                        .select([col(OBS_AREA), col(PARENT).alias(LAD)]),
                 ],
                 UnionArgs::default(),
             )?
@@ -628,5 +778,7 @@ pub fn compute(
     })
 }
 
+#[cfg(test)]
+mod test_geography;
 #[cfg(test)]
 mod tests;

@@ -201,13 +201,16 @@ pub fn from_dir_keeping(
     for w in &warnings {
         tracing::warn!("{w}");
     }
+    let mut tables =
+        lmi_pipeline::compute_tables(&loaded.observations, geography).map_err(Error::Compute)?;
     let mut values = output.values;
     let mut observations = loaded.observations;
     let manifest = held
         .store
-        .publish(
+        .publish_with_tables(
             &mut values,
             &mut observations,
+            &mut tables,
             SnapshotInput {
                 sources: loaded.provenance,
                 sample: loaded.sample,

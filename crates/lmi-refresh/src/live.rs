@@ -329,11 +329,14 @@ pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<Li
             Carried::Kept { .. } => None,
         })
         .collect();
+    let mut tables = lmi_pipeline::compute_tables(&observations, geography)
+        .map_err(|e| fail(&format!("computing breakdowns: {e}")))?;
     let mut values = output.values;
     let manifest = store
-        .publish(
+        .publish_with_tables(
             &mut values,
             &mut observations,
+            &mut tables,
             SnapshotInput {
                 sources: provenance,
                 sample: None,

@@ -7,6 +7,7 @@
 //! snapshots/<version>/manifest.json
 //! snapshots/<version>/values.parquet
 //! snapshots/<version>/observations.parquet
+//! snapshots/<version>/<table>.parquet  # further tables (breakdowns, flows, projections)
 //! snapshots/.staging-<version>-<pid>-<nanos>/ # a snapshot being written; never read
 //! refresh.lock                  # held (flock) by the refresh running now: "pid N since T"
 //! ```
@@ -19,6 +20,7 @@ mod values;
 
 pub use manifest::{FileEntry, IndicatorSummary, MANIFEST_FORMAT, Manifest};
 
+use lmi_core::schema::Table;
 use lmi_core::{IndicatorValue, SampleMarker, SourceProvenance};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
@@ -29,6 +31,16 @@ use std::path::{Path, PathBuf};
 pub const VALUES_FILE: &str = "values.parquet";
 pub const OBSERVATIONS_FILE: &str = "observations.parquet";
 pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The file each further table is stored in.
+pub fn table_file(table: Table) -> &'static str {
+    match table {
+        Table::Breakdowns => "breakdowns.parquet",
+        Table::Flows => "flows.parquet",
+        Table::FlowSummary => "flow_summary.parquet",
+        Table::Projections => "projections.parquet",
+    }
+}
 const CURRENT: &str = "current";
 const SNAPSHOTS: &str = "snapshots";
 const STAGING_PREFIX: &str = ".staging-";
@@ -239,6 +251,18 @@ impl Store {
         observations: &mut DataFrame,
         input: SnapshotInput,
     ) -> Result<Manifest> {
+        self.publish_with_tables(values, observations, &mut [], input)
+    }
+
+    /// As [`Store::publish`], with further tables (breakdowns, …), each written as parquet to
+    /// its [`table_file`] and listed with its sha256 in the manifest.
+    pub fn publish_with_tables(
+        &self,
+        values: &mut DataFrame,
+        observations: &mut DataFrame,
+        tables: &mut [(Table, DataFrame)],
+        input: SnapshotInput,
+    ) -> Result<Manifest> {
         let snapshots = self.snapshots_dir();
         fs::create_dir_all(&snapshots).map_err(io(&snapshots))?;
         let created = time::OffsetDateTime::now_utc();
@@ -251,10 +275,13 @@ impl Store {
         ));
         fs::create_dir(&staging).map_err(io(&staging))?;
 
-        let files = vec![
+        let mut files = vec![
             write_parquet(&staging, VALUES_FILE, values)?,
             write_parquet(&staging, OBSERVATIONS_FILE, observations)?,
         ];
+        for (table, frame) in tables.iter_mut() {
+            files.push(write_parquet(&staging, table_file(*table), frame)?);
+        }
         let manifest = Manifest::new(version.clone(), created, input, files, values)?;
         let manifest_path = staging.join(MANIFEST_FILE);
         write_synced(&manifest_path, manifest.to_json().as_bytes())?;
@@ -360,6 +387,19 @@ impl Store {
         let path = self.snapshot_dir(version).join(OBSERVATIONS_FILE);
         let file = File::open(&path).map_err(io(&path))?;
         Ok(ParquetReader::new(file).finish()?)
+    }
+
+    /// A further table of one snapshot, verified; `None` when the snapshot was published
+    /// without it.
+    pub fn load_table(&self, version: &str, table: Table) -> Result<Option<DataFrame>> {
+        let manifest = self.verify(version)?;
+        let name = table_file(table);
+        if !manifest.files.iter().any(|f| f.name == name) {
+            return Ok(None);
+        }
+        let path = self.snapshot_dir(version).join(name);
+        let file = File::open(&path).map_err(io(&path))?;
+        Ok(Some(ParquetReader::new(file).finish()?))
     }
 
     /// Loads the published snapshot.

@@ -202,3 +202,48 @@ fn stale_staging_is_removed_and_pruning_keeps_the_newest_and_current() {
     );
     store.load_current().unwrap();
 }
+
+#[test]
+fn further_tables_are_written_digested_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let breakdowns = observations_frame();
+    let manifest = store
+        .publish_with_tables(
+            &mut values_frame(1.0),
+            &mut observations_frame(),
+            &mut [(Table::Breakdowns, breakdowns.clone())],
+            input(),
+        )
+        .unwrap();
+    let entry = manifest
+        .files
+        .iter()
+        .find(|f| f.name == table_file(Table::Breakdowns))
+        .unwrap();
+    assert_eq!((entry.rows, entry.sha256.len()), (1, 64));
+    let back = store
+        .load_table(&manifest.version, Table::Breakdowns)
+        .unwrap()
+        .unwrap();
+    assert!(back.equals(&breakdowns));
+    // A tampered further table fails verification like the core tables.
+    let path = store
+        .snapshot_dir(&manifest.version)
+        .join(table_file(Table::Breakdowns));
+    std::fs::write(&path, b"not parquet").unwrap();
+    assert!(matches!(
+        store.load_table(&manifest.version, Table::Breakdowns),
+        Err(StoreError::Corrupt { .. })
+    ));
+    // A snapshot published without it has none.
+    let manifest = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    assert!(
+        store
+            .load_table(&manifest.version, Table::Breakdowns)
+            .unwrap()
+            .is_none()
+    );
+}

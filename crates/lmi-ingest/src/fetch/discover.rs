@@ -79,38 +79,44 @@ pub async fn check_all(
 ) -> Vec<SourceCheck> {
     let discovery = Discovery::default();
     let discovery = &discovery;
-    let checks = catalogue.sources.iter().map(|s| async move {
-        let Some(spec) = &s.fetch else {
-            return SourceCheck {
-                source_id: s.id.clone(),
-                kind: "none",
-                result: Err(FetchError::Discovery {
-                    publisher: "catalogue",
-                    url: String::new(),
-                    message: "no [source.fetch] section: only `lmi refresh --from` can read it"
-                        .into(),
-                }),
-            };
-        };
-        let result = async {
-            let target = resolve(client, discovery, s, spec, on).await?;
-            let mut probes = Vec::new();
-            for url in &target.urls {
-                let actual = match spec {
-                    FetchSpec::Nomis(_) => nomis_keyed(url, client.config().nomis_uid.as_deref()),
-                    _ => url.clone(),
+    let checks = catalogue
+        .sources
+        .iter()
+        .filter(|s| !s.local_only)
+        .map(|s| async move {
+            let Some(spec) = &s.fetch else {
+                return SourceCheck {
+                    source_id: s.id.clone(),
+                    kind: "none",
+                    result: Err(FetchError::Discovery {
+                        publisher: "catalogue",
+                        url: String::new(),
+                        message: "no [source.fetch] section: only `lmi refresh --from` can read it"
+                            .into(),
+                    }),
                 };
-                probes.push(client.probe(&actual, url).await?);
+            };
+            let result = async {
+                let target = resolve(client, discovery, s, spec, on).await?;
+                let mut probes = Vec::new();
+                for url in &target.urls {
+                    let actual = match spec {
+                        FetchSpec::Nomis(_) => {
+                            nomis_keyed(url, client.config().nomis_uid.as_deref())
+                        }
+                        _ => url.clone(),
+                    };
+                    probes.push(client.probe(&actual, url).await?);
+                }
+                Ok((target, probes))
             }
-            Ok((target, probes))
-        }
-        .await;
-        SourceCheck {
-            source_id: s.id.clone(),
-            kind: spec.kind_name(),
-            result,
-        }
-    });
+            .await;
+            SourceCheck {
+                source_id: s.id.clone(),
+                kind: spec.kind_name(),
+                result,
+            }
+        });
     futures_util::future::join_all(checks).await
 }
 

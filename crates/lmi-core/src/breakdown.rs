@@ -1,0 +1,440 @@
+//! Count breakdowns: the parts of one total (residents by occupation, enterprises by industry or
+//! size band, …) served with shares, England's share, location quotients and the change in share.
+//! Each definition names its classification, so parts of incompatible classifications (SOC 2010
+//! and SOC 2020, the 18 UKBC industry groups and the 9 APS ones) are never compared or mixed.
+//!
+//! Unlike [`crate::BreakdownDef`] (stacked percentages of indicators already computed), these are
+//! built from counts in the observations table by `lmi_pipeline::breakdowns`.
+
+use crate::indicator::{MeasureRef, PeriodType};
+use serde::Serialize;
+
+/// The classification a breakdown's parts come from. Two breakdowns can be compared part by
+/// part only when their classifications are equal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    /// SOC 2020 major groups (1-9), as Census 2021 TS063 uses them.
+    Soc2020MajorGroups,
+    /// SOC 2010 sub-major groups (25), as APS T09a uses them.
+    Soc2010SubMajorGroups,
+    /// The 18 broad industry groups (SIC 2007) of UK Business Counts.
+    Sic2007BroadIndustryGroups,
+    /// The 9 SIC 2007 industry groups of APS T13a.
+    Sic2007ApsIndustryGroups,
+    /// Enterprise employment size bands (micro, small, medium-sized, large).
+    EmploymentSizeBands,
+    /// Census 2021 economic activity status (TS066).
+    EconomicActivityStatus,
+}
+
+impl Classification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Soc2020MajorGroups => "soc2020_major_groups",
+            Classification::Soc2010SubMajorGroups => "soc2010_sub_major_groups",
+            Classification::Sic2007BroadIndustryGroups => "sic2007_broad_industry_groups",
+            Classification::Sic2007ApsIndustryGroups => "sic2007_aps_industry_groups",
+            Classification::EmploymentSizeBands => "employment_size_bands",
+            Classification::EconomicActivityStatus => "economic_activity_status",
+        }
+    }
+}
+
+/// Which areas a breakdown has values for, and how they are built.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakdownGeographies {
+    /// Counts by district, summed to every area lmi serves (TTWAs exactly from small areas when
+    /// the small-area source is present, otherwise best fit and approximate).
+    AllAreas,
+    /// Survey estimates: served only for the districts and England as published, never summed.
+    Published,
+    /// Published only for counties and unitary authorities: served for those and for every area
+    /// made exactly of them; absent (with a reason) for two-tier districts and TTWAs.
+    UpperTier,
+}
+
+/// A breakdown of one total into parts, built from counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountBreakdownDef {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub classification: Classification,
+    /// Catalogue id of the source the counts come from.
+    pub source: &'static str,
+    /// A source with the same measures by 2021 LSOA, for exact TTWAs.
+    pub small_area_source: Option<&'static str>,
+    pub total: MeasureRef,
+    /// The parts, in the publisher's order.
+    pub parts: &'static [MeasureRef],
+    pub geographies: BreakdownGeographies,
+    /// The publisher rounds every count to this step (UKBC: 5): sums over areas are approximate.
+    pub rounded_to: Option<u32>,
+    pub period_type: PeriodType,
+    pub caveats: &'static [&'static str],
+}
+
+const fn m(measure: &'static str, label: &'static str) -> MeasureRef {
+    MeasureRef { measure, label }
+}
+
+/// Why an upper-tier-only value is absent for a district or TTWA.
+pub const UPPER_TIER_ONLY: &str = "published only for counties and unitary authorities: no \
+    value for two-tier districts or Travel to Work Areas";
+/// Why a survey estimate is absent for an area the publisher does not publish.
+pub const PUBLISHED_ONLY: &str = "survey estimate published for districts and England only; \
+    never added up across areas";
+/// Note on a sum of counts the publisher rounded.
+pub const ROUNDED_SUM: &str = "sum of counts rounded to the nearest 5 by the publisher";
+
+pub const TS063_SOURCE: &str = "census2021_ts063_lad";
+pub const TS063_LSOA_SOURCE: &str = "census2021_ts063_lsoa";
+pub const UKBC_SOURCE: &str = "nomis_ukbc_enterprises";
+pub const APS_INDUSTRY_SOURCE: &str = "nomis_aps_t13a_industry";
+pub const APS_OCCUPATION_SOURCE: &str = "nomis_aps_t09a_occupation";
+pub const TS066_SOURCE: &str = "census2021_ts066_utla";
+
+/// Census 2021 TS063 categories (SOC 2020 major groups); the measure ids the parser writes.
+pub const TS063_PARTS: &[MeasureRef] = &[
+    m("ts063_soc1", "Managers, directors and senior officials"),
+    m("ts063_soc2", "Professional occupations"),
+    m(
+        "ts063_soc3",
+        "Associate professional and technical occupations",
+    ),
+    m("ts063_soc4", "Administrative and secretarial occupations"),
+    m("ts063_soc5", "Skilled trades occupations"),
+    m(
+        "ts063_soc6",
+        "Caring, leisure and other service occupations",
+    ),
+    m("ts063_soc7", "Sales and customer service occupations"),
+    m("ts063_soc8", "Process, plant and machine operatives"),
+    m("ts063_soc9", "Elementary occupations"),
+];
+pub const TS063_TOTAL: MeasureRef = m(
+    "ts063_total",
+    "Usual residents aged 16 and over in employment the week before the census",
+);
+
+/// UK Business Counts broad industry groups, numbered as Nomis numbers them (`1 : …`).
+pub const UKBC_INDUSTRIES: &[MeasureRef] = &[
+    m("ukbc_industry_01", "Agriculture, forestry & fishing (A)"),
+    m(
+        "ukbc_industry_02",
+        "Mining, quarrying & utilities (B,D and E)",
+    ),
+    m("ukbc_industry_03", "Manufacturing (C)"),
+    m("ukbc_industry_04", "Construction (F)"),
+    m("ukbc_industry_05", "Motor trades (Part G)"),
+    m("ukbc_industry_06", "Wholesale (Part G)"),
+    m("ukbc_industry_07", "Retail (Part G)"),
+    m("ukbc_industry_08", "Transport & storage (inc postal) (H)"),
+    m("ukbc_industry_09", "Accommodation & food services (I)"),
+    m("ukbc_industry_10", "Information & communication (J)"),
+    m("ukbc_industry_11", "Financial & insurance (K)"),
+    m("ukbc_industry_12", "Property (L)"),
+    m(
+        "ukbc_industry_13",
+        "Professional, scientific & technical (M)",
+    ),
+    m(
+        "ukbc_industry_14",
+        "Business administration & support services (N)",
+    ),
+    m("ukbc_industry_15", "Public administration & defence (O)"),
+    m("ukbc_industry_16", "Education (P)"),
+    m("ukbc_industry_17", "Health (Q)"),
+    m(
+        "ukbc_industry_18",
+        "Arts, entertainment, recreation & other services (R,S,T and U)",
+    ),
+];
+/// UK Business Counts employment size bands, in the file's column order.
+pub const UKBC_SIZE_BANDS: &[MeasureRef] = &[
+    m("ukbc_size_micro", "Micro (0 to 9)"),
+    m("ukbc_size_small", "Small (10 to 49)"),
+    m("ukbc_size_medium", "Medium-sized (50 to 249)"),
+    m("ukbc_size_large", "Large (250+)"),
+];
+pub const UKBC_TOTAL: MeasureRef = m(
+    "ukbc_enterprises",
+    "Enterprises (all industries, all sizes)",
+);
+
+const UKBC_CAVEATS: &[&str] = &[
+    "UK Business Counts rounds every count to the nearest 5, so parts do not add up exactly to \
+     the total and sums over districts are approximate (marked `approximate`).",
+    "An enterprise is counted once, in the district of its reporting unit (usually the head \
+     office), however many sites it has; size band is its total employment.",
+    "March snapshot of the Inter-Departmental Business Register each year.",
+    "Travel to Work Areas are best fit from whole districts: see `coverage`.",
+];
+
+pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
+    CountBreakdownDef {
+        id: "census_occupation",
+        title: "Residents in employment by occupation (Census 2021, SOC 2020)",
+        description: "Usual residents aged 16 and over in employment the week before the \
+            census, by the major group (SOC 2020) of their job. The nine parts add up to all of \
+            them.",
+        classification: Classification::Soc2020MajorGroups,
+        source: TS063_SOURCE,
+        small_area_source: Some(TS063_LSOA_SOURCE),
+        total: TS063_TOTAL,
+        parts: TS063_PARTS,
+        geographies: BreakdownGeographies::AllAreas,
+        rounded_to: None,
+        period_type: PeriodType::CensusYear,
+        caveats: &[
+            "Census counts carry ONS statistical disclosure control (cell-key perturbation): \
+             sums of small areas can differ by a few people from figures ONS publishes directly.",
+            "SOC 2020 major groups: not comparable part by part with SOC 2010 (APS) groups.",
+            "Where people live, not where they work. March 2021 was during a lockdown; \
+             furloughed people count in their usual job.",
+            "Travel to Work Areas are summed exactly from 2021 LSOAs when the LSOA table is \
+             present; otherwise best fit from districts and approximate.",
+        ],
+    },
+    CountBreakdownDef {
+        id: "enterprises_by_industry",
+        title: "Enterprises by broad industry group (UK Business Counts)",
+        description: "VAT and/or PAYE registered enterprises by the 18 broad industry groups \
+            (SIC 2007).",
+        classification: Classification::Sic2007BroadIndustryGroups,
+        source: UKBC_SOURCE,
+        small_area_source: None,
+        total: UKBC_TOTAL,
+        parts: UKBC_INDUSTRIES,
+        geographies: BreakdownGeographies::AllAreas,
+        rounded_to: Some(5),
+        period_type: PeriodType::CalendarYear,
+        caveats: UKBC_CAVEATS,
+    },
+    CountBreakdownDef {
+        id: "enterprises_by_size",
+        title: "Enterprises by employment size band (UK Business Counts)",
+        description: "VAT and/or PAYE registered enterprises by how many people they employ.",
+        classification: Classification::EmploymentSizeBands,
+        source: UKBC_SOURCE,
+        small_area_source: None,
+        total: UKBC_TOTAL,
+        parts: UKBC_SIZE_BANDS,
+        geographies: BreakdownGeographies::AllAreas,
+        rounded_to: Some(5),
+        period_type: PeriodType::CalendarYear,
+        caveats: UKBC_CAVEATS,
+    },
+    APS_INDUSTRY,
+    APS_OCCUPATION,
+    CENSUS_ECONOMIC_ACTIVITY,
+];
+
+/// Census 2021 TS066 parts: mutually exclusive categories that add up to every resident aged 16+.
+pub const TS066_PARTS: &[MeasureRef] = &[
+    m("ts066_1002", "In employment (excluding full-time students)"),
+    m("ts066_7", "Unemployed (excluding full-time students)"),
+    m("ts066_1006", "Economically active full-time students"),
+    m("ts066_15", "Inactive: retired"),
+    m("ts066_16", "Inactive: student"),
+    m("ts066_17", "Inactive: looking after home or family"),
+    m("ts066_18", "Inactive: long-term sick or disabled"),
+    m("ts066_19", "Inactive: other"),
+];
+
+/// APS T13a cells (SIC 2007 industry groups), measure `aps_t13a_<cell>`.
+pub const APS_INDUSTRY_PARTS: &[MeasureRef] = &[
+    m("aps_t13a_1", "A Agriculture and fishing"),
+    m("aps_t13a_4", "B, D, E Energy and water"),
+    m("aps_t13a_7", "C Manufacturing"),
+    m("aps_t13a_10", "F Construction"),
+    m("aps_t13a_13", "G, I Distribution, hotels and restaurants"),
+    m("aps_t13a_16", "H, J Transport and communication"),
+    m("aps_t13a_19", "K-N Banking, finance and insurance etc."),
+    m(
+        "aps_t13a_22",
+        "O-Q Public administration, education and health",
+    ),
+    m("aps_t13a_25", "R-U Other services"),
+];
+
+/// APS T09a cells (SOC 2010 sub-major groups), measure `aps_t09a_<cell>`.
+pub const APS_OCCUPATION_PARTS: &[MeasureRef] = &[
+    m("aps_t09a_1", "11 Corporate managers and directors"),
+    m("aps_t09a_4", "12 Other managers and proprietors"),
+    m(
+        "aps_t09a_7",
+        "21 Science, research, engineering and technology professionals",
+    ),
+    m("aps_t09a_10", "22 Health professionals"),
+    m("aps_t09a_13", "23 Teaching and educational professionals"),
+    m(
+        "aps_t09a_16",
+        "24 Business, media and public service professionals",
+    ),
+    m(
+        "aps_t09a_19",
+        "31 Science, engineering and technology associate professionals",
+    ),
+    m(
+        "aps_t09a_22",
+        "32 Health and social care associate professionals",
+    ),
+    m("aps_t09a_25", "33 Protective service occupations"),
+    m("aps_t09a_28", "34 Culture, media and sports occupations"),
+    m(
+        "aps_t09a_31",
+        "35 Business and public service associate professionals",
+    ),
+    m("aps_t09a_34", "41 Administrative occupations"),
+    m("aps_t09a_37", "42 Secretarial and related occupations"),
+    m("aps_t09a_40", "51 Skilled agricultural and related trades"),
+    m(
+        "aps_t09a_43",
+        "52 Skilled metal, electrical and electronic trades",
+    ),
+    m("aps_t09a_46", "53 Skilled construction and building trades"),
+    m(
+        "aps_t09a_49",
+        "54 Textiles, printing and other skilled trades",
+    ),
+    m("aps_t09a_52", "61 Caring personal service occupations"),
+    m(
+        "aps_t09a_55",
+        "62 Leisure, travel and related personal service occupations",
+    ),
+    m("aps_t09a_58", "71 Sales occupations"),
+    m("aps_t09a_61", "72 Customer service occupations"),
+    m("aps_t09a_64", "81 Process, plant and machine operatives"),
+    m(
+        "aps_t09a_67",
+        "82 Transport and mobile machine drivers and operatives",
+    ),
+    m(
+        "aps_t09a_70",
+        "91 Elementary trades and related occupations",
+    ),
+    m(
+        "aps_t09a_73",
+        "92 Elementary administration and service occupations",
+    ),
+];
+
+const APS_CAVEATS: &[&str] = &[
+    "Annual Population Survey estimates (residents aged 16+ in employment, January-December): \
+     served only for districts and England as published, never added up across areas.",
+    "Nomis withholds small estimates (`!` sample too small, `~` disclosive, `-` none): those \
+     parts are absent (status suppressed or unavailable, the symbol in the observation's \
+     flags) and the total, the sum of the parts, is then unknown, so no share is shown. \
+     Estimates marked `*` (sample 3-9) are low_reliability. Most district-level occupation \
+     cells are withheld.",
+];
+
+const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
+    id: "aps_employment_by_industry",
+    title: "Residents in employment by industry (APS, SIC 2007, 9 groups)",
+    description: "Residents aged 16 and over in employment by the industry of their job, from \
+        the Annual Population Survey. The total is the sum of the nine groups.",
+    classification: Classification::Sic2007ApsIndustryGroups,
+    source: APS_INDUSTRY_SOURCE,
+    small_area_source: None,
+    total: m(
+        "aps_t13a_total",
+        "Residents 16+ in employment (sum of the nine groups)",
+    ),
+    parts: APS_INDUSTRY_PARTS,
+    geographies: BreakdownGeographies::Published,
+    rounded_to: None,
+    period_type: PeriodType::CalendarYear,
+    caveats: APS_CAVEATS,
+};
+
+const APS_OCCUPATION: CountBreakdownDef = CountBreakdownDef {
+    id: "aps_employment_by_occupation",
+    title: "Residents in employment by occupation (APS, SOC 2010 sub-major groups)",
+    description: "Residents aged 16 and over in employment by the sub-major group (SOC 2010) of \
+        their job, from the Annual Population Survey. SOC 2010: never compare part by part with \
+        the Census 2021 (SOC 2020) occupations.",
+    classification: Classification::Soc2010SubMajorGroups,
+    source: APS_OCCUPATION_SOURCE,
+    small_area_source: None,
+    total: m(
+        "aps_t09a_total",
+        "Residents 16+ in employment (sum of the 25 groups)",
+    ),
+    parts: APS_OCCUPATION_PARTS,
+    geographies: BreakdownGeographies::Published,
+    rounded_to: None,
+    period_type: PeriodType::CalendarYear,
+    caveats: APS_CAVEATS,
+};
+
+const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
+    id: "census_economic_activity",
+    title: "Residents aged 16+ by economic activity (Census 2021)",
+    description: "Usual residents aged 16 and over by economic activity status in the week \
+        before the census: in work, unemployed, full-time students in the labour market, and the \
+        reasons people were economically inactive. The eight parts add up to all of them.",
+    classification: Classification::EconomicActivityStatus,
+    source: TS066_SOURCE,
+    small_area_source: None,
+    total: m("ts066_0", "All usual residents aged 16 and over"),
+    parts: TS066_PARTS,
+    geographies: BreakdownGeographies::UpperTier,
+    rounded_to: None,
+    period_type: PeriodType::CensusYear,
+    caveats: &[
+        "Published (in the file lmi reads) for counties and unitary authorities only: served for \
+         those and for every area made exactly of them (e.g. the Lancashire combined authority = \
+         Lancashire county + Blackburn with Darwen + Blackpool); no value for two-tier districts \
+         or Travel to Work Areas.",
+        "Census counts carry ONS statistical disclosure control (cell-key perturbation).",
+        "March 2021, during a lockdown: furloughed people count as in employment.",
+    ],
+};
+
+pub fn find_count_breakdown(id: &str) -> Option<&'static CountBreakdownDef> {
+    COUNT_BREAKDOWNS.iter().find(|b| b.id == id)
+}
+
+/// The measures a breakdown reads: its total, then its parts.
+impl CountBreakdownDef {
+    pub fn measures(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once(self.total.measure).chain(self.parts.iter().map(|p| p.measure))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breakdown_ids_and_part_measures_are_unique() {
+        let mut ids: Vec<_> = COUNT_BREAKDOWNS.iter().map(|b| b.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), COUNT_BREAKDOWNS.len());
+        for b in COUNT_BREAKDOWNS {
+            let mut m: Vec<_> = b.measures().collect();
+            m.sort();
+            m.dedup();
+            assert_eq!(m.len(), b.parts.len() + 1, "{}", b.id);
+            assert!(!b.caveats.is_empty(), "{}", b.id);
+        }
+    }
+
+    #[test]
+    fn occupation_classifications_are_kept_apart() {
+        assert_ne!(
+            Classification::Soc2020MajorGroups,
+            Classification::Soc2010SubMajorGroups
+        );
+        let census = find_count_breakdown("census_occupation").unwrap();
+        assert_eq!(census.classification.as_str(), "soc2020_major_groups");
+    }
+}

@@ -1,0 +1,183 @@
+//! DfE apprenticeships by learner home district and delivery district (the data behind DfE's
+//! apprenticeships provider dashboard, summed over providers): `year,learner_home_lad23cd,
+//! learner_home_lad_name,delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements`.
+//!
+//! A blank code is DfE's "Outside of England and unknown" location: it becomes the
+//! `outside_england_or_unknown` bucket, never dropped. A year label with a month range
+//! (`2025/26 (Aug to Apr)`) is a part year with provisional figures: the period is `2025/26` and
+//! every observation of it carries the `provisional` flag. See `lmi_core::flows` for the measures.
+
+use crate::dfe::is_gss_code;
+use crate::error::{IngestError, Result};
+use crate::observations::Observations;
+use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
+use lmi_core::Status;
+use lmi_core::flows::{FlowQuantity, OUTSIDE_ENGLAND_OR_UNKNOWN, PROVISIONAL_FLAG, flow_measure};
+use std::collections::HashMap;
+
+const EXPECTED: &str = "the apprenticeships home-to-delivery layout (year, learner_home_lad23cd, \
+    learner_home_lad_name, delivery_lad23cd, delivery_lad_name, starts, enrolments, achievements)";
+const KNOWN: [&str; 8] = [
+    "year",
+    "learner_home_lad23cd",
+    "learner_home_lad_name",
+    "delivery_lad23cd",
+    "delivery_lad_name",
+    "starts",
+    "enrolments",
+    "achievements",
+];
+const UNKNOWN_NAME: &str = "Outside of England and unknown";
+
+/// `2023/24` -> (`2023/24`, false); `2025/26 (Aug to Apr)` -> (`2025/26`, true).
+fn academic_year(label: &str) -> Option<(String, bool)> {
+    let (year, rest) = match label.split_once(' ') {
+        Some((y, rest)) => (y, Some(rest)),
+        None => (label, None),
+    };
+    let (a, b) = year.split_once('/')?;
+    let ok = a.len() == 4
+        && b.len() == 2
+        && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+        && (a[2..].parse::<u32>().ok()? + 1) % 100 == b.parse::<u32>().ok()?;
+    let part_year = match rest {
+        None => false,
+        Some(r) if r.starts_with('(') && r.ends_with(')') && r.contains(" to ") => true,
+        Some(_) => return None,
+    };
+    ok.then(|| (year.to_owned(), part_year))
+}
+
+pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    let mut reader = raw.csv();
+    let header = Header::read(raw, &mut reader, EXPECTED)?;
+    let ix = |c: &str| header.require(c, &KNOWN);
+    let (year_ix, home_ix, home_name_ix, delivery_ix, delivery_name_ix) = (
+        ix("year")?,
+        ix("learner_home_lad23cd")?,
+        ix("learner_home_lad_name")?,
+        ix("delivery_lad23cd")?,
+        ix("delivery_lad_name")?,
+    );
+    let quantities = FlowQuantity::ALL
+        .iter()
+        .map(|q| Ok((*q, ix(q.as_str())?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
+        };
+        let (period, provisional) = academic_year(field(year_ix)).ok_or_else(|| {
+            bad(
+                "year",
+                "an academic year such as `2023/24`, optionally with a month range `(Aug to Apr)`",
+                field(year_ix),
+            )
+        })?;
+        let code = |code_ix: usize, name_ix: usize, column: &str| -> Result<String> {
+            match (field(code_ix), field(name_ix)) {
+                ("", UNKNOWN_NAME) => Ok(OUTSIDE_ENGLAND_OR_UNKNOWN.to_owned()),
+                (c, _) if is_gss_code(c) => Ok(c.to_owned()),
+                (c, _) => Err(bad(
+                    column,
+                    "a district code, or blank with the name `Outside of England and unknown`",
+                    c,
+                )),
+            }
+        };
+        let home = code(home_ix, home_name_ix, "learner_home_lad23cd")?;
+        let delivery = code(delivery_ix, delivery_name_ix, "delivery_lad23cd")?;
+        if let Some(first_line) =
+            seen.insert((period.clone(), home.clone(), delivery.clone()), line)
+        {
+            return Err(IngestError::DuplicateKey {
+                file: raw.path.clone(),
+                line,
+                key: format!("{period}, home {home}, delivery {delivery}"),
+                first_line,
+            });
+        }
+        for (quantity, qix) in &quantities {
+            let value: f64 = field(*qix)
+                .parse::<u64>()
+                .map_err(|_| bad(quantity.as_str(), "a whole number", field(*qix)))?
+                as f64;
+            let measure = flow_measure(*quantity, &delivery);
+            if provisional {
+                out.push_flagged(
+                    source_id,
+                    &home,
+                    &period,
+                    &measure,
+                    Some(value),
+                    Status::Ok,
+                    PROVISIONAL_FLAG,
+                );
+            } else {
+                out.push(source_id, &home, &period, &measure, Some(value), Status::Ok);
+            }
+        }
+        kept += 1;
+    }
+    rows_kept(raw, kept, "the file has a header but no data rows")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::{AREA_CODE, FLAGS, MEASURE, PERIOD};
+
+    const HEADER: &str = "year,learner_home_lad23cd,learner_home_lad_name,delivery_lad23cd,delivery_lad_name,starts,enrolments,achievements\n";
+
+    fn parse_text(text: &str) -> Result<polars::prelude::DataFrame> {
+        crate::raw::parse_text(text, |raw, obs| parse(raw, "dfe_apprenticeship_flows", obs))
+    }
+
+    #[test]
+    fn unknown_locations_are_a_bucket_and_part_years_are_provisional() {
+        let text = format!(
+            "{HEADER}2023/24,E07000117,Burnley,,Outside of England and unknown,3,4,1\n\
+             2025/26 (Aug to Apr),E07000117,Burnley,E07000117,Burnley,10,20,5\n"
+        );
+        let df = parse_text(&text).unwrap();
+        assert_eq!(df.height(), 6);
+        let m = df.column(MEASURE).unwrap().str().unwrap();
+        assert_eq!(
+            m.get(0),
+            Some("apprenticeship_starts@outside_england_or_unknown")
+        );
+        assert_eq!(
+            df.column(AREA_CODE).unwrap().str().unwrap().get(0),
+            Some("E07000117")
+        );
+        let p = df.column(PERIOD).unwrap().str().unwrap();
+        assert_eq!((p.get(0), p.get(3)), (Some("2023/24"), Some("2025/26")));
+        let f = df.column(FLAGS).unwrap().str().unwrap();
+        assert_eq!((f.get(0), f.get(3)), (None, Some("provisional")));
+    }
+
+    #[test]
+    fn a_blank_code_with_a_real_name_is_refused() {
+        let text = format!("{HEADER}2023/24,E07000117,Burnley,,Pendle,3,4,1\n");
+        let err = parse_text(&text).unwrap_err().to_string();
+        assert!(err.contains("delivery_lad23cd"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn academic_year_labels() {
+        assert_eq!(academic_year("2023/24"), Some(("2023/24".into(), false)));
+        assert_eq!(
+            academic_year("2025/26 (Aug to Apr)"),
+            Some(("2025/26".into(), true))
+        );
+        assert_eq!(academic_year("2099/00"), Some(("2099/00".into(), false)));
+        assert_eq!(academic_year("2023/25"), None);
+        assert_eq!(academic_year("2023/24 provisional"), None);
+    }
+}

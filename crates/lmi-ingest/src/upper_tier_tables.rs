@@ -1,0 +1,320 @@
+//! Tables published for upper-tier local authorities (counties and unitaries) with England's
+//! total, one row per area:
+//!
+//! - DfE Employer Skills Survey 2019 summary by local education authority (`ess2019_lea_summary`,
+//!   the ALL_LEAS sheet transposed): `lea_name,utla_code,…,Total number of staff,…,Number of
+//!   vacancies,Number of skill-shortage vacancies,…`; the England row has no code; `**` is
+//!   suppressed (base too small).
+//! - DfE NCCIS "Participation in education, training and NEET age 16 to 17 by local authority"
+//!   (EES tidy layout): `time_period,…,geographic_level,country_code,…,region_code,…,
+//!   new_la_code,…,Cohort_DJFavg,NEET_percent,Notknown_percent,…,cohort_March,…,
+//!   Apprenticeship_percent,…`; `c` suppressed, `z` not applicable. Counts are derived from the
+//!   published percentages (1 dp) and cohorts so that areas can be combined as ratios of sums.
+
+use crate::dfe::is_gss_code;
+use crate::error::Result;
+use crate::observations::Observations;
+use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
+use lmi_core::Status;
+use lmi_core::geography::ENGLAND;
+
+pub const ESS_STAFF: &str = "ess_staff";
+pub const ESS_VACANCIES: &str = "ess_vacancies";
+pub const ESS_SSV: &str = "ess_skill_shortage_vacancies";
+const ESS_PERIOD: &str = "2019";
+/// Flag on an area several 2019 authorities were coded to.
+pub const SPLIT_AUTHORITY: &str =
+    "several 2019 authorities carry this code: their sum is not the current area";
+
+const ESS_COLUMNS: [(&str, &str); 3] = [
+    ("Total number of staff", ESS_STAFF),
+    ("Number of vacancies", ESS_VACANCIES),
+    ("Number of skill-shortage vacancies", ESS_SSV),
+];
+
+/// A parsed cell: its value (absent for a symbol) and status.
+type Cell = (Option<f64>, Status);
+
+/// A count or a publisher symbol, as a value and status.
+fn cell(
+    raw: &RawFile,
+    line: u64,
+    column: &str,
+    text: &str,
+    symbols: &[(&str, Status)],
+) -> Result<Cell> {
+    if let Some((_, status)) = symbols.iter().find(|(s, _)| *s == text) {
+        return Ok((None, *status));
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| (Some(v), Status::Ok))
+        .ok_or_else(|| {
+            let accepted: Vec<&str> = symbols.iter().map(|(s, _)| *s).collect();
+            bad_value(
+                &raw.path,
+                line,
+                column,
+                &format!("a number or one of {}", accepted.join(" ")),
+                text,
+            )
+        })
+}
+
+pub fn parse_ess(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    let mut reader = raw.csv();
+    let expected = "the ESS 2019 local education authority summary (lea_name, utla_code, Total \
+        number of staff, Number of vacancies, Number of skill-shortage vacancies, …)";
+    let header = Header::read(raw, &mut reader, expected)?;
+    let mut known = vec!["lea_name", "utla_code"];
+    known.extend(ESS_COLUMNS.iter().map(|(c, _)| *c));
+    let name_ix = header.require("lea_name", &known)?;
+    let code_ix = header.require("utla_code", &known)?;
+    let columns = ESS_COLUMNS
+        .iter()
+        .map(|(c, m)| Ok((header.require(c, &known)?, *c, *m)))
+        .collect::<Result<Vec<_>>>()?;
+    // Distinct rows per code: each row is its cells' (value, status).
+    let mut by_code: std::collections::BTreeMap<String, Vec<Vec<Cell>>> = Default::default();
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        let code = match (field(code_ix), field(name_ix)) {
+            ("", "England Total") => ENGLAND,
+            (c, _) if is_gss_code(c) => c,
+            (c, _) => {
+                return Err(bad_value(
+                    &raw.path,
+                    line,
+                    "utla_code",
+                    "an upper-tier code, or blank on the `England Total` row",
+                    c,
+                ));
+            }
+        };
+        // The transposed sheet repeats the England row: identical copies are one row.
+        let mut parsed = Vec::with_capacity(columns.len());
+        for (ix, column, _) in &columns {
+            parsed.push(cell(
+                raw,
+                line,
+                column,
+                field(*ix),
+                &[("**", Status::Suppressed)],
+            )?);
+        }
+        let rows = by_code.entry(code.to_owned()).or_default();
+        if !rows.contains(&parsed) {
+            rows.push(parsed);
+        }
+    }
+    for (code, rows) in &by_code {
+        for (i, (_, _, measure)) in columns.iter().enumerate() {
+            match rows.as_slice() {
+                [one] => out.push(source_id, code, ESS_PERIOD, measure, one[i].0, one[i].1),
+                // Two 2019 authorities named to one current code (Bournemouth and Poole ->
+                // Bournemouth, Christchurch and Poole, whose Christchurch was in Dorset): their
+                // sum would not be the current area.
+                _ => out.push_flagged(
+                    source_id,
+                    code,
+                    ESS_PERIOD,
+                    measure,
+                    None,
+                    Status::Unavailable,
+                    SPLIT_AUTHORITY,
+                ),
+            }
+        }
+        kept += 1;
+    }
+    rows_kept(raw, kept, "the file has a header but no data rows")
+}
+
+pub const NCCIS_COHORT: &str = "nccis_cohort_16_17";
+pub const NCCIS_NEET: &str = "nccis_neet_16_17";
+pub const NCCIS_NOT_KNOWN: &str = "nccis_not_known_16_17";
+pub const NCCIS_MARCH_COHORT: &str = "nccis_march_cohort_16_17";
+pub const NCCIS_APPRENTICESHIP: &str = "nccis_apprenticeship_16_17";
+
+/// (percentage column, cohort column, measure of the derived count).
+const NCCIS_PERCENTAGES: [(&str, &str, &str); 3] = [
+    ("NEET_percent", "Cohort_DJFavg", NCCIS_NEET),
+    ("Notknown_percent", "Cohort_DJFavg", NCCIS_NOT_KNOWN),
+    (
+        "Apprenticeship_percent",
+        "cohort_March",
+        NCCIS_APPRENTICESHIP,
+    ),
+];
+const NCCIS_SYMBOLS: [(&str, Status); 2] =
+    [("c", Status::Suppressed), ("z", Status::NotApplicable)];
+
+pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    let mut reader = raw.csv();
+    let expected = "the NCCIS 16-17 participation and NEET layout (time_period, geographic_level, \
+        country_code, region_code, new_la_code, Age, Cohort_DJFavg, NEET_percent, \
+        Notknown_percent, cohort_March, Apprenticeship_percent, …)";
+    let header = Header::read(raw, &mut reader, expected)?;
+    let known = [
+        "time_period",
+        "geographic_level",
+        "country_code",
+        "region_code",
+        "new_la_code",
+        "Age",
+        "Cohort_DJFavg",
+        "cohort_March",
+        "NEET_percent",
+        "Notknown_percent",
+        "Apprenticeship_percent",
+    ];
+    let ix = |c: &str| header.require(c, &known);
+    let (period_ix, level_ix, country_ix, region_ix, la_ix, age_ix) = (
+        ix("time_period")?,
+        ix("geographic_level")?,
+        ix("country_code")?,
+        ix("region_code")?,
+        ix("new_la_code")?,
+        ix("Age")?,
+    );
+    let cohorts = [
+        ("Cohort_DJFavg", NCCIS_COHORT),
+        ("cohort_March", NCCIS_MARCH_COHORT),
+    ]
+    .into_iter()
+    .map(|(c, m)| Ok((ix(c)?, c, m)))
+    .collect::<Result<Vec<_>>>()?;
+    let percentages = NCCIS_PERCENTAGES
+        .into_iter()
+        .map(|(p, c, m)| Ok((ix(p)?, p, ix(c)?, m)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
+        };
+        if field(age_ix) != "16-17" {
+            return Err(bad("Age", "`16-17`", field(age_ix)));
+        }
+        let code = match field(level_ix) {
+            "National" => field(country_ix),
+            "Regional" => field(region_ix),
+            "Local authority" => field(la_ix),
+            other => {
+                return Err(bad(
+                    "geographic_level",
+                    "National, Regional or Local authority",
+                    other,
+                ));
+            }
+        };
+        if !is_gss_code(code) {
+            return Err(bad(
+                "new_la_code",
+                "a GSS code for the row's geographic level",
+                code,
+            ));
+        }
+        let period = field(period_ix);
+        if period.len() != 4 || !period.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("time_period", "a calendar year such as 2025", period));
+        }
+        for (i, column, measure) in &cohorts {
+            let (value, status) = cell(raw, line, column, field(*i), &NCCIS_SYMBOLS)?;
+            out.push(source_id, code, period, measure, value, status);
+        }
+        for (pix, pcol, cix, measure) in &percentages {
+            let (pct, pstatus) = cell(raw, line, pcol, field(*pix), &NCCIS_SYMBOLS)?;
+            let (cohort, _) = cell(raw, line, pcol, field(*cix), &NCCIS_SYMBOLS)?;
+            let count = pct.zip(cohort).map(|(p, c)| p * c / 100.0);
+            let status = if count.is_some() {
+                Status::Estimated
+            } else {
+                pstatus
+            };
+            out.push(source_id, code, period, measure, count, status);
+        }
+        kept += 1;
+    }
+    rows_kept(raw, kept, "the file has a header but no data rows")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::{AREA_CODE, MEASURE, STATUS, VALUE};
+
+    fn frame(text: &str, nccis: bool) -> polars::prelude::DataFrame {
+        crate::raw::parse_text(text, |raw, obs| {
+            if nccis {
+                parse_nccis(raw, "s", obs)
+            } else {
+                parse_ess(raw, "s", obs)
+            }
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn ess_counts_with_england_a_suppressed_area_and_a_split_one() {
+        let df = frame(
+            "lea_name,utla_code,Total number of staff,Number of vacancies,Number of skill-shortage vacancies\n\
+             England Total,,100,10,2\nEngland Total,,100,10,2\nLancashire,E10000017,50,5,1\nIsles of Scilly,E06000053,**,**,**\n\
+             Poole,E06000058,8,1,0\nBournemouth,E06000058,9,2,1\n",
+            false,
+        );
+        assert_eq!(df.height(), 12);
+        let codes: Vec<_> = df
+            .column(AREA_CODE)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        let status: Vec<_> = df
+            .column(STATUS)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        let at = |code: &str| codes.iter().position(|c| *c == code).unwrap();
+        assert_eq!(status[at(ENGLAND)], "ok");
+        assert_eq!(status[at("E06000053")], "suppressed");
+        assert_eq!(status[at("E06000058")], "unavailable");
+    }
+
+    #[test]
+    fn nccis_counts_come_from_percentages_and_cohorts() {
+        let df = frame(
+            "time_period,geographic_level,country_code,region_code,new_la_code,Age,Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n\
+             2025,Local authority,E92000001,E12000002,E10000017,16-17,30517,3.9,2.5,30600,c\n",
+            true,
+        );
+        let m: Vec<_> = df
+            .column(MEASURE)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(m[2], NCCIS_NEET);
+        let v = df.column(VALUE).unwrap().f64().unwrap();
+        assert!((v.get(2).unwrap() - 30517.0 * 3.9 / 100.0).abs() < 1e-9);
+        assert_eq!(v.get(4), None);
+        assert_eq!(
+            df.column(STATUS).unwrap().str().unwrap().get(4),
+            Some("suppressed")
+        );
+    }
+}

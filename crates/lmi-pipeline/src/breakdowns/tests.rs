@@ -1,0 +1,292 @@
+use super::*;
+use lmi_core::breakdown::{COUNT_BREAKDOWNS, find_count_breakdown};
+use lmi_core::schema::observations as obs;
+use proptest::prelude::*;
+
+use crate::test_geography::toy;
+
+const LADS: [&str; 3] = ["E07000001", "E07000002", "E06000003"];
+
+/// Observations of one breakdown: per (area, period), the part counts (`None` = withheld); the
+/// total is their sum unless given. England's rows are the districts' sums.
+fn observations(def: &CountBreakdownDef, rows: &[(&str, &str, Vec<Option<f64>>)]) -> DataFrame {
+    let mut cols: [Vec<Option<String>>; 5] = Default::default();
+    let mut value: Vec<Option<f64>> = Vec::new();
+    let mut push = |area: &str, period: &str, measure: &str, v: Option<f64>| {
+        for (c, s) in cols.iter_mut().zip([
+            def.source,
+            area,
+            period,
+            measure,
+            if v.is_some() { "ok" } else { "suppressed" },
+        ]) {
+            c.push(Some(s.to_owned()));
+        }
+        value.push(v);
+    };
+    let mut england: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    for (area, period, parts) in rows {
+        let total: Option<f64> = parts.iter().map(|p| p.or(Some(1.0))).sum();
+        push(area, period, def.total.measure, total);
+        let e = england
+            .entry(period)
+            .or_insert_with(|| vec![0.0; parts.len() + 1]);
+        e[0] += total.unwrap_or(0.0);
+        for (i, (p, v)) in def.parts.iter().zip(parts).enumerate() {
+            push(area, period, p.measure, *v);
+            e[i + 1] += v.unwrap_or(1.0);
+        }
+    }
+    for (period, sums) in england {
+        push(ENGLAND, period, def.total.measure, Some(sums[0]));
+        for (p, v) in def.parts.iter().zip(&sums[1..]) {
+            push(ENGLAND, period, p.measure, Some(*v));
+        }
+    }
+    let [source, area, period, measure, status] = cols;
+    DataFrame::new(
+        value.len(),
+        vec![
+            Column::new(obs::SOURCE.into(), source),
+            Column::new(obs::AREA_CODE.into(), area),
+            Column::new(obs::PERIOD.into(), period),
+            Column::new(obs::MEASURE.into(), measure),
+            Column::new(obs::VALUE.into(), value),
+            Column::new(obs::STATUS.into(), status),
+        ],
+    )
+    .unwrap()
+}
+
+fn rows_of(df: &DataFrame, area: &str, period: &str) -> DataFrame {
+    df.clone()
+        .lazy()
+        .filter(
+            col(AREA_CODE)
+                .eq(lit(area))
+                .and(col(PERIOD).eq(lit(period))),
+        )
+        .collect()
+        .unwrap()
+}
+
+fn f64s(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
+    df.column(c).unwrap().f64().unwrap().iter().collect()
+}
+
+fn strs(df: &DataFrame, c: &str) -> Vec<String> {
+    df.column(c)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.unwrap_or("").to_owned())
+        .collect()
+}
+
+fn size() -> &'static CountBreakdownDef {
+    find_count_breakdown("enterprises_by_size").unwrap()
+}
+
+#[test]
+fn county_shares_are_ratios_of_sums_and_rounded_sums_are_approximate() {
+    let df = compute_breakdowns(
+        &observations(
+            size(),
+            &[
+                (
+                    "E07000001",
+                    "2022",
+                    vec![Some(80.0), Some(15.0), Some(5.0), Some(0.0)],
+                ),
+                (
+                    "E07000002",
+                    "2022",
+                    vec![Some(10.0), Some(5.0), Some(5.0), Some(0.0)],
+                ),
+                (
+                    "E06000003",
+                    "2022",
+                    vec![Some(50.0), Some(20.0), Some(20.0), Some(10.0)],
+                ),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let county = rows_of(&df, "E10000001", "2022");
+    assert_eq!(strs(&county, PART_LABEL)[0], "Micro (0 to 9)");
+    assert_eq!(f64s(&county, COUNT)[0], Some(90.0));
+    assert_eq!(f64s(&county, TOTAL)[0], Some(120.0));
+    assert_eq!(f64s(&county, SHARE)[0], Some(75.0));
+    // England: 140 of 220 micro.
+    let lq = f64s(&county, LOCATION_QUOTIENT)[0].unwrap();
+    assert!((lq - 75.0 / (140.0 / 220.0 * 100.0)).abs() < 1e-12);
+    assert!(county.column(APPROXIMATE).unwrap().bool().unwrap().all());
+    assert_eq!(strs(&county, NOTE)[0], ROUNDED_SUM);
+    // A district alone is as published, not approximate.
+    let lad = rows_of(&df, "E07000001", "2022");
+    assert!(!lad.column(APPROXIMATE).unwrap().bool().unwrap().any());
+    // The TTWA is best fit, with coverage.
+    let ttwa = rows_of(&df, "E30000001", "2022");
+    assert_eq!(strs(&ttwa, NOTE)[0], "best fit from whole districts");
+    assert!((f64s(&ttwa, COVERAGE)[0].unwrap() - 0.9).abs() < 1e-12);
+}
+
+#[test]
+fn a_withheld_part_is_absent_and_suppresses_every_aggregate_holding_it() {
+    let df = compute_breakdowns(
+        &observations(
+            size(),
+            &[
+                (
+                    "E07000001",
+                    "2022",
+                    vec![None, Some(15.0), Some(5.0), Some(0.0)],
+                ),
+                (
+                    "E07000002",
+                    "2022",
+                    vec![Some(10.0), Some(5.0), Some(5.0), Some(0.0)],
+                ),
+                (
+                    "E06000003",
+                    "2022",
+                    vec![Some(50.0), Some(20.0), Some(20.0), Some(10.0)],
+                ),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    for area in ["E07000001", "E10000001", "E30000001"] {
+        let r = rows_of(&df, area, "2022");
+        assert_eq!(f64s(&r, COUNT)[0], None, "{area}");
+        assert_eq!(f64s(&r, SHARE)[0], None, "{area}");
+        assert_eq!(strs(&r, STATUS)[0], "suppressed", "{area}");
+        // The other parts keep their values.
+        assert!(f64s(&r, COUNT)[1].is_some(), "{area}");
+    }
+}
+
+#[test]
+fn the_change_in_share_compares_with_the_previous_period() {
+    let df = compute_breakdowns(
+        &observations(
+            size(),
+            &[
+                (
+                    "E07000001",
+                    "2021",
+                    vec![Some(50.0), Some(50.0), Some(0.0), Some(0.0)],
+                ),
+                (
+                    "E07000001",
+                    "2022",
+                    vec![Some(75.0), Some(25.0), Some(0.0), Some(0.0)],
+                ),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let r = rows_of(&df, "E07000001", "2022");
+    assert_eq!(f64s(&r, SHARE_CHANGE)[0], Some(25.0));
+    assert_eq!(
+        f64s(&rows_of(&df, "E07000001", "2021"), SHARE_CHANGE)[0],
+        None
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Shares of every area add up to 100, England's location quotient is exactly 1, and an area
+    /// made of one district (CA1 = Three) equals that district.
+    #[test]
+    fn shares_add_up_england_is_one_and_a_one_district_area_is_that_district(
+        counts in proptest::collection::vec(proptest::collection::vec(0u32..5000, 4), 3)
+    ) {
+        let rows: Vec<_> = LADS
+            .iter()
+            .zip(&counts)
+            .map(|(lad, c)| (*lad, "2022", c.iter().map(|v| Some(f64::from(*v))).collect()))
+            .collect();
+        let df = compute_breakdowns(&observations(size(), &rows), &toy(), COUNT_BREAKDOWNS).unwrap();
+        for area in ["E07000001", "E10000001", "E30000001", "E12000001", "E92000001"] {
+            let r = rows_of(&df, area, "2022");
+            let shares = f64s(&r, SHARE);
+            if shares.iter().all(Option::is_some) {
+                let sum: f64 = shares.iter().flatten().sum();
+                prop_assert!((sum - 100.0).abs() < 1e-9, "{area}: {sum}");
+            }
+        }
+        let england = rows_of(&df, ENGLAND, "2022");
+        for lq in f64s(&england, LOCATION_QUOTIENT).into_iter().flatten() {
+            prop_assert_eq!(lq, 1.0);
+        }
+        let solo = rows_of(&df, "E47000001", "2022");
+        let three = rows_of(&df, "E06000003", "2022");
+        prop_assert_eq!(f64s(&solo, COUNT), f64s(&three, COUNT));
+        prop_assert_eq!(f64s(&solo, SHARE), f64s(&three, SHARE));
+        prop_assert_eq!(f64s(&solo, LOCATION_QUOTIENT), f64s(&three, LOCATION_QUOTIENT));
+    }
+}
+
+#[test]
+fn an_upper_tier_source_serves_counties_unitaries_and_areas_made_of_them_only() {
+    let activity = find_count_breakdown("census_economic_activity").unwrap();
+    let parts = |a: f64| {
+        (0..activity.parts.len())
+            .map(|i| Some(a + i as f64))
+            .collect::<Vec<_>>()
+    };
+    // The county and the unitary publish; no district row.
+    let df = compute_breakdowns(
+        &observations(
+            activity,
+            &[
+                ("E10000001", "2021", parts(10.0)),
+                ("E06000003", "2021", parts(2.0)),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let county = rows_of(&df, "E10000001", "2021");
+    assert_eq!(f64s(&county, COUNT)[0], Some(10.0));
+    // The combined authority is the unitary alone; the region is county + unitary.
+    assert_eq!(
+        f64s(&rows_of(&df, "E47000001", "2021"), COUNT)[0],
+        Some(2.0)
+    );
+    let region = rows_of(&df, "E12000001", "2021");
+    assert_eq!(f64s(&region, COUNT)[0], Some(12.0));
+    assert_eq!(strs(&region, STATUS)[0], "ok");
+    // Two-tier districts and TTWAs: absent, with the reason.
+    for area in ["E07000001", "E30000001"] {
+        let r = rows_of(&df, area, "2021");
+        assert_eq!(r.height(), activity.parts.len(), "{area}");
+        assert_eq!(f64s(&r, SHARE)[0], None, "{area}");
+        assert_eq!(strs(&r, STATUS)[0], "not_applicable", "{area}");
+        assert_eq!(
+            strs(&r, NOTE)[0],
+            lmi_core::breakdown::UPPER_TIER_ONLY,
+            "{area}"
+        );
+    }
+    // Without the unitary's row the region is missing, never the county alone.
+    let df = compute_breakdowns(
+        &observations(activity, &[("E10000001", "2021", parts(10.0))]),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let region = rows_of(&df, "E12000001", "2021");
+    assert_eq!(f64s(&region, COUNT)[0], None);
+    assert_eq!(strs(&region, STATUS)[0], "suppressed");
+}
