@@ -73,6 +73,49 @@ pub struct SeriesBreak {
     pub note: &'static str,
 }
 
+/// What an indicator's numbers are: matched as a type, never by string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A percentage (0-100).
+    Percent,
+    /// A change in percent.
+    PercentChange,
+    /// An index (comparable across areas and years, not a count).
+    Index,
+    /// A rate per 100,000 people.
+    Per100k,
+    /// Pounds a week.
+    PoundsPerWeek,
+    /// A number of things, named (`achievements`, `starts`, `learners`).
+    Count(&'static str),
+}
+
+impl Unit {
+    /// As written in responses, tables and charts.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::PercentChange => "% change",
+            Unit::Index => "index",
+            Unit::Per100k => "per 100,000 population",
+            Unit::PoundsPerWeek => "£ per week",
+            Unit::Count(noun) => noun,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
@@ -84,7 +127,8 @@ pub struct IndicatorDef {
     pub description: &'static str,
     /// The exact definition, for analysts.
     pub definition: &'static str,
-    pub unit: &'static str,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "%"))]
+    pub unit: Unit,
     /// What numerator / denominator is multiplied by when lmi computes a value: 100 for a
     /// percentage, 100,000 for a rate per 100,000 people, 1 for a count. It follows `unit`, also
     /// for published values, so the two never disagree.
@@ -266,7 +310,7 @@ const FE_POPULATION: MeasureRef = MeasureRef {
     measure: "fe_population_estimate",
     label: "Population estimate published with the FE file (DfE)",
 };
-const PER_100K: &str = "per 100,000 population";
+const PER_100K: Unit = Unit::Per100k;
 const FE_RATE_CAVEATS: &[&str] = &[
     FE_CAVEATS[0],
     FE_CAVEATS[1],
@@ -291,7 +335,7 @@ const fn ks4(
         title,
         description,
         definition,
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator,
         denominator: Some(KS4_COHORT),
@@ -324,7 +368,7 @@ const fn post16(
         definition: "Students in the 16-18 cohort at state-funded mainstream schools and colleges \
             in the area whose sustained destination was as stated, divided by the cohort, times \
             100; for combined areas the sum of destinations over the sum of cohorts.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator,
         denominator: Some(POST16_COHORT),
@@ -357,7 +401,7 @@ const fn census(
         definition: "Usual residents aged 16 and over whose highest qualification is in the \
             stated Census 2021 TS067 category, divided by all usual residents aged 16 and over, \
             times 100; for combined areas the sum of counts over the sum of residents.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator,
         denominator: Some(CENSUS_TOTAL),
@@ -381,7 +425,7 @@ const fn fe(
     title: &'static str,
     description: &'static str,
     definition: &'static str,
-    unit: &'static str,
+    unit: Unit,
     numerator: MeasureRef,
 ) -> IndicatorDef {
     IndicatorDef {
@@ -624,7 +668,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "Apprenticeship achievements (all levels)",
         "How many apprenticeships were completed by people living in the area in the year.",
         ACHIEVEMENTS_DEFINITION,
-        "achievements",
+        Unit::Count("achievements"),
         MeasureRef {
             measure: "fe_apprenticeships_achievements",
             label: "Apprenticeship achievements",
@@ -636,7 +680,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "How many further education and training courses (classroom-based, not apprenticeships) \
          were completed by adults living in the area in the year.",
         ACHIEVEMENTS_DEFINITION,
-        "achievements",
+        Unit::Count("achievements"),
         MeasureRef {
             measure: "fe_education_and_training_achievements",
             label: "Education and training achievements",
@@ -648,7 +692,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "How many apprenticeships were started by people living in the area in the year.",
         "Apprenticeship starts recorded in the Individualised Learner Record for learners living \
          in the area, in the academic year; for combined areas the sum over districts.",
-        "starts",
+        Unit::Count("starts"),
         FE_APPRENTICESHIP_STARTS,
     ),
     fe(
@@ -658,7 +702,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
          (apprenticeships, education and training, tailored learning) in the year.",
         "Learners living in the area with further education and skills learning (all provision \
          types) in the academic year, each counted once; for combined areas the sum over districts.",
-        "learners",
+        Unit::Count("learners"),
         FE_PARTICIPATION,
     ),
     fe_rate(
@@ -705,7 +749,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             divided by the sum of all T19 categories for people aged 16-64 (none, NVQ1, NVQ2, \
             trade apprenticeships, NVQ3, NVQ4+, other), times 100, for each area as published \
             by Nomis. Not aggregated across areas.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "aps_t19_nvq4plus",
@@ -749,7 +793,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             Level 3 or above (A level or equivalent and higher), from the Annual Population Survey.",
         definition: "Percentage of residents aged 16-64 with RQF Level 3 or above, as published \
             by ONS (Explore Local Statistics) with its 95% confidence interval.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "els_qualifications_level_3_or_above",
@@ -782,7 +826,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             from the Annual Population Survey.",
         definition: "Residents aged 16-64 in employment as a percentage of all residents aged \
             16-64, as published by ONS (Explore Local Statistics) with its 95% confidence interval.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "els_employment_rate",
@@ -815,7 +859,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             benefits (Jobseeker's Allowance or Universal Credit while required to seek work).",
         definition: "Claimant count as a percentage of residents aged 16-64, annual figure as \
             published by ONS (Explore Local Statistics).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "els_claimant_count",
@@ -847,7 +891,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Median gross weekly pay of full-time employees, Annual Survey of Hours and \
             Earnings, as published by ONS (Explore Local Statistics) with its 95% confidence \
             interval.",
-        unit: "£ per week",
+        unit: Unit::PoundsPerWeek,
         per: 1.0,
         numerator: MeasureRef {
             measure: "els_gross_median_weekly_pay",
@@ -881,7 +925,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             100,000 people living in the area.",
         definition: "Apprenticeship starts per 100,000 population, academic year, as published \
             by ONS (Explore Local Statistics) from DfE data.",
-        unit: "per 100,000 population",
+        unit: Unit::Per100k,
         per: 100_000.0,
         numerator: MeasureRef {
             measure: "els_apprenticeships",
@@ -914,7 +958,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Adzuna online job adverts, average over January, divided by a constant ONS \
             does not disclose and rounded to 1 decimal place ('unit measure'), as published by \
             ONS in Labour demand indicators by local authority (May 2022).",
-        unit: "index",
+        unit: Unit::Index,
         per: 1.0,
         numerator: MeasureRef {
             measure: "adzuna_job_adverts_index",
@@ -941,7 +985,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             in per cent.",
         definition: "100 x (index in January of the year - index in January of the year before) \
             / index in January of the year before, computed by lmi from the published index.",
-        unit: "% change",
+        unit: Unit::PercentChange,
         per: 1.0,
         numerator: MeasureRef {
             measure: "adzuna_job_adverts_index_change",
@@ -967,7 +1011,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         description: "New businesses registered in the year for every 100 active businesses.",
         definition: "Business births as a percentage of active businesses (ONS Business \
             Demography), as published by ONS (Explore Local Statistics).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "els_business_births",
@@ -993,7 +1037,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         description: "Businesses that closed in the year for every 100 active businesses.",
         definition: "Business deaths as a percentage of active businesses (ONS Business \
             Demography), as published by ONS (Explore Local Statistics).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "els_business_deaths",
@@ -1021,7 +1065,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "Weighted number of vacancies divided by weighted total number of staff at \
             establishments in the area, times 100, Employer Skills Survey 2019 (ratio of sums for \
             areas made of several authorities).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: ESS_VACANCIES,
         denominator: Some(MeasureRef {
@@ -1048,7 +1092,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             lacked the skills, qualifications or experience (2019 survey).",
         definition: "Weighted number of skill-shortage vacancies divided by the weighted number \
             of vacancies, times 100, Employer Skills Survey 2019.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "ess_skill_shortage_vacancies",
@@ -1076,7 +1120,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         definition: "NEET 16-17 year olds as a percentage of 16-17 year olds known to the local \
             authority, December-February average (NCCIS); for combined areas the sum of counts \
             (published percentage x cohort) over the sum of cohorts.",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "nccis_neet_16_17",
@@ -1103,7 +1147,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             could not trace (December-February average).",
         definition: "16-17 year olds whose activity is not known as a percentage of 16-17 year \
             olds known to the local authority, December-February average (NCCIS).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "nccis_not_known_16_17",
@@ -1130,7 +1174,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
             apprenticeship (end of March).",
         definition: "16-17 year olds participating through an apprenticeship as a percentage of \
             16-17 year olds known to the local authority at the end of March (NCCIS).",
-        unit: "%",
+        unit: Unit::Percent,
         per: 100.0,
         numerator: MeasureRef {
             measure: "nccis_apprenticeship_16_17",
@@ -1295,7 +1339,10 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), INDICATORS.len());
-        assert_eq!(find_indicator("ks4_apprenticeship_rate").unwrap().unit, "%");
+        assert_eq!(
+            find_indicator("ks4_apprenticeship_rate").unwrap().unit,
+            Unit::Percent
+        );
         assert!(find_indicator("rate2").is_none());
     }
 
@@ -1307,7 +1354,7 @@ mod tests {
                 .iter()
                 .map(|p| find_indicator(p.indicator).expect(p.indicator))
                 .collect();
-            assert!(defs.iter().all(|d| d.unit == "%"), "{}", b.id);
+            assert!(defs.iter().all(|d| d.unit == Unit::Percent), "{}", b.id);
             assert!(defs.iter().all(|d| d.source == defs[0].source), "{}", b.id);
             assert!(
                 defs.iter().all(|d| d.denominator == defs[0].denominator),
@@ -1322,8 +1369,8 @@ mod tests {
     fn every_multiplier_matches_its_unit() {
         for d in INDICATORS {
             let per = match d.unit {
-                "%" => 100.0,
-                PER_100K => 100_000.0,
+                Unit::Percent => 100.0,
+                Unit::Per100k => 100_000.0,
                 _ => 1.0,
             };
             assert_eq!(d.per, per, "{}", d.id);

@@ -20,7 +20,7 @@ pub use breakdown::{
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,
-    INDICATORS, IndicatorDef, STATUS_NOTES, find_breakdown, find_indicator,
+    INDICATORS, IndicatorDef, STATUS_NOTES, Unit, find_breakdown, find_indicator,
 };
 pub use provenance::{RawPart, Resolved, SampleMarker, SourceProvenance, Staleness};
 pub use status::Status;

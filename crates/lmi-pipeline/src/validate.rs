@@ -93,7 +93,8 @@ pub fn check(
             );
         }
         if let Some(x) = v.value
-            && (!x.is_finite() || (def.unit == "%" && !(0.0..=100.0).contains(&x)))
+            && (!x.is_finite()
+                || (def.unit == lmi_core::Unit::Percent && !(0.0..=100.0).contains(&x)))
         {
             finding(
                 v,

@@ -547,7 +547,7 @@ fn trend(
             text: ChartText {
                 title: format!("{}: {}", def.title, area.name),
                 description,
-                unit: def.unit.to_owned(),
+                unit: def.unit.as_str().to_owned(),
                 footnotes: notes,
             },
             periods,
@@ -658,7 +658,7 @@ fn ranking(
             text: ChartText {
                 title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
                 description,
-                unit: def.unit.to_owned(),
+                unit: def.unit.as_str().to_owned(),
                 footnotes: footnotes(snap, &[def]),
             },
             bars,
@@ -943,7 +943,7 @@ fn small_multiples(
             text: ChartText {
                 title: format!("{}: {kind} in {}", def.title, area.name),
                 description,
-                unit: def.unit.to_owned(),
+                unit: def.unit.as_str().to_owned(),
                 footnotes: notes,
             },
             periods: periods.into_iter().collect(),

@@ -580,7 +580,7 @@ fn resolve_panel(
         chart: kind,
         subject: def.id.to_owned(),
         description: def.description.to_owned(),
-        unit: def.unit.to_owned(),
+        unit: def.unit.as_str().to_owned(),
         period: latest.map(|v| v.period.clone()),
         value: latest.and_then(|v| v.value),
         status: latest.map(|v| v.status),
@@ -749,7 +749,11 @@ fn breakdown_reading(
         .map(|part| {
             let v = snap.value(part.indicator, &area.code, &period);
             match v.and_then(|v| v.value) {
-                Some(x) => format!("{} {}", part.label.to_lowercase(), format_value(x, "%")),
+                Some(x) => format!(
+                    "{} {}",
+                    part.label.to_lowercase(),
+                    format_value(x, lmi_core::Unit::Percent)
+                ),
                 None => format!("{} withheld", part.label.to_lowercase()),
             }
         })

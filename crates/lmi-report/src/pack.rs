@@ -225,7 +225,7 @@ pub fn render_html(
              <p>{}</p>\n<p class=\"meta\">{}</p>",
             esc(d.title),
             esc(d.id),
-            esc(d.unit),
+            esc(d.unit.as_str()),
             esc(d.description),
             esc(d.definition)
         );

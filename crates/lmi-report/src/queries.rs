@@ -786,7 +786,7 @@ impl ProfileEntry<'_> {
         let mut row: Vec<Cell> = vec![
             self.indicator.id.into(),
             self.indicator.title.into(),
-            self.indicator.unit.into(),
+            self.indicator.unit.as_str().into(),
             l.map(|p| p.period).into(),
             l.and_then(|p| p.value).into(),
             l.map(|p| p.status.as_str()).into(),

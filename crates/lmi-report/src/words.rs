@@ -1,6 +1,6 @@
 //! Numbers and area types in words, as readings, chart descriptions and packs write them.
 
-use lmi_core::AreaType;
+use lmi_core::{AreaType, Unit};
 
 /// "local authority districts", "Travel to Work Areas", ...: an area type in a sentence.
 pub fn plural(t: AreaType) -> &'static str {
@@ -16,12 +16,15 @@ pub fn plural(t: AreaType) -> &'static str {
     }
 }
 
-/// A value in words with its unit: `5.2%`, `£612 a week`, `1,230 achievements`.
-pub fn format_value(v: f64, unit: &str) -> String {
+/// A value in words with its unit: `5.2%`, `+3.1%`, `£612 a week`, `1,234 per 100,000
+/// population`, `11.9` (an index).
+pub fn format_value(v: f64, unit: Unit) -> String {
     match unit {
-        "%" => format!("{v:.1}%"),
-        "£ per week" => format!("£{} a week", thousands(v.round())),
-        u => format!("{} {u}", thousands(v.round())),
+        Unit::Percent => format!("{v:.1}%"),
+        Unit::PercentChange => format!("{v:+.1}%"),
+        Unit::Index => format!("{v:.1}"),
+        Unit::PoundsPerWeek => format!("£{} a week", thousands(v.round())),
+        Unit::Per100k | Unit::Count(_) => format!("{} {unit}", thousands(v.round())),
     }
 }
 
@@ -47,12 +50,17 @@ mod tests {
 
     #[test]
     fn values_read_with_their_units() {
-        assert_eq!(format_value(4.0567, "%"), "4.1%");
-        assert_eq!(format_value(612.4, "£ per week"), "£612 a week");
-        assert_eq!(format_value(1234.0, "achievements"), "1,234 achievements");
+        assert_eq!(format_value(4.0567, Unit::Percent), "4.1%");
+        assert_eq!(format_value(612.4, Unit::PoundsPerWeek), "£612 a week");
         assert_eq!(
-            format_value(1234567.0, "per 100,000 population"),
+            format_value(1234567.0, Unit::Per100k),
             "1,234,567 per 100,000 population"
         );
+        assert_eq!(
+            format_value(1234.0, Unit::Count("achievements")),
+            "1,234 achievements"
+        );
+        assert_eq!(format_value(3.04, Unit::PercentChange), "+3.0%");
+        assert_eq!(format_value(11.94, Unit::Index), "11.9");
     }
 }
