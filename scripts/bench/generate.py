@@ -20,9 +20,9 @@ crates/lmi-ingest/src):
   nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                        Nomis APS T19 (tidied web query layout), ten calendar years
                                        (Jan 2012-Dec 2012 .. Jan 2021-Dec 2021), England + districts
-  dfe/fe_achievements_lad.csv, ons_els/*.csv
-                                       copied unchanged from datasets/sample (national already,
-                                       not scaled; not part of the peer comparison)
+  everything else in datasets/sample   copied unchanged (FE achievements, ONS ELS series, ...:
+                                       national district-level files already; not scaled, not part
+                                       of the peer comparison), so every source lmi needs is there
   SAMPLE.toml                          marks the directory as synthetic (lmi labels the snapshot so)
 
 Area codes are REAL: districts, regions and names from datasets/geography/*.csv; the 33,755 English
@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import io
 import os
 import random
 import shutil
@@ -56,7 +55,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 GEO = REPO / "datasets" / "geography"
-SAMPLE = REPO / "datasets" / "sample"
+SAMPLE = Path(os.environ.get("LMI_BENCH_SAMPLE", REPO / "datasets" / "sample"))
 SEED = 15_2026
 
 ENGLAND = ("E92000001", "England")
@@ -335,11 +334,17 @@ def main() -> int:
             w.row(r)
     written.append(w.close())
 
-    # ---- sources not scaled: copied from the bundled sample (national, LAD-level already)
-    for rel in ["dfe/fe_achievements_lad.csv", *(f"ons_els/{p.name}" for p in sorted((SAMPLE / "ons_els").glob("*.csv")))]:
+    # ---- every other source lmi reads: copied unchanged from the bundled sample (national,
+    # district-level already; not scaled, not part of the peer comparison)
+    generated = {Path(p).relative_to(out).as_posix() for p, _, _ in written}
+    for src in sorted(SAMPLE.rglob("*")):
+        rel = src.relative_to(SAMPLE).as_posix()
+        if not src.is_file() or rel in generated or rel in ("README.md", "SAMPLE.toml"):
+            continue
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SAMPLE / rel, out / rel)
-        with open(out / rel, "rb") as f:
+        shutil.copyfile(src, out / rel)
+        opener = gzip.open if rel.endswith(".gz") else open
+        with opener(out / rel, "rb") as f:
             n = sum(1 for _ in f) - 1
         written.append((str(out / rel), n, (out / rel).stat().st_size))
     (out / "SAMPLE.toml").write_text(
