@@ -30,7 +30,8 @@ def machine() -> list[str]:
     return [
         f"- CPU: {cpu}, {os.cpu_count()} logical cores (shared with other work: everything ran under "
         f"`nice -n 19`; load average at the end {os.getloadavg()[0]:.1f}), {mem:,} MiB RAM, {platform.system()} {platform.release()}",
-        f"- lmi {sh('git', 'rev-parse', '--short', 'HEAD')} (release build), {sh('rustc', '--version')}",
+        f"- lmi built from commit {sh('git', 'log', '-1', '--format=%h', '--', 'crates', 'Cargo.lock')} (last change to crates/; "
+        f"checkout {sh('git', 'rev-parse', '--short', 'HEAD')}), release profile, {sh('rustc', '--version')}",
         f"- Python {platform.python_version()}; " + ", ".join(f"{k} {v}" for k, v in vers.items()),
         f"- load generator: {wrk[0] if wrk else 'wrk ?'}",
     ]
