@@ -116,6 +116,8 @@ def main() -> int:
                            "log_tail": (a.work / "lmi-noop.log").read_text()[-600:]}
         val = measure([a.lmi, "validate", "--data-dir", str(data)], env, a.work / "lmi-validate.log")
         res["lmi_validate"] = {**val, "log_tail": (a.work / "lmi-validate.log").read_text()[-400:]}
+        # the reruns published (and pruned: keep_snapshots) snapshots; compare with the current one
+        values = current_values(data)
         print(f"scale {scale:g}: lmi refresh {statistics.median(r['wall_s'] for r in lmi_runs):.2f} s, "
               f"{max(r['rss_mib'] for r in lmi_runs):.0f} MiB; no-change {statistics.median(r['wall_s'] for r in noop):.2f} s"
               f" (new snapshot: {res['lmi_noop']['published_new_snapshot']}); validate rc {val['rc']}", flush=True)
