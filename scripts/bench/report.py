@@ -54,6 +54,7 @@ def main() -> int:
     ap.add_argument("--build-s", type=int, default=0)
     ap.add_argument("--bench-s", type=int, default=0)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--last-small", type=Path, help="timings of the last --size small run (run writes it)")
     a = ap.parse_args()
     p = json.loads(a.pipeline.read_text())
     api = json.loads(a.api.read_text())
@@ -76,6 +77,11 @@ def main() -> int:
     if a.size == "small":
         w(f"- `--size small` finishes in under 3 minutes: **{'met' if a.bench_s < 180 else 'MISSED'}** "
           f"({a.bench_s} s of benchmarks; builds and the one-off venv excluded: {a.build_s} s this time)")
+    elif a.last_small and a.last_small.exists():
+        last = json.loads(a.last_small.read_text())
+        w(f"- `--size small` finishes in under 3 minutes: **{'met' if last['bench_s'] < 180 else 'MISSED'}** by the last "
+          f"small run on this machine ({last['at']}: {last['bench_s']} s of benchmarks after {last['build_s']} s of "
+          "set-up/builds); this report is from a `" + a.size + "` run")
     else:
         w(f"- `--size small` under 3 minutes: not measured by this `{a.size}` run ({a.bench_s} s of benchmarks)")
     w(f"- every peer's output equal to lmi's before its time counts: **{'met' if peers_equal else 'MISSED'}**")
