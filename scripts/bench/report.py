@@ -88,6 +88,36 @@ def main() -> int:
     w(f"- every query answered 200 with no errors under load: **{'met' if errors == 0 and failed == 0 else 'MISSED'}** "
       f"({errors} errors, {failed} queries not answered)")
     w("")
+    big = p["scales"][-1]
+    t = {k: med(v["runs"], "wall_s") for k, v in big["tools"].items()}
+    m = {k: max((r["rss_mib"] for r in v["runs"]), default=float("nan")) for k, v in big["tools"].items()}
+    sv = api["servers"]
+    w("## Summary")
+    w("")
+    w(f"- **Raw files to indicators** at scale {big['scale']:g}: `lmi refresh --from` {t['lmi']:.2f} s and "
+      f"{m['lmi']:.0f} MiB for every indicator ({big['lmi_values_rows']:,} values with changes, ranks and gaps, "
+      "validated, written and published); the peers, for the 16-indicator subset only and nothing else: " +
+      ", ".join(f"{k} {t[k]:.2f} s / {m[k]:.0f} MiB ({t[k] / t['lmi']:.2f}x lmi's time)" for k in t if k != "lmi") +
+      (". Every peer's numbers equal lmi's." if peers_equal else ". **Some peer output differs from lmi's: see below.**"))
+    qs = [q for q in ("series", "profile", "ranking", "compare") if q in sv["lmi"]["queries"]]
+    for peer in [x for x in ("fastapi", "datasette") if x in sv]:
+        ratios = [sv["lmi"]["queries"][q]["rps"] / sv[peer]["queries"][q]["rps"] for q in qs
+                  if sv[peer]["queries"].get(q, {}).get("rps")]
+        if ratios:
+            w(f"- **Serving** vs {peer}: lmi answers {min(ratios):.0f}-{max(ratios):.0f}x the requests per second on the "
+              f"same queries ({', '.join(qs)}), with RSS {sv['lmi']['rss_after_mib']:.0f} MiB vs "
+              f"{sv[peer]['rss_after_mib']:.0f} MiB after load" + (f" ({api['threads']} uvicorn workers, each holding the values)"
+              if peer == "fastapi" else "") + ".")
+    if "axum_hello" in sv:
+        w(f"- **Ceiling**: an axum hello answers {sv['axum_hello']['queries']['hello']['rps']:,.0f} req/s on this "
+          f"machine; lmi's `/healthz` {sv['lmi']['queries']['healthz']['rps']:,.0f} (through its middleware: "
+          "timeout, metrics, ETag, Cache-Control).")
+    st_ = api["lmi_startup"]
+    w(f"- **Start-up**: `lmi serve` is ready in {st.median(x['ready_s'] for x in st_):.2f} s (median) with "
+      f"{st.median(x['rss_mib'] for x in st_):.0f} MiB resident. **Nothing changed**: `lmi refresh --from` over "
+      f"the same files takes {med(big['lmi_noop']['runs'], 'wall_s'):.2f} s and "
+      f"{'publishes a new snapshot anyway' if big['lmi_noop']['published_new_snapshot'] else 'publishes nothing'}.")
+    w("")
     w("## Machine and versions")
     w("")
     L.extend(machine())
