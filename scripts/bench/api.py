@@ -28,6 +28,7 @@ import psutil
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+LOG_DIR = Path("/tmp")  # set to the JSON's directory in main()
 
 # name -> (lmi path, fastapi path, datasette path or None)
 QUERIES = {
@@ -73,7 +74,7 @@ class Server:
     def __init__(self, name: str, cmd: list[str], ready_path: str, port: int | None, env=None, cwd=None,
                  addr_re: str | None = None):
         self.name, self.ready_path = name, ready_path
-        self.log = open(f"/tmp/bench-{name}-{os.getpid()}.log", "w+")
+        self.log = open(LOG_DIR / f"serve-{name}.log", "w+")
         t0 = time.perf_counter()
         self.p = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         self.base = f"http://127.0.0.1:{port}" if port else None
@@ -158,6 +159,8 @@ def main() -> int:
     ap.add_argument("--starts", type=int, default=3, help="start-up measurements of lmi serve")
     ap.add_argument("--json", type=Path, required=True)
     a = ap.parse_args()
+    global LOG_DIR
+    LOG_DIR = a.json.parent
     version = (a.data_dir / "current").read_text().strip()
     values = a.data_dir / "snapshots" / version / "values.parquet"
     work = a.json.parent

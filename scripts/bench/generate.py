@@ -131,6 +131,8 @@ def allocate(total: int, shares: list[float]) -> list[int]:
 
 
 def find_lookups(arg: str | None) -> Path | None:
+    if arg == "none":
+        return None
     cands = [Path(arg)] if arg else []
     if os.environ.get("LMI_REAL_DATA"):
         cands.append(Path(os.environ["LMI_REAL_DATA"]) / "geography")
@@ -147,7 +149,7 @@ def main() -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--geo-lookups", help="directory with the real ONS LSOA/OA lookups")
+    ap.add_argument("--geo-lookups", help="directory with the real ONS LSOA/OA lookups (`none`: use none)")
     ap.add_argument("--no-oa", action="store_true", help="skip the output-area bulk file")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
