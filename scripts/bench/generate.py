@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Deterministic national-scale SYNTHETIC raw data for the lmi benchmarks (issue 15).
+
+Writes a directory that `lmi refresh --from DIR` reads, in the real raw layouts of the sources
+(the same headers and conventions as datasets/sample/, see its README and the parsers in
+crates/lmi-ingest/src):
+
+  census/census2021_ts067_lsoa21.csv   Census 2021 TS067, every 2021 LSOA of England
+                                       (LSOA21CD,LSOA21NM,LAD22CD,LAD22NM + 8 count columns)
+  census/census2021_ts067_lad22.csv    the same summed to districts (LAD22CD,LAD22NM + 8 counts)
+  census_oa/census2021-ts067-oa.csv    the Nomis bulk layout (date,geography,geography code + 8
+                                       counts) for every 2021 output area of England; written only
+                                       when the real OA->LSOA lookup is found (--geo-lookups). lmi
+                                       does not read OA tables (its TS067 reader refuses them), so
+                                       this file is the "what you download" input of the peers'
+                                       optional OA path only; LSOA rows are its exact sums.
+  dfe/ks4_destinations_lad.csv         DfE KS4 destination measures, wide EES layout, 10 years
+  dfe/ks5_16_18_destinations_lad.csv   DfE 16-18 destination measures, wide EES layout, 10 years x
+                                       4 cohort_level_group rows (Total = sum of the three groups)
+  nomis/aps_qualifications_by_age_lad_2017_2021.csv
+                                       Nomis APS T19 (tidied web query layout), ten calendar years
+                                       (Jan 2012-Dec 2012 .. Jan 2021-Dec 2021), England + districts
+  everything else in datasets/sample   copied unchanged (FE achievements, ONS ELS series, ...:
+                                       national district-level files already; not scaled, not part
+                                       of the peer comparison), so every source lmi needs is there
+  SAMPLE.toml                          marks the directory as synthetic (lmi labels the snapshot so)
+
+Area codes are REAL: districts, regions and names from datasets/geography/*.csv; the 33,755 English
+2021 LSOA codes from datasets/geography/lsoa21_ttwa.csv. Which district each LSOA lies in is not in
+datasets/geography: it is read from the ONS exact LSOA11->LSOA21->LAD22 lookup when found
+(--geo-lookups, default ../shared/data/geography or $LMI_REAL_DATA/geography), otherwise each TTWA's
+LSOAs are dealt out to the districts overlapping it in proportion to lad_ttwa.csv's LSOA counts
+(a GENERATED assignment; the script says which it used). Output-area codes come only from the real
+OA21->LSOA21 lookup in the same directory. Every value is made up (seeded).
+
+--scale S (0 < S <= 1): 1 = every district of England with all its LSOAs/OAs; S < 1 keeps a seeded
+random S-fraction of districts (always including the 14 Lancashire ones) with their small areas.
+Standard library only. Usage:
+
+    python3 scripts/bench/generate.py --out target/bench/data-1x --scale 1
+    python3 scripts/bench/generate.py --out /tmp/raw --scale 0.05 --quiet
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import os
+import random
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GEO = REPO / "datasets" / "geography"
+SAMPLE = Path(os.environ.get("LMI_BENCH_SAMPLE", REPO / "datasets" / "sample"))
+SEED = 15_2026
+
+ENGLAND = ("E92000001", "England")
+LANCASHIRE = {"E06000008", "E06000009"} | {f"E070001{n}" for n in range(17, 29)}
+KS_YEARS = [f"{y}{(y + 1) % 100:02d}" for y in range(2013, 2023)]  # 201314 .. 202223
+APS_YEARS = list(range(2012, 2022))
+SUPPRESSED = {"E09000001", "E06000053"}  # City of London, Isles of Scilly: `c` in one year
+SUPPRESSED_YEAR = "201920"
+
+TS067 = [
+    "Total: All usual residents aged 16 years and over", "No qualifications",
+    "Level 1 and entry level qualifications", "Level 2 qualifications", "Apprenticeship",
+    "Level 3 qualifications", "Level 4 qualifications and above", "Other qualifications",
+]
+TS067_COLUMNS = [f"Highest level of qualification: {c}" for c in TS067]
+KS4_HEADER = [
+    "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+    "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "pcon_code",
+    "pcon_name", "lad_code", "lad_name", "breakdown_topic", "level_methodology",
+    "institution_group", "breakdown", "data_type", "cohort", "education", "appren",
+    "all_work", "all_notsust", "all_unknown",
+]
+KS5_HEADER = [
+    "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+    "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "pcon_code",
+    "pcon_name", "lad_code", "lad_name", "opportunity_area_code", "opportunity_area_name",
+    "cohort_level", "breakdown_topic", "level_methodology", "institution_group",
+    "cohort_level_group", "breakdown", "data_type", "cohort", "education", "appren",
+    "all_work", "all_notsust", "all_unknown",
+]
+KS5_GROUPS = ["All other qualifications", "Level 2", "Level 3"]
+DEST = ["education", "appren", "all_work", "all_notsust", "all_unknown"]
+NOMIS_HEADER = ["date", "area_type", "area_name", "area_code", "cell", "number", "flag", "conf_95_pm"]
+NOMIS_LEVELS = ["None", "NVQ1", "NVQ2", "Trade Apprenticeships", "NVQ3", "NVQ4+", "Other Qualifications"]
+NOMIS_CELLS = [f"T19:{i} (Total - All people aged 16-64 : {lab} )" for i, lab in enumerate(NOMIS_LEVELS, 1)]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class Writer:
+    """CSV writer that counts rows and bytes (LF line endings, minimal quoting, as the sample)."""
+
+    def __init__(self, path: Path, header: list[str]):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.f = open(path, "w", encoding="utf-8", newline="")
+        self.w = csv.writer(self.f, lineterminator="\n")
+        self.w.writerow(header)
+        self.rows = 0
+
+    def row(self, r: list) -> None:
+        self.w.writerow(r)
+        self.rows += 1
+
+    def close(self) -> tuple[str, int, int]:
+        self.f.close()
+        return str(self.path), self.rows, self.path.stat().st_size
+
+
+def allocate(total: int, shares: list[float]) -> list[int]:
+    """Integers summing exactly to `total`, proportional to `shares` (largest remainder)."""
+    s = sum(shares)
+    raw = [total * x / s for x in shares]
+    out = [int(x) for x in raw]
+    rest = total - sum(out)
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[:rest]:
+        out[i] += 1
+    return out
+
+
+def find_lookups(arg: str | None) -> Path | None:
+    if arg == "none":
+        return None
+    cands = [Path(arg)] if arg else []
+    if os.environ.get("LMI_REAL_DATA"):
+        cands.append(Path(os.environ["LMI_REAL_DATA"]) / "geography")
+    cands.append(REPO.parent / "shared" / "data" / "geography")
+    cands.append(Path("/work/shared/data/geography"))
+    for c in cands:
+        if (c / "lsoa11_lsoa21_lad22_exact.csv.gz").exists():
+            return c
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--geo-lookups", help="directory with the real ONS LSOA/OA lookups (`none`: use none)")
+    ap.add_argument("--no-oa", action="store_true", help="skip the output-area bulk file")
+    ap.add_argument("--quiet", action="store_true")
+    a = ap.parse_args()
+    if not 0 < a.scale <= 1:
+        ap.error("--scale must be in (0, 1]: 1 = every district of England")
+    rng = random.Random(a.seed)
+
+    name = {r["code"]: r["name"] for r in read_csv(GEO / "areas.csv")}
+    lads_all = sorted(read_csv(GEO / "lad_parents.csv"), key=lambda r: r["lad_code"])
+    successor = {r["old_code"]: r["current_code"] for r in read_csv(GEO / "lad_successors.csv")}
+    n_keep = max(len(LANCASHIRE), round(a.scale * len(lads_all)))
+    others = [r["lad_code"] for r in lads_all if r["lad_code"] not in LANCASHIRE]
+    keep = set(LANCASHIRE) | set(random.Random(a.seed + 1).sample(others, n_keep - len(LANCASHIRE)))
+    lads = [r for r in lads_all if r["lad_code"] in keep]
+    region = {r["lad_code"]: r["region_code"] for r in lads}
+
+    # ---- small areas: real LSOA21 codes; their district from the real lookup or dealt out
+    lsoa_ttwa = {r["lsoa21_code"]: r["ttwa_code"] for r in read_csv(GEO / "lsoa21_ttwa.csv")}
+    lookups = find_lookups(a.geo_lookups)
+    lsoa_lad: dict[str, str] = {}
+    lsoa_name: dict[str, str] = {}
+    if lookups:
+        for r in read_csv(lookups / "lsoa11_lsoa21_lad22_exact.csv.gz"):
+            c = r["LSOA21CD"]
+            if c in lsoa_ttwa and c not in lsoa_lad:
+                lsoa_lad[c] = successor.get(r["LAD22CD"], r["LAD22CD"])
+                lsoa_name[c] = r["LSOA21NM"]
+        how = f"real ONS LSOA21->LAD22 lookup ({lookups}), LAD22 mapped to current districts"
+    else:
+        weights: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for r in read_csv(GEO / "lad_ttwa.csv"):
+            weights[r["ttwa_code"]].append((r["lad_code"], int(r["lsoa11_count"])))
+        by_ttwa: dict[str, list[str]] = defaultdict(list)
+        for c in sorted(lsoa_ttwa):
+            by_ttwa[lsoa_ttwa[c]].append(c)
+        for t, codes in by_ttwa.items():
+            ws = weights.get(t) or [("", 1)]
+            counts = allocate(len(codes), [w for _, w in ws])
+            i = 0
+            for (lad, _), n in zip(ws, counts):
+                for c in codes[i:i + n]:
+                    lsoa_lad[c] = lad
+                i += n
+        how = "GENERATED assignment (no real LSOA->LAD lookup found): TTWA LSOAs dealt to districts by lad_ttwa.csv"
+    lsoas_by_lad: dict[str, list[str]] = defaultdict(list)
+    for c in sorted(lsoa_lad):
+        if lsoa_lad[c] in keep:
+            lsoas_by_lad[lsoa_lad[c]].append(c)
+    oas_by_lsoa: dict[str, list[str]] = defaultdict(list)
+    if lookups and not a.no_oa and (lookups / "oa21_lsoa21_ew.csv.gz").exists():
+        for r in read_csv(lookups / "oa21_lsoa21_ew.csv.gz"):
+            if r["geography_code"] in lsoa_lad:
+                oas_by_lsoa[r["geography_code"]].append(r["OA"])
+
+    out: Path = a.out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    written: list[tuple[str, int, int]] = []
+
+    # ---- Census TS067: OA (if codes) -> LSOA -> LAD, exact sums
+    w_lsoa = Writer(out / "census" / "census2021_ts067_lsoa21.csv",
+                    ["LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM", *TS067_COLUMNS])
+    w_oa = Writer(out / "census_oa" / "census2021-ts067-oa.csv",
+                  ["date", "geography", "geography code", *TS067_COLUMNS]) if oas_by_lsoa else None
+    lad_counts: dict[str, list[int]] = {}
+    for lad in lads:
+        code = lad["lad_code"]
+        london = code.startswith("E09")
+        g = rng.uniform(0.45, 1.0) if london else rng.random()  # latent "graduate-ness"
+        base = [0.25 - 0.13 * g, rng.uniform(0.08, 0.11), rng.uniform(0.11, 0.155),
+                rng.uniform(0.04, 0.07) * (0.5 if london else 1), rng.uniform(0.15, 0.19),
+                (0.33 + 0.20 * g) if london else (0.21 + 0.22 * g), rng.uniform(0.015, 0.045)]
+        tot = [0] * 8
+        for n_lsoa, lsoa in enumerate(lsoas_by_lad[code], 1):
+            tilt = rng.gauss(0, 0.25)  # small-area deprivation: moves L4+ against no quals
+            shares = [max(0.005, s * (1 - tilt if i == 5 else 1 + tilt if i == 0 else 1 + rng.gauss(0, 0.1)))
+                      for i, s in enumerate(base)]
+            oas = oas_by_lsoa.get(lsoa)
+            if oas:
+                ls = [0] * 8
+                for oa in oas:
+                    t = rng.randint(110, 420)
+                    parts = allocate(t, [max(0.001, s * (1 + rng.gauss(0, 0.15))) for s in shares])
+                    w_oa.row(["2021", oa, oa, t, *parts])
+                    ls = [x + y for x, y in zip(ls, [t, *parts])]
+            else:
+                t = rng.randint(1000, 2400)
+                ls = [t, *allocate(t, shares)]
+            nm = lsoa_name.get(lsoa) or f"{lad['lad_name']} {n_lsoa:03d}Z"
+            w_lsoa.row([lsoa, nm, code, lad["lad_name"], *ls])
+            tot = [x + y for x, y in zip(tot, ls)]
+        lad_counts[code] = tot
+    written.append(w_lsoa.close())
+    if w_oa:
+        written.append(w_oa.close())
+    w = Writer(out / "census" / "census2021_ts067_lad22.csv", ["LAD22CD", "LAD22NM", *TS067_COLUMNS])
+    for lad in lads:
+        w.row([lad["lad_code"], lad["lad_name"], *lad_counts[lad["lad_code"]]])
+    written.append(w.close())
+    pop16 = {c: max(v[0], 2000) for c, v in lad_counts.items()}
+
+    # ---- DfE KS4 destinations (wide), ten destination years
+    w = Writer(out / "dfe" / "ks4_destinations_lad.csv", KS4_HEADER)
+    state = {}
+    for lad in lads:
+        c = lad["lad_code"]
+        state[c] = (pop16[c] * 0.012 * rng.uniform(0.9, 1.1),
+                    [rng.uniform(0.85, 0.91), rng.uniform(0.02, 0.07), rng.uniform(0.02, 0.05), rng.uniform(0.04, 0.08)])
+    for k, year in enumerate(KS_YEARS):
+        for lad in lads:
+            c = lad["lad_code"]
+            cohort_f, r = state[c]
+            cohort = max(30, round(cohort_f * (1 + 0.01 * k + rng.uniform(-0.02, 0.02))))
+            rates = [max(0.001, x * (1 + rng.uniform(-0.08, 0.08))) for x in r]
+            edu, app, work, ns = (round(cohort * x) for x in rates)
+            unk = cohort - edu - app - work - ns
+            if unk < 0:
+                edu, unk = edu + unk, 0
+            vals: list = [cohort, edu, app, work, ns, unk]
+            if c in SUPPRESSED and year == SUPPRESSED_YEAR:
+                vals[2:] = ["c"] * 4
+            w.row([year, "Academic year", "Local authority district", *ENGLAND, region[c], name[region[c]],
+                   "", "", "", "", "", c, lad["lad_name"], "Total", "Provider location",
+                   "State-funded mainstream schools", "Total", "Number of pupils", *vals])
+    written.append(w.close())
+
+    # ---- DfE 16-18 destinations (wide), ten years x 4 cohort_level_group rows
+    w = Writer(out / "dfe" / "ks5_16_18_destinations_lad.csv", KS5_HEADER)
+    gr = {g: [rng.uniform(*x) for x in rs] for g, rs in {
+        "Level 3": [(0.55, 0.66), (0.04, 0.09), (0.18, 0.26), (0.05, 0.09)],
+        "Level 2": [(0.18, 0.36), (0.10, 0.17), (0.26, 0.36), (0.14, 0.24)],
+        "All other qualifications": [(0.12, 0.24), (0.09, 0.15), (0.22, 0.30), (0.24, 0.33)]}.items()}
+    for year in KS_YEARS:
+        for lad in lads:
+            c = lad["lad_code"]
+            cohort = max(20, round(pop16[c] * 0.011 * rng.uniform(0.9, 1.1)))
+            l3 = rng.uniform(0.62, 0.78)
+            l2 = rng.uniform(0.09, 0.18)
+            counts = {}
+            for g, cg in zip(KS5_GROUPS, allocate(cohort, [1 - l3 - l2, l2, l3])):
+                rs = [x * (1 + rng.uniform(-0.1, 0.1)) for x in gr[g]]
+                counts[g] = [cg, *allocate(cg, [*rs, max(0.01, 1 - sum(rs))])]
+            counts["Total"] = [sum(counts[g][i] for g in KS5_GROUPS) for i in range(6)]
+            for g in [*KS5_GROUPS, "Total"]:
+                w.row([year, "Academic year", "Local authority district", *ENGLAND, region[c], name[region[c]],
+                       "", "", "", "", "", c, lad["lad_name"], "", "", "Total", "Total",
+                       "16-18 Provider location", "State-funded mainstream schools & colleges", g,
+                       "Total", "Number of pupils", *counts[g]])
+    written.append(w.close())
+
+    # ---- Nomis APS T19 (tidied web-query layout), ten calendar years, England + every district
+    w = Writer(out / "nomis" / "aps_qualifications_by_age_lad_2017_2021.csv", NOMIS_HEADER)
+    aps_base = {lad["lad_code"]: rng.uniform(0.28, 0.50) for lad in lads}
+    for k, y in enumerate(APS_YEARS):
+        date = f"Jan {y}-Dec {y}"
+        rows, eng = [], [0.0] * 7
+        for lad in lads:
+            c = lad["lad_code"]
+            pop = pop16[c] * 0.62
+            l4 = aps_base[c] + 0.006 * k + rng.uniform(-0.03, 0.03)
+            rest = 1 - l4
+            shares = [rest * s for s in (0.12, 0.14, 0.22, 0.05, 0.38, 0.09)]
+            shares.insert(5, l4)
+            n = pop / 140.0
+            for i, (cell, s) in enumerate(zip(NOMIS_CELLS, shares)):
+                cnt = pop * s
+                eng[i] += cnt
+                respondents = n * s * rng.uniform(0.7, 1.3)
+                number: object = int(round(cnt / 100.0) * 100)
+                if respondents < 3:
+                    number, ci = "!", "!"
+                elif respondents < 10:
+                    ci = "*"
+                    if number < 500:
+                        number = "~"
+                else:
+                    ci = int(round(1.96 * 1.5 * cnt / respondents ** 0.5 / 100.0) * 100)
+                rows.append([date, "ladu", lad["lad_name"], c, cell, number, "", ci])
+        for i, cell in enumerate(NOMIS_CELLS):
+            w.row([date, "country", ENGLAND[1], ENGLAND[0], cell, int(round(eng[i] / 100.0) * 100), "",
+                   int(round(eng[i] * 0.01 / 100.0) * 100)])
+        for r in rows:
+            w.row(r)
+    written.append(w.close())
+
+    # ---- every other source lmi reads: copied unchanged from the bundled sample (national,
+    # district-level already; not scaled, not part of the peer comparison)
+    generated = {Path(p).relative_to(out).as_posix() for p, _, _ in written}
+    for src in sorted(SAMPLE.rglob("*")):
+        rel = src.relative_to(SAMPLE).as_posix()
+        if not src.is_file() or rel in generated or rel in ("README.md", "SAMPLE.toml"):
+            continue
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, out / rel)
+        n = 0  # rows: CSV only (the sample also holds workbooks)
+        if rel.endswith((".csv", ".csv.gz")):
+            with (gzip.open if rel.endswith(".gz") else open)(out / rel, "rb") as f:
+                n = sum(1 for _ in f) - 1
+        written.append((str(out / rel), n, (out / rel).stat().st_size))
+    (out / "SAMPLE.toml").write_text(
+        "sample = true\n"
+        f'description = "SYNTHETIC BENCHMARK DATA generated by scripts/bench/generate.py (scale {a.scale}, '
+        f'seed {a.seed}): real ONS area codes, made-up values. Not official statistics."\n'
+        'generator = "scripts/bench/generate.py"\n'
+        f"seed = {a.seed}\n", encoding="utf-8")
+
+    total_rows = sum(r for _, r, _ in written)
+    total_bytes = sum(b for _, _, b in written)
+    n_lsoa = sum(len(v) for k, v in lsoas_by_lad.items() if k in keep)
+    n_oa = sum(len(oas_by_lsoa.get(l, [])) for k in keep for l in lsoas_by_lad[k])
+    if not a.quiet:
+        print(f"scale {a.scale}: {len(lads)} districts, {n_lsoa} LSOAs, {n_oa} OAs; LSOA->LAD: {how}")
+        for p, r, b in written:
+            print(f"  {Path(p).relative_to(out)}: {r:,} rows, {b:,} bytes")
+    print(f"total: {total_rows:,} rows, {total_bytes:,} bytes in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Raw files -> indicators: `lmi refresh --from` against the same computation in polars, DuckDB
+and pandas (scripts/bench/peers/), at several generator scales (issue 15, items 2 and 4).
+
+Every process is timed from spawn to exit (wall) with its peak resident memory (ru_maxrss from
+wait4, no sampling). lmi publishes a snapshot; each peer writes a parquet that is compared with
+lmi's values.parquet (numerator, denominator and value of every row of the peer subset, relative
+tolerance 1e-9, missing == missing, same set of rows) BEFORE its time counts: a run whose output
+differs is reported as a mismatch and not timed. Also measured per scale: a second
+`lmi refresh --from` over the same directory (nothing changed) and `lmi validate`.
+
+Run it with the benchmark venv's python (scripts/bench/run does). Writes JSON to --json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE / "peers"))
+from common import CENSUS, KS4_RATES, POST16_RATES  # noqa: E402
+
+PEERS = ["polars", "duckdb", "pandas"]
+SUBSET = [*CENSUS, *KS4_RATES, *POST16_RATES]
+KEYS = ["indicator", "area_code", "area_type", "period"]
+
+
+def measure(cmd: list[str], env: dict | None = None, log: Path | None = None) -> dict:
+    """Wall seconds and peak RSS (MiB) of one child process, by wait4."""
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if log:
+        out.close()
+    return {"wall_s": wall, "rss_mib": ru.ru_maxrss / 1024, "rc": p.returncode}
+
+
+def current_values(data_dir: Path) -> Path:
+    version = (data_dir / "current").read_text().strip()
+    return data_dir / "snapshots" / version / "values.parquet"
+
+
+def compare(lmi_values: Path, peer_out: Path) -> tuple[int, int, list[str]]:
+    """(rows compared, mismatches, examples) between lmi's values and a peer's output."""
+    lmi = (pl.read_parquet(lmi_values, columns=[*KEYS, "numerator", "denominator", "value"])
+           .filter(pl.col("indicator").is_in(SUBSET)))
+    peer = pl.read_parquet(peer_out).with_columns(pl.col(c).cast(pl.Float64) for c in ["numerator", "denominator", "value"])
+    if peer.select(KEYS).is_duplicated().any():
+        return len(peer), len(peer), ["duplicate keys in the peer output"]
+    j = lmi.join(peer, on=KEYS, how="full", suffix="_peer", coalesce=True)
+    bad = pl.lit(False)
+    for c in ["numerator", "denominator", "value"]:
+        a, b = pl.col(c), pl.col(f"{c}_peer")
+        differs = (a.is_null() != b.is_null()) | ((a - b).abs() > 1e-9 * pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0)))
+        bad = bad | differs.fill_null(False)
+    wrong = j.filter(bad)
+    examples = [str(r) for r in wrong.head(5).rows()]
+    return len(j), len(wrong), examples
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lmi", required=True)
+    ap.add_argument("--scales", default="0.05,0.25,1")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--json", type=Path, required=True)
+    ap.add_argument("--peers", default=",".join(PEERS))
+    a = ap.parse_args()
+    py = sys.executable
+    geo = REPO / "datasets" / "geography"
+    env = {**os.environ, "RUST_LOG": "warn", "NO_COLOR": "1"}
+    results = {"runs": a.runs, "scales": []}
+    for scale in [float(s) for s in a.scales.split(",")]:
+        raw = a.work / f"raw-{scale:g}"
+        gen = subprocess.run([py, str(HERE / "generate.py"), "--out", str(raw), "--scale", str(scale)],
+                             check=True, capture_output=True, text=True).stdout
+        print(gen, end="", flush=True)
+        files = [p for p in raw.rglob("*.csv") if "census_oa" not in p.parts]
+        res = {"scale": scale, "generator": gen, "raw_bytes": sum(p.stat().st_size for p in files),
+               "raw_rows": sum(sum(1 for _ in open(p, "rb")) - 1 for p in files), "tools": {}}
+        # lmi: a fresh data directory per run
+        lmi_runs, data = [], None
+        for i in range(a.runs):
+            data = a.work / f"data-{scale:g}-{i}"
+            shutil.rmtree(data, ignore_errors=True)
+            m = measure([a.lmi, "refresh", "--from", str(raw), "--data-dir", str(data)], env, a.work / "lmi-refresh.log")
+            if m["rc"] != 0:
+                print((a.work / "lmi-refresh.log").read_text(), file=sys.stderr)
+                raise SystemExit(f"lmi refresh failed (exit {m['rc']}) at scale {scale}")
+            lmi_runs.append(m)
+            if i:
+                shutil.rmtree(a.work / f"data-{scale:g}-{i - 1}", ignore_errors=True)
+        values = current_values(data)
+        res["lmi_values_rows"] = pl.read_parquet(values, columns=["indicator"]).height
+        res["lmi_subset_rows"] = pl.read_parquet(values, columns=["indicator"]).filter(pl.col("indicator").is_in(SUBSET)).height
+        res["tools"]["lmi"] = {"runs": lmi_runs}
+        # nothing changed: the same files again into the same data directory
+        before = (data / "current").read_text().strip()
+        noop = [measure([a.lmi, "refresh", "--from", str(raw), "--data-dir", str(data)], env, a.work / "lmi-noop.log")
+                for _ in range(a.runs)]
+        res["lmi_noop"] = {"runs": noop, "published_new_snapshot": (data / "current").read_text().strip() != before,
+                           "log_tail": (a.work / "lmi-noop.log").read_text()[-600:]}
+        val = measure([a.lmi, "validate", "--data-dir", str(data)], env, a.work / "lmi-validate.log")
+        res["lmi_validate"] = {**val, "log_tail": (a.work / "lmi-validate.log").read_text()[-400:]}
+        # the reruns published (and pruned: keep_snapshots) snapshots; compare with the current one
+        values = current_values(data)
+        print(f"scale {scale:g}: lmi refresh {statistics.median(r['wall_s'] for r in lmi_runs):.2f} s, "
+              f"{max(r['rss_mib'] for r in lmi_runs):.0f} MiB; no-change {statistics.median(r['wall_s'] for r in noop):.2f} s"
+              f" (new snapshot: {res['lmi_noop']['published_new_snapshot']}); validate rc {val['rc']}", flush=True)
+        for peer in a.peers.split(","):
+            runs, checks = [], []
+            for i in range(a.runs):
+                out = a.work / f"peer-{peer}.parquet"
+                out.unlink(missing_ok=True)
+                m = measure([py, str(HERE / "peers" / f"{peer}_peer.py"), str(raw), str(geo), str(out)], None,
+                            a.work / f"peer-{peer}.log")
+                if m["rc"] != 0:
+                    checks.append({"rows": 0, "mismatches": -1, "examples": [(a.work / f"peer-{peer}.log").read_text()[-800:]]})
+                    break
+                n, bad, ex = compare(values, out)
+                checks.append({"rows": n, "mismatches": bad, "examples": ex})
+                if bad == 0:
+                    runs.append(m)
+            res["tools"][peer] = {"runs": runs, "checks": checks}
+            ok = "equal to lmi on %d rows" % checks[0]["rows"] if all(c["mismatches"] == 0 for c in checks) else f"MISMATCH {checks[-1]}"
+            med = f"{statistics.median(r['wall_s'] for r in runs):.2f} s, {max(r['rss_mib'] for r in runs):.0f} MiB" if runs else "not timed"
+            print(f"  {peer}: {med}; {ok}", flush=True)
+        shutil.rmtree(raw / "census_oa", ignore_errors=True)
+        results["scales"].append(res)
+        results["lmi_data_dir"] = str(data)
+        results["lmi_raw_dir"] = str(raw)
+    a.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
