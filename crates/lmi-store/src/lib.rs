@@ -186,23 +186,34 @@ impl Store {
     /// Removes snapshot directories left half-written by a refresh that was killed. Needs the
     /// refresh lock: no other refresh can be writing one.
     pub fn remove_stale_staging(&self, _lock: &RefreshLock) -> Result<Vec<String>> {
+        let mut removed = Vec::new();
+        for (name, path) in self.snapshot_entries()? {
+            if name.starts_with(STAGING_PREFIX) {
+                fs::remove_dir_all(&path).map_err(io(&path))?;
+                removed.push(name);
+            }
+        }
+        removed.sort();
+        Ok(removed)
+    }
+
+    /// Every entry of `snapshots/` (name, path); none when there is no such directory yet.
+    fn snapshot_entries(&self) -> Result<Vec<(String, PathBuf)>> {
         let dir = self.snapshots_dir();
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io(&dir)(e)),
         };
-        let mut removed = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(io(&dir))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(STAGING_PREFIX) {
-                fs::remove_dir_all(entry.path()).map_err(io(&entry.path()))?;
-                removed.push(name);
-            }
-        }
-        removed.sort();
-        Ok(removed)
+        entries
+            .map(|entry| {
+                let entry = entry.map_err(io(&dir))?;
+                Ok((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    entry.path(),
+                ))
+            })
+            .collect()
     }
 
     /// Deletes all but the newest `keep` snapshots, never the one `current` points at (it is
@@ -225,17 +236,9 @@ impl Store {
 
     /// Versions on disk, oldest first (staging directories excluded).
     pub fn list(&self) -> Result<Vec<String>> {
-        let dir = self.snapshots_dir();
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io(&dir)(e)),
-        };
         let mut versions = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(io(&dir))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('.') && entry.path().join(MANIFEST_FILE).is_file() {
+        for (name, path) in self.snapshot_entries()? {
+            if !name.starts_with('.') && path.join(MANIFEST_FILE).is_file() {
                 versions.push(name);
             }
         }
