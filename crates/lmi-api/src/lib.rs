@@ -267,3 +267,5 @@ pub async fn serve_with(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_demand;
