@@ -10,8 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use lmi_core::AreaType;
 use lmi_report::queries::{
-    self, AreaDetail, AreaIndicator, AreaList, Comparison, IndicatorDetail, IndicatorList, Profile,
-    Ranking, SnapshotInfo, Sources,
+    self, AreaBreakdown, AreaDetail, AreaFlows, AreaIndicator, AreaList, AreaProjections,
+    BreakdownCatalogue, Comparison, IndicatorDetail, IndicatorList, Profile, Ranking, SnapshotInfo,
+    Sources,
 };
 use lmi_report::{ServedSnapshot, ToTable};
 use serde::{Deserialize, Serialize};
@@ -370,4 +371,128 @@ pub async fn sources(State(state): State<AppState>) -> ApiResult {
 pub async fn snapshot(State(state): State<AppState>) -> ApiResult {
     let snap = state.current();
     json(&snap, &queries::snapshot_info(&snap))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Demand side: breakdowns, travel to learn, projections
+
+/// The count breakdowns: definition, classification, caveats, parts and the periods held.
+#[utoipa::path(get, path = "/v1/breakdowns", tag = "demand", params(FormatQuery),
+    responses(
+        (status = 200, description = "Every breakdown", content((BreakdownCatalogue = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn list_breakdowns(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let body = queries::breakdown_catalogue(&snap);
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(names("code", "id"), parameter_in = Path)]
+pub struct CodeBreakdownPath(
+    /// GSS code of the area.
+    #[param(example = "E07000123")]
+    pub String,
+    /// Breakdown id (see `/v1/breakdowns`).
+    #[param(example = "census_occupation")]
+    pub String,
+);
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BreakdownQuery {
+    /// Period label (default: the latest the area has).
+    period: Option<String>,
+    /// Order of the parts: `share` (default), `lq` (location quotient) or `change`, largest
+    /// first.
+    #[param(value_type = Option<queries::BreakdownSort>)]
+    sort: Option<String>,
+    format: Option<Format>,
+}
+
+/// Every part of one breakdown for an area: count, total, share, England's share, location
+/// quotient, change and status, with readings of the highest location quotients. Areas a
+/// source does not serve (upper-tier sources for districts and TTWAs) get `not_applicable`
+/// parts with the reason, never a value.
+#[utoipa::path(get, path = "/v1/areas/{code}/breakdowns/{id}", tag = "demand",
+    params(CodeBreakdownPath, BreakdownQuery),
+    responses(
+        (status = 200, description = "The area's parts", content((AreaBreakdown = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn area_breakdown(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(CodeBreakdownPath(code, id)): ApiPath<CodeBreakdownPath>,
+    ApiQuery(q): ApiQuery<BreakdownQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let (period, sort) = (q.period.as_deref(), q.sort.as_deref());
+    let body = queries::area_breakdown(&snap, state.geo(), &code, &id, period, sort)?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FlowQuery {
+    /// Academic year, e.g. `2023/24` (default: the latest full year).
+    period: Option<String>,
+    format: Option<Format>,
+}
+
+/// Travel to learn for an area's apprenticeships: residents' starts, the share delivered in the
+/// area, outflow (with the outside-England-or-unknown bucket), inflow, net, and the top delivery
+/// and home areas.
+#[utoipa::path(get, path = "/v1/areas/{code}/flows", tag = "demand", params(CodePath, FlowQuery),
+    responses(
+        (status = 200, description = "Travel to learn", content((AreaFlows = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn area_flows(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(CodePath(code)): ApiPath<CodePath>,
+    ApiQuery(q): ApiQuery<FlowQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let body = queries::area_flows(&snap, state.geo(), &code, q.period.as_deref())?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectionQuery {
+    /// Only this classification (default: all).
+    #[param(value_type = Option<lmi_core::projections::ProjectionClassification>)]
+    classification: Option<String>,
+    format: Option<Format>,
+}
+
+/// Model employment projections (The Skills Imperative 2035) for an area they are published
+/// for (LSIP areas, England), with England alongside; `404` naming the areas that have them
+/// otherwise.
+#[utoipa::path(get, path = "/v1/areas/{code}/projections", tag = "demand",
+    params(CodePath, ProjectionQuery),
+    responses(
+        (status = 200, description = "The projections, model named", content((AreaProjections = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn area_projections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(CodePath(code)): ApiPath<CodePath>,
+    ApiQuery(q): ApiQuery<ProjectionQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let class = q.classification.as_deref();
+    let body = queries::area_projections(&snap, state.geo(), &code, class)?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }

@@ -59,6 +59,16 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/areas/{code}", get(handlers::get_area))
         .route("/v1/areas/{code}/profile", get(handlers::profile))
         .route(
+            "/v1/areas/{code}/breakdowns/{id}",
+            get(handlers::area_breakdown),
+        )
+        .route("/v1/areas/{code}/flows", get(handlers::area_flows))
+        .route(
+            "/v1/areas/{code}/projections",
+            get(handlers::area_projections),
+        )
+        .route("/v1/breakdowns", get(handlers::list_breakdowns))
+        .route(
             "/v1/areas/{code}/indicators/{id}",
             get(handlers::area_indicator),
         )
@@ -257,3 +267,5 @@ pub async fn serve_with(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_demand;

@@ -9,7 +9,7 @@ use crate::metrics::Metrics;
 use arc_swap::ArcSwap;
 use lmi_core::Geography;
 use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
-use lmi_store::{Snapshot, Store};
+use lmi_store::{Demand, Snapshot, Store};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -115,6 +115,7 @@ impl AppState {
     pub fn builder(snapshot: Snapshot, geography: &'static Geography) -> AppStateBuilder {
         AppStateBuilder {
             snapshot,
+            demand: Demand::default(),
             geography,
             config: ApiConfig::default(),
             store: None,
@@ -179,11 +180,14 @@ impl AppState {
                 changed: false,
             });
         }
-        let loaded =
-            tokio::task::spawn_blocking(move || store.load(&wanted).map(ServedSnapshot::new))
-                .await
-                .map_err(|e| format!("loading the snapshot: {e}"))
-                .and_then(|r| r.map_err(|e| e.to_string()));
+        let loaded = tokio::task::spawn_blocking(move || {
+            store
+                .load_with_demand(&wanted)
+                .map(|(snapshot, demand)| ServedSnapshot::with_demand(snapshot, demand))
+        })
+        .await
+        .map_err(|e| format!("loading the snapshot: {e}"))
+        .and_then(|r| r.map_err(|e| e.to_string()));
         match loaded {
             Ok(served) => {
                 let current = served.version().to_owned();
@@ -322,6 +326,7 @@ pub use lmi_core::now_rfc3339;
 /// Builds an [`AppState`]: configuration, the data directory to reload from, the refresher.
 pub struct AppStateBuilder {
     snapshot: Snapshot,
+    demand: Demand,
     geography: &'static Geography,
     config: ApiConfig,
     store: Option<Store>,
@@ -330,6 +335,12 @@ pub struct AppStateBuilder {
 }
 
 impl AppStateBuilder {
+    /// The snapshot's demand tables (`Store::load_with_demand`); none when not set.
+    pub fn demand(mut self, demand: Demand) -> Self {
+        self.demand = demand;
+        self
+    }
+
     /// The dashboards to serve (checked specs); the bundled ones when not set.
     pub fn dashboards(mut self, dashboards: Dashboards) -> Self {
         self.dashboards = Some(dashboards);
@@ -353,7 +364,7 @@ impl AppStateBuilder {
     }
 
     pub fn build(self) -> AppState {
-        let served = ServedSnapshot::new(self.snapshot);
+        let served = ServedSnapshot::with_demand(self.snapshot, self.demand);
         let metrics = Metrics::default();
         metrics.snapshot_swapped(served.version());
         AppState {

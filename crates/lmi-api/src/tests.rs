@@ -37,11 +37,11 @@ fn value(
     }
 }
 
-fn state(sample: bool) -> AppState {
+pub(crate) fn state(sample: bool) -> AppState {
     builder(sample).build()
 }
 
-fn builder(sample: bool) -> crate::AppStateBuilder {
+pub(crate) fn builder(sample: bool) -> crate::AppStateBuilder {
     builder_with(sample, None)
 }
 
@@ -144,7 +144,7 @@ async fn send(
     (status, headers, bytes.to_vec())
 }
 
-async fn get(state: AppState, uri: &str) -> (StatusCode, String, serde_json::Value) {
+pub(crate) async fn get(state: AppState, uri: &str) -> (StatusCode, String, serde_json::Value) {
     let response = router(state)
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await

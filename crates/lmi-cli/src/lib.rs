@@ -66,7 +66,10 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
 
 /// The data directory's current snapshot; an empty directory is first given one built from the
 /// sample (never a directory whose snapshots lost their pointer).
-fn load_current_or_bootstrap(store: &Store, sample_dir: &Path) -> anyhow::Result<Snapshot> {
+fn load_current_or_bootstrap(
+    store: &Store,
+    sample_dir: &Path,
+) -> anyhow::Result<(Snapshot, lmi_store::Demand)> {
     let data_dir = store.root();
     if store.current_version()?.is_none() {
         // Never bootstrap the sample over snapshots that lost their pointer.
@@ -86,14 +89,14 @@ fn load_current_or_bootstrap(store: &Store, sample_dir: &Path) -> anyhow::Result
         );
         lmi_refresh::from_dir(sample_dir, data_dir, &Catalogue::bundled()?)?;
     }
-    let snapshot = store
-        .load_current()
+    let (snapshot, demand) = store
+        .load_current_with_demand()
         .context("loading the current snapshot")?;
     if snapshot.manifest.sample.is_some() {
         tracing::warn!(version = %snapshot.manifest.version, "serving SYNTHETIC SAMPLE DATA");
     }
-    tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), "snapshot loaded");
-    Ok(snapshot)
+    tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), breakdown_rows = demand.breakdowns.len(), flow_rows = demand.flows.len(), "snapshot loaded");
+    Ok((snapshot, demand))
 }
 
 /// The current snapshot indexed for reports (packs), bootstrapped from the sample like
@@ -102,9 +105,12 @@ pub fn load_report(
     data_dir: &Path,
     sample_dir: &Path,
 ) -> anyhow::Result<(lmi_report::ServedSnapshot, &'static lmi_report::GeoIndex)> {
-    let snapshot = load_current_or_bootstrap(&Store::open(data_dir), sample_dir)?;
+    let (snapshot, demand) = load_current_or_bootstrap(&Store::open(data_dir), sample_dir)?;
     let geo = lmi_report::GeoIndex::of(Geography::bundled()?);
-    Ok((lmi_report::ServedSnapshot::new(snapshot), geo))
+    Ok((
+        lmi_report::ServedSnapshot::with_demand(snapshot, demand),
+        geo,
+    ))
 }
 
 /// [`load_or_bootstrap`] with serve options: the state can reload from `data_dir` and, given
@@ -117,8 +123,9 @@ pub fn load_state(
     // Specs are checked first: a bad one stops the server before any data is loaded.
     let dashboards = load_dashboards(options.dashboards.as_deref())?;
     let store = Store::open(data_dir);
-    let snapshot = load_current_or_bootstrap(&store, sample_dir)?;
+    let (snapshot, demand) = load_current_or_bootstrap(&store, sample_dir)?;
     let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
+        .demand(demand)
         .config(options.api)
         .dashboards(dashboards)
         .store(store);

@@ -4,6 +4,7 @@
 
 pub mod area;
 pub mod breakdown;
+pub mod demand;
 pub mod flows;
 pub mod geography;
 pub mod indicator;

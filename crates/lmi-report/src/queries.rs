@@ -13,6 +13,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
+mod demand;
+pub use demand::{
+    AreaBreakdown, AreaFlows, AreaProjections, BreakdownCatalogue, BreakdownEntry, BreakdownSort,
+    FlowLink, FlowTotals, PartShare, ProjectionValue, READINGS, TOP_FLOWS, area_breakdown,
+    area_flows, area_projections, breakdown_catalogue,
+};
+
 /// A body that is also a table (for `?format=csv|xlsx`).
 pub trait ToTable {
     fn to_table(&self, snap: &ServedSnapshot) -> Table;

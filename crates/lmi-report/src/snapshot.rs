@@ -3,10 +3,12 @@
 //! members of every area). Built at load, so every report is lookups.
 
 use crate::charts::Members;
+use lmi_core::demand::{BreakdownRow, Demand, FlowRow, FlowSummaryRow, ProjectionRow};
+use lmi_core::schema::Table;
 use lmi_core::{Area, AreaType, Geography, IndicatorValue};
 use lmi_store::{Manifest, Snapshot};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// Metadata every response carries: which snapshot answered, its licence, and whether the
@@ -35,6 +37,79 @@ pub struct ServedSnapshot {
     rankings: HashMap<String, HashMap<(AreaType, String), Vec<usize>>>,
     /// indicator -> periods with at least one value, ascending.
     periods: HashMap<String, Vec<String>>,
+    demand: DemandIndex,
+}
+
+/// The demand tables (`lmi_core::demand`) indexed at load.
+#[derive(Debug, Default)]
+struct DemandIndex {
+    rows: Demand,
+    /// breakdown -> area -> period -> positions in `rows.breakdowns`, in table (part) order.
+    breakdowns: HashMap<String, HashMap<String, BTreeMap<String, Vec<usize>>>>,
+    /// breakdown -> periods with at least one row, ascending.
+    breakdown_periods: HashMap<String, Vec<String>>,
+    /// (area type, home) -> positions in `rows.flows`.
+    flows_by_home: HashMap<(AreaType, String), Vec<usize>>,
+    /// (area type, delivery) -> positions in `rows.flows`.
+    flows_by_delivery: HashMap<(AreaType, String), Vec<usize>>,
+    /// area -> positions in `rows.flow_summary`, by period.
+    flow_summary: HashMap<String, Vec<usize>>,
+    /// area -> positions in `rows.projections`, in table order.
+    projections: HashMap<String, Vec<usize>>,
+}
+
+impl DemandIndex {
+    fn new(rows: Demand) -> DemandIndex {
+        let mut ix = DemandIndex::default();
+        for (i, r) in rows.breakdowns.iter().enumerate() {
+            ix.breakdowns
+                .entry(r.breakdown.clone())
+                .or_default()
+                .entry(r.area_code.clone())
+                .or_default()
+                .entry(r.period.clone())
+                .or_default()
+                .push(i);
+            let p = ix.breakdown_periods.entry(r.breakdown.clone()).or_default();
+            if !p.contains(&r.period) {
+                p.push(r.period.clone());
+            }
+        }
+        for p in ix.breakdown_periods.values_mut() {
+            p.sort();
+        }
+        for (i, r) in rows.flows.iter().enumerate() {
+            ix.flows_by_home
+                .entry((r.area_type, r.home_code.clone()))
+                .or_default()
+                .push(i);
+            ix.flows_by_delivery
+                .entry((r.area_type, r.delivery_code.clone()))
+                .or_default()
+                .push(i);
+        }
+        for (i, r) in rows.flow_summary.iter().enumerate() {
+            ix.flow_summary
+                .entry(r.area_code.clone())
+                .or_default()
+                .push(i);
+        }
+        for s in ix.flow_summary.values_mut() {
+            s.sort_by(|&a, &b| {
+                rows.flow_summary[a]
+                    .period
+                    .cmp(&rows.flow_summary[b].period)
+            });
+        }
+        for (i, r) in rows.projections.iter().enumerate() {
+            ix.projections
+                .entry(r.area_code.clone())
+                .or_default()
+                .push(i);
+        }
+        ix.rows = rows;
+        ix
+    }
 }
 
 /// Best first: values by the indicator's direction (descending when higher is better or the
@@ -87,7 +162,13 @@ fn mark_stale(values: &mut [IndicatorValue], sources: &[lmi_core::SourceProvenan
 }
 
 impl ServedSnapshot {
+    /// A snapshot served without its demand tables (see [`ServedSnapshot::with_demand`]).
     pub fn new(snapshot: Snapshot) -> ServedSnapshot {
+        ServedSnapshot::with_demand(snapshot, Demand::default())
+    }
+
+    /// A snapshot with its demand tables (`lmi_store::Store::load_with_demand`), indexed.
+    pub fn with_demand(snapshot: Snapshot, demand: Demand) -> ServedSnapshot {
         let mut values = snapshot.values;
         mark_stale(&mut values, &snapshot.manifest.sources);
         let mut series: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
@@ -142,7 +223,101 @@ impl ServedSnapshot {
             series,
             rankings,
             periods,
+            demand: DemandIndex::new(demand),
         }
+    }
+
+    /// Whether the snapshot holds a demand table (snapshots published before it existed do not).
+    pub fn has_table(&self, table: Table) -> bool {
+        self.demand.rows.has(table)
+    }
+
+    /// Periods of a breakdown in the snapshot, ascending.
+    pub fn breakdown_periods(&self, breakdown: &str) -> &[String] {
+        self.demand
+            .breakdown_periods
+            .get(breakdown)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Periods in which a breakdown has rows for an area, ascending.
+    pub fn breakdown_area_periods(&self, breakdown: &str, area: &str) -> Vec<&str> {
+        self.demand
+            .breakdowns
+            .get(breakdown)
+            .and_then(|m| m.get(area))
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// The parts of a breakdown for an area in a period, in the publisher's order.
+    pub fn breakdown_rows(&self, breakdown: &str, area: &str, period: &str) -> Vec<&BreakdownRow> {
+        self.demand
+            .breakdowns
+            .get(breakdown)
+            .and_then(|m| m.get(area))
+            .and_then(|m| m.get(period))
+            .map(|ix| {
+                ix.iter()
+                    .map(|&i| &self.demand.rows.breakdowns[i])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Flows of learners living in `home` (an area of `area_type`), every period.
+    pub fn flows_from(&self, area_type: AreaType, home: &str) -> Vec<&FlowRow> {
+        self.flows_at(&self.demand.flows_by_home, area_type, home)
+    }
+
+    /// Flows of training delivered in `delivery` (an area of `area_type`), every period.
+    pub fn flows_to(&self, area_type: AreaType, delivery: &str) -> Vec<&FlowRow> {
+        self.flows_at(&self.demand.flows_by_delivery, area_type, delivery)
+    }
+
+    fn flows_at(
+        &self,
+        index: &HashMap<(AreaType, String), Vec<usize>>,
+        area_type: AreaType,
+        code: &str,
+    ) -> Vec<&FlowRow> {
+        index
+            .get(&(area_type, code.to_owned()))
+            .map(|ix| ix.iter().map(|&i| &self.demand.rows.flows[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Travel to learn of an area, oldest period first.
+    pub fn flow_summary(&self, area: &str) -> Vec<&FlowSummaryRow> {
+        self.demand
+            .flow_summary
+            .get(area)
+            .map(|ix| {
+                ix.iter()
+                    .map(|&i| &self.demand.rows.flow_summary[i])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Projections of an area, in table order.
+    pub fn projections(&self, area: &str) -> Vec<&ProjectionRow> {
+        self.demand
+            .projections
+            .get(area)
+            .map(|ix| {
+                ix.iter()
+                    .map(|&i| &self.demand.rows.projections[i])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The areas with projections, sorted by code.
+    pub fn projection_areas(&self) -> Vec<&str> {
+        let mut areas: Vec<&str> = self.demand.projections.keys().map(String::as_str).collect();
+        areas.sort_unstable();
+        areas
     }
 
     pub fn version(&self) -> &str {

@@ -15,9 +15,11 @@
 //! and synced, and `current` moves to it only after that, so a crash at any point leaves the
 //! previous snapshot published and whole.
 
+mod demand;
 mod manifest;
 mod values;
 
+pub use lmi_core::demand::Demand;
 pub use manifest::{FileEntry, IndicatorSummary, MANIFEST_FORMAT, Manifest};
 
 use lmi_core::schema::Table;
@@ -403,6 +405,61 @@ impl Store {
         let path = self.snapshot_dir(version).join(name);
         let file = File::open(&path).map_err(io(&path))?;
         Ok(Some(ParquetReader::new(file).finish()?))
+    }
+
+    /// The demand tables of one snapshot (breakdowns, flows, flow summary, projections) as
+    /// rows, verified; a table the snapshot was published without is empty (and not in
+    /// `Demand::present`). A malformed table is `Corrupt`, naming the file and the column.
+    pub fn load_demand(&self, version: &str) -> Result<Demand> {
+        let manifest = self.verify(version)?;
+        self.read_demand(&manifest)
+    }
+
+    /// [`Store::load`] and [`Store::load_demand`] with one verification: what a server loads.
+    pub fn load_with_demand(&self, version: &str) -> Result<(Snapshot, Demand)> {
+        let snapshot = self.load(version)?;
+        let demand = self.read_demand(&snapshot.manifest)?;
+        Ok((snapshot, demand))
+    }
+
+    /// The published snapshot with its demand tables.
+    pub fn load_current_with_demand(&self) -> Result<(Snapshot, Demand)> {
+        let version = self
+            .current_version()?
+            .ok_or_else(|| StoreError::NoSnapshot(self.root.clone()))?;
+        self.load_with_demand(&version)
+    }
+
+    fn read_demand(&self, manifest: &Manifest) -> Result<Demand> {
+        let version = manifest.version.as_str();
+        let mut demand = Demand::default();
+        for table in Table::ALL {
+            let name = table_file(table);
+            if !manifest.files.iter().any(|f| f.name == name) {
+                continue;
+            }
+            let path = self.snapshot_dir(version).join(name);
+            let file = File::open(&path).map_err(io(&path))?;
+            let df = ParquetReader::new(file).finish()?;
+            let corrupt = |reason: String| StoreError::Corrupt {
+                version: version.to_owned(),
+                reason: format!("{name}: {reason}"),
+            };
+            match table {
+                Table::Breakdowns => {
+                    demand.breakdowns = demand::breakdowns(&df).map_err(corrupt)?
+                }
+                Table::Flows => demand.flows = demand::flows(&df).map_err(corrupt)?,
+                Table::FlowSummary => {
+                    demand.flow_summary = demand::flow_summary(&df).map_err(corrupt)?;
+                }
+                Table::Projections => {
+                    demand.projections = demand::projections(&df).map_err(corrupt)?;
+                }
+            }
+            demand.present.push(table);
+        }
+        Ok(demand)
     }
 
     /// Loads the published snapshot.

@@ -247,3 +247,77 @@ fn further_tables_are_written_digested_and_read_back() {
             .is_none()
     );
 }
+
+fn flow_summary_frame() -> DataFrame {
+    use lmi_core::schema::flow_summary as fs;
+    let f = |n: &str, v: f64| Column::new(n.into(), [Some(v)]);
+    DataFrame::new(
+        1,
+        vec![
+            Column::new(fs::AREA_CODE.into(), ["E07000117"]),
+            Column::new(fs::AREA_TYPE.into(), ["lad"]),
+            Column::new(fs::PERIOD.into(), ["2023/24"]),
+            f(fs::RESIDENT_STARTS, 100.0),
+            f(fs::SAME_AREA_STARTS, 40.0),
+            f(fs::SAME_AREA_SHARE, 40.0),
+            f(fs::OUTFLOW_STARTS, 60.0),
+            f(fs::UNKNOWN_DELIVERY_STARTS, 5.0),
+            f(fs::INFLOW_STARTS, 30.0),
+            f(fs::NET_STARTS, -30.0),
+            Column::new(fs::APPROXIMATE.into(), [false]),
+            Column::new(fs::COVERAGE.into(), [None::<f64>]),
+            Column::new(fs::PROVISIONAL.into(), [true]),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn demand_tables_load_as_rows_and_a_malformed_one_names_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    let manifest = store
+        .publish_with_tables(
+            &mut values_frame(1.0),
+            &mut observations_frame(),
+            &mut [(Table::FlowSummary, flow_summary_frame())],
+            input(),
+        )
+        .unwrap();
+    let (snapshot, demand) = store.load_with_demand(&manifest.version).unwrap();
+    assert_eq!(snapshot.manifest.version, manifest.version);
+    assert_eq!(demand.present, vec![Table::FlowSummary]);
+    assert!(demand.breakdowns.is_empty() && demand.flows.is_empty());
+    let row = &demand.flow_summary[0];
+    assert_eq!(
+        (row.area_code.as_str(), row.net_starts, row.provisional),
+        ("E07000117", Some(-30.0), true)
+    );
+    assert_eq!(row.area_type, lmi_core::AreaType::Lad);
+
+    // The observations frame is no breakdowns table: refused, naming the file and a column.
+    let manifest = store
+        .publish_with_tables(
+            &mut values_frame(1.0),
+            &mut observations_frame(),
+            &mut [(Table::Breakdowns, observations_frame())],
+            input(),
+        )
+        .unwrap();
+    let err = store.load_demand(&manifest.version).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{text}");
+    assert!(
+        text.contains("breakdowns.parquet") && text.contains("column `"),
+        "{text}"
+    );
+
+    // A snapshot published before the tables existed has none: empty, never an error.
+    let manifest = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    assert_eq!(
+        store.load_demand(&manifest.version).unwrap(),
+        Demand::default()
+    );
+}
