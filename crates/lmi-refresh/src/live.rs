@@ -251,7 +251,7 @@ pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<Li
         let (carried, provenance) = plan_carry(&live, &previous, &rejected, &now, options);
         // Nothing new (every fresh source answered 304 and the failures were already stale):
         // decided before any carried data is read.
-        if nothing_new(&live.reports, &carried, &previous) {
+        if nothing_new(&live.reports, &carried, &previous, &options.catalogue) {
             return Ok(LiveReport {
                 sources: live.reports,
                 published: None,
@@ -417,6 +417,17 @@ fn plan_carry(
         }
         provenance.push(p);
     }
+    // Sources with no publisher route (`local_only`) are read only by `refresh --from`: a
+    // fetching refresh keeps what the last one published, as it was.
+    for s in options.catalogue.sources.iter().filter(|s| s.local_only) {
+        if let Some(p) = previous.provenance(&s.id) {
+            carried.push(Carried::Kept {
+                source_id: s.id.clone(),
+                snapshot: snapshot.clone(),
+            });
+            provenance.push(p.clone());
+        }
+    }
     // Catalogue order, as a refresh from files writes them.
     provenance.sort_by_key(|p| {
         options
@@ -430,13 +441,24 @@ fn plan_carry(
 
 /// Nothing to publish: every source read answered 304 (or came unchanged from the cache), no
 /// source recovered from being stale, and every failure was already stale.
-fn nothing_new(reports: &[SourceReport], carried: &[Carried], previous: &Previous<'_>) -> bool {
+/// Local-only sources kept as they were are not news either.
+fn nothing_new(
+    reports: &[SourceReport],
+    carried: &[Carried],
+    previous: &Previous<'_>,
+    catalogue: &Catalogue,
+) -> bool {
     let was_stale = |id: &str| previous.provenance(id).map(SourceProvenance::is_stale);
+    let local_only = |id: &str| catalogue.get(id).is_some_and(|s| s.local_only);
     reports.iter().all(|r| match r.outcome {
         Outcome::NotModified | Outcome::Cached => was_stale(&r.source_id) == Some(false),
         Outcome::Failed => was_stale(&r.source_id) == Some(true),
         _ => false,
-    }) && carried.iter().all(|c| matches!(c, Carried::Stale { .. }))
+    }) && carried.iter().all(|c| match c {
+        Carried::Stale { .. } => true,
+        Carried::Kept { source_id, .. } => local_only(source_id),
+        Carried::Missing { .. } => false,
+    })
 }
 
 fn mark_failed(reports: &mut [SourceReport], rejected: &BTreeMap<String, String>) {
