@@ -121,11 +121,11 @@ fn image_response(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(names("file"), parameter_in = Path)]
 pub struct ChartFilePath(
-    /// `{kind}.{format}`: kind `trend`, `ranking`, `breakdown` or `small_multiples`; format
-    /// `svg`, `png` or `csv` (the numbers behind the chart).
+    /// `{kind}.{format}`: kind `trend`, `ranking`, `breakdown`, `small_multiples`,
+    /// `ranked_breakdown` or `flows`; format `svg`, `png` or `csv` (the numbers behind the chart).
     #[param(
         example = "trend.svg",
-        pattern = r"^(trend|ranking|breakdown|small_multiples)\.(svg|png|csv)$"
+        pattern = r"^(trend|ranking|breakdown|small_multiples|ranked_breakdown|flows)\.(svg|png|csv)$"
     )]
     pub String,
 );
@@ -140,8 +140,9 @@ pub struct ChartsQuery {
     /// Indicator id (`trend`, `ranking`, `small_multiples`).
     #[param(example = "ks4_apprenticeship_rate")]
     indicator: Option<String>,
-    /// Breakdown id (`breakdown`): `ks4_destinations`, `post16_destinations`,
-    /// `census_qualifications`.
+    /// Breakdown id: for `breakdown` one of `ks4_destinations`, `post16_destinations`,
+    /// `census_qualifications`; for `ranked_breakdown` a count breakdown of `/v1/breakdowns`
+    /// (e.g. `census_occupation`).
     #[param(example = "ks4_destinations")]
     breakdown: Option<String>,
     /// Comma-separated comparator types for `trend` and `breakdown` (`county`,
@@ -153,19 +154,29 @@ pub struct ChartsQuery {
     comparators: Option<String>,
     /// `lad` or `ttwa`, for `small_multiples`.
     members: Option<Members>,
-    /// Period for `ranking` and `breakdown` (default: the area's latest).
+    /// Period for `ranking`, `breakdown`, `ranked_breakdown` (default: the area's latest) and
+    /// `flows` (default: the latest full year).
     period: Option<String>,
     /// First period for `trend` and `small_multiples`.
     from: Option<String>,
     /// Last period for `trend` and `small_multiples`.
     to: Option<String>,
+    /// Order of the parts for `ranked_breakdown`: `share` (default), `lq` or `change`.
+    sort: Option<lmi_report::queries::BreakdownSort>,
+    /// How many parts `ranked_breakdown` shows, first in `sort` order (default: all, at most
+    /// 25).
+    #[param(minimum = 1, maximum = 25)]
+    top: Option<usize>,
+    /// For `flows`: `delivery` (default), where the area's residents train, or `home`, where
+    /// the learners trained in the area live.
+    direction: Option<lmi_report::FlowDirection>,
 }
 
 fn parse_file(file: &str) -> Result<(ChartKind, Option<ChartImage>), ApiError> {
     let bad = || {
         ApiError::NotFound(format!(
             "no chart `{file}`: expected {{kind}}.{{svg|png|csv}} with kind one of trend, ranking, \
-             breakdown, small_multiples"
+             breakdown, small_multiples, ranked_breakdown, flows"
         ))
     };
     let (kind, ext) = file.rsplit_once('.').ok_or_else(bad)?;
@@ -228,6 +239,9 @@ pub async fn chart_file(
         period: q.period,
         from: q.from,
         to: q.to,
+        sort: q.sort,
+        top: q.top,
+        direction: q.direction,
     };
     let req = ChartRequest {
         area,

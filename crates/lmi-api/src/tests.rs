@@ -131,7 +131,7 @@ fn builder_with(sample: bool, stale: Option<lmi_core::Staleness>) -> crate::AppS
     AppState::builder(Snapshot { manifest, values }, Geography::bundled().unwrap())
 }
 
-async fn send(
+pub(crate) async fn send(
     state: AppState,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {

@@ -188,9 +188,10 @@ async fn an_area_breakdown_is_sorted_with_readings_of_the_highest_quotients() {
     assert_eq!(body["period"], "2021");
     assert_eq!(
         body["readings"][0],
-        "Preston's jobs are 1.3 times as concentrated in caring, leisure and other service occupations as England's."
+        "Preston's working residents are 1.3 times as concentrated in caring, leisure and other service occupations as England's."
     );
-    assert_eq!(body["readings"].as_array().unwrap().len(), 3);
+    // Professional occupations (quotient 1.0) and managers (0.9) get no reading.
+    assert_eq!(body["readings"].as_array().unwrap().len(), 2);
     let (_, _, by_lq) = super::tests::get(with_demand(), &format!("{uri}?sort=lq")).await;
     assert_eq!(by_lq["parts"][0]["part"], "ts063_soc6");
     let (status, ..) = super::tests::get(with_demand(), &format!("{uri}?sort=name")).await;
@@ -280,5 +281,151 @@ async fn a_snapshot_without_demand_tables_says_so_with_404s() {
     assert_eq!(
         (status, &body["in_snapshot"]),
         (StatusCode::OK, &serde_json::json!(false))
+    );
+}
+
+async fn get_text(state: AppState, uri: &str) -> (StatusCode, String) {
+    let request = axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, bytes) = super::tests::send(state, request).await;
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn a_ranked_breakdown_chart_marks_englands_share_on_each_bar() {
+    let uri = "/v1/charts/ranked_breakdown.svg?area=E07000123&breakdown=census_occupation&sort=lq";
+    let (status, svg) = get_text(with_demand(), uri).await;
+    assert_eq!(status, StatusCode::OK, "{svg}");
+    assert!(svg.contains("Dark ticks: England"), "{svg}");
+    // Sorted by quotient: caring first, then elementary, professional, managers.
+    let at = |s: &str| {
+        svg.find(s)
+            .unwrap_or_else(|| panic!("{s} not in the chart"))
+    };
+    assert!(at("Caring, leisure") < at("Elementary occupations"));
+    assert!(at("Elementary occupations") < at("Managers, directors"));
+    assert!(
+        svg.contains("1.3 times as concentrated in caring"),
+        "the readings are in the description"
+    );
+    // The numbers behind it, only the parts drawn.
+    let csv_uri = format!("{}&top=2", uri.replace(".svg", ".csv"));
+    let (status, csv) = get_text(with_demand(), &csv_uri).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(csv.contains("ts063_soc6") && csv.contains("ts063_soc9"));
+    assert!(!csv.contains("ts063_soc1,"), "{csv}");
+    for bad in ["top=0", "top=26", "sort=name"] {
+        let (status, body) = get_text(with_demand(), &format!("{uri}&{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    // Upper-tier only: a district has nothing to chart, and says why.
+    let uri = "/v1/charts/ranked_breakdown.svg?area=E07000117&breakdown=census_economic_activity";
+    let (status, body) = get_text(with_demand(), uri).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("published only for counties"), "{body}");
+    // A ranked breakdown is a count breakdown, not an indicator group.
+    let uri = "/v1/charts/ranked_breakdown.svg?area=E07000123&breakdown=ks4_destinations";
+    let (status, body) = get_text(with_demand(), uri).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body.contains("census_occupation"),
+        "lists the known ids: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_flows_chart_shows_where_residents_train_with_the_area_highlighted() {
+    let uri = "/v1/charts/flows.svg?area=E07000117";
+    let (status, svg) = get_text(with_demand(), uri).await;
+    assert_eq!(status, StatusCode::OK, "{svg}");
+    assert!(svg.contains("Burnley (the area itself)"), "{svg}");
+    assert!(svg.contains("Outside England or unknown"));
+    assert!(
+        svg.contains("Residents of Burnley started 400 apprenticeships in 2023/24; 75.0% of them were delivered in Burnley itself."),
+        "{svg}"
+    );
+    assert!(svg.contains("A net outflow of 50 starts."), "{svg}");
+    assert!(
+        svg.contains(
+            "Elsewhere, most trained in Preston (80) and Outside England or unknown (20)."
+        ),
+        "{svg}"
+    );
+    let (status, svg) = get_text(with_demand(), &format!("{uri}&direction=home")).await;
+    assert_eq!(status, StatusCode::OK, "{svg}");
+    assert!(svg.contains("Where apprentices trained in Burnley live"));
+    assert!(svg.contains("Of the 350 starts delivered in Burnley in 2023/24, 50 (14.3%)"));
+    assert!(
+        svg.contains("Most of them came from Preston (50)."),
+        "{svg}"
+    );
+    let (status, _) = get_text(with_demand(), &format!("{uri}&direction=sideways")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = get_text(
+        with_demand(),
+        "/v1/charts/flows.png?area=E07000123&period=2019/20",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("periods available"), "{body}");
+}
+
+#[tokio::test]
+async fn dashboards_carry_demand_panels_with_readings_and_their_sources() {
+    let uri = "/v1/dashboards/provision-planning/areas/E07000117";
+    let (status, _, body) = super::tests::get(with_demand(), uri).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let panel = |id: &str| {
+        body["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("no panel {id}"))
+            .clone()
+    };
+    let flows = panel("travel-to-learn");
+    assert_eq!(flows["available"], true);
+    assert_eq!(flows["value"], 75.0);
+    assert!(
+        flows["reading"]
+            .as_str()
+            .unwrap()
+            .starts_with("Residents of Burnley started 400 apprenticeships in 2023/24"),
+        "{flows}"
+    );
+    assert!(
+        flows["links"]["svg"]
+            .as_str()
+            .unwrap()
+            .starts_with("/v1/charts/flows.svg?area=E07000117&direction=delivery")
+    );
+    assert!(!flows["caveats"].as_array().unwrap().is_empty());
+    // Burnley has no occupation rows in this snapshot: the panel says so instead of a chart.
+    let occupations = panel("occupations-specialisation");
+    assert_eq!(occupations["available"], false);
+    assert!(
+        occupations["reading"]
+            .as_str()
+            .unwrap()
+            .contains("census_occupation has no values for Burnley"),
+        "{occupations}"
+    );
+    // Preston has them: the largest group leads, then where it is most specialised.
+    let uri = "/v1/dashboards/provision-planning/areas/E07000123";
+    let (_, _, body) = super::tests::get(with_demand(), uri).await;
+    let occupations = body["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "occupations-specialisation")
+        .unwrap();
+    assert_eq!(
+        occupations["reading"],
+        "The largest group of Preston's working residents: professional occupations (20.0%, \
+         against 10.0% in England, 2021). Preston's working residents are 1.3 times as \
+         concentrated in caring, leisure and other service occupations as England's. Preston's \
+         working residents are 1.1 times as concentrated in elementary occupations as England's."
     );
 }

@@ -125,6 +125,10 @@ pub struct RankedChart {
     /// A dashed comparison line, e.g. England.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<ReferenceLine>,
+    /// What the bars' own reference ticks ([`RankedBar::reference`]) are, e.g. `"England"`:
+    /// named in the key under the chart (as "reference" when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bar_reference: Option<String>,
 }
 
 /// One area's bar.
@@ -138,6 +142,10 @@ pub struct RankedBar {
     pub highlight: bool,
     #[serde(default, skip_serializing_if = "Mark::is_none")]
     pub mark: Mark,
+    /// A comparison value of this bar alone (e.g. the same part's share in England), drawn as a
+    /// dark tick across the bar and named by [`RankedChart::bar_reference`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<f64>,
 }
 
 /// A labelled comparison value drawn across a chart.

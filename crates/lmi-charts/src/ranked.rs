@@ -58,6 +58,13 @@ impl<'a> PreparedRanked<'a> {
         if let Some(reference) = chart.reference.as_ref().filter(|r| !r.value.is_finite()) {
             return Err(non_finite(format!("reference line {:?}", reference.label)));
         }
+        if let Some(bar) = chart
+            .bars
+            .iter()
+            .find(|bar| bar.reference.is_some_and(|v| !v.is_finite()))
+        {
+            return Err(non_finite(format!("reference of bar {:?}", bar.label)));
+        }
         let bars: Vec<_> = chart
             .bars
             .iter()
@@ -72,9 +79,12 @@ impl<'a> PreparedRanked<'a> {
         // Horizontal bars need room past the longest for its value label.
         let headroom = if columns { 0.05 } else { 0.18 };
         let values = bars.iter().map(|(_, v)| *v);
+        let ticks = bars.iter().filter_map(|(bar, _)| bar.reference);
         let value_range = bar_axis_range(
             &chart.text.unit,
-            values.chain(chart.reference.as_ref().map(|r| r.value)),
+            values
+                .chain(ticks)
+                .chain(chart.reference.as_ref().map(|r| r.value)),
             headroom,
         )
         .ok_or_else(|| ChartError::NoValues {
@@ -106,6 +116,12 @@ impl<'a> PreparedRanked<'a> {
             notes.push(format!("{} without a value (not shown)", areas(missing)));
         }
         notes.extend(marks_key(bars.iter().map(|(bar, _)| bar.mark)));
+        if bars.iter().any(|(bar, _)| bar.reference.is_some()) {
+            notes.push(format!(
+                "Dark ticks: {}",
+                chart.bar_reference.as_deref().unwrap_or("reference")
+            ));
+        }
         Ok(PreparedRanked {
             chart,
             bars,
@@ -143,6 +159,18 @@ impl<'a> PreparedRanked<'a> {
                 reference.label,
                 format_value(reference.value, unit)
             ));
+        }
+        let label = self.chart.bar_reference.as_deref().unwrap_or("reference");
+        let ticks: Vec<String> = self
+            .bars
+            .iter()
+            .filter_map(|(bar, _)| {
+                let r = bar.reference?;
+                Some(format!("{} {}", bar.label, format_value(r, unit)))
+            })
+            .collect();
+        if !ticks.is_empty() {
+            description.push_str(&format!(" {label}: {}.", ticks.join(", ")));
         }
         description
     }
@@ -234,6 +262,14 @@ impl<'a> PreparedRanked<'a> {
             )
         });
         chart.draw_series(bars).map_err(draw_error)?;
+        let ticks = self.bars.iter().enumerate().filter_map(|(i, (bar, _))| {
+            let r = bar.reference?;
+            Some(PathElement::new(
+                [(r, row_top(i) - 0.06), (r, row_top(i) - 0.94)],
+                BLACK.stroke_width(3),
+            ))
+        });
+        chart.draw_series(ticks).map_err(draw_error)?;
         // The reference line goes over the bars but under their value labels.
         if let (Some(reference), Some(text)) = (&self.chart.reference, self.reference_label()) {
             chart
@@ -259,7 +295,13 @@ impl<'a> PreparedRanked<'a> {
 
             let value_label = format_marked(*value, unit, bar.mark);
             let width = text_width(root, &value_label, &label_font)?;
-            let (end_x, _) = chart.backend_coord(&(*value, middle));
+            // Past the bar's own reference tick when it lies beyond the bar's end.
+            let end = match bar.reference {
+                Some(r) if *value >= 0.0 => value.max(r),
+                Some(r) => value.min(r),
+                None => *value,
+            };
+            let (end_x, _) = chart.backend_coord(&(end, middle));
             let outside = if *value >= 0.0 {
                 end_x + LINE_GAP + width <= right_edge + MARGIN_RIGHT as i32
             } else {
@@ -342,6 +384,14 @@ impl<'a> PreparedRanked<'a> {
         chart
             .draw_series(highlighted.iter().map(|&i| column(i)))
             .map_err(draw_error)?;
+        let ticks = (0..n).filter_map(|i| {
+            let r = self.bars[i].0.reference?;
+            Some(PathElement::new(
+                [(i as f64, r), (i as f64 + 1.0, r)],
+                BLACK.stroke_width(2),
+            ))
+        });
+        chart.draw_series(ticks).map_err(draw_error)?;
 
         let label_font = font(AXIS_LABEL_SIZE);
         let rank_font = label_font.pos(Pos::new(HPos::Center, VPos::Top));

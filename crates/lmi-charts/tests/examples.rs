@@ -16,6 +16,10 @@ fn write_example_charts() {
             Chart::Trend(common::apprenticeship_trend()),
         ),
         ("pay_ranking", Chart::Ranked(common::pay_ranking())),
+        (
+            "occupation_shares",
+            Chart::Ranked(common::occupation_shares()),
+        ),
         ("destinations", Chart::Stacked(common::destinations(4))),
         (
             "districts_grid",

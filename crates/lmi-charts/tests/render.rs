@@ -404,6 +404,55 @@ fn all_districts_ranked_are_columns_with_only_the_highlighted_labelled() {
 }
 
 #[test]
+fn each_bar_can_carry_its_own_reference_tick_named_in_the_key() {
+    let chart = common::occupation_shares();
+    let svg = Svg::of(&Chart::Ranked(chart.clone()));
+    assert_eq!(
+        svg.count("rect", "fill", &hex(0)),
+        4,
+        "every part in colour"
+    );
+    // One 3 px black tick per bar.
+    let ticks = svg
+        .doc()
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke") == Some("#000000")
+                && n.attribute("stroke-width") == Some("3")
+        })
+        .count();
+    assert_eq!(ticks, 4, "{}", svg.0);
+    assert!(
+        svg.has_text("Dark ticks: England's share"),
+        "{:?}",
+        svg.texts()
+    );
+    assert!(
+        svg.has_text("17.9%") && !svg.has_text("7.4%"),
+        "England's values are ticks, not labels"
+    );
+    let description = svg
+        .doc()
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(
+        description.contains("England's share: Professional occupations 20.3%"),
+        "{description}"
+    );
+    // A tick beyond every bar widens the axis: the tick is drawn, not clipped.
+    let mut wide = chart;
+    wide.bars[0].reference = Some(60.0);
+    let svg = Svg::of(&Chart::Ranked(wide.clone()));
+    assert!(svg.has_text_containing("60"), "{:?}", svg.texts());
+    wide.bars[1].reference = Some(f64::NAN);
+    let err = render_svg(&Chart::Ranked(wide)).unwrap_err();
+    assert!(matches!(err, ChartError::NonFiniteValue { .. }), "{err}");
+}
+
+#[test]
 fn ranked_charts_without_values_are_errors() {
     let mut chart = pay_ranking();
     chart.bars.iter_mut().for_each(|bar| bar.value = None);

@@ -280,11 +280,18 @@ const CENSUS_TOTAL: MeasureRef = MeasureRef {
     measure: "ts067_total",
     label: "All usual residents aged 16 and over",
 };
+/// Said wherever Level 4 or above is shown: the Level 4/5 "missing middle" is not in our files.
+pub const LEVEL4_MISSING_MIDDLE: &str = "Level 4 or above covers HNCs, HNDs, foundation degrees, \
+     higher apprenticeship qualifications and degrees together: the census and APS tables lmi \
+     reads do not split Level 4/5 from degree level (Level 6+), so the Level 4/5 \"missing \
+     middle\" cannot be measured from them, and lmi does not estimate it.";
+
 const CENSUS_CAVEATS: &[&str] = &[
     "Census counts carry ONS statistical disclosure control (cell-key perturbation), so sums of \
      small areas can differ by a few people from figures ONS publishes directly.",
     "Apprenticeships are a separate TS067 category and are not counted in Level 3 or Level 4+, \
      even advanced, higher or degree apprenticeships.",
+    LEVEL4_MISSING_MIDDLE,
     "Travel to Work Area values are summed exactly from 2021 LSOAs when the LSOA table is \
      available (3 of 33,755 LSOAs straddle a TTWA boundary and are assigned to the TTWA of most \
      of their 2011 LSOAs); otherwise they are best fit from whole districts and approximate.",
@@ -783,6 +790,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
              treating the total as fixed: an approximation that slightly understates it.",
             "Served only for districts and England as published; survey estimates are never \
              added up across areas.",
+            LEVEL4_MISSING_MIDDLE,
         ],
     },
     IndicatorDef {

@@ -17,6 +17,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
+mod demand;
+use crate::queries::BreakdownSort;
+pub(crate) use demand::demand_panel;
+pub use demand::{FLOWS_DESCRIPTION, FlowDirection, MAX_PARTS};
+
 /// Area types a chart may use as comparators.
 pub const COMPARATOR_TYPES: [AreaType; 4] = [
     AreaType::County,
@@ -60,14 +65,22 @@ pub enum ChartKind {
     Breakdown,
     /// One small trend per local authority or Travel to Work Area in the area, on one scale.
     SmallMultiples,
+    /// The parts of a count breakdown (occupations, industries) ranked by share, location
+    /// quotient or change, each with England's share as a tick on its bar.
+    RankedBreakdown,
+    /// The main apprenticeship flows of the area: where its residents train, or where the
+    /// learners trained there live.
+    Flows,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 4] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Trend,
         ChartKind::Ranking,
         ChartKind::Breakdown,
         ChartKind::SmallMultiples,
+        ChartKind::RankedBreakdown,
+        ChartKind::Flows,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +89,8 @@ impl ChartKind {
             ChartKind::Ranking => "ranking",
             ChartKind::Breakdown => "breakdown",
             ChartKind::SmallMultiples => "small_multiples",
+            ChartKind::RankedBreakdown => "ranked_breakdown",
+            ChartKind::Flows => "flows",
         }
     }
 }
@@ -134,6 +149,20 @@ pub enum ChartSpec {
         from: Option<String>,
         to: Option<String>,
     },
+    RankedBreakdown {
+        /// A count breakdown id (see `/v1/breakdowns`).
+        breakdown: String,
+        /// Default: the area's latest.
+        period: Option<String>,
+        sort: BreakdownSort,
+        /// How many parts, first by `sort` (default: all, at most [`MAX_PARTS`]).
+        top: Option<usize>,
+    },
+    Flows {
+        /// Default: the latest full year.
+        period: Option<String>,
+        direction: FlowDirection,
+    },
 }
 
 /// A chart's parameters as they arrive flat (a query string): [`ChartSpec::new`] keeps what the
@@ -147,6 +176,9 @@ pub struct ChartParams {
     pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub sort: Option<BreakdownSort>,
+    pub top: Option<usize>,
+    pub direction: Option<FlowDirection>,
 }
 
 impl ChartSpec {
@@ -183,6 +215,23 @@ impl ChartSpec {
                 from: p.from,
                 to: p.to,
             },
+            ChartKind::RankedBreakdown => ChartSpec::RankedBreakdown {
+                breakdown: p.breakdown.ok_or_else(|| needs("breakdown"))?,
+                period: p.period,
+                sort: p.sort.unwrap_or(BreakdownSort::Share),
+                top: match p.top {
+                    Some(n) if n == 0 || n > MAX_PARTS => {
+                        return Err(ReportError::Invalid(format!(
+                            "`top` must be between 1 and {MAX_PARTS}, found {n}"
+                        )));
+                    }
+                    top => top,
+                },
+            },
+            ChartKind::Flows => ChartSpec::Flows {
+                period: p.period,
+                direction: p.direction.unwrap_or_default(),
+            },
         })
     }
 
@@ -192,6 +241,8 @@ impl ChartSpec {
             ChartSpec::Ranking { .. } => ChartKind::Ranking,
             ChartSpec::Breakdown { .. } => ChartKind::Breakdown,
             ChartSpec::SmallMultiples { .. } => ChartKind::SmallMultiples,
+            ChartSpec::RankedBreakdown { .. } => ChartKind::RankedBreakdown,
+            ChartSpec::Flows { .. } => ChartKind::Flows,
         }
     }
 
@@ -201,7 +252,12 @@ impl ChartSpec {
             ChartSpec::Trend { indicator, .. }
             | ChartSpec::Ranking { indicator, .. }
             | ChartSpec::SmallMultiples { indicator, .. } => indicator,
-            ChartSpec::Breakdown { breakdown, .. } => breakdown,
+            ChartSpec::Breakdown { breakdown, .. }
+            | ChartSpec::RankedBreakdown { breakdown, .. } => breakdown,
+            ChartSpec::Flows { direction, .. } => match direction {
+                FlowDirection::Delivery => "apprenticeship_delivery",
+                FlowDirection::Home => "apprenticeship_home",
+            },
         }
     }
 
@@ -233,6 +289,17 @@ impl ChartSpec {
                 to,
             } => {
                 (p.indicator, p.members, p.from, p.to) = (Some(indicator), Some(members), from, to)
+            }
+            ChartSpec::RankedBreakdown {
+                breakdown,
+                period,
+                sort,
+                top,
+            } => {
+                (p.breakdown, p.period, p.sort, p.top) = (Some(breakdown), period, Some(sort), top)
+            }
+            ChartSpec::Flows { period, direction } => {
+                (p.period, p.direction) = (period, Some(direction))
             }
         }
         p
@@ -271,6 +338,9 @@ impl ChartRequest {
         add("period", p.period);
         add("from", p.from);
         add("to", p.to);
+        add("sort", p.sort.map(|s| s.as_str().to_owned()));
+        add("top", p.top.map(|n| n.to_string()));
+        add("direction", p.direction.map(|d| d.as_str().to_owned()));
         parts.join("&")
     }
 }
@@ -353,6 +423,23 @@ pub fn build(
             let range = period_range(from.as_deref(), to.as_deref());
             small_multiples(indicator(id)?, *members, &range, area, snap, geo)
         }
+        ChartSpec::RankedBreakdown {
+            breakdown,
+            period,
+            sort,
+            top,
+        } => demand::ranked_breakdown(
+            snap,
+            geo,
+            &area.code,
+            breakdown,
+            period.as_deref(),
+            *sort,
+            *top,
+        ),
+        ChartSpec::Flows { period, direction } => {
+            demand::flows(snap, geo, &area.code, period.as_deref(), *direction)
+        }
     }
 }
 
@@ -384,31 +471,50 @@ fn comparators(types: Option<&[AreaType]>, geo: &GeoIndex, area: &Area) -> Vec<&
 
 /// Footnotes every chart of these indicators carries: the sample notice, then attribution.
 fn footnotes(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
+    footnotes_of_sources(snap, &source_ids(defs))
+}
+
+/// The sample notice (on sample data), then the attribution of these sources.
+pub(crate) fn footnotes_of_sources(snap: &ServedSnapshot, sources: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     if snap.meta.sample {
         out.push(lmi_charts::SYNTHETIC_SAMPLE_NOTICE.to_owned());
     }
-    out.extend(attributions(snap, defs));
+    out.extend(attributions(snap, sources));
     out
 }
 
-/// The snapshot's sources behind these indicators (district and small-area sources), in
-/// manifest order.
+/// The catalogue ids of the sources behind these indicators (district and small-area), each
+/// once.
+pub fn source_ids(defs: &[&IndicatorDef]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for id in defs
+        .iter()
+        .flat_map(|d| std::iter::once(d.source).chain(d.small_area_source))
+    {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// The snapshot's provenance of these sources, in manifest order.
 pub fn sources_of<'a>(
     snap: &'a ServedSnapshot,
-    defs: &'a [&IndicatorDef],
+    sources: &'a [&str],
 ) -> impl Iterator<Item = &'a lmi_core::SourceProvenance> + 'a {
-    snap.manifest.sources.iter().filter(move |s| {
-        defs.iter()
-            .any(|d| d.source == s.source_id || d.small_area_source == Some(s.source_id.as_str()))
-    })
+    snap.manifest
+        .sources
+        .iter()
+        .filter(move |s| sources.contains(&s.source_id.as_str()))
 }
 
 /// The attribution lines of [`sources_of`], each once (the district and small-area tables of
 /// one source share a line).
-pub fn attributions(snap: &ServedSnapshot, defs: &[&IndicatorDef]) -> Vec<String> {
+pub fn attributions(snap: &ServedSnapshot, sources: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for s in sources_of(snap, defs) {
+    for s in sources_of(snap, sources) {
         if !out.contains(&s.attribution) {
             out.push(s.attribution.clone());
         }
@@ -616,6 +722,7 @@ fn ranking(
             value: v.value,
             highlight: v.area_code == area.code,
             mark: mark(v),
+            reference: None,
         });
     }
     let england = snap
@@ -663,6 +770,7 @@ fn ranking(
             },
             bars,
             reference,
+            bar_reference: None,
         }),
         table: t,
     })

@@ -3,8 +3,11 @@
 //! with the served snapshot into panels with values, plain readings and chart links. The web page
 //! at `/` and `lmi render pack` both draw from [`resolve`].
 
-use crate::charts::{self, ChartKind, ChartParams, ChartRequest, ChartSpec, Members};
+use crate::charts::{
+    self, ChartKind, ChartParams, ChartRequest, ChartSpec, FlowDirection, Members,
+};
 use crate::error::ReportError;
+use crate::queries::BreakdownSort;
 use crate::snapshot::{GeoIndex, Meta, ServedSnapshot};
 use crate::words::{format_value, plural};
 use lmi_core::{Area, AreaType, BreakdownDef, IndicatorDef, IndicatorValue, Status};
@@ -65,9 +68,20 @@ pub struct PanelSpec {
     /// Indicator id, for `trend`, `ranking` and `small_multiples`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
-    /// Breakdown id, for `breakdown` (e.g. `ks4_destinations`).
+    /// Breakdown id, for `breakdown` (e.g. `ks4_destinations`) and `ranked_breakdown` (a count
+    /// breakdown of `/v1/breakdowns`, e.g. `census_occupation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<String>,
+    /// For `ranked_breakdown`: the order of the parts, `share` (default), `lq` or `change`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<BreakdownSort>,
+    /// For `ranked_breakdown`: how many parts, first in `sort` order (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top: Option<usize>,
+    /// For `flows`: `delivery` (default; where the area's residents train) or `home` (where the
+    /// learners trained in the area live).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<FlowDirection>,
     /// Comparator types for `trend` and `breakdown` (`county`, `combined_authority`, `region`,
     /// `country`); all of the area's comparators when absent, none when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,9 +139,28 @@ impl Panel {
         }
     }
 
-    /// The indicators the panel draws.
+    /// The catalogue ids of the sources the panel draws on.
+    pub fn sources(&self) -> Vec<&'static str> {
+        match &self.chart {
+            ChartSpec::RankedBreakdown { breakdown, .. } => {
+                lmi_core::find_count_breakdown(breakdown)
+                    .map(|d| {
+                        std::iter::once(d.source)
+                            .chain(d.small_area_source)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+            ChartSpec::Flows { .. } => vec![lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE],
+            _ => charts::source_ids(&self.indicators()),
+        }
+    }
+
+    /// The indicators the panel draws (none for the demand tables' charts: see
+    /// [`Panel::sources`]).
     pub fn indicators(&self) -> Vec<&'static IndicatorDef> {
         match &self.chart {
+            ChartSpec::RankedBreakdown { .. } | ChartSpec::Flows { .. } => Vec::new(),
             ChartSpec::Breakdown { breakdown, .. } => lmi_core::find_breakdown(breakdown)
                 .map(|b| {
                     b.parts
@@ -307,6 +340,29 @@ fn check(spec: &DashboardSpec, path: &str) -> Result<Vec<Panel>, String> {
 
 fn check_panel(p: &PanelSpec) -> Result<ChartSpec, String> {
     match p.chart {
+        ChartKind::RankedBreakdown => {
+            let Some(id) = &p.breakdown else {
+                return Err("a `ranked_breakdown` chart needs `breakdown = \"...\"`".into());
+            };
+            if lmi_core::find_count_breakdown(id).is_none() {
+                let known: Vec<_> = lmi_core::breakdown::COUNT_BREAKDOWNS
+                    .iter()
+                    .map(|b| b.id)
+                    .collect();
+                return Err(format!(
+                    "unknown count breakdown `{id}`; known: {}",
+                    known.join(", ")
+                ));
+            }
+            if p.indicator.is_some() {
+                return Err("a `ranked_breakdown` chart takes `breakdown`, not `indicator`".into());
+            }
+        }
+        ChartKind::Flows => {
+            if p.indicator.is_some() || p.breakdown.is_some() {
+                return Err("a `flows` chart takes neither `indicator` nor `breakdown`".into());
+            }
+        }
         ChartKind::Breakdown => {
             let Some(id) = &p.breakdown else {
                 return Err("a `breakdown` chart needs `breakdown = \"...\"`".into());
@@ -361,9 +417,21 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, String> {
             }
         }
     }
+    if p.chart != ChartKind::RankedBreakdown && (p.sort.is_some() || p.top.is_some()) {
+        return Err("`sort` and `top` only apply to `ranked_breakdown` charts".into());
+    }
+    if p.chart != ChartKind::Flows && p.direction.is_some() {
+        return Err("`direction` only applies to `flows` charts".into());
+    }
     if let Some(reading) = &p.reading {
-        if p.chart == ChartKind::Breakdown {
-            return Err("`reading` is written automatically for breakdowns: remove it".into());
+        if matches!(
+            p.chart,
+            ChartKind::Breakdown | ChartKind::RankedBreakdown | ChartKind::Flows
+        ) {
+            return Err(format!(
+                "`reading` is written automatically for `{}` charts: remove it",
+                p.chart.as_str()
+            ));
         }
         check_template(reading)?;
     }
@@ -372,6 +440,9 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, String> {
         breakdown: p.breakdown.clone(),
         comparators: p.comparators.clone(),
         members: p.members,
+        sort: p.sort,
+        top: p.top,
+        direction: p.direction,
         ..ChartParams::default()
     };
     ChartSpec::new(p.chart, params).map_err(|e| e.to_string())
@@ -496,7 +567,7 @@ pub fn resolve_with_charts<'a>(
         .iter()
         .map(|p| resolve_panel(p, spec.plain_language, area, snap, geo))
         .unzip();
-    let sources = charts::attributions(snap, &dashboard_indicators(dashboard));
+    let sources = charts::attributions(snap, &dashboard_sources(dashboard));
     (
         ResolvedDashboard {
             meta: &snap.meta,
@@ -510,6 +581,17 @@ pub fn resolve_with_charts<'a>(
         },
         built,
     )
+}
+
+/// The catalogue ids of every source a dashboard draws on, each once, in panel order.
+pub fn dashboard_sources(dashboard: &Dashboard) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Vec::new();
+    for id in dashboard.panels.iter().flat_map(Panel::sources) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// Every indicator a dashboard draws, each once, in panel order.
@@ -542,6 +624,26 @@ fn resolve_panel(
     };
     let built = charts::build(&request, snap, geo);
     let available = built.is_ok();
+    if let Some(d) = crate::charts::demand_panel(&p.chart, area, snap, geo) {
+        let panel = ResolvedPanel {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            chart: kind,
+            subject: d.subject,
+            description: d.description,
+            unit: d.unit,
+            period: d.period,
+            value: d.value,
+            status: None,
+            approximate: d.approximate,
+            england: d.england,
+            reading: d.reading,
+            available,
+            links,
+            caveats: d.caveats,
+        };
+        return (panel, built);
+    }
     let defs = p.indicators();
     let caveats = defs
         .first()
@@ -845,6 +947,38 @@ mod tests {
             ),
             (ok.replace("trend", "small_multiples"), "needs `members"),
             (String::new(), "no `[[panels]]`"),
+            (
+                format!("{ok}sort = \"lq\"\n"),
+                "`sort` and `top` only apply",
+            ),
+            (
+                format!("{ok}direction = \"home\"\n"),
+                "`direction` only applies",
+            ),
+            (
+                "[[panels]]\nid = \"f\"\ntitle = \"F\"\nchart = \"flows\"\n\
+                 reading = \"{value}\"\n"
+                    .to_owned(),
+                "written automatically for `flows` charts",
+            ),
+            (
+                "[[panels]]\nid = \"f\"\ntitle = \"F\"\nchart = \"flows\"\n\
+                 indicator = \"ks4_apprenticeship_rate\"\n"
+                    .to_owned(),
+                "takes neither `indicator` nor `breakdown`",
+            ),
+            (
+                "[[panels]]\nid = \"r\"\ntitle = \"R\"\nchart = \"ranked_breakdown\"\n\
+                 breakdown = \"ks4_destinations\"\n"
+                    .to_owned(),
+                "unknown count breakdown `ks4_destinations`; known: census_occupation",
+            ),
+            (
+                "[[panels]]\nid = \"r\"\ntitle = \"R\"\nchart = \"ranked_breakdown\"\n\
+                 breakdown = \"census_occupation\"\ntop = 0\n"
+                    .to_owned(),
+                "`top` must be between 1 and 25",
+            ),
         ] {
             let e = err(&panels);
             assert!(e.contains(expected), "{e:?} should contain {expected:?}");

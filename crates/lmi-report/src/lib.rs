@@ -19,7 +19,7 @@ pub mod words;
 
 pub use charts::{
     Built, COMPARATOR_TYPES, ChartImage, ChartKind, ChartParams, ChartRequest, ChartSpec,
-    MAX_PANELS, Members, build as build_chart, draw as draw_chart,
+    FlowDirection, MAX_PANELS, MAX_PARTS, Members, build as build_chart, draw as draw_chart,
 };
 pub use dashboard::{
     Dashboard, DashboardError, DashboardSpec, Dashboards, Panel, PanelSpec, ResolvedDashboard,

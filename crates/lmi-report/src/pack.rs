@@ -3,7 +3,7 @@
 //! A4 printing so a headless browser can turn it into a PDF. No external files: a pack can be
 //! emailed or attached to a board paper as it is.
 
-use crate::charts::{self, ChartKind, Members};
+use crate::charts::{self, ChartKind, ChartSpec, Members};
 use crate::dashboard::{Dashboard, dashboard_indicators, resolve_with_charts};
 use crate::error::ReportError;
 use crate::snapshot::{GeoIndex, ServedSnapshot};
@@ -197,7 +197,7 @@ pub fn render_html(
                 let _ = writeln!(h, "<figure>{svg}</figure>");
                 let unit = built.chart.text().unit.clone();
                 let pivoted = match panel.chart {
-                    ChartKind::Ranking => None,
+                    ChartKind::Ranking | ChartKind::RankedBreakdown | ChartKind::Flows => None,
                     ChartKind::Breakdown => pivot_html(&built.table, "part", &area.code, &unit),
                     _ => pivot_html(&built.table, "period", &area.code, &unit),
                 };
@@ -243,10 +243,25 @@ pub fn render_html(
         }
         h.push_str("</ul></div>\n");
     }
+    for (id, title, description, caveats) in demand_definitions(dashboard) {
+        let _ = writeln!(
+            h,
+            "<div class=\"definition\"><h3>{} <span class=\"meta\">({})</span></h3>\n<p>{}</p>",
+            esc(title),
+            esc(id),
+            esc(description)
+        );
+        h.push_str("<ul class=\"caveats\">");
+        for c in caveats {
+            let _ = write!(h, "<li>{}</li>", esc(c));
+        }
+        h.push_str("</ul></div>\n");
+    }
     h.push_str("</section>\n");
 
     h.push_str("<section id=\"sources\">\n<h2>Sources and licence</h2>\n<ul>\n");
-    for s in charts::sources_of(snap, &defs) {
+    let sources = crate::dashboard::dashboard_sources(dashboard);
+    for s in charts::sources_of(snap, &sources) {
         let _ = writeln!(
             h,
             "<li><strong>{}</strong> ({}). {}{}{} <span class=\"meta\">sha256 {}</span></li>",
@@ -418,6 +433,38 @@ pub fn render_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
 
 /// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
 /// the bottom.
+/// The count breakdowns and flows a dashboard's demand panels draw, each once: id, title,
+/// description and caveats.
+fn demand_definitions(
+    dashboard: &Dashboard,
+) -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+)> {
+    let mut out: Vec<(&str, &str, &str, &[&str])> = Vec::new();
+    for p in &dashboard.panels {
+        let entry = match &p.chart {
+            ChartSpec::RankedBreakdown { breakdown, .. } => {
+                lmi_core::find_count_breakdown(breakdown)
+                    .map(|d| (d.id, d.title, d.description, d.caveats))
+            }
+            ChartSpec::Flows { .. } => Some((
+                "apprenticeship_flows",
+                "Apprenticeship travel to learn",
+                charts::FLOWS_DESCRIPTION,
+                lmi_core::flows::FLOW_CAVEATS,
+            )),
+            _ => None,
+        };
+        if let Some(e) = entry.filter(|e| !out.iter().any(|o| o.0 == e.0)) {
+            out.push(e);
+        }
+    }
+    out
+}
+
 fn table_html(t: &Table, kind: ChartKind, area: &str) -> String {
     let code_col = t.columns.iter().position(|c| c == "area_code");
     let is_area =

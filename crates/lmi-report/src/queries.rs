@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-mod demand;
+pub(crate) mod demand;
 pub use demand::{
     AreaBreakdown, AreaFlows, AreaProjections, BreakdownCatalogue, BreakdownEntry, BreakdownSort,
     FlowLink, FlowTotals, PartShare, ProjectionValue, READINGS, TOP_FLOWS, area_breakdown,

@@ -133,12 +133,14 @@ pub fn pay_ranking() -> RankedChart {
                 value,
                 highlight: label == "Burnley",
                 mark,
+                reference: None,
             })
             .collect(),
         reference: Some(ReferenceLine {
             label: "England".into(),
             value: 682.0,
         }),
+        bar_reference: None,
     }
 }
 
@@ -156,12 +158,14 @@ pub fn ranking(n: usize) -> RankedChart {
                 } else {
                     Mark::None
                 },
+                reference: None,
             })
             .collect(),
         reference: Some(ReferenceLine {
             label: "England".into(),
             value: 6.2,
         }),
+        bar_reference: None,
     }
 }
 
@@ -250,4 +254,29 @@ pub fn realistic_charts() -> Vec<(&'static str, Chart)> {
             Chart::SmallMultiples(districts_grid(14, 8)),
         ),
     ]
+}
+
+/// An occupation mix: each part's share here with England's share as its bar's reference.
+pub fn occupation_shares() -> RankedChart {
+    let parts = [
+        ("Professional occupations", 17.9, 20.3),
+        ("Caring, leisure and other service", 11.6, 9.3),
+        ("Process, plant and machine operatives", 10.9, 7.4),
+        ("Elementary occupations", 10.2, 10.5),
+    ];
+    RankedChart {
+        text: text("Occupations of residents in work: Burnley, 2021", "%"),
+        bars: parts
+            .into_iter()
+            .map(|(label, share, england)| RankedBar {
+                label: label.into(),
+                value: Some(share),
+                highlight: true,
+                mark: Mark::None,
+                reference: Some(england),
+            })
+            .collect(),
+        reference: None,
+        bar_reference: Some("England's share".into()),
+    }
 }

@@ -21,6 +21,8 @@ use utoipa::ToSchema;
 pub const TOP_FLOWS: usize = 10;
 /// How many parts get a plain reading (highest location quotients).
 pub const READINGS: usize = 3;
+/// The lowest location quotient a reading is written for (1.1 once rounded).
+pub const MIN_READING_LQ: f64 = 1.05;
 
 fn not_in_snapshot(what: &str, snap: &ServedSnapshot) -> ReportError {
     ReportError::NotFound(format!(
@@ -127,7 +129,7 @@ fn geographies(g: BreakdownGeographies) -> &'static str {
 // An area's breakdown
 
 /// The order of an area's parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakdownSort {
     /// Share, largest first (the default).
@@ -150,6 +152,14 @@ impl BreakdownSort {
         }
     }
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreakdownSort::Share => "share",
+            BreakdownSort::Lq => "lq",
+            BreakdownSort::Change => "change",
+        }
+    }
+
     fn key(self, r: &BreakdownRow) -> Option<f64> {
         match self {
             BreakdownSort::Share => r.share,
@@ -162,24 +172,24 @@ impl BreakdownSort {
 /// One part of an area's breakdown.
 #[derive(Serialize, ToSchema)]
 pub struct PartShare<'a> {
-    part: &'a str,
-    label: &'a str,
+    pub(crate) part: &'a str,
+    pub(crate) label: &'a str,
     /// Absent when withheld or not applicable (see `status`, `note`).
-    count: Option<f64>,
-    total: Option<f64>,
+    pub(crate) count: Option<f64>,
+    pub(crate) total: Option<f64>,
     /// Percent of the total.
-    share: Option<f64>,
+    pub(crate) share: Option<f64>,
     /// The same part's share in England.
-    england_share: Option<f64>,
+    pub(crate) england_share: Option<f64>,
     /// `share / england_share`: above 1, more concentrated here than in England.
-    location_quotient: Option<f64>,
+    pub(crate) location_quotient: Option<f64>,
     /// Change in share since the previous period (percentage points).
-    change: Option<f64>,
-    status: Status,
-    approximate: bool,
-    coverage: Option<f64>,
+    pub(crate) change: Option<f64>,
+    pub(crate) status: Status,
+    pub(crate) approximate: bool,
+    pub(crate) coverage: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
+    pub(crate) note: Option<&'a str>,
 }
 
 impl<'a> From<&'a BreakdownRow> for PartShare<'a> {
@@ -203,20 +213,20 @@ impl<'a> From<&'a BreakdownRow> for PartShare<'a> {
 
 #[derive(Serialize, ToSchema)]
 pub struct AreaBreakdown<'a> {
-    meta: &'a Meta,
-    area: &'a Area,
-    breakdown: &'static CountBreakdownDef,
-    period: &'a str,
+    pub(crate) meta: &'a Meta,
+    pub(crate) area: &'a Area,
+    pub(crate) breakdown: &'static CountBreakdownDef,
+    pub(crate) period: &'a str,
     /// Periods the area has, oldest first.
-    periods: Vec<&'a str>,
-    sort: BreakdownSort,
-    parts: Vec<PartShare<'a>>,
+    pub(crate) periods: Vec<&'a str>,
+    pub(crate) sort: BreakdownSort,
+    pub(crate) parts: Vec<PartShare<'a>>,
     /// Plain readings of the parts with the highest location quotients.
-    readings: Vec<String>,
+    pub(crate) readings: Vec<String>,
     /// Why values are absent (e.g. published only for upper-tier areas), once each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    notes: Vec<&'a str>,
-    caveats: &'static [&'static str],
+    pub(crate) notes: Vec<&'a str>,
+    pub(crate) caveats: &'static [&'static str],
 }
 
 fn breakdown_def(id: &str) -> Result<&'static CountBreakdownDef, ReportError> {
@@ -229,17 +239,18 @@ fn breakdown_def(id: &str) -> Result<&'static CountBreakdownDef, ReportError> {
     })
 }
 
-/// What a breakdown counts, for readings ("Preston's jobs are …").
-fn counted(def: &CountBreakdownDef) -> &'static str {
+/// What a breakdown counts, for readings ("Preston's working residents are …"). The census and
+/// APS count people where they live (APS is a survey of residents), never jobs where they are.
+pub(crate) fn counted(def: &CountBreakdownDef) -> &'static str {
     match def.source {
         lmi_core::breakdown::UKBC_SOURCE => "enterprises",
         lmi_core::breakdown::TS066_SOURCE => "residents aged 16 and over",
-        _ => "jobs",
+        _ => "working residents",
     }
 }
 
 /// A label inside a sentence: lower-case first letter, unless it starts a code or acronym.
-fn in_sentence(label: &str) -> String {
+pub(crate) fn in_sentence(label: &str) -> String {
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {
         (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
@@ -249,7 +260,7 @@ fn in_sentence(label: &str) -> String {
     }
 }
 
-fn possessive(name: &str) -> String {
+pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') {
         format!("{name}'")
     } else {
@@ -328,16 +339,18 @@ pub fn area_breakdown<'a>(
     })
 }
 
-/// "Preston's jobs are 1.3 times as concentrated in caring, leisure and other service
+/// "Preston's working residents are 1.3 times as concentrated in caring, leisure and other service
 /// occupations as England's", for the parts with the highest location quotients (none for
 /// England, whose quotients are all 1).
 fn readings(area: &Area, def: &CountBreakdownDef, rows: &[&BreakdownRow]) -> Vec<String> {
     if area.code == lmi_core::geography::ENGLAND {
         return Vec::new();
     }
+    // Only parts more concentrated than in England once rounded: "1.0 times" says nothing.
     let mut by_lq: Vec<(&BreakdownRow, f64)> = rows
         .iter()
         .filter_map(|r| Some((*r, r.location_quotient?)))
+        .filter(|(_, lq)| *lq >= MIN_READING_LQ)
         .collect();
     by_lq.sort_by(|a, b| b.1.total_cmp(&a.1));
     by_lq
@@ -414,59 +427,59 @@ impl ToTable for AreaBreakdown<'_> {
 /// The other end of a flow: an area, or a bucket.
 #[derive(Serialize, ToSchema)]
 pub struct FlowLink<'a> {
-    code: &'a str,
+    pub(crate) code: &'a str,
     /// The area's name, or the bucket's description.
-    name: String,
+    pub(crate) name: String,
     /// The area asked about itself (learners who live and train there).
-    same_area: bool,
-    starts: Option<f64>,
-    enrolments: Option<f64>,
-    achievements: Option<f64>,
+    pub(crate) same_area: bool,
+    pub(crate) starts: Option<f64>,
+    pub(crate) enrolments: Option<f64>,
+    pub(crate) achievements: Option<f64>,
     /// Percent of the residents' starts (delivery areas) or of the starts delivered in the
     /// area (home areas).
-    share: Option<f64>,
+    pub(crate) share: Option<f64>,
     /// Rank of the delivery area among the home area's (1 = most starts).
-    rank: Option<u32>,
+    pub(crate) rank: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FlowTotals {
     /// Starts by residents, wherever delivered (the outside-England-or-unknown bucket included).
-    resident_starts: Option<f64>,
+    pub(crate) resident_starts: Option<f64>,
     /// Residents' starts delivered in the area itself.
-    same_area_starts: Option<f64>,
+    pub(crate) same_area_starts: Option<f64>,
     /// Percent of residents' starts delivered in the area itself.
-    same_area_share: Option<f64>,
+    pub(crate) same_area_share: Option<f64>,
     /// Residents' starts delivered outside the area (the unknown bucket included).
-    outflow_starts: Option<f64>,
+    pub(crate) outflow_starts: Option<f64>,
     /// Of the outflow, starts delivered outside England or at an unknown location.
-    unknown_delivery_starts: Option<f64>,
+    pub(crate) unknown_delivery_starts: Option<f64>,
     /// Starts delivered in the area by people living elsewhere (or at an unknown home).
-    inflow_starts: Option<f64>,
+    pub(crate) inflow_starts: Option<f64>,
     /// Inflow minus outflow.
-    net_starts: Option<f64>,
+    pub(crate) net_starts: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AreaFlows<'a> {
-    meta: &'a Meta,
-    area: &'a Area,
-    period: &'a str,
+    pub(crate) meta: &'a Meta,
+    pub(crate) area: &'a Area,
+    pub(crate) period: &'a str,
     /// Periods the area has, oldest first.
-    periods: Vec<&'a str>,
+    pub(crate) periods: Vec<&'a str>,
     /// A part-year period, not comparable with full years.
-    provisional: bool,
+    pub(crate) provisional: bool,
     /// Best fit from whole districts (TTWAs).
-    approximate: bool,
-    coverage: Option<f64>,
-    totals: FlowTotals,
+    pub(crate) approximate: bool,
+    pub(crate) coverage: Option<f64>,
+    pub(crate) totals: FlowTotals,
     /// Where residents' apprenticeships are delivered, most starts first.
-    delivery_areas: Vec<FlowLink<'a>>,
+    pub(crate) delivery_areas: Vec<FlowLink<'a>>,
     /// Where the learners trained in the area live, most starts first.
-    home_areas: Vec<FlowLink<'a>>,
+    pub(crate) home_areas: Vec<FlowLink<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    notes: Vec<String>,
-    caveats: &'static [&'static str],
+    pub(crate) notes: Vec<String>,
+    pub(crate) caveats: &'static [&'static str],
 }
 
 fn end_name(geo: &GeoIndex, code: &str, area_type: AreaType) -> String {
