@@ -81,7 +81,8 @@ pub(crate) fn format_tick(v: f64, span: f64) -> String {
 pub(crate) fn format_value(v: f64, unit: &str) -> String {
     let magnitude = v.abs();
     let pounds = unit.trim_start().starts_with('£');
-    let decimals = if is_percentage(unit) || (!pounds && magnitude < 100.0) {
+    // Whole numbers (counts) keep no decimals: 82 starts, not 82.0.
+    let decimals = if is_percentage(unit) || (!pounds && magnitude < 100.0 && v.fract() != 0.0) {
         1
     } else if pounds && magnitude < 100.0 && magnitude.fract() != 0.0 {
         2
@@ -276,6 +277,8 @@ mod tests {
         assert_eq!(format_value(1_234_567.0, "people"), "1,234,567");
         assert_eq!(format_value(3.25, "rate"), "3.2");
         assert_eq!(format_value(-1.5, "percentage points"), "-1.5");
+        assert_eq!(format_value(82.0, "starts"), "82");
+        assert_eq!(format_value(82.5, "starts"), "82.5");
         assert_eq!(format_value(-0.01, "%"), "0.0%");
         assert_eq!(format_value(-250.0, "£"), "-£250");
     }

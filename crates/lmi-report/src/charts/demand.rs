@@ -137,7 +137,17 @@ pub fn ranked_breakdown(
     Ok(Built {
         chart: Chart::Ranked(RankedChart {
             text: ChartText {
-                title: format!("{}: {}, {}", def.title, area.name, body.period),
+                title: format!(
+                    "{}: {}, {}{}",
+                    def.title,
+                    area.name,
+                    body.period,
+                    match sort {
+                        BreakdownSort::Share => "",
+                        BreakdownSort::Lq => " (most concentrated against England first)",
+                        BreakdownSort::Change => " (largest rise first)",
+                    }
+                ),
                 description,
                 unit: Unit::Percent.as_str().to_owned(),
                 footnotes: footnotes(snap, &sources, notes),
@@ -214,7 +224,12 @@ pub fn flows(
             body.period
         ));
     }
-    notes.extend(body.notes.iter().cloned());
+    // The body's notes speak to API callers (`?period=`): the chart says it plainly.
+    if let Some(later) = body.periods.last().filter(|p| **p != body.period) {
+        notes.push(format!(
+            "{later} (a provisional part year) is not shown: not comparable with full years"
+        ));
+    }
     if links.len() == crate::queries::TOP_FLOWS {
         notes.push(format!(
             "The {} areas with the most starts",
