@@ -703,6 +703,49 @@ fn demand_indicators_match_their_files_and_upper_tier_ones_are_absent_for_distri
         .unwrap();
     let want = (30517.0 * 3.9 + 4827.0 * 4.7 + 3210.0 * 7.6) / (30517.0 + 4827.0 + 3210.0);
     assert!((ca - want).abs() < 1e-9, "{ca} {want}");
+    // The earlier years' files are read into the same series (DfE published no 2024 file):
+    // Lancashire county's published NEET 2.5%, 2.5%, 2.6% and apprenticeship 7.4%, 9.5%, 11.1%.
+    for (period, neet, apprenticeships) in
+        [("2021", 2.5, 7.4), ("2022", 2.5, 9.5), ("2023", 2.6, 11.1)]
+    {
+        let got = |id| {
+            value_of(&values, id, LANCASHIRE_COUNTY, period)
+                .0
+                .unwrap_or_else(|| panic!("{id} {period}"))
+        };
+        assert!((got("neet_16_17_rate") - neet).abs() < 1e-9, "{period}");
+        assert!(
+            (got("apprenticeship_16_17_share") - apprenticeships).abs() < 1e-9,
+            "{period}"
+        );
+    }
+    {
+        use lmi_core::schema::values as v;
+        let periods = values
+            .clone()
+            .lazy()
+            .filter(
+                col(v::INDICATOR)
+                    .eq(lit("neet_16_17_rate"))
+                    .and(col(v::AREA_CODE).eq(lit(LANCASHIRE_COUNTY))),
+            )
+            .collect()
+            .unwrap();
+        let periods: Vec<_> = periods
+            .column(v::PERIOD)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            periods,
+            ["2021", "2022", "2023", "2025"],
+            "no 2024 file, no 2024"
+        );
+    }
 
     // Upper-tier indicators: no value for two-tier districts and TTWAs, with a status saying so.
     for id in [

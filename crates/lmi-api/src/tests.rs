@@ -63,12 +63,19 @@ fn builder_with(sample: bool, stale: Option<lmi_core::Staleness>) -> crate::AppS
             dataset: "ks4_destinations_lad".into(),
             licence: "Open Government Licence v3.0".into(),
             attribution: "Contains public sector information licensed under the Open Government Licence v3.0 (DfE)".into(),
-            file: "dfe/ks4_destinations_lad.csv".into(),
+            file: "/srv/lmi/raw/dfe/ks4_destinations_lad.csv".into(),
             sha256: "ab".repeat(32),
             bytes: 1234,
             rows: 10,
             observations: 20,
             stale,
+            earlier_files: vec![lmi_core::EarlierFile {
+                file: "/srv/lmi/raw/dfe/ks4_destinations_lad_2021.csv".into(),
+                sha256: "cd".repeat(32),
+                bytes: 99,
+                rows: 3,
+                periods: vec!["2020/21".into()],
+            }],
             ..Default::default()
         }],
         indicators: vec![lmi_store::IndicatorSummary {
@@ -603,6 +610,13 @@ async fn sources_and_snapshot_give_provenance() {
     assert_eq!(s["source_id"], "dfe_ks4_destinations_lad");
     assert_eq!(s["sha256"], "ab".repeat(32));
     assert_eq!(s["licence"], "Open Government Licence v3.0");
+    // File names only: the server's paths are not anyone's business.
+    assert_eq!(s["file"], "ks4_destinations_lad.csv");
+    assert_eq!(
+        s["earlier_files"][0]["file"],
+        "ks4_destinations_lad_2021.csv"
+    );
+    assert!(!body.to_string().contains("/srv/lmi"), "{body}");
     let from_source: Vec<&str> = lmi_core::INDICATORS
         .iter()
         .filter(|d| d.source == "dfe_ks4_destinations_lad")

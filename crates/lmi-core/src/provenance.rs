@@ -48,6 +48,21 @@ pub struct SourceProvenance {
     /// was carried over from an earlier snapshot: the values it feeds are stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<Staleness>,
+    /// Earlier releases read into the same source beside `file` (one file per release).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_files: Vec<EarlierFile>,
+}
+
+/// One earlier release's file of a source: where it was read and its bytes' digest.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EarlierFile {
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows: usize,
+    /// The periods the file holds.
+    pub periods: Vec<String>,
 }
 
 impl SourceProvenance {

@@ -62,6 +62,11 @@ pub struct SourceDef {
     pub url: String,
     /// Paths tried, in order, under a local directory of hand-downloaded files.
     pub local_paths: Vec<String>,
+    /// Earlier releases of the same series published one file per release (NCCIS: one file
+    /// per year), read beside the latest from a local directory: each one found is parsed into
+    /// the same source and recorded in its provenance; none may repeat a period another holds.
+    #[serde(default)]
+    pub earlier_paths: Vec<String>,
     /// For multi-indicator files (`ons_els`): the publisher's indicator label to read.
     #[serde(default)]
     pub indicator: Option<String>,

@@ -774,6 +774,7 @@ pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance
         raw_parts: entry.parts.clone(),
         resolved: entry.resolved.clone(),
         stale: None,
+        earlier_files: Vec::new(),
     }
 }
 

@@ -10,8 +10,9 @@ use crate::{
     apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts, skills_imperative,
     ukbc, upper_tier_tables,
 };
-use lmi_core::{SampleMarker, SourceProvenance};
+use lmi_core::{EarlierFile, SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -90,6 +91,49 @@ fn read_sample_marker(dir: &Path) -> Result<Option<SampleMarker>> {
     Ok(marker.sample.then_some(marker))
 }
 
+/// The source's earlier releases found under `dir` (see `SourceDef::earlier_paths`), parsed
+/// into `out`; a file repeating a period already read (`held`) is refused, naming both.
+fn read_earlier(
+    dir: &Path,
+    source: &SourceDef,
+    held: &mut BTreeMap<String, String>,
+    out: &mut Observations,
+) -> Result<Vec<EarlierFile>> {
+    let mut files = Vec::new();
+    for path in source
+        .earlier_paths
+        .iter()
+        .map(|p| dir.join(p))
+        .filter(|p| p.is_file())
+    {
+        let raw = RawFile::read(&path)?;
+        let mut obs = Observations::default();
+        let rows = parse_source(source, &raw, None, &mut obs)?;
+        let periods = obs.periods();
+        for period in &periods {
+            if let Some(first) = held.get(period) {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: {} holds period {period}, already read from {first}: \
+                     one file per release, each release once",
+                    source.id,
+                    path.display()
+                )));
+            }
+        }
+        let file = path.display().to_string();
+        held.extend(periods.iter().map(|p| (p.clone(), file.clone())));
+        out.append(obs);
+        files.push(EarlierFile {
+            file,
+            sha256: raw.sha256,
+            bytes: raw.bytes,
+            rows,
+            periods: periods.into_iter().collect(),
+        });
+    }
+    Ok(files)
+}
+
 /// Reads and parses every catalogued source found under `dir`. A source that is missing or
 /// malformed fails the whole load: a snapshot is never built from part of the catalogue.
 pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources> {
@@ -104,7 +148,16 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
         };
         let raw = RawFile::read(&path)?;
         let before = observations.len();
-        let rows = parse_source(source, &raw, None, &mut observations)?;
+        let mut latest = Observations::default();
+        let rows = parse_source(source, &raw, None, &mut latest)?;
+        let file = path.display().to_string();
+        let mut held: BTreeMap<String, String> = latest
+            .periods()
+            .into_iter()
+            .map(|p| (p, file.clone()))
+            .collect();
+        observations.append(latest);
+        let earlier_files = read_earlier(dir, source, &mut held, &mut observations)?;
         provenance.push(SourceProvenance {
             source_id: source.id.clone(),
             title: source.title.clone(),
@@ -112,11 +165,12 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
             dataset: source.dataset.clone(),
             licence: source.licence.clone(),
             attribution: source.attribution.clone(),
-            file: path.display().to_string(),
+            file,
             sha256: raw.sha256,
             bytes: raw.bytes,
             rows,
             observations: observations.len() - before,
+            earlier_files,
             ..SourceProvenance::default()
         });
     }
@@ -147,6 +201,38 @@ mod tests {
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);
         }
+    }
+
+    #[test]
+    fn earlier_releases_join_the_series_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "time_period,geographic_level,country_code,region_code,new_la_code,Age,\
+                      Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n";
+        let row = |year: &str| {
+            format!("{year},Local authority,E92000001,E12000002,E10000017,16-17,100,3,2,100,5\n")
+        };
+        for (name, year) in [("latest.csv", "2025"), ("a.csv", "2023"), ("b.csv", "2023")] {
+            std::fs::write(dir.path().join(name), format!("{header}{}", row(year))).unwrap();
+        }
+        let mut catalogue = Catalogue::bundled().unwrap();
+        catalogue.sources.retain(|s| s.id == "dfe_nccis_neet_16_17");
+        catalogue.sources[0].local_paths = vec!["latest.csv".into()];
+        catalogue.sources[0].earlier_paths = vec!["a.csv".into(), "missing.csv".into()];
+        let loaded = load_from_dir(dir.path(), &catalogue).unwrap();
+        let p = &loaded.provenance[0];
+        assert_eq!(p.earlier_files.len(), 1, "the missing one is skipped");
+        assert_eq!(p.earlier_files[0].periods, ["2023"]);
+        assert_eq!(p.earlier_files[0].sha256.len(), 64);
+        assert_eq!(p.observations, 10, "5 measures from each of two files");
+        // The same period twice is refused, naming both files.
+        catalogue.sources[0].earlier_paths = vec!["a.csv".into(), "b.csv".into()];
+        let err = load_from_dir(dir.path(), &catalogue)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("b.csv holds period 2023, already read from") && err.contains("a.csv"),
+            "{err}"
+        );
     }
 
     #[test]

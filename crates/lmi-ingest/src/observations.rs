@@ -120,6 +120,11 @@ impl Observations {
 
     /// Moves every row of `other` to the end of this table (a source parsed on its own is added
     /// only once it parsed whole).
+    /// The distinct periods held.
+    pub fn periods(&self) -> std::collections::BTreeSet<String> {
+        self.period.iter().cloned().collect()
+    }
+
     pub fn append(&mut self, mut other: Observations) {
         self.source.append(&mut other.source);
         self.area_code.append(&mut other.area_code);

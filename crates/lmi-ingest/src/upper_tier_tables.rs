@@ -173,6 +173,7 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         "Apprenticeship_percent",
     ];
     let ix = |c: &str| header.require(c, &known);
+    let region_name_ix = header.position("region_name");
     let (period_ix, level_ix, country_ix, region_ix, la_ix, age_ix) = (
         ix("time_period")?,
         ix("geographic_level")?,
@@ -202,6 +203,15 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         };
         if field(age_ix) != "16-17" {
             return Err(bad("Age", "`16-17`", field(age_ix)));
+        }
+        // DfE's 2021 file (UD_NEETNK_LA_dashboard_2021_vg_removed.csv) keeps two dashboard
+        // placeholders with made-up values and no codes: a Regional row "Region demo" and a
+        // Local authority row "LA demo" in it. Only rows of "Region demo" without codes are
+        // skipped; any other row without a code is an error.
+        let region_name = region_name_ix.map_or("", |i| field(i));
+        if region_name == "Region demo" && field(region_ix).is_empty() && field(la_ix).is_empty() {
+            tracing::warn!(file = %raw.path.display(), line, "skipped a DfE \"Region demo\" placeholder row");
+            continue;
         }
         let code = match field(level_ix) {
             "National" => field(country_ix),
@@ -291,6 +301,28 @@ mod tests {
         assert_eq!(status[at(ENGLAND)], "ok");
         assert_eq!(status[at("E06000053")], "suppressed");
         assert_eq!(status[at("E06000058")], "unavailable");
+    }
+
+    #[test]
+    fn nccis_skips_only_dfes_region_demo_placeholder() {
+        let header = "time_period,geographic_level,country_code,region_code,region_name,new_la_code,Age,Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n";
+        let la = "2021,Local authority,E92000001,E12000002,North West,E10000017,16-17,30517,3.9,2.5,30600,5.1\n";
+        let demo = "2021,Regional,E92000001,,Region demo,,16-17,120000,3.3,1.3,121000,2.6\n\
+                    2021,Local authority,E92000001,,Region demo,,16-17,6595,3.6,0.9,6600,3.2\n";
+        let df = frame(&format!("{header}{demo}{la}"), true);
+        let codes = df.column(AREA_CODE).unwrap().str().unwrap();
+        assert!(codes.iter().flatten().all(|c| c == "E10000017"), "{df:?}");
+        // Any other region without a code is still refused.
+        let other = demo
+            .lines()
+            .next()
+            .unwrap()
+            .replace("Region demo", "North West");
+        let err = crate::raw::parse_text(&format!("{header}{other}"), |raw, obs| {
+            parse_nccis(raw, "s", obs)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("new_la_code"), "{err}");
     }
 
     #[test]

@@ -936,11 +936,19 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
 
 /// A source's provenance with a local file path cut to the file's name (URLs are kept).
 fn without_server_paths(s: &SourceProvenance) -> SourceProvenance {
+    let name = |file: &str| {
+        if file.contains("://") {
+            file.to_owned()
+        } else {
+            std::path::Path::new(file)
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        }
+    };
     let mut shown = s.clone();
-    if !s.file.contains("://") {
-        shown.file = std::path::Path::new(&s.file)
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    shown.file = name(&s.file);
+    for e in &mut shown.earlier_files {
+        e.file = name(&e.file);
     }
     shown
 }
