@@ -49,6 +49,87 @@ fn full_page_screenshot(page: &mut Page, width: u32, mobile: bool, name: &str) -
     path
 }
 
+/// Provision planning's demand panels are drawn with their readings: occupations against
+/// England, businesses by industry and size, and travel to learn both ways.
+fn assert_demand_panels(page: &mut Page) {
+    for (panel, chart, words) in [
+        (
+            "occupations-specialisation",
+            "ranked_breakdown.svg",
+            "times as concentrated in",
+        ),
+        (
+            "enterprises-by-industry",
+            "ranked_breakdown.svg",
+            "The largest group of Preston's enterprises",
+        ),
+        (
+            "enterprises-by-size",
+            "ranked_breakdown.svg",
+            "The largest group of Preston's enterprises",
+        ),
+        ("travel-to-learn", "flows.svg", "apprenticeships in"),
+        (
+            "learners-coming-in",
+            "flows.svg",
+            "were by people living elsewhere",
+        ),
+    ] {
+        let found = page.eval(&format!(
+            "(() => {{ const p = document.getElementById('panel-{panel}');
+               if (!p) return null;
+               const img = p.querySelector('img.chart');
+               return [p.querySelector('.reading').textContent, img ? img.src : '', img ? img.naturalWidth : 0]; }})()"
+        ));
+        let found = found
+            .as_array()
+            .unwrap_or_else(|| panic!("no panel {panel}"));
+        let reading = found[0].as_str().unwrap();
+        assert!(reading.contains(words), "{panel}: {reading}");
+        assert!(
+            found[1].as_str().unwrap().contains(chart),
+            "{panel}: {found:?}"
+        );
+        assert!(found[2].as_u64().unwrap() > 0, "{panel}: chart not drawn");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preston_ttwas_demand_panels_from_the_real_files() {
+    let Some(real) = lmi_e2e::real_data("preston_ttwas_demand_panels_from_the_real_files") else {
+        return;
+    };
+    let Some(chromium) = chromium_for("preston_ttwas_demand_panels_from_the_real_files") else {
+        return;
+    };
+    let app = TestApp::spawn_real(&real).await;
+    let base = format!("http://{}", app.addr);
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/?area=E30000255&dashboard=provision-planning"));
+        wait_for_charts(&mut page, "Preston");
+        assert_demand_panels(&mut page);
+        let reading = page.eval("document.querySelector('#panel-occupations-specialisation .reading').textContent");
+        // Census 2021 TS063 summed over Preston TTWA's LSOAs: professional occupations are the
+        // largest group (19.9% against England's 20.3%).
+        assert!(
+            reading.as_str().unwrap().starts_with(
+                "The largest group of Preston's working residents: professional occupations (19.9%, against 20.3% in England, 2021)."
+            ),
+            "{reading}"
+        );
+        let banner = page.eval("document.getElementById('sample-banner').hidden");
+        assert_eq!(banner, true, "real data carries no sample banner");
+        full_page_screenshot(&mut page, 1280, false, "preston-ttwa-real-demand.png");
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    })
+    .await
+    .expect("browser test");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
     let Some(chromium) = chromium_for("the_dashboard_page_finds_places_and_draws_their_dashboards")
@@ -101,6 +182,7 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
             page.eval("new URL(location.href).search"),
             "?area=E30000255&dashboard=provision-planning"
         );
+        assert_demand_panels(&mut page);
         let shot = full_page_screenshot(&mut page, 1280, false, "preston-provision-planning.png");
         assert!(std::fs::metadata(&shot).unwrap().len() > 50_000, "screenshot too small");
 

@@ -722,6 +722,20 @@ fn value_reading(
                  (small numbers), or one of its local authorities' figures is.",
                 latest.period, area.name
             ),
+            Status::NotApplicable if def.aggregation == lmi_core::Aggregation::UpperTier => {
+                let county = geo
+                    .parents(&area.code)
+                    .iter()
+                    .find(|a| a.area_type == AreaType::County)
+                    .map(|c| format!(" See {} ({}) for its figure.", c.name, c.code))
+                    .unwrap_or_default();
+                format!(
+                    "Not available for {} ({}): {}.{county}",
+                    area.name,
+                    area.area_type.label_in_sentence(),
+                    lmi_core::breakdown::UPPER_TIER_ONLY
+                )
+            }
             _ => format!(
                 "There is no {} figure for {} ({}).",
                 latest.period,
