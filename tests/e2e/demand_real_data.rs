@@ -43,6 +43,14 @@ pub fn load(dir: &Path, sources: &[&str]) -> DataFrame {
         .observations
 }
 
+/// The rows of `df` whose text columns equal the values given.
+fn rows_where(df: &DataFrame, equal: &[(&str, &str)]) -> DataFrame {
+    let all = equal
+        .iter()
+        .fold(lit(true), |acc, (c, v)| acc.and(col(*c).eq(lit(*v))));
+    df.clone().lazy().filter(all).collect().unwrap()
+}
+
 fn breakdowns(observations: &DataFrame) -> DataFrame {
     let geo = lmi_core::Geography::bundled().unwrap();
     lmi_pipeline::compute_breakdowns(observations, geo, lmi_core::COUNT_BREAKDOWNS).unwrap()
@@ -556,16 +564,13 @@ fn economic_activity_is_served_for_upper_tier_areas_only() {
         Some(1_012_920.0)
     );
     for area in [BURNLEY, PRESTON, PRESTON_TTWA] {
-        let r = df
-            .clone()
-            .lazy()
-            .filter(
-                col(b::BREAKDOWN)
-                    .eq(lit("census_economic_activity"))
-                    .and(col(b::AREA_CODE).eq(lit(area))),
-            )
-            .collect()
-            .unwrap();
+        let r = rows_where(
+            &df,
+            &[
+                (b::BREAKDOWN, "census_economic_activity"),
+                (b::AREA_CODE, area),
+            ],
+        );
         assert!(r.height() > 0, "{area}");
         assert_eq!(
             r.column(b::COUNT).unwrap().null_count(),
@@ -719,33 +724,27 @@ fn demand_indicators_match_their_files_and_upper_tier_ones_are_absent_for_distri
             "{period}"
         );
     }
-    {
-        use lmi_core::schema::values as v;
-        let periods = values
-            .clone()
-            .lazy()
-            .filter(
-                col(v::INDICATOR)
-                    .eq(lit("neet_16_17_rate"))
-                    .and(col(v::AREA_CODE).eq(lit(LANCASHIRE_COUNTY))),
-            )
-            .collect()
-            .unwrap();
-        let periods: Vec<_> = periods
-            .column(v::PERIOD)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(
-            periods,
-            ["2021", "2022", "2023", "2025"],
-            "no 2024 file, no 2024"
-        );
-    }
+    let neet = rows_where(
+        &values,
+        &[
+            (lmi_core::schema::values::INDICATOR, "neet_16_17_rate"),
+            (lmi_core::schema::values::AREA_CODE, LANCASHIRE_COUNTY),
+        ],
+    );
+    let periods: Vec<_> = neet
+        .column(lmi_core::schema::values::PERIOD)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        periods,
+        ["2021", "2022", "2023", "2025"],
+        "no 2024 file, no 2024"
+    );
 
     // Upper-tier indicators: no value for two-tier districts and TTWAs, with a status saying so.
     for id in [

@@ -369,6 +369,23 @@ pub(crate) struct DemandPanel {
     pub caveats: Vec<String>,
 }
 
+impl DemandPanel {
+    /// A panel of shares (percent) with nothing read yet.
+    fn new(subject: &str, description: &str, caveats: &[&str]) -> DemandPanel {
+        DemandPanel {
+            subject: subject.to_owned(),
+            description: description.to_owned(),
+            unit: Unit::Percent.as_str().to_owned(),
+            period: None,
+            value: None,
+            approximate: false,
+            england: None,
+            reading: String::new(),
+            caveats: caveats.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+}
+
 /// The reading and headline of a `ranked_breakdown` or `flows` panel for an area (`None` for
 /// the other kinds). A panel with nothing to show says why in its reading.
 pub(crate) fn demand_panel(
@@ -385,17 +402,7 @@ pub(crate) fn demand_panel(
             ..
         } => {
             let def = lmi_core::find_count_breakdown(breakdown)?;
-            let mut panel = DemandPanel {
-                subject: def.id.to_owned(),
-                description: def.description.to_owned(),
-                unit: Unit::Percent.as_str().to_owned(),
-                period: None,
-                value: None,
-                approximate: false,
-                england: None,
-                reading: String::new(),
-                caveats: def.caveats.iter().map(|c| (*c).to_owned()).collect(),
-            };
+            let mut panel = DemandPanel::new(def.id, def.description, def.caveats);
             match area_breakdown(snap, geo, &area.code, def.id, period.as_deref(), Some("lq")) {
                 Ok(body) => breakdown_reading(&body, *sort, &mut panel),
                 Err(e) => panel.reading = format!("{e}."),
@@ -403,20 +410,11 @@ pub(crate) fn demand_panel(
             Some(panel)
         }
         ChartSpec::Flows { period, direction } => {
-            let mut panel = DemandPanel {
-                subject: "apprenticeship_flows".to_owned(),
-                description: FLOWS_DESCRIPTION.to_owned(),
-                unit: Unit::Percent.as_str().to_owned(),
-                period: None,
-                value: None,
-                approximate: false,
-                england: None,
-                reading: String::new(),
-                caveats: lmi_core::flows::FLOW_CAVEATS
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-            };
+            let mut panel = DemandPanel::new(
+                "apprenticeship_flows",
+                FLOWS_DESCRIPTION,
+                lmi_core::flows::FLOW_CAVEATS,
+            );
             match area_flows(snap, geo, &area.code, period.as_deref()) {
                 Ok(body) => {
                     panel.period = Some(body.period.to_owned());
