@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
 
+pub mod alert;
 pub mod exit;
 pub mod pack;
 pub mod settings;

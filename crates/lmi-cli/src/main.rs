@@ -184,6 +184,14 @@ struct RefreshArgs {
     /// Source catalogue to use instead of the bundled datasets/sources.toml.
     #[arg(long)]
     catalogue: Option<PathBuf>,
+    /// Command run (`sh -c`) when the refresh does not end 0, with LMI_EXIT_CODE, LMI_OUTCOME,
+    /// LMI_MESSAGE and LMI_DATA_DIR set [setting `alert.on_failure`, env LMI_ON_FAILURE].
+    #[arg(long, value_name = "CMD")]
+    on_failure: Option<String>,
+    /// URL POSTed a JSON summary when the refresh does not end 0 [setting `alert.webhook`, env
+    /// LMI_ALERT_WEBHOOK].
+    #[arg(long, value_name = "URL")]
+    alert_webhook: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -308,9 +316,18 @@ fn main() -> ExitCode {
         | Command::Config {
             what: ConfigCommand::Show(args),
         } => args.flags(&mut flags),
-        Command::Refresh(RefreshArgs { data_dir, .. })
-        | Command::Validate { data_dir, .. }
-        | Command::Snapshots { data_dir, .. } => {
+        Command::Refresh(RefreshArgs {
+            data_dir,
+            on_failure,
+            alert_webhook,
+            ..
+        }) => {
+            flags
+                .set("data_dir", data_dir.as_ref())
+                .set("alert.on_failure", on_failure.as_ref())
+                .set("alert.webhook", alert_webhook.as_ref());
+        }
+        Command::Validate { data_dir, .. } | Command::Snapshots { data_dir, .. } => {
             flags.set("data_dir", data_dir.as_ref());
         }
         Command::Sources { .. } | Command::Render { .. } => {}
@@ -325,7 +342,18 @@ fn main() -> ExitCode {
     init_logging(settings.log_format);
     let ended = match cli.command {
         Command::Serve(_) => serve(settings),
-        Command::Refresh(args) => refresh(args, settings),
+        Command::Refresh(args) => {
+            let (alert, data_dir) = (settings.alert.clone(), settings.data_dir.clone());
+            let mut partial = String::new();
+            let ended = refresh(args, settings, &mut partial);
+            let (how, message) = match &ended {
+                Ok(how) => (*how, partial),
+                Err(f) => (f.ended, format!("{:#}", f.error)),
+            };
+            let report = lmi_cli::alert::RefreshAlert::new(how, &message, &data_dir);
+            lmi_cli::alert::after_refresh(&alert, &report);
+            ended
+        }
         Command::Sources {
             what: SourcesCommand::Check { catalogue },
         } => sources_check(catalogue.as_deref(), settings),
@@ -389,7 +417,8 @@ fn finish(result: Result<Ended, Failure>) -> ExitCode {
     ExitCode::from(ended.code())
 }
 
-fn refresh(args: RefreshArgs, settings: Settings) -> Result<Ended, Failure> {
+/// `partial` gets what failed when the refresh published with stale or missing sources.
+fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Result<Ended, Failure> {
     let RefreshArgs {
         from,
         only,
@@ -416,6 +445,15 @@ fn refresh(args: RefreshArgs, settings: Settings) -> Result<Ended, Failure> {
         return match result {
             Ok(report) => {
                 progress::print_live(&report, &options.data_dir);
+                if report.is_partial() {
+                    let failed: Vec<_> = report
+                        .carried
+                        .iter()
+                        .filter(|c| c.is_failure())
+                        .cloned()
+                        .collect();
+                    *partial = progress::carried(&failed);
+                }
                 Ok(Ended::from(&report))
             }
             Err(e) => {

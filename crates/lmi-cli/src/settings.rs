@@ -28,6 +28,19 @@ pub struct Settings {
     pub api: ApiConfig,
     /// How a refresh fetches: base URLs, timeouts, retries, concurrency.
     pub fetch: FetchConfig,
+    /// Who hears about a refresh that did not end 0.
+    pub alert: AlertSettings,
+}
+
+/// Alerting on a refresh that did not end 0 (exit 1, 2, 3 or 4): a command, a webhook, or both.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// Run with `sh -c`, with LMI_EXIT_CODE, LMI_OUTCOME, LMI_MESSAGE and LMI_DATA_DIR in its
+    /// environment (e.g. `mail -s "lmi refresh failed" ops@example.org <<< "$LMI_MESSAGE"`).
+    pub on_failure: Option<String>,
+    /// POSTed a JSON summary (with a `text` field, as chat incoming webhooks expect).
+    pub webhook: Option<url::Url>,
 }
 
 impl Default for Settings {
@@ -39,6 +52,7 @@ impl Default for Settings {
             serve: ServeSettings::default(),
             api: ApiConfig::default(),
             fetch: FetchConfig::default(),
+            alert: AlertSettings::default(),
         }
     }
 }
@@ -131,6 +145,8 @@ const ENV: &[(&str, &str, Kind)] = &[
         Kind::Text,
     ),
     ("LMI_NOMIS_UID", "fetch.nomis_uid", Kind::Text),
+    ("LMI_ON_FAILURE", "alert.on_failure", Kind::Text),
+    ("LMI_ALERT_WEBHOOK", "alert.webhook", Kind::Text),
 ];
 
 /// The environment variable naming the settings file.
@@ -138,7 +154,8 @@ pub const ENV_CONFIG: &str = "LMI_CONFIG";
 /// The settings file read when neither `--config` nor `LMI_CONFIG` names one, if it exists.
 pub const DEFAULT_FILE: &str = "lmi.toml";
 /// Settings printed as `<redacted>`.
-const SECRETS: &[&str] = &["api.admin_token", "fetch.nomis_uid"];
+/// A webhook URL usually carries its own token.
+const SECRETS: &[&str] = &["api.admin_token", "fetch.nomis_uid", "alert.webhook"];
 
 /// Settings that cannot work: the key, where the value came from, and why.
 #[derive(Debug, thiserror::Error)]

@@ -256,3 +256,116 @@ fn validate_passes_a_fresh_snapshot_and_refuses_a_damaged_or_missing_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
 }
+
+/// A one-request HTTP server on a loopback port: the request it received (head and body).
+fn one_request_server() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks/T0KEN", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&got).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+            .unwrap();
+        String::from_utf8_lossy(&got).into_owned()
+    });
+    (url, handle)
+}
+
+#[test]
+fn a_failed_refresh_runs_the_failure_command_and_posts_the_webhook() {
+    let data = tempfile::tempdir().unwrap();
+    let marker = data.path().join("alerted.txt");
+    let (url, server) = one_request_server();
+    let missing = data.path().join("no-such-dir");
+    let out = lmi(&[
+        "refresh",
+        "--from",
+        missing.to_str().unwrap(),
+        "--data-dir",
+        data.path().join("d").to_str().unwrap(),
+        "--on-failure",
+        &format!(
+            "printf '%s %s %s' \"$LMI_EXIT_CODE\" \"$LMI_OUTCOME\" \"$LMI_MESSAGE\" > {}",
+            marker.display()
+        ),
+        "--alert-webhook",
+        &url,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let alerted = std::fs::read_to_string(&marker).unwrap();
+    assert!(
+        alerted.starts_with("1 nothing_published ") && alerted.contains("no-such-dir"),
+        "{alerted}"
+    );
+    let request = server.join().unwrap();
+    assert!(request.starts_with("POST /hooks/T0KEN "), "{request}");
+    let body: serde_json::Value =
+        serde_json::from_str(request.split_once("\r\n\r\n").unwrap().1).unwrap();
+    assert_eq!(body["event"], "lmi_refresh_failed");
+    assert_eq!(body["exit_code"], 1);
+    assert!(
+        body["text"]
+            .as_str()
+            .unwrap()
+            .contains("ended 1 (nothing_published)"),
+        "{body}"
+    );
+    // The webhook URL holds a token: it is never printed.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("T0KEN"));
+
+    // A refresh that ends 0 alerts nobody; an alert that cannot be delivered is a warning, not
+    // a different exit code.
+    let ok = lmi(&[
+        "refresh",
+        "--from",
+        sample_dir().to_str().unwrap(),
+        "--data-dir",
+        data.path().join("d").to_str().unwrap(),
+        "--on-failure",
+        "exit 9",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+    let unreachable = lmi(&[
+        "refresh",
+        "--from",
+        missing.to_str().unwrap(),
+        "--data-dir",
+        data.path().join("d").to_str().unwrap(),
+        "--on-failure",
+        "exit 9",
+    ]);
+    assert_eq!(unreachable.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(
+        stderr.contains("the failure alert was not delivered: --on-failure command: `exit 9` ended with exit status: 9"),
+        "{stderr}"
+    );
+    // A malformed webhook URL is a configuration error naming the setting.
+    let bad = lmi(&["refresh", "--from", "x", "--alert-webhook", "not a url"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("alert.webhook"));
+}
