@@ -15,6 +15,7 @@ pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
 pub mod alert;
 pub mod exit;
 pub mod pack;
+pub mod schedule;
 pub mod settings;
 
 /// The bundled sample directory, as laid out in the source tree.

@@ -144,6 +144,12 @@ struct ServeArgs {
     /// [`serve.dashboards`, LMI_DASHBOARDS].
     #[arg(long)]
     dashboards: Option<PathBuf>,
+    /// Run the live refresh (as `lmi refresh`) inside the server on this cron schedule, server
+    /// local time: "30 2 * * *" is 02:30 every day; six fields put seconds first. For a single
+    /// box without a systemd timer or cron job; failures alert as `alert.*` says
+    /// [`serve.refresh_schedule`, LMI_REFRESH_SCHEDULE].
+    #[arg(long, value_name = "CRON")]
+    refresh_schedule: Option<String>,
 }
 
 impl ServeArgs {
@@ -158,6 +164,7 @@ impl ServeArgs {
             .set("api.cache_max_age", self.cache_max_age)
             .set("serve.watch_interval_ms", self.watch_interval_ms)
             .set("serve.refresh_from", self.refresh_from.as_ref())
+            .set("serve.refresh_schedule", self.refresh_schedule.as_ref())
             .set("serve.dashboards", self.dashboards.as_ref());
     }
 }
@@ -633,8 +640,27 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
         data_dir,
         serve,
         api,
+        fetch,
+        alert,
+        keep_snapshots,
         ..
     } = settings;
+    let scheduled = match &serve.refresh_schedule {
+        Some(text) => Some((
+            lmi_cli::schedule::RefreshSchedule::parse(text)
+                .map_err(|e| Failure::config(anyhow::anyhow!(e)))?,
+            lmi_refresh::LiveRefresh {
+                data_dir: data_dir.clone(),
+                catalogue: lmi_refresh::load_catalogue(None)?,
+                fetch,
+                only: Vec::new(),
+                dry_run: false,
+                force: false,
+                keep: keep_snapshots,
+            },
+        )),
+        None => None,
+    };
     let sample_dir = serve.sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
     lmi_cli::load_dashboards(serve.dashboards.as_deref()).map_err(Failure::config)?;
     if serve.refresh_from.is_some() && api.admin_token.is_none() {
@@ -648,6 +674,12 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
     };
     // Snapshot loading is blocking polars work: do it before the async runtime starts.
     let state = lmi_cli::load_state(&data_dir, &sample_dir, options).map_err(Failure::failed)?;
+    if let Some((schedule, live)) = scheduled {
+        tracing::info!(schedule = schedule.as_str(), "scheduled refreshes on");
+        lmi_cli::schedule::spawn(schedule, live, alert)
+            .context("starting the refresh schedule")
+            .map_err(Failure::failed)?;
+    }
     let runtime = tokio::runtime::Runtime::new()
         .context("starting the async runtime")
         .map_err(Failure::failed)?;

@@ -73,6 +73,10 @@ pub struct ServeSettings {
     pub refresh_from: Option<PathBuf>,
     /// Dashboard specs to serve instead of the bundled ones.
     pub dashboards: Option<PathBuf>,
+    /// Run the live refresh inside the server at these times (cron: minute hour day month
+    /// weekday, server local time; six fields with seconds first), instead of a systemd timer or
+    /// cron job on a single box.
+    pub refresh_schedule: Option<String>,
 }
 
 impl Default for ServeSettings {
@@ -83,6 +87,7 @@ impl Default for ServeSettings {
             watch_interval: Duration::from_secs(5),
             refresh_from: None,
             dashboards: None,
+            refresh_schedule: None,
         }
     }
 }
@@ -117,6 +122,7 @@ const ENV: &[(&str, &str, Kind)] = &[
     ),
     ("LMI_REFRESH_FROM", "serve.refresh_from", Kind::Text),
     ("LMI_DASHBOARDS", "serve.dashboards", Kind::Text),
+    ("LMI_REFRESH_SCHEDULE", "serve.refresh_schedule", Kind::Text),
     ("LMI_CORS_ORIGINS", "api.cors_origins", Kind::Text),
     (
         "LMI_REQUEST_TIMEOUT_MS",
@@ -323,6 +329,10 @@ impl Settings {
         }
         if self.api.request_timeout.is_zero() {
             return Err(bad("api.request_timeout_ms", "must be at least 1".into()));
+        }
+        if let Some(s) = &self.serve.refresh_schedule {
+            crate::schedule::RefreshSchedule::parse(s)
+                .map_err(|e| bad("serve.refresh_schedule", e))?;
         }
         Ok(())
     }

@@ -1238,3 +1238,99 @@ fn a_full_live_refresh_of_the_real_files_equals_refresh_from_them() {
                 && v.status == lmi_core::Status::SeriesBreak)
     );
 }
+
+/// `lmi serve --refresh-schedule`: the server refreshes from the publishers by itself on the
+/// schedule and swaps to what it published, without a restart.
+#[test]
+fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    let (nomis, ees, ons, github) = (
+        mock.nomis_base(),
+        mock.ees_base(),
+        mock.ons_base(),
+        mock.github_base(),
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lmi"));
+    cmd.args([
+        "serve",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+        "--watch-interval-ms",
+        "200",
+        // Every 2 seconds: the first run starts within 2 s of start-up.
+        "--refresh-schedule",
+        "*/2 * * * * *",
+    ])
+    .env("RUST_LOG", "info")
+    .env("LMI_NOMIS_BASE_URL", &nomis)
+    .env("LMI_EES_BASE_URL", &ees)
+    .env("LMI_ONS_BASE_URL", &ons)
+    .env("LMI_GITHUB_API_BASE_URL", &github)
+    .env_remove("LMI_CONFIG")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null());
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Killed(cmd.spawn().unwrap());
+    let stdout = server.0.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("lmi listening on http://")
+                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
+        })
+        .expect("the server says where it listens");
+    let get = |path: &str| -> serde_json::Value {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let body = text.split_once("\r\n\r\n").unwrap().1;
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+    };
+    let first = get("/v1/snapshot");
+    assert_eq!(
+        first["sample"], true,
+        "a fresh data directory serves the sample first"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let swapped = loop {
+        let now = get("/v1/snapshot");
+        if now["sample"] == false {
+            break now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scheduled refresh was served within 180 s: {now}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_ne!(swapped["version"], first["version"]);
+    // The publishers were asked by the server itself.
+    assert!(mock.log().iter().any(|l| l.path.starts_with("/nomis/")));
+    // The sources it fetched are in the served provenance.
+    let sources = get("/v1/sources");
+    assert!(
+        sources["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["source_id"] == "census2021_ts067_lad" && s["url"].is_string()),
+        "{sources}"
+    );
+}

@@ -208,3 +208,33 @@ fn serve_never_publishes_the_sample_over_snapshots_that_lost_their_pointer() {
         [real.version]
     );
 }
+
+#[test]
+fn a_bad_refresh_schedule_or_webhook_stops_start_up_and_the_webhook_is_a_secret() {
+    let out = lmi(&["serve", "--refresh-schedule", "every night"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad setting `serve.refresh_schedule`")
+            && err.contains("`every night` is not a cron schedule"),
+        "{err}"
+    );
+    let out = lmi(
+        &["config", "show"],
+        &[
+            ("LMI_REFRESH_SCHEDULE", "30 2 * * *"),
+            (
+                "LMI_ALERT_WEBHOOK",
+                "https://hooks.example.org/services/T0KEN",
+            ),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        line(&shown, "refresh_schedule").contains("\"30 2 * * *\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("T0KEN"), "{shown}");
+    assert!(line(&shown, "webhook").contains("redacted"), "{shown}");
+}
