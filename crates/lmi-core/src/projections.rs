@@ -21,8 +21,12 @@ pub const CHANGE_PERIOD: &str = "2020-2035";
 #[serde(rename_all = "snake_case")]
 pub enum ProjectionClassification {
     /// 6 broad sectors (SIC 2007), table `Ind T1`.
+    // Serialised (and so named in the OpenAPI document) as `as_str` spells it, the id the API
+    // accepts and returns.
+    #[serde(rename = "sic2007_sectors_6")]
     Sectors,
     /// 22 industry groups (SIC 2007), table `Ind T2` (levels only: no replacement demand).
+    #[serde(rename = "sic2007_industry_groups_22")]
     IndustryGroups,
     /// 9 SOC 2020 major groups, table `Occ T1`.
     Soc2020MajorGroups,
@@ -155,5 +159,18 @@ mod tests {
             None
         );
         assert_eq!(parse_projection_measure("ts063_total"), None);
+    }
+}
+
+#[cfg(test)]
+mod classification_names {
+    use super::*;
+
+    #[test]
+    fn serialised_names_are_the_ids_the_api_accepts() {
+        for c in ProjectionClassification::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
     }
 }
