@@ -43,6 +43,18 @@ pub fn load(dir: &Path, sources: &[&str]) -> DataFrame {
         .observations
 }
 
+/// The non-null values of a text column, in row order.
+fn texts(df: &DataFrame, column: &str) -> Vec<String> {
+    df.column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The rows of `df` whose text columns equal the values given.
 fn rows_where(df: &DataFrame, equal: &[(&str, &str)]) -> DataFrame {
     let all = equal
@@ -731,15 +743,7 @@ fn demand_indicators_match_their_files_and_upper_tier_ones_are_absent_for_distri
             (lmi_core::schema::values::AREA_CODE, LANCASHIRE_COUNTY),
         ],
     );
-    let periods: Vec<_> = neet
-        .column(lmi_core::schema::values::PERIOD)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .map(str::to_owned)
-        .collect();
+    let periods = texts(&neet, lmi_core::schema::values::PERIOD);
     assert_eq!(
         periods,
         ["2021", "2022", "2023", "2025"],
@@ -848,22 +852,16 @@ fn aps_breakdowns_keep_nomis_symbols_and_are_served_as_published_only() {
         "{areas:?}"
     );
     // SOC 2010 (APS) and SOC 2020 (Census) are different classifications.
-    let classes: Vec<String> = df
-        .clone()
-        .lazy()
-        .filter(col(b::BREAKDOWN).eq(lit("aps_employment_by_occupation")))
-        .select([col(b::CLASSIFICATION)])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()
-        .unwrap()
-        .column(b::CLASSIFICATION)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .map(str::to_owned)
-        .collect();
+    let classes = texts(
+        &df.clone()
+            .lazy()
+            .filter(col(b::BREAKDOWN).eq(lit("aps_employment_by_occupation")))
+            .select([col(b::CLASSIFICATION)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()
+            .unwrap(),
+        b::CLASSIFICATION,
+    );
     assert_eq!(classes, ["soc2010_sub_major_groups"]);
     let withheld = df
         .clone()
