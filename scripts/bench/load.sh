@@ -17,7 +17,7 @@ command -v wrk >/dev/null || { echo "wrk is needed (Debian/Ubuntu: apt-get insta
 cargo build --release -p lmi-cli >&2
 WORK="$(mktemp -d)"
 RUST_LOG=warn target/release/lmi serve --data-dir "$WORK/data" --addr 127.0.0.1:0 \
-  --watch-interval-ms 0 >"$WORK/out" 2>"$WORK/err" &
+  --watch-interval-ms 0 --rate-limit-per-second 0 >"$WORK/out" 2>"$WORK/err" &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 BASE=""

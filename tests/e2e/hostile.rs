@@ -81,6 +81,7 @@ fn targets() -> Vec<String> {
 
 #[tokio::test]
 async fn hostile_requests_get_4xx_never_5xx_and_never_a_server_path() {
+    // Rate limiting is off (`TestApp::spawn`): every hostile request reaches the handlers.
     let app = TestApp::spawn(None).await;
     let data_dir = app.data_dir.path().display().to_string();
     let base = format!("http://{}", app.addr);
@@ -158,6 +159,110 @@ async fn hostile_requests_get_4xx_never_5xx_and_never_a_server_path() {
     assert!(server_errors.is_empty(), "5xx answers: {server_errors:#?}");
     let (status, _, _) = app.get("/healthz").await;
     assert_eq!(status, 200);
+}
+
+/// A client over its allowance is answered 429 (problem+json, `Retry-After`) while another
+/// client, health checks and clients behind a trusted proxy are answered as usual. Allowances
+/// refill at one request a second, so each count allows for the seconds the requests took.
+#[tokio::test]
+async fn a_client_over_its_rate_limit_gets_429_and_others_are_answered() {
+    let options = lmi_cli::ServeOptions {
+        api: lmi_cli::ApiConfig {
+            rate_limit_per_second: 1,
+            rate_limit_burst: 10,
+            trusted_proxies: lmi_cli::TrustedProxies::parse("127.0.0.3").unwrap(),
+            ..lmi_cli::ApiConfig::default()
+        },
+        ..lmi_cli::ServeOptions::default()
+    };
+    let app = TestApp::spawn_with(None, options).await;
+    let base = format!("http://{}", app.addr);
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let (greedy, other, proxy) = (
+        from([127, 0, 0, 1]),
+        from([127, 0, 0, 2]),
+        from([127, 0, 0, 3]),
+    );
+    let url = format!("{base}/v1/areas?q=burnley");
+
+    // 40 requests from one address; every other one names another client in X-Forwarded-For,
+    // which is not believed from an untrusted peer.
+    let started = std::time::Instant::now();
+    let (mut ok, mut first_429) = (0, None);
+    for i in 0..40 {
+        let mut r = greedy.get(&url);
+        if i % 2 == 1 {
+            r = r.header("x-forwarded-for", format!("198.51.100.{i}"));
+        }
+        let r = r.send().await.unwrap();
+        match r.status().as_u16() {
+            200 => ok += 1,
+            429 if first_429.is_none() => first_429 = Some(r),
+            429 => {}
+            other => panic!("request {i}: {other}"),
+        }
+    }
+    let refilled = started.elapsed().as_secs() + 1;
+    println!("rate limit 1/s, burst 10: 40 requests in {refilled} s or less, {ok} answered");
+    assert!(
+        ok >= 10 && ok as u64 <= 10 + refilled,
+        "{ok} answered in {refilled} s"
+    );
+    let r = first_429.expect("no request was limited");
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry, 1);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body = r.text().await.unwrap();
+    assert!(body.contains("too many requests from 127.0.0.1"), "{body}");
+
+    // Meanwhile the greedy client's health checks, and another client, are answered.
+    let r = greedy.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = other.get(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+
+    // Behind a trusted proxy, clients are told apart by the right-most untrusted hop: a
+    // spoofed left-most entry is the same client, a different hop is another.
+    let started = std::time::Instant::now();
+    let mut ok = 0;
+    for i in 0..30 {
+        let xff = if i % 2 == 0 {
+            "203.0.113.5"
+        } else {
+            "6.6.6.6, 203.0.113.5"
+        };
+        let r = proxy
+            .get(&url)
+            .header("x-forwarded-for", xff)
+            .send()
+            .await
+            .unwrap();
+        ok += usize::from(r.status() == 200);
+    }
+    let refilled = started.elapsed().as_secs() + 1;
+    assert!(
+        ok >= 10 && ok as u64 <= 10 + refilled,
+        "{ok} answered in {refilled} s"
+    );
+    let r = proxy
+        .get(&url)
+        .header("x-forwarded-for", "203.0.113.6")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]

@@ -98,6 +98,7 @@ async fn snapshots_swap_under_load_without_losing_a_request() {
     let options = lmi_cli::ServeOptions {
         api: lmi_cli::ApiConfig {
             admin_token: Some("test-token".into()),
+            rate_limit_per_second: 0,
             ..Default::default()
         },
         refresh_from: None,

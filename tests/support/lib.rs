@@ -34,12 +34,24 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
 }
 
+/// Default serve options with rate limiting off: a test's one client asking hundreds of
+/// questions a second is one greedy client to the limiter (tests/e2e/hostile.rs tests it).
+pub fn unlimited() -> lmi_cli::ServeOptions {
+    lmi_cli::ServeOptions {
+        api: lmi_cli::ApiConfig {
+            rate_limit_per_second: 0,
+            ..lmi_cli::ApiConfig::default()
+        },
+        ..lmi_cli::ServeOptions::default()
+    }
+}
+
 impl TestApp {
     /// Starts the real server on port 0 over a fresh data directory. With `from`, the snapshot
     /// is first built with `lmi refresh --from` semantics; without, the server bootstraps from
     /// the bundled sample as a fresh clone does.
     pub async fn spawn(from: Option<&Path>) -> TestApp {
-        TestApp::spawn_with(from, lmi_cli::ServeOptions::default()).await
+        TestApp::spawn_with(from, unlimited()).await
     }
 
     /// [`TestApp::spawn`] with serve options (admin token, refresh source, limits).
@@ -81,7 +93,7 @@ impl TestApp {
         for entry in ["current", "snapshots"] {
             std::os::unix::fs::symlink(dir.join(entry), view.path().join(entry)).expect("symlink");
         }
-        Self::serve(view, lmi_cli::ServeOptions::default()).await
+        Self::serve(view, unlimited()).await
     }
 
     async fn serve(data_dir: tempfile::TempDir, options: lmi_cli::ServeOptions) -> TestApp {

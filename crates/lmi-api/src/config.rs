@@ -54,6 +54,51 @@ impl From<CorsOrigins> for String {
     }
 }
 
+/// Proxies whose `X-Forwarded-For` is believed when telling clients apart for rate limiting:
+/// addresses or CIDR blocks, written comma-separated (`10.0.0.0/8, 192.0.2.1`); empty for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list of addresses and CIDR blocks; an entry that is neither is
+    /// an error naming it.
+    pub fn parse(s: &str) -> Result<TrustedProxies, String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<ipnet::IpNet>()
+                    .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!("`{e}` is not an IP address or CIDR block (e.g. 10.0.0.0/8)")
+                    })
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+impl TryFrom<String> for TrustedProxies {
+    type Error = String;
+    fn try_from(s: String) -> Result<TrustedProxies, String> {
+        TrustedProxies::parse(&s)
+    }
+}
+
+impl From<TrustedProxies> for String {
+    fn from(t: TrustedProxies) -> String {
+        t.0.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
 #[serde_as]
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -71,6 +116,13 @@ pub struct ApiConfig {
     /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one. A secret:
     /// the binary redacts it when it prints settings.
     pub admin_token: Option<String>,
+    /// Requests a second each client may make, sustained; past it (and the burst), `429` with
+    /// `Retry-After`. `0` turns rate limiting off. Health checks and metrics are not limited.
+    pub rate_limit_per_second: u32,
+    /// Requests a client may make at once above the steady rate (a dashboard loading its charts).
+    pub rate_limit_burst: u32,
+    /// Reverse proxies / load balancers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for ApiConfig {
@@ -81,6 +133,9 @@ impl std::fmt::Debug for ApiConfig {
             .field("body_limit", &self.body_limit)
             .field("cache_max_age", &self.cache_max_age)
             .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
+            .field("rate_limit_per_second", &self.rate_limit_per_second)
+            .field("rate_limit_burst", &self.rate_limit_burst)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -93,6 +148,10 @@ impl Default for ApiConfig {
             body_limit: 16 * 1024,
             cache_max_age: 60,
             admin_token: None,
+            // Generous: a college network behind one NAT address is many advisers and students.
+            rate_limit_per_second: 100,
+            rate_limit_burst: 400,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

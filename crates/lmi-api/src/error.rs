@@ -72,6 +72,12 @@ pub enum LookupProblems {
         content_type = "application/problem+json"
     )]
     NotFound(Problem),
+    #[response(
+        status = 429,
+        description = "Too many requests from this client; retry after the seconds in `Retry-After`",
+        content_type = "application/problem+json"
+    )]
+    TooManyRequests(Problem),
 }
 
 /// The problem responses of the admin endpoints: no token, the wrong token, or admin disabled.

@@ -11,15 +11,18 @@ mod export;
 mod extract;
 mod handlers;
 mod http;
+mod limit;
 mod metrics;
 mod openapi;
 mod ops;
+mod respcache;
 mod state;
 mod web;
 
-pub use config::{ApiConfig, CorsOrigins};
+pub use config::{ApiConfig, CorsOrigins, TrustedProxies};
 pub use error::{ApiError, Problem};
 pub use export::Format;
+pub use limit::PeerAddr;
 pub use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
 pub use openapi::{ApiDoc, document as openapi_document};
 pub use state::{
@@ -34,7 +37,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use std::time::Duration;
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
@@ -90,6 +93,14 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            respcache::cached,
+        ))
+        .layer(middleware::from_fn_with_state(
+            limit::Limiter::from_config(&config),
+            limit::per_client,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             http::conventions,
@@ -238,8 +249,8 @@ pub async fn serve_with(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors or a connection reset before accept: wait, go on.
                 tracing::warn!(error = %e, "accepting a connection failed");
@@ -247,7 +258,13 @@ pub async fn serve_with(
                 continue;
             }
         };
-        let service = TowerToHyperService::new(app.clone());
+        // Who is asking, for per-client rate limiting.
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(limit::PeerAddr(peer));
+                req
+            },
+        ));
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();

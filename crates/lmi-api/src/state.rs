@@ -45,8 +45,9 @@ pub enum ReloadError {
     Task(#[from] tokio::task::JoinError),
     #[error(transparent)]
     Store(#[from] lmi_store::StoreError),
-    #[error("no snapshot is published in {}", .0.display())]
-    NothingPublished(std::path::PathBuf),
+    /// Nothing is published in the data directory or object store named.
+    #[error("no snapshot is published in {0}")]
+    NothingPublished(String),
     /// The new snapshot could not be loaded; `previous` is still served.
     #[error("{reason}; still serving {previous}")]
     Load { reason: String, previous: String },
@@ -77,6 +78,8 @@ pub(crate) struct Shared {
     reload_lock: tokio::sync::Mutex<()>,
     pub(crate) dashboards: Dashboards,
     pub(crate) charts: ChartCache,
+    /// Answered `GET`s by snapshot version, path and `Accept` (`respcache`).
+    pub(crate) responses: crate::respcache::ResponseCache,
     /// Slots for CPU-heavy answers (drawing charts, writing XLSX), so a burst of them cannot
     /// take every thread from cheap requests.
     heavy: tokio::sync::Semaphore,
@@ -171,7 +174,7 @@ impl AppState {
             tokio::task::spawn_blocking(move || store.current_version()).await??
         };
         let Some(wanted) = wanted else {
-            return Err(ReloadError::NothingPublished(store.root().to_owned()));
+            return Err(ReloadError::NothingPublished(store.to_string()));
         };
         if wanted == previous {
             return Ok(ReloadOutcome {
@@ -380,6 +383,7 @@ impl AppStateBuilder {
                 reload_lock: tokio::sync::Mutex::new(()),
                 dashboards: self.dashboards.unwrap_or_else(Dashboards::bundled),
                 charts: ChartCache::default(),
+                responses: crate::respcache::ResponseCache::default(),
                 heavy: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 ),

@@ -1027,6 +1027,13 @@ async fn a_swap_changes_the_answer_and_the_etag() {
     )
     .await;
     let before = header(&headers, "etag").to_owned();
+    // Answered (and cached) under the first snapshot: the swap must not serve it again.
+    let (_, _, body) = get(
+        app.clone(),
+        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+    )
+    .await;
+    assert!(!body["series"].as_array().unwrap().is_empty());
     let mut manifest = app.current().manifest.clone();
     manifest.version = "20261124T000000Z-next".into();
     app.swap(crate::ServedSnapshot::new(Snapshot {
@@ -1522,4 +1529,48 @@ async fn admin_routes_are_offered_only_when_an_admin_token_is_configured() {
     };
     let (_, _, doc) = get(builder(false).config(config).build(), "/v1/openapi.json").await;
     assert!(doc["paths"]["/v1/admin/reload"].is_object());
+}
+
+#[tokio::test]
+async fn answered_gets_are_cached_per_snapshot_path_and_accept() {
+    let app = state(false);
+    let uri = "/v1/indicators/ks4_apprenticeship_rate/rankings?type=lad";
+    let ask = |accept: &'static str| {
+        Request::get(uri)
+            .header("accept", accept)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, first_headers, first) = send(app.clone(), ask("application/json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.shared.responses.len(), 1);
+    let (status, headers, again) = send(app.clone(), ask("application/json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, first, "a cached answer is the same bytes");
+    for name in ["etag", "content-type", "cache-control"] {
+        assert_eq!(
+            header(&headers, name),
+            header(&first_headers, name),
+            "{name}"
+        );
+    }
+    assert_eq!(app.shared.responses.len(), 1);
+    // Another representation is another entry; a conditional request is still a 304.
+    let (_, csv_headers, csv) = send(app.clone(), ask("text/csv")).await;
+    assert!(header(&csv_headers, "content-type").starts_with("text/csv"));
+    assert_ne!(csv, first);
+    assert_eq!(app.shared.responses.len(), 2);
+    let conditional = Request::get(uri)
+        .header("accept", "application/json")
+        .header("if-none-match", header(&first_headers, "etag"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = send(app.clone(), conditional).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    // Errors, HEAD and admin routes are not kept.
+    let (status, _, _) = get(app.clone(), "/v1/areas/E99999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let head = Request::head("/v1/indicators").body(Body::empty()).unwrap();
+    send(app.clone(), head).await;
+    assert_eq!(app.shared.responses.len(), 2);
 }

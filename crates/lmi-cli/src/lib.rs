@@ -10,7 +10,7 @@ use lmi_store::{Snapshot, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards};
+pub use lmi_api::{ApiConfig, AppState, CorsOrigins, Dashboards, TrustedProxies};
 
 pub mod alert;
 pub mod exit;
@@ -46,13 +46,21 @@ pub fn load_dashboards(dir: Option<&Path>) -> anyhow::Result<Dashboards> {
 #[derive(Debug, Clone)]
 pub struct DirRefresher {
     pub from: PathBuf,
-    pub data_dir: PathBuf,
+    /// Where it publishes: the data directory or object store the server reads.
+    pub store: Store,
 }
 
 impl lmi_api::Refresher for DirRefresher {
     fn refresh(&self) -> Result<String, lmi_api::RefreshError> {
         lmi_refresh::load_catalogue(None)
-            .and_then(|catalogue| lmi_refresh::from_dir(&self.from, &self.data_dir, &catalogue))
+            .and_then(|catalogue| {
+                lmi_refresh::from_dir_into(
+                    &self.from,
+                    &self.store,
+                    &catalogue,
+                    lmi_refresh::DEFAULT_KEEP,
+                )
+            })
             .map(|m| m.version)
             .map_err(|e| {
                 lmi_api::RefreshError::NothingPublished(format!("{:#}", anyhow::Error::new(e)))
@@ -67,13 +75,19 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
 }
 
 /// The data directory's current snapshot; an empty directory is first given one built from the
-/// sample (never a directory whose snapshots lost their pointer).
+/// sample (never a directory whose snapshots lost their pointer, never an object store: replicas
+/// serve what the one publisher published).
 fn load_current_or_bootstrap(
     store: &Store,
     sample_dir: &Path,
 ) -> anyhow::Result<(Snapshot, lmi_store::Demand)> {
-    let data_dir = store.root();
     if store.current_version()?.is_none() {
+        let Some(data_dir) = store.dir() else {
+            anyhow::bail!(
+                "no snapshot is published in {store}: publish one first with `lmi refresh \
+                 --data-url {store}` (a server never publishes the sample to an object store)"
+            );
+        };
         // Never bootstrap the sample over snapshots that lost their pointer.
         if let Some(newest) = store.list()?.last() {
             anyhow::bail!(
@@ -122,20 +136,25 @@ pub fn load_state(
     sample_dir: &Path,
     options: ServeOptions,
 ) -> anyhow::Result<lmi_api::AppState> {
+    load_state_from(Store::open(data_dir), sample_dir, options)
+}
+
+/// [`load_state`] from any store (a data directory, or an object store the server polls).
+pub fn load_state_from(
+    store: Store,
+    sample_dir: &Path,
+    options: ServeOptions,
+) -> anyhow::Result<lmi_api::AppState> {
     // Specs are checked first: a bad one stops the server before any data is loaded.
     let dashboards = load_dashboards(options.dashboards.as_deref())?;
-    let store = Store::open(data_dir);
     let (snapshot, demand) = load_current_or_bootstrap(&store, sample_dir)?;
     let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
         .demand(demand)
         .config(options.api)
         .dashboards(dashboards)
-        .store(store);
+        .store(store.clone());
     if let Some(from) = options.refresh_from {
-        builder = builder.refresher(DirRefresher {
-            from,
-            data_dir: data_dir.to_owned(),
-        });
+        builder = builder.refresher(DirRefresher { from, store });
     }
     Ok(builder.build())
 }

@@ -11,6 +11,11 @@ mod progress;
 use lmi_cli::exit::Ended;
 use lmi_cli::settings::{Layer, LogFormat, Settings};
 
+/// mimalloc: freed memory goes back to the OS; with glibc malloc the resident size of `lmi serve`
+/// ratcheted up with every snapshot swapped in under load (scripts/ops/loadtest measures it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lmi",
@@ -86,6 +91,12 @@ enum Command {
         /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
         #[arg(long, global = true)]
         data_dir: Option<PathBuf>,
+        /// Snapshots on an object store instead of the data directory: s3://bucket/prefix,
+        /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
+        /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
+        /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
+        #[arg(long, global = true)]
+        data_url: Option<url::Url>,
     },
     /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
     /// sum of their districts, rates within 0-100, provenance for every source.
@@ -96,6 +107,12 @@ enum Command {
         /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Snapshots on an object store instead of the data directory: s3://bucket/prefix,
+        /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
+        /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
+        /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
+        #[arg(long)]
+        data_url: Option<url::Url>,
         /// Snapshot version to check (default: the current one).
         #[arg(long)]
         snapshot: Option<String>,
@@ -108,6 +125,12 @@ struct ServeArgs {
     /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Serve (and watch) the snapshots an object store holds, for replicas: s3://bucket/prefix,
+    /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
+    /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
+    /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
+    #[arg(long)]
+    data_url: Option<url::Url>,
     /// Address to listen on [`serve.addr`, LMI_ADDR; 127.0.0.1:8080].
     #[arg(long)]
     addr: Option<SocketAddr>,
@@ -129,6 +152,18 @@ struct ServeArgs {
     /// [`api.cache_max_age`, LMI_CACHE_MAX_AGE; 60].
     #[arg(long)]
     cache_max_age: Option<u32>,
+    /// Requests a second each client may make, sustained; 0 turns rate limiting off
+    /// [`api.rate_limit_per_second`, LMI_RATE_LIMIT_PER_SECOND; 100].
+    #[arg(long)]
+    rate_limit_per_second: Option<u32>,
+    /// Requests a client may make at once above the steady rate
+    /// [`api.rate_limit_burst`, LMI_RATE_LIMIT_BURST; 400].
+    #[arg(long)]
+    rate_limit_burst: Option<u32>,
+    /// Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
+    /// CIDR blocks [`api.trusted_proxies`, LMI_TRUSTED_PROXIES; none].
+    #[arg(long)]
+    trusted_proxies: Option<String>,
     /// How often to check the data directory's `current` pointer for a newly published
     /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works)
     /// [`serve.watch_interval_ms`, LMI_WATCH_INTERVAL_MS; 5000].
@@ -156,12 +191,16 @@ impl ServeArgs {
     fn flags(&self, flags: &mut Layer) {
         flags
             .set("data_dir", self.data_dir.as_ref())
+            .set("data_url", self.data_url.as_ref())
             .set("serve.addr", self.addr)
             .set("serve.sample_dir", self.sample_dir.as_ref())
             .set("api.cors_origins", self.cors_origins.as_ref())
             .set("api.request_timeout_ms", self.request_timeout_ms)
             .set("api.body_limit", self.body_limit)
             .set("api.cache_max_age", self.cache_max_age)
+            .set("api.rate_limit_per_second", self.rate_limit_per_second)
+            .set("api.rate_limit_burst", self.rate_limit_burst)
+            .set("api.trusted_proxies", self.trusted_proxies.as_ref())
             .set("serve.watch_interval_ms", self.watch_interval_ms)
             .set("serve.refresh_from", self.refresh_from.as_ref())
             .set("serve.refresh_schedule", self.refresh_schedule.as_ref())
@@ -188,6 +227,13 @@ struct RefreshArgs {
     /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Publish to an object store instead of the data directory (the raw cache stays in
+    /// the data directory): s3://bucket/prefix,
+    /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
+    /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
+    /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
+    #[arg(long)]
+    data_url: Option<url::Url>,
     /// Source catalogue to use instead of the bundled datasets/sources.toml.
     #[arg(long)]
     catalogue: Option<PathBuf>,
@@ -325,17 +371,26 @@ fn main() -> ExitCode {
         } => args.flags(&mut flags),
         Command::Refresh(RefreshArgs {
             data_dir,
+            data_url,
             on_failure,
             alert_webhook,
             ..
         }) => {
             flags
                 .set("data_dir", data_dir.as_ref())
+                .set("data_url", data_url.as_ref())
                 .set("alert.on_failure", on_failure.as_ref())
                 .set("alert.webhook", alert_webhook.as_ref());
         }
-        Command::Validate { data_dir, .. } | Command::Snapshots { data_dir, .. } => {
-            flags.set("data_dir", data_dir.as_ref());
+        Command::Validate {
+            data_dir, data_url, ..
+        }
+        | Command::Snapshots {
+            data_dir, data_url, ..
+        } => {
+            flags
+                .set("data_dir", data_dir.as_ref())
+                .set("data_url", data_url.as_ref());
         }
         Command::Sources { .. } | Command::Render { .. } => {}
     }
@@ -364,8 +419,8 @@ fn main() -> ExitCode {
         Command::Sources {
             what: SourcesCommand::Check { catalogue },
         } => sources_check(catalogue.as_deref(), settings),
-        Command::Validate { snapshot, .. } => validate(&settings.data_dir, snapshot.as_deref()),
-        Command::Snapshots { what, .. } => snapshots(&what, &settings.data_dir),
+        Command::Validate { snapshot, .. } => validate(&settings, snapshot.as_deref()),
+        Command::Snapshots { what, .. } => snapshots(&what, &settings),
         Command::Config {
             what: ConfigCommand::Show(_),
         } => {
@@ -434,6 +489,7 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
         catalogue,
         ..
     } = args;
+    let store = settings.store().map_err(Failure::config)?;
     let data_dir = settings.data_dir;
     let catalogue = lmi_refresh::load_catalogue(catalogue.as_deref())?;
     let Some(from) = from else {
@@ -447,11 +503,11 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             keep: settings.keep_snapshots,
         };
         let bars = progress::Bars::new();
-        let result = lmi_refresh::refresh_live(&options, &bars);
+        let result = lmi_refresh::refresh_live_into(&options, &store, &bars);
         bars.clear();
         return match result {
             Ok(report) => {
-                progress::print_live(&report, &options.data_dir);
+                progress::print_live(&report, &store);
                 if report.is_partial() {
                     let failed: Vec<_> = report
                         .carried
@@ -476,8 +532,8 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             "--only, --dry-run and --force apply to fetching; not with --from"
         )));
     }
-    let m = lmi_refresh::from_dir_keeping(&from, &data_dir, &catalogue, settings.keep_snapshots)?;
-    println!("published snapshot {} in {}", m.version, data_dir.display());
+    let m = lmi_refresh::from_dir_into(&from, &store, &catalogue, settings.keep_snapshots)?;
+    println!("published snapshot {} in {store}", m.version);
     for s in &m.sources {
         println!(
             "  {:<28} {:>7} rows  {:>9} bytes  sha256 {}",
@@ -514,8 +570,8 @@ fn sources_check(catalogue: Option<&Path>, settings: Settings) -> Result<Ended, 
     })
 }
 
-fn snapshots(what: &SnapshotsCommand, data_dir: &Path) -> Result<Ended, Failure> {
-    let store = lmi_store::Store::open(data_dir);
+fn snapshots(what: &SnapshotsCommand, settings: &Settings) -> Result<Ended, Failure> {
+    let store = settings.store().map_err(Failure::config)?;
     let store_error = |e: lmi_store::StoreError| Failure::from(lmi_refresh::Error::Store(e));
     match what {
         SnapshotsCommand::List => {
@@ -573,8 +629,9 @@ fn snapshots(what: &SnapshotsCommand, data_dir: &Path) -> Result<Ended, Failure>
     }
 }
 
-fn validate(data_dir: &Path, snapshot: Option<&str>) -> Result<Ended, Failure> {
-    let report = lmi_refresh::validate(data_dir, snapshot)?;
+fn validate(settings: &Settings, snapshot: Option<&str>) -> Result<Ended, Failure> {
+    let store = settings.store().map_err(Failure::config)?;
+    let report = lmi_refresh::validate_store(&store, snapshot)?;
     println!(
         "checked {} values, {} additive aggregates against their districts",
         report.values, report.aggregates_checked
@@ -636,6 +693,7 @@ fn render(what: RenderCommand) -> ExitCode {
 }
 
 fn serve(settings: Settings) -> Result<Ended, Failure> {
+    let store = settings.store().map_err(Failure::config)?;
     let Settings {
         data_dir,
         serve,
@@ -650,7 +708,7 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
             lmi_cli::schedule::RefreshSchedule::parse(text)
                 .map_err(|e| Failure::config(anyhow::anyhow!(e)))?,
             lmi_refresh::LiveRefresh {
-                data_dir: data_dir.clone(),
+                data_dir,
                 catalogue: lmi_refresh::load_catalogue(None)?,
                 fetch,
                 only: Vec::new(),
@@ -673,10 +731,11 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
         dashboards: serve.dashboards,
     };
     // Snapshot loading is blocking polars work: do it before the async runtime starts.
-    let state = lmi_cli::load_state(&data_dir, &sample_dir, options).map_err(Failure::failed)?;
+    let state =
+        lmi_cli::load_state_from(store.clone(), &sample_dir, options).map_err(Failure::failed)?;
     if let Some((schedule, live)) = scheduled {
-        tracing::info!(schedule = schedule.as_str(), "scheduled refreshes on");
-        lmi_cli::schedule::spawn(schedule, live, alert)
+        tracing::info!(schedule = schedule.as_str(), %store, "scheduled refreshes on");
+        lmi_cli::schedule::spawn(schedule, live, store, alert)
             .context("starting the refresh schedule")
             .map_err(Failure::failed)?;
     }

@@ -8,7 +8,6 @@ use lmi_ingest::live::{Outcome, Progress, SourceReport};
 use lmi_refresh::LiveReport;
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -150,15 +149,14 @@ pub fn carried(carried: &[lmi_refresh::Carried]) -> String {
 
 /// Prints what a live refresh did: the summary, the carried sources, what was published, and
 /// the failed sources' errors when the refresh is partial.
-pub fn print_live(report: &LiveReport, data_dir: &Path) {
+pub fn print_live(report: &LiveReport, store: &lmi_store::Store) {
     print!("{}", summary(&report.sources));
     print!("{}", carried(&report.carried));
     let partial = report.is_partial();
     match (&report.published, report.unchanged) {
         (Some(m), _) => println!(
-            "published snapshot {} in {}{}",
+            "published snapshot {} in {store}{}",
             m.version,
-            data_dir.display(),
             if partial {
                 " (partial: some sources are stale or missing, see above)"
             } else {

@@ -52,6 +52,7 @@ impl RefreshSchedule {
 pub fn spawn(
     schedule: RefreshSchedule,
     options: lmi_refresh::LiveRefresh,
+    store: lmi_store::Store,
     alert: AlertSettings,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
@@ -66,14 +67,19 @@ pub fn spawn(
                 tracing::info!(schedule = schedule.as_str(), next = %next.to_rfc3339(), "next scheduled refresh");
                 let wait = (next - now).to_std().unwrap_or(Duration::ZERO);
                 std::thread::sleep(wait);
-                run_once(&options, &alert);
+                run_once(&options, &store, &alert);
             }
         })
 }
 
 /// One scheduled refresh: published, unchanged, partial or failed, said in the log.
-pub fn run_once(options: &lmi_refresh::LiveRefresh, alert: &AlertSettings) -> Ended {
-    let (ended, message) = match lmi_refresh::refresh_live(options, &lmi_ingest::live::NoProgress) {
+pub fn run_once(
+    options: &lmi_refresh::LiveRefresh,
+    store: &lmi_store::Store,
+    alert: &AlertSettings,
+) -> Ended {
+    let progress = lmi_ingest::live::NoProgress;
+    let (ended, message) = match lmi_refresh::refresh_live_into(options, store, &progress) {
         Ok(report) => {
             let ended = Ended::from(&report);
             match (&report.published, ended) {

@@ -19,6 +19,15 @@ use std::time::Duration;
 pub struct Settings {
     /// Directory holding snapshots (and the raw cache).
     pub data_dir: PathBuf,
+    /// Snapshots on an object store instead of `data_dir`: `s3://bucket/prefix`,
+    /// `gs://bucket/prefix`, `az://container/prefix` (or `file:///dir`, `memory:///`).
+    /// Credentials come from the store's own environment variables (AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL, …; GOOGLE_*; AZURE_*), never from
+    /// here. The raw cache of a fetching refresh stays in `data_dir`.
+    pub data_url: Option<url::Url>,
+    /// Endpoint of an S3-compatible store (e.g. `http://127.0.0.1:9000`); plain `http://` is
+    /// allowed when named here. Default: AWS_ENDPOINT_URL, else AWS itself.
+    pub s3_endpoint: Option<url::Url>,
     /// Snapshots a refresh keeps after publishing, besides the one `current` points at
     /// (older ones are deleted; the served snapshot never is).
     pub keep_snapshots: usize,
@@ -47,6 +56,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             data_dir: PathBuf::from("data"),
+            data_url: None,
+            s3_endpoint: None,
             keep_snapshots: lmi_refresh::DEFAULT_KEEP,
             log_format: LogFormat::Text,
             serve: ServeSettings::default(),
@@ -111,6 +122,8 @@ enum Kind {
 /// Environment variables and the setting each one sets. Empty values are ignored.
 const ENV: &[(&str, &str, Kind)] = &[
     ("LMI_DATA_DIR", "data_dir", Kind::Text),
+    ("LMI_DATA_URL", "data_url", Kind::Text),
+    ("LMI_S3_ENDPOINT", "s3_endpoint", Kind::Text),
     ("LMI_KEEP_SNAPSHOTS", "keep_snapshots", Kind::Parsed),
     ("LMI_LOG_FORMAT", "log_format", Kind::Text),
     ("LMI_ADDR", "serve.addr", Kind::Text),
@@ -132,6 +145,13 @@ const ENV: &[(&str, &str, Kind)] = &[
     ("LMI_BODY_LIMIT", "api.body_limit", Kind::Parsed),
     ("LMI_CACHE_MAX_AGE", "api.cache_max_age", Kind::Parsed),
     ("LMI_ADMIN_TOKEN", "api.admin_token", Kind::Text),
+    (
+        "LMI_RATE_LIMIT_PER_SECOND",
+        "api.rate_limit_per_second",
+        Kind::Parsed,
+    ),
+    ("LMI_RATE_LIMIT_BURST", "api.rate_limit_burst", Kind::Parsed),
+    ("LMI_TRUSTED_PROXIES", "api.trusted_proxies", Kind::Text),
     ("LMI_NOMIS_BASE_URL", "fetch.base_urls.nomis", Kind::Text),
     ("LMI_EES_BASE_URL", "fetch.base_urls.ees", Kind::Text),
     (
@@ -162,6 +182,8 @@ pub const DEFAULT_FILE: &str = "lmi.toml";
 /// Settings printed as `<redacted>`.
 /// A webhook URL usually carries its own token.
 const SECRETS: &[&str] = &["api.admin_token", "fetch.nomis_uid", "alert.webhook"];
+/// URLs printed without their password and query (where a store's credentials could be put).
+const URLS_WITH_CREDENTIALS: &[&str] = &["data_url", "s3_endpoint"];
 
 /// Settings that cannot work: the key, where the value came from, and why.
 #[derive(Debug, thiserror::Error)]
@@ -334,8 +356,67 @@ impl Settings {
             crate::schedule::RefreshSchedule::parse(s)
                 .map_err(|e| bad("serve.refresh_schedule", e))?;
         }
+        if self.data_url.is_some() {
+            // Builds the client (no request is made): a scheme or option it cannot use fails here.
+            self.store().map_err(|e| bad("data_url", e.to_string()))?;
+        }
         Ok(())
     }
+}
+
+impl Settings {
+    /// Where snapshots are: the object store `data_url` names, else `data_dir`. Object store
+    /// options come from the environment (`AWS_*`, `GOOGLE_*`, `AZURE_*`) and `s3_endpoint`.
+    pub fn store(&self) -> Result<lmi_store::Store, lmi_store::StoreError> {
+        let Some(url) = &self.data_url else {
+            return Ok(lmi_store::Store::open(&self.data_dir));
+        };
+        lmi_store::Store::open_url(
+            url.as_str(),
+            object_store_options(std::env::vars(), self.s3_endpoint.as_ref()),
+        )
+    }
+}
+
+/// `object_store` builder options: the store's own environment variables (lower-cased, as its
+/// `from_env` builders read them), then the `s3_endpoint` setting.
+pub fn object_store_options(
+    env: impl IntoIterator<Item = (String, String)>,
+    s3_endpoint: Option<&url::Url>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = env
+        .into_iter()
+        .filter(|(k, _)| {
+            ["AWS_", "GOOGLE_", "AZURE_"]
+                .iter()
+                .any(|p| k.starts_with(p))
+        })
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    if let Some(endpoint) = s3_endpoint {
+        options.push((
+            "aws_endpoint".into(),
+            endpoint.as_str().trim_end_matches('/').into(),
+        ));
+        if endpoint.scheme() == "http" {
+            options.push(("aws_allow_http".into(), "true".into()));
+        }
+    }
+    options
+}
+
+/// A URL with its password and query replaced by `<redacted>`.
+fn redact_url(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text) else {
+        return "<redacted>".into();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("redacted"));
+    }
+    if url.query().is_some() {
+        url.set_query(Some("redacted"));
+    }
+    url.to_string()
 }
 
 /// The first error of `e`, with its key and the provider (file, variable, flag) it came from.
@@ -395,6 +476,8 @@ impl Loaded {
             };
             let shown = if SECRETS.contains(&key.as_str()) {
                 toml::Value::from("<redacted>")
+            } else if URLS_WITH_CREDENTIALS.contains(&key.as_str()) {
+                toml::Value::from(v.as_str().map(redact_url).unwrap_or_default())
             } else {
                 v.clone()
             };

@@ -238,3 +238,40 @@ fn a_bad_refresh_schedule_or_webhook_stops_start_up_and_the_webhook_is_a_secret(
     assert!(!shown.contains("T0KEN"), "{shown}");
     assert!(line(&shown, "webhook").contains("redacted"), "{shown}");
 }
+
+#[test]
+fn object_store_settings_are_shown_without_credentials_and_checked_at_start_up() {
+    let out = lmi(
+        &["config", "show", "--data-url", "s3://lmi-bucket/prod"],
+        &[
+            (
+                "LMI_S3_ENDPOINT",
+                "http://minio:hunter2@127.0.0.1:9000/?X-Amz-Signature=abc123",
+            ),
+            ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "aws-very-secret"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    for secret in ["hunter2", "abc123", "aws-very-secret"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(
+        line(&shown, "data_url").contains("\"s3://lmi-bucket/prod\"  # flag --data-url"),
+        "{shown}"
+    );
+    assert!(
+        line(&shown, "s3_endpoint").contains("127.0.0.1:9000"),
+        "{shown}"
+    );
+
+    // A URL that names no object store stops every command, naming the key.
+    let out = lmi(&["config", "show"], &[("LMI_DATA_URL", "ftp://host/x")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bad setting `data_url`"),
+        "{}",
+        stderr(&out)
+    );
+}

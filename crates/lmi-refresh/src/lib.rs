@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 pub mod live;
 
-pub use live::{Carried, LiveRefresh, LiveReport, refresh_live, sources_check};
+pub use live::{Carried, LiveRefresh, LiveReport, refresh_live, refresh_live_into, sources_check};
 
 /// Why a refresh or check did not happen, or published nothing. The previous snapshot is
 /// untouched in every case.
@@ -53,9 +53,10 @@ pub enum Error {
     },
     #[error("computing indicators")]
     Compute(#[source] PipelineError),
-    #[error("publishing a snapshot in {}", dir.display())]
+    #[error("publishing a snapshot in {dir}")]
     Publish {
-        dir: PathBuf,
+        /// The data directory or object store URL.
+        dir: String,
         #[source]
         source: StoreError,
     },
@@ -125,15 +126,15 @@ pub fn load_catalogue(path: Option<&Path>) -> Result<Catalogue, Error> {
 /// Snapshots a refresh keeps by default, besides the one `current` points at.
 pub const DEFAULT_KEEP: usize = 5;
 
-/// A data directory held for one refresh: its lock taken (a second refresh is refused at once,
-/// told who holds it) and the staging directories of killed refreshes removed.
+/// A store held for one refresh: its lock taken (a second refresh is refused at once, told who
+/// holds it) and the staging directories (objects) of killed refreshes removed.
 pub(crate) struct Held {
     store: Store,
     lock: RefreshLock,
 }
 
-pub(crate) fn hold(data_dir: &Path) -> Result<Held, Error> {
-    let store = Store::open(data_dir);
+pub(crate) fn hold(store: &Store) -> Result<Held, Error> {
+    let store = store.clone();
     let lock = store.lock()?;
     let removed = store.remove_stale_staging(&lock)?;
     if !removed.is_empty() {
@@ -174,7 +175,17 @@ pub fn from_dir_keeping(
     catalogue: &Catalogue,
     keep: usize,
 ) -> Result<Manifest, Error> {
-    let held = hold(data_dir)?;
+    from_dir_into(from, &Store::open(data_dir), catalogue, keep)
+}
+
+/// [`from_dir_keeping`] into any store: a data directory or an object store.
+pub fn from_dir_into(
+    from: &Path,
+    store: &Store,
+    catalogue: &Catalogue,
+    keep: usize,
+) -> Result<Manifest, Error> {
+    let held = hold(store)?;
     let geography = geography()?;
     let loaded =
         lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
@@ -218,7 +229,7 @@ pub fn from_dir_keeping(
             },
         )
         .map_err(|source| Error::Publish {
-            dir: data_dir.to_owned(),
+            dir: store.to_string(),
             source,
         })?;
     held.prune(keep);
@@ -230,7 +241,14 @@ pub fn validate(
     data_dir: &Path,
     version: Option<&str>,
 ) -> Result<lmi_pipeline::validate::Report, Error> {
-    let store = Store::open(data_dir);
+    validate_store(&Store::open(data_dir), version)
+}
+
+/// [`validate`] for a snapshot in any store.
+pub fn validate_store(
+    store: &Store,
+    version: Option<&str>,
+) -> Result<lmi_pipeline::validate::Report, Error> {
     let snapshot = match version {
         Some(v) => store.load(v)?,
         None => store.load_current()?,

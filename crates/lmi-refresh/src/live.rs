@@ -138,12 +138,22 @@ impl Previous<'_> {
 /// over what failed, validates and publishes a new snapshot. Nothing is published when no
 /// source could be read this time; sources that parsed are kept in the raw cache either way.
 pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<LiveReport, Error> {
+    refresh_live_into(options, &Store::open(&options.data_dir), progress)
+}
+
+/// [`refresh_live`] publishing to `store` (e.g. an object store); the raw cache stays in
+/// `options.data_dir`.
+pub fn refresh_live_into(
+    options: &LiveRefresh,
+    store: &Store,
+    progress: &dyn Progress,
+) -> Result<LiveReport, Error> {
     options.fetch.check()?;
     lmi_ingest::live::check_fetchable(&options.catalogue, &options.only)?;
-    let held = crate::hold(&options.data_dir)?;
+    let held = crate::hold(store)?;
     let geography = crate::geography()?;
     let client = HttpClient::new(options.fetch.clone())?;
-    let store = Store::open(&options.data_dir);
+    let store = held.store.clone();
     let cache = RawCache::open(&options.data_dir);
     let fail = |e: &dyn std::fmt::Display| nothing_published(e.to_string(), Vec::new());
 
@@ -343,12 +353,7 @@ pub fn refresh_live(options: &LiveRefresh, progress: &dyn Progress) -> Result<Li
                 warnings,
             },
         )
-        .map_err(|e| {
-            fail(&format!(
-                "publishing a snapshot in {}: {e}",
-                options.data_dir.display()
-            ))
-        })?;
+        .map_err(|e| fail(&format!("publishing a snapshot in {store}: {e}")))?;
     lmi_ingest::live::clear_resume(&cache).map_err(|e| fail(&e))?;
     held.prune(options.keep);
     Ok(LiveReport {

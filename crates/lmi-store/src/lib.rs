@@ -14,6 +14,12 @@
 //! A snapshot directory appears under its final name only once every file in it is written
 //! and synced, and `current` moves to it only after that, so a crash at any point leaves the
 //! previous snapshot published and whole.
+//!
+//! The same layout can live on an object store instead ([`Store::open_url`], `remote`): there
+//! the snapshot's objects are written first, its manifest next and the `current` pointer last,
+//! and readers check every object against the manifest's digests before serving it.
+
+mod remote;
 
 mod demand;
 mod manifest;
@@ -26,9 +32,11 @@ use lmi_core::schema::Table;
 use lmi_core::{IndicatorValue, SampleMarker, SourceProvenance};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const VALUES_FILE: &str = "values.parquet";
 pub const OBSERVATIONS_FILE: &str = "observations.parquet";
@@ -51,7 +59,7 @@ const LOCK_FILE: &str = "refresh.lock";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no snapshot has been published in {0} (run `lmi refresh`)")]
-    NoSnapshot(PathBuf),
+    NoSnapshot(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -67,9 +75,15 @@ pub enum StoreError {
          not starting with `.`): the pointer is damaged; point it at a snapshot with \
          `lmi snapshots rollback VERSION`"
     )]
-    BadPointer { path: PathBuf, found: String },
+    BadPointer { path: String, found: String },
     #[error("a refresh is already running in {dir} ({holder})")]
-    Busy { dir: PathBuf, holder: String },
+    Busy { dir: String, holder: String },
+    /// An object store request failed (network, permissions, a bucket that does not exist).
+    #[error("{location}: {reason}")]
+    Object { location: String, reason: String },
+    /// An object store URL or setting that cannot work.
+    #[error("object store `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
     #[error("writing or reading parquet: {0}")]
     Polars(#[from] PolarsError),
 }
@@ -98,19 +112,68 @@ pub struct Snapshot {
     pub values: Vec<IndicatorValue>,
 }
 
-/// A data directory holding snapshots.
+/// Where snapshots are kept: a data directory (the default), or a prefix on an object store.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// The data directory; unused when `objects` is set.
     root: PathBuf,
+    objects: Option<remote::Objects>,
+}
+
+impl std::fmt::Display for Store {
+    /// The data directory, or the object store URL (without credentials or query).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.objects {
+            Some(o) => f.write_str(o.location()),
+            None => write!(f, "{}", self.root.display()),
+        }
+    }
 }
 
 impl Store {
+    /// Snapshots in a data directory on local disk.
     pub fn open(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            objects: None,
+        }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// Snapshots on the object store a URL names: `s3://bucket/prefix` (also S3-compatible
+    /// stores, with an endpoint option), `gs://bucket/prefix`, `az://container/prefix`,
+    /// `file:///dir` or `memory:///`. `options` are `object_store` builder keys
+    /// (`aws_endpoint`, `aws_allow_http`, `aws_region`, …; unknown keys are ignored), e.g. the
+    /// `AWS_*` environment variables lower-cased.
+    pub fn open_url<K, V>(url: &str, options: impl IntoIterator<Item = (K, V)>) -> Result<Store>
+    where
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let bad = |reason: String| StoreError::BadUrl {
+            url: url.to_owned(),
+            reason,
+        };
+        let parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+        let (store, prefix) =
+            object_store::parse_url_opts(&parsed, options).map_err(|e| bad(e.to_string()))?;
+        Store::with_object_store(Arc::from(store), prefix.as_ref(), redacted_url(&parsed))
+    }
+
+    /// Snapshots on `store` under `prefix`; `location` names it in messages.
+    pub fn with_object_store(
+        store: Arc<dyn object_store::ObjectStore>,
+        prefix: &str,
+        location: impl Into<String>,
+    ) -> Result<Store> {
+        Ok(Store {
+            root: PathBuf::new(),
+            objects: Some(remote::Objects::new(store, prefix, location.into())?),
+        })
+    }
+
+    /// The data directory, for a store on local disk.
+    pub fn dir(&self) -> Option<&Path> {
+        self.objects.is_none().then_some(self.root.as_path())
     }
 
     fn snapshots_dir(&self) -> PathBuf {
@@ -124,29 +187,40 @@ impl Store {
     /// The published version, if any. A pointer that does not name a version (a path, `..`,
     /// text that is not a version) is an error, never followed outside the data directory.
     pub fn current_version(&self) -> Result<Option<String>> {
+        if let Some(objects) = &self.objects {
+            return objects.current_version();
+        }
         let path = self.root.join(CURRENT);
         let text = match fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(&path)(e)),
         };
-        let version = text.trim();
-        if version.is_empty() {
-            return Ok(None);
-        }
-        if !is_version(version) {
-            return Err(StoreError::BadPointer {
-                path,
-                found: version.chars().take(80).collect(),
-            });
-        }
-        Ok(Some(version.to_owned()))
+        parse_pointer(&text, &path.display().to_string())
     }
 
     /// Takes the data directory's refresh lock, or says who holds it. Held until the returned
     /// guard drops (or the process dies: the operating system releases it), so two refreshes
     /// never run at once.
+    ///
+    /// On an object store the lock is an object created only if absent (a conditional write).
+    /// A store that cannot do conditional writes gets no lock (a warning says so): run one
+    /// publisher only there.
     pub fn lock(&self) -> Result<RefreshLock> {
+        if let Some(objects) = &self.objects {
+            let lock = objects.lock(format!(
+                "pid {} on {} since {}",
+                std::process::id(),
+                host_name(),
+                now_seconds()
+            ))?;
+            if lock.is_none() {
+                tracing::warn!(store = %objects.location(), "this object store cannot do conditional writes, so no refresh lock is taken: run only one publisher");
+            }
+            return Ok(RefreshLock {
+                held: Held::Object(lock),
+            });
+        }
         fs::create_dir_all(&self.root).map_err(io(&self.root))?;
         let path = self.root.join(LOCK_FILE);
         let mut file = fs::OpenOptions::new()
@@ -162,7 +236,7 @@ impl Store {
                 let holder = fs::read_to_string(&path).unwrap_or_default();
                 let holder = holder.trim();
                 return Err(StoreError::Busy {
-                    dir: self.root.clone(),
+                    dir: self.root.display().to_string(),
                     holder: if holder.is_empty() {
                         "holder unknown".to_owned()
                     } else {
@@ -172,22 +246,25 @@ impl Store {
             }
             Err(fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
         }
-        let since = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .unwrap_or_default();
+        let since = now_seconds();
         file.set_len(0).map_err(io(&path))?;
         write!(file, "pid {} since {since}", std::process::id()).map_err(io(&path))?;
-        Ok(RefreshLock { file })
+        Ok(RefreshLock {
+            held: Held::File(file),
+        })
     }
 
     /// Removes snapshot directories left half-written by a refresh that was killed. Needs the
     /// refresh lock: no other refresh can be writing one.
+    /// On an object store: the objects of versions that never got their manifest.
     pub fn remove_stale_staging(&self, _lock: &RefreshLock) -> Result<Vec<String>> {
+        if let Some(objects) = &self.objects {
+            let unfinished = objects.unfinished()?;
+            for version in &unfinished {
+                objects.remove(version)?;
+            }
+            return Ok(unfinished);
+        }
         let mut removed = Vec::new();
         for (name, path) in self.snapshot_entries()? {
             if name.starts_with(STAGING_PREFIX) {
@@ -229,8 +306,13 @@ impl Store {
             if Some(version) == current.as_ref() {
                 continue;
             }
-            let dir = self.snapshot_dir(version);
-            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+            match &self.objects {
+                Some(objects) => objects.remove(version)?,
+                None => {
+                    let dir = self.snapshot_dir(version);
+                    fs::remove_dir_all(&dir).map_err(io(&dir))?;
+                }
+            }
             deleted.push(version.clone());
         }
         Ok(deleted)
@@ -238,6 +320,9 @@ impl Store {
 
     /// Versions on disk, oldest first (staging directories excluded).
     pub fn list(&self) -> Result<Vec<String>> {
+        if let Some(objects) = &self.objects {
+            return objects.list();
+        }
         let mut versions = Vec::new();
         for (name, path) in self.snapshot_entries()? {
             if !name.starts_with('.') && path.join(MANIFEST_FILE).is_file() {
@@ -268,9 +353,20 @@ impl Store {
         tables: &mut [(Table, DataFrame)],
         input: SnapshotInput,
     ) -> Result<Manifest> {
+        let created = time::OffsetDateTime::now_utc();
+        if let Some(objects) = &self.objects {
+            // Objects first, manifest next, pointer last: a reader following `current` never
+            // sees a snapshot that is not whole.
+            let version = self.new_version(created, &input)?;
+            let files = encode_tables(values, observations, tables)?;
+            let entries = files.iter().map(|(entry, _)| entry.clone()).collect();
+            let manifest = Manifest::new(version.clone(), created, input, entries, values)?;
+            objects.write_snapshot(&manifest, files)?;
+            self.set_current(&version)?;
+            return Ok(manifest);
+        }
         let snapshots = self.snapshots_dir();
         fs::create_dir_all(&snapshots).map_err(io(&snapshots))?;
-        let created = time::OffsetDateTime::now_utc();
         let version = self.new_version(created, &input)?;
         // Unique per process and moment: two publishers never share a staging directory.
         let staging = snapshots.join(format!(
@@ -280,12 +376,10 @@ impl Store {
         ));
         fs::create_dir(&staging).map_err(io(&staging))?;
 
-        let mut files = vec![
-            write_parquet(&staging, VALUES_FILE, values)?,
-            write_parquet(&staging, OBSERVATIONS_FILE, observations)?,
-        ];
-        for (table, frame) in tables.iter_mut() {
-            files.push(write_parquet(&staging, table_file(*table), frame)?);
+        let mut files = Vec::new();
+        for (entry, bytes) in encode_tables(values, observations, tables)? {
+            write_synced(&staging.join(&entry.name), &bytes)?;
+            files.push(entry);
         }
         let manifest = Manifest::new(version.clone(), created, input, files, values)?;
         let manifest_path = staging.join(MANIFEST_FILE);
@@ -302,6 +396,9 @@ impl Store {
     /// Points `current` at an existing, verified snapshot (roll back or forward).
     pub fn set_current(&self, version: &str) -> Result<()> {
         self.verify(version)?;
+        if let Some(objects) = &self.objects {
+            return objects.set_pointer(version);
+        }
         let tmp = self
             .root
             .join(format!("{CURRENT}.tmp-{}", std::process::id()));
@@ -328,11 +425,18 @@ impl Store {
         let base = format!("{stamp}-{}", &digest[..8]);
         let mut version = base.clone();
         let mut n = 1;
-        while self.snapshot_dir(&version).exists() {
+        while self.version_exists(&version)? {
             n += 1;
             version = format!("{base}.{n}");
         }
         Ok(version)
+    }
+
+    fn version_exists(&self, version: &str) -> Result<bool> {
+        match &self.objects {
+            Some(objects) => objects.version_exists(version),
+            None => Ok(self.snapshot_dir(version).exists()),
+        }
     }
 
     fn read_manifest(&self, version: &str) -> Result<Manifest> {
@@ -350,36 +454,36 @@ impl Store {
 
     /// Checks every file of a snapshot against the digests in its manifest.
     pub fn verify(&self, version: &str) -> Result<Manifest> {
+        Ok(self.verified(version)?.0)
+    }
+
+    /// A snapshot's manifest with its files, every one checked against its digest. From an
+    /// object store the files are downloaded once, checked, and read from memory.
+    fn verified(&self, version: &str) -> Result<(Manifest, Files)> {
+        if let Some(objects) = &self.objects {
+            let (manifest, files) = objects.fetch_verified(version)?;
+            return Ok((manifest, Files::Fetched(files)));
+        }
         let manifest = self.read_manifest(version)?;
         let dir = self.snapshot_dir(version);
         for file in &manifest.files {
             let path = dir.join(&file.name);
             let bytes = fs::read(&path).map_err(io(&path))?;
-            let digest = hex::encode(Sha256::digest(&bytes));
-            if digest != file.sha256 || bytes.len() as u64 != file.bytes {
-                return Err(StoreError::Corrupt {
-                    version: version.to_owned(),
-                    reason: format!(
-                        "{} has sha256 {digest} ({} bytes), manifest says {} ({} bytes)",
-                        file.name,
-                        bytes.len(),
-                        file.sha256,
-                        file.bytes
-                    ),
-                });
-            }
+            check_digest(version, file, &bytes)?;
         }
-        Ok(manifest)
+        Ok((manifest, Files::Dir(dir)))
     }
 
     /// Loads one snapshot, verified.
     pub fn load(&self, version: &str) -> Result<Snapshot> {
-        let manifest = self.verify(version)?;
-        let path = self.snapshot_dir(version).join(VALUES_FILE);
-        let file = File::open(&path).map_err(io(&path))?;
-        let df = ParquetReader::new(file).finish()?;
+        let (manifest, files) = self.verified(version)?;
+        self.load_values(manifest, &files)
+    }
+
+    fn load_values(&self, manifest: Manifest, files: &Files) -> Result<Snapshot> {
+        let df = files.frame(VALUES_FILE)?;
         let values = values::from_frame(&df).map_err(|reason| StoreError::Corrupt {
-            version: version.to_owned(),
+            version: manifest.version.clone(),
             reason: format!("{VALUES_FILE}: {reason}"),
         })?;
         Ok(Snapshot { manifest, values })
@@ -388,100 +492,188 @@ impl Store {
     /// The observations table of one snapshot, verified: what a refresh carries over for a
     /// source it could not update.
     pub fn load_observations(&self, version: &str) -> Result<DataFrame> {
-        self.verify(version)?;
-        let path = self.snapshot_dir(version).join(OBSERVATIONS_FILE);
-        let file = File::open(&path).map_err(io(&path))?;
-        Ok(ParquetReader::new(file).finish()?)
+        let (_, files) = self.verified(version)?;
+        files.frame(OBSERVATIONS_FILE)
     }
 
     /// A further table of one snapshot, verified; `None` when the snapshot was published
     /// without it.
     pub fn load_table(&self, version: &str, table: Table) -> Result<Option<DataFrame>> {
-        let manifest = self.verify(version)?;
+        let (manifest, files) = self.verified(version)?;
         let name = table_file(table);
         if !manifest.files.iter().any(|f| f.name == name) {
             return Ok(None);
         }
-        let path = self.snapshot_dir(version).join(name);
-        let file = File::open(&path).map_err(io(&path))?;
-        Ok(Some(ParquetReader::new(file).finish()?))
+        Ok(Some(files.frame(name)?))
     }
 
     /// The demand tables of one snapshot (breakdowns, flows, flow summary, projections) as
     /// rows, verified; a table the snapshot was published without is empty (and not in
     /// `Demand::present`). A malformed table is `Corrupt`, naming the file and the column.
     pub fn load_demand(&self, version: &str) -> Result<Demand> {
-        let manifest = self.verify(version)?;
-        self.read_demand(&manifest)
+        let (manifest, files) = self.verified(version)?;
+        read_demand(&manifest, &files)
     }
 
     /// [`Store::load`] and [`Store::load_demand`] with one verification: what a server loads.
     pub fn load_with_demand(&self, version: &str) -> Result<(Snapshot, Demand)> {
-        let snapshot = self.load(version)?;
-        let demand = self.read_demand(&snapshot.manifest)?;
+        let (manifest, files) = self.verified(version)?;
+        let demand = read_demand(&manifest, &files)?;
+        let snapshot = self.load_values(manifest, &files)?;
         Ok((snapshot, demand))
-    }
-
-    /// The published snapshot with its demand tables.
-    pub fn load_current_with_demand(&self) -> Result<(Snapshot, Demand)> {
-        let version = self
-            .current_version()?
-            .ok_or_else(|| StoreError::NoSnapshot(self.root.clone()))?;
-        self.load_with_demand(&version)
-    }
-
-    fn read_demand(&self, manifest: &Manifest) -> Result<Demand> {
-        let version = manifest.version.as_str();
-        let mut demand = Demand::default();
-        for table in Table::ALL {
-            let name = table_file(table);
-            if !manifest.files.iter().any(|f| f.name == name) {
-                continue;
-            }
-            let path = self.snapshot_dir(version).join(name);
-            let file = File::open(&path).map_err(io(&path))?;
-            let df = ParquetReader::new(file).finish()?;
-            let corrupt = |reason: String| StoreError::Corrupt {
-                version: version.to_owned(),
-                reason: format!("{name}: {reason}"),
-            };
-            match table {
-                Table::Breakdowns => {
-                    demand.breakdowns = demand::breakdowns(&df).map_err(corrupt)?
-                }
-                Table::Flows => demand.flows = demand::flows(&df).map_err(corrupt)?,
-                Table::FlowSummary => {
-                    demand.flow_summary = demand::flow_summary(&df).map_err(corrupt)?;
-                }
-                Table::Projections => {
-                    demand.projections = demand::projections(&df).map_err(corrupt)?;
-                }
-            }
-            demand.present.push(table);
-        }
-        Ok(demand)
     }
 
     /// Loads the published snapshot.
     pub fn load_current(&self) -> Result<Snapshot> {
         let version = self
             .current_version()?
-            .ok_or_else(|| StoreError::NoSnapshot(self.root.clone()))?;
+            .ok_or_else(|| StoreError::NoSnapshot(self.to_string()))?;
         self.load(&version)
     }
+
+    /// The published snapshot with its demand tables.
+    pub fn load_current_with_demand(&self) -> Result<(Snapshot, Demand)> {
+        let version = self
+            .current_version()?
+            .ok_or_else(|| StoreError::NoSnapshot(self.to_string()))?;
+        self.load_with_demand(&version)
+    }
+}
+
+fn read_demand(manifest: &Manifest, files: &Files) -> Result<Demand> {
+    let version = manifest.version.as_str();
+    let mut demand = Demand::default();
+    for table in Table::ALL {
+        let name = table_file(table);
+        if !manifest.files.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let df = files.frame(name)?;
+        let corrupt = |reason: String| StoreError::Corrupt {
+            version: version.to_owned(),
+            reason: format!("{name}: {reason}"),
+        };
+        match table {
+            Table::Breakdowns => demand.breakdowns = demand::breakdowns(&df).map_err(corrupt)?,
+            Table::Flows => demand.flows = demand::flows(&df).map_err(corrupt)?,
+            Table::FlowSummary => {
+                demand.flow_summary = demand::flow_summary(&df).map_err(corrupt)?;
+            }
+            Table::Projections => {
+                demand.projections = demand::projections(&df).map_err(corrupt)?;
+            }
+        }
+        demand.present.push(table);
+    }
+    Ok(demand)
 }
 
 /// Held while a refresh runs (see [`Store::lock`]). The lock file names its holder while held
 /// and is emptied on release (a holder killed leaves its name, but no lock).
 #[derive(Debug)]
 pub struct RefreshLock {
-    file: File,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
+    File(File),
+    /// `None`: the object store cannot do conditional writes, so nothing is held.
+    Object(#[allow(dead_code)] Option<remote::ObjectLock>),
 }
 
 impl Drop for RefreshLock {
     fn drop(&mut self) {
-        let _ = self.file.set_len(0);
+        // The object lock deletes itself when dropped.
+        if let Held::File(file) = &self.held {
+            let _ = file.set_len(0);
+        }
     }
+}
+
+/// Where a verified snapshot's files are read from.
+enum Files {
+    Dir(PathBuf),
+    Fetched(HashMap<String, bytes::Bytes>),
+}
+
+impl Files {
+    fn frame(&self, name: &str) -> Result<DataFrame> {
+        match self {
+            Files::Dir(dir) => {
+                let path = dir.join(name);
+                let file = File::open(&path).map_err(io(&path))?;
+                Ok(ParquetReader::new(file).finish()?)
+            }
+            Files::Fetched(files) => {
+                let bytes = files.get(name).cloned().unwrap_or_default();
+                Ok(ParquetReader::new(std::io::Cursor::new(bytes)).finish()?)
+            }
+        }
+    }
+}
+
+/// The version a pointer's text names; `None` when it is empty.
+fn parse_pointer(text: &str, path: &str) -> Result<Option<String>> {
+    let version = text.trim();
+    if version.is_empty() {
+        return Ok(None);
+    }
+    if !is_version(version) {
+        return Err(StoreError::BadPointer {
+            path: path.to_owned(),
+            found: version.chars().take(80).collect(),
+        });
+    }
+    Ok(Some(version.to_owned()))
+}
+
+/// A file's bytes against its manifest entry.
+fn check_digest(version: &str, file: &FileEntry, bytes: &[u8]) -> Result<()> {
+    let digest = hex::encode(Sha256::digest(bytes));
+    if digest != file.sha256 || bytes.len() as u64 != file.bytes {
+        return Err(StoreError::Corrupt {
+            version: version.to_owned(),
+            reason: format!(
+                "{} has sha256 {digest} ({} bytes), manifest says {} ({} bytes)",
+                file.name,
+                bytes.len(),
+                file.sha256,
+                file.bytes
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// A URL for messages: scheme, host and path, without credentials or query.
+fn redacted_url(url: &url::Url) -> String {
+    format!(
+        "{}://{}{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.path()
+    )
+}
+
+fn now_seconds() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn host_name() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "an unknown host".to_owned())
 }
 
 /// A snapshot version names one directory under `snapshots/`: letters, digits, `.`, `_`, `-`,
@@ -494,20 +686,32 @@ fn is_version(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-fn write_parquet(dir: &Path, name: &str, df: &mut DataFrame) -> Result<FileEntry> {
-    let path = dir.join(name);
-    let file = File::create(&path).map_err(io(&path))?;
-    ParquetWriter::new(file).finish(df)?;
-    let bytes = fs::read(&path).map_err(io(&path))?;
-    File::open(&path)
-        .and_then(|f| f.sync_all())
-        .map_err(io(&path))?;
-    Ok(FileEntry {
+/// Every table of a snapshot as parquet bytes, with its manifest entry.
+fn encode_tables(
+    values: &mut DataFrame,
+    observations: &mut DataFrame,
+    tables: &mut [(Table, DataFrame)],
+) -> Result<Vec<(FileEntry, Vec<u8>)>> {
+    let mut files = vec![
+        encode_parquet(VALUES_FILE, values)?,
+        encode_parquet(OBSERVATIONS_FILE, observations)?,
+    ];
+    for (table, frame) in tables.iter_mut() {
+        files.push(encode_parquet(table_file(*table), frame)?);
+    }
+    Ok(files)
+}
+
+fn encode_parquet(name: &str, df: &mut DataFrame) -> Result<(FileEntry, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(df)?;
+    let entry = FileEntry {
         name: name.to_owned(),
         sha256: hex::encode(Sha256::digest(&bytes)),
         bytes: bytes.len() as u64,
         rows: df.height(),
-    })
+    };
+    Ok((entry, bytes))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -524,5 +728,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+#[cfg(test)]
+mod object_tests;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 use super::*;
 use lmi_core::{AreaType, Status};
 
-fn values_frame(value: f64) -> DataFrame {
+pub(crate) fn values_frame(value: f64) -> DataFrame {
     DataFrame::new(
         1,
         vec![
@@ -21,7 +21,7 @@ fn values_frame(value: f64) -> DataFrame {
     .unwrap()
 }
 
-fn observations_frame() -> DataFrame {
+pub(crate) fn observations_frame() -> DataFrame {
     DataFrame::new(
         1,
         vec![
@@ -32,7 +32,7 @@ fn observations_frame() -> DataFrame {
     .unwrap()
 }
 
-fn input() -> SnapshotInput {
+pub(crate) fn input() -> SnapshotInput {
     SnapshotInput {
         sources: Vec::new(),
         sample: None,
