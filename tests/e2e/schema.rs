@@ -34,6 +34,7 @@ fn observations_and_values_round_trip_through_pipeline_store_and_load() {
                 sources: loaded.provenance,
                 sample: loaded.sample,
                 warnings: Vec::new(),
+                inputs_sha256: None,
             },
         )
         .unwrap();

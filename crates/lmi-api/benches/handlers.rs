@@ -61,6 +61,7 @@ fn snapshot(geo: &Geography) -> Snapshot {
         indicators: Vec::new(),
         files: Vec::new(),
         warnings: Vec::new(),
+        inputs_sha256: None,
     };
     Snapshot { manifest, values }
 }

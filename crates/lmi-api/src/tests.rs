@@ -90,6 +90,7 @@ fn builder_with(sample: bool, stale: Option<lmi_core::Staleness>) -> crate::AppS
             rows: 9,
         }],
         warnings: Vec::new(),
+        inputs_sha256: None,
     };
     let mut values = vec![
         value("E07000117", AreaType::Lad, "2022/23", Some(50.0), 1000.0),

@@ -44,7 +44,10 @@ enum Command {
         what: RenderCommand,
     },
     /// Fetch every catalogued source (Nomis, DfE EES, ONS) and publish a new snapshot;
-    /// with --from, read raw files already on disk instead.
+    /// with --from, read raw files already on disk instead. With --from, when the directory holds
+    /// exactly the files the current snapshot was built from (sha256 of every file, the same
+    /// catalogue and lmi version), nothing is read or published ("nothing changed"; --force
+    /// publishes anyway).
     ///
     /// Over HTTP, each source is asked conditionally (ETag/Last-Modified), so an unchanged source
     /// costs one 304; bodies are kept in <data-dir>/raw/<sha256> with raw/manifest.json, and a
@@ -221,7 +224,8 @@ struct RefreshArgs {
     /// Fetch, parse and validate, but publish nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Publish even if a source has less than half the observations of the published snapshot.
+    /// Publish even if a source has less than half the observations of the published snapshot;
+    /// with --from, publish even when the files are those of the current snapshot.
     #[arg(long)]
     force: bool,
     /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
@@ -527,12 +531,28 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             }
         };
     };
-    if !only.is_empty() || dry_run || force {
+    if !only.is_empty() || dry_run {
         return Err(Failure::config(anyhow::anyhow!(
-            "--only, --dry-run and --force apply to fetching; not with --from"
+            "--only and --dry-run apply to fetching; not with --from"
         )));
     }
-    let m = lmi_refresh::from_dir_into(&from, &store, &catalogue, settings.keep_snapshots)?;
+    let m = match lmi_refresh::refresh_dir(
+        &from,
+        &store,
+        &catalogue,
+        settings.keep_snapshots,
+        force,
+    )? {
+        lmi_refresh::DirRefresh::Published(m) => m,
+        lmi_refresh::DirRefresh::Unchanged(current) => {
+            println!(
+                "nothing changed: {} holds the files snapshot {} was built from (same sha256s, catalogue and lmi version); it stays published (--force publishes anyway)",
+                from.display(),
+                current.version
+            );
+            return Ok(Ended::Ok);
+        }
+    };
     println!("published snapshot {} in {store}", m.version);
     for s in &m.sources {
         println!(

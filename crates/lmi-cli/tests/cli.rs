@@ -146,6 +146,89 @@ fn a_bad_source_file_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte(
     }
 }
 
+/// `src` copied under `dst`, recursively.
+fn copy_dir(src: &Path, dst: &Path) {
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let to = dst.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            copy_dir(&path, &to);
+        } else {
+            std::fs::copy(&path, &to).unwrap();
+        }
+    }
+}
+
+fn current(data: &Path) -> String {
+    std::fs::read_to_string(data.join("current"))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_refresh_over_the_current_snapshots_files_publishes_nothing_unless_they_change_or_forced() {
+    let from = tempfile::tempdir().unwrap();
+    copy_dir(&sample_dir(), from.path());
+    let data = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "refresh",
+            "--from",
+            from.path().to_str().unwrap(),
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = lmi(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&[]).contains("published snapshot"));
+    let first = current(data.path());
+    let before = tree(data.path());
+
+    // The same files: nothing read, nothing published, the data directory byte for byte.
+    let again = run(&[]);
+    assert!(again.contains("nothing changed"), "{again}");
+    assert!(again.contains(&first), "{again}");
+    assert_eq!(
+        tree(data.path()),
+        before,
+        "an unchanged refresh wrote something"
+    );
+
+    // One file's bytes change (its rows in another order): published.
+    let census = from.path().join("census/census2021_ts067_lad22.csv");
+    let text = std::fs::read_to_string(&census).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    std::fs::write(&census, lines.join("\n") + "\n").unwrap();
+    assert!(run(&[]).contains("published snapshot"));
+    let second = current(data.path());
+    assert_ne!(second, first);
+    assert!(run(&[]).contains("nothing changed"));
+
+    // --force publishes the same files again.
+    assert!(run(&["--force"]).contains("published snapshot"));
+    let third = current(data.path());
+    assert_ne!(third, second);
+
+    // A damaged current snapshot is not "unchanged": it is replaced.
+    let values = data
+        .path()
+        .join("snapshots")
+        .join(&third)
+        .join("values.parquet");
+    let mut bytes = std::fs::read(&values).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&values, bytes).unwrap();
+    assert!(run(&[]).contains("published snapshot"));
+    assert_ne!(current(data.path()), third);
+}
+
 #[test]
 fn a_missing_source_directory_and_a_bad_catalogue_have_distinct_exit_codes() {
     let data = tempfile::tempdir().unwrap();

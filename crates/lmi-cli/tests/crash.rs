@@ -18,7 +18,9 @@ fn sample_dir() -> PathBuf {
 
 fn refresh(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_lmi"));
-    c.args(["refresh", "--from"])
+    // --force: every run reads, computes and publishes the same files again (unforced, a rerun
+    // over unchanged files publishes nothing and would leave nothing to kill but the hashing).
+    c.args(["refresh", "--force", "--from"])
         .arg(sample_dir())
         .arg("--data-dir")
         .arg(data)

@@ -42,12 +42,13 @@ impl Target {
         c
     }
 
-    /// `lmi refresh --from` the sample; returns the published version.
+    /// `lmi refresh --force --from` the sample (a new version each time); returns the version.
     fn publish(&self, data_dir: &Path) -> String {
         let (sample, data_dir) = (sample_dir(), data_dir.to_str().unwrap().to_owned());
         let out = self
             .lmi(&[
                 "refresh",
+                "--force",
                 "--from",
                 sample.to_str().unwrap(),
                 "--data-dir",

@@ -2,6 +2,7 @@
 //! per mode, each returning a typed report or a typed [`Error`].
 //!
 //! - [`from_dir`]: every catalogued source read from a directory of raw files; all or nothing.
+//!   [`refresh_dir`] (`lmi refresh --from`) publishes only when the files changed.
 //! - [`live::refresh_live`]: every source fetched from the publishers; what fails is carried
 //!   over from the current snapshot and marked stale (see the module for the rules).
 //! - [`live::sources_check`]: what each catalogued source resolves to today, without downloading.
@@ -178,7 +179,8 @@ pub fn from_dir_keeping(
     from_dir_into(from, &Store::open(data_dir), catalogue, keep)
 }
 
-/// [`from_dir_keeping`] into any store: a data directory or an object store.
+/// [`from_dir_keeping`] into any store: a data directory or an object store. Always publishes
+/// (see [`refresh_dir`] for the refresh that publishes only when the files changed).
 pub fn from_dir_into(
     from: &Path,
     store: &Store,
@@ -186,6 +188,74 @@ pub fn from_dir_into(
     keep: usize,
 ) -> Result<Manifest, Error> {
     let held = hold(store)?;
+    let inputs = fingerprint(from, catalogue)?;
+    publish_dir(held, from, store, catalogue, keep, inputs)
+}
+
+/// What [`refresh_dir`] did.
+#[derive(Debug, Clone)]
+pub enum DirRefresh {
+    /// A new snapshot was published: its manifest.
+    Published(Manifest),
+    /// The files, the catalogue and lmi's version are those the current snapshot was built from
+    /// (its `inputs_sha256`), and it is whole: nothing was published. Its manifest.
+    Unchanged(Manifest),
+}
+
+/// `lmi refresh --from`: like [`from_dir_into`], but when the directory holds exactly the files
+/// the current snapshot was built from (same fingerprint, see `lmi_ingest::fingerprint_dir`)
+/// and that snapshot passes its digest checks and carries no stale source, nothing is parsed
+/// or published. `force` publishes anyway.
+pub fn refresh_dir(
+    from: &Path,
+    store: &Store,
+    catalogue: &Catalogue,
+    keep: usize,
+    force: bool,
+) -> Result<DirRefresh, Error> {
+    let held = hold(store)?;
+    let inputs = fingerprint(from, catalogue)?;
+    if !force && let Some(current) = unchanged(store, &inputs) {
+        return Ok(DirRefresh::Unchanged(current));
+    }
+    publish_dir(held, from, store, catalogue, keep, inputs).map(DirRefresh::Published)
+}
+
+fn fingerprint(from: &Path, catalogue: &Catalogue) -> Result<String, Error> {
+    lmi_ingest::fingerprint_dir(from, catalogue).map_err(|source| Error::ReadSources {
+        dir: from.to_owned(),
+        source: Box::new(source),
+    })
+}
+
+/// The current snapshot's manifest when it was built from inputs with this fingerprint, is
+/// whole (every file matches its digest) and has no stale source.
+fn unchanged(store: &Store, inputs: &str) -> Option<Manifest> {
+    let version = store.current_version().ok().flatten()?;
+    let manifest = match store.verify(&version) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "the current snapshot does not verify; publishing a new one");
+            return None;
+        }
+    };
+    (manifest.inputs_sha256.as_deref() == Some(inputs)
+        && !manifest
+            .sources
+            .iter()
+            .any(lmi_core::SourceProvenance::is_stale))
+    .then_some(manifest)
+}
+
+/// Reads, computes and publishes under the held lock.
+fn publish_dir(
+    held: Held,
+    from: &Path,
+    store: &Store,
+    catalogue: &Catalogue,
+    keep: usize,
+    inputs: String,
+) -> Result<Manifest, Error> {
     let geography = geography()?;
     let loaded =
         lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
@@ -226,6 +296,7 @@ pub fn from_dir_into(
                 sources: loaded.provenance,
                 sample: loaded.sample,
                 warnings,
+                inputs_sha256: Some(inputs),
             },
         )
         .map_err(|source| Error::Publish {

@@ -351,6 +351,7 @@ pub fn refresh_live_into(
                 sources: provenance,
                 sample: None,
                 warnings,
+                inputs_sha256: None,
             },
         )
         .map_err(|e| fail(&format!("publishing a snapshot in {store}: {e}")))?;

@@ -98,11 +98,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 }
 
 /// What a snapshot is built from, besides its tables.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SnapshotInput {
     pub sources: Vec<SourceProvenance>,
     pub sample: Option<SampleMarker>,
     pub warnings: Vec<String>,
+    /// See [`Manifest::inputs_sha256`].
+    pub inputs_sha256: Option<String>,
 }
 
 /// A loaded snapshot: its manifest and every indicator value.

@@ -37,6 +37,11 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     /// Things a reader should know, e.g. area codes in a source that matched no known area.
     pub warnings: Vec<String>,
+    /// For a snapshot built from a directory of files (`lmi refresh --from`): the fingerprint
+    /// of its inputs (`lmi_ingest::fingerprint_dir`: lmi's version, the catalogue and every
+    /// file's sha256). A refresh from files with the same fingerprint publishes nothing new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs_sha256: Option<String>,
 }
 
 impl Manifest {
@@ -60,6 +65,7 @@ impl Manifest {
             indicators: summarise(values)?,
             files,
             warnings: input.warnings,
+            inputs_sha256: input.inputs_sha256,
         })
     }
 

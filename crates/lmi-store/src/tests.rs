@@ -37,6 +37,7 @@ pub(crate) fn input() -> SnapshotInput {
         sources: Vec::new(),
         sample: None,
         warnings: vec!["note".into()],
+        inputs_sha256: None,
     }
 }
 
