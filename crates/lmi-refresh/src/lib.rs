@@ -188,7 +188,7 @@ pub fn from_dir_into(
     keep: usize,
 ) -> Result<Manifest, Error> {
     let held = hold(store)?;
-    let inputs = fingerprint(from, catalogue)?;
+    let inputs = fingerprint(from, catalogue);
     publish_dir(held, from, store, catalogue, keep, inputs)
 }
 
@@ -214,18 +214,22 @@ pub fn refresh_dir(
     force: bool,
 ) -> Result<DirRefresh, Error> {
     let held = hold(store)?;
-    let inputs = fingerprint(from, catalogue)?;
-    if !force && let Some(current) = unchanged(store, &inputs) {
+    let inputs = fingerprint(from, catalogue);
+    if !force
+        && let Some(inputs) = &inputs
+        && let Some(current) = unchanged(store, inputs)
+    {
         return Ok(DirRefresh::Unchanged(current));
     }
     publish_dir(held, from, store, catalogue, keep, inputs).map(DirRefresh::Published)
 }
 
-fn fingerprint(from: &Path, catalogue: &Catalogue) -> Result<String, Error> {
-    lmi_ingest::fingerprint_dir(from, catalogue).map_err(|source| Error::ReadSources {
-        dir: from.to_owned(),
-        source: Box::new(source),
-    })
+/// The inputs' fingerprint; `None` when a file is missing or unreadable, which the load that
+/// follows reports in full (in catalogue order, after the errors of the sources before it).
+fn fingerprint(from: &Path, catalogue: &Catalogue) -> Option<String> {
+    lmi_ingest::fingerprint_dir(from, catalogue)
+        .inspect_err(|e| tracing::debug!(error = %e, "no fingerprint of the inputs"))
+        .ok()
 }
 
 /// The current snapshot's manifest when it was built from inputs with this fingerprint, is
@@ -254,7 +258,7 @@ fn publish_dir(
     store: &Store,
     catalogue: &Catalogue,
     keep: usize,
-    inputs: String,
+    inputs: Option<String>,
 ) -> Result<Manifest, Error> {
     let geography = geography()?;
     let loaded =
@@ -296,7 +300,7 @@ fn publish_dir(
                 sources: loaded.provenance,
                 sample: loaded.sample,
                 warnings,
-                inputs_sha256: Some(inputs),
+                inputs_sha256: inputs,
             },
         )
         .map_err(|source| Error::Publish {
