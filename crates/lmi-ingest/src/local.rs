@@ -194,50 +194,91 @@ fn file_sha256(path: &Path) -> Result<String> {
 }
 
 /// Reads and parses every catalogued source found under `dir`. A source that is missing or
-/// malformed fails the whole load: a snapshot is never built from part of the catalogue.
+/// malformed fails the whole load: a snapshot is never built from part of the catalogue. The
+/// sources are parsed in parallel (one worker per core), each into its own table; the tables
+/// are joined in catalogue order and the error reported is the first in catalogue order, as if
+/// they had been read one after another.
 pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources> {
-    let mut observations = Observations::default();
+    let mut observations = crate::observations::empty_frame()?;
     let mut provenance = Vec::with_capacity(catalogue.sources.len());
-    for source in &catalogue.sources {
-        let path = match locate(dir, source) {
-            Ok(path) => path,
-            // An optional source refines values when present (e.g. exact TTWAs from LSOAs).
-            Err(IngestError::NotFound { .. }) if source.optional => continue,
-            Err(e) => return Err(e),
-        };
-        let raw = RawFile::read(&path)?;
-        let before = observations.len();
-        let mut latest = Observations::default();
-        let rows = parse_source(source, &raw, None, &mut latest)?;
-        let file = path.display().to_string();
-        let mut held: BTreeMap<String, String> = latest
-            .periods()
-            .into_iter()
-            .map(|p| (p, file.clone()))
-            .collect();
-        observations.append(latest);
-        let earlier_files = read_earlier(dir, source, &mut held, &mut observations)?;
-        provenance.push(SourceProvenance {
-            source_id: source.id.clone(),
-            title: source.title.clone(),
-            publisher: source.publisher.clone(),
-            dataset: source.dataset.clone(),
-            licence: source.licence.clone(),
-            attribution: source.attribution.clone(),
-            file,
-            sha256: raw.sha256,
-            bytes: raw.bytes,
-            rows,
-            observations: observations.len() - before,
-            earlier_files,
-            ..SourceProvenance::default()
-        });
+    for loaded in in_parallel(&catalogue.sources, |source| load_source(dir, source)) {
+        if let Some((frame, p)) = loaded? {
+            observations.vstack_mut(&frame)?;
+            provenance.push(p);
+        }
     }
     Ok(LoadedSources {
-        observations: observations.into_frame()?,
+        observations,
         provenance,
         sample: read_sample_marker(dir)?,
     })
+}
+
+/// One source: its file (and earlier releases' files) parsed into a table, with provenance;
+/// `None` for an optional source that is absent.
+fn load_source(dir: &Path, source: &SourceDef) -> Result<Option<(DataFrame, SourceProvenance)>> {
+    let path = match locate(dir, source) {
+        Ok(path) => path,
+        // An optional source refines values when present (e.g. exact TTWAs from LSOAs).
+        Err(IngestError::NotFound { .. }) if source.optional => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let raw = RawFile::read(&path)?;
+    let mut observations = Observations::default();
+    let rows = parse_source(source, &raw, None, &mut observations)?;
+    let file = path.display().to_string();
+    let mut held: BTreeMap<String, String> = observations
+        .periods()
+        .into_iter()
+        .map(|p| (p, file.clone()))
+        .collect();
+    let earlier_files = read_earlier(dir, source, &mut held, &mut observations)?;
+    let provenance = SourceProvenance {
+        source_id: source.id.clone(),
+        title: source.title.clone(),
+        publisher: source.publisher.clone(),
+        dataset: source.dataset.clone(),
+        licence: source.licence.clone(),
+        attribution: source.attribution.clone(),
+        file,
+        sha256: raw.sha256,
+        bytes: raw.bytes,
+        rows,
+        observations: observations.len(),
+        earlier_files,
+        ..SourceProvenance::default()
+    };
+    Ok(Some((observations.into_frame()?, provenance)))
+}
+
+/// `f` over every item on one scoped thread per core, results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

@@ -715,13 +715,79 @@ impl GeoFrames {
     }
 }
 
+/// The observations split by source in one pass, without copying (each source's contiguous runs
+/// of rows are slices of the frame): every indicator's plan then scans only its own sources'
+/// rows instead of comparing every row's source and measure strings once per indicator (that
+/// was a fifth of a national refresh's time).
+struct BySource {
+    frames: std::collections::HashMap<String, DataFrame>,
+    empty: DataFrame,
+}
+
+impl BySource {
+    fn new(observations: &DataFrame) -> PolarsResult<BySource> {
+        let sources = observations.column(OBS_SOURCE)?.str()?;
+        let mut frames: std::collections::HashMap<String, DataFrame> =
+            std::collections::HashMap::new();
+        let mut run: Option<(&str, usize)> = None;
+        let height = observations.height();
+        let mut close = |source: &str, start: usize, end: usize| -> PolarsResult<()> {
+            let rows = observations.slice(start as i64, end - start);
+            match frames.get_mut(source) {
+                Some(frame) => {
+                    frame.vstack_mut(&rows)?;
+                }
+                None => {
+                    frames.insert(source.to_owned(), rows);
+                }
+            }
+            Ok(())
+        };
+        for (i, source) in sources.iter().enumerate() {
+            let source = source.unwrap_or_default();
+            match run {
+                Some((current, _)) if current == source => {}
+                Some((current, start)) => {
+                    close(current, start, i)?;
+                    run = Some((source, i));
+                }
+                None => run = Some((source, i)),
+            }
+        }
+        if let Some((current, start)) = run {
+            close(current, start, height)?;
+        }
+        Ok(BySource {
+            frames,
+            empty: observations.clear(),
+        })
+    }
+
+    /// One source's rows (none: an empty frame with the observations' columns).
+    fn frame(&self, source: &str) -> DataFrame {
+        self.frames
+            .get(source)
+            .cloned()
+            .unwrap_or_else(|| self.empty.clone())
+    }
+
+    /// The rows of these sources.
+    fn lazy<'a>(&self, sources: impl IntoIterator<Item = &'a str>) -> PolarsResult<LazyFrame> {
+        let mut out = self.empty.clone();
+        for source in sources {
+            out.vstack_mut(&self.frame(source))?;
+        }
+        Ok(out.lazy())
+    }
+}
+
 /// Computes every indicator in `defs` for every area of the registry.
 pub fn compute(
     observations: &DataFrame,
     geo: &Geography,
     defs: &[IndicatorDef],
 ) -> Result<PipelineOutput, PipelineError> {
-    let obs = observations.clone().lazy();
+    let by_source = BySource::new(observations)?;
     let frames_of = GeoFrames::new(geo, observations)?;
     let GeoFrames {
         codes,
@@ -732,6 +798,7 @@ pub fn compute(
     let upper = upper_tier::UpperTier::new(geo)?;
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
+        let obs = by_source.lazy(std::iter::once(def.source).chain(def.small_area_source))?;
         if def.aggregation == Aggregation::Published {
             frames.push(mark_series_breaks(published(&obs, areas, def), def));
             continue;
@@ -740,7 +807,7 @@ pub fn compute(
             let long = upper.every_area(&obs, def.source, &measures_of(def))?;
             frames.push(mark_series_breaks(combine(long, def), def));
             frames.push(upper_tier::not_served_values(
-                observations,
+                &by_source.frame(def.source),
                 def,
                 &upper.not_served,
             )?);
