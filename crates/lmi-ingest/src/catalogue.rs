@@ -88,6 +88,22 @@ pub struct SourceDef {
     pub local_only: bool,
 }
 
+impl SourceDef {
+    /// Provenance carrying what the catalogue says of this source (id, title, publisher, data
+    /// set, licence, attribution); the caller adds what was read and where from.
+    pub fn provenance(&self) -> lmi_core::SourceProvenance {
+        lmi_core::SourceProvenance {
+            source_id: self.id.clone(),
+            title: self.title.clone(),
+            publisher: self.publisher.clone(),
+            dataset: self.dataset.clone(),
+            licence: self.licence.clone(),
+            attribution: self.attribution.clone(),
+            ..lmi_core::SourceProvenance::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {

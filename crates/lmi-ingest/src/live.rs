@@ -755,12 +755,6 @@ impl Fetched {
 /// The provenance of a source as its cached copy records it.
 pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance {
     SourceProvenance {
-        source_id: source.id.clone(),
-        title: source.title.clone(),
-        publisher: source.publisher.clone(),
-        dataset: source.dataset.clone(),
-        licence: source.licence.clone(),
-        attribution: source.attribution.clone(),
         file: entry.url.clone(),
         sha256: entry.sha256.clone(),
         bytes: entry.bytes,
@@ -775,6 +769,7 @@ pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance
         resolved: entry.resolved.clone(),
         stale: None,
         earlier_files: Vec::new(),
+        ..source.provenance()
     }
 }
 

@@ -234,19 +234,13 @@ fn load_source(dir: &Path, source: &SourceDef) -> Result<Option<(DataFrame, Sour
         .collect();
     let earlier_files = read_earlier(dir, source, &mut held, &mut observations)?;
     let provenance = SourceProvenance {
-        source_id: source.id.clone(),
-        title: source.title.clone(),
-        publisher: source.publisher.clone(),
-        dataset: source.dataset.clone(),
-        licence: source.licence.clone(),
-        attribution: source.attribution.clone(),
         file,
         sha256: raw.sha256,
         bytes: raw.bytes,
         rows,
         observations: observations.len(),
         earlier_files,
-        ..SourceProvenance::default()
+        ..source.provenance()
     };
     Ok(Some((observations.into_frame()?, provenance)))
 }
