@@ -5,44 +5,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lmi_ingest::raw::RawFile;
-use lmi_ingest::{Catalogue, Format, Observations, SourceDef};
-use std::path::Path;
+use lmi_fuzz::{parse_as_each, sources_of};
+use lmi_ingest::{Format, SourceDef};
 use std::sync::OnceLock;
 
 fn sources() -> &'static [SourceDef] {
     static SOURCES: OnceLock<Vec<SourceDef>> = OnceLock::new();
-    SOURCES.get_or_init(|| {
-        let catalogue = Catalogue::bundled().expect("the bundled catalogue parses");
-        let sources: Vec<SourceDef> = catalogue
-            .sources
-            .into_iter()
-            .filter(|s| s.format == Format::NomisApsT19)
-            .collect();
-        assert!(!sources.is_empty(), "the catalogue has an APS T19 source");
-        sources
-    })
+    SOURCES.get_or_init(|| sources_of(&[Format::NomisApsT19]))
 }
 
-/// `LMI_FUZZ_DEBUG=1` prints what each parse answered (to check that seeds parse, e.g. with
-/// `cargo +nightly fuzz run <target> corpus/<target>/seed-* -- -runs=0`).
-fn debug(what: impl FnOnce() -> String, result: &dyn std::fmt::Debug) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("LMI_FUZZ_DEBUG").is_some()) {
-        eprintln!("{}: {result:?}", what());
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(raw) = RawFile::from_bytes(Path::new("fuzz.csv"), data.to_vec()) else {
-        return;
-    };
-    for source in sources() {
-        let mut out = Observations::default();
-        let result = lmi_ingest::local::parse_source(source, &raw, None, &mut out);
-        debug(|| source.id.clone(), &result);
-        if result.is_ok() {
-            let _ = out.into_frame();
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| parse_as_each(data, sources(), &[None]));

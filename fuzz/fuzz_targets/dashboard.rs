@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use lmi_fuzz::debug;
 use lmi_report::dashboard::Dashboards;
-use std::sync::OnceLock;
 
 /// The file stem the loader expects for this text: the first top-level `id = "…"` value.
 fn stem(text: &str) -> &str {
@@ -18,15 +18,6 @@ fn stem(text: &str) -> &str {
         .filter_map(|l| l.split('"').next())
         .find(|s| !s.is_empty() && !s.contains(['/', '\\']))
         .unwrap_or("fuzz")
-}
-
-/// `LMI_FUZZ_DEBUG=1` prints what each parse answered (to check that seeds parse, e.g. with
-/// `cargo +nightly fuzz run <target> corpus/<target>/seed-* -- -runs=0`).
-fn debug(what: impl FnOnce() -> String, result: &dyn std::fmt::Debug) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("LMI_FUZZ_DEBUG").is_some()) {
-        eprintln!("{}: {result:?}", what());
-    }
 }
 
 fuzz_target!(|data: &[u8]| {

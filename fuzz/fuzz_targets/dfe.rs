@@ -6,9 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lmi_ingest::raw::RawFile;
-use lmi_ingest::{Catalogue, Format, Observations, SourceDef};
-use std::path::Path;
+use lmi_fuzz::{parse_as_each, sources_of};
+use lmi_ingest::{Format, SourceDef};
 use std::sync::OnceLock;
 
 /// No release; the first and last periods of the seeds (2018-19, 2022-23) as the release, and
@@ -24,47 +23,7 @@ const RELEASES: [Option<&str>; 6] = [
 
 fn sources() -> &'static [SourceDef] {
     static SOURCES: OnceLock<Vec<SourceDef>> = OnceLock::new();
-    SOURCES.get_or_init(|| {
-        let catalogue = Catalogue::bundled().expect("the bundled catalogue parses");
-        let sources: Vec<SourceDef> = catalogue
-            .sources
-            .into_iter()
-            .filter(|s| {
-                matches!(
-                    s.format,
-                    Format::DfeKs4Destinations | Format::Dfe1618Destinations
-                )
-            })
-            .collect();
-        assert!(
-            !sources.is_empty(),
-            "the catalogue has DfE destination sources"
-        );
-        sources
-    })
+    SOURCES.get_or_init(|| sources_of(&[Format::DfeKs4Destinations, Format::Dfe1618Destinations]))
 }
 
-/// `LMI_FUZZ_DEBUG=1` prints what each parse answered (to check that seeds parse, e.g. with
-/// `cargo +nightly fuzz run <target> corpus/<target>/seed-* -- -runs=0`).
-fn debug(what: impl FnOnce() -> String, result: &dyn std::fmt::Debug) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("LMI_FUZZ_DEBUG").is_some()) {
-        eprintln!("{}: {result:?}", what());
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(raw) = RawFile::from_bytes(Path::new("fuzz.csv"), data.to_vec()) else {
-        return;
-    };
-    for source in sources() {
-        for release in RELEASES {
-            let mut out = Observations::default();
-            let result = lmi_ingest::local::parse_source(source, &raw, release, &mut out);
-            debug(|| format!("{} release {release:?}", source.id), &result);
-            if result.is_ok() {
-                let _ = out.into_frame();
-            }
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| parse_as_each(data, sources(), &RELEASES));

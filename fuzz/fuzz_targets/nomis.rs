@@ -8,6 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use lmi_fuzz::debug;
 use lmi_ingest::fetch::{FetchSpec, NomisSpec};
 use lmi_ingest::nomis;
 use lmi_ingest::raw::RawFile;
@@ -53,15 +54,6 @@ fn targets() -> &'static Targets {
             .collect();
         Targets { specs, ts066 }
     })
-}
-
-/// `LMI_FUZZ_DEBUG=1` prints what each parse answered (to check that seeds parse, e.g. with
-/// `cargo +nightly fuzz run <target> corpus/<target>/seed-* -- -runs=0`).
-fn debug(what: impl FnOnce() -> String, result: &dyn std::fmt::Debug) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("LMI_FUZZ_DEBUG").is_some()) {
-        eprintln!("{}: {result:?}", what());
-    }
 }
 
 fuzz_target!(|data: &[u8]| {
