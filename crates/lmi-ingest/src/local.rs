@@ -36,6 +36,24 @@ fn locate(dir: &Path, source: &SourceDef) -> Result<PathBuf> {
         })
 }
 
+/// The files a source is read from under `dir`: its file, then the earlier releases' files found
+/// there (see `SourceDef::earlier_paths`); `None` for an optional source that is absent (it
+/// refines values when present, e.g. exact TTWAs from LSOAs).
+fn files_of(dir: &Path, source: &SourceDef) -> Result<Option<(PathBuf, Vec<PathBuf>)>> {
+    let path = match locate(dir, source) {
+        Ok(path) => path,
+        Err(IngestError::NotFound { .. }) if source.optional => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let earlier = source
+        .earlier_paths
+        .iter()
+        .map(|p| dir.join(p))
+        .filter(|p| p.is_file())
+        .collect();
+    Ok(Some((path, earlier)))
+}
+
 /// Parses one raw file with the parser its catalogue entry names. `release` is the EES release
 /// slug the file came from (e.g. `2023-24`), `None` for a hand-downloaded file: it decides
 /// whether a destination file's `time_period` counts destination or cohort years (see
@@ -91,22 +109,17 @@ fn read_sample_marker(dir: &Path) -> Result<Option<SampleMarker>> {
     Ok(marker.sample.then_some(marker))
 }
 
-/// The source's earlier releases found under `dir` (see `SourceDef::earlier_paths`), parsed
-/// into `out`; a file repeating a period already read (`held`) is refused, naming both.
+/// The source's earlier releases' files (from [`files_of`]), parsed into `out`; a file
+/// repeating a period already read (`held`) is refused, naming both.
 fn read_earlier(
-    dir: &Path,
     source: &SourceDef,
+    earlier: &[PathBuf],
     held: &mut BTreeMap<String, String>,
     out: &mut Observations,
 ) -> Result<Vec<EarlierFile>> {
     let mut files = Vec::new();
-    for path in source
-        .earlier_paths
-        .iter()
-        .map(|p| dir.join(p))
-        .filter(|p| p.is_file())
-    {
-        let raw = RawFile::read(&path)?;
+    for path in earlier {
+        let raw = RawFile::read(path)?;
         let mut obs = Observations::default();
         let rows = parse_source(source, &raw, None, &mut obs)?;
         let periods = obs.periods();
@@ -148,17 +161,10 @@ pub fn fingerprint_dir(dir: &Path, catalogue: &Catalogue) -> Result<String> {
         env!("CARGO_PKG_VERSION")
     ));
     for source in &catalogue.sources {
-        let path = match locate(dir, source) {
-            Ok(path) => path,
-            Err(IngestError::NotFound { .. }) if source.optional => continue,
-            Err(e) => return Err(e),
+        let Some((path, earlier)) = files_of(dir, source)? else {
+            continue;
         };
         h.update(format!("source {}\n", source.id));
-        let earlier = source
-            .earlier_paths
-            .iter()
-            .map(|p| dir.join(p))
-            .filter(|p| p.is_file());
         for file in std::iter::once(path).chain(earlier) {
             let name = file
                 .strip_prefix(dir)
@@ -217,11 +223,8 @@ pub fn load_from_dir(dir: &Path, catalogue: &Catalogue) -> Result<LoadedSources>
 /// One source: its file (and earlier releases' files) parsed into a table, with provenance;
 /// `None` for an optional source that is absent.
 fn load_source(dir: &Path, source: &SourceDef) -> Result<Option<(DataFrame, SourceProvenance)>> {
-    let path = match locate(dir, source) {
-        Ok(path) => path,
-        // An optional source refines values when present (e.g. exact TTWAs from LSOAs).
-        Err(IngestError::NotFound { .. }) if source.optional => return Ok(None),
-        Err(e) => return Err(e),
+    let Some((path, earlier)) = files_of(dir, source)? else {
+        return Ok(None);
     };
     let raw = RawFile::read(&path)?;
     let mut observations = Observations::default();
@@ -232,7 +235,7 @@ fn load_source(dir: &Path, source: &SourceDef) -> Result<Option<(DataFrame, Sour
         .into_iter()
         .map(|p| (p, file.clone()))
         .collect();
-    let earlier_files = read_earlier(dir, source, &mut held, &mut observations)?;
+    let earlier_files = read_earlier(source, &earlier, &mut held, &mut observations)?;
     let provenance = SourceProvenance {
         file,
         sha256: raw.sha256,
