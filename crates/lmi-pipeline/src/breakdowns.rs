@@ -8,7 +8,9 @@
 //! approximate with coverage; sums of counts the publisher rounded are approximate.
 
 use crate::upper_tier::UpperTier;
-use crate::{CONSTITUENTS as LONG_CONSTITUENTS, FIRST_STATUS, GeoFrames, MISSING, PipelineError};
+use crate::{
+    BySource, CONSTITUENTS as LONG_CONSTITUENTS, FIRST_STATUS, GeoFrames, MISSING, PipelineError,
+};
 use lmi_core::breakdown::{BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM, UPPER_TIER_ONLY};
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::breakdowns::*;
@@ -29,12 +31,20 @@ pub fn compute_breakdowns(
     geo: &Geography,
     defs: &[CountBreakdownDef],
 ) -> Result<DataFrame, PipelineError> {
-    let frames = GeoFrames::new(geo, observations)?;
+    breakdowns_of(&BySource::new(observations)?, geo, defs)
+}
+
+pub(crate) fn breakdowns_of(
+    by_source: &BySource,
+    geo: &Geography,
+    defs: &[CountBreakdownDef],
+) -> Result<DataFrame, PipelineError> {
+    let frames = GeoFrames::new(geo, by_source)?;
     let upper = UpperTier::new(geo)?;
-    let obs = observations.clone().lazy();
     let mut out = Vec::new();
     for def in defs.iter().filter(|d| frames.present.contains(d.source)) {
         let measures: Vec<&str> = def.measures().collect();
+        let obs = by_source.lazy(std::iter::once(def.source).chain(def.small_area_source))?;
         let table = match def.geographies {
             BreakdownGeographies::AllAreas => shares(
                 frames.every_area(&obs, def.source, &measures, def.small_area_source)?,

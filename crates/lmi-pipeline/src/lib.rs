@@ -607,20 +607,13 @@ pub(crate) struct GeoFrames {
 }
 
 impl GeoFrames {
-    pub(crate) fn new(geo: &Geography, observations: &DataFrame) -> PolarsResult<GeoFrames> {
+    pub(crate) fn new(geo: &Geography, by_source: &BySource) -> PolarsResult<GeoFrames> {
         Ok(GeoFrames {
             codes: lad_code_map(geo)?,
             members: memberships(geo)?,
             areas: published_areas(geo)?,
             small: small_area_map(geo)?,
-            present: observations
-                .column(OBS_SOURCE)?
-                .str()?
-                .unique()?
-                .iter()
-                .flatten()
-                .map(str::to_owned)
-                .collect(),
+            present: by_source.frames.keys().cloned().collect(),
         })
     }
 
@@ -663,17 +656,49 @@ pub fn compute_tables(
     observations: &DataFrame,
     geo: &Geography,
 ) -> Result<Vec<(lmi_core::schema::Table, DataFrame)>, PipelineError> {
+    tables_of(&BySource::new(observations)?, observations, geo)
+}
+
+fn tables_of(
+    by_source: &BySource,
+    observations: &DataFrame,
+    geo: &Geography,
+) -> Result<Vec<(lmi_core::schema::Table, DataFrame)>, PipelineError> {
     use lmi_core::schema::Table;
-    let (flows, flow_summary) = compute_flows(observations, geo)?;
+    // The flows filter their own source again: here only its rows are handed over.
+    let (flows, flow_summary) = compute_flows(
+        &by_source.frame(lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE),
+        geo,
+    )?;
     Ok(vec![
         (
             Table::Breakdowns,
-            compute_breakdowns(observations, geo, lmi_core::COUNT_BREAKDOWNS)?,
+            breakdowns::breakdowns_of(by_source, geo, lmi_core::COUNT_BREAKDOWNS)?,
         ),
         (Table::Flows, flows),
         (Table::FlowSummary, flow_summary),
         (Table::Projections, compute_projections(observations, geo)?),
     ])
+}
+
+/// Everything a snapshot holds that is computed from the observations: the indicator values
+/// ([`compute`]) and the further tables ([`compute_tables`]). The two share only their input,
+/// so they run at the same time, over one split of the observations by source.
+pub fn compute_snapshot(
+    observations: &DataFrame,
+    geo: &Geography,
+    defs: &[IndicatorDef],
+) -> Result<(PipelineOutput, Vec<(lmi_core::schema::Table, DataFrame)>), PipelineError> {
+    let by_source = BySource::new(observations)?;
+    let (values, tables) = std::thread::scope(|scope| {
+        let tables = scope.spawn(|| tables_of(&by_source, observations, geo));
+        let values = compute_with(&by_source, observations, geo, defs);
+        let tables = tables
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (values, tables)
+    });
+    Ok((values?, tables?))
 }
 
 impl GeoFrames {
@@ -719,13 +744,13 @@ impl GeoFrames {
 /// of rows are slices of the frame): every indicator's plan then scans only its own sources'
 /// rows instead of comparing every row's source and measure strings once per indicator (that
 /// was a fifth of a national refresh's time).
-struct BySource {
+pub(crate) struct BySource {
     frames: std::collections::HashMap<String, DataFrame>,
     empty: DataFrame,
 }
 
 impl BySource {
-    fn new(observations: &DataFrame) -> PolarsResult<BySource> {
+    pub(crate) fn new(observations: &DataFrame) -> PolarsResult<BySource> {
         let sources = observations.column(OBS_SOURCE)?.str()?;
         let mut frames: std::collections::HashMap<String, DataFrame> =
             std::collections::HashMap::new();
@@ -764,7 +789,7 @@ impl BySource {
     }
 
     /// One source's rows (none: an empty frame with the observations' columns).
-    fn frame(&self, source: &str) -> DataFrame {
+    pub(crate) fn frame(&self, source: &str) -> DataFrame {
         self.frames
             .get(source)
             .cloned()
@@ -772,7 +797,10 @@ impl BySource {
     }
 
     /// The rows of these sources.
-    fn lazy<'a>(&self, sources: impl IntoIterator<Item = &'a str>) -> PolarsResult<LazyFrame> {
+    pub(crate) fn lazy<'a>(
+        &self,
+        sources: impl IntoIterator<Item = &'a str>,
+    ) -> PolarsResult<LazyFrame> {
         let mut out = self.empty.clone();
         for source in sources {
             out.vstack_mut(&self.frame(source))?;
@@ -787,8 +815,16 @@ pub fn compute(
     geo: &Geography,
     defs: &[IndicatorDef],
 ) -> Result<PipelineOutput, PipelineError> {
-    let by_source = BySource::new(observations)?;
-    let frames_of = GeoFrames::new(geo, observations)?;
+    compute_with(&BySource::new(observations)?, observations, geo, defs)
+}
+
+fn compute_with(
+    by_source: &BySource,
+    observations: &DataFrame,
+    geo: &Geography,
+    defs: &[IndicatorDef],
+) -> Result<PipelineOutput, PipelineError> {
+    let frames_of = GeoFrames::new(geo, by_source)?;
     let GeoFrames {
         codes,
         areas,

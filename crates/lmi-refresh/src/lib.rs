@@ -260,7 +260,9 @@ fn publish_dir(
     keep: usize,
     inputs: Option<String>,
 ) -> Result<Manifest, Error> {
+    let started = std::time::Instant::now();
     let geography = geography()?;
+    let start_rss = resident_mib();
     let loaded =
         lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
             dir: from.to_owned(),
@@ -269,8 +271,13 @@ fn publish_dir(
     for p in &loaded.provenance {
         tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
     }
-    let output = lmi_pipeline::compute(&loaded.observations, geography, lmi_core::INDICATORS)
-        .map_err(Error::Compute)?;
+    let read = started.elapsed();
+    let read_rss = resident_mib();
+    let (output, mut tables) =
+        lmi_pipeline::compute_snapshot(&loaded.observations, geography, lmi_core::INDICATORS)
+            .map_err(Error::Compute)?;
+    let computed = started.elapsed();
+    let computed_rss = resident_mib();
     let warnings: Vec<String> = output
         .unmatched
         .iter()
@@ -286,8 +293,6 @@ fn publish_dir(
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    let mut tables =
-        lmi_pipeline::compute_tables(&loaded.observations, geography).map_err(Error::Compute)?;
     let mut values = output.values;
     let mut observations = loaded.observations;
     let manifest = held
@@ -307,8 +312,41 @@ fn publish_dir(
             dir: store.to_string(),
             source,
         })?;
+    let published = started.elapsed();
+    tracing::info!(
+        read_ms = read.as_millis() as u64,
+        compute_ms = (computed - read).as_millis() as u64,
+        publish_ms = (published - computed).as_millis() as u64,
+        rss_at_start_mib = start_rss,
+        rss_after_read_mib = read_rss,
+        rss_after_compute_mib = computed_rss,
+        peak_rss_mib = peak_resident_mib(),
+        "refresh timings in milliseconds: read and parse the files, compute the indicators and tables, write and publish the snapshot"
+    );
     held.prune(keep);
     Ok(manifest)
+}
+
+/// This process's resident memory in MiB (`VmRSS`; 0 where /proc is not there).
+fn resident_mib() -> u64 {
+    proc_status_kib("VmRSS:") / 1024
+}
+
+/// This process's peak resident memory so far in MiB (`VmHWM`; 0 where /proc is not there).
+fn peak_resident_mib() -> u64 {
+    proc_status_kib("VmHWM:") / 1024
+}
+
+fn proc_status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(field))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// Checks a snapshot (the current one by default) with `lmi_pipeline::validate`.
