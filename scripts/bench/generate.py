@@ -33,8 +33,13 @@ LSOAs are dealt out to the districts overlapping it in proportion to lad_ttwa.cs
 (a GENERATED assignment; the script says which it used). Output-area codes come only from the real
 OA21->LSOA21 lookup in the same directory. Every value is made up (seeded).
 
---scale S (0 < S <= 1): 1 = every district of England with all its LSOAs/OAs; S < 1 keeps a seeded
+--scale S (0 < S <= 20): 1 = every district of England with all its LSOAs/OAs; S < 1 keeps a seeded
 random S-fraction of districts (always including the 14 Lancashire ones) with their small areas.
+S > 1 keeps every district and writes S x 10 years (rounded) of the yearly series (KS4 and 16-18
+destinations, APS T19) instead of ten, ending at the same latest year, so the growth of every tool
+can be measured beyond the national size (England has only so many districts and LSOAs; Census 2021
+is one year, so the census tables stay national-sized). Years before the real series began are as
+synthetic as the values.
 Standard library only. Usage:
 
     python3 scripts/bench/generate.py --out target/bench/data-1x --scale 1
@@ -60,8 +65,17 @@ SEED = 15_2026
 
 ENGLAND = ("E92000001", "England")
 LANCASHIRE = {"E06000008", "E06000009"} | {f"E070001{n}" for n in range(17, 29)}
-KS_YEARS = [f"{y}{(y + 1) % 100:02d}" for y in range(2013, 2023)]  # 201314 .. 202223
-APS_YEARS = list(range(2012, 2022))
+
+
+def ks_years(n: int) -> list[str]:
+    """`n` academic years ending 202223 (DfE time_period: 201314 .. 202223 for ten)."""
+    return [f"{y}{(y + 1) % 100:02d}" for y in range(2023 - n, 2023)]
+
+
+def aps_years(n: int) -> list[int]:
+    """`n` calendar years ending 2021."""
+    return list(range(2022 - n, 2022))
+
 SUPPRESSED = {"E09000001", "E06000053"}  # City of London, Isles of Scilly: `c` in one year
 SUPPRESSED_YEAR = "201920"
 
@@ -153,14 +167,16 @@ def main() -> int:
     ap.add_argument("--no-oa", action="store_true", help="skip the output-area bulk file")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
-    if not 0 < a.scale <= 1:
-        ap.error("--scale must be in (0, 1]: 1 = every district of England")
+    if not 0 < a.scale <= 20:
+        ap.error("--scale must be in (0, 20]: 1 = every district of England, above 1 more years")
     rng = random.Random(a.seed)
+    n_years = max(10, round(10 * a.scale))
+    KS_YEARS, APS_YEARS = ks_years(n_years), aps_years(n_years)
 
     name = {r["code"]: r["name"] for r in read_csv(GEO / "areas.csv")}
     lads_all = sorted(read_csv(GEO / "lad_parents.csv"), key=lambda r: r["lad_code"])
     successor = {r["old_code"]: r["current_code"] for r in read_csv(GEO / "lad_successors.csv")}
-    n_keep = max(len(LANCASHIRE), round(a.scale * len(lads_all)))
+    n_keep = max(len(LANCASHIRE), round(min(a.scale, 1.0) * len(lads_all)))
     others = [r["lad_code"] for r in lads_all if r["lad_code"] not in LANCASHIRE]
     keep = set(LANCASHIRE) | set(random.Random(a.seed + 1).sample(others, n_keep - len(LANCASHIRE)))
     lads = [r for r in lads_all if r["lad_code"] in keep]
@@ -263,7 +279,8 @@ def main() -> int:
         for lad in lads:
             c = lad["lad_code"]
             cohort_f, r = state[c]
-            cohort = max(30, round(cohort_f * (1 + 0.01 * k + rng.uniform(-0.02, 0.02))))
+            drift = 0.01 * max(0, k - (n_years - 10))  # the last ten years drift; earlier ones are flat
+            cohort = max(30, round(cohort_f * (1 + drift + rng.uniform(-0.02, 0.02))))
             rates = [max(0.001, x * (1 + rng.uniform(-0.08, 0.08))) for x in r]
             edu, app, work, ns = (round(cohort * x) for x in rates)
             unk = cohort - edu - app - work - ns
@@ -310,7 +327,7 @@ def main() -> int:
         for lad in lads:
             c = lad["lad_code"]
             pop = pop16[c] * 0.62
-            l4 = aps_base[c] + 0.006 * k + rng.uniform(-0.03, 0.03)
+            l4 = aps_base[c] + 0.006 * max(0, k - (n_years - 10)) + rng.uniform(-0.03, 0.03)
             rest = 1 - l4
             shares = [rest * s for s in (0.12, 0.14, 0.22, 0.05, 0.38, 0.09)]
             shares.insert(5, l4)
@@ -362,7 +379,8 @@ def main() -> int:
     n_lsoa = sum(len(v) for k, v in lsoas_by_lad.items() if k in keep)
     n_oa = sum(len(oas_by_lsoa.get(l, [])) for k in keep for l in lsoas_by_lad[k])
     if not a.quiet:
-        print(f"scale {a.scale}: {len(lads)} districts, {n_lsoa} LSOAs, {n_oa} OAs; LSOA->LAD: {how}")
+        print(f"scale {a.scale}: {len(lads)} districts, {n_lsoa} LSOAs, {n_oa} OAs, {n_years} years of "
+              f"the yearly series; LSOA->LAD: {how}")
         for p, r, b in written:
             print(f"  {Path(p).relative_to(out)}: {r:,} rows, {b:,} bytes")
     print(f"total: {total_rows:,} rows, {total_bytes:,} bytes in {out}")

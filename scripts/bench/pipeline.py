@@ -141,8 +141,12 @@ def main() -> int:
             print(f"  {peer}: {med}; {ok}", flush=True)
         shutil.rmtree(raw / "census_oa", ignore_errors=True)
         results["scales"].append(res)
-        results["lmi_data_dir"] = str(data)
-        results["lmi_raw_dir"] = str(raw)
+        # Serving is measured on the national snapshot (scale 1; scales above 1 only add years
+        # of the series) or, when no scale reaches it, the largest one.
+        if "lmi_data_dir" not in results or scale <= 1:
+            results["lmi_data_dir"] = str(data)
+            results["lmi_raw_dir"] = str(raw)
+            results["served_scale"] = scale
     a.json.write_text(json.dumps(results, indent=1))
     return 0
 

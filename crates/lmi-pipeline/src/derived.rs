@@ -6,7 +6,9 @@ use crate::columns::*;
 use lmi_core::IndicatorDef;
 use lmi_core::geography::ENGLAND;
 use polars::prelude::*;
-use std::collections::HashMap;
+// polars' hash maps: a faster hasher than std's for these short string keys.
+type HashMap<K, V> = PlHashMap<K, V>;
+type HashSet<K> = PlHashSet<K>;
 
 struct Row<'a> {
     indicator: &'a str,
@@ -80,11 +82,11 @@ pub(crate) fn add_derived(mut values: DataFrame, defs: &[IndicatorDef]) -> Polar
 fn derive(rows: &[Row], defs: &[IndicatorDef]) -> Vec<Out> {
     let mut out = vec![Out::default(); rows.len()];
     // Ordered periods per indicator ("2021" < "2022", "2021/22" < "2022/23").
-    let mut periods: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut series: HashMap<(&str, &str), HashMap<&str, f64>> = HashMap::new();
-    let mut groups: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut distinct: HashMap<&str, HashSet<&str>> = HashMap::default();
+    let mut series: HashMap<(&str, &str), HashMap<&str, f64>> = HashMap::default();
+    let mut groups: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
     for (i, r) in rows.iter().enumerate() {
-        periods.entry(r.indicator).or_default().push(r.period);
+        distinct.entry(r.indicator).or_default().insert(r.period);
         if let Some(v) = r.value {
             series
                 .entry((r.indicator, r.area))
@@ -98,21 +100,27 @@ fn derive(rows: &[Row], defs: &[IndicatorDef]) -> Vec<Out> {
             }
         }
     }
-    for p in periods.values_mut() {
-        p.sort_unstable();
-        p.dedup();
-    }
     let def = |id: &str| defs.iter().find(|d| d.id == id);
-    let empty = HashMap::new();
+    // Per indicator, once (not per row): its few distinct periods in order, and the position of
+    // its first series break among them.
+    let timeline: HashMap<&str, (Vec<&str>, Option<usize>)> = distinct
+        .into_iter()
+        .map(|(indicator, set)| {
+            let mut ps: Vec<&str> = set.into_iter().collect();
+            ps.sort_unstable();
+            let break_at = def(indicator)
+                .and_then(|d| d.series_breaks.first())
+                .and_then(|b| ps.iter().position(|p| *p >= b.period));
+            (indicator, (ps, break_at))
+        })
+        .collect();
+    let empty = HashMap::default();
     for (i, r) in rows.iter().enumerate() {
-        let ps = &periods[r.indicator];
+        let (ps, break_at) = &timeline[r.indicator];
         let at = ps.binary_search(&r.period).unwrap_or(0);
-        let break_at = def(r.indicator)
-            .and_then(|d| d.series_breaks.first())
-            .and_then(|b| ps.iter().position(|p| *p >= b.period));
         let own = series.get(&(r.indicator, r.area)).unwrap_or(&empty);
-        out[i].change_1 = change(own, ps, at, 1, break_at);
-        out[i].change_5 = change(own, ps, at, 5, break_at);
+        out[i].change_1 = change(own, ps, at, 1, *break_at);
+        out[i].change_5 = change(own, ps, at, 5, *break_at);
         out[i].gap = r
             .value
             .zip(
