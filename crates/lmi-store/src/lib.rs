@@ -694,14 +694,28 @@ fn encode_tables(
     observations: &mut DataFrame,
     tables: &mut [(Table, DataFrame)],
 ) -> Result<Vec<(FileEntry, Vec<u8>)>> {
-    let mut files = vec![
-        encode_parquet(VALUES_FILE, values)?,
-        encode_parquet(OBSERVATIONS_FILE, observations)?,
-    ];
-    for (table, frame) in tables.iter_mut() {
-        files.push(encode_parquet(table_file(*table), frame)?);
-    }
-    Ok(files)
+    let mut named: Vec<(&str, &mut DataFrame)> =
+        vec![(VALUES_FILE, values), (OBSERVATIONS_FILE, observations)];
+    named.extend(
+        tables
+            .iter_mut()
+            .map(|(table, frame)| (table_file(*table), frame)),
+    );
+    // Each file compressed on its own thread (the observations, the largest, no longer wait
+    // for the others); the results are kept in the order above.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = named
+            .into_iter()
+            .map(|(name, frame)| scope.spawn(move || encode_parquet(name, frame)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn encode_parquet(name: &str, df: &mut DataFrame) -> Result<(FileEntry, Vec<u8>)> {
