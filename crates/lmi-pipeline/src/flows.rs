@@ -17,11 +17,9 @@ use lmi_core::schema::observations as obs;
 use lmi_core::schema::{flow_summary as fs, flows as fl};
 use lmi_core::{AreaType, Geography};
 use polars::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 type Counts = [f64; 3];
-/// (area type, period, home area) -> (delivery area, starts).
-type ByHome<'a> = BTreeMap<(AreaType, &'a str, &'a str), Vec<(&'a str, f64)>>;
 
 fn index(q: FlowQuantity) -> usize {
     match q {
@@ -85,12 +83,51 @@ impl<'g> Areas<'g> {
     }
 }
 
-/// District-level flows: (period, home, delivery) -> counts, with the provisional periods.
-#[allow(clippy::type_complexity)]
+/// Distinct strings (codes and periods) by index, so that the sums below key on integers rather
+/// than on newly allocated strings (a national file has ~40,000 home-delivery pairs a year, each
+/// summed into eight area types).
+#[derive(Default)]
+struct Names {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.names.len()).expect("fewer than 2^32 distinct codes");
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), i);
+        i
+    }
+
+    fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+}
+
+/// District-level flows: (period, home, delivery) -> counts, in order of period, home and
+/// delivery code, with the provisional periods.
+struct DistrictFlows {
+    names: Names,
+    flows: Vec<((u32, u32, u32), Counts)>,
+    provisional: HashSet<String>,
+}
+
+/// A district code of any vintage as the current district (the bucket stands for itself).
+fn current<'a>(geo: &'a Geography, code: &'a str) -> &'a str {
+    if code == OUTSIDE_ENGLAND_OR_UNKNOWN {
+        return code;
+    }
+    geo.current_lad(code).unwrap_or(code)
+}
+
 fn district_flows(
     observations: &DataFrame,
     geo: &Geography,
-) -> Result<(BTreeMap<(String, String, String), Counts>, HashSet<String>), PipelineError> {
+) -> Result<DistrictFlows, PipelineError> {
     let df = observations
         .clone()
         .lazy()
@@ -103,12 +140,6 @@ fn district_flows(
             col(obs::FLAGS),
         ])
         .collect()?;
-    let current = |code: &str| -> String {
-        if code == OUTSIDE_ENGLAND_OR_UNKNOWN {
-            return code.to_owned();
-        }
-        geo.current_lad(code).unwrap_or(code).to_owned()
-    };
     let (home, period, measure, value, flags) = (
         df.column(obs::AREA_CODE)?.str()?,
         df.column(obs::PERIOD)?.str()?,
@@ -116,7 +147,8 @@ fn district_flows(
         df.column(obs::VALUE)?.f64()?,
         df.column(obs::FLAGS)?.str()?,
     );
-    let mut flows: BTreeMap<(String, String, String), Counts> = BTreeMap::new();
+    let mut names = Names::default();
+    let mut sums: HashMap<(u32, u32, u32), Counts> = HashMap::new();
     let mut provisional = HashSet::new();
     for i in 0..df.height() {
         let (Some(h), Some(p), Some(m)) = (home.get(i), period.get(i), measure.get(i)) else {
@@ -128,12 +160,21 @@ fn district_flows(
         if flags.get(i).is_some_and(|f| f.contains(PROVISIONAL_FLAG)) {
             provisional.insert(p.to_owned());
         }
-        let e = flows
-            .entry((p.to_owned(), current(h), current(delivery)))
-            .or_default();
-        e[index(quantity)] += value.get(i).unwrap_or(0.0);
+        let key = (
+            names.id(p),
+            names.id(current(geo, h)),
+            names.id(current(geo, delivery)),
+        );
+        sums.entry(key).or_default()[index(quantity)] += value.get(i).unwrap_or(0.0);
     }
-    Ok((flows, provisional))
+    let mut flows: Vec<_> = sums.into_iter().collect();
+    let named = |k: &(u32, u32, u32)| (names.name(k.0), names.name(k.1), names.name(k.2));
+    flows.sort_unstable_by(|(a, _), (b, _)| named(a).cmp(&named(b)));
+    Ok(DistrictFlows {
+        names,
+        flows,
+        provisional,
+    })
 }
 
 /// The flows and flow summary tables.
@@ -141,18 +182,38 @@ pub fn compute_flows(
     observations: &DataFrame,
     geo: &Geography,
 ) -> Result<(DataFrame, DataFrame), PipelineError> {
-    let (lad_flows, provisional) = district_flows(observations, geo)?;
+    let DistrictFlows {
+        mut names,
+        flows: lad_flows,
+        provisional,
+    } = district_flows(observations, geo)?;
     let areas = Areas::new(geo);
 
-    // Flows between areas of each type.
-    let mut between: BTreeMap<(AreaType, String, String, String), Counts> = BTreeMap::new();
+    // Each district's areas of each type, once.
+    let lads: BTreeSet<u32> = lad_flows
+        .iter()
+        .flat_map(|((_, h, d), _)| [*h, *d])
+        .collect();
+    let mut of_type: HashMap<(u32, AreaType), Vec<u32>> = HashMap::new();
+    for lad in lads {
+        for t in AreaType::ALL {
+            let codes: Vec<String> = areas
+                .of_type(names.name(lad), t)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            let ids = codes.iter().map(|c| names.id(c)).collect();
+            of_type.insert((lad, t), ids);
+        }
+    }
+
+    // Flows between areas of each type, summed in the districts' order.
+    let mut sums: HashMap<(AreaType, u32, u32, u32), Counts> = HashMap::new();
     for ((period, h, d), counts) in &lad_flows {
         for t in AreaType::ALL {
-            for ah in areas.of_type(h, t) {
-                for ad in areas.of_type(d, t) {
-                    let e = between
-                        .entry((t, period.clone(), ah.to_owned(), ad.to_owned()))
-                        .or_default();
+            for &ah in &of_type[&(*h, t)] {
+                for &ad in &of_type[&(*d, t)] {
+                    let e = sums.entry((t, *period, ah, ad)).or_default();
                     for (x, y) in e.iter_mut().zip(counts) {
                         *x += y;
                     }
@@ -160,18 +221,36 @@ pub fn compute_flows(
             }
         }
     }
-    let mut rank: HashMap<(AreaType, &str, &str, &str), u32> = HashMap::new();
-    let mut by_home: ByHome<'_> = BTreeMap::new();
-    for ((t, p, h, d), c) in &between {
-        by_home.entry((*t, p, h)).or_default().push((d, c[0]));
-    }
-    for ((t, p, h), mut ds) in by_home {
-        ds.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        for (i, (d, _)) in ds.into_iter().enumerate() {
-            rank.insert((t, p, h, d), i as u32 + 1);
-        }
-    }
+    let names = &names;
+    let key =
+        |k: &(AreaType, u32, u32, u32)| (k.0, names.name(k.1), names.name(k.2), names.name(k.3));
+    let mut between: Vec<_> = sums.into_iter().collect();
+    between.sort_unstable_by(|(a, _), (b, _)| key(a).cmp(&key(b)));
+
+    // Rank of each delivery area among its home area's (most starts first, then by code): the
+    // rows of one (type, period, home) are next to each other.
     let n = between.len();
+    let mut ranks = vec![0u32; n];
+    let mut start = 0;
+    while start < n {
+        let (t, p, h, _) = between[start].0;
+        let end = start
+            + between[start..]
+                .iter()
+                .take_while(|((t2, p2, h2, _), _)| (*t2, *p2, *h2) == (t, p, h))
+                .count();
+        let mut order: Vec<usize> = (start..end).collect();
+        order.sort_by(|&a, &b| {
+            between[b].1[0]
+                .total_cmp(&between[a].1[0])
+                .then(names.name(between[a].0.3).cmp(names.name(between[b].0.3)))
+        });
+        for (i, row) in order.into_iter().enumerate() {
+            ranks[row] = i as u32 + 1;
+        }
+        start = end;
+    }
+
     let mut cols: (Vec<&str>, Vec<&str>, Vec<&str>, Vec<&str>) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -179,25 +258,24 @@ pub fn compute_flows(
         Vec::with_capacity(n),
     );
     let mut counts: [Vec<f64>; 3] = Default::default();
-    let (mut ranks, mut approx, mut coverage, mut prov) = (
-        Vec::with_capacity(n),
+    let (mut approx, mut coverage, mut prov) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
     for ((t, p, h, d), c) in &between {
+        let (p, h) = (names.name(*p), names.name(*h));
         cols.0.push(t.as_str());
         cols.1.push(h);
-        cols.2.push(d);
+        cols.2.push(names.name(*d));
         cols.3.push(p);
         for (v, x) in counts.iter_mut().zip(c) {
             v.push(*x);
         }
-        ranks.push(rank[&(*t, p.as_str(), h.as_str(), d.as_str())]);
         approx.push(*t == AreaType::Ttwa);
         coverage.push(
             (*t == AreaType::Ttwa)
-                .then(|| areas.coverage.get(h.as_str()).copied())
+                .then(|| areas.coverage.get(h).copied())
                 .flatten(),
         );
         prov.push(provisional.contains(p));
@@ -219,7 +297,7 @@ pub fn compute_flows(
             Column::new(fl::PROVISIONAL.into(), prov),
         ],
     )?;
-    Ok((flows, summary(&lad_flows, &areas, &provisional)?))
+    Ok((flows, summary(&lad_flows, names, &areas, &provisional)?))
 }
 
 #[derive(Default)]
@@ -232,17 +310,19 @@ struct Summary {
 }
 
 fn summary(
-    lad_flows: &BTreeMap<(String, String, String), Counts>,
+    lad_flows: &[((u32, u32, u32), Counts)],
+    names: &Names,
     areas: &Areas<'_>,
     provisional: &HashSet<String>,
 ) -> PolarsResult<DataFrame> {
-    let mut by_area: BTreeMap<(&str, AreaType, &str), Summary> = BTreeMap::new();
+    let mut sums: HashMap<(&str, AreaType, &str), Summary> = HashMap::new();
     for ((period, h, d), c) in lad_flows {
+        let (period, h, d) = (names.name(*period), names.name(*h), names.name(*d));
         let starts = c[0];
         let home_areas = areas.all_of(h);
         let delivery_areas = areas.all_of(d);
         for (a, t) in home_areas {
-            let s = by_area.entry((a, *t, period)).or_default();
+            let s = sums.entry((a, *t, period)).or_default();
             s.resident += starts;
             if delivery_areas.iter().any(|(x, _)| x == a) {
                 s.same += starts;
@@ -255,10 +335,12 @@ fn summary(
         }
         for (a, t) in delivery_areas {
             if !home_areas.iter().any(|(x, _)| x == a) {
-                by_area.entry((a, *t, period)).or_default().inflow += starts;
+                sums.entry((a, *t, period)).or_default().inflow += starts;
             }
         }
     }
+    let mut by_area: Vec<_> = sums.into_iter().collect();
+    by_area.sort_unstable_by_key(|(k, _)| *k);
     let n = by_area.len();
     let mut code = Vec::with_capacity(n);
     let mut area_type = Vec::with_capacity(n);
