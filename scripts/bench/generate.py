@@ -107,6 +107,16 @@ NOMIS_LEVELS = ["None", "NVQ1", "NVQ2", "Trade Apprenticeships", "NVQ3", "NVQ4+"
 NOMIS_CELLS = [f"T19:{i} (Total - All people aged 16-64 : {lab} )" for i, lab in enumerate(NOMIS_LEVELS, 1)]
 
 
+FLOWS_FILE = "dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv"
+FLOWS_YEARS = ["2022/23", "2023/24", "2024/25", "2025/26 (Aug to Apr)"]
+
+
+def SAMPLE_HEADER(rel: str) -> list[str]:
+    """The header row of a bundled sample file (the real layout; see datasets/sample/README.md)."""
+    with open(SAMPLE / rel, encoding="utf-8", newline="") as f:
+        return next(csv.reader(f))
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as f:
@@ -232,6 +242,7 @@ def main() -> int:
     w_oa = Writer(out / "census_oa" / "census2021-ts067-oa.csv",
                   ["date", "geography", "geography code", *TS067_COLUMNS]) if oas_by_lsoa else None
     lad_counts: dict[str, list[int]] = {}
+    lsoa_rows: list[tuple[str, str, str, str, int]] = []  # LSOA, name, district, its name, 16+ total
     for lad in lads:
         code = lad["lad_code"]
         london = code.startswith("E09")
@@ -257,6 +268,7 @@ def main() -> int:
                 ls = [t, *allocate(t, shares)]
             nm = lsoa_name.get(lsoa) or f"{lad['lad_name']} {n_lsoa:03d}Z"
             w_lsoa.row([lsoa, nm, code, lad["lad_name"], *ls])
+            lsoa_rows.append((lsoa, nm, code, lad["lad_name"], ls[0]))
             tot = [x + y for x, y in zip(tot, ls)]
         lad_counts[code] = tot
     written.append(w_lsoa.close())
@@ -351,6 +363,58 @@ def main() -> int:
                    int(round(eng[i] * 0.01 / 100.0) * 100)])
         for r in rows:
             w.row(r)
+    written.append(w.close())
+
+    # ---- Census TS063 occupation: every LSOA (its 16+ residents in employment, about 55-62 % of
+    # TS067's 16+ total), then the same summed to districts; the nine SOC 2020 major groups
+    ts063_columns = SAMPLE_HEADER("census/census2021_ts063_lad22.csv")[2:]
+    w_lsoa = Writer(out / "census" / "census2021_ts063_lsoa21.csv", ["LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM",
+                                                                     *ts063_columns])
+    occ_base = {lad["lad_code"]: [rng.uniform(0.6, 1.4) * s for s in
+                                  (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)] for lad in lads}
+    occ_lad: dict[str, list[int]] = defaultdict(lambda: [0] * 10)
+    for lsoa, nm, code, lad_name, pop in lsoa_rows:
+        employed = round(pop * rng.uniform(0.55, 0.62))
+        parts = allocate(employed, [max(0.005, x * (1 + rng.gauss(0, 0.2))) for x in occ_base[code]])
+        w_lsoa.row([lsoa, nm, code, lad_name, employed, *parts])
+        occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
+    written.append(w_lsoa.close())
+    w = Writer(out / "census" / "census2021_ts063_lad22.csv", ["LAD22CD", "LAD22NM", *ts063_columns])
+    for lad in lads:
+        w.row([lad["lad_code"], lad["lad_name"], *occ_lad[lad["lad_code"]]])
+    written.append(w.close())
+
+    # ---- DfE apprenticeships by home x delivery district (the sample's layout), national density:
+    # each home district's starts delivered at home, across its region and by providers in about 90
+    # other districts (a handful each), and in the "Outside of England and unknown" bucket. The real
+    # LAD23 file has about 38,000 home-delivery pairs a year; so has this at scale 1.
+    flows_header = SAMPLE_HEADER(FLOWS_FILE)
+    unknown = "Outside of England and unknown"
+    # The LAD23 file predates the April 2024 recodes of Barnsley and Sheffield (README of
+    # datasets/geography): those two keep their old codes, as in the real file.
+    lad23 = {lad["lad_code"]: lad["lad_code"] for lad in lads}
+    lad23.update({cur: old for old, cur in successor.items() if cur in ("E08000038", "E08000039") and cur in lad23})
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for lad in lads:
+        by_region[region[lad["lad_code"]]].append(lad["lad_code"])
+    lad_name = {lad["lad_code"]: lad["lad_name"] for lad in lads}
+    codes = [lad["lad_code"] for lad in lads]
+    w = Writer(out / FLOWS_FILE, flows_header)
+    for k, year in enumerate(FLOWS_YEARS):
+        size = 0.75 if "(" in year else 1.0 + 0.02 * k
+        for home in codes:
+            r = random.Random(f"{a.seed}:flows:{home}")
+            base = pop16[home] * r.uniform(0.004, 0.007) * size
+            near = [c for c in by_region[region[home]] if c != home]
+            far = r.sample([c for c in codes if c != home and c not in near], k=min(90, len(codes) - len(near) - 1))
+            dests = ([(home, r.uniform(0.4, 0.7))] + [(d, r.uniform(0.005, 0.06)) for d in near]
+                     + [(d, r.uniform(0.0002, 0.002)) for d in far])
+            for dest, share in dests:
+                starts = max(1, round(base * share * rng.uniform(0.9, 1.1)))
+                w.row([year, lad23[home], lad_name[home], lad23[dest], lad_name[dest], starts,
+                       round(starts * rng.uniform(2.0, 2.8)), round(starts * rng.uniform(0.4, 0.6))])
+            starts = round(base * 0.02 * rng.uniform(0.5, 1.5))
+            w.row([year, lad23[home], lad_name[home], "", unknown, starts, round(starts * 2.2), round(starts * 0.5)])
     written.append(w.close())
 
     # ---- every other source lmi reads: copied unchanged from the bundled sample (national,
