@@ -20,6 +20,11 @@ crates/lmi-ingest/src):
   nomis/aps_qualifications_by_age_lad_2017_2021.csv
                                        Nomis APS T19 (tidied web query layout), ten calendar years
                                        (Jan 2012-Dec 2012 .. Jan 2021-Dec 2021), England + districts
+  census/census2021_ts063_lsoa21.csv   Census 2021 TS063 occupation, every LSOA (the TS067 LSOA
+  census/census2021_ts063_lad22.csv    layout with the 10 TS063 columns), and summed to districts
+  dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
+                                       DfE apprenticeships by home x delivery district, four years,
+                                       national density (~38,000 pairs a year, as the real file)
   everything else in datasets/sample   copied unchanged (FE achievements, ONS ELS series, ...:
                                        national district-level files already; not scaled, not part
                                        of the peer comparison), so every source lmi needs is there
