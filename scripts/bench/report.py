@@ -170,6 +170,20 @@ def main() -> int:
           "; ".join(f"{tool} {med(hi['tools'][tool]['runs'], 'wall_s') / med(lo['tools'][tool]['runs'], 'wall_s'):.2f}x time, "
                     f"{max(r['rss_mib'] for r in hi['tools'][tool]['runs']) / max(r['rss_mib'] for r in lo['tools'][tool]['runs']):.2f}x memory"
                     for tool in hi["tools"] if hi["tools"][tool]["runs"] and lo["tools"][tool]["runs"]) + ".")
+    real = p.get("real")
+    w("")
+    w("### lmi on the real published files")
+    w("")
+    if real:
+        w(f"`lmi refresh --from {real['dir']}` (the real ONS/DfE/Nomis files of `LMI_REAL_DATA`, {real['sources']} sources, "
+          f"{real['input_bytes'] / 2**20:.1f} MiB as stored, many gzipped; {real['observations']:,} observations in, "
+          f"{real['values_rows']:,} values out), median of {len(real['runs'])} runs: "
+          f"**{med(real['runs'], 'wall_s'):.2f} s**, peak RSS {max(r['rss_mib'] for r in real['runs']):.0f} MiB "
+          f"(range {min(r['wall_s'] for r in real['runs']):.2f}-{max(r['wall_s'] for r in real['runs']):.2f} s). "
+          "The peers read only the generator's layouts (one vintage of codes, no publisher quirks), so they are not "
+          "run on these.")
+    else:
+        w("Not measured: `LMI_REAL_DATA` was not set to a directory of the real files.")
     w("")
     w("## lmi: refresh where nothing changed, validate")
     w("")
