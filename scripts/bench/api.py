@@ -8,6 +8,13 @@ per query a fixed-time loopback load with wrk (requests/s, p50, p99, errors = no
 errors); the server's RSS (whole process tree) after the load. Each peer's answer to every query
 is checked to hold lmi's numbers (same value for the area/indicator/period rows) once before load.
 
+With --raw (the raw files the snapshot was built from): a hot swap under load. `lmi serve` with
+its watcher on a copy of the data directory answers the series query under wrk for the same fixed
+time twice: once undisturbed, once while `lmi refresh --from RAW --force` publishes a new snapshot
+into that directory a third of the way in; the second run must have no errors and end on the new
+snapshot, and its p99 is the p99 during the swap (the refresh shares the machine's cores). The window is
+at least three times what one publish-and-swap takes without load, so the swap falls inside it.
+
 Run with the benchmark venv's python (scripts/bench/run does). Writes JSON to --json.
 """
 from __future__ import annotations
@@ -16,11 +23,13 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -127,6 +136,64 @@ def wrk(url: str, duration: int, conns: int, threads: int) -> dict:
             "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)}
 
 
+def served_version(base: str) -> str | None:
+    status, body = get(base + "/v1/snapshot")
+    return json.loads(body).get("version") if status == 200 else None
+
+
+def publish_and_wait(lmi: str, raw: Path, data_dir: Path, base: str, env: dict, timeout: float = 60) -> dict:
+    """`lmi refresh --from RAW --force` into the served directory, then wait until the server answers
+    with the new snapshot: seconds to publish, seconds from the start until it was served."""
+    before = served_version(base)
+    t0 = time.perf_counter()
+    refresh = subprocess.run([lmi, "refresh", "--from", str(raw), "--data-dir", str(data_dir), "--force"],
+                             env=env, capture_output=True, text=True)
+    published_s = time.perf_counter() - t0
+    seen_s, after = None, before
+    while refresh.returncode == 0 and time.perf_counter() - t0 < timeout:
+        after = served_version(base)
+        if after not in (None, before):
+            seen_s = time.perf_counter() - t0
+            break
+        time.sleep(0.02)
+    return {"refresh_rc": refresh.returncode, "refresh_tail": (refresh.stdout + refresh.stderr)[-400:],
+            "published_s": published_s, "served_new_after_s": seen_s, "before": before, "after": after}
+
+
+def hot_swap(lmi: str, data_dir: Path, raw: Path, work: Path, duration: int, conns: int, threads: int,
+             env: dict) -> dict:
+    """The series query under load, undisturbed and then across a snapshot published and swapped."""
+    swap_dir = work / "swap-data"
+    shutil.rmtree(swap_dir, ignore_errors=True)
+    shutil.copytree(data_dir, swap_dir, symlinks=True)
+    s = Server("lmi_swap", [lmi, "serve", "--data-dir", str(swap_dir), "--addr", "127.0.0.1:0",
+                            "--watch-interval-ms", "200"], "/readyz", None, env=env,
+               addr_re=r"listening on (http://[\d.:]+)")
+    try:
+        # One publish without load: it must swap at all, and its time sizes the window so that the
+        # publish under load starts a third of the way in and can finish inside it.
+        idle = publish_and_wait(lmi, raw, swap_dir, s.base, env)
+        if idle["served_new_after_s"] is None:
+            return {"idle": idle, "swapped": False, "window_s": 0,
+                    "steady": {"rps": 0.0, "errors": -1}, "during": {"rps": 0.0, "errors": -1}}
+        window = max(duration, int(3 * idle["served_new_after_s"]) + 2)
+        url = s.base + QUERIES["series"][0]
+        steady = wrk(url, window, conns, threads)
+        with ThreadPoolExecutor(1) as pool:
+            during = pool.submit(wrk, url, window, conns, threads)
+            time.sleep(window / 3)
+            t0 = time.perf_counter()
+            loaded = publish_and_wait(lmi, raw, swap_dir, s.base, env)
+            in_window = (loaded["served_new_after_s"] is not None
+                         and window / 3 + loaded["served_new_after_s"] < window)
+            swapping = during.result()
+        return {"idle": idle, **loaded, "window_s": window, "steady": steady, "during": swapping,
+                "swapped": loaded["served_new_after_s"] is not None, "swapped_under_load": in_window}
+    finally:
+        s.stop()
+        shutil.rmtree(swap_dir, ignore_errors=True)
+
+
 def numbers(body: bytes) -> set[float]:
     """Every `value` number in a JSON body, rounded (to check a peer answers lmi's numbers)."""
     found: set[float] = set()
@@ -158,6 +225,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--starts", type=int, default=3, help="start-up measurements of lmi serve")
     ap.add_argument("--json", type=Path, required=True)
+    ap.add_argument("--raw", type=Path, help="the raw files of --data-dir's snapshot: measure a hot swap under load")
     a = ap.parse_args()
     global LOG_DIR
     LOG_DIR = a.json.parent
@@ -232,6 +300,12 @@ def main() -> int:
         res["servers"][name] = entry
         print(f"{name}: ready in {s.ready_s:.2f} s, RSS {s.ready_rss:.0f} MiB ready, {entry['rss_after_mib']:.0f} MiB after load",
               flush=True)
+    if a.raw:
+        res["hot_swap"] = hs = hot_swap(a.lmi, a.data_dir, a.raw, work, a.duration, a.connections, a.threads, env)
+        print(f"hot swap ({hs['window_s']} s windows): steady p99 {hs['steady'].get('p99_ms')} ms, across the swap "
+              f"p99 {hs['during'].get('p99_ms')} ms, errors {hs['during']['errors']}, new snapshot served "
+              f"{hs.get('served_new_after_s')} s after its refresh began, swapped {hs['swapped']}, "
+              f"inside the window {hs.get('swapped_under_load')}", flush=True)
     a.json.write_text(json.dumps(res, indent=1))
     return 0
 

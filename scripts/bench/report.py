@@ -118,6 +118,12 @@ def main() -> int:
       f"{st.median(x['rss_mib'] for x in st_):.0f} MiB resident. **Nothing changed**: `lmi refresh --from` over "
       f"the same files takes {med(big['lmi_noop']['runs'], 'wall_s'):.2f} s and "
       f"{'publishes a new snapshot anyway' if big['lmi_noop']['published_new_snapshot'] else 'publishes nothing'}.")
+    hs = api.get("hot_swap")
+    if hs:
+        w(f"- **Hot swap under load**: the series query's p99 {hs['steady'].get('p99_ms') or 0:.2f} ms undisturbed, "
+          f"{hs['during'].get('p99_ms') or 0:.2f} ms across a refresh publishing a new snapshot that the server swapped to; "
+          f"{hs['during']['errors']} failed requests" + ("" if hs["swapped"] and hs.get("swapped_under_load")
+                                                          else " (**the swap did not happen inside the window**)") + ".")
     w("")
     w("## Machine and versions")
     w("")
@@ -234,6 +240,28 @@ def main() -> int:
             w(f"| {q} | {name} | {r['rps']:,.0f} | {r.get('p50_ms') or 0:.2f} | {r.get('p99_ms') or 0:.2f} | {r['errors']} | "
               f"{r['bytes']:,} | {eq} | {r['rps'] / base:.2f} |")
     w("")
+    hs = api.get("hot_swap")
+    if hs:
+        w("### Hot swap under load")
+        w("")
+        w(f"`lmi serve --watch-interval-ms 200` on a copy of the same data directory, the series query under wrk "
+          f"({api['connections']} connections, {hs['window_s']} s windows: at least three times one publish-and-swap "
+          f"without load, {hs['idle']['served_new_after_s'] or 0:.2f} s) twice: undisturbed, then while `lmi refresh --from "
+          f"<the scale's raw files> --force` publishes a new snapshot a third of the way in (the refresh shares the "
+          f"two cores with the server and wrk).")
+        w("")
+        w("| window | req/s | p50 ms | p99 ms | errors |")
+        w("|---|---|---|---|---|")
+        for label, r in (("undisturbed", hs["steady"]), ("across the publish and swap", hs["during"])):
+            w(f"| {label} | {r['rps']:,.0f} | {r.get('p50_ms') or 0:.2f} | {r.get('p99_ms') or 0:.2f} | {r['errors']} |")
+        w("")
+        seen = hs.get("served_new_after_s")
+        ok = hs["swapped"] and hs.get("swapped_under_load") and hs["during"]["errors"] == 0
+        w(f"Under load the refresh published in {hs.get('published_s', 0):.2f} s; the server answered with the new "
+          "snapshot " + (f"{seen:.2f} s after the refresh began" if seen is not None else "**never**")
+          + f" ({hs.get('before')} → {hs.get('after')}). Swapped inside the loaded window with no failed request: "
+          + f"**{'met' if ok else 'MISSED'}**.")
+        w("")
     METHOD = (REPO / "scripts" / "bench" / "METHOD.md").read_text()
     L.append(METHOD.rstrip())
     a.out.write_text("\n".join(L) + "\n")
