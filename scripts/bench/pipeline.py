@@ -71,6 +71,24 @@ def compare(lmi_values: Path, peer_out: Path) -> tuple[int, int, list[str]]:
     return len(j), len(wrong), examples
 
 
+def lmi_refreshes(lmi: str, raw: Path, work: Path, label: str, runs: int, env: dict) -> tuple[list[dict], Path]:
+    """`lmi refresh --from RAW` into a fresh data directory per run (the previous one removed);
+    the runs' measures and the last run's data directory."""
+    measured, data = [], work / f"data-{label}-0"
+    for i in range(runs):
+        data = work / f"data-{label}-{i}"
+        shutil.rmtree(data, ignore_errors=True)
+        log = work / f"lmi-refresh-{label}.log"
+        m = measure([lmi, "refresh", "--from", str(raw), "--data-dir", str(data)], env, log)
+        if m["rc"] != 0:
+            print(log.read_text(), file=sys.stderr)
+            raise SystemExit(f"lmi refresh --from {raw} failed (exit {m['rc']})")
+        measured.append(m)
+        if i:
+            shutil.rmtree(work / f"data-{label}-{i - 1}", ignore_errors=True)
+    return measured, data
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lmi", required=True)
@@ -92,18 +110,7 @@ def main() -> int:
         files = [p for p in raw.rglob("*.csv") if "census_oa" not in p.parts]
         res = {"scale": scale, "generator": gen, "raw_bytes": sum(p.stat().st_size for p in files),
                "raw_rows": sum(sum(1 for _ in open(p, "rb")) - 1 for p in files), "tools": {}}
-        # lmi: a fresh data directory per run
-        lmi_runs, data = [], None
-        for i in range(a.runs):
-            data = a.work / f"data-{scale:g}-{i}"
-            shutil.rmtree(data, ignore_errors=True)
-            m = measure([a.lmi, "refresh", "--from", str(raw), "--data-dir", str(data)], env, a.work / "lmi-refresh.log")
-            if m["rc"] != 0:
-                print((a.work / "lmi-refresh.log").read_text(), file=sys.stderr)
-                raise SystemExit(f"lmi refresh failed (exit {m['rc']}) at scale {scale}")
-            lmi_runs.append(m)
-            if i:
-                shutil.rmtree(a.work / f"data-{scale:g}-{i - 1}", ignore_errors=True)
+        lmi_runs, data = lmi_refreshes(a.lmi, raw, a.work, f"{scale:g}", a.runs, env)
         values = current_values(data)
         res["lmi_values_rows"] = pl.read_parquet(values, columns=["indicator"]).height
         res["lmi_subset_rows"] = pl.read_parquet(values, columns=["indicator"]).filter(pl.col("indicator").is_in(SUBSET)).height
@@ -152,17 +159,7 @@ def main() -> int:
     # only, so they are not run on these.
     real = Path(os.environ["LMI_REAL_DATA"]) if os.environ.get("LMI_REAL_DATA") else None
     if real and real.is_dir():
-        runs, data = [], None
-        for i in range(a.runs):
-            data = a.work / f"data-real-{i}"
-            shutil.rmtree(data, ignore_errors=True)
-            m = measure([a.lmi, "refresh", "--from", str(real), "--data-dir", str(data)], env, a.work / "lmi-real.log")
-            if m["rc"] != 0:
-                print((a.work / "lmi-real.log").read_text(), file=sys.stderr)
-                raise SystemExit(f"lmi refresh --from {real} failed (exit {m['rc']})")
-            runs.append(m)
-            if i:
-                shutil.rmtree(a.work / f"data-real-{i - 1}", ignore_errors=True)
+        runs, data = lmi_refreshes(a.lmi, real, a.work, "real", a.runs, env)
         version = (data / "current").read_text().strip()
         manifest = json.loads((data / "snapshots" / version / "manifest.json").read_text())
         files = [f for f in real.rglob("*") if f.is_file() and f.name != "PROVENANCE.md"]
