@@ -31,5 +31,5 @@ pub mod validate;
 
 pub use catalogue::{Catalogue, Format, SourceDef};
 pub use error::IngestError;
-pub use local::{LoadedSources, fingerprint_dir, load_from_dir};
+pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir};
 pub use observations::Observations;

@@ -154,28 +154,70 @@ fn read_earlier(
 /// same inputs to the same parsers, so the same snapshot: `lmi refresh --from` publishes
 /// nothing new when it equals the current snapshot's.
 pub fn fingerprint_dir(dir: &Path, catalogue: &Catalogue) -> Result<String> {
+    let mut sources = Vec::new();
+    for source in &catalogue.sources {
+        let Some((path, earlier)) = files_of(dir, source)? else {
+            continue;
+        };
+        let files = std::iter::once(path)
+            .chain(earlier)
+            .map(|file| Ok((file_sha256(&file)?, file)))
+            .collect::<Result<Vec<_>>>()?;
+        sources.push((source.id.as_str(), files));
+    }
+    Ok(fingerprint(
+        dir,
+        catalogue,
+        sources,
+        &read_sample_marker(dir)?,
+    ))
+}
+
+/// The same fingerprint as [`fingerprint_dir`], of the files a load actually parsed (the sha256
+/// each file had when it was read, from the provenance): what a snapshot records, so that a
+/// file changed between [`fingerprint_dir`] and the parse cannot leave a snapshot claiming
+/// inputs it was not built from.
+pub fn fingerprint_loaded(dir: &Path, catalogue: &Catalogue, loaded: &LoadedSources) -> String {
+    let sources = loaded.provenance.iter().map(|p| {
+        let files = std::iter::once((p.sha256.clone(), PathBuf::from(&p.file)))
+            .chain(
+                p.earlier_files
+                    .iter()
+                    .map(|e| (e.sha256.clone(), PathBuf::from(&e.file))),
+            )
+            .collect();
+        (p.source_id.as_str(), files)
+    });
+    fingerprint(dir, catalogue, sources, &loaded.sample)
+}
+
+/// sha256 over lmi's version, the catalogue, each source's files (sha256 and name relative to
+/// `dir`, in order) and the sample label.
+fn fingerprint<'a>(
+    dir: &Path,
+    catalogue: &Catalogue,
+    sources: impl IntoIterator<Item = (&'a str, Vec<(String, PathBuf)>)>,
+    sample: &Option<SampleMarker>,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(format!(
         "lmi {}\n{catalogue:?}\n",
         env!("CARGO_PKG_VERSION")
     ));
-    for source in &catalogue.sources {
-        let Some((path, earlier)) = files_of(dir, source)? else {
-            continue;
-        };
-        h.update(format!("source {}\n", source.id));
-        for file in std::iter::once(path).chain(earlier) {
+    for (id, files) in sources {
+        h.update(format!("source {id}\n"));
+        for (sha256, file) in files {
             let name = file
                 .strip_prefix(dir)
                 .unwrap_or(&file)
                 .display()
                 .to_string();
-            h.update(format!("{} {name}\n", file_sha256(&file)?));
+            h.update(format!("{sha256} {name}\n"));
         }
     }
-    h.update(format!("sample {:?}\n", read_sample_marker(dir)?));
-    Ok(hex::encode(h.finalize()))
+    h.update(format!("sample {sample:?}\n"));
+    hex::encode(h.finalize())
 }
 
 /// sha256 of a file's bytes as stored (what [`RawFile::read`] records), read in blocks.
@@ -316,6 +358,11 @@ mod tests {
         catalogue.sources[0].local_paths = vec!["latest.csv".into()];
         catalogue.sources[0].earlier_paths = vec!["a.csv".into(), "missing.csv".into()];
         let loaded = load_from_dir(dir.path(), &catalogue).unwrap();
+        assert_eq!(
+            fingerprint_loaded(dir.path(), &catalogue, &loaded),
+            fingerprint_dir(dir.path(), &catalogue).unwrap(),
+            "what was parsed, earlier releases included, fingerprints as what was hashed"
+        );
         let p = &loaded.provenance[0];
         assert_eq!(p.earlier_files.len(), 1, "the missing one is skipped");
         assert_eq!(p.earlier_files[0].periods, ["2023"]);
@@ -330,6 +377,41 @@ mod tests {
             err.contains("b.csv holds period 2023, already read from") && err.contains("a.csv"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_snapshot_fingerprints_the_files_it_parsed() {
+        let catalogue = Catalogue::bundled().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&sample_dir(), dir.path());
+        let before = fingerprint_dir(dir.path(), &catalogue).unwrap();
+        let loaded = load_from_dir(dir.path(), &catalogue).unwrap();
+        assert_eq!(fingerprint_loaded(dir.path(), &catalogue, &loaded), before);
+        // A file replaced after the directory was hashed and before it was parsed: the load's
+        // fingerprint follows what it parsed, so it differs from the earlier hash.
+        let file = dir
+            .path()
+            .join("ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv");
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push('\n');
+        std::fs::write(&file, text).unwrap();
+        let reloaded = load_from_dir(dir.path(), &catalogue).unwrap();
+        let after = fingerprint_loaded(dir.path(), &catalogue, &reloaded);
+        assert_ne!(after, before);
+        assert_eq!(after, fingerprint_dir(dir.path(), &catalogue).unwrap());
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -187,9 +187,7 @@ pub fn from_dir_into(
     catalogue: &Catalogue,
     keep: usize,
 ) -> Result<Manifest, Error> {
-    let held = hold(store)?;
-    let inputs = fingerprint(from, catalogue);
-    publish_dir(held, from, store, catalogue, keep, inputs)
+    publish_dir(hold(store)?, from, store, catalogue, keep)
 }
 
 /// What [`refresh_dir`] did.
@@ -221,7 +219,7 @@ pub fn refresh_dir(
     {
         return Ok(DirRefresh::Unchanged(current));
     }
-    publish_dir(held, from, store, catalogue, keep, inputs).map(DirRefresh::Published)
+    publish_dir(held, from, store, catalogue, keep).map(DirRefresh::Published)
 }
 
 /// The inputs' fingerprint; `None` when a file is missing or unreadable, which the load that
@@ -251,14 +249,15 @@ fn unchanged(store: &Store, inputs: &str) -> Option<Manifest> {
     .then_some(manifest)
 }
 
-/// Reads, computes and publishes under the held lock.
+/// Reads, computes and publishes under the held lock. The snapshot records the fingerprint of
+/// the files as they were parsed (`lmi_ingest::fingerprint_loaded`), not as they were hashed
+/// before: a file replaced in between cannot make a later refresh think nothing changed.
 fn publish_dir(
     held: Held,
     from: &Path,
     store: &Store,
     catalogue: &Catalogue,
     keep: usize,
-    inputs: Option<String>,
 ) -> Result<Manifest, Error> {
     let started = std::time::Instant::now();
     let geography = geography()?;
@@ -271,6 +270,7 @@ fn publish_dir(
     for p in &loaded.provenance {
         tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
     }
+    let inputs = lmi_ingest::fingerprint_loaded(from, catalogue, &loaded);
     let read = started.elapsed();
     let read_rss = resident_mib();
     let (output, mut tables) =
@@ -305,7 +305,7 @@ fn publish_dir(
                 sources: loaded.provenance,
                 sample: loaded.sample,
                 warnings,
-                inputs_sha256: inputs,
+                inputs_sha256: Some(inputs),
             },
         )
         .map_err(|source| Error::Publish {

@@ -38,8 +38,9 @@ pub struct Manifest {
     /// Things a reader should know, e.g. area codes in a source that matched no known area.
     pub warnings: Vec<String>,
     /// For a snapshot built from a directory of files (`lmi refresh --from`): the fingerprint
-    /// of its inputs (`lmi_ingest::fingerprint_dir`: lmi's version, the catalogue and every
-    /// file's sha256). A refresh from files with the same fingerprint publishes nothing new.
+    /// of the inputs as they were parsed (`lmi_ingest::fingerprint_loaded`: lmi's version, the
+    /// catalogue and every file's sha256 when read). A refresh from files whose
+    /// `lmi_ingest::fingerprint_dir` equals it publishes nothing new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_sha256: Option<String>,
 }
