@@ -116,7 +116,7 @@ FLOWS_FILE = "dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv"
 FLOWS_YEARS = ["2022/23", "2023/24", "2024/25", "2025/26 (Aug to Apr)"]
 
 
-def SAMPLE_HEADER(rel: str) -> list[str]:
+def sample_header(rel: str) -> list[str]:
     """The header row of a bundled sample file (the real layout; see datasets/sample/README.md)."""
     with open(SAMPLE / rel, encoding="utf-8", newline="") as f:
         return next(csv.reader(f))
@@ -372,7 +372,7 @@ def main() -> int:
 
     # ---- Census TS063 occupation: every LSOA (its 16+ residents in employment, about 55-62 % of
     # TS067's 16+ total), then the same summed to districts; the nine SOC 2020 major groups
-    ts063_columns = SAMPLE_HEADER("census/census2021_ts063_lad22.csv")[2:]
+    ts063_columns = sample_header("census/census2021_ts063_lad22.csv")[2:]
     w_lsoa = Writer(out / "census" / "census2021_ts063_lsoa21.csv", ["LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM",
                                                                      *ts063_columns])
     occ_base = {lad["lad_code"]: [rng.uniform(0.6, 1.4) * s for s in
@@ -393,7 +393,7 @@ def main() -> int:
     # each home district's starts delivered at home, across its region and by providers in about 90
     # other districts (a handful each), and in the "Outside of England and unknown" bucket. The real
     # LAD23 file has about 38,000 home-delivery pairs a year; so has this at scale 1.
-    flows_header = SAMPLE_HEADER(FLOWS_FILE)
+    flows_header = sample_header(FLOWS_FILE)
     unknown = "Outside of England and unknown"
     # The LAD23 file predates the April 2024 recodes of Barnsley and Sheffield (README of
     # datasets/geography): those two keep their old codes, as in the real file.
