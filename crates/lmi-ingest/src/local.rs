@@ -342,20 +342,36 @@ mod tests {
         }
     }
 
-    #[test]
-    fn earlier_releases_join_the_series_once_each() {
+    /// A directory of one-row NCCIS files (name, year) and the catalogue cut to that source,
+    /// reading `latest.csv`.
+    fn nccis_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Catalogue) {
         let dir = tempfile::tempdir().unwrap();
-        let header = "time_period,geographic_level,country_code,region_code,new_la_code,Age,\
-                      Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n";
-        let row = |year: &str| {
-            format!("{year},Local authority,E92000001,E12000002,E10000017,16-17,100,3,2,100,5\n")
-        };
-        for (name, year) in [("latest.csv", "2025"), ("a.csv", "2023"), ("b.csv", "2023")] {
-            std::fs::write(dir.path().join(name), format!("{header}{}", row(year))).unwrap();
+        for (name, year) in files {
+            write_nccis(&dir.path().join(name), &[year]);
         }
         let mut catalogue = Catalogue::bundled().unwrap();
         catalogue.sources.retain(|s| s.id == "dfe_nccis_neet_16_17");
         catalogue.sources[0].local_paths = vec!["latest.csv".into()];
+        (dir, catalogue)
+    }
+
+    /// An NCCIS file with one Lancashire row per year.
+    fn write_nccis(path: &Path, years: &[&str]) {
+        let mut text = "time_period,geographic_level,country_code,region_code,new_la_code,Age,\
+                        Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n"
+            .to_owned();
+        for year in years {
+            text.push_str(&format!(
+                "{year},Local authority,E92000001,E12000002,E10000017,16-17,100,3,2,100,5\n"
+            ));
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn earlier_releases_join_the_series_once_each() {
+        let (dir, mut catalogue) =
+            nccis_files(&[("latest.csv", "2025"), ("a.csv", "2023"), ("b.csv", "2023")]);
         catalogue.sources[0].earlier_paths = vec!["a.csv".into(), "missing.csv".into()];
         let loaded = load_from_dir(dir.path(), &catalogue).unwrap();
         assert_eq!(
@@ -381,37 +397,18 @@ mod tests {
 
     #[test]
     fn a_snapshot_fingerprints_the_files_it_parsed() {
-        let catalogue = Catalogue::bundled().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&sample_dir(), dir.path());
+        let (dir, catalogue) = nccis_files(&[("latest.csv", "2025")]);
         let before = fingerprint_dir(dir.path(), &catalogue).unwrap();
         let loaded = load_from_dir(dir.path(), &catalogue).unwrap();
         assert_eq!(fingerprint_loaded(dir.path(), &catalogue, &loaded), before);
         // A file replaced after the directory was hashed and before it was parsed: the load's
         // fingerprint follows what it parsed, so it differs from the earlier hash.
-        let file = dir
-            .path()
-            .join("ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv");
-        let mut text = std::fs::read_to_string(&file).unwrap();
-        text.push('\n');
-        std::fs::write(&file, text).unwrap();
+        write_nccis(&dir.path().join("latest.csv"), &["2024", "2025"]);
         let reloaded = load_from_dir(dir.path(), &catalogue).unwrap();
+        assert_eq!(reloaded.provenance[0].observations, 10);
         let after = fingerprint_loaded(dir.path(), &catalogue, &reloaded);
         assert_ne!(after, before);
         assert_eq!(after, fingerprint_dir(dir.path(), &catalogue).unwrap());
-    }
-
-    fn copy_dir(from: &Path, to: &Path) {
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                std::fs::create_dir_all(&target).unwrap();
-                copy_dir(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
     }
 
     #[test]
