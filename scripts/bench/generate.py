@@ -378,10 +378,10 @@ def main() -> int:
     occ_base = {lad["lad_code"]: [rng.uniform(0.6, 1.4) * s for s in
                                   (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)] for lad in lads}
     occ_lad: dict[str, list[int]] = defaultdict(lambda: [0] * 10)
-    for lsoa, nm, code, lad_name, pop in lsoa_rows:
+    for lsoa, nm, code, code_name, pop in lsoa_rows:
         employed = round(pop * rng.uniform(0.55, 0.62))
         parts = allocate(employed, [max(0.005, x * (1 + rng.gauss(0, 0.2))) for x in occ_base[code]])
-        w_lsoa.row([lsoa, nm, code, lad_name, employed, *parts])
+        w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
         occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
     written.append(w_lsoa.close())
     w = Writer(out / "census" / "census2021_ts063_lad22.csv", ["LAD22CD", "LAD22NM", *ts063_columns])

@@ -162,12 +162,13 @@ def main() -> int:
         runs, data = lmi_refreshes(a.lmi, real, a.work, "real", a.runs, env)
         version = (data / "current").read_text().strip()
         manifest = json.loads((data / "snapshots" / version / "manifest.json").read_text())
-        files = [f for f in real.rglob("*") if f.is_file() and f.name != "PROVENANCE.md"]
         results["real"] = {
             "dir": str(real), "runs": runs,
             "sources": len(manifest["sources"]),
             "observations": sum(s.get("observations", 0) for s in manifest["sources"]),
-            "input_bytes": sum(f.stat().st_size for f in files),
+            # the files lmi read (as its manifest lists them), not everything in the directory
+            "input_bytes": sum(s["bytes"] + sum(e["bytes"] for e in s.get("earlier_files", []))
+                               for s in manifest["sources"]),
             "values_rows": pl.read_parquet(current_values(data), columns=["indicator"]).height,
         }
         shutil.rmtree(data, ignore_errors=True)

@@ -182,7 +182,7 @@ def main() -> int:
     w("")
     if real:
         w(f"`lmi refresh --from {real['dir']}` (the real ONS/DfE/Nomis files of `LMI_REAL_DATA`, {real['sources']} sources, "
-          f"{real['input_bytes'] / 2**20:.1f} MiB as stored, many gzipped; {real['observations']:,} observations in, "
+          f"{real['input_bytes'] / 2**20:.1f} MiB of files read, as stored, many gzipped; {real['observations']:,} observations in, "
           f"{real['values_rows']:,} values out), median of {len(real['runs'])} runs: "
           f"**{med(real['runs'], 'wall_s'):.2f} s**, peak RSS {max(r['rss_mib'] for r in real['runs']):.0f} MiB "
           f"(range {min(r['wall_s'] for r in real['runs']):.2f}-{max(r['wall_s'] for r in real['runs']):.2f} s). "
