@@ -206,26 +206,36 @@ impl Observations {
 
     pub fn into_frame(self) -> PolarsResult<DataFrame> {
         let height = self.len();
-        let strings = &self.strings;
-        let column = |name: &str, ids: &[u32]| {
-            StringChunked::from_iter_values(name.into(), ids.iter().map(|&i| strings.get(i)))
-                .into_column()
+        // Every distinct string once; each string column gathers from it by index, which copies
+        // only the 16-byte views and shares the one buffer of string bytes (a source id or a
+        // measure name is not copied into every row that holds it).
+        let distinct = StringChunked::from_iter_values(
+            PlSmallStr::EMPTY,
+            self.strings.strings.iter().map(|s| &**s),
+        );
+        let gather = |name: &str, ids: IdxCa| -> PolarsResult<Column> {
+            Ok(distinct.take(&ids)?.with_name(name.into()).into_column())
         };
-        let flags: StringChunked = self
+        let index = |ids: &[u32]| -> IdxCa {
+            ids.iter()
+                .map(|&i| i as IdxSize)
+                .collect_ca(PlSmallStr::EMPTY)
+        };
+        let flags: IdxCa = self
             .flags
             .iter()
-            .map(|f| f.map(|i| strings.get(i)))
-            .collect();
+            .map(|f| f.map(|i| i as IdxSize))
+            .collect_ca(PlSmallStr::EMPTY);
         DataFrame::new(
             height,
             vec![
-                column(SOURCE, &self.source),
-                column(AREA_CODE, &self.area_code),
-                column(PERIOD, &self.period),
-                column(MEASURE, &self.measure),
+                gather(SOURCE, index(&self.source))?,
+                gather(AREA_CODE, index(&self.area_code))?,
+                gather(PERIOD, index(&self.period))?,
+                gather(MEASURE, index(&self.measure))?,
                 Column::new(VALUE.into(), self.value),
                 Column::new(STATUS.into(), self.status),
-                flags.with_name(FLAGS.into()).into_column(),
+                gather(FLAGS, flags)?,
             ],
         )
     }

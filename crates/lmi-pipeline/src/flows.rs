@@ -164,24 +164,35 @@ fn district_flows(
         df.column(obs::FLAGS)?.str()?,
     );
     let mut names = Names::default();
+    // Each distinct home code, period and measure is resolved once (to the current district's
+    // id, the period's id, the quantity and current destination's id), not once per row.
+    let mut homes: HashMap<&str, u32> = HashMap::default();
+    let mut periods: HashMap<&str, u32> = HashMap::default();
+    let mut measures: HashMap<&str, Option<(usize, u32)>> = HashMap::default();
     let mut sums: HashMap<(u32, u32, u32), Counts> = HashMap::default();
     let mut provisional = HashSet::default();
-    for i in 0..df.height() {
-        let (Some(h), Some(p), Some(m)) = (home.get(i), period.get(i), measure.get(i)) else {
+    let rows = home
+        .iter()
+        .zip(period.iter())
+        .zip(measure.iter())
+        .zip(value.iter())
+        .zip(flags.iter());
+    for ((((h, p), m), v), f) in rows {
+        let (Some(h), Some(p), Some(m)) = (h, p, m) else {
             continue;
         };
-        let Some((quantity, delivery)) = parse_flow_measure(m) else {
+        let flow = *measures.entry(m).or_insert_with(|| {
+            parse_flow_measure(m).map(|(q, d)| (index(q), names.id(current(geo, d))))
+        });
+        let Some((quantity, delivery)) = flow else {
             continue;
         };
-        if flags.get(i).is_some_and(|f| f.contains(PROVISIONAL_FLAG)) {
+        if f.is_some_and(|f| f.contains(PROVISIONAL_FLAG)) {
             provisional.insert(p.to_owned());
         }
-        let key = (
-            names.id(p),
-            names.id(current(geo, h)),
-            names.id(current(geo, delivery)),
-        );
-        sums.entry(key).or_default()[index(quantity)] += value.get(i).unwrap_or(0.0);
+        let p = *periods.entry(p).or_insert_with(|| names.id(p));
+        let h = *homes.entry(h).or_insert_with(|| names.id(current(geo, h)));
+        sums.entry((p, h, delivery)).or_default()[quantity] += v.unwrap_or(0.0);
     }
     let mut flows: Vec<_> = sums.into_iter().collect();
     let order = names.sort_keys();

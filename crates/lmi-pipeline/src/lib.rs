@@ -553,12 +553,31 @@ fn status_expr() -> Expr {
 
 /// English district codes (E06-E09) of one source that are neither a registry area nor a retired
 /// LAD.
-fn unmatched(observations: &DataFrame, codes: &LazyFrame) -> PolarsResult<Vec<UnmatchedCodes>> {
-    let df = observations
-        .clone()
-        .lazy()
-        .select([col(OBS_SOURCE), col(OBS_AREA)])
-        .unique(None, UniqueKeepStrategy::Any)
+fn unmatched(by_source: &BySource, codes: &LazyFrame) -> PolarsResult<Vec<UnmatchedCodes>> {
+    // Each source's distinct codes (one string column at a time: a national table has a million
+    // rows and only tens of thousands of distinct codes).
+    let mut distinct = Vec::with_capacity(by_source.frames.len());
+    for (source, frame) in &by_source.frames {
+        let areas = frame.column(OBS_AREA)?.unique()?;
+        distinct.push(
+            DataFrame::new(
+                areas.len(),
+                vec![
+                    Column::new_scalar(
+                        OBS_SOURCE.into(),
+                        PlSmallStr::from_str(source).into(),
+                        areas.len(),
+                    ),
+                    areas,
+                ],
+            )?
+            .lazy(),
+        );
+    }
+    if distinct.is_empty() {
+        return Ok(Vec::new());
+    }
+    let df = concat(distinct, UnionArgs::default())?
         .join(
             codes.clone(),
             [col(OBS_AREA)],
@@ -692,7 +711,7 @@ pub fn compute_snapshot(
     let by_source = BySource::new(observations)?;
     let (values, tables) = std::thread::scope(|scope| {
         let tables = scope.spawn(|| tables_of(&by_source, observations, geo));
-        let values = compute_with(&by_source, observations, geo, defs);
+        let values = compute_with(&by_source, geo, defs);
         let tables = tables
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -809,18 +828,72 @@ impl BySource {
     }
 }
 
+/// The indicators that share one long parts table: summed from the same source (and small-area
+/// source) the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct PartsKey {
+    upper_tier: bool,
+    source: &'static str,
+    small_area_source: Option<&'static str>,
+}
+
+impl PartsKey {
+    fn of(def: &IndicatorDef) -> PartsKey {
+        PartsKey {
+            upper_tier: def.aggregation == Aggregation::UpperTier,
+            source: def.source,
+            small_area_source: def.small_area_source,
+        }
+    }
+}
+
+/// The long parts table of every summed indicator, computed once per [`PartsKey`] for the union
+/// of its indicators' measures: the five KS4 rates read one file and the seven Census shares one
+/// LSOA table, so the joins and sums over those rows run once, not once per indicator. Every sum
+/// is per measure, so an indicator's rows of the shared table are exactly the rows a table of its
+/// own measures would hold; `combine` picks them out.
+fn summed_parts(
+    by_source: &BySource,
+    frames_of: &GeoFrames,
+    upper: &upper_tier::UpperTier,
+    defs: &[IndicatorDef],
+) -> PolarsResult<std::collections::HashMap<PartsKey, DataFrame>> {
+    let mut measures: std::collections::BTreeMap<PartsKey, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for def in defs {
+        if def.aggregation != Aggregation::Published {
+            measures
+                .entry(PartsKey::of(def))
+                .or_default()
+                .extend(measures_of(def));
+        }
+    }
+    measures
+        .into_iter()
+        .map(|(key, measures)| {
+            let obs = by_source.lazy(std::iter::once(key.source).chain(key.small_area_source))?;
+            let measures: Vec<&str> = measures.into_iter().collect();
+            let long = if key.upper_tier {
+                upper.every_area(&obs, key.source, &measures)?
+            } else {
+                frames_of.every_area(&obs, key.source, &measures, key.small_area_source)?
+            };
+            Ok((key, long.collect()?))
+        })
+        .collect()
+}
+
 /// Computes every indicator in `defs` for every area of the registry.
 pub fn compute(
     observations: &DataFrame,
     geo: &Geography,
     defs: &[IndicatorDef],
 ) -> Result<PipelineOutput, PipelineError> {
-    compute_with(&BySource::new(observations)?, observations, geo, defs)
+    compute_with(&BySource::new(observations)?, geo, defs)
 }
 
 fn compute_with(
     by_source: &BySource,
-    observations: &DataFrame,
     geo: &Geography,
     defs: &[IndicatorDef],
 ) -> Result<PipelineOutput, PipelineError> {
@@ -832,26 +905,23 @@ fn compute_with(
         ..
     } = &frames_of;
     let upper = upper_tier::UpperTier::new(geo)?;
+    let parts = summed_parts(by_source, &frames_of, &upper, defs)?;
     let mut frames = Vec::with_capacity(defs.len());
     for def in defs {
-        let obs = by_source.lazy(std::iter::once(def.source).chain(def.small_area_source))?;
         if def.aggregation == Aggregation::Published {
+            let obs = by_source.lazy([def.source])?;
             frames.push(mark_series_breaks(published(&obs, areas, def), def));
             continue;
         }
+        let long = parts[&PartsKey::of(def)].clone().lazy();
+        frames.push(mark_series_breaks(combine(long, def), def));
         if def.aggregation == Aggregation::UpperTier {
-            let long = upper.every_area(&obs, def.source, &measures_of(def))?;
-            frames.push(mark_series_breaks(combine(long, def), def));
             frames.push(upper_tier::not_served_values(
                 &by_source.frame(def.source),
                 def,
                 &upper.not_served,
             )?);
-            continue;
         }
-        let long =
-            frames_of.every_area(&obs, def.source, &measures_of(def), def.small_area_source)?;
-        frames.push(mark_series_breaks(combine(long, def), def));
     }
     let values = concat(frames, UnionArgs::default())?
         .sort(
@@ -863,7 +933,7 @@ fn compute_with(
     Ok(PipelineOutput {
         values,
         unmatched: unmatched(
-            observations,
+            by_source,
             &concat(
                 [
                     codes.clone().select([col(OBS_AREA), col(LAD)]),
