@@ -7,7 +7,11 @@ wait4, no sampling). lmi publishes a snapshot; each peer writes a parquet that i
 lmi's values.parquet (numerator, denominator and value of every row of the peer subset, relative
 tolerance 1e-9, missing == missing, same set of rows) BEFORE its time counts: a run whose output
 differs is reported as a mismatch and not timed. Also measured per scale: a second
-`lmi refresh --from` over the same directory (nothing changed) and `lmi validate`.
+`lmi refresh --from` over the same directory (nothing changed) and `lmi validate`. With
+--publishers (lmi-testkit's `publishers` example: the emulated Nomis, EES and ONS routes serving a
+directory over loopback), a fetching `lmi refresh` of the served scale's files into an empty data
+directory (every catalogue source the emulator serves, Nomis paging included) and again where
+nothing changed (conditional requests).
 
 Run it with the benchmark venv's python (scripts/bench/run does). Writes JSON to --json.
 """
@@ -89,6 +93,63 @@ def lmi_refreshes(lmi: str, raw: Path, work: Path, label: str, runs: int, env: d
     return measured, data
 
 
+def fetching_refreshes(lmi: str, publishers: str, raw: Path, work: Path, runs: int, env: dict) -> dict:
+    """`lmi refresh` (fetching) against the emulated publishers serving `raw`: `runs` refreshes into
+    empty data directories, then `runs` more into the last one, where nothing changed."""
+    import psutil
+    server = subprocess.Popen([publishers, str(raw)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline().split()
+        urls = dict(kv.split("=", 1) for kv in line)
+        if not urls.get("LMI_NOMIS_BASE_URL"):
+            raise RuntimeError(f"publishers printed no base URLs: {line}")
+        fenv = {**env, **urls}
+        proc = psutil.Process(server.pid)
+
+        def cpu() -> float:
+            t = proc.cpu_times()
+            return t.user + t.system
+
+        def one(data: Path, log: Path) -> dict:
+            c0 = cpu()
+            m = measure([lmi, "refresh", "--data-dir", str(data)], fenv, log)
+            m["emulator_cpu_s"] = cpu() - c0
+            text = log.read_text()
+            summary = [ln for ln in text.splitlines() if " fetched, " in ln and "bytes downloaded" in ln]
+            m["summary"] = summary[-1].strip() if summary else ""
+            m["downloaded_bytes"] = int(m["summary"].rsplit(";", 1)[-1].split()[0]) if summary else None
+            rows = [ln.split() for ln in text.splitlines() if ln.startswith("census2021_ts067_lsoa ")]
+            # columns: source, outcome (one or two words), requests, downloaded, pages, rows
+            m["lsoa_pages"] = int(rows[-1][-2]) if rows and rows[-1][-2].isdigit() else None
+            if m["rc"] != 0:
+                raise RuntimeError(f"lmi refresh (fetching) exited {m['rc']}: {text[-800:]}")
+            return m
+
+        cold = []
+        for i in range(runs):
+            data = work / f"data-fetch-{i}"
+            shutil.rmtree(data, ignore_errors=True)
+            cold.append(one(data, work / "lmi-fetch.log"))
+        before = (data / "current").read_text().strip()
+        warm = [one(data, work / "lmi-fetch-noop.log") for _ in range(runs)]
+        manifest = json.loads((data / "snapshots" / before / "manifest.json").read_text())
+        out = {"raw": str(raw), "cold": cold, "noop": warm,
+               "sources": len(manifest["sources"]),
+               "observations": sum(s.get("observations", 0) for s in manifest["sources"]),
+               "published_new_snapshot": (data / "current").read_text().strip() != before,
+               "noop_tail": (work / "lmi-fetch-noop.log").read_text()[-400:]}
+        for i in range(runs):
+            shutil.rmtree(work / f"data-fetch-{i}", ignore_errors=True)
+        return out
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lmi", required=True)
@@ -97,6 +158,7 @@ def main() -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--json", type=Path, required=True)
     ap.add_argument("--peers", default=",".join(PEERS))
+    ap.add_argument("--publishers", help="lmi-testkit's `publishers` example binary: also time a fetching refresh")
     a = ap.parse_args()
     py = sys.executable
     geo = REPO / "datasets" / "geography"
@@ -154,6 +216,15 @@ def main() -> int:
             results["lmi_data_dir"] = str(data)
             results["lmi_raw_dir"] = str(raw)
             results["served_scale"] = scale
+    if a.publishers:
+        f = fetching_refreshes(a.lmi, a.publishers, Path(results["lmi_raw_dir"]), a.work, a.runs, env)
+        f["scale"] = results["served_scale"]
+        results["fetching"] = f
+        print(f"fetching refresh (scale {f['scale']:g}, emulated publishers): "
+              f"{statistics.median(r['wall_s'] for r in f['cold']):.2f} s cold "
+              f"({f['cold'][0]['downloaded_bytes'] or 0:,} bytes), "
+              f"{statistics.median(r['wall_s'] for r in f['noop']):.2f} s unchanged "
+              f"(new snapshot: {f['published_new_snapshot']})", flush=True)
     # lmi on the real published files (../shared/data via LMI_REAL_DATA), when they are here: the
     # national figure that no generator choice can flatter. The peers read the generator's layouts
     # only, so they are not run on these.

@@ -87,6 +87,11 @@ def main() -> int:
     w(f"- every peer's output equal to lmi's before its time counts: **{'met' if peers_equal else 'MISSED'}**")
     w(f"- every query answered 200 with no errors under load: **{'met' if errors == 0 and failed == 0 else 'MISSED'}** "
       f"({errors} errors, {failed} queries not answered)")
+    fe = p.get("fetching")
+    if fe:
+        unchanged = not fe["published_new_snapshot"] and all(r["downloaded_bytes"] == 0 for r in fe["noop"])
+        w(f"- fetching refresh where nothing changed publishes nothing: **{'met' if unchanged else 'MISSED'}** "
+          f"(conditional requests only, {sum(r['downloaded_bytes'] or 0 for r in fe['noop'])} bytes downloaded)")
     w("")
     national = [sc for sc in p["scales"] if sc["scale"] == 1]
     big = national[0] if national else p["scales"][-1]
@@ -177,6 +182,11 @@ def main() -> int:
                     f"{max(r['rss_mib'] for r in hi['tools'][tool]['runs']) / max(r['rss_mib'] for r in lo['tools'][tool]['runs']):.2f}x memory"
                     for tool in hi["tools"] if hi["tools"][tool]["runs"] and lo["tools"][tool]["runs"]) + ".")
     real = p.get("real")
+    if fe:
+        w(f"- **Fetching refresh** (the nightly job) against emulated publishers over loopback, scale {fe['scale']:g}: "
+          f"{med(fe['cold'], 'wall_s'):.2f} s into an empty data directory ({(fe['cold'][0]['downloaded_bytes'] or 0) / 2**20:.0f} MiB "
+          f"downloaded, {fe['cold'][0]['lsoa_pages']} Nomis pages for the LSOA census), {med(fe['noop'], 'wall_s'):.2f} s "
+          "when nothing changed (conditional requests, nothing downloaded, nothing published).")
     w("")
     w("### lmi on the real published files")
     w("")
@@ -207,6 +217,31 @@ def main() -> int:
     w("```")
     L.extend(last_noop)
     w("```")
+    w("")
+    w("## lmi: fetching refresh against the emulated publishers")
+    w("")
+    if fe:
+        cold, noop = fe["cold"], fe["noop"]
+        w(f"`lmi refresh --data-dir EMPTY` (what a nightly job runs) against lmi-testkit's emulated Nomis, DfE EES and "
+          f"ONS routes (`cargo run --release -p lmi-testkit --example publishers -- DIR`) serving the scale-{fe['scale']:g} "
+          "files over loopback: real HTTP with gzip, ETag/Last-Modified, Nomis paging by `RecordOffset` at 25,000 cells "
+          "(the anonymous limit), EES release and file listings, the ELS tree API. Only the sources the emulator "
+          f"serves are fetched ({fe['sources']} sources, {fe['observations']:,} observations; every other catalogue "
+          "source is `local_only`: read from files, never fetched). The emulator shares the two cores: its CPU time is given. "
+          f"Median of {len(cold)} runs each.")
+        w("")
+        w("| refresh | wall s (median) | min-max s | peak RSS MiB | downloaded | Nomis LSOA pages | emulator CPU s |")
+        w("|---|---|---|---|---|---|---|")
+        for label, runs in (("into an empty data directory", cold), ("again, nothing changed", noop)):
+            w(f"| {label} | {med(runs, 'wall_s'):.2f} | {min(r['wall_s'] for r in runs):.2f}-{max(r['wall_s'] for r in runs):.2f} | "
+              f"{max(r['rss_mib'] for r in runs):.0f} | {(runs[0]['downloaded_bytes'] or 0) / 2**20:.1f} MiB | "
+              f"{runs[0]['lsoa_pages'] if runs[0]['lsoa_pages'] is not None else '-'} | "
+              f"{st.median(r['emulator_cpu_s'] for r in runs):.2f} |")
+        w("")
+        w(f"Summary lines: `{cold[0]['summary']}`; unchanged: `{noop[0]['summary']}` "
+          f"({'a new snapshot was published' if fe['published_new_snapshot'] else 'nothing was published'}).")
+    else:
+        w("Not measured: the emulated publishers' example (`lmi-testkit --example publishers`) was not built.")
     w("")
     w("## Serving")
     w("")
