@@ -5,11 +5,11 @@ Writes a directory that `lmi refresh --from DIR` reads, in the real raw layouts 
 (the same headers and conventions as datasets/sample/, see its README and the parsers in
 crates/lmi-ingest/src):
 
-  census/census2021_ts067_lsoa21.csv   Census 2021 TS067, every 2021 LSOA of England
+  census/census2021_ts067_lsoa21.csv   Census 2021 TS067, every 2021 LSOA of England and Wales
                                        (LSOA21CD,LSOA21NM,LAD22CD,LAD22NM + 8 count columns)
   census/census2021_ts067_lad22.csv    the same summed to districts (LAD22CD,LAD22NM + 8 counts)
   census_oa/census2021-ts067-oa.csv    the Nomis bulk layout (date,geography,geography code + 8
-                                       counts) for every 2021 output area of England; written only
+                                       counts) for every 2021 output area of England and Wales; only
                                        when the real OA->LSOA lookup is found (--geo-lookups). lmi
                                        does not read OA tables (its TS067 reader refuses them), so
                                        this file is the "what you download" input of the peers'
@@ -31,7 +31,9 @@ crates/lmi-ingest/src):
   SAMPLE.toml                          marks the directory as synthetic (lmi labels the snapshot so)
 
 Area codes are REAL: districts, regions and names from datasets/geography/*.csv; the 33,755 English
-2021 LSOA codes from datasets/geography/lsoa21_ttwa.csv. Which district each LSOA lies in is not in
+2021 LSOA codes from datasets/geography/lsoa21_ttwa.csv. The census tables also hold Wales (22
+districts, 1,917 LSOAs, 10,275 OAs at scale 1; a seeded fraction below), as published, with codes and
+names from the real lookups only: lmi and the peers serve England and must leave Wales out. Which district each LSOA lies in is not in
 datasets/geography: it is read from the ONS exact LSOA11->LSOA21->LAD22 lookup when found
 (--geo-lookups, default ../shared/data/geography or $LMI_REAL_DATA/geography), otherwise each TTWA's
 LSOAs are dealt out to the districts overlapping it in proportion to lad_ttwa.csv's LSOA counts
@@ -229,10 +231,29 @@ def main() -> int:
     for c in sorted(lsoa_lad):
         if lsoa_lad[c] in keep:
             lsoas_by_lad[lsoa_lad[c]].append(c)
+    # Wales: the census tables are published for England and Wales, so they carry a seeded
+    # S-fraction (all at S >= 1) of the 22 Welsh districts with their LSOAs and OAs, as the real
+    # files do (lmi and the peers serve England only and must leave them out). Only with the
+    # real lookup (the Welsh codes are in no file of datasets/geography).
+    welsh_lsoas: dict[str, list[tuple[str, str]]] = defaultdict(list)  # district -> (LSOA, name)
+    welsh_name: dict[str, str] = {}
+    if lookups:
+        seen_w: set[str] = set()
+        for r in read_csv(lookups / "lsoa11_lsoa21_lad22_exact.csv.gz"):
+            c = r["LSOA21CD"]
+            if c.startswith("W01") and c not in seen_w:
+                seen_w.add(c)
+                welsh_lsoas[r["LAD22CD"]].append((c, r["LSOA21NM"]))
+                welsh_name[r["LAD22CD"]] = r["LAD22NM"]
+        welsh_all = sorted(welsh_lsoas)
+        n_w = len(welsh_all) if a.scale >= 1 else max(1, round(a.scale * len(welsh_all)))
+        welsh_keep = set(random.Random(a.seed + 2).sample(welsh_all, n_w))
+        welsh_lsoas = {d: sorted(v) for d, v in welsh_lsoas.items() if d in welsh_keep}
+    welsh_lsoa_set = {c for v in welsh_lsoas.values() for c, _ in v}
     oas_by_lsoa: dict[str, list[str]] = defaultdict(list)
     if lookups and not a.no_oa and (lookups / "oa21_lsoa21_ew.csv.gz").exists():
         for r in read_csv(lookups / "oa21_lsoa21_ew.csv.gz"):
-            if r["geography_code"] in lsoa_lad:
+            if r["geography_code"] in lsoa_lad or r["geography_code"] in welsh_lsoa_set:
                 oas_by_lsoa[r["geography_code"]].append(r["OA"])
 
     out: Path = a.out
@@ -276,12 +297,40 @@ def main() -> int:
             lsoa_rows.append((lsoa, nm, code, lad["lad_name"], ls[0]))
             tot = [x + y for x, y in zip(tot, ls)]
         lad_counts[code] = tot
+    # Welsh rows after the English ones, from their own generator (the English rows and every
+    # later value are the same with or without them).
+    rng_w = random.Random(a.seed + 3)
+    welsh_counts: dict[str, list[int]] = {}
+    welsh_rows: list[tuple[str, str, str, str, int]] = []
+    for code in sorted(welsh_lsoas):
+        shares = [rng_w.uniform(0.12, 0.22), rng_w.uniform(0.08, 0.11), rng_w.uniform(0.11, 0.16),
+                  rng_w.uniform(0.05, 0.08), rng_w.uniform(0.15, 0.19), rng_w.uniform(0.22, 0.36),
+                  rng_w.uniform(0.015, 0.045)]
+        tot = [0] * 8
+        for lsoa, nm in welsh_lsoas[code]:
+            oas = oas_by_lsoa.get(lsoa)
+            if oas and w_oa:
+                ls = [0] * 8
+                for oa in oas:
+                    t = rng_w.randint(110, 420)
+                    parts = allocate(t, [max(0.001, x * (1 + rng_w.gauss(0, 0.15))) for x in shares])
+                    w_oa.row(["2021", oa, oa, t, *parts])
+                    ls = [x + y for x, y in zip(ls, [t, *parts])]
+            else:
+                t = rng_w.randint(1000, 2400)
+                ls = [t, *allocate(t, shares)]
+            w_lsoa.row([lsoa, nm, code, welsh_name[code], *ls])
+            welsh_rows.append((lsoa, nm, code, welsh_name[code], ls[0]))
+            tot = [x + y for x, y in zip(tot, ls)]
+        welsh_counts[code] = tot
     written.append(w_lsoa.close())
     if w_oa:
         written.append(w_oa.close())
     w = Writer(out / "census" / "census2021_ts067_lad22.csv", ["LAD22CD", "LAD22NM", *TS067_COLUMNS])
     for lad in lads:
         w.row([lad["lad_code"], lad["lad_name"], *lad_counts[lad["lad_code"]]])
+    for code in sorted(welsh_counts):
+        w.row([code, welsh_name[code], *welsh_counts[code]])
     written.append(w.close())
     pop16 = {c: max(v[0], 2000) for c, v in lad_counts.items()}
 
@@ -383,10 +432,20 @@ def main() -> int:
         parts = allocate(employed, [max(0.005, x * (1 + rng.gauss(0, 0.2))) for x in occ_base[code]])
         w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
         occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
+    rng_w = random.Random(a.seed + 4)
+    occ_w = {code: [rng_w.uniform(0.6, 1.4) * x for x in (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)]
+             for code in sorted(welsh_counts)}
+    for lsoa, nm, code, code_name, pop in welsh_rows:
+        employed = round(pop * rng_w.uniform(0.55, 0.62))
+        parts = allocate(employed, [max(0.005, x * (1 + rng_w.gauss(0, 0.2))) for x in occ_w[code]])
+        w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
+        occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
     written.append(w_lsoa.close())
     w = Writer(out / "census" / "census2021_ts063_lad22.csv", ["LAD22CD", "LAD22NM", *ts063_columns])
     for lad in lads:
         w.row([lad["lad_code"], lad["lad_name"], *occ_lad[lad["lad_code"]]])
+    for code in sorted(welsh_counts):
+        w.row([code, welsh_name[code], *occ_lad[code]])
     written.append(w.close())
 
     # ---- DfE apprenticeships by home x delivery district (the sample's layout), national density:
@@ -448,8 +507,11 @@ def main() -> int:
     n_lsoa = sum(len(v) for k, v in lsoas_by_lad.items() if k in keep)
     n_oa = sum(len(oas_by_lsoa.get(l, [])) for k in keep for l in lsoas_by_lad[k])
     if not a.quiet:
-        print(f"scale {a.scale}: {len(lads)} districts, {n_lsoa} LSOAs, {n_oa} OAs, {n_years} years of "
-              f"the yearly series; LSOA->LAD: {how}")
+        n_w_lsoa = len(welsh_lsoa_set)
+        n_w_oa = sum(len(oas_by_lsoa.get(c, [])) for c in welsh_lsoa_set)
+        print(f"scale {a.scale}: {len(lads)} districts, {n_lsoa} LSOAs, {n_oa} OAs of England "
+              f"(+ Wales in the census tables: {len(welsh_lsoas)} districts, {n_w_lsoa} LSOAs, {n_w_oa} OAs), "
+              f"{n_years} years of the yearly series; LSOA->LAD: {how}")
         for p, r, b in written:
             print(f"  {Path(p).relative_to(out)}: {r:,} rows, {b:,} bytes")
     print(f"total: {total_rows:,} rows, {total_bytes:,} bytes in {out}")

@@ -8,6 +8,7 @@ import importlib.metadata as md
 import json
 import os
 import platform
+import re
 import statistics as st
 import subprocess
 from pathlib import Path
@@ -136,16 +137,21 @@ def main() -> int:
     w("")
     w("## Input: generated raw files (`scripts/bench/generate.py`)")
     w("")
-    w("| scale | districts | LSOAs | years of the yearly series | raw rows | raw MiB |")
-    w("|---|---|---|---|---|---|")
+    w("| scale | districts | LSOAs | OAs (file not read by lmi) | years of the yearly series | raw rows | raw MiB |")
+    w("|---|---|---|---|---|---|---|")
     for s in p["scales"]:
         first = s["generator"].splitlines()[0]
-        lads = first.split(": ", 1)[1].split(" districts")[0]
-        lsoas = first.split("districts, ")[1].split(" LSOAs")[0]
+        n = re.search(r": (\d+) districts, (\d+) LSOAs, (\d+) OAs", first)
+        wales = re.search(r"Wales in the census tables: (\d+) districts, (\d+) LSOAs, (\d+) OAs", first)
+        counts = [int(x) for x in n.groups()] if n else [0, 0, 0]
+        cells = [f"{e:,} + {w_:,} Welsh" if wales and int(w_) else f"{e:,}"
+                 for e, w_ in zip(counts, wales.groups() if wales else ["0"] * 3)]
         years = first.split(" years of")[0].rsplit(" ", 1)[-1] if " years of" in first else "10"
-        w(f"| {s['scale']:g} | {lads} | {lsoas} | {years} | {s['raw_rows']:,} | {s['raw_bytes'] / 2**20:.1f} |")
+        w(f"| {s['scale']:g} | {' | '.join(cells)} | {years} | {s['raw_rows']:,} | {s['raw_bytes'] / 2**20:.1f} |")
     w("")
-    w("Scale 1 = every district of England (296) with every 2021 LSOA (33,755) and ten years of the yearly series. "
+    w("Scale 1 = every district of England (296) with every 2021 LSOA (33,755) and ten years of the yearly series; "
+      "the census tables hold Wales too, as published (22 districts, 1,917 LSOAs, 10,275 OAs: 188,880 OAs and 35,672 "
+      "LSOAs in all), which lmi and the peers must leave out. "
       "Scales above 1 keep every district and write that many times the years of the yearly series (KS4 and 16-18 "
       "destinations, APS; 100 years at scale 10, the earlier ones as synthetic as the rest) — England has only so "
       "many districts, and Census 2021 is one year, so the census tables stay national-sized. Rows and bytes count "

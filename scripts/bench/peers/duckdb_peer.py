@@ -40,7 +40,9 @@ def rates_sql(long, parents):
     GROUP BY ALL"""
 
 
-census_lad = long_sql(r(CENSUS_LAD), "LAD22CD", "'2021'", TOTAL, CENSUS)
+# The census tables are England and Wales: keep England's districts.
+census_lad = long_sql(r(CENSUS_LAD), "LAD22CD", "'2021'", TOTAL, CENSUS,
+                      f"LAD22CD IN (SELECT lad_code FROM {g('lad_parents.csv')})")
 census_lsoa = long_sql(r(CENSUS_LSOA), "LSOA21CD", "'2021'", TOTAL, CENSUS)
 ks_period = "substr(time_period, 1, 4) || '/' || substr(time_period, 5, 2)"
 lad_level = "geographic_level = 'Local authority district'"

@@ -38,7 +38,9 @@ def census_long(path, code):
     return to_long(df, code, CENSUS)
 
 
-frames = [rates(census_long(raw / CENSUS_LAD, "LAD22CD"), members)]
+# The census tables are England and Wales: keep England's districts.
+lads = census_long(raw / CENSUS_LAD, "LAD22CD")
+frames = [rates(lads[lads.lad_code.isin(p.lad_code)], members)]
 ls = census_long(raw / CENSUS_LSOA, "LSOA21CD").merge(lsoa_ttwa, left_on="lad_code", right_on="lsoa21_code")
 frames.append(ls.groupby(["ttwa_code", "period", "indicator"], sort=False)[["num", "den"]].sum().reset_index()
               .rename(columns={"ttwa_code": "area_code"}).assign(area_type="ttwa"))

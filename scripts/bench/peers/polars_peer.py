@@ -47,7 +47,9 @@ def census_long(path, code):
             .unpivot(index=["lad_code", "period", "den"], variable_name="indicator", value_name="num"))
 
 
-census = rates(census_long(raw / CENSUS_LAD, "LAD22CD"), with_ttwa=False)
+# The census tables are England and Wales: keep England's districts.
+census = rates(census_long(raw / CENSUS_LAD, "LAD22CD").join(parents.select("lad_code"), on="lad_code", how="semi"),
+               with_ttwa=False)
 census_ttwa = (census_long(raw / CENSUS_LSOA, "LSOA21CD").join(lsoa_ttwa, left_on="lad_code", right_on="code")
                .group_by(pl.col("parent").alias("area_code"), pl.lit("ttwa").alias("area_type"), "period", "indicator")
                .agg(pl.col("num").sum(), pl.col("den").sum()))
