@@ -51,13 +51,18 @@ pub(crate) fn add_derived(mut values: DataFrame, defs: &[IndicatorDef]) -> Polar
         let area_type = values.column(AREA_TYPE)?.str()?;
         let period = values.column(PERIOD)?.str()?;
         let value = values.column(VALUE)?.f64()?;
-        let rows: Vec<Row> = (0..values.height())
-            .map(|i| Row {
-                indicator: indicator.get(i).unwrap_or(""),
-                area: area.get(i).unwrap_or(""),
-                area_type: area_type.get(i).unwrap_or(""),
-                period: period.get(i).unwrap_or(""),
-                value: value.get(i),
+        let rows: Vec<Row> = indicator
+            .iter()
+            .zip(area.iter())
+            .zip(area_type.iter())
+            .zip(period.iter())
+            .zip(value.iter())
+            .map(|((((indicator, area), area_type), period), value)| Row {
+                indicator: indicator.unwrap_or(""),
+                area: area.unwrap_or(""),
+                area_type: area_type.unwrap_or(""),
+                period: period.unwrap_or(""),
+                value,
             })
             .collect();
         derive(&rows, defs)

@@ -22,14 +22,23 @@ pub fn compute_projections(
     );
     let mut c: [Vec<&str>; 7] = Default::default();
     let mut values = Vec::new();
-    for i in 0..df.height() {
-        let (Some(a), Some(p), Some(m)) = (area.get(i), period.get(i), measure.get(i)) else {
+    let rows = area
+        .iter()
+        .zip(period.iter())
+        .zip(measure.iter())
+        .zip(value.iter());
+    for (((a, p), m), v) in rows {
+        let (Some(a), Some(p), Some(m)) = (a, p, m) else {
             continue;
         };
-        let (Some(pm), Some(known)) = (parse_projection_measure(m), geo.area(a)) else {
+        // The measure first: only projection rows are looked up in the geography.
+        let Some(pm) = parse_projection_measure(m) else {
             continue;
         };
-        for (v, x) in c.iter_mut().zip([
+        let Some(known) = geo.area(a) else {
+            continue;
+        };
+        for (col, x) in c.iter_mut().zip([
             a,
             known.area_type.as_str(),
             pm.classification.as_str(),
@@ -38,9 +47,9 @@ pub fn compute_projections(
             pm.quantity.as_str(),
             p,
         ]) {
-            v.push(x);
+            col.push(x);
         }
-        values.push(value.get(i));
+        values.push(v);
     }
     let n = values.len();
     let [
