@@ -124,6 +124,11 @@ def main() -> int:
       f"{st.median(x['rss_mib'] for x in st_):.0f} MiB resident. **Nothing changed**: `lmi refresh --from` over "
       f"the same files takes {med(big['lmi_noop']['runs'], 'wall_s'):.2f} s and "
       f"{'publishes a new snapshot anyway' if big['lmi_noop']['published_new_snapshot'] else 'publishes nothing'}.")
+    if fe:
+        w(f"- **Fetching refresh** (the nightly job) against emulated publishers over loopback, scale {fe['scale']:g}: "
+          f"{med(fe['cold'], 'wall_s'):.2f} s into an empty data directory ({(fe['cold'][0]['downloaded_bytes'] or 0) / 2**20:.0f} MiB "
+          f"downloaded, {fe['cold'][0]['lsoa_pages']} Nomis pages for the LSOA census), {med(fe['noop'], 'wall_s'):.2f} s "
+          "when nothing changed (conditional requests, nothing downloaded, nothing published).")
     hs = api.get("hot_swap")
     if hs:
         w(f"- **Hot swap under load**: the series query's p99 {hs['steady'].get('p99_ms') or 0:.2f} ms undisturbed, "
@@ -144,8 +149,8 @@ def main() -> int:
         n = re.search(r": (\d+) districts, (\d+) LSOAs, (\d+) OAs", first)
         wales = re.search(r"Wales in the census tables: (\d+) districts, (\d+) LSOAs, (\d+) OAs", first)
         counts = [int(x) for x in n.groups()] if n else [0, 0, 0]
-        cells = [f"{e:,} + {w_:,} Welsh" if wales and int(w_) else f"{e:,}"
-                 for e, w_ in zip(counts, wales.groups() if wales else ["0"] * 3)]
+        welsh = [int(x) for x in wales.groups()] if wales else [0, 0, 0]
+        cells = [f"{e:,} + {w_:,} Welsh" if w_ else f"{e:,}" for e, w_ in zip(counts, welsh)]
         years = first.split(" years of")[0].rsplit(" ", 1)[-1] if " years of" in first else "10"
         w(f"| {s['scale']:g} | {' | '.join(cells)} | {years} | {s['raw_rows']:,} | {s['raw_bytes'] / 2**20:.1f} |")
     w("")
@@ -188,11 +193,6 @@ def main() -> int:
                     f"{max(r['rss_mib'] for r in hi['tools'][tool]['runs']) / max(r['rss_mib'] for r in lo['tools'][tool]['runs']):.2f}x memory"
                     for tool in hi["tools"] if hi["tools"][tool]["runs"] and lo["tools"][tool]["runs"]) + ".")
     real = p.get("real")
-    if fe:
-        w(f"- **Fetching refresh** (the nightly job) against emulated publishers over loopback, scale {fe['scale']:g}: "
-          f"{med(fe['cold'], 'wall_s'):.2f} s into an empty data directory ({(fe['cold'][0]['downloaded_bytes'] or 0) / 2**20:.0f} MiB "
-          f"downloaded, {fe['cold'][0]['lsoa_pages']} Nomis pages for the LSOA census), {med(fe['noop'], 'wall_s'):.2f} s "
-          "when nothing changed (conditional requests, nothing downloaded, nothing published).")
     w("")
     w("### lmi on the real published files")
     w("")
