@@ -161,6 +161,22 @@ def allocate(total: int, shares: list[float]) -> list[int]:
     return out
 
 
+def lsoa_counts(rng: random.Random, shares: list[float], oas: list[str] | None, w_oa: Writer | None) -> list[int]:
+    """An LSOA's TS067 counts (total, then the parts): the sums of its output areas, each drawn
+    around `shares` and written to the OA table, when the lookup lists them; else drawn for the
+    LSOA as a whole."""
+    if oas and w_oa:
+        ls = [0] * 8
+        for oa in oas:
+            t = rng.randint(110, 420)
+            parts = allocate(t, [max(0.001, x * (1 + rng.gauss(0, 0.15))) for x in shares])
+            w_oa.row(["2021", oa, oa, t, *parts])
+            ls = [x + y for x, y in zip(ls, [t, *parts])]
+        return ls
+    t = rng.randint(1000, 2400)
+    return [t, *allocate(t, shares)]
+
+
 def find_lookups(arg: str | None) -> Path | None:
     if arg == "none":
         return None
@@ -281,17 +297,7 @@ def main() -> int:
             tilt = rng.gauss(0, 0.25)  # small-area deprivation: moves L4+ against no quals
             shares = [max(0.005, s * (1 - tilt if i == 5 else 1 + tilt if i == 0 else 1 + rng.gauss(0, 0.1)))
                       for i, s in enumerate(base)]
-            oas = oas_by_lsoa.get(lsoa)
-            if oas:
-                ls = [0] * 8
-                for oa in oas:
-                    t = rng.randint(110, 420)
-                    parts = allocate(t, [max(0.001, s * (1 + rng.gauss(0, 0.15))) for s in shares])
-                    w_oa.row(["2021", oa, oa, t, *parts])
-                    ls = [x + y for x, y in zip(ls, [t, *parts])]
-            else:
-                t = rng.randint(1000, 2400)
-                ls = [t, *allocate(t, shares)]
+            ls = lsoa_counts(rng, shares, oas_by_lsoa.get(lsoa), w_oa)
             nm = lsoa_name.get(lsoa) or f"{lad['lad_name']} {n_lsoa:03d}Z"
             w_lsoa.row([lsoa, nm, code, lad["lad_name"], *ls])
             lsoa_rows.append((lsoa, nm, code, lad["lad_name"], ls[0]))
@@ -308,17 +314,7 @@ def main() -> int:
                   rng_w.uniform(0.015, 0.045)]
         tot = [0] * 8
         for lsoa, nm in welsh_lsoas[code]:
-            oas = oas_by_lsoa.get(lsoa)
-            if oas and w_oa:
-                ls = [0] * 8
-                for oa in oas:
-                    t = rng_w.randint(110, 420)
-                    parts = allocate(t, [max(0.001, x * (1 + rng_w.gauss(0, 0.15))) for x in shares])
-                    w_oa.row(["2021", oa, oa, t, *parts])
-                    ls = [x + y for x, y in zip(ls, [t, *parts])]
-            else:
-                t = rng_w.randint(1000, 2400)
-                ls = [t, *allocate(t, shares)]
+            ls = lsoa_counts(rng_w, shares, oas_by_lsoa.get(lsoa), w_oa)
             w_lsoa.row([lsoa, nm, code, welsh_name[code], *ls])
             welsh_rows.append((lsoa, nm, code, welsh_name[code], ls[0]))
             tot = [x + y for x, y in zip(tot, ls)]
