@@ -9,7 +9,7 @@
 
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
-use crate::observations::Observations;
+use crate::observations::{Interner, Observations};
 use crate::raw::{Header, RawFile, bad_value, csv_error, rows_kept};
 use lmi_core::Status;
 use lmi_core::flows::{FlowQuantity, OUTSIDE_ENGLAND_OR_UNKNOWN, PROVISIONAL_FLAG, flow_measure};
@@ -48,23 +48,6 @@ fn academic_year(label: &str) -> Option<(&str, bool)> {
     ok.then_some((year, part_year))
 }
 
-/// The index of each distinct string seen (years and district codes), so that the duplicate
-/// check keys on three integers instead of three new strings per row (a national file has
-/// ~40,000 rows a year).
-#[derive(Default)]
-struct Ids(PlHashMap<String, u32>);
-
-impl Ids {
-    fn of(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.0.get(s) {
-            return i;
-        }
-        let i = u32::try_from(self.0.len()).expect("fewer than 2^32 distinct codes");
-        self.0.insert(s.to_owned(), i);
-        i
-    }
-}
-
 pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
     let header = Header::read(raw, &mut reader, EXPECTED)?;
@@ -80,7 +63,9 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         .iter()
         .map(|q| Ok((*q, ix(q.as_str())?)))
         .collect::<Result<Vec<_>>>()?;
-    let mut ids = Ids::default();
+    // Years and district codes by index: the duplicate check keys on three integers instead of
+    // three new strings per row (a national file has ~40,000 rows a year).
+    let mut ids = Interner::default();
     let mut seen: PlHashMap<(u32, u32, u32), u64> = PlHashMap::new();
     // Each destination's measures, written once (a few hundred destinations).
     let mut measures: PlHashMap<String, Vec<String>> = PlHashMap::new();
@@ -115,7 +100,7 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
         };
         let home = code(home_ix, home_name_ix, "learner_home_lad23cd")?;
         let delivery = code(delivery_ix, delivery_name_ix, "delivery_lad23cd")?;
-        let key = (ids.of(period), ids.of(home), ids.of(delivery));
+        let key = (ids.id(period), ids.id(home), ids.id(delivery));
         if let Some(first_line) = seen.insert(key, line) {
             return Err(IngestError::DuplicateKey {
                 file: raw.path.clone(),

@@ -33,7 +33,7 @@ pub struct Observations {
 /// Distinct strings, each stored once, by index. Remembers the last string looked up in each
 /// column, since parsers mostly push the same source, area or period many times in a row.
 #[derive(Debug, Default)]
-struct Interner {
+pub(crate) struct Interner {
     strings: Vec<Box<str>>,
     index: PlHashMap<Box<str>, u32>,
     last: [Option<u32>; 5],
@@ -46,17 +46,21 @@ impl Interner {
         {
             return i;
         }
-        let i = match self.index.get(s) {
-            Some(&i) => i,
-            None => {
-                let i = u32::try_from(self.strings.len())
-                    .expect("fewer than 2^32 distinct strings in one observations table");
-                self.strings.push(s.into());
-                self.index.insert(s.into(), i);
-                i
-            }
-        };
+        let i = self.id(s);
         self.last[column] = Some(i);
+        i
+    }
+
+    /// The index of `s`, added when new (no per-column memory: for keys made of several
+    /// strings, such as a parser's duplicate check).
+    pub(crate) fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.strings.len())
+            .expect("fewer than 2^32 distinct strings in one observations table");
+        self.strings.push(s.into());
+        self.index.insert(s.into(), i);
         i
     }
 
