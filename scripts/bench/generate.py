@@ -420,22 +420,18 @@ def main() -> int:
     ts063_columns = sample_header("census/census2021_ts063_lad22.csv")[2:]
     w_lsoa = Writer(out / "census" / "census2021_ts063_lsoa21.csv", ["LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM",
                                                                      *ts063_columns])
-    occ_base = {lad["lad_code"]: [rng.uniform(0.6, 1.4) * s for s in
-                                  (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)] for lad in lads}
-    occ_lad: dict[str, list[int]] = defaultdict(lambda: [0] * 10)
-    for lsoa, nm, code, code_name, pop in lsoa_rows:
-        employed = round(pop * rng.uniform(0.55, 0.62))
-        parts = allocate(employed, [max(0.005, x * (1 + rng.gauss(0, 0.2))) for x in occ_base[code]])
-        w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
-        occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
+    soc_shares = (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)
+    occ_base = {lad["lad_code"]: [rng.uniform(0.6, 1.4) * s for s in soc_shares] for lad in lads}
+    # Wales from its own generator, as for TS067.
     rng_w = random.Random(a.seed + 4)
-    occ_w = {code: [rng_w.uniform(0.6, 1.4) * x for x in (0.12, 0.20, 0.14, 0.10, 0.10, 0.09, 0.08, 0.07, 0.10)]
-             for code in sorted(welsh_counts)}
-    for lsoa, nm, code, code_name, pop in welsh_rows:
-        employed = round(pop * rng_w.uniform(0.55, 0.62))
-        parts = allocate(employed, [max(0.005, x * (1 + rng_w.gauss(0, 0.2))) for x in occ_w[code]])
-        w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
-        occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
+    occ_base.update({code: [rng_w.uniform(0.6, 1.4) * s for s in soc_shares] for code in sorted(welsh_counts)})
+    occ_lad: dict[str, list[int]] = defaultdict(lambda: [0] * 10)
+    for rows, r in ((lsoa_rows, rng), (welsh_rows, rng_w)):
+        for lsoa, nm, code, code_name, pop in rows:
+            employed = round(pop * r.uniform(0.55, 0.62))
+            parts = allocate(employed, [max(0.005, x * (1 + r.gauss(0, 0.2))) for x in occ_base[code]])
+            w_lsoa.row([lsoa, nm, code, code_name, employed, *parts])
+            occ_lad[code] = [x + y for x, y in zip(occ_lad[code], [employed, *parts])]
     written.append(w_lsoa.close())
     w = Writer(out / "census" / "census2021_ts063_lad22.csv", ["LAD22CD", "LAD22NM", *ts063_columns])
     for lad in lads:

@@ -52,9 +52,23 @@ def measure(cmd: list[str], env: dict | None = None, log: Path | None = None) ->
     return {"wall_s": wall, "rss_mib": ru.ru_maxrss / 1024, "rc": p.returncode}
 
 
-def current_values(data_dir: Path) -> Path:
+def current_snapshot(data_dir: Path) -> Path:
     version = (data_dir / "current").read_text().strip()
-    return data_dir / "snapshots" / version / "values.parquet"
+    return data_dir / "snapshots" / version
+
+
+def current_values(data_dir: Path) -> Path:
+    return current_snapshot(data_dir) / "values.parquet"
+
+
+def manifest_counts(snapshot: Path) -> dict:
+    """Sources, observations and the bytes of the files lmi read (as the snapshot's manifest lists
+    them, earlier releases included; not everything in the input directory)."""
+    sources = json.loads((snapshot / "manifest.json").read_text())["sources"]
+    return {"sources": len(sources),
+            "observations": sum(s.get("observations", 0) for s in sources),
+            "input_bytes": sum(s["bytes"] + sum(e["bytes"] for e in s.get("earlier_files", []))
+                               for s in sources)}
 
 
 def compare(lmi_values: Path, peer_out: Path) -> tuple[int, int, list[str]]:
@@ -131,13 +145,10 @@ def fetching_refreshes(lmi: str, publishers: str, raw: Path, work: Path, runs: i
             data = work / f"data-fetch-{i}"
             shutil.rmtree(data, ignore_errors=True)
             cold.append(one(data, work / "lmi-fetch.log"))
-        before = (data / "current").read_text().strip()
+        before = current_snapshot(data)
         warm = [one(data, work / "lmi-fetch-noop.log") for _ in range(runs)]
-        manifest = json.loads((data / "snapshots" / before / "manifest.json").read_text())
-        out = {"raw": str(raw), "cold": cold, "noop": warm,
-               "sources": len(manifest["sources"]),
-               "observations": sum(s.get("observations", 0) for s in manifest["sources"]),
-               "published_new_snapshot": (data / "current").read_text().strip() != before,
+        out = {"raw": str(raw), "cold": cold, "noop": warm, **manifest_counts(before),
+               "published_new_snapshot": current_snapshot(data) != before,
                "noop_tail": (work / "lmi-fetch-noop.log").read_text()[-400:]}
         for i in range(runs):
             shutil.rmtree(work / f"data-fetch-{i}", ignore_errors=True)
@@ -174,14 +185,15 @@ def main() -> int:
                "raw_rows": sum(sum(1 for _ in open(p, "rb")) - 1 for p in files), "tools": {}}
         lmi_runs, data = lmi_refreshes(a.lmi, raw, a.work, f"{scale:g}", a.runs, env)
         values = current_values(data)
-        res["lmi_values_rows"] = pl.read_parquet(values, columns=["indicator"]).height
-        res["lmi_subset_rows"] = pl.read_parquet(values, columns=["indicator"]).filter(pl.col("indicator").is_in(SUBSET)).height
+        indicators = pl.read_parquet(values, columns=["indicator"])
+        res["lmi_values_rows"] = indicators.height
+        res["lmi_subset_rows"] = indicators.filter(pl.col("indicator").is_in(SUBSET)).height
         res["tools"]["lmi"] = {"runs": lmi_runs}
         # nothing changed: the same files again into the same data directory
-        before = (data / "current").read_text().strip()
+        before = current_snapshot(data)
         noop = [measure([a.lmi, "refresh", "--from", str(raw), "--data-dir", str(data)], env, a.work / "lmi-noop.log")
                 for _ in range(a.runs)]
-        res["lmi_noop"] = {"runs": noop, "published_new_snapshot": (data / "current").read_text().strip() != before,
+        res["lmi_noop"] = {"runs": noop, "published_new_snapshot": current_snapshot(data) != before,
                            "log_tail": (a.work / "lmi-noop.log").read_text()[-600:]}
         val = measure([a.lmi, "validate", "--data-dir", str(data)], env, a.work / "lmi-validate.log")
         res["lmi_validate"] = {**val, "log_tail": (a.work / "lmi-validate.log").read_text()[-400:]}
@@ -231,15 +243,8 @@ def main() -> int:
     real = Path(os.environ["LMI_REAL_DATA"]) if os.environ.get("LMI_REAL_DATA") else None
     if real and real.is_dir():
         runs, data = lmi_refreshes(a.lmi, real, a.work, "real", a.runs, env)
-        version = (data / "current").read_text().strip()
-        manifest = json.loads((data / "snapshots" / version / "manifest.json").read_text())
         results["real"] = {
-            "dir": str(real), "runs": runs,
-            "sources": len(manifest["sources"]),
-            "observations": sum(s.get("observations", 0) for s in manifest["sources"]),
-            # the files lmi read (as its manifest lists them), not everything in the directory
-            "input_bytes": sum(s["bytes"] + sum(e["bytes"] for e in s.get("earlier_files", []))
-                               for s in manifest["sources"]),
+            "dir": str(real), "runs": runs, **manifest_counts(current_snapshot(data)),
             "values_rows": pl.read_parquet(current_values(data), columns=["indicator"]).height,
         }
         shutil.rmtree(data, ignore_errors=True)
