@@ -3,7 +3,8 @@
 //! handful of figures are recomputed straight from the raw files.
 
 use lmi_core::{Aggregation, INDICATORS};
-use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv, real_data};
+use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv};
+use lmi_testkit::real_data;
 use std::collections::BTreeMap;
 
 const LANCASHIRE_TTWAS: [&str; 5] = [

@@ -4,8 +4,9 @@
 
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::breakdowns as b;
-use lmi_e2e::{LANCASHIRE_CA, read_csv, real_data};
+use lmi_e2e::{LANCASHIRE_CA, read_csv};
 use lmi_ingest::Catalogue;
+use lmi_testkit::real_data;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

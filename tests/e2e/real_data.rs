@@ -1,7 +1,8 @@
 //! Real public data (`LMI_REAL_DATA`): `lmi refresh --from` on the shared data directory, then
 //! the published numbers checked against sums recomputed straight from the source files.
 
-use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv, real_data};
+use lmi_e2e::{LANCASHIRE_CA, TestApp, read_csv};
+use lmi_testkit::real_data;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -14,7 +14,7 @@ fn names(df: &polars::prelude::DataFrame) -> Vec<String> {
 
 #[test]
 fn observations_and_values_round_trip_through_pipeline_store_and_load() {
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../datasets/sample");
+    let sample = lmi_testkit::sample_dir();
     let loaded = lmi_ingest::load_from_dir(&sample, &Catalogue::bundled().unwrap()).unwrap();
     assert_eq!(names(&loaded.observations), schema::observations::COLUMNS);
 

@@ -96,7 +96,8 @@ fn assert_demand_panels(page: &mut Page) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preston_ttwas_demand_panels_from_the_real_files() {
-    let Some(real) = lmi_e2e::real_data("preston_ttwas_demand_panels_from_the_real_files") else {
+    let Some(real) = lmi_testkit::real_data("preston_ttwas_demand_panels_from_the_real_files")
+    else {
         return;
     };
     let Some(chromium) = chromium_for("preston_ttwas_demand_panels_from_the_real_files") else {

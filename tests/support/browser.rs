@@ -21,21 +21,9 @@ pub fn find_chromium() -> Option<PathBuf> {
 }
 
 /// A Chromium for a browser test, or `None` after a printed notice when there is none and the
-/// environment does not require one (`LMI_REQUIRE_BROWSER=1`, set by `.ci/run`).
+/// environment does not require one (see `lmi_testkit::chromium_for`).
 pub fn chromium_for(test: &str) -> Option<PathBuf> {
-    match find_chromium() {
-        Some(p) => Some(p),
-        None if std::env::var("LMI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") => {
-            panic!("{test}: LMI_REQUIRE_BROWSER=1 but no Chromium found (set LMI_CHROMIUM)")
-        }
-        None => {
-            eprintln!(
-                "NOTICE: skipping {test}: no Chromium on PATH (apt-get install chromium, or set \
-                 LMI_CHROMIUM)"
-            );
-            None
-        }
-    }
+    lmi_testkit::chromium_for(test, find_chromium())
 }
 
 /// A headless Chromium process with its own throw-away profile; killed when dropped.

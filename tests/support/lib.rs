@@ -1,5 +1,5 @@
 //! Helpers shared by the end-to-end tests: a real server on a free port over a real snapshot
-//! directory, an HTTP client, and access to the real data behind `LMI_REAL_DATA`.
+//! directory, an HTTP client, and readers of the real files (found with `lmi_testkit::real_data`).
 
 pub mod browser;
 
@@ -151,27 +151,6 @@ impl TestApp {
             .to_owned();
         let body = response.json().await.unwrap_or(serde_json::Value::Null);
         (status, content_type, body)
-    }
-}
-
-/// The real public data directory, or `None` (with a printed notice) when `LMI_REAL_DATA` is
-/// unset, so the real-data tests skip on a user's fresh clone.
-pub fn real_data(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("LMI_REAL_DATA") {
-        Some(dir) if !dir.is_empty() => {
-            // Relative paths are relative to the workspace root, as in `.ci/run`.
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
-            assert!(
-                dir.is_dir(),
-                "LMI_REAL_DATA={} is not a directory",
-                dir.display()
-            );
-            Some(dir)
-        }
-        _ => {
-            eprintln!("SKIPPED {test}: set LMI_REAL_DATA to the shared data directory to run it");
-            None
-        }
     }
 }
 

@@ -6,7 +6,7 @@
 // Test and benchmark code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
 mod common;
 
 use std::hint::black_box;

@@ -16,9 +16,13 @@
 pub mod ees;
 pub mod els;
 pub mod nomis;
+pub mod support;
 
 pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};
 pub use nomis::{APS_RQF4_DATES, APS_RQF4_GEOGRAPHY, aps_api_cells, aps_rqf4_cells};
+pub use support::{
+    THOROUGH_ENV, cases, chromium_for, real_data, sample_dir, thorough, workspace_root,
+};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,7 +32,7 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -61,11 +65,6 @@ pub const ONS_SERIES: [&str; 5] = [
     "qualifications-level-3-or-above",
     "apprenticeships",
 ];
-
-/// `datasets/sample` of this repository: the synthetic sample with the real files' layout.
-pub fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-}
 
 /// Which route family a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,6 @@ use lmi_testkit::{
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 const KS4: &str = "key-stage-4-destination-measures";
 
@@ -529,19 +528,10 @@ async fn the_sample_has_no_lsoa_census_so_type151_is_not_available() {
     assert_eq!(rows(&body).len() as u64, mock.nomis_cells());
 }
 
-fn real_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("LMI_REAL_DATA").filter(|v| !v.is_empty())?;
-    Some(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(dir),
-    )
-}
-
 #[tokio::test]
 async fn the_real_files_are_served_through_the_same_routes() {
-    let Some(dir) = real_data() else {
-        eprintln!("SKIPPED: set LMI_REAL_DATA to the shared data directory to run it");
+    let Some(dir) = lmi_testkit::real_data("the_real_files_are_served_through_the_same_routes")
+    else {
         return;
     };
     let mock = MockPublishers::start(&dir, 25_000);

@@ -1,12 +1,7 @@
 //! Board-paper charts as the API will ask for them: every kind well-formed and accessible, gaps
 //! and marks for suppressed values, clear errors for specs that cannot be drawn.
 
-// Test and benchmark code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::{
+use crate::common::{
     OGL_FOOTNOTE, apprenticeship_trend, destinations, districts_grid, pay_ranking, ranking, text,
 };
 use lmi_charts::{
@@ -77,7 +72,7 @@ impl Svg {
 }
 
 fn every_kind() -> Vec<(&'static str, Chart)> {
-    let mut charts = common::realistic_charts();
+    let mut charts = crate::common::realistic_charts();
     charts.extend([
         ("apprenticeship_trend", Chart::Trend(apprenticeship_trend())),
         ("pay_ranking", Chart::Ranked(pay_ranking())),
@@ -236,7 +231,7 @@ fn an_isolated_value_is_its_own_run() {
 #[test]
 fn periods_are_categories_in_the_given_order() {
     let mut chart = apprenticeship_trend();
-    chart.periods = common::academic_years(6);
+    chart.periods = crate::common::academic_years(6);
     let texts = Svg::of(&Chart::Trend(chart.clone())).texts();
     let at = |label: &str| texts.iter().position(|t| t == label).unwrap();
     assert!(at("2018/19") < at("2019/20") && at("2019/20") < at("2023/24"));
@@ -405,7 +400,7 @@ fn all_districts_ranked_are_columns_with_only_the_highlighted_labelled() {
 
 #[test]
 fn each_bar_can_carry_its_own_reference_tick_named_in_the_key() {
-    let chart = common::occupation_shares();
+    let chart = crate::common::occupation_shares();
     let svg = Svg::of(&Chart::Ranked(chart.clone()));
     assert_eq!(
         svg.count("rect", "fill", &hex(0)),
@@ -466,7 +461,7 @@ fn ranked_charts_without_values_are_errors() {
 #[test]
 fn stacked_bars_show_each_category_in_its_colour_with_labels_that_fit() {
     let svg = Svg::of(&Chart::Stacked(destinations(4)));
-    for category in common::DESTINATIONS {
+    for category in crate::common::DESTINATIONS {
         assert!(svg.has_text(category), "legend {category}");
     }
     for label in ["Burnley TTWA", "Lancashire", "North West", "England"] {

@@ -1,32 +1,15 @@
 //! `lmi render pack` and `lmi serve --dashboards` as users run them: packs for one area and for
 //! every area within a combined authority, PDFs with pages, clear refusals of bad input.
 
-// Test and benchmark code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
+use crate::support::lmi;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn lmi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lmi"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .env_remove("LMI_DASHBOARDS")
-        .output()
-        .expect("run lmi")
-}
+use std::process::Output;
 
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
-}
-
-/// The Chromium `lmi render pack` would use, with LMI_CHROMIUM as the binary reads it.
-fn chromium() -> Option<PathBuf> {
-    let given = std::env::var_os("LMI_CHROMIUM").map(PathBuf::from);
-    lmi_cli::pack::find_chromium(given.as_deref()).ok()
 }
 
 fn files(dir: &Path, ext: &str) -> Vec<String> {
@@ -131,11 +114,10 @@ fn packs_within_a_combined_authority_cover_every_district_and_ttwa() {
 
 #[test]
 fn a_pack_prints_to_a_pdf_with_pages() {
-    let Some(chromium) = chromium() else {
-        if std::env::var("LMI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("LMI_REQUIRE_BROWSER=1 but no Chromium found");
-        }
-        eprintln!("NOTICE: skipping a_pack_prints_to_a_pdf_with_pages: no Chromium on PATH");
+    let given = std::env::var_os("LMI_CHROMIUM").map(PathBuf::from);
+    let found = lmi_cli::pack::find_chromium(given.as_deref()).ok();
+    let Some(chromium) = lmi_testkit::chromium_for("a_pack_prints_to_a_pdf_with_pages", found)
+    else {
         return;
     };
     let data = tempfile::tempdir().unwrap();

@@ -3,21 +3,21 @@
 //! that the next refresh succeeds (the lock died with its holder), leaves no half-written
 //! staging directory behind and keeps only the retained snapshots.
 
-// Test code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
-use std::path::{Path, PathBuf};
+use crate::support::lmi_command;
+use lmi_testkit::sample_dir;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const KILLS: usize = 100;
-
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
+/// Kill points: 100 under `LMI_THOROUGH_TESTS=1`, 6 by default. Either way they are spread
+/// evenly (one at random in each slice) from the start to a little past a whole refresh, so the
+/// quick run still kills one mid-read, mid-compute, mid-write and mid-publish.
+fn kill_points() -> usize {
+    lmi_testkit::cases(100, 6)
 }
 
 fn refresh(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_lmi"));
+    let mut c = lmi_command(&[]);
     // --force: every run reads, computes and publishes the same files again (unforced, a rerun
     // over unchanged files publishes nothing and would leave nothing to kill but the hashing).
     c.args(["refresh", "--force", "--from"])
@@ -55,10 +55,11 @@ fn a_refresh_killed_at_any_moment_never_loses_the_published_snapshot() {
     let mut rng = fastrand::Rng::with_seed(20261128);
     let mut completed = 0;
     let mut staging_after_kills = 0;
-    for i in 0..KILLS {
+    let kills = kill_points();
+    for i in 0..kills {
         let mut child = refresh(data).spawn().unwrap();
-        // Anywhere from at once to a little past a whole refresh.
-        let at = full.mul_f64(rng.f64() * 1.2);
+        // Anywhere in the i-th of `kills` equal slices of [0, 1.2 x a whole refresh].
+        let at = full.mul_f64((i as f64 + rng.f64()) / kills as f64 * 1.2);
         std::thread::sleep(at);
         let _ = child.kill();
         let status = child.wait().unwrap();
@@ -83,7 +84,7 @@ fn a_refresh_killed_at_any_moment_never_loses_the_published_snapshot() {
     );
     let kept = store.list().unwrap().len();
     println!(
-        "kills: {KILLS}, snapshots lost: 0, refreshes that finished before their kill: \
+        "kills: {kills}, snapshots lost: 0, refreshes that finished before their kill: \
          {completed}, staging directories left by kills (each cleared by the next refresh): \
          {staging_after_kills}, after the last refresh: 0, snapshots kept: {kept}"
     );

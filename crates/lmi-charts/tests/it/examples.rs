@@ -1,7 +1,5 @@
 //! Writes every fixture chart to `target/lmi-charts/` for review by eye (ignored by default).
 
-mod common;
-
 use lmi_charts::{Chart, render_png, render_svg};
 
 #[test]
@@ -9,21 +7,24 @@ use lmi_charts::{Chart, render_png, render_svg};
 fn write_example_charts() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/lmi-charts");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut charts = common::realistic_charts();
+    let mut charts = crate::common::realistic_charts();
     charts.extend([
         (
             "apprenticeship_trend",
-            Chart::Trend(common::apprenticeship_trend()),
+            Chart::Trend(crate::common::apprenticeship_trend()),
         ),
-        ("pay_ranking", Chart::Ranked(common::pay_ranking())),
+        ("pay_ranking", Chart::Ranked(crate::common::pay_ranking())),
         (
             "occupation_shares",
-            Chart::Ranked(common::occupation_shares()),
+            Chart::Ranked(crate::common::occupation_shares()),
         ),
-        ("destinations", Chart::Stacked(common::destinations(4))),
+        (
+            "destinations",
+            Chart::Stacked(crate::common::destinations(4)),
+        ),
         (
             "districts_grid",
-            Chart::SmallMultiples(common::districts_grid(5, 6)),
+            Chart::SmallMultiples(crate::common::districts_grid(5, 6)),
         ),
     ]);
     for (name, chart) in charts {

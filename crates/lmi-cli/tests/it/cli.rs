@@ -1,44 +1,9 @@
 //! The `lmi` binary as an analyst and a cron job use it: exit codes, messages, and the rule that
 //! a failed refresh never touches the published snapshot.
 
-// Test and benchmark code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn lmi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lmi"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run lmi")
-}
-
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-}
-
-/// Every file under `dir` with its bytes: a byte-for-byte picture of a data directory.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(
-                    path.strip_prefix(dir).unwrap().to_owned(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
+use crate::support::{copy_dir, lmi, stderr, tree};
+use lmi_testkit::sample_dir;
+use std::path::Path;
 
 /// A copy of the sample directory whose KS4 file has been altered by `edit`.
 fn broken_sample(edit: impl Fn(String) -> String) -> tempfile::TempDir {
@@ -56,10 +21,6 @@ fn broken_sample(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let text = std::fs::read_to_string(&ks4).unwrap();
     std::fs::write(&ks4, edit(text)).unwrap();
     dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
@@ -143,20 +104,6 @@ fn a_bad_source_file_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte(
             before,
             "{what}: the data directory changed"
         );
-    }
-}
-
-/// `src` copied under `dst`, recursively.
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let to = dst.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-            copy_dir(&path, &to);
-        } else {
-            std::fs::copy(&path, &to).unwrap();
-        }
     }
 }
 
@@ -268,14 +215,9 @@ fn a_missing_source_directory_and_a_bad_catalogue_have_distinct_exit_codes() {
 
 #[test]
 fn refresh_reads_the_shared_real_data_directory_as_laid_out() {
-    let Some(real) = std::env::var_os("LMI_REAL_DATA").filter(|v| !v.is_empty()) else {
-        eprintln!("SKIPPED refresh_reads_the_shared_real_data_directory: LMI_REAL_DATA is not set");
+    let Some(real) = lmi_testkit::real_data("refresh_reads_the_shared_real_data_directory") else {
         return;
     };
-    // Relative paths are relative to the workspace root, as in `.ci/run`.
-    let real = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(real);
     let data = tempfile::tempdir().unwrap();
     let out = lmi(&[
         "refresh",

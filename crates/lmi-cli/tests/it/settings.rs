@@ -2,27 +2,7 @@
 //! stops `lmi` at start-up naming the key and the reason; `lmi config show` says what is in
 //! force and where it came from, never a secret.
 
-use std::process::{Command, Output};
-
-fn lmi(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lmi"));
-    cmd.args(args).env("RUST_LOG", "warn");
-    for (var, _) in std::env::vars().filter(|(k, _)| k.starts_with("LMI_")) {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run lmi")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{lmi_with, stderr, stdout};
 
 /// The line of `config show` for `key` in its table.
 fn line<'a>(shown: &'a str, key: &str) -> &'a str {
@@ -43,7 +23,7 @@ fn a_flag_beats_the_environment_which_beats_the_file() {
     .unwrap();
     let config = file.to_str().unwrap();
     let env = [("LMI_BODY_LIMIT", "2"), ("LMI_CACHE_MAX_AGE", "2")];
-    let out = lmi(
+    let out = lmi_with(
         &["--config", config, "config", "show", "--cache-max-age", "3"],
         &env,
     );
@@ -71,7 +51,7 @@ fn a_flag_beats_the_environment_which_beats_the_file() {
     );
 
     // LMI_CONFIG names the file as --config does.
-    let out = lmi(&["config", "show"], &[("LMI_CONFIG", config)]);
+    let out = lmi_with(&["config", "show"], &[("LMI_CONFIG", config)]);
     assert!(line(&stdout(&out), "addr").contains("10.0.0.1:1"));
 }
 
@@ -123,7 +103,7 @@ fn a_bad_value_stops_lmi_at_start_up_naming_the_key_and_the_reason() {
             vec!["/nonexistent/lmi.toml"],
         ),
     ] {
-        let out = lmi(&args, &env);
+        let out = lmi_with(&args, &env);
         assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
         for n in needles {
             assert!(
@@ -135,14 +115,14 @@ fn a_bad_value_stops_lmi_at_start_up_naming_the_key_and_the_reason() {
     }
     // An unknown key is refused, not ignored.
     std::fs::write(&file, "[serve]\nport = 8080\n").unwrap();
-    let out = lmi(&["--config", config, "config", "show"], &[]);
+    let out = lmi_with(&["--config", config, "config", "show"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("port"), "{}", stderr(&out));
 }
 
 #[test]
 fn config_show_redacts_the_admin_token_and_the_nomis_key() {
-    let out = lmi(
+    let out = lmi_with(
         &["config", "show"],
         &[
             ("LMI_ADMIN_TOKEN", "12345-very-secret"),
@@ -172,13 +152,13 @@ fn config_show_redacts_the_admin_token_and_the_nomis_key() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("lmi.toml");
     std::fs::write(&file, &shown).unwrap();
-    let again = lmi(&["--config", file.to_str().unwrap(), "config", "show"], &[]);
+    let again = lmi_with(&["--config", file.to_str().unwrap(), "config", "show"], &[]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }
 
 #[test]
 fn an_admin_token_no_client_could_send_is_refused_at_start_up() {
-    let out = lmi(&["config", "show"], &[("LMI_ADMIN_TOKEN", "s3cret\n")]);
+    let out = lmi_with(&["config", "show"], &[("LMI_ADMIN_TOKEN", "s3cret\n")]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
@@ -211,7 +191,7 @@ fn serve_never_publishes_the_sample_over_snapshots_that_lost_their_pointer() {
 
 #[test]
 fn a_bad_refresh_schedule_or_webhook_stops_start_up_and_the_webhook_is_a_secret() {
-    let out = lmi(&["serve", "--refresh-schedule", "every night"], &[]);
+    let out = lmi_with(&["serve", "--refresh-schedule", "every night"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -219,7 +199,7 @@ fn a_bad_refresh_schedule_or_webhook_stops_start_up_and_the_webhook_is_a_secret(
             && err.contains("`every night` is not a cron schedule"),
         "{err}"
     );
-    let out = lmi(
+    let out = lmi_with(
         &["config", "show"],
         &[
             ("LMI_REFRESH_SCHEDULE", "30 2 * * *"),
@@ -241,7 +221,7 @@ fn a_bad_refresh_schedule_or_webhook_stops_start_up_and_the_webhook_is_a_secret(
 
 #[test]
 fn object_store_settings_are_shown_without_credentials_and_checked_at_start_up() {
-    let out = lmi(
+    let out = lmi_with(
         &["config", "show", "--data-url", "s3://lmi-bucket/prod"],
         &[
             (
@@ -267,7 +247,7 @@ fn object_store_settings_are_shown_without_credentials_and_checked_at_start_up()
     );
 
     // A URL that names no object store stops every command, naming the key.
-    let out = lmi(&["config", "show"], &[("LMI_DATA_URL", "ftp://host/x")]);
+    let out = lmi_with(&["config", "show"], &[("LMI_DATA_URL", "ftp://host/x")]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("bad setting `data_url`"),

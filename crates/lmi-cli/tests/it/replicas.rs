@@ -7,9 +7,8 @@
 //! server when `LMI_S3_TEST_ENDPOINT` names one (`.ci/run` starts moto's server): the bucket
 //! `LMI_S3_TEST_BUCKET` (default `lmi-ci`) must exist; credentials come from `AWS_*`.
 
-// Test code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
+use crate::support::lmi_command;
+use lmi_testkit::sample_dir;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, PutPayload};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -21,10 +20,6 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(90);
 const WATCH_INTERVAL_MS: &str = "200";
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-}
-
 /// Where the snapshots go, and what every `lmi` process is told to reach them.
 struct Target {
     url: String,
@@ -33,11 +28,8 @@ struct Target {
 
 impl Target {
     fn lmi(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_lmi"));
-        c.args(args)
-            .args(["--data-url", &self.url])
-            .env("RUST_LOG", "warn")
-            .env_remove("LMI_DATA_URL")
+        let mut c = lmi_command(args);
+        c.args(["--data-url", &self.url])
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }

@@ -1,11 +1,6 @@
 //! The SVG of each chart kind on fixed data, reviewed by eye once and then held still: any
 //! change to layout, text or colours shows up as a snapshot diff (`cargo insta review`).
 
-// Test and benchmark code: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use lmi_charts::{Chart, render_svg};
 
 fn svg(chart: Chart) -> String {
@@ -20,20 +15,22 @@ fn svg(chart: Chart) -> String {
 
 #[test]
 fn trend_svg() {
-    insta::assert_snapshot!(svg(Chart::Trend(common::apprenticeship_trend())));
+    insta::assert_snapshot!(svg(Chart::Trend(crate::common::apprenticeship_trend())));
 }
 
 #[test]
 fn ranked_svg() {
-    insta::assert_snapshot!(svg(Chart::Ranked(common::pay_ranking())));
+    insta::assert_snapshot!(svg(Chart::Ranked(crate::common::pay_ranking())));
 }
 
 #[test]
 fn stacked_svg() {
-    insta::assert_snapshot!(svg(Chart::Stacked(common::destinations(4))));
+    insta::assert_snapshot!(svg(Chart::Stacked(crate::common::destinations(4))));
 }
 
 #[test]
 fn small_multiples_svg() {
-    insta::assert_snapshot!(svg(Chart::SmallMultiples(common::districts_grid(4, 5))));
+    insta::assert_snapshot!(svg(Chart::SmallMultiples(crate::common::districts_grid(
+        4, 5
+    ))));
 }
