@@ -1,142 +1,25 @@
-//! In-process router tests (`tower::ServiceExt::oneshot`): no sockets.
+//! In-process router tests (`tower::ServiceExt::oneshot`): no sockets. They test what HTTP adds
+//! (statuses, problem+json, negotiation, headers, limits, routing); what a query answers is
+//! tested in lmi-report (`crates/lmi-report/tests/it`) on the same snapshot.
 
 use super::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use lmi_core::{AreaType, Geography, IndicatorValue, SampleMarker, Status};
-use lmi_store::{Manifest, Snapshot};
+use lmi_store::Snapshot;
 use tower::ServiceExt;
-
-fn value(
-    area: &str,
-    area_type: AreaType,
-    period: &str,
-    num: Option<f64>,
-    den: f64,
-) -> IndicatorValue {
-    IndicatorValue {
-        indicator: "ks4_apprenticeship_rate".into(),
-        area_code: area.into(),
-        area_type,
-        period: period.into(),
-        numerator: num,
-        denominator: Some(den),
-        value: num.map(|n| n / den * 100.0),
-        status: if num.is_some() {
-            Status::Ok
-        } else {
-            Status::Suppressed
-        },
-        approximate: area_type == AreaType::Ttwa,
-        coverage: (area_type == AreaType::Ttwa).then_some(1.0),
-        constituents: 1,
-        ci_lower: None,
-        ci_upper: None,
-        stale: false,
-        derived: Default::default(),
-    }
-}
 
 pub(crate) fn state(sample: bool) -> AppState {
     builder(sample).build()
 }
 
+/// The test snapshot of `lmi_testkit::fixture`, labelled as sample data when `sample`.
 pub(crate) fn builder(sample: bool) -> crate::AppStateBuilder {
-    builder_with(sample, None)
-}
-
-/// The test snapshot; `stale` marks its KS4 source as carried over by a failed refresh.
-fn builder_with(sample: bool, stale: Option<lmi_core::Staleness>) -> crate::AppStateBuilder {
-    let manifest = Manifest {
-        format: lmi_store::MANIFEST_FORMAT,
-        version: "20261123T000000Z-test".into(),
-        created_at: "2026-11-23T00:00:00Z".into(),
-        lmi_version: "0.1.0".into(),
-        sample: sample.then(|| SampleMarker {
-            sample: true,
-            description: "SYNTHETIC SAMPLE DATA".into(),
-        }),
-        sources: vec![lmi_core::SourceProvenance {
-            source_id: "dfe_ks4_destinations_lad".into(),
-            title: "KS4 destination measures".into(),
-            publisher: "Department for Education".into(),
-            dataset: "ks4_destinations_lad".into(),
-            licence: "Open Government Licence v3.0".into(),
-            attribution: "Contains public sector information licensed under the Open Government Licence v3.0 (DfE)".into(),
-            file: "/srv/lmi/raw/dfe/ks4_destinations_lad.csv".into(),
-            sha256: "ab".repeat(32),
-            bytes: 1234,
-            rows: 10,
-            observations: 20,
-            stale,
-            earlier_files: vec![lmi_core::EarlierFile {
-                file: "/srv/lmi/raw/dfe/ks4_destinations_lad_2021.csv".into(),
-                sha256: "cd".repeat(32),
-                bytes: 99,
-                rows: 3,
-                periods: vec!["2020/21".into()],
-            }],
-            ..Default::default()
-        }],
-        indicators: vec![lmi_store::IndicatorSummary {
-            id: "ks4_apprenticeship_rate".into(),
-            periods: vec!["2021/22".into(), "2022/23".into()],
-            rows: 9,
-        }],
-        files: vec![lmi_store::FileEntry {
-            name: "values.parquet".into(),
-            sha256: "cd".repeat(32),
-            bytes: 999,
-            rows: 9,
-        }],
-        warnings: Vec::new(),
-        inputs_sha256: None,
-    };
-    let mut values = vec![
-        value("E07000117", AreaType::Lad, "2022/23", Some(50.0), 1000.0),
-        value("E07000117", AreaType::Lad, "2021/22", None, 900.0),
-        value("E07000122", AreaType::Lad, "2022/23", Some(80.0), 1000.0),
-        value("E07000120", AreaType::Lad, "2022/23", None, 700.0),
-        value("E30000182", AreaType::Ttwa, "2022/23", Some(116.0), 1981.0),
-        value(
-            "E10000017",
-            AreaType::County,
-            "2022/23",
-            Some(746.0),
-            13076.0,
-        ),
-        value(
-            "E47000018",
-            AreaType::CombinedAuthority,
-            "2022/23",
-            Some(851.0),
-            16231.0,
-        ),
-        value(
-            "E12000002",
-            AreaType::Region,
-            "2022/23",
-            Some(3250.0),
-            79550.0,
-        ),
-        value(
-            "E92000001",
-            AreaType::Country,
-            "2022/23",
-            Some(18488.0),
-            572598.0,
-        ),
-    ];
-    // Burnley's latest value carries the derived measures the pipeline fills.
-    values[0].derived = lmi_core::Derived {
-        change_1: Some(-1.5),
-        change_5: Some(0.5),
-        rank: Some(2),
-        rank_of: Some(2),
-        percentile: Some(50.0),
-        gap_to_england: Some(1.77),
-    };
-    AppState::builder(Snapshot { manifest, values }, Geography::bundled().unwrap())
+    let manifest = serde_json::from_value(lmi_testkit::fixture::manifest(sample, None)).unwrap();
+    let values = lmi_testkit::fixture::values();
+    AppState::builder(
+        Snapshot { manifest, values },
+        lmi_core::Geography::bundled().unwrap(),
+    )
 }
 
 pub(crate) async fn send(
@@ -171,74 +54,6 @@ pub(crate) async fn get(state: AppState, uri: &str) -> (StatusCode, String, serd
 }
 
 #[tokio::test]
-async fn a_careers_adviser_finds_burnley_by_name() {
-    let (status, _, body) = get(state(false), "/v1/areas?q=burnley").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["areas"][0]["code"], "E07000117");
-    assert_eq!(body["areas"][0]["type"], "lad");
-    let (_, _, body) = get(state(false), "/v1/areas?q=burnley&type=ttwa").await;
-    assert_eq!(body["areas"][0]["code"], "E30000182");
-    assert_eq!(body["total"], 1);
-}
-
-#[tokio::test]
-async fn an_area_lists_its_parents_and_ttwas() {
-    let (status, _, body) = get(state(false), "/v1/areas/E07000117").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["area"]["name"], "Burnley");
-    let parents: Vec<&str> = body["parents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["code"].as_str().unwrap())
-        .collect();
-    for code in [
-        "E10000017",
-        "E47000018",
-        "E37000019",
-        "E12000002",
-        "E92000001",
-    ] {
-        assert!(parents.contains(&code), "{code} missing from {parents:?}");
-    }
-    assert!(
-        body["ttwa_overlaps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["code"] == "E30000182" && t["best_fit"] == true)
-    );
-    let (_, _, body) = get(state(false), "/v1/areas/E47000018").await;
-    assert_eq!(body["lads"].as_array().unwrap().len(), 14);
-}
-
-#[tokio::test]
-async fn a_series_comes_with_county_combined_authority_region_and_england() {
-    let (status, _, body) = get(
-        state(false),
-        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let series = body["series"].as_array().unwrap();
-    assert_eq!(series.len(), 2);
-    assert_eq!(series[0]["period"], "2021/22");
-    assert_eq!(series[0]["value"], serde_json::Value::Null);
-    assert_eq!(series[0]["status"], "suppressed");
-    assert_eq!(series[1]["value"], 5.0);
-    let comparators: Vec<&String> = body["comparators"].as_object().unwrap().keys().collect();
-    assert_eq!(
-        comparators,
-        ["E10000017", "E12000002", "E47000018", "E92000001"]
-    );
-    assert_eq!(
-        body["comparators"]["E92000001"]["series"][0]["numerator"],
-        18488.0
-    );
-    assert_eq!(body["indicator"]["unit"], "%");
-}
-
-#[tokio::test]
 async fn sample_data_is_labelled_in_every_response() {
     for uri in [
         "/v1/areas?q=x",
@@ -246,6 +61,8 @@ async fn sample_data_is_labelled_in_every_response() {
         "/v1/indicators",
         "/v1/indicators/ks4_apprenticeship_rate",
         "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
+        "/v1/sources",
+        "/v1/snapshot",
     ] {
         let (status, _, body) = get(state(true), uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
@@ -312,76 +129,8 @@ async fn unknown_things_are_404_problems_and_bad_parameters_400() {
     }
 }
 
-#[tokio::test]
-async fn a_ttwa_without_best_fit_districts_explains_the_gap() {
-    let geo = Geography::bundled().unwrap();
-    let orphan = geo
-        .areas()
-        .find(|a| a.area_type == AreaType::Ttwa && geo.member_lads(&a.code).is_empty())
-        .unwrap();
-    let (status, _, body) = get(
-        state(false),
-        &format!(
-            "/v1/areas/{}/indicators/ks4_apprenticeship_rate",
-            orphan.code
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body["series"].as_array().unwrap().is_empty());
-    assert!(
-        body["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("cannot be approximated"),
-        "{body}"
-    );
-}
-
 fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
     headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
-}
-
-#[tokio::test]
-async fn a_profile_gives_every_indicator_with_trend_rank_comparators_and_flags() {
-    let (status, _, body) = get(state(false), "/v1/areas/E07000117/profile").await;
-    assert_eq!(status, StatusCode::OK);
-    let entries = body["indicators"].as_array().unwrap();
-    assert_eq!(entries.len(), lmi_core::INDICATORS.len());
-    let ks4 = &entries[0];
-    assert_eq!(ks4["indicator"]["id"], "ks4_apprenticeship_rate");
-    assert_eq!(ks4["latest"]["period"], "2022/23");
-    assert_eq!(ks4["latest"]["value"], 5.0);
-    assert_eq!(ks4["periods"], 2);
-    // Arrows come from the pipeline's change_1 and the indicator's direction.
-    assert_eq!(ks4["trend"]["direction"], "down");
-    assert_eq!(ks4["trend"]["improving"], false);
-    assert_eq!(ks4["rank"]["rank"], 2);
-    assert_eq!(ks4["rank"]["gap_to_england"], 1.77);
-    let england = ks4["comparators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["area"]["code"] == "E92000001")
-        .unwrap();
-    assert!((england["value"].as_f64().unwrap() - 18488.0 / 572598.0 * 100.0).abs() < 1e-9);
-    assert_eq!(ks4["flags"], serde_json::json!([]));
-    let census = &entries[1];
-    assert_eq!(census["latest"], serde_json::Value::Null);
-    assert_eq!(census["flags"], serde_json::json!(["no_data"]));
-    assert_eq!(census["trend"]["direction"], serde_json::Value::Null);
-
-    // Hyndburn's only value is suppressed; the TTWA is approximate.
-    let (_, _, body) = get(state(false), "/v1/areas/E07000120/profile").await;
-    assert_eq!(
-        body["indicators"][0]["flags"],
-        serde_json::json!(["suppressed"])
-    );
-    let (_, _, body) = get(state(false), "/v1/areas/E30000182/profile").await;
-    assert_eq!(
-        body["indicators"][0]["flags"],
-        serde_json::json!(["approximate"])
-    );
 }
 
 #[tokio::test]
@@ -418,53 +167,13 @@ async fn representative_json_is_stable() {
 }
 
 #[tokio::test]
-async fn a_series_can_be_limited_to_a_period_range() {
-    let uri = "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate";
-    let (_, _, body) = get(state(false), &format!("{uri}?from=2022/23")).await;
-    assert_eq!(body["series"].as_array().unwrap().len(), 1);
-    assert_eq!(body["series"][0]["period"], "2022/23");
-    assert_eq!(body["series"][0]["change_1"], -1.5);
-    let (_, _, body) = get(state(false), &format!("{uri}?to=2021/22")).await;
-    assert_eq!(body["series"].as_array().unwrap().len(), 1);
-    assert!(
-        body["comparators"]["E92000001"]["series"]
-            .as_array()
-            .unwrap()
-            .is_empty()
+async fn compare_parameters_are_checked_with_problems() {
+    let uri = "/v1/compare?areas=E07000117,E07000122,E30000182&indicator=ks4_apprenticeship_rate";
+    let (status, content_type, _) = get(state(false), uri).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "application/json")
     );
-    let (status, _, body) = get(state(false), &format!("{uri}?from=2023/24&to=2019/20")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body["series"].as_array().unwrap().is_empty());
-    assert!(
-        body["notes"][0].as_str().unwrap().contains("is after"),
-        "{body}"
-    );
-}
-
-#[tokio::test]
-async fn areas_are_compared_side_by_side() {
-    let (status, _, body) = get(
-        state(false),
-        "/v1/compare?areas=E07000117,E07000122,E30000182&indicator=ks4_apprenticeship_rate",
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let areas = body["areas"].as_array().unwrap();
-    let codes: Vec<&str> = areas
-        .iter()
-        .map(|a| a["area"]["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["E07000117", "E07000122", "E30000182"]);
-    assert_eq!(areas[1]["series"][0]["value"], 8.0);
-    assert_eq!(body["periods"], serde_json::json!(["2021/22", "2022/23"]));
-    // A code listed twice is shown once.
-    let (_, _, body) = get(
-        state(false),
-        "/v1/compare?areas=E07000117,E07000117&indicator=ks4_apprenticeship_rate",
-    )
-    .await;
-    assert_eq!(body["areas"].as_array().unwrap().len(), 1);
-
     let many = vec!["E07000117"; 26].join(",");
     for (uri, want, needle) in [
         (
@@ -522,32 +231,13 @@ async fn areas_are_compared_side_by_side() {
 }
 
 #[tokio::test]
-async fn rankings_put_the_best_first_and_gaps_last() {
-    let (status, _, body) = get(
-        state(false),
-        "/v1/indicators/ks4_apprenticeship_rate/rankings",
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["period"], "2022/23");
-    assert_eq!(body["area_type"], "lad");
-    assert_eq!(body["order"], "descending");
-    let rows = body["areas"].as_array().unwrap();
-    let codes: Vec<&str> = rows
-        .iter()
-        .map(|r| r["area"]["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["E07000122", "E07000117", "E07000120"]);
-    assert_eq!(rows[0]["position"], 1);
-    assert_eq!(rows[2]["position"], serde_json::Value::Null);
-    assert_eq!(rows[2]["status"], "suppressed");
-
-    let (_, _, body) = get(
+async fn ranking_parameters_are_checked_with_problems() {
+    let (status, ..) = get(
         state(false),
         "/v1/indicators/ks4_apprenticeship_rate/rankings?type=lad&period=2021/22",
     )
     .await;
-    assert_eq!(body["areas"].as_array().unwrap().len(), 1);
+    assert_eq!(status, StatusCode::OK);
     for (uri, want, needle) in [
         (
             "/v1/indicators/ks4_apprenticeship_rate/rankings?period=1999",
@@ -580,117 +270,20 @@ async fn rankings_put_the_best_first_and_gaps_last() {
 }
 
 #[tokio::test]
-async fn area_search_finds_misspellings_and_explains_postcodes() {
-    let (_, _, body) = get(state(false), "/v1/areas?q=blakburn&type=lad").await;
-    assert_eq!(body["areas"][0]["code"], "E06000008");
-    assert_eq!(body["areas"][0]["match"], "fuzzy");
-    let (status, _, body) = get(state(false), "/v1/areas?postcode=BB11").await;
+async fn a_postcode_search_is_a_problem_that_explains_why() {
+    let (status, content_type, body) = get(state(false), "/v1/areas?postcode=BB11").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(content_type, "application/problem+json");
     assert!(
         body["detail"]
             .as_str()
             .unwrap()
             .contains("no postcode lookup")
     );
-    let (_, _, body) = get(state(false), "/v1/areas/E10000017").await;
-    let children: Vec<&str> = body["children"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(children.len(), 12, "{children:?}");
-    assert!(children.contains(&"E07000117"));
 }
 
 #[tokio::test]
-async fn sources_and_snapshot_give_provenance() {
-    let (status, _, body) = get(state(false), "/v1/sources").await;
-    assert_eq!(status, StatusCode::OK);
-    let s = &body["sources"][0];
-    assert_eq!(s["source_id"], "dfe_ks4_destinations_lad");
-    assert_eq!(s["sha256"], "ab".repeat(32));
-    assert_eq!(s["licence"], "Open Government Licence v3.0");
-    // File names only: the server's paths are not anyone's business.
-    assert_eq!(s["file"], "ks4_destinations_lad.csv");
-    assert_eq!(
-        s["earlier_files"][0]["file"],
-        "ks4_destinations_lad_2021.csv"
-    );
-    assert!(!body.to_string().contains("/srv/lmi"), "{body}");
-    let from_source: Vec<&str> = lmi_core::INDICATORS
-        .iter()
-        .filter(|d| d.source == "dfe_ks4_destinations_lad")
-        .map(|d| d.id)
-        .collect();
-    assert_eq!(s["indicators"], serde_json::json!(from_source));
-    assert_eq!(s["latest_period"], "2022/23");
-    let (status, _, body) = get(state(false), "/v1/snapshot").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["version"], "20261123T000000Z-test");
-    assert_eq!(body["values"], 9);
-    assert_eq!(body["files"][0]["name"], "values.parquet");
-}
-
-#[tokio::test]
-async fn a_stale_source_is_marked_in_sources_and_on_every_value_it_feeds() {
-    let stale = lmi_core::Staleness {
-        since: "2026-11-27T02:00:00Z".into(),
-        last_failed_at: "2026-11-28T02:00:00Z".into(),
-        reason: "DfE Explore Education Statistics: release `2023-24` of \
-                 `key-stage-4-destination-measures` has no data set …"
-            .into(),
-        carried_from: "20261126T020000Z".into(),
-    };
-    let app = || builder_with(false, Some(stale.clone())).build();
-    let (status, _, body) = get(app(), "/v1/sources").await;
-    assert_eq!(status, StatusCode::OK);
-    let s = &body["sources"][0];
-    assert_eq!(s["stale"]["since"], "2026-11-27T02:00:00Z");
-    assert_eq!(s["stale"]["carried_from"], "20261126T020000Z");
-    assert!(s["stale"]["reason"].as_str().unwrap().contains("2023-24"));
-
-    let (_, _, body) = get(
-        app(),
-        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
-    )
-    .await;
-    let points = body["series"].as_array().unwrap();
-    assert!(!points.is_empty());
-    assert!(points.iter().all(|p| p["stale"] == true), "{points:?}");
-    let (_, _, body) = get(app(), "/v1/areas/E07000117/profile").await;
-    let ks4 = body["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["indicator"]["id"] == "ks4_apprenticeship_rate")
-        .unwrap();
-    assert!(
-        ks4["flags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f == "stale"),
-        "{ks4}"
-    );
-
-    // A fresh source: nothing is stale.
-    let (_, _, body) = get(
-        state(false),
-        "/v1/areas/E07000117/indicators/ks4_apprenticeship_rate",
-    )
-    .await;
-    assert!(
-        body["series"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["stale"] == false)
-    );
-}
-
-#[tokio::test]
-async fn tables_export_as_csv_and_xlsx_with_attribution() {
+async fn tables_are_negotiated_as_csv_and_xlsx() {
     let table_uris = [
         "/v1/areas?q=burn",
         "/v1/areas/E07000117/profile",
@@ -707,15 +300,9 @@ async fn tables_export_as_csv_and_xlsx_with_attribution() {
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!(header(&headers, "content-type"), "text/csv; charset=utf-8");
         assert!(header(&headers, "content-disposition").starts_with("attachment; filename="));
+        // The body is the table with its attribution block (contents: lmi-report's tests).
         let text = String::from_utf8(bytes).unwrap();
-        assert!(
-            text.contains("# Licence: Open Government Licence v3.0"),
-            "{text}"
-        );
-        assert!(text.contains("# Notice: SYNTHETIC SAMPLE DATA"), "{text}");
-        let data: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-        assert!(data.len() >= 2, "{uri}: {text}");
-
+        assert!(text.starts_with("# "), "{uri}: {text}");
         let sep = if uri.contains('?') { '&' } else { '?' };
         let req = Request::get(format!("{uri}{sep}format=xlsx"))
             .body(Body::empty())
@@ -723,30 +310,8 @@ async fn tables_export_as_csv_and_xlsx_with_attribution() {
         let (status, headers, bytes) = send(state(true), req).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!(header(&headers, "content-type"), crate::export::XLSX);
-        use calamine::Reader;
-        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        assert_eq!(book.sheet_names(), ["data", "about"]);
-        let data = book.worksheet_range("data").unwrap();
-        assert_eq!(data.height(), data_rows(&text) + 1, "{uri}");
-        let about = book.worksheet_range("about").unwrap();
-        assert!(about.rows().any(|r| r[0] == "Licence"));
+        assert!(bytes.starts_with(b"PK"), "{uri}: not a workbook");
     }
-    // CSV numbers are the JSON numbers.
-    let req = Request::get("/v1/areas/E07000117/indicators/ks4_apprenticeship_rate?format=csv")
-        .body(Body::empty())
-        .unwrap();
-    let (_, _, bytes) = send(state(false), req).await;
-    let text = String::from_utf8(bytes).unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let burnley_latest = rows
-        .iter()
-        .find(|r| &r[0] == "area" && &r[4] == "2022/23")
-        .unwrap();
-    assert_eq!(&burnley_latest[5], "5");
-    assert_eq!(&burnley_latest[8], "ok");
     // `?format=` wins over Accept, and JSON stays the default.
     let req = Request::get("/v1/areas?q=burn&format=json")
         .header("accept", "text/csv")
@@ -763,14 +328,6 @@ async fn tables_export_as_csv_and_xlsx_with_attribution() {
     let (status, _, body) = get(state(false), "/v1/areas?format=pdf").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["detail"].as_str().unwrap().contains("format"));
-}
-
-fn data_rows(csv_text: &str) -> usize {
-    csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(csv_text.as_bytes())
-        .records()
-        .count()
 }
 
 #[tokio::test]

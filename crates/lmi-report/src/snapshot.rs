@@ -161,6 +161,18 @@ fn mark_stale(values: &mut [IndicatorValue], sources: &[lmi_core::SourceProvenan
     }
 }
 
+/// Each source's attribution once, in manifest order: a dataset published as a district and a
+/// small-area table is two sources with one attribution.
+fn attribution_lines(sources: &[lmi_core::SourceProvenance]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for s in sources {
+        if !lines.contains(&s.attribution) {
+            lines.push(s.attribution.clone());
+        }
+    }
+    lines
+}
+
 impl ServedSnapshot {
     /// A snapshot served without its demand tables (see [`ServedSnapshot::with_demand`]).
     pub fn new(snapshot: Snapshot) -> ServedSnapshot {
@@ -214,7 +226,7 @@ impl ServedSnapshot {
             notice: m.sample.as_ref().map(|s| s.description.clone()),
             licence: lmi_core::OGL_LICENCE,
             licence_url: lmi_core::OGL_URL,
-            attribution: m.sources.iter().map(|s| s.attribution.clone()).collect(),
+            attribution: attribution_lines(&m.sources),
         };
         ServedSnapshot {
             manifest: snapshot.manifest,

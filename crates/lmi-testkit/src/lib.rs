@@ -12,9 +12,14 @@
 //! `If-Modified-Since`) with 304; CSV bodies are gzip-encoded when the client accepts it. Faults
 //! (status codes, delays, truncated bodies, HTML, empty files, renamed columns, a missing page) are
 //! injected per [`Target`] for a number of requests. Every request is logged.
+//!
+//! Beside it: [`fixture`], the small hand-made snapshot (lmi-core types and manifest JSON, no
+//! polars) that lmi-report's and lmi-api's tests share, and [`support`], the paths and switches
+//! every crate's tests share.
 
 pub mod ees;
 pub mod els;
+pub mod fixture;
 pub mod nomis;
 pub mod support;
 
