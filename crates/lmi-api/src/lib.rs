@@ -3,6 +3,7 @@
 //! (`ServedSnapshot`); nothing is computed per request beyond lookups. The served snapshot is
 //! swapped atomically when a new one is published. Errors are `application/problem+json`.
 
+mod caches;
 mod charts;
 mod config;
 mod dashboard;

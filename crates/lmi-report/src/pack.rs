@@ -3,10 +3,10 @@
 //! A4 printing so a headless browser can turn it into a PDF. No external files: a pack can be
 //! emailed or attached to a board paper as it is.
 
-use crate::charts::{self, ChartKind, ChartSpec, Members};
+use crate::charts::{self, ChartKind, ChartSpec, RankedBreakdownSpec};
 use crate::dashboard::{Dashboard, dashboard_indicators, resolve_with_charts};
 use crate::error::ReportError;
-use crate::snapshot::{GeoIndex, ServedSnapshot};
+use crate::snapshot::{GeoIndex, Members, ServedSnapshot};
 use crate::table::{Cell, Table};
 use lmi_core::{Area, AreaType};
 use std::fmt::Write;
@@ -24,8 +24,8 @@ pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, Re
         )));
     }
     let mut out = vec![area];
-    out.extend(charts::members_of(geo, area, Members::Lad));
-    out.extend(charts::members_of(geo, area, Members::Ttwa));
+    out.extend(geo.members(area, Members::Lad));
+    out.extend(geo.members(area, Members::Ttwa));
     Ok(out)
 }
 
@@ -107,7 +107,7 @@ footer { margin-top: 18pt; color: #505a5f; font-size: 9pt; }
 "#;
 
 /// Renders the pack for one area (CPU work: drawing every chart).
-pub fn render_html(
+pub fn render_pack_html(
     dashboard: &Dashboard,
     area: &'static Area,
     snap: &ServedSnapshot,
@@ -405,7 +405,7 @@ pub struct PackIndexEntry<'a> {
 }
 
 /// A contents page linking every pack of a `--within` run.
-pub fn render_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
+pub fn render_pack_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
     let mut rows = String::new();
     for e in entries {
         let pdf = e
@@ -446,11 +446,11 @@ fn demand_definitions(
     let mut out: Vec<(&str, &str, &str, &[&str])> = Vec::new();
     for p in &dashboard.panels {
         let entry = match &p.chart {
-            ChartSpec::RankedBreakdown { breakdown, .. } => {
+            ChartSpec::RankedBreakdown(RankedBreakdownSpec { breakdown, .. }) => {
                 lmi_core::find_count_breakdown(breakdown)
                     .map(|d| (d.id, d.title, d.description, d.caveats))
             }
-            ChartSpec::Flows { .. } => Some((
+            ChartSpec::Flows(_) => Some((
                 "apprenticeship_flows",
                 "Apprenticeship travel to learn",
                 charts::FLOWS_DESCRIPTION,

@@ -4,7 +4,7 @@
 //! serves (`queries::area_breakdown`, `queries::area_flows`), so chart, JSON and CSV agree.
 
 use super::Built;
-use super::ChartSpec;
+use super::{ChartSpec, FlowDirection, FlowsSpec, MAX_PARTS, RankedBreakdownSpec};
 use crate::error::ReportError;
 use crate::queries::demand::{counted, in_sentence, possessive};
 use crate::queries::{
@@ -17,36 +17,11 @@ use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart};
 use lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE;
 use lmi_core::geography::ENGLAND;
 use lmi_core::{Area, Status, Unit};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// What a travel-to-learn panel shows.
 pub const FLOWS_DESCRIPTION: &str = "Apprenticeship starts by where the apprentice lives and \
     where the training is delivered: how many residents train in the area itself, where the \
     others go, and who comes in.";
-
-/// At most this many parts in a ranked breakdown chart (all of them labelled).
-pub const MAX_PARTS: usize = 25;
-
-/// Which end of an area's apprenticeship flows a chart shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowDirection {
-    /// Where the area's residents' apprenticeships are delivered (the default).
-    #[default]
-    Delivery,
-    /// Where the learners trained in the area live.
-    Home,
-}
-
-impl FlowDirection {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlowDirection::Delivery => "delivery",
-            FlowDirection::Home => "home",
-        }
-    }
-}
 
 /// Footnotes of a chart drawn from these sources: the sample notice, the sources' attribution
 /// as the snapshot records it, then the chart's own notes.
@@ -395,12 +370,12 @@ pub(crate) fn demand_panel(
     geo: &GeoIndex,
 ) -> Option<DemandPanel> {
     match spec {
-        ChartSpec::RankedBreakdown {
+        ChartSpec::RankedBreakdown(RankedBreakdownSpec {
             breakdown,
             period,
             sort,
             ..
-        } => {
+        }) => {
             let def = lmi_core::find_count_breakdown(breakdown)?;
             let mut panel = DemandPanel::new(def.id, def.description, def.caveats);
             match area_breakdown(snap, geo, &area.code, def.id, period.as_deref(), Some("lq")) {
@@ -409,7 +384,7 @@ pub(crate) fn demand_panel(
             }
             Some(panel)
         }
-        ChartSpec::Flows { period, direction } => {
+        ChartSpec::Flows(FlowsSpec { period, direction }) => {
             let mut panel = DemandPanel::new(
                 "apprenticeship_flows",
                 FLOWS_DESCRIPTION,
