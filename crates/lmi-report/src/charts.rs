@@ -303,6 +303,34 @@ fn trend(
         .collect();
     let periods: Vec<String> = periods.into_iter().collect();
     let latest = own.iter().rev().find(|v| v.value.is_some());
+    let description = trend_description(def, area, &series, &periods, latest.copied());
+    let mut notes = footnotes(snap, &[def]);
+    for b in def.series_breaks {
+        notes.push(format!("Series break from {}: {}", b.period, b.note));
+    }
+    Ok(Built {
+        chart: Chart::Trend(TrendChart {
+            text: ChartText {
+                title: format!("{}: {}", def.title, area.name),
+                description,
+                unit: def.unit.as_str().to_owned(),
+                footnotes: notes,
+            },
+            periods,
+            series,
+        }),
+        table: t,
+    })
+}
+
+/// "Line chart of ... for Burnley compared with ..., 2019/20 to 2022/23. Latest for Burnley: ..."
+fn trend_description(
+    def: &IndicatorDef,
+    area: &Area,
+    series: &[TrendSeries],
+    periods: &[String],
+    latest: Option<&IndicatorValue>,
+) -> String {
     let names: Vec<&str> = series.iter().skip(1).map(|s| s.label.as_str()).collect();
     let mut description = format!(
         "Line chart of {} ({}) for {}",
@@ -326,23 +354,7 @@ fn trend(
             l.0.period
         ));
     }
-    let mut notes = footnotes(snap, &[def]);
-    for b in def.series_breaks {
-        notes.push(format!("Series break from {}: {}", b.period, b.note));
-    }
-    Ok(Built {
-        chart: Chart::Trend(TrendChart {
-            text: ChartText {
-                title: format!("{}: {}", def.title, area.name),
-                description,
-                unit: def.unit.as_str().to_owned(),
-                footnotes: notes,
-            },
-            periods,
-            series,
-        }),
-        table: t,
-    })
+    description
 }
 
 fn ranking(
@@ -416,7 +428,34 @@ fn ranking(
             label: "England".to_owned(),
             value: x,
         });
-    let own_value = snap.value(def.id, &area.code, &period);
+    let type_name = plural(area.area_type);
+    let description = ranking_description(def, area, &period, snap, reference.as_ref());
+    Ok(Built {
+        chart: Chart::Ranked(RankedChart {
+            text: ChartText {
+                title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
+                description,
+                unit: def.unit.as_str().to_owned(),
+                footnotes: footnotes(snap, &[def]),
+            },
+            bars,
+            reference,
+            bar_reference: None,
+        }),
+        table: t,
+    })
+}
+
+/// "Bar chart of ... for all local authority districts in 2022/23, best first, with Burnley
+/// highlighted: 5.0%, rank 3 of 14. England: 3.2%."
+fn ranking_description(
+    def: &IndicatorDef,
+    area: &Area,
+    period: &str,
+    snap: &ServedSnapshot,
+    reference: Option<&ReferenceLine>,
+) -> String {
+    let own_value = snap.value(def.id, &area.code, period);
     let type_name = plural(area.area_type);
     let mut description = format!(
         "Bar chart of {} ({}) for all {type_name} in {period}, ",
@@ -439,23 +478,10 @@ fn ranking(
         )),
         None => description.push_str(&format!(", {} has no value in {period}.", area.name)),
     }
-    if let Some(r) = &reference {
+    if let Some(r) = reference {
         description.push_str(&format!(" England: {}.", format_value(r.value, def.unit)));
     }
-    Ok(Built {
-        chart: Chart::Ranked(RankedChart {
-            text: ChartText {
-                title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
-                description,
-                unit: def.unit.as_str().to_owned(),
-                footnotes: footnotes(snap, &[def]),
-            },
-            bars,
-            reference,
-            bar_reference: None,
-        }),
-        table: t,
-    })
+    description
 }
 
 fn breakdown(
@@ -478,6 +504,17 @@ fn breakdown(
     let areas: Vec<&Area> = std::iter::once(area)
         .chain(comparators(comparator_types, geo, area))
         .collect();
+    // The chart is about the area: without any value of its own there is nothing to show.
+    let own = defs.iter().any(|d| {
+        snap.value(d.id, &area.code, &period)
+            .is_some_and(|v| v.value.is_some())
+    });
+    if !own {
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: {} has no values of {} in {period}",
+            area.name, b.title
+        )));
+    }
     let mut t = table(
         snap,
         format!("{}-{}-{}", area.code, b.id, period.replace('/', "-")),
@@ -505,29 +542,11 @@ fn breakdown(
             row.extend(value_cells(*v));
             t.push(row);
         }
-        let any = |f: fn(&IndicatorValue) -> bool| values.iter().flatten().any(|v| f(v));
         bars.push(StackedBar {
             label,
             parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
-            mark: if any(|v| v.status == Status::Suppressed) {
-                Mark::Suppressed
-            } else if any(|v| v.approximate) {
-                Mark::Approximate
-            } else {
-                Mark::None
-            },
+            mark: stacked_mark(&values),
         });
-    }
-    // The chart is about the area: without any value of its own there is nothing to show.
-    let own = defs.iter().any(|d| {
-        snap.value(d.id, &area.code, &period)
-            .is_some_and(|v| v.value.is_some())
-    });
-    if !own {
-        return Err(ReportError::NotFound(format!(
-            "nothing to chart: {} has no values of {} in {period}",
-            area.name, b.title
-        )));
     }
     let names: Vec<&str> = bars.iter().map(|bar| bar.label.as_str()).collect();
     let description = format!(
@@ -556,6 +575,18 @@ fn breakdown(
     })
 }
 
+/// A stacked bar's mark: suppressed when any part is, else approximate when any part is.
+fn stacked_mark(values: &[Option<&IndicatorValue>]) -> Mark {
+    let any = |f: fn(&IndicatorValue) -> bool| values.iter().flatten().any(|v| f(v));
+    if any(|v| v.status == Status::Suppressed) {
+        Mark::Suppressed
+    } else if any(|v| v.approximate) {
+        Mark::Approximate
+    } else {
+        Mark::None
+    }
+}
+
 /// The latest period in which an area has a value of any part of a breakdown.
 pub fn latest_of_parts(
     b: &lmi_core::BreakdownDef,
@@ -573,14 +604,13 @@ pub fn latest_of_parts(
         .max()
 }
 
-fn small_multiples(
-    def: &'static IndicatorDef,
-    members: Members,
-    in_range: &dyn Fn(&str) -> bool,
-    area: &'static Area,
-    snap: &ServedSnapshot,
+/// The areas of a small-multiples chart and what they are called: `NotFound` when there are
+/// none, or more than one chart shows.
+fn panel_areas(
     geo: &GeoIndex,
-) -> Result<Built, ReportError> {
+    area: &Area,
+    members: Members,
+) -> Result<(Vec<&'static Area>, &'static str), ReportError> {
     let list = geo.members(area, members);
     let kind = match members {
         Members::Lad => "local authorities",
@@ -600,6 +630,18 @@ fn small_multiples(
             list.len()
         )));
     }
+    Ok((list, kind))
+}
+
+fn small_multiples(
+    def: &'static IndicatorDef,
+    members: Members,
+    in_range: &dyn Fn(&str) -> bool,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let (list, kind) = panel_areas(geo, area, members)?;
     let mut t = table(
         snap,
         format!("{}-{}-{}", area.code, def.id, members.as_str()),

@@ -543,30 +543,41 @@ fn resolve_panel(
     let request = p.request(&area.code);
     let query = request.query_string();
     let kind = p.chart.kind();
-    let links = PanelLinks {
-        svg: format!("/v1/charts/{}.svg?{query}", kind.as_str()),
-        png: format!("/v1/charts/{}.png?{query}", kind.as_str()),
-        csv: format!("/v1/charts/{}.csv?{query}", kind.as_str()),
-    };
     let built = charts::build_chart(&request, snap, geo);
-    let available = built.is_ok();
+    // What every panel has; each kind of reading fills in the rest.
+    let panel = ResolvedPanel {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        chart: kind,
+        subject: String::new(),
+        description: String::new(),
+        unit: String::new(),
+        period: None,
+        value: None,
+        status: None,
+        approximate: false,
+        england: None,
+        reading: String::new(),
+        available: built.is_ok(),
+        links: PanelLinks {
+            svg: format!("/v1/charts/{}.svg?{query}", kind.as_str()),
+            png: format!("/v1/charts/{}.png?{query}", kind.as_str()),
+            csv: format!("/v1/charts/{}.csv?{query}", kind.as_str()),
+        },
+        caveats: Vec::new(),
+    };
     if let Some(d) = crate::charts::demand_panel(&p.chart, area, snap, geo) {
         let panel = ResolvedPanel {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            chart: kind,
             subject: d.subject,
             description: d.description,
             unit: d.unit,
             period: d.period,
             value: d.value,
-            status: None,
             approximate: d.approximate,
             england: d.england,
             reading: d.reading,
-            available,
-            links,
             caveats: d.caveats,
+            ..panel
         };
         return (panel, built);
     }
@@ -580,32 +591,20 @@ fn resolve_panel(
     {
         let (period, reading) = breakdown_reading(b, area, snap);
         let panel = ResolvedPanel {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            chart: kind,
             subject: b.id.to_owned(),
             description: b.description.to_owned(),
             unit: "%".to_owned(),
             period,
-            value: None,
-            status: None,
-            approximate: false,
-            england: None,
             reading,
-            available,
-            links,
             caveats,
+            ..panel
         };
         return (panel, built);
     }
     let def = defs[0];
     let latest = snap.series(def.id, &area.code).next_back();
     let england = latest.and_then(|l| england_value(snap, def, &l.period));
-    let reading = value_reading(p, plain, def, area, latest, england, geo, snap);
     let panel = ResolvedPanel {
-        id: p.id.clone(),
-        title: p.title.clone(),
-        chart: kind,
         subject: def.id.to_owned(),
         description: def.description.to_owned(),
         unit: def.unit.as_str().to_owned(),
@@ -614,10 +613,9 @@ fn resolve_panel(
         status: latest.map(|v| v.status),
         approximate: latest.is_some_and(|v| v.approximate),
         england,
-        reading,
-        available,
-        links,
+        reading: value_reading(p, plain, def, area, latest, england, geo, snap),
         caveats,
+        ..panel
     };
     (panel, built)
 }
@@ -642,33 +640,7 @@ fn value_reading(
         return crate::lookup::no_value_note(geo, area, def);
     };
     let Some(value) = latest.value else {
-        return match latest.status {
-            Status::Suppressed => format!(
-                "The {} figure for {} is withheld by the publisher to protect confidentiality \
-                 (small numbers), or one of its local authorities' figures is.",
-                latest.period, area.name
-            ),
-            Status::NotApplicable if def.aggregation == lmi_core::Aggregation::UpperTier => {
-                let county = geo
-                    .parents(&area.code)
-                    .iter()
-                    .find(|a| a.area_type == AreaType::County)
-                    .map(|c| format!(" See {} ({}) for its figure.", c.name, c.code))
-                    .unwrap_or_default();
-                format!(
-                    "Not available for {} ({}): {}.{county}",
-                    area.name,
-                    area.area_type.label_in_sentence(),
-                    lmi_core::breakdown::UPPER_TIER_ONLY
-                )
-            }
-            _ => format!(
-                "There is no {} figure for {} ({}).",
-                latest.period,
-                area.name,
-                latest.status.as_str().replace('_', " ")
-            ),
-        };
+        return no_figure_reading(def, area, latest, geo);
     };
     let shown = format_value(value, def.unit);
     let mut sentence = match &p.reading {
@@ -730,6 +702,43 @@ fn value_reading(
         ));
     }
     sentence
+}
+
+/// Why an area has no figure in its latest period: withheld, published only for counties, or
+/// the status the publisher gave.
+fn no_figure_reading(
+    def: &IndicatorDef,
+    area: &Area,
+    latest: &IndicatorValue,
+    geo: &GeoIndex,
+) -> String {
+    match latest.status {
+        Status::Suppressed => format!(
+            "The {} figure for {} is withheld by the publisher to protect confidentiality \
+             (small numbers), or one of its local authorities' figures is.",
+            latest.period, area.name
+        ),
+        Status::NotApplicable if def.aggregation == lmi_core::Aggregation::UpperTier => {
+            let county = geo
+                .parents(&area.code)
+                .iter()
+                .find(|a| a.area_type == AreaType::County)
+                .map(|c| format!(" See {} ({}) for its figure.", c.name, c.code))
+                .unwrap_or_default();
+            format!(
+                "Not available for {} ({}): {}.{county}",
+                area.name,
+                area.area_type.label_in_sentence(),
+                lmi_core::breakdown::UPPER_TIER_ONLY
+            )
+        }
+        _ => format!(
+            "There is no {} figure for {} ({}).",
+            latest.period,
+            area.name,
+            latest.status.as_str().replace('_', " ")
+        ),
+    }
 }
 
 /// " Among its 4 local authority districts in 2022/23: from 2.1% (Preston) to 5.9% (Pendle)."

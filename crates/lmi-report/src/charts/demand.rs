@@ -81,22 +81,7 @@ pub fn ranked_breakdown(
         BreakdownSort::Lq => "most concentrated compared with England first",
         BreakdownSort::Change => "largest rise in share first",
     };
-    let mut description = format!(
-        "Bar chart of the share of {}'s {} in each part of {} in {}, {order}{}.",
-        area.name,
-        counted(def),
-        def.title.to_lowercase(),
-        body.period,
-        if england {
-            String::new()
-        } else {
-            ", with England's share marked on each bar".to_owned()
-        }
-    );
-    for r in &body.readings {
-        description.push(' ');
-        description.push_str(r);
-    }
+    let description = ranked_breakdown_description(&body, order);
     let mut notes = Vec::new();
     if left_out > 0 {
         notes.push(format!(
@@ -133,6 +118,29 @@ pub fn ranked_breakdown(
         }),
         table,
     })
+}
+
+/// "Bar chart of the share of Preston's working residents in each part of ... in 2021, largest
+/// share first, with England's share marked on each bar." then the body's readings.
+fn ranked_breakdown_description(body: &AreaBreakdown<'_>, order: &str) -> String {
+    let (area, def) = (body.area, body.breakdown);
+    let mut description = format!(
+        "Bar chart of the share of {}'s {} in each part of {} in {}, {order}{}.",
+        area.name,
+        counted(def),
+        def.title.to_lowercase(),
+        body.period,
+        if area.code == ENGLAND {
+            String::new()
+        } else {
+            ", with England's share marked on each bar".to_owned()
+        }
+    );
+    for r in &body.readings {
+        description.push(' ');
+        description.push_str(r);
+    }
+    description
 }
 
 /// An area's main apprenticeship flows in `period` (default: the latest full year) as ranked
@@ -192,25 +200,7 @@ pub fn flows(
             area.name, body.period
         ),
     };
-    let mut notes = Vec::new();
-    if body.provisional {
-        notes.push(format!(
-            "{} is a provisional part year: not comparable with full years",
-            body.period
-        ));
-    }
-    // The body's notes speak to API callers (`?period=`): the chart says it plainly.
-    if let Some(later) = body.periods.last().filter(|p| **p != body.period) {
-        notes.push(format!(
-            "{later} (a provisional part year) is not shown: not comparable with full years"
-        ));
-    }
-    if links.len() == crate::queries::TOP_FLOWS {
-        notes.push(format!(
-            "The {} areas with the most starts",
-            crate::queries::TOP_FLOWS
-        ));
-    }
+    let notes = flows_notes(&body, links.len());
     let table = body.to_table(snap);
     Ok(Built {
         chart: Chart::Ranked(RankedChart {
@@ -226,6 +216,30 @@ pub fn flows(
         }),
         table,
     })
+}
+
+/// A flows chart's own footnotes: provisional periods, and the cut to the top areas.
+fn flows_notes(body: &AreaFlows<'_>, links: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    if body.provisional {
+        notes.push(format!(
+            "{} is a provisional part year: not comparable with full years",
+            body.period
+        ));
+    }
+    // The body's notes speak to API callers (`?period=`): the chart says it plainly.
+    if let Some(later) = body.periods.last().filter(|p| **p != body.period) {
+        notes.push(format!(
+            "{later} (a provisional part year) is not shown: not comparable with full years"
+        ));
+    }
+    if links == crate::queries::TOP_FLOWS {
+        notes.push(format!(
+            "The {} areas with the most starts",
+            crate::queries::TOP_FLOWS
+        ));
+    }
+    notes
 }
 
 /// The chart's description: what the bars are, then [`flows_reading`].
