@@ -104,9 +104,10 @@ pub struct ChartsQuery {
 
 fn parse_file(file: &str) -> Result<(ChartKind, Option<ChartImage>), ApiError> {
     let bad = || {
+        let kinds: Vec<&str> = ChartKind::ALL.iter().map(|k| k.as_str()).collect();
         ApiError::NotFound(format!(
-            "no chart `{file}`: expected {{kind}}.{{svg|png|csv}} with kind one of trend, ranking, \
-             breakdown, small_multiples, ranked_breakdown, flows"
+            "no chart `{file}`: expected {{kind}}.{{svg|png|csv}} with kind one of {}",
+            kinds.join(", ")
         ))
     };
     let (kind, ext) = file.rsplit_once('.').ok_or_else(bad)?;
