@@ -364,14 +364,9 @@ fn ranking(
     snap: &ServedSnapshot,
     geo: &GeoIndex,
 ) -> Result<Built, ReportError> {
-    let own = snap.series(def.id, &area.code);
     let period = match period {
         Some(p) => p.to_owned(),
-        None => own
-            .rev()
-            .find(|v| v.value.is_some())
-            .map(|v| v.period.clone())
-            .ok_or_else(|| nothing(def.title, area))?,
+        None => latest_period(def, area, snap)?,
     };
     let ranked: Vec<&IndicatorValue> = snap.ranking(def.id, area.area_type, &period).collect();
     if ranked.iter().all(|v| v.value.is_none()) {
@@ -419,15 +414,7 @@ fn ranking(
             reference: None,
         });
     }
-    let england = snap
-        .value(def.id, ENGLAND, &period)
-        .and_then(|v| v.value.map(|x| (v, x)));
-    let reference = england
-        .filter(|_| area.area_type != AreaType::Country)
-        .map(|(_, x)| ReferenceLine {
-            label: "England".to_owned(),
-            value: x,
-        });
+    let reference = england_line(def, area, &period, snap);
     let type_name = plural(area.area_type);
     let description = ranking_description(def, area, &period, snap, reference.as_ref());
     Ok(Built {
@@ -443,6 +430,33 @@ fn ranking(
             bar_reference: None,
         }),
         table: t,
+    })
+}
+
+/// The area's latest period with a value of the indicator.
+fn latest_period(
+    def: &IndicatorDef,
+    area: &Area,
+    snap: &ServedSnapshot,
+) -> Result<String, ReportError> {
+    snap.series(def.id, &area.code)
+        .rev()
+        .find(|v| v.value.is_some())
+        .map(|v| v.period.clone())
+        .ok_or_else(|| nothing(def.title, area))
+}
+
+/// England's value in the period as a reference line (none on England's own chart).
+fn england_line(
+    def: &IndicatorDef,
+    area: &Area,
+    period: &str,
+    snap: &ServedSnapshot,
+) -> Option<ReferenceLine> {
+    let value = snap.value(def.id, ENGLAND, period).and_then(|v| v.value)?;
+    (area.area_type != AreaType::Country).then(|| ReferenceLine {
+        label: "England".to_owned(),
+        value,
     })
 }
 
@@ -522,32 +536,7 @@ fn breakdown(
         &columns(&["area_code", "area_name", "part", "indicator"]),
         &defs,
     );
-    let mut bars = Vec::new();
-    let names = labels(&areas);
-    for (a, label) in areas.into_iter().zip(names) {
-        let values: Vec<Option<&IndicatorValue>> = defs
-            .iter()
-            .map(|d| snap.value(d.id, &a.code, &period))
-            .collect();
-        if values.iter().all(Option::is_none) {
-            continue;
-        }
-        for ((part, d), v) in b.parts.iter().zip(&defs).zip(&values) {
-            let mut row: Vec<Cell> = vec![
-                a.code.as_str().into(),
-                a.name.as_str().into(),
-                part.label.into(),
-                d.id.into(),
-            ];
-            row.extend(value_cells(*v));
-            t.push(row);
-        }
-        bars.push(StackedBar {
-            label,
-            parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
-            mark: stacked_mark(&values),
-        });
-    }
+    let bars = breakdown_bars(b, &defs, &areas, &period, snap, &mut t);
     let names: Vec<&str> = bars.iter().map(|bar| bar.label.as_str()).collect();
     let description = format!(
         "Stacked bars of {} in {period} for {}: {}. {}",
@@ -573,6 +562,43 @@ fn breakdown(
         }),
         table: t,
     })
+}
+
+/// One stacked bar per area with any value in the period, its rows added to the table.
+fn breakdown_bars(
+    b: &lmi_core::BreakdownDef,
+    defs: &[&IndicatorDef],
+    areas: &[&Area],
+    period: &str,
+    snap: &ServedSnapshot,
+    t: &mut Table,
+) -> Vec<StackedBar> {
+    let mut bars = Vec::new();
+    for (a, label) in areas.iter().zip(labels(areas)) {
+        let values: Vec<Option<&IndicatorValue>> = defs
+            .iter()
+            .map(|d| snap.value(d.id, &a.code, period))
+            .collect();
+        if values.iter().all(Option::is_none) {
+            continue;
+        }
+        for ((part, d), v) in b.parts.iter().zip(defs).zip(&values) {
+            let mut row: Vec<Cell> = vec![
+                a.code.as_str().into(),
+                a.name.as_str().into(),
+                part.label.into(),
+                d.id.into(),
+            ];
+            row.extend(value_cells(*v));
+            t.push(row);
+        }
+        bars.push(StackedBar {
+            label,
+            parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
+            mark: stacked_mark(&values),
+        });
+    }
+    bars
 }
 
 /// A stacked bar's mark: suppressed when any part is, else approximate when any part is.
@@ -633,6 +659,34 @@ fn panel_areas(
     Ok((list, kind))
 }
 
+/// One small trend per member area, its rows added to the table.
+fn member_panels(
+    def: &IndicatorDef,
+    list: &[&Area],
+    in_range: &dyn Fn(&str) -> bool,
+    snap: &ServedSnapshot,
+    t: &mut Table,
+) -> Vec<Panel> {
+    let mut panels = Vec::new();
+    for m in list {
+        let values: Vec<&IndicatorValue> = snap
+            .series(def.id, &m.code)
+            .filter(|v| in_range(&v.period))
+            .collect();
+        for v in &values {
+            t.push(area_row(m, v));
+        }
+        panels.push(Panel {
+            title: m.name.clone(),
+            series: TrendSeries {
+                label: m.name.clone(),
+                points: values.iter().map(|v| trend_point(v)).collect(),
+            },
+        });
+    }
+    panels
+}
+
 fn small_multiples(
     def: &'static IndicatorDef,
     members: Members,
@@ -657,23 +711,7 @@ fn small_multiples(
             .map(trend_point)
             .collect(),
     };
-    let mut panels = Vec::new();
-    for m in &list {
-        let values: Vec<&IndicatorValue> = snap
-            .series(def.id, &m.code)
-            .filter(|v| in_range(&v.period))
-            .collect();
-        for v in &values {
-            t.push(area_row(m, v));
-        }
-        panels.push(Panel {
-            title: m.name.clone(),
-            series: TrendSeries {
-                label: m.name.clone(),
-                points: values.iter().map(|v| trend_point(v)).collect(),
-            },
-        });
-    }
+    let panels = member_panels(def, &list, in_range, snap, &mut t);
     if panels
         .iter()
         .all(|p| p.series.points.iter().all(|pt| pt.value.is_none()))

@@ -60,22 +60,7 @@ pub fn ranked_breakdown(
     let left_out = body.parts.len().saturating_sub(shown);
     body.parts.truncate(shown);
     let england = area.code == ENGLAND;
-    let bars: Vec<RankedBar> = body
-        .parts
-        .iter()
-        .map(|p| RankedBar {
-            label: p.label.to_owned(),
-            value: p.share,
-            highlight: true,
-            mark: match p.status {
-                Status::Suppressed => Mark::Suppressed,
-                Status::LowReliability => Mark::LowReliability,
-                _ if p.approximate => Mark::Approximate,
-                _ => Mark::None,
-            },
-            reference: p.england_share.filter(|_| !england),
-        })
-        .collect();
+    let bars = part_bars(&body.parts, england);
     let order = match sort {
         BreakdownSort::Share => "largest share first",
         BreakdownSort::Lq => "most concentrated compared with England first",
@@ -118,6 +103,25 @@ pub fn ranked_breakdown(
         }),
         table,
     })
+}
+
+/// A bar per part, each with England's share as its tick (none on England's own chart).
+fn part_bars(parts: &[PartShare<'_>], england: bool) -> Vec<RankedBar> {
+    parts
+        .iter()
+        .map(|p| RankedBar {
+            label: p.label.to_owned(),
+            value: p.share,
+            highlight: true,
+            mark: match p.status {
+                Status::Suppressed => Mark::Suppressed,
+                Status::LowReliability => Mark::LowReliability,
+                _ if p.approximate => Mark::Approximate,
+                _ => Mark::None,
+            },
+            reference: p.england_share.filter(|_| !england),
+        })
+        .collect()
 }
 
 /// "Bar chart of the share of Preston's working residents in each part of ... in 2021, largest
