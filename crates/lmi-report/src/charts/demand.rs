@@ -267,39 +267,9 @@ fn flows_description(body: &AreaFlows<'_>, direction: FlowDirection) -> String {
 /// live.
 pub(crate) fn flows_reading(body: &AreaFlows<'_>, direction: FlowDirection) -> String {
     let count = |v: f64| crate::words::thousands(v);
-    let (name, t, p) = (&body.area.name, &body.totals, body.period);
-    let mut residents = String::new();
-    if let Some(r) = t.resident_starts {
-        residents = format!(
-            "Residents of {name} started {} apprenticeships in {p}",
-            count(r)
-        );
-        if let Some(s) = t.same_area_share {
-            residents.push_str(&format!(
-                "; {} of them were delivered in {name} itself",
-                format_value(s, Unit::Percent)
-            ));
-        }
-        residents.push('.');
-    }
-    let delivered = t
-        .same_area_starts
-        .zip(t.inflow_starts)
-        .map(|(same, inflow)| {
-            let all = same + inflow;
-            let share = if all > 0.0 {
-                format!(" ({})", format_value(100.0 * inflow / all, Unit::Percent))
-            } else {
-                String::new()
-            };
-            format!(
-                "Of the {} starts delivered in {name} in {p}, {}{share} were by people living \
-                 elsewhere.",
-                count(all),
-                count(inflow)
-            )
-        })
-        .unwrap_or_default();
+    let (t, p) = (&body.totals, body.period);
+    let residents = residents_sentence(body);
+    let delivered = delivered_sentence(body);
     let net = t
         .net_starts
         .map(|n| {
@@ -347,6 +317,52 @@ pub(crate) fn flows_reading(body: &AreaFlows<'_>, direction: FlowDirection) -> S
     }
     parts.retain(|s| !s.is_empty());
     parts.join(" ")
+}
+
+/// "Residents of Burnley started 648 apprenticeships in 2024/25; 41.8% of them were delivered
+/// in Burnley itself." (empty without resident starts)
+fn residents_sentence(body: &AreaFlows<'_>) -> String {
+    let count = |v: f64| crate::words::thousands(v);
+    let (name, t, p) = (&body.area.name, &body.totals, body.period);
+    let mut residents = String::new();
+    if let Some(r) = t.resident_starts {
+        residents = format!(
+            "Residents of {name} started {} apprenticeships in {p}",
+            count(r)
+        );
+        if let Some(s) = t.same_area_share {
+            residents.push_str(&format!(
+                "; {} of them were delivered in {name} itself",
+                format_value(s, Unit::Percent)
+            ));
+        }
+        residents.push('.');
+    }
+    residents
+}
+
+/// "Of the 350 starts delivered in Burnley in 2023/24, 50 (14.3%) were by people living
+/// elsewhere." (empty without delivered starts)
+fn delivered_sentence(body: &AreaFlows<'_>) -> String {
+    let count = |v: f64| crate::words::thousands(v);
+    let (name, t, p) = (&body.area.name, &body.totals, body.period);
+    t.same_area_starts
+        .zip(t.inflow_starts)
+        .map(|(same, inflow)| {
+            let all = same + inflow;
+            let share = if all > 0.0 {
+                format!(" ({})", format_value(100.0 * inflow / all, Unit::Percent))
+            } else {
+                String::new()
+            };
+            format!(
+                "Of the {} starts delivered in {name} in {p}, {}{share} were by people living \
+                 elsewhere.",
+                count(all),
+                count(inflow)
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// What a dashboard panel of a demand chart says beside it.
