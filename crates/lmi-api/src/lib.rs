@@ -3,6 +3,7 @@
 //! (`ServedSnapshot`); nothing is computed per request beyond lookups. The served snapshot is
 //! swapped atomically when a new one is published. Errors are `application/problem+json`.
 
+mod caches;
 mod charts;
 mod config;
 mod dashboard;
@@ -24,7 +25,7 @@ pub use error::{ApiError, Problem};
 pub use export::Format;
 pub use limit::PeerAddr;
 pub use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
-pub use openapi::{ApiDoc, document as openapi_document};
+pub use openapi::{ApiDoc, openapi_document};
 pub use state::{
     AppState, AppStateBuilder, RefreshError, RefreshStatus, Refresher, ReloadError, ReloadOutcome,
     now_rfc3339,

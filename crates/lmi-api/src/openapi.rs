@@ -79,7 +79,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// The OpenAPI document as JSON, every route included.
-pub fn document() -> String {
+pub fn openapi_document() -> String {
     ApiDoc::openapi().to_json().unwrap_or_default()
 }
 
@@ -97,7 +97,7 @@ pub fn public_document() -> String {
 }
 
 pub async fn openapi_json(State(state): State<AppState>) -> Response {
-    static FULL: LazyLock<String> = LazyLock::new(document);
+    static FULL: LazyLock<String> = LazyLock::new(openapi_document);
     static PUBLIC: LazyLock<String> = LazyLock::new(public_document);
     let doc = if state.config().admin_token.is_some() {
         FULL.as_str()

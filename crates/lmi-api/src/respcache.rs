@@ -9,55 +9,15 @@
 //! name the snapshot that answered ([`AnsweredBy`]) and whose body size is known and at most
 //! [`MAX_BODY`] are kept; admin routes never are.
 
+use crate::caches::{Cached, MAX_BODY};
 use crate::handlers::AnsweredBy;
 use crate::state::AppState;
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
-
-/// Bytes of bodies held at most.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-/// Larger bodies are not kept (an XLSX of everything, say).
-pub(crate) const MAX_BODY: u64 = 2 * 1024 * 1024;
-
-type Key = (String, String, String);
-
-struct Cached {
-    headers: HeaderMap,
-    body: Bytes,
-    version: String,
-}
-
-#[derive(Clone)]
-struct Weight;
-
-impl quick_cache::Weighter<Key, Arc<Cached>> for Weight {
-    fn weight(&self, key: &Key, val: &Arc<Cached>) -> u64 {
-        (val.body.len() + key.1.len() + 256) as u64
-    }
-}
-
-pub(crate) struct ResponseCache {
-    cache: quick_cache::sync::Cache<Key, Arc<Cached>, Weight>,
-}
-
-impl Default for ResponseCache {
-    fn default() -> Self {
-        ResponseCache {
-            cache: quick_cache::sync::Cache::with_weighter(8192, CACHE_BYTES, Weight),
-        }
-    }
-}
-
-impl ResponseCache {
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.cache.len()
-    }
-}
 
 fn replay(hit: &Cached) -> Response {
     let mut response = Response::new(Body::from(hit.body.clone()));
@@ -86,7 +46,7 @@ pub(crate) async fn cached(State(state): State<AppState>, req: Request, next: Ne
         .unwrap_or_default()
         .to_owned();
     let key = (version, target, accept);
-    let cache = &state.shared.responses.cache;
+    let cache = &state.shared.responses;
     if let Some(hit) = cache.get(&key) {
         return replay(&hit);
     }

@@ -2,7 +2,7 @@
 //! requests are lookups), the geography index, configuration, and the hot-swap machinery
 //! (reload, refresh, watcher).
 
-use crate::charts::ChartCache;
+use crate::caches::{ChartCache, ResponseCache};
 use crate::config::ApiConfig;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
@@ -79,7 +79,7 @@ pub(crate) struct Shared {
     pub(crate) dashboards: Dashboards,
     pub(crate) charts: ChartCache,
     /// Answered `GET`s by snapshot version, path and `Accept` (`respcache`).
-    pub(crate) responses: crate::respcache::ResponseCache,
+    pub(crate) responses: ResponseCache,
     /// Slots for CPU-heavy answers (drawing charts, writing XLSX), so a burst of them cannot
     /// take every thread from cheap requests.
     heavy: tokio::sync::Semaphore,
@@ -383,7 +383,7 @@ impl AppStateBuilder {
                 reload_lock: tokio::sync::Mutex::new(()),
                 dashboards: self.dashboards.unwrap_or_else(Dashboards::bundled),
                 charts: ChartCache::default(),
-                responses: crate::respcache::ResponseCache::default(),
+                responses: ResponseCache::default(),
                 heavy: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 ),

@@ -1,10 +1,10 @@
-//! Charts of the served numbers: [`build`] turns a [`ChartRequest`] into an lmi-charts [`Chart`]
-//! and the table of the numbers it draws, from one snapshot; [`draw`] renders it as SVG or PNG.
+//! Charts of the served numbers: [`build_chart`] turns a [`ChartRequest`] into an lmi-charts [`Chart`]
+//! and the table of the numbers it draws, from one snapshot; [`draw_chart`] renders it as SVG or PNG.
 //! The HTTP routes and the cache of drawn charts are lmi-api's.
 
 use crate::error::ReportError;
 use crate::lookup::{area, indicator, period_range};
-use crate::snapshot::{GeoIndex, ServedSnapshot};
+use crate::snapshot::{GeoIndex, Members, ServedSnapshot};
 use crate::table::{Cell, Table};
 use crate::words::{format_value, plural};
 use lmi_charts::{
@@ -13,22 +13,19 @@ use lmi_charts::{
 };
 use lmi_core::geography::ENGLAND;
 use lmi_core::{Area, AreaType, IndicatorDef, IndicatorValue, Status};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
 mod demand;
-use crate::queries::BreakdownSort;
+mod spec;
+pub use demand::FLOWS_DESCRIPTION;
 pub(crate) use demand::demand_panel;
-pub use demand::{FLOWS_DESCRIPTION, FlowDirection, MAX_PARTS};
-
-/// Area types a chart may use as comparators.
-pub const COMPARATOR_TYPES: [AreaType; 4] = [
-    AreaType::County,
-    AreaType::CombinedAuthority,
-    AreaType::Region,
-    AreaType::Country,
-];
+pub use spec::{
+    BreakdownSpec, COMPARATOR_TYPES, ChartKind, ChartOptions, ChartRequest, ChartSpec,
+    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, RankedBreakdownSpec, RankingSpec,
+    SmallMultiplesSpec, TrendSpec, Unused,
+};
 
 /// Legend labels for areas: the name, with the type added where two areas share a name
 /// (Lancashire the county and Lancashire the combined authority).
@@ -53,310 +50,6 @@ fn labels(areas: &[&Area]) -> Vec<String> {
 /// At most this many small charts in one small-multiples chart.
 pub const MAX_PANELS: usize = 36;
 
-/// The kinds of chart lmi draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChartKind {
-    /// The area's series against its comparators over time, with confidence bands.
-    Trend,
-    /// Every area of the same type in one period, best first, the area highlighted.
-    Ranking,
-    /// Stacked shares (destinations, qualification levels) for the area and its comparators.
-    Breakdown,
-    /// One small trend per local authority or Travel to Work Area in the area, on one scale.
-    SmallMultiples,
-    /// The parts of a count breakdown (occupations, industries) ranked by share, location
-    /// quotient or change, each with England's share as a tick on its bar.
-    RankedBreakdown,
-    /// The main apprenticeship flows of the area: where its residents train, or where the
-    /// learners trained there live.
-    Flows,
-}
-
-impl ChartKind {
-    pub const ALL: [ChartKind; 6] = [
-        ChartKind::Trend,
-        ChartKind::Ranking,
-        ChartKind::Breakdown,
-        ChartKind::SmallMultiples,
-        ChartKind::RankedBreakdown,
-        ChartKind::Flows,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChartKind::Trend => "trend",
-            ChartKind::Ranking => "ranking",
-            ChartKind::Breakdown => "breakdown",
-            ChartKind::SmallMultiples => "small_multiples",
-            ChartKind::RankedBreakdown => "ranked_breakdown",
-            ChartKind::Flows => "flows",
-        }
-    }
-}
-
-/// Which areas a small-multiples chart shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Members {
-    /// The local authority districts in the area (for a district: those of its Travel to Work
-    /// Area).
-    Lad,
-    /// The Travel to Work Areas most of whose residents live in the area.
-    Ttwa,
-}
-
-impl Members {
-    pub fn area_type(self) -> AreaType {
-        match self {
-            Members::Lad => AreaType::Lad,
-            Members::Ttwa => AreaType::Ttwa,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Members::Lad => "lad",
-            Members::Ttwa => "ttwa",
-        }
-    }
-}
-
-/// What a chart shows, by kind: each kind holds exactly what it needs, so a chart that cannot
-/// be drawn (a trend without an indicator, small multiples without members) cannot be asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChartSpec {
-    Trend {
-        indicator: String,
-        /// `None`: all the area's comparators; empty: none.
-        comparators: Option<Vec<AreaType>>,
-        from: Option<String>,
-        to: Option<String>,
-    },
-    Ranking {
-        indicator: String,
-        /// Default: the area's latest period with a value.
-        period: Option<String>,
-    },
-    Breakdown {
-        breakdown: String,
-        comparators: Option<Vec<AreaType>>,
-        period: Option<String>,
-    },
-    SmallMultiples {
-        indicator: String,
-        members: Members,
-        from: Option<String>,
-        to: Option<String>,
-    },
-    RankedBreakdown {
-        /// A count breakdown id (see `/v1/breakdowns`).
-        breakdown: String,
-        /// Default: the area's latest.
-        period: Option<String>,
-        sort: BreakdownSort,
-        /// How many parts, first by `sort` (default: all, at most [`MAX_PARTS`]).
-        top: Option<usize>,
-    },
-    Flows {
-        /// Default: the latest full year.
-        period: Option<String>,
-        direction: FlowDirection,
-    },
-}
-
-/// A chart's parameters as they arrive flat (a query string): [`ChartSpec::new`] keeps what the
-/// kind uses and refuses a kind without what it needs.
-#[derive(Debug, Clone, Default)]
-pub struct ChartParams {
-    pub indicator: Option<String>,
-    pub breakdown: Option<String>,
-    pub comparators: Option<Vec<AreaType>>,
-    pub members: Option<Members>,
-    pub period: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub sort: Option<BreakdownSort>,
-    pub top: Option<usize>,
-    pub direction: Option<FlowDirection>,
-}
-
-impl ChartSpec {
-    /// The chart of `kind` with these parameters. A chart of nothing does not exist: a missing
-    /// indicator, breakdown or members is `NotFound` (the query is well formed, the kind just has
-    /// nothing to draw without it).
-    pub fn new(kind: ChartKind, p: ChartParams) -> Result<ChartSpec, ReportError> {
-        let needs = |what: &str| {
-            ReportError::NotFound(format!(
-                "no chart: a `{}` chart needs `{what}`",
-                kind.as_str()
-            ))
-        };
-        let indicator = || p.indicator.clone().ok_or_else(|| needs("indicator"));
-        Ok(match kind {
-            ChartKind::Trend => ChartSpec::Trend {
-                indicator: indicator()?,
-                comparators: p.comparators,
-                from: p.from,
-                to: p.to,
-            },
-            ChartKind::Ranking => ChartSpec::Ranking {
-                indicator: indicator()?,
-                period: p.period,
-            },
-            ChartKind::Breakdown => ChartSpec::Breakdown {
-                breakdown: p.breakdown.ok_or_else(|| needs("breakdown"))?,
-                comparators: p.comparators,
-                period: p.period,
-            },
-            ChartKind::SmallMultiples => ChartSpec::SmallMultiples {
-                indicator: indicator()?,
-                members: p.members.ok_or_else(|| needs("members (lad or ttwa)"))?,
-                from: p.from,
-                to: p.to,
-            },
-            ChartKind::RankedBreakdown => ChartSpec::RankedBreakdown {
-                breakdown: p.breakdown.ok_or_else(|| needs("breakdown"))?,
-                period: p.period,
-                sort: p.sort.unwrap_or(BreakdownSort::Share),
-                top: match p.top {
-                    Some(n) if n == 0 || n > MAX_PARTS => {
-                        return Err(ReportError::Invalid(format!(
-                            "`top` must be between 1 and {MAX_PARTS}, found {n}"
-                        )));
-                    }
-                    top => top,
-                },
-            },
-            ChartKind::Flows => ChartSpec::Flows {
-                period: p.period,
-                direction: p.direction.unwrap_or_default(),
-            },
-        })
-    }
-
-    pub fn kind(&self) -> ChartKind {
-        match self {
-            ChartSpec::Trend { .. } => ChartKind::Trend,
-            ChartSpec::Ranking { .. } => ChartKind::Ranking,
-            ChartSpec::Breakdown { .. } => ChartKind::Breakdown,
-            ChartSpec::SmallMultiples { .. } => ChartKind::SmallMultiples,
-            ChartSpec::RankedBreakdown { .. } => ChartKind::RankedBreakdown,
-            ChartSpec::Flows { .. } => ChartKind::Flows,
-        }
-    }
-
-    /// The indicator or breakdown id the chart is about.
-    pub fn subject(&self) -> &str {
-        match self {
-            ChartSpec::Trend { indicator, .. }
-            | ChartSpec::Ranking { indicator, .. }
-            | ChartSpec::SmallMultiples { indicator, .. } => indicator,
-            ChartSpec::Breakdown { breakdown, .. }
-            | ChartSpec::RankedBreakdown { breakdown, .. } => breakdown,
-            ChartSpec::Flows { direction, .. } => match direction {
-                FlowDirection::Delivery => "apprenticeship_delivery",
-                FlowDirection::Home => "apprenticeship_home",
-            },
-        }
-    }
-
-    /// The parameters back in their flat form.
-    pub fn params(&self) -> ChartParams {
-        let mut p = ChartParams::default();
-        match self.clone() {
-            ChartSpec::Trend {
-                indicator,
-                comparators,
-                from,
-                to,
-            } => {
-                (p.indicator, p.comparators, p.from, p.to) =
-                    (Some(indicator), comparators, from, to)
-            }
-            ChartSpec::Ranking { indicator, period } => {
-                (p.indicator, p.period) = (Some(indicator), period)
-            }
-            ChartSpec::Breakdown {
-                breakdown,
-                comparators,
-                period,
-            } => (p.breakdown, p.comparators, p.period) = (Some(breakdown), comparators, period),
-            ChartSpec::SmallMultiples {
-                indicator,
-                members,
-                from,
-                to,
-            } => {
-                (p.indicator, p.members, p.from, p.to) = (Some(indicator), Some(members), from, to)
-            }
-            ChartSpec::RankedBreakdown {
-                breakdown,
-                period,
-                sort,
-                top,
-            } => {
-                (p.breakdown, p.period, p.sort, p.top) = (Some(breakdown), period, Some(sort), top)
-            }
-            ChartSpec::Flows { period, direction } => {
-                (p.period, p.direction) = (period, Some(direction))
-            }
-        }
-        p
-    }
-}
-
-/// Everything that decides a chart's content: the area and what to show of it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ChartRequest {
-    pub area: String,
-    pub spec: ChartSpec,
-}
-
-impl ChartRequest {
-    pub fn kind(&self) -> ChartKind {
-        self.spec.kind()
-    }
-
-    /// The request as a query string in a fixed order (also the cache key).
-    pub fn query_string(&self) -> String {
-        let p = self.spec.params();
-        let mut parts = vec![format!("area={}", encode(&self.area))];
-        let mut add = |name: &str, v: Option<String>| {
-            if let Some(v) = v {
-                parts.push(format!("{name}={}", encode(&v)));
-            }
-        };
-        add("indicator", p.indicator);
-        add("breakdown", p.breakdown);
-        add(
-            "comparators",
-            p.comparators
-                .map(|c| c.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")),
-        );
-        add("members", p.members.map(|m| m.as_str().to_owned()));
-        add("period", p.period);
-        add("from", p.from);
-        add("to", p.to);
-        add("sort", p.sort.map(|s| s.as_str().to_owned()));
-        add("top", p.top.map(|n| n.to_string()));
-        add("direction", p.direction.map(|d| d.as_str().to_owned()));
-        parts.join("&")
-    }
-}
-
-/// Percent-encodes a query value: everything but unreserved characters and `,` (kept readable
-/// in comparator lists).
-fn encode(s: &str) -> String {
-    const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~')
-        .remove(b',');
-    percent_encoding::utf8_percent_encode(s, VALUE).to_string()
-}
-
 /// A chart and the table of the numbers it draws.
 #[derive(Debug)]
 pub struct Built {
@@ -366,40 +59,19 @@ pub struct Built {
 
 /// Builds the chart a request asks for from one snapshot: `NotFound` when the area, indicator or
 /// breakdown is unknown or there is nothing to draw.
-pub fn build(
+pub fn build_chart(
     req: &ChartRequest,
     snap: &ServedSnapshot,
     geo: &GeoIndex,
 ) -> Result<Built, ReportError> {
     let area = area(geo, &req.area)?;
     match &req.spec {
-        ChartSpec::Breakdown {
-            breakdown: id,
-            comparators,
-            period,
-        } => {
-            let b = lmi_core::find_breakdown(id).ok_or_else(|| {
-                let known: Vec<_> = lmi_core::BREAKDOWNS.iter().map(|b| b.id).collect();
-                ReportError::NotFound(format!(
-                    "unknown breakdown `{id}`; known: {}",
-                    known.join(", ")
-                ))
-            })?;
-            breakdown(
-                b,
-                comparators.as_deref(),
-                period.as_deref(),
-                area,
-                snap,
-                geo,
-            )
-        }
-        ChartSpec::Trend {
+        ChartSpec::Trend(TrendSpec {
             indicator: id,
             comparators,
             from,
             to,
-        } => {
+        }) => {
             let range = period_range(from.as_deref(), to.as_deref());
             trend(
                 indicator(id)?,
@@ -410,35 +82,45 @@ pub fn build(
                 geo,
             )
         }
-        ChartSpec::Ranking {
+        ChartSpec::Ranking(RankingSpec {
             indicator: id,
             period,
-        } => ranking(indicator(id)?, period.as_deref(), area, snap, geo),
-        ChartSpec::SmallMultiples {
+        }) => ranking(indicator(id)?, period.as_deref(), area, snap, geo),
+        ChartSpec::Breakdown(BreakdownSpec {
+            breakdown: id,
+            comparators,
+            period,
+        }) => {
+            let b = spec::find_breakdown(id)?;
+            breakdown(
+                b,
+                comparators.as_deref(),
+                period.as_deref(),
+                area,
+                snap,
+                geo,
+            )
+        }
+        ChartSpec::SmallMultiples(SmallMultiplesSpec {
             indicator: id,
             members,
             from,
             to,
-        } => {
+        }) => {
             let range = period_range(from.as_deref(), to.as_deref());
             small_multiples(indicator(id)?, *members, &range, area, snap, geo)
         }
-        ChartSpec::RankedBreakdown {
-            breakdown,
-            period,
-            sort,
-            top,
-        } => demand::ranked_breakdown(
+        ChartSpec::RankedBreakdown(s) => demand::ranked_breakdown(
             snap,
             geo,
             &area.code,
-            breakdown,
-            period.as_deref(),
-            *sort,
-            *top,
+            &s.breakdown,
+            s.period.as_deref(),
+            s.sort,
+            s.top,
         ),
-        ChartSpec::Flows { period, direction } => {
-            demand::flows(snap, geo, &area.code, period.as_deref(), *direction)
+        ChartSpec::Flows(s) => {
+            demand::flows(snap, geo, &area.code, s.period.as_deref(), s.direction)
         }
     }
 }
@@ -621,6 +303,34 @@ fn trend(
         .collect();
     let periods: Vec<String> = periods.into_iter().collect();
     let latest = own.iter().rev().find(|v| v.value.is_some());
+    let description = trend_description(def, area, &series, &periods, latest.copied());
+    let mut notes = footnotes(snap, &[def]);
+    for b in def.series_breaks {
+        notes.push(format!("Series break from {}: {}", b.period, b.note));
+    }
+    Ok(Built {
+        chart: Chart::Trend(TrendChart {
+            text: ChartText {
+                title: format!("{}: {}", def.title, area.name),
+                description,
+                unit: def.unit.as_str().to_owned(),
+                footnotes: notes,
+            },
+            periods,
+            series,
+        }),
+        table: t,
+    })
+}
+
+/// "Line chart of ... for Burnley compared with ..., 2019/20 to 2022/23. Latest for Burnley: ..."
+fn trend_description(
+    def: &IndicatorDef,
+    area: &Area,
+    series: &[TrendSeries],
+    periods: &[String],
+    latest: Option<&IndicatorValue>,
+) -> String {
     let names: Vec<&str> = series.iter().skip(1).map(|s| s.label.as_str()).collect();
     let mut description = format!(
         "Line chart of {} ({}) for {}",
@@ -644,23 +354,7 @@ fn trend(
             l.0.period
         ));
     }
-    let mut notes = footnotes(snap, &[def]);
-    for b in def.series_breaks {
-        notes.push(format!("Series break from {}: {}", b.period, b.note));
-    }
-    Ok(Built {
-        chart: Chart::Trend(TrendChart {
-            text: ChartText {
-                title: format!("{}: {}", def.title, area.name),
-                description,
-                unit: def.unit.as_str().to_owned(),
-                footnotes: notes,
-            },
-            periods,
-            series,
-        }),
-        table: t,
-    })
+    description
 }
 
 fn ranking(
@@ -670,14 +364,9 @@ fn ranking(
     snap: &ServedSnapshot,
     geo: &GeoIndex,
 ) -> Result<Built, ReportError> {
-    let own = snap.series(def.id, &area.code);
     let period = match period {
         Some(p) => p.to_owned(),
-        None => own
-            .rev()
-            .find(|v| v.value.is_some())
-            .map(|v| v.period.clone())
-            .ok_or_else(|| nothing(def.title, area))?,
+        None => latest_period(def, area, snap)?,
     };
     let ranked: Vec<&IndicatorValue> = snap.ranking(def.id, area.area_type, &period).collect();
     if ranked.iter().all(|v| v.value.is_none()) {
@@ -725,16 +414,62 @@ fn ranking(
             reference: None,
         });
     }
-    let england = snap
-        .value(def.id, ENGLAND, &period)
-        .and_then(|v| v.value.map(|x| (v, x)));
-    let reference = england
-        .filter(|_| area.area_type != AreaType::Country)
-        .map(|(_, x)| ReferenceLine {
-            label: "England".to_owned(),
-            value: x,
-        });
-    let own_value = snap.value(def.id, &area.code, &period);
+    let reference = england_line(def, area, &period, snap);
+    let type_name = plural(area.area_type);
+    let description = ranking_description(def, area, &period, snap, reference.as_ref());
+    Ok(Built {
+        chart: Chart::Ranked(RankedChart {
+            text: ChartText {
+                title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
+                description,
+                unit: def.unit.as_str().to_owned(),
+                footnotes: footnotes(snap, &[def]),
+            },
+            bars,
+            reference,
+            bar_reference: None,
+        }),
+        table: t,
+    })
+}
+
+/// The area's latest period with a value of the indicator.
+fn latest_period(
+    def: &IndicatorDef,
+    area: &Area,
+    snap: &ServedSnapshot,
+) -> Result<String, ReportError> {
+    snap.series(def.id, &area.code)
+        .rev()
+        .find(|v| v.value.is_some())
+        .map(|v| v.period.clone())
+        .ok_or_else(|| nothing(def.title, area))
+}
+
+/// England's value in the period as a reference line (none on England's own chart).
+fn england_line(
+    def: &IndicatorDef,
+    area: &Area,
+    period: &str,
+    snap: &ServedSnapshot,
+) -> Option<ReferenceLine> {
+    let value = snap.value(def.id, ENGLAND, period).and_then(|v| v.value)?;
+    (area.area_type != AreaType::Country).then(|| ReferenceLine {
+        label: "England".to_owned(),
+        value,
+    })
+}
+
+/// "Bar chart of ... for all local authority districts in 2022/23, best first, with Burnley
+/// highlighted: 5.0%, rank 3 of 14. England: 3.2%."
+fn ranking_description(
+    def: &IndicatorDef,
+    area: &Area,
+    period: &str,
+    snap: &ServedSnapshot,
+    reference: Option<&ReferenceLine>,
+) -> String {
+    let own_value = snap.value(def.id, &area.code, period);
     let type_name = plural(area.area_type);
     let mut description = format!(
         "Bar chart of {} ({}) for all {type_name} in {period}, ",
@@ -757,23 +492,10 @@ fn ranking(
         )),
         None => description.push_str(&format!(", {} has no value in {period}.", area.name)),
     }
-    if let Some(r) = &reference {
+    if let Some(r) = reference {
         description.push_str(&format!(" England: {}.", format_value(r.value, def.unit)));
     }
-    Ok(Built {
-        chart: Chart::Ranked(RankedChart {
-            text: ChartText {
-                title: format!("{}: {} among {type_name}, {period}", def.title, area.name),
-                description,
-                unit: def.unit.as_str().to_owned(),
-                footnotes: footnotes(snap, &[def]),
-            },
-            bars,
-            reference,
-            bar_reference: None,
-        }),
-        table: t,
-    })
+    description
 }
 
 fn breakdown(
@@ -796,46 +518,6 @@ fn breakdown(
     let areas: Vec<&Area> = std::iter::once(area)
         .chain(comparators(comparator_types, geo, area))
         .collect();
-    let mut t = table(
-        snap,
-        format!("{}-{}-{}", area.code, b.id, period.replace('/', "-")),
-        format!("{}: {} and comparators, {period}", b.title, area.name),
-        &columns(&["area_code", "area_name", "part", "indicator"]),
-        &defs,
-    );
-    let mut bars = Vec::new();
-    let names = labels(&areas);
-    for (a, label) in areas.into_iter().zip(names) {
-        let values: Vec<Option<&IndicatorValue>> = defs
-            .iter()
-            .map(|d| snap.value(d.id, &a.code, &period))
-            .collect();
-        if values.iter().all(Option::is_none) {
-            continue;
-        }
-        for ((part, d), v) in b.parts.iter().zip(&defs).zip(&values) {
-            let mut row: Vec<Cell> = vec![
-                a.code.as_str().into(),
-                a.name.as_str().into(),
-                part.label.into(),
-                d.id.into(),
-            ];
-            row.extend(value_cells(*v));
-            t.push(row);
-        }
-        let any = |f: fn(&IndicatorValue) -> bool| values.iter().flatten().any(|v| f(v));
-        bars.push(StackedBar {
-            label,
-            parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
-            mark: if any(|v| v.status == Status::Suppressed) {
-                Mark::Suppressed
-            } else if any(|v| v.approximate) {
-                Mark::Approximate
-            } else {
-                Mark::None
-            },
-        });
-    }
     // The chart is about the area: without any value of its own there is nothing to show.
     let own = defs.iter().any(|d| {
         snap.value(d.id, &area.code, &period)
@@ -847,6 +529,14 @@ fn breakdown(
             area.name, b.title
         )));
     }
+    let mut t = table(
+        snap,
+        format!("{}-{}-{}", area.code, b.id, period.replace('/', "-")),
+        format!("{}: {} and comparators, {period}", b.title, area.name),
+        &columns(&["area_code", "area_name", "part", "indicator"]),
+        &defs,
+    );
+    let bars = breakdown_bars(b, &defs, &areas, &period, snap, &mut t);
     let names: Vec<&str> = bars.iter().map(|bar| bar.label.as_str()).collect();
     let description = format!(
         "Stacked bars of {} in {period} for {}: {}. {}",
@@ -874,6 +564,55 @@ fn breakdown(
     })
 }
 
+/// One stacked bar per area with any value in the period, its rows added to the table.
+fn breakdown_bars(
+    b: &lmi_core::BreakdownDef,
+    defs: &[&IndicatorDef],
+    areas: &[&Area],
+    period: &str,
+    snap: &ServedSnapshot,
+    t: &mut Table,
+) -> Vec<StackedBar> {
+    let mut bars = Vec::new();
+    for (a, label) in areas.iter().zip(labels(areas)) {
+        let values: Vec<Option<&IndicatorValue>> = defs
+            .iter()
+            .map(|d| snap.value(d.id, &a.code, period))
+            .collect();
+        if values.iter().all(Option::is_none) {
+            continue;
+        }
+        for ((part, d), v) in b.parts.iter().zip(defs).zip(&values) {
+            let mut row: Vec<Cell> = vec![
+                a.code.as_str().into(),
+                a.name.as_str().into(),
+                part.label.into(),
+                d.id.into(),
+            ];
+            row.extend(value_cells(*v));
+            t.push(row);
+        }
+        bars.push(StackedBar {
+            label,
+            parts: values.iter().map(|v| v.and_then(|v| v.value)).collect(),
+            mark: stacked_mark(&values),
+        });
+    }
+    bars
+}
+
+/// A stacked bar's mark: suppressed when any part is, else approximate when any part is.
+fn stacked_mark(values: &[Option<&IndicatorValue>]) -> Mark {
+    let any = |f: fn(&IndicatorValue) -> bool| values.iter().flatten().any(|v| f(v));
+    if any(|v| v.status == Status::Suppressed) {
+        Mark::Suppressed
+    } else if any(|v| v.approximate) {
+        Mark::Approximate
+    } else {
+        Mark::None
+    }
+}
+
 /// The latest period in which an area has a value of any part of a breakdown.
 pub fn latest_of_parts(
     b: &lmi_core::BreakdownDef,
@@ -891,78 +630,14 @@ pub fn latest_of_parts(
         .max()
 }
 
-/// The areas a small-multiples chart of `area` shows: worked out once per area and kind (it
-/// scans the geography), then looked up.
-pub fn members_of(geo: &GeoIndex, area: &Area, members: Members) -> Vec<&'static Area> {
-    geo.members_memo(&area.code, members, || find_members(geo, area, members))
-}
-
-fn find_members(geo: &GeoIndex, area: &Area, members: Members) -> Vec<&'static Area> {
-    let g = geo.geography;
-    let ttwa_of_lad = |lad: &str| -> Vec<&'static Area> {
-        g.areas()
-            .filter(|t| t.area_type == AreaType::Ttwa)
-            .filter(|t| g.member_lads(&t.code).iter().any(|l| l.code == lad))
-            .filter_map(|t| geo.area(&t.code))
-            .collect()
-    };
-    let lads: Vec<&'static Area> = match area.area_type {
-        AreaType::Lad => match members {
-            Members::Lad => ttwa_of_lad(&area.code)
-                .iter()
-                .flat_map(|t| g.member_lads(&t.code))
-                .filter_map(|l| geo.area(&l.code))
-                .collect(),
-            Members::Ttwa => return ttwa_of_lad(&area.code),
-        },
-        AreaType::Ttwa => g
-            .member_lads(&area.code)
-            .iter()
-            .filter_map(|l| geo.area(&l.code))
-            .collect(),
-        _ => geo
-            .children(&area.code)
-            .iter()
-            .copied()
-            .filter(|c| c.area_type == AreaType::Lad)
-            .collect(),
-    };
-    match members {
-        Members::Lad => {
-            let mut out = lads;
-            out.sort_by(|a, b| a.name.cmp(&b.name));
-            out.dedup_by(|a, b| a.code == b.code);
-            out
-        }
-        Members::Ttwa => {
-            // A TTWA is "in" the area when most of its residents live in the area's districts.
-            let share_in_area = |ttwa: &str| -> f64 {
-                g.ttwa_overlaps(ttwa)
-                    .iter()
-                    .filter(|o| o.ttwa_code == ttwa && lads.iter().any(|l| l.code == o.lad_code))
-                    .map(|o| o.share_of_ttwa)
-                    .sum()
-            };
-            let mut out: Vec<&'static Area> = g
-                .areas()
-                .filter(|t| t.area_type == AreaType::Ttwa && share_in_area(&t.code) > 0.5)
-                .filter_map(|t| geo.area(&t.code))
-                .collect();
-            out.sort_by(|a, b| a.name.cmp(&b.name));
-            out
-        }
-    }
-}
-
-fn small_multiples(
-    def: &'static IndicatorDef,
-    members: Members,
-    in_range: &dyn Fn(&str) -> bool,
-    area: &'static Area,
-    snap: &ServedSnapshot,
+/// The areas of a small-multiples chart and what they are called: `NotFound` when there are
+/// none, or more than one chart shows.
+fn panel_areas(
     geo: &GeoIndex,
-) -> Result<Built, ReportError> {
-    let list = members_of(geo, area, members);
+    area: &Area,
+    members: Members,
+) -> Result<(Vec<&'static Area>, &'static str), ReportError> {
+    let list = geo.members(area, members);
     let kind = match members {
         Members::Lad => "local authorities",
         Members::Ttwa => "Travel to Work Areas",
@@ -981,23 +656,19 @@ fn small_multiples(
             list.len()
         )));
     }
-    let mut t = table(
-        snap,
-        format!("{}-{}-{}", area.code, def.id, members.as_str()),
-        format!("{}: {kind} in {}", def.title, area.name),
-        &columns(&["area_code", "area_name", "area_type"]),
-        &[def],
-    );
-    let series_of = |a: &Area| TrendSeries {
-        label: a.name.clone(),
-        points: snap
-            .series(def.id, &a.code)
-            .filter(|v| in_range(&v.period))
-            .map(trend_point)
-            .collect(),
-    };
+    Ok((list, kind))
+}
+
+/// One small trend per member area, its rows added to the table.
+fn member_panels(
+    def: &IndicatorDef,
+    list: &[&Area],
+    in_range: &dyn Fn(&str) -> bool,
+    snap: &ServedSnapshot,
+    t: &mut Table,
+) -> Vec<Panel> {
     let mut panels = Vec::new();
-    for m in &list {
+    for m in list {
         let values: Vec<&IndicatorValue> = snap
             .series(def.id, &m.code)
             .filter(|v| in_range(&v.period))
@@ -1013,6 +684,34 @@ fn small_multiples(
             },
         });
     }
+    panels
+}
+
+fn small_multiples(
+    def: &'static IndicatorDef,
+    members: Members,
+    in_range: &dyn Fn(&str) -> bool,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> Result<Built, ReportError> {
+    let (list, kind) = panel_areas(geo, area, members)?;
+    let mut t = table(
+        snap,
+        format!("{}-{}-{}", area.code, def.id, members.as_str()),
+        format!("{}: {kind} in {}", def.title, area.name),
+        &columns(&["area_code", "area_name", "area_type"]),
+        &[def],
+    );
+    let series_of = |a: &Area| TrendSeries {
+        label: a.name.clone(),
+        points: snap
+            .series(def.id, &a.code)
+            .filter(|v| in_range(&v.period))
+            .map(trend_point)
+            .collect(),
+    };
+    let panels = member_panels(def, &list, in_range, snap, &mut t);
     if panels
         .iter()
         .all(|p| p.series.points.iter().all(|pt| pt.value.is_none()))
@@ -1091,49 +790,10 @@ impl ChartImage {
 }
 
 /// Draws a chart (CPU work: call from a blocking thread).
-pub fn draw(chart: &Chart, image: ChartImage) -> Result<Vec<u8>, ReportError> {
+pub fn draw_chart(chart: &Chart, image: ChartImage) -> Result<Vec<u8>, ReportError> {
     match image {
         ChartImage::Svg => lmi_charts::render_svg(chart).map(String::into_bytes),
         ChartImage::Png => lmi_charts::render_png(chart),
     }
     .map_err(|e| ReportError::NotFound(format!("nothing to chart: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_strings_keep_what_the_kind_uses_in_a_fixed_order() {
-        let spec = ChartSpec::new(
-            ChartKind::Breakdown,
-            ChartParams {
-                breakdown: Some("ks4_destinations".into()),
-                comparators: Some(vec![AreaType::Region, AreaType::Country]),
-                period: Some("2022/23".into()),
-                from: Some("2019/20".into()),
-                ..ChartParams::default()
-            },
-        )
-        .unwrap();
-        let req = ChartRequest {
-            area: "E30000255".into(),
-            spec,
-        };
-        assert_eq!(
-            req.query_string(),
-            "area=E30000255&breakdown=ks4_destinations&comparators=region,country&period=2022%2F23"
-        );
-        let needs = ChartSpec::new(
-            ChartKind::SmallMultiples,
-            ChartParams {
-                indicator: Some("x".into()),
-                ..ChartParams::default()
-            },
-        );
-        assert_eq!(
-            needs.unwrap_err().to_string(),
-            "no chart: a `small_multiples` chart needs `members (lad or ttwa)`"
-        );
-    }
 }

@@ -1,14 +1,14 @@
 //! Dashboards as data: `dashboards/*.toml` specs (panels of indicators, chart kinds and
 //! comparators), checked against the indicator catalogue when the server starts, and resolved
 //! with the served snapshot into panels with values, plain readings and chart links. The web page
-//! at `/` and `lmi render pack` both draw from [`resolve`].
+//! at `/` and `lmi render pack` both draw from [`resolve_dashboard`].
 
 use crate::charts::{
-    self, ChartKind, ChartParams, ChartRequest, ChartSpec, FlowDirection, Members,
+    self, BreakdownSpec, ChartKind, ChartOptions, ChartRequest, ChartSpec, ChartSpecError,
+    RankedBreakdownSpec, SmallMultiplesSpec, Unused,
 };
 use crate::error::ReportError;
-use crate::queries::BreakdownSort;
-use crate::snapshot::{GeoIndex, Meta, ServedSnapshot};
+use crate::snapshot::{GeoIndex, Members, Meta, ServedSnapshot};
 use crate::words::{format_value, plural};
 use lmi_core::{Area, AreaType, BreakdownDef, IndicatorDef, IndicatorValue, Status};
 use serde::{Deserialize, Serialize};
@@ -65,32 +65,10 @@ pub struct PanelSpec {
     pub id: String,
     pub title: String,
     pub chart: ChartKind,
-    /// Indicator id, for `trend`, `ranking` and `small_multiples`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    /// Breakdown id, for `breakdown` (e.g. `ks4_destinations`) and `ranked_breakdown` (a count
-    /// breakdown of `/v1/breakdowns`, e.g. `census_occupation`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub breakdown: Option<String>,
-    /// For `ranked_breakdown`: the order of the parts, `share` (default), `lq` or `change`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort: Option<BreakdownSort>,
-    /// For `ranked_breakdown`: how many parts, first in `sort` order (default: all).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top: Option<usize>,
-    /// For `flows`: `delivery` (default; where the area's residents train) or `home` (where the
-    /// learners trained in the area live).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<FlowDirection>,
-    /// Comparator types for `trend` and `breakdown` (`county`, `combined_authority`, `region`,
-    /// `country`); all of the area's comparators when absent, none when empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<String>>)]
-    pub comparators: Option<Vec<AreaType>>,
-    /// For `small_multiples`: one small chart per local authority (`lad`) or Travel to Work Area
-    /// (`ttwa`) in the area.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Members>,
+    /// What the chart shows: the same options as a chart URL's query, except `period`, `from`
+    /// and `to` (a panel shows the area's latest).
+    #[serde(flatten)]
+    pub options: ChartOptions,
     /// The reading's sentence, with `{value}`, `{area}` and `{period}`; the comparison with
     /// England is added after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,8 +87,36 @@ pub enum DashboardError {
     Syntax { path: String, message: String },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    #[error("{path}: panel {number} (`{panel}`): {source}")]
+    Panel {
+        path: String,
+        number: usize,
+        panel: String,
+        source: PanelError,
+    },
     #[error("no dashboard specs (*.toml) in {0}")]
     Empty(PathBuf),
+}
+
+/// Why a panel was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelError {
+    #[error("id must be lower-case letters, digits and `-`")]
+    Id,
+    #[error("panel id used twice")]
+    IdUsedTwice,
+    #[error(transparent)]
+    Chart(#[from] ChartSpecError),
+    #[error("`{0}` cannot be set in a dashboard panel: a panel shows the area's latest figures")]
+    PeriodOption(&'static str),
+    #[error("`reading` is written automatically for `{0}` charts: remove it")]
+    ReadingNotTaken(ChartKind),
+    #[error("`reading` has an unclosed `{{`: {0:?}")]
+    UnclosedPlaceholder(String),
+    #[error("`reading` has unknown placeholder {0}; use {{value}}, {{area}}, {{period}}")]
+    UnknownPlaceholder(String),
+    #[error("`reading` must contain {{value}}")]
+    NoValue,
 }
 
 /// A checked dashboard: the spec as written (what `GET /v1/dashboards/{id}` serves) and its
@@ -142,7 +148,7 @@ impl Panel {
     /// The catalogue ids of the sources the panel draws on.
     pub fn sources(&self) -> Vec<&'static str> {
         match &self.chart {
-            ChartSpec::RankedBreakdown { breakdown, .. } => {
+            ChartSpec::RankedBreakdown(RankedBreakdownSpec { breakdown, .. }) => {
                 lmi_core::find_count_breakdown(breakdown)
                     .map(|d| {
                         std::iter::once(d.source)
@@ -151,7 +157,7 @@ impl Panel {
                     })
                     .unwrap_or_default()
             }
-            ChartSpec::Flows { .. } => vec![lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE],
+            ChartSpec::Flows(_) => vec![lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE],
             _ => charts::source_ids(&self.indicators()),
         }
     }
@@ -160,15 +166,17 @@ impl Panel {
     /// [`Panel::sources`]).
     pub fn indicators(&self) -> Vec<&'static IndicatorDef> {
         match &self.chart {
-            ChartSpec::RankedBreakdown { .. } | ChartSpec::Flows { .. } => Vec::new(),
-            ChartSpec::Breakdown { breakdown, .. } => lmi_core::find_breakdown(breakdown)
-                .map(|b| {
-                    b.parts
-                        .iter()
-                        .filter_map(|part| lmi_core::find_indicator(part.indicator))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            ChartSpec::RankedBreakdown(_) | ChartSpec::Flows(_) => Vec::new(),
+            ChartSpec::Breakdown(BreakdownSpec { breakdown, .. }) => {
+                lmi_core::find_breakdown(breakdown)
+                    .map(|b| {
+                        b.parts
+                            .iter()
+                            .filter_map(|part| lmi_core::find_indicator(part.indicator))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
             other => lmi_core::find_indicator(other.subject())
                 .into_iter()
                 .collect(),
@@ -226,16 +234,12 @@ impl Dashboards {
                     path: path.clone(),
                     message: e.to_string().trim_end().to_owned(),
                 })?;
-            let invalid = |message: String| DashboardError::Invalid {
-                path: path.clone(),
-                message,
-            };
-            let panels = check(&spec, &path).map_err(invalid)?;
+            let panels = check(&spec, &path)?;
             if dashboards.iter().any(|d| d.spec.id == spec.id) {
-                return Err(invalid(format!(
-                    "dashboard id `{}` is used by another spec",
-                    spec.id
-                )));
+                return Err(DashboardError::Invalid {
+                    path: path.clone(),
+                    message: format!("dashboard id `{}` is used by another spec", spec.id),
+                });
             }
             dashboards.push(Dashboard { spec, panels });
         }
@@ -289,45 +293,54 @@ fn is_slug(s: &str) -> bool {
 
 /// Checks a spec against the catalogue and returns its panels typed; the message names the
 /// panel and field.
-fn check(spec: &DashboardSpec, path: &str) -> Result<Vec<Panel>, String> {
+fn check(spec: &DashboardSpec, path: &str) -> Result<Vec<Panel>, DashboardError> {
+    let invalid = |message: String| DashboardError::Invalid {
+        path: path.to_owned(),
+        message,
+    };
     if !is_slug(&spec.id) {
-        return Err(format!(
+        return Err(invalid(format!(
             "id `{}` must be lower-case letters, digits and `-`",
             spec.id
-        ));
+        )));
     }
     let stem = Path::new(path)
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("");
     if stem != spec.id {
-        return Err(format!(
+        return Err(invalid(format!(
             "id `{}` does not match the file name: name the file `{}.toml`",
             spec.id, spec.id
-        ));
+        )));
     }
     if spec.title.trim().is_empty() {
-        return Err("`title` is empty".into());
+        return Err(invalid("`title` is empty".into()));
     }
     if spec.area_types.is_empty() {
-        return Err("`area_types` is empty: list the area types the dashboard is for".into());
+        return Err(invalid(
+            "`area_types` is empty: list the area types the dashboard is for".into(),
+        ));
     }
     if spec.panels.is_empty() {
-        return Err("no `[[panels]]`".into());
+        return Err(invalid("no `[[panels]]`".into()));
     }
     let mut ids = BTreeSet::new();
     let mut panels = Vec::with_capacity(spec.panels.len());
     for (i, p) in spec.panels.iter().enumerate() {
-        let at = format!("panel {} (`{}`)", i + 1, p.id);
+        let refused = |source| DashboardError::Panel {
+            path: path.to_owned(),
+            number: i + 1,
+            panel: p.id.clone(),
+            source,
+        };
         if !is_slug(&p.id) {
-            return Err(format!(
-                "{at}: id must be lower-case letters, digits and `-`"
-            ));
+            return Err(refused(PanelError::Id));
         }
         if !ids.insert(p.id.as_str()) {
-            return Err(format!("{at}: panel id used twice"));
+            return Err(refused(PanelError::IdUsedTwice));
         }
-        let chart = check_panel(p).map_err(|e| format!("{at}: {e}"))?;
+        let chart = check_panel(p).map_err(refused)?;
         panels.push(Panel {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -338,134 +351,47 @@ fn check(spec: &DashboardSpec, path: &str) -> Result<Vec<Panel>, String> {
     Ok(panels)
 }
 
-fn check_panel(p: &PanelSpec) -> Result<ChartSpec, String> {
-    match p.chart {
-        ChartKind::RankedBreakdown => {
-            let Some(id) = &p.breakdown else {
-                return Err("a `ranked_breakdown` chart needs `breakdown = \"...\"`".into());
-            };
-            if lmi_core::find_count_breakdown(id).is_none() {
-                let known: Vec<_> = lmi_core::breakdown::COUNT_BREAKDOWNS
-                    .iter()
-                    .map(|b| b.id)
-                    .collect();
-                return Err(format!(
-                    "unknown count breakdown `{id}`; known: {}",
-                    known.join(", ")
-                ));
-            }
-            if p.indicator.is_some() {
-                return Err("a `ranked_breakdown` chart takes `breakdown`, not `indicator`".into());
-            }
-        }
-        ChartKind::Flows => {
-            if p.indicator.is_some() || p.breakdown.is_some() {
-                return Err("a `flows` chart takes neither `indicator` nor `breakdown`".into());
-            }
-        }
-        ChartKind::Breakdown => {
-            let Some(id) = &p.breakdown else {
-                return Err("a `breakdown` chart needs `breakdown = \"...\"`".into());
-            };
-            if lmi_core::find_breakdown(id).is_none() {
-                let known: Vec<_> = lmi_core::BREAKDOWNS.iter().map(|b| b.id).collect();
-                return Err(format!(
-                    "unknown breakdown `{id}`; known: {}",
-                    known.join(", ")
-                ));
-            }
-            if p.indicator.is_some() {
-                return Err("a `breakdown` chart takes `breakdown`, not `indicator`".into());
-            }
-        }
-        kind => {
-            let Some(id) = &p.indicator else {
-                return Err(format!(
-                    "a `{}` chart needs `indicator = \"...\"`",
-                    kind.as_str()
-                ));
-            };
-            if lmi_core::find_indicator(id).is_none() {
-                return Err(format!(
-                    "unknown indicator `{id}` (see GET /v1/indicators for the ids)"
-                ));
-            }
-            if p.breakdown.is_some() {
-                return Err(format!(
-                    "a `{}` chart takes `indicator`, not `breakdown`",
-                    kind.as_str()
-                ));
-            }
+/// A panel's chart through [`ChartSpec::check`] (a stray option is refused), then what only
+/// panels have: no fixed periods, and a reading template for the kinds that take one.
+fn check_panel(p: &PanelSpec) -> Result<ChartSpec, PanelError> {
+    let o = &p.options;
+    for (option, given) in [
+        ("period", o.period.is_some()),
+        ("from", o.from.is_some()),
+        ("to", o.to.is_some()),
+    ] {
+        if given {
+            return Err(PanelError::PeriodOption(option));
         }
     }
-    if p.chart == ChartKind::SmallMultiples && p.members.is_none() {
-        return Err("a `small_multiples` chart needs `members = \"lad\"` or `\"ttwa\"`".into());
-    }
-    if p.chart != ChartKind::SmallMultiples && p.members.is_some() {
-        return Err("`members` only applies to `small_multiples` charts".into());
-    }
-    if let Some(types) = &p.comparators {
-        if !matches!(p.chart, ChartKind::Trend | ChartKind::Breakdown) {
-            return Err("`comparators` only applies to `trend` and `breakdown` charts".into());
-        }
-        for t in types {
-            if !charts::COMPARATOR_TYPES.contains(t) {
-                return Err(format!(
-                    "comparator type `{}` is not one of county, combined_authority, region, country",
-                    t.as_str()
-                ));
-            }
-        }
-    }
-    if p.chart != ChartKind::RankedBreakdown && (p.sort.is_some() || p.top.is_some()) {
-        return Err("`sort` and `top` only apply to `ranked_breakdown` charts".into());
-    }
-    if p.chart != ChartKind::Flows && p.direction.is_some() {
-        return Err("`direction` only applies to `flows` charts".into());
-    }
+    let chart = ChartSpec::check(p.chart, p.options.clone(), Unused::Refuse)?;
     if let Some(reading) = &p.reading {
         if matches!(
             p.chart,
             ChartKind::Breakdown | ChartKind::RankedBreakdown | ChartKind::Flows
         ) {
-            return Err(format!(
-                "`reading` is written automatically for `{}` charts: remove it",
-                p.chart.as_str()
-            ));
+            return Err(PanelError::ReadingNotTaken(p.chart));
         }
         check_template(reading)?;
     }
-    let params = ChartParams {
-        indicator: p.indicator.clone(),
-        breakdown: p.breakdown.clone(),
-        comparators: p.comparators.clone(),
-        members: p.members,
-        sort: p.sort,
-        top: p.top,
-        direction: p.direction,
-        ..ChartParams::default()
-    };
-    ChartSpec::new(p.chart, params).map_err(|e| e.to_string())
+    Ok(chart)
 }
 
 /// Every `{...}` in a reading must be a known placeholder, and `{value}` must be there.
-fn check_template(reading: &str) -> Result<(), String> {
+fn check_template(reading: &str) -> Result<(), PanelError> {
     let mut rest = reading;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
-            return Err(format!("`reading` has an unclosed `{{`: {reading:?}"));
+            return Err(PanelError::UnclosedPlaceholder(reading.to_owned()));
         };
         let placeholder = &rest[start..start + len + 1];
         if !PLACEHOLDERS.contains(&placeholder) {
-            return Err(format!(
-                "`reading` has unknown placeholder {placeholder}; use {}",
-                PLACEHOLDERS.join(", ")
-            ));
+            return Err(PanelError::UnknownPlaceholder(placeholder.to_owned()));
         }
         rest = &rest[start + len + 1..];
     }
     if !reading.contains("{value}") {
-        return Err("`reading` must contain {value}".into());
+        return Err(PanelError::NoValue);
     }
     Ok(())
 }
@@ -526,7 +452,7 @@ pub struct PanelLinks {
 }
 
 /// Fills a dashboard in for an area.
-pub fn resolve<'a>(
+pub fn resolve_dashboard<'a>(
     dashboard: &'a Dashboard,
     area: &'static Area,
     snap: &'a ServedSnapshot,
@@ -535,7 +461,7 @@ pub fn resolve<'a>(
     resolve_with_charts(dashboard, area, snap, geo).0
 }
 
-/// [`resolve`], also returning each panel's chart as built (in panel order), or why there is
+/// [`resolve_dashboard`], also returning each panel's chart as built (in panel order), or why there is
 /// none, for callers that draw them (data packs).
 pub fn resolve_with_charts<'a>(
     dashboard: &'a Dashboard,
@@ -617,30 +543,41 @@ fn resolve_panel(
     let request = p.request(&area.code);
     let query = request.query_string();
     let kind = p.chart.kind();
-    let links = PanelLinks {
-        svg: format!("/v1/charts/{}.svg?{query}", kind.as_str()),
-        png: format!("/v1/charts/{}.png?{query}", kind.as_str()),
-        csv: format!("/v1/charts/{}.csv?{query}", kind.as_str()),
+    let built = charts::build_chart(&request, snap, geo);
+    // What every panel has; each kind of reading fills in the rest.
+    let panel = ResolvedPanel {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        chart: kind,
+        subject: String::new(),
+        description: String::new(),
+        unit: String::new(),
+        period: None,
+        value: None,
+        status: None,
+        approximate: false,
+        england: None,
+        reading: String::new(),
+        available: built.is_ok(),
+        links: PanelLinks {
+            svg: format!("/v1/charts/{}.svg?{query}", kind.as_str()),
+            png: format!("/v1/charts/{}.png?{query}", kind.as_str()),
+            csv: format!("/v1/charts/{}.csv?{query}", kind.as_str()),
+        },
+        caveats: Vec::new(),
     };
-    let built = charts::build(&request, snap, geo);
-    let available = built.is_ok();
     if let Some(d) = crate::charts::demand_panel(&p.chart, area, snap, geo) {
         let panel = ResolvedPanel {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            chart: kind,
             subject: d.subject,
             description: d.description,
             unit: d.unit,
             period: d.period,
             value: d.value,
-            status: None,
             approximate: d.approximate,
             england: d.england,
             reading: d.reading,
-            available,
-            links,
             caveats: d.caveats,
+            ..panel
         };
         return (panel, built);
     }
@@ -649,37 +586,25 @@ fn resolve_panel(
         .first()
         .map(|d| d.caveats.iter().map(|c| c.to_string()).collect())
         .unwrap_or_default();
-    if let ChartSpec::Breakdown { breakdown, .. } = &p.chart
+    if let ChartSpec::Breakdown(BreakdownSpec { breakdown, .. }) = &p.chart
         && let Some(b) = lmi_core::find_breakdown(breakdown)
     {
         let (period, reading) = breakdown_reading(b, area, snap);
         let panel = ResolvedPanel {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            chart: kind,
             subject: b.id.to_owned(),
             description: b.description.to_owned(),
             unit: "%".to_owned(),
             period,
-            value: None,
-            status: None,
-            approximate: false,
-            england: None,
             reading,
-            available,
-            links,
             caveats,
+            ..panel
         };
         return (panel, built);
     }
     let def = defs[0];
     let latest = snap.series(def.id, &area.code).next_back();
     let england = latest.and_then(|l| england_value(snap, def, &l.period));
-    let reading = value_reading(p, plain, def, area, latest, england, geo, snap);
     let panel = ResolvedPanel {
-        id: p.id.clone(),
-        title: p.title.clone(),
-        chart: kind,
         subject: def.id.to_owned(),
         description: def.description.to_owned(),
         unit: def.unit.as_str().to_owned(),
@@ -688,10 +613,9 @@ fn resolve_panel(
         status: latest.map(|v| v.status),
         approximate: latest.is_some_and(|v| v.approximate),
         england,
-        reading,
-        available,
-        links,
+        reading: value_reading(p, plain, def, area, latest, england, geo, snap),
         caveats,
+        ..panel
     };
     (panel, built)
 }
@@ -716,33 +640,7 @@ fn value_reading(
         return crate::lookup::no_value_note(geo, area, def);
     };
     let Some(value) = latest.value else {
-        return match latest.status {
-            Status::Suppressed => format!(
-                "The {} figure for {} is withheld by the publisher to protect confidentiality \
-                 (small numbers), or one of its local authorities' figures is.",
-                latest.period, area.name
-            ),
-            Status::NotApplicable if def.aggregation == lmi_core::Aggregation::UpperTier => {
-                let county = geo
-                    .parents(&area.code)
-                    .iter()
-                    .find(|a| a.area_type == AreaType::County)
-                    .map(|c| format!(" See {} ({}) for its figure.", c.name, c.code))
-                    .unwrap_or_default();
-                format!(
-                    "Not available for {} ({}): {}.{county}",
-                    area.name,
-                    area.area_type.label_in_sentence(),
-                    lmi_core::breakdown::UPPER_TIER_ONLY
-                )
-            }
-            _ => format!(
-                "There is no {} figure for {} ({}).",
-                latest.period,
-                area.name,
-                latest.status.as_str().replace('_', " ")
-            ),
-        };
+        return no_figure_reading(def, area, latest, geo);
     };
     let shown = format_value(value, def.unit);
     let mut sentence = match &p.reading {
@@ -793,7 +691,7 @@ fn value_reading(
             format!(" It ranks {rank} of {of} {type_name} (1 = highest).")
         });
     }
-    if let ChartSpec::SmallMultiples { members, .. } = &p.chart {
+    if let ChartSpec::SmallMultiples(SmallMultiplesSpec { members, .. }) = &p.chart {
         sentence.push_str(&members_range(
             def,
             area,
@@ -806,6 +704,43 @@ fn value_reading(
     sentence
 }
 
+/// Why an area has no figure in its latest period: withheld, published only for counties, or
+/// the status the publisher gave.
+fn no_figure_reading(
+    def: &IndicatorDef,
+    area: &Area,
+    latest: &IndicatorValue,
+    geo: &GeoIndex,
+) -> String {
+    match latest.status {
+        Status::Suppressed => format!(
+            "The {} figure for {} is withheld by the publisher to protect confidentiality \
+             (small numbers), or one of its local authorities' figures is.",
+            latest.period, area.name
+        ),
+        Status::NotApplicable if def.aggregation == lmi_core::Aggregation::UpperTier => {
+            let county = geo
+                .parents(&area.code)
+                .iter()
+                .find(|a| a.area_type == AreaType::County)
+                .map(|c| format!(" See {} ({}) for its figure.", c.name, c.code))
+                .unwrap_or_default();
+            format!(
+                "Not available for {} ({}): {}.{county}",
+                area.name,
+                area.area_type.label_in_sentence(),
+                lmi_core::breakdown::UPPER_TIER_ONLY
+            )
+        }
+        _ => format!(
+            "There is no {} figure for {} ({}).",
+            latest.period,
+            area.name,
+            latest.status.as_str().replace('_', " ")
+        ),
+    }
+}
+
 /// " Among its 4 local authority districts in 2022/23: from 2.1% (Preston) to 5.9% (Pendle)."
 fn members_range(
     def: &IndicatorDef,
@@ -815,7 +750,7 @@ fn members_range(
     geo: &GeoIndex,
     snap: &ServedSnapshot,
 ) -> String {
-    let list = charts::members_of(geo, area, members);
+    let list = geo.members(area, members);
     let mut values: Vec<(f64, &str)> = list
         .iter()
         .filter_map(|m| {
@@ -960,14 +895,22 @@ mod tests {
                 "comparator type `lad`",
             ),
             (ok.replace("trend", "small_multiples"), "needs `members"),
+            (
+                format!("{ok}from = \"2019/20\"\n"),
+                "panel 1 (`p`): `from` cannot be set in a dashboard panel",
+            ),
+            (
+                format!("{ok}members = \"lad\"\n"),
+                "`members` does not apply to `trend` charts",
+            ),
             (String::new(), "no `[[panels]]`"),
             (
                 format!("{ok}sort = \"lq\"\n"),
-                "`sort` and `top` only apply",
+                "`sort` does not apply to `trend` charts",
             ),
             (
                 format!("{ok}direction = \"home\"\n"),
-                "`direction` only applies",
+                "`direction` does not apply to `trend` charts",
             ),
             (
                 "[[panels]]\nid = \"f\"\ntitle = \"F\"\nchart = \"flows\"\n\
@@ -979,7 +922,7 @@ mod tests {
                 "[[panels]]\nid = \"f\"\ntitle = \"F\"\nchart = \"flows\"\n\
                  indicator = \"ks4_apprenticeship_rate\"\n"
                     .to_owned(),
-                "takes neither `indicator` nor `breakdown`",
+                "`indicator` does not apply to `flows` charts",
             ),
             (
                 "[[panels]]\nid = \"r\"\ntitle = \"R\"\nchart = \"ranked_breakdown\"\n\

@@ -18,19 +18,20 @@ mod table;
 pub mod words;
 
 pub use charts::{
-    Built, COMPARATOR_TYPES, ChartImage, ChartKind, ChartParams, ChartRequest, ChartSpec,
-    FlowDirection, MAX_PANELS, MAX_PARTS, Members, build as build_chart, draw as draw_chart,
+    BreakdownSpec, Built, COMPARATOR_TYPES, ChartImage, ChartKind, ChartOptions, ChartRequest,
+    ChartSpec, ChartSpecError, FlowDirection, FlowsSpec, MAX_PANELS, MAX_PARTS,
+    RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, TrendSpec, Unused, build_chart,
+    draw_chart,
 };
 pub use dashboard::{
-    Dashboard, DashboardError, DashboardSpec, Dashboards, Panel, PanelSpec, ResolvedDashboard,
-    ResolvedPanel, resolve as resolve_dashboard,
+    Dashboard, DashboardError, DashboardSpec, Dashboards, Panel, PanelError, PanelSpec,
+    ResolvedDashboard, ResolvedPanel, resolve_dashboard,
 };
 pub use error::ReportError;
 pub use pack::{
-    PackIndexEntry, areas_within, pack_file_stem, render_html as render_pack_html,
-    render_index_html as render_pack_index_html,
+    PackIndexEntry, areas_within, pack_file_stem, render_pack_html, render_pack_index_html,
 };
 pub use queries::ToTable;
-pub use snapshot::{GeoIndex, Meta, ServedSnapshot};
+pub use snapshot::{GeoIndex, Members, Meta, ServedSnapshot};
 pub use table::{Cell, Table};
 pub use words::format_value;

@@ -3,13 +3,14 @@
 //! A4 printing so a headless browser can turn it into a PDF. No external files: a pack can be
 //! emailed or attached to a board paper as it is.
 
-use crate::charts::{self, ChartKind, ChartSpec, Members};
-use crate::dashboard::{Dashboard, dashboard_indicators, resolve_with_charts};
+use crate::charts::Built;
+use crate::charts::{self, ChartKind, ChartSpec, RankedBreakdownSpec};
+use crate::dashboard::{Dashboard, ResolvedPanel, dashboard_indicators, resolve_with_charts};
 use crate::error::ReportError;
-use crate::snapshot::{GeoIndex, ServedSnapshot};
+use crate::snapshot::{GeoIndex, Members, ServedSnapshot};
 use crate::table::{Cell, Table};
 use lmi_core::{Area, AreaType};
-use std::fmt::Write;
+use maud::{Markup, PreEscaped, html};
 
 /// The areas a `--within` run renders packs for: the area itself, then its local authority
 /// districts, then the Travel to Work Areas most of whose residents live in it.
@@ -24,8 +25,8 @@ pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, Re
         )));
     }
     let mut out = vec![area];
-    out.extend(charts::members_of(geo, area, Members::Lad));
-    out.extend(charts::members_of(geo, area, Members::Ttwa));
+    out.extend(geo.members(area, Members::Lad));
+    out.extend(geo.members(area, Members::Ttwa));
     Ok(out)
 }
 
@@ -42,13 +43,10 @@ pub fn pack_file_stem(area: &Area) -> String {
     format!("{}-{}", area.code, slug.trim_matches('-'))
 }
 
-fn esc(s: &str) -> String {
-    lmi_charts::xml_escape(s)
-}
-
-fn cell_html(c: &Cell) -> String {
+/// A table cell as printed in a pack.
+fn cell_text(c: &Cell) -> String {
     match c {
-        Cell::Text(s) => esc(s),
+        Cell::Text(s) => s.clone(),
         Cell::Number(None) => String::new(),
         Cell::Number(Some(n)) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
         Cell::Number(Some(n)) => format!("{n:.2}"),
@@ -107,7 +105,7 @@ footer { margin-top: 18pt; color: #505a5f; font-size: 9pt; }
 "#;
 
 /// Renders the pack for one area (CPU work: drawing every chart).
-pub fn render_html(
+pub fn render_pack_html(
     dashboard: &Dashboard,
     area: &'static Area,
     snap: &ServedSnapshot,
@@ -116,184 +114,181 @@ pub fn render_html(
 ) -> Result<String, ReportError> {
     let spec = &dashboard.spec;
     let (resolved, built) = resolve_with_charts(dashboard, area, snap, geo);
-    let mut h = String::new();
-    let title = format!("{}: {}", area.name, spec.title);
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"lmi\">\n<title>{}</title>\n<style>{STYLE}</style>\n\
-         </head>\n<body>\n",
-        esc(&title)
-    );
-    if snap.meta.sample {
-        let notice = snap
-            .meta
+    let panels = resolved
+        .panels
+        .iter()
+        .zip(built)
+        .map(|(panel, built)| panel_section(panel, built, &area.code))
+        .collect::<Result<Vec<Markup>, ReportError>>()?;
+    let sample_notice = snap.meta.sample.then(|| {
+        snap.meta
             .notice
             .as_deref()
-            .unwrap_or(lmi_charts::SYNTHETIC_SAMPLE_NOTICE);
-        let _ = writeln!(h, "<p class=\"sample\" role=\"note\">{}</p>", esc(notice));
-    }
-    let _ = writeln!(
-        h,
-        "<header>\n<h1>{}</h1>\n<p class=\"lead\">{}: {}</p>\n<p class=\"meta\">{} {} · for {} \
-         · snapshot {} · generated {}</p>\n</header>",
-        esc(&area.name),
-        esc(&spec.title),
-        esc(&spec.summary),
-        esc(area.area_type.label()),
-        esc(&area.code),
-        esc(&spec.audience.to_lowercase()),
-        esc(&snap.meta.snapshot),
-        esc(generated_at)
-    );
-    for note in resolved
+            .unwrap_or(lmi_charts::SYNTHETIC_SAMPLE_NOTICE)
+    });
+    let notes = resolved
         .notes
         .iter()
-        .filter(|n| *n != lmi_charts::SYNTHETIC_SAMPLE_NOTICE)
-    {
-        let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(note));
-    }
-
-    h.push_str("<nav><h2>Contents</h2>\n<ol class=\"toc\">\n");
-    for p in &resolved.panels {
-        let _ = writeln!(
-            h,
-            "<li><a href=\"#{}\">{}</a></li>",
-            esc(&p.id),
-            esc(&p.title)
-        );
-    }
-    h.push_str(
-        "<li><a href=\"#definitions\">Definitions and caveats</a></li>\n\
-         <li><a href=\"#sources\">Sources and licence</a></li>\n</ol></nav>\n",
-    );
-
-    for (panel, built) in resolved.panels.iter().zip(built) {
-        let _ = writeln!(
-            h,
-            "<section class=\"panel\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"reading\">{}</p>",
-            esc(&panel.id),
-            esc(&panel.title),
-            esc(&panel.reading)
-        );
-        match built {
-            Ok(built) => {
-                // Several charts share one document: each gets its own title/desc ids.
-                let ids = format!("{}-chart", panel.id);
-                let svg = lmi_charts::render_svg_with_ids(&built.chart, &ids).map_err(|e| {
-                    ReportError::Output {
-                        format: "SVG",
-                        message: format!("drawing {}: {e}", panel.id),
+        .filter(|n| *n != lmi_charts::SYNTHETIC_SAMPLE_NOTICE);
+    let page = html! {
+        (PreEscaped("<!doctype html>\n"))
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content="lmi";
+                title { (area.name) ": " (spec.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                @if let Some(notice) = sample_notice {
+                    p class="sample" role="note" { (notice) }
+                }
+                header {
+                    h1 { (area.name) }
+                    p class="lead" { (spec.title) ": " (spec.summary) }
+                    p class="meta" {
+                        (area.area_type.label()) " " (area.code)
+                        " · for " (spec.audience.to_lowercase())
+                        " · snapshot " (snap.meta.snapshot)
+                        " · generated " (generated_at)
                     }
-                })?;
-                let svg = svg
-                    .trim_start_matches(|c: char| c != '<')
-                    .strip_prefix("<?xml")
-                    .map_or(svg.as_str(), |rest| {
-                        rest.split_once("?>").map_or(rest, |(_, after)| after)
-                    })
-                    .trim();
-                let _ = writeln!(h, "<figure>{svg}</figure>");
-                let unit = built.chart.text().unit.clone();
-                let pivoted = match panel.chart {
-                    ChartKind::Ranking | ChartKind::RankedBreakdown | ChartKind::Flows => None,
-                    ChartKind::Breakdown => pivot_html(&built.table, "part", &area.code, &unit),
-                    _ => pivot_html(&built.table, "period", &area.code, &unit),
-                };
-                h.push_str(
-                    &pivoted.unwrap_or_else(|| table_html(&built.table, panel.chart, &area.code)),
-                );
+                }
+                @for note in notes {
+                    p class="meta" { (note) }
+                }
+                nav {
+                    h2 { "Contents" }
+                    ol class="toc" {
+                        @for p in &resolved.panels {
+                            li { a href={ "#" (p.id) } { (p.title) } }
+                        }
+                        li { a href="#definitions" { "Definitions and caveats" } }
+                        li { a href="#sources" { "Sources and licence" } }
+                    }
+                }
+                @for panel in &panels {
+                    (panel)
+                }
+                (definitions_section(dashboard))
+                (sources_section(dashboard, snap))
+                footer {
+                    "Produced by lmi from snapshot " (snap.meta.snapshot)
+                    " (created " (snap.meta.created_at) "). Figures are as published; combined \
+                    areas are ratios of summed counts, never averages of rates."
+                }
             }
-            Err(e) => {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"unavailable\">No chart: {}</p>",
-                    esc(&e.to_string())
-                );
+        }
+    };
+    Ok(page.into_string())
+}
+
+/// One panel: its reading, the chart inline and the numbers behind it, or why there is no
+/// chart.
+fn panel_section(
+    panel: &ResolvedPanel,
+    built: Result<Built, ReportError>,
+    area: &str,
+) -> Result<Markup, ReportError> {
+    let chart = match built {
+        Ok(built) => {
+            // Several charts share one document: each gets its own title/desc ids.
+            let ids = format!("{}-chart", panel.id);
+            let svg = lmi_charts::render_svg_with_ids(&built.chart, &ids).map_err(|e| {
+                ReportError::Output {
+                    format: "SVG",
+                    message: format!("drawing {}: {e}", panel.id),
+                }
+            })?;
+            let unit = &built.chart.text().unit;
+            let pivoted = match panel.chart {
+                ChartKind::Ranking | ChartKind::RankedBreakdown | ChartKind::Flows => None,
+                ChartKind::Breakdown => pivot_html(&built.table, "part", area, unit),
+                _ => pivot_html(&built.table, "period", area, unit),
+            };
+            html! {
+                figure { (PreEscaped(without_xml_declaration(&svg))) }
+                (pivoted.unwrap_or_else(|| table_html(&built.table, panel.chart, area)))
             }
         }
-        h.push_str("</section>\n");
-    }
+        Err(e) => html! { p class="unavailable" { "No chart: " (e.to_string()) } },
+    };
+    Ok(html! {
+        section class="panel" id=(panel.id) {
+            h2 { (panel.title) }
+            p class="reading" { (panel.reading) }
+            (chart)
+        }
+    })
+}
 
-    h.push_str("<section id=\"definitions\">\n<h2>Definitions and caveats</h2>\n");
-    let defs = dashboard_indicators(dashboard);
-    for d in &defs {
-        let _ = writeln!(
-            h,
-            "<div class=\"definition\"><h3>{} <span class=\"meta\">({}, {})</span></h3>\n\
-             <p>{}</p>\n<p class=\"meta\">{}</p>",
-            esc(d.title),
-            esc(d.id),
-            esc(d.unit.as_str()),
-            esc(d.description),
-            esc(d.definition)
-        );
-        h.push_str("<ul class=\"caveats\">");
-        for c in d.caveats {
-            let _ = write!(h, "<li>{}</li>", esc(c));
-        }
-        for b in d.series_breaks {
-            let _ = write!(
-                h,
-                "<li>Series break from {}: {}</li>",
-                esc(b.period),
-                esc(b.note)
-            );
-        }
-        h.push_str("</ul></div>\n");
-    }
-    for (id, title, description, caveats) in demand_definitions(dashboard) {
-        let _ = writeln!(
-            h,
-            "<div class=\"definition\"><h3>{} <span class=\"meta\">({})</span></h3>\n<p>{}</p>",
-            esc(title),
-            esc(id),
-            esc(description)
-        );
-        h.push_str("<ul class=\"caveats\">");
-        for c in caveats {
-            let _ = write!(h, "<li>{}</li>", esc(c));
-        }
-        h.push_str("</ul></div>\n");
-    }
-    h.push_str("</section>\n");
+/// An SVG document as an element to inline: without its `<?xml ...?>` declaration.
+fn without_xml_declaration(svg: &str) -> &str {
+    svg.trim_start_matches(|c: char| c != '<')
+        .strip_prefix("<?xml")
+        .map_or(svg, |rest| {
+            rest.split_once("?>").map_or(rest, |(_, after)| after)
+        })
+        .trim()
+}
 
-    h.push_str("<section id=\"sources\">\n<h2>Sources and licence</h2>\n<ul>\n");
+/// What every indicator, count breakdown and flow table of the dashboard means, with caveats.
+fn definitions_section(dashboard: &Dashboard) -> Markup {
+    html! {
+        section id="definitions" {
+            h2 { "Definitions and caveats" }
+            @for d in dashboard_indicators(dashboard) {
+                div class="definition" {
+                    h3 { (d.title) " " span class="meta" { "(" (d.id) ", " (d.unit.as_str()) ")" } }
+                    p { (d.description) }
+                    p class="meta" { (d.definition) }
+                    ul class="caveats" {
+                        @for c in d.caveats { li { (c) } }
+                        @for b in d.series_breaks {
+                            li { "Series break from " (b.period) ": " (b.note) }
+                        }
+                    }
+                }
+            }
+            @for (id, title, description, caveats) in demand_definitions(dashboard) {
+                div class="definition" {
+                    h3 { (title) " " span class="meta" { "(" (id) ")" } }
+                    p { (description) }
+                    ul class="caveats" {
+                        @for c in caveats { li { (c) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every source the dashboard draws on, as the snapshot records it, and the licence.
+fn sources_section(dashboard: &Dashboard, snap: &ServedSnapshot) -> Markup {
     let sources = crate::dashboard::dashboard_sources(dashboard);
-    for s in charts::sources_of(snap, &sources) {
-        let _ = writeln!(
-            h,
-            "<li><strong>{}</strong> ({}). {}{}{} <span class=\"meta\">sha256 {}</span></li>",
-            esc(&s.title),
-            esc(&s.publisher),
-            esc(&s.attribution),
-            s.url
-                .as_deref()
-                .map(|u| format!(" <a href=\"{0}\">{0}</a>", esc(u)))
-                .unwrap_or_default(),
-            s.fetched_at
-                .as_deref()
-                .map(|t| format!(" Fetched {}.", esc(t)))
-                .unwrap_or_default(),
-            esc(&s.sha256)
-        );
+    html! {
+        section id="sources" {
+            h2 { "Sources and licence" }
+            ul {
+                @for s in charts::sources_of(snap, &sources) {
+                    li {
+                        strong { (s.title) } " (" (s.publisher) "). " (s.attribution)
+                        @if let Some(url) = &s.url {
+                            " " a href=(url) { (url) }
+                        }
+                        @if let Some(at) = &s.fetched_at {
+                            " Fetched " (at) "."
+                        }
+                        " " span class="meta" { "sha256 " (s.sha256) }
+                    }
+                }
+            }
+            p {
+                "Contains public sector information licensed under the "
+                a href=(snap.meta.licence_url) { (snap.meta.licence) } "."
+            }
+        }
     }
-    let _ = writeln!(
-        h,
-        "</ul>\n<p>Contains public sector information licensed under the \
-         <a href=\"{}\">{}</a>.</p>\n</section>",
-        esc(snap.meta.licence_url),
-        esc(snap.meta.licence)
-    );
-    let _ = writeln!(
-        h,
-        "<footer>Produced by lmi from snapshot {} (created {}). Figures are as published; \
-         combined areas are ratios of summed counts, never averages of rates.</footer>\n</body>\n</html>",
-        esc(&snap.meta.snapshot),
-        esc(&snap.meta.created_at)
-    );
-    Ok(h)
 }
 
 fn text_of(c: &Cell) -> &str {
@@ -315,7 +310,7 @@ fn pack_number(v: f64, unit: &str) -> String {
 /// The numbers behind a chart as a wide table, one row per area and one column per `pivot`
 /// (period or breakdown part), the way a board paper prints them; `None` when the table does
 /// not have that shape.
-fn pivot_html(t: &Table, pivot: &str, area: &str, unit: &str) -> Option<String> {
+fn pivot_html(t: &Table, pivot: &str, area: &str, unit: &str) -> Option<Markup> {
     let col = |name: &str| t.columns.iter().position(|c| c == name);
     let (code, name, key, value, status, approx) = (
         col("area_code")?,
@@ -358,40 +353,30 @@ fn pivot_html(t: &Table, pivot: &str, area: &str, unit: &str) -> Option<String> 
                 format!("{mark}{}", pack_number(*v, unit))
             }
             (_, "suppressed") => "supp.".to_owned(),
-            (_, other) => esc(&other.replace('_', " ")),
+            (_, other) => other.replace('_', " "),
         }
     };
-    let mut h = format!(
-        "<details open><summary>The numbers ({})</summary><table>\n<thead><tr><th>area</th>",
-        esc(unit)
-    );
-    for k in &keys {
-        let _ = write!(h, "<th class=\"n\">{}</th>", esc(k));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (c, n) in &areas {
-        let class = if *c == area {
-            " class=\"highlight\""
-        } else {
-            ""
-        };
-        let _ = write!(
-            h,
-            "<tr{class}><td>{} <span class=\"meta\">{}</span></td>",
-            esc(n),
-            esc(c)
-        );
-        for k in &keys {
-            let _ = write!(h, "<td class=\"n\">{}</td>", cell(c, k));
+    Some(html! {
+        details open {
+            summary { "The numbers (" (unit) ")" }
+            table {
+                thead { tr { th { "area" } @for k in &keys { th class="n" { (k) } } } }
+                tbody {
+                    @for (c, n) in &areas {
+                        tr class=[(*c == area).then_some("highlight")] {
+                            td { (n) " " span class="meta" { (c) } }
+                            @for k in &keys { td class="n" { (cell(c, k)) } }
+                        }
+                    }
+                }
+            }
+            p class="meta" {
+                "~ approximate (built from whole local authorities); supp. withheld by the \
+                publisher. Confidence intervals and statuses of every value are in the CSV of \
+                each chart from the API."
+            }
         }
-        h.push_str("</tr>\n");
-    }
-    h.push_str(
-        "</tbody></table><p class=\"meta\">~ approximate (built from whole local authorities); \
-         supp. withheld by the publisher. Confidence intervals and statuses of every value are in \
-         the CSV of each chart from the API.</p></details>\n",
-    );
-    Some(h)
+    })
 }
 
 /// One pack listed on the contents page of a `--within` run.
@@ -405,34 +390,39 @@ pub struct PackIndexEntry<'a> {
 }
 
 /// A contents page linking every pack of a `--within` run.
-pub fn render_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
-    let mut rows = String::new();
-    for e in entries {
-        let pdf = e
-            .pdf
-            .map(|p| format!(" · <a href=\"{}\">PDF</a>", esc(p)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            rows,
-            "<li><a href=\"{}\">{}</a> <small>{} · {} · {}</small>{pdf}</li>",
-            esc(e.html),
-            esc(&e.area.name),
-            esc(e.area.area_type.label()),
-            esc(&e.area.code),
-            esc(e.dashboard)
-        );
+pub fn render_pack_index_html(entries: &[PackIndexEntry], snapshot: &str) -> String {
+    const STYLE: &str = "body{font-family:\"Liberation Sans\",Arial,sans-serif;max-width:48rem;\
+        margin:2rem auto;line-height:1.5}small{color:#505a5f}";
+    html! {
+        (PreEscaped("<!doctype html>\n"))
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                title { "Area data packs" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { "Area data packs" }
+                p { "Snapshot " (snapshot) ". " (entries.len()) " packs." }
+                ul {
+                    @for e in entries {
+                        li {
+                            a href=(e.html) { (e.area.name) } " "
+                            small {
+                                (e.area.area_type.label()) " · " (e.area.code) " · " (e.dashboard)
+                            }
+                            @if let Some(pdf) = e.pdf {
+                                " · " a href=(pdf) { "PDF" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    format!(
-        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Area data packs</title>\
-         <style>body{{font-family:\"Liberation Sans\",Arial,sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}}\
-         small{{color:#505a5f}}</style></head>\n<body><h1>Area data packs</h1>\n<p>Snapshot {}. {} packs.</p>\n<ul>\n{rows}</ul></body></html>\n",
-        esc(snapshot),
-        entries.len()
-    )
+    .into_string()
 }
 
-/// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
-/// the bottom.
 /// The count breakdowns and flows a dashboard's demand panels draw, each once: id, title,
 /// description and caveats.
 fn demand_definitions(
@@ -446,11 +436,11 @@ fn demand_definitions(
     let mut out: Vec<(&str, &str, &str, &[&str])> = Vec::new();
     for p in &dashboard.panels {
         let entry = match &p.chart {
-            ChartSpec::RankedBreakdown { breakdown, .. } => {
+            ChartSpec::RankedBreakdown(RankedBreakdownSpec { breakdown, .. }) => {
                 lmi_core::find_count_breakdown(breakdown)
                     .map(|d| (d.id, d.title, d.description, d.caveats))
             }
-            ChartSpec::Flows { .. } => Some((
+            ChartSpec::Flows(_) => Some((
                 "apprenticeship_flows",
                 "Apprenticeship travel to learn",
                 charts::FLOWS_DESCRIPTION,
@@ -465,7 +455,9 @@ fn demand_definitions(
     out
 }
 
-fn table_html(t: &Table, kind: ChartKind, area: &str) -> String {
+/// The numbers behind a chart as an HTML table; rankings are cut to the top, the area and
+/// the bottom.
+fn table_html(t: &Table, kind: ChartKind, area: &str) -> Markup {
     let code_col = t.columns.iter().position(|c| c == "area_code");
     let is_area =
         |row: &[Cell]| code_col.is_some_and(|i| matches!(&row[i], Cell::Text(s) if s == area));
@@ -474,42 +466,28 @@ fn table_html(t: &Table, kind: ChartKind, area: &str) -> String {
     } else {
         (0..t.rows.len()).map(Some).collect()
     };
-    let mut h = String::from("<details open><summary>The numbers</summary><table>\n<thead><tr>");
-    for c in &t.columns {
-        let _ = write!(h, "<th>{}</th>", esc(c));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        match r {
-            None => {
-                let _ = writeln!(
-                    h,
-                    "<tr class=\"gap\"><td colspan=\"{}\">…</td></tr>",
-                    t.columns.len()
-                );
-            }
-            Some(i) => {
-                let row = &t.rows[i];
-                let class = if is_area(row) {
-                    " class=\"highlight\""
-                } else {
-                    ""
-                };
-                let _ = write!(h, "<tr{class}>");
-                for c in row {
-                    let numeric = if matches!(c, Cell::Number(_)) {
-                        " class=\"n\""
-                    } else {
-                        ""
-                    };
-                    let _ = write!(h, "<td{numeric}>{}</td>", cell_html(c));
+    html! {
+        details open {
+            summary { "The numbers" }
+            table {
+                thead { tr { @for c in &t.columns { th { (c) } } } }
+                tbody {
+                    @for r in rows {
+                        @match r {
+                            None => tr class="gap" { td colspan=(t.columns.len()) { "…" } },
+                            Some(i) => tr class=[is_area(&t.rows[i]).then_some("highlight")] {
+                                @for c in &t.rows[i] {
+                                    td class=[matches!(c, Cell::Number(_)).then_some("n")] {
+                                        (cell_text(c))
+                                    }
+                                }
+                            },
+                        }
+                    }
                 }
-                h.push_str("</tr>\n");
             }
         }
     }
-    h.push_str("</tbody></table></details>\n");
-    h
 }
 
 #[cfg(test)]
@@ -538,6 +516,20 @@ mod tests {
             area_type: AreaType::Lad,
         };
         assert_eq!(pack_file_stem(&a), "E06000008-blackburn-with-darwen");
-        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &apos;b&apos;&gt;");
+        let odd = Area {
+            name: "<a & \"b\">".into(),
+            ..a
+        };
+        let entry = PackIndexEntry {
+            area: &odd,
+            dashboard: "careers-adviser",
+            html: "x\".html",
+            pdf: None,
+        };
+        let page = render_pack_index_html(&[entry], "s");
+        assert!(
+            page.contains("<a href=\"x&quot;.html\">&lt;a &amp; &quot;b&quot;&gt;</a>"),
+            "{page}"
+        );
     }
 }

@@ -2,14 +2,14 @@
 //! periods) and the geography indexed once (`GeoIndex`: parents, children, comparators, TTWA
 //! members of every area). Built at load, so every report is lookups.
 
-use crate::charts::Members;
 use lmi_core::demand::{BreakdownRow, Demand, FlowRow, FlowSummaryRow, ProjectionRow};
 use lmi_core::schema::Table;
 use lmi_core::{Area, AreaType, Geography, IndicatorValue};
 use lmi_store::{Manifest, Snapshot};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use utoipa::ToSchema;
 
 /// Metadata every response carries: which snapshot answered, its licence, and whether the
 /// numbers are synthetic sample data.
@@ -439,20 +439,75 @@ impl GeoIndex {
         }
     }
 
-    /// The members of `code` of a kind, computed by `find` the first time they are asked for.
-    pub(crate) fn members_memo(
-        &self,
-        code: &str,
-        kind: Members,
-        find: impl FnOnce() -> Vec<&'static Area>,
-    ) -> Vec<&'static Area> {
-        let key = (code.to_owned(), kind);
+    /// The areas a small-multiples chart of `area` shows: worked out once per area and kind (it
+    /// scans the geography), then looked up.
+    pub fn members(&self, area: &Area, kind: Members) -> Vec<&'static Area> {
+        let key = (area.code.clone(), kind);
         if let Some(found) = lock(&self.members).get(&key) {
             return found.clone();
         }
-        let found = find();
+        let found = self.find_members(area, kind);
         lock(&self.members).insert(key, found.clone());
         found
+    }
+
+    fn find_members(&self, area: &Area, members: Members) -> Vec<&'static Area> {
+        let (geo, g) = (self, self.geography);
+        let ttwa_of_lad = |lad: &str| -> Vec<&'static Area> {
+            g.areas()
+                .filter(|t| t.area_type == AreaType::Ttwa)
+                .filter(|t| g.member_lads(&t.code).iter().any(|l| l.code == lad))
+                .filter_map(|t| geo.area(&t.code))
+                .collect()
+        };
+        let lads: Vec<&'static Area> = match area.area_type {
+            AreaType::Lad => match members {
+                Members::Lad => ttwa_of_lad(&area.code)
+                    .iter()
+                    .flat_map(|t| g.member_lads(&t.code))
+                    .filter_map(|l| geo.area(&l.code))
+                    .collect(),
+                Members::Ttwa => return ttwa_of_lad(&area.code),
+            },
+            AreaType::Ttwa => g
+                .member_lads(&area.code)
+                .iter()
+                .filter_map(|l| geo.area(&l.code))
+                .collect(),
+            _ => geo
+                .children(&area.code)
+                .iter()
+                .copied()
+                .filter(|c| c.area_type == AreaType::Lad)
+                .collect(),
+        };
+        match members {
+            Members::Lad => {
+                let mut out = lads;
+                out.sort_by(|a, b| a.name.cmp(&b.name));
+                out.dedup_by(|a, b| a.code == b.code);
+                out
+            }
+            Members::Ttwa => {
+                // A TTWA is "in" the area when most of its residents live in the area's districts.
+                let share_in_area = |ttwa: &str| -> f64 {
+                    g.ttwa_overlaps(ttwa)
+                        .iter()
+                        .filter(|o| {
+                            o.ttwa_code == ttwa && lads.iter().any(|l| l.code == o.lad_code)
+                        })
+                        .map(|o| o.share_of_ttwa)
+                        .sum()
+                };
+                let mut out: Vec<&'static Area> = g
+                    .areas()
+                    .filter(|t| t.area_type == AreaType::Ttwa && share_in_area(&t.code) > 0.5)
+                    .filter_map(|t| geo.area(&t.code))
+                    .collect();
+                out.sort_by(|a, b| a.name.cmp(&b.name));
+                out
+            }
+        }
     }
 
     /// The index of a geography, built on first use and shared by every state serving it
@@ -490,4 +545,31 @@ impl GeoIndex {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A poisoned lock only means another thread panicked mid-update of plain data.
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Which areas a small-multiples chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Members {
+    /// The local authority districts in the area (for a district: those of its Travel to Work
+    /// Area).
+    Lad,
+    /// The Travel to Work Areas most of whose residents live in the area.
+    Ttwa,
+}
+
+impl Members {
+    pub fn area_type(self) -> AreaType {
+        match self {
+            Members::Lad => AreaType::Lad,
+            Members::Ttwa => AreaType::Ttwa,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Members::Lad => "lad",
+            Members::Ttwa => "ttwa",
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! serves (`queries::area_breakdown`, `queries::area_flows`), so chart, JSON and CSV agree.
 
 use super::Built;
-use super::ChartSpec;
+use super::{ChartSpec, FlowDirection, FlowsSpec, MAX_PARTS, RankedBreakdownSpec};
 use crate::error::ReportError;
 use crate::queries::demand::{counted, in_sentence, possessive};
 use crate::queries::{
@@ -17,36 +17,11 @@ use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart};
 use lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE;
 use lmi_core::geography::ENGLAND;
 use lmi_core::{Area, Status, Unit};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// What a travel-to-learn panel shows.
 pub const FLOWS_DESCRIPTION: &str = "Apprenticeship starts by where the apprentice lives and \
     where the training is delivered: how many residents train in the area itself, where the \
     others go, and who comes in.";
-
-/// At most this many parts in a ranked breakdown chart (all of them labelled).
-pub const MAX_PARTS: usize = 25;
-
-/// Which end of an area's apprenticeship flows a chart shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowDirection {
-    /// Where the area's residents' apprenticeships are delivered (the default).
-    #[default]
-    Delivery,
-    /// Where the learners trained in the area live.
-    Home,
-}
-
-impl FlowDirection {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlowDirection::Delivery => "delivery",
-            FlowDirection::Home => "home",
-        }
-    }
-}
 
 /// Footnotes of a chart drawn from these sources: the sample notice, the sources' attribution
 /// as the snapshot records it, then the chart's own notes.
@@ -85,43 +60,13 @@ pub fn ranked_breakdown(
     let left_out = body.parts.len().saturating_sub(shown);
     body.parts.truncate(shown);
     let england = area.code == ENGLAND;
-    let bars: Vec<RankedBar> = body
-        .parts
-        .iter()
-        .map(|p| RankedBar {
-            label: p.label.to_owned(),
-            value: p.share,
-            highlight: true,
-            mark: match p.status {
-                Status::Suppressed => Mark::Suppressed,
-                Status::LowReliability => Mark::LowReliability,
-                _ if p.approximate => Mark::Approximate,
-                _ => Mark::None,
-            },
-            reference: p.england_share.filter(|_| !england),
-        })
-        .collect();
+    let bars = part_bars(&body.parts, england);
     let order = match sort {
         BreakdownSort::Share => "largest share first",
         BreakdownSort::Lq => "most concentrated compared with England first",
         BreakdownSort::Change => "largest rise in share first",
     };
-    let mut description = format!(
-        "Bar chart of the share of {}'s {} in each part of {} in {}, {order}{}.",
-        area.name,
-        counted(def),
-        def.title.to_lowercase(),
-        body.period,
-        if england {
-            String::new()
-        } else {
-            ", with England's share marked on each bar".to_owned()
-        }
-    );
-    for r in &body.readings {
-        description.push(' ');
-        description.push_str(r);
-    }
+    let description = ranked_breakdown_description(&body, order);
     let mut notes = Vec::new();
     if left_out > 0 {
         notes.push(format!(
@@ -158,6 +103,48 @@ pub fn ranked_breakdown(
         }),
         table,
     })
+}
+
+/// A bar per part, each with England's share as its tick (none on England's own chart).
+fn part_bars(parts: &[PartShare<'_>], england: bool) -> Vec<RankedBar> {
+    parts
+        .iter()
+        .map(|p| RankedBar {
+            label: p.label.to_owned(),
+            value: p.share,
+            highlight: true,
+            mark: match p.status {
+                Status::Suppressed => Mark::Suppressed,
+                Status::LowReliability => Mark::LowReliability,
+                _ if p.approximate => Mark::Approximate,
+                _ => Mark::None,
+            },
+            reference: p.england_share.filter(|_| !england),
+        })
+        .collect()
+}
+
+/// "Bar chart of the share of Preston's working residents in each part of ... in 2021, largest
+/// share first, with England's share marked on each bar." then the body's readings.
+fn ranked_breakdown_description(body: &AreaBreakdown<'_>, order: &str) -> String {
+    let (area, def) = (body.area, body.breakdown);
+    let mut description = format!(
+        "Bar chart of the share of {}'s {} in each part of {} in {}, {order}{}.",
+        area.name,
+        counted(def),
+        def.title.to_lowercase(),
+        body.period,
+        if area.code == ENGLAND {
+            String::new()
+        } else {
+            ", with England's share marked on each bar".to_owned()
+        }
+    );
+    for r in &body.readings {
+        description.push(' ');
+        description.push_str(r);
+    }
+    description
 }
 
 /// An area's main apprenticeship flows in `period` (default: the latest full year) as ranked
@@ -217,25 +204,7 @@ pub fn flows(
             area.name, body.period
         ),
     };
-    let mut notes = Vec::new();
-    if body.provisional {
-        notes.push(format!(
-            "{} is a provisional part year: not comparable with full years",
-            body.period
-        ));
-    }
-    // The body's notes speak to API callers (`?period=`): the chart says it plainly.
-    if let Some(later) = body.periods.last().filter(|p| **p != body.period) {
-        notes.push(format!(
-            "{later} (a provisional part year) is not shown: not comparable with full years"
-        ));
-    }
-    if links.len() == crate::queries::TOP_FLOWS {
-        notes.push(format!(
-            "The {} areas with the most starts",
-            crate::queries::TOP_FLOWS
-        ));
-    }
+    let notes = flows_notes(&body, links.len());
     let table = body.to_table(snap);
     Ok(Built {
         chart: Chart::Ranked(RankedChart {
@@ -251,6 +220,30 @@ pub fn flows(
         }),
         table,
     })
+}
+
+/// A flows chart's own footnotes: provisional periods, and the cut to the top areas.
+fn flows_notes(body: &AreaFlows<'_>, links: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    if body.provisional {
+        notes.push(format!(
+            "{} is a provisional part year: not comparable with full years",
+            body.period
+        ));
+    }
+    // The body's notes speak to API callers (`?period=`): the chart says it plainly.
+    if let Some(later) = body.periods.last().filter(|p| **p != body.period) {
+        notes.push(format!(
+            "{later} (a provisional part year) is not shown: not comparable with full years"
+        ));
+    }
+    if links == crate::queries::TOP_FLOWS {
+        notes.push(format!(
+            "The {} areas with the most starts",
+            crate::queries::TOP_FLOWS
+        ));
+    }
+    notes
 }
 
 /// The chart's description: what the bars are, then [`flows_reading`].
@@ -274,39 +267,9 @@ fn flows_description(body: &AreaFlows<'_>, direction: FlowDirection) -> String {
 /// live.
 pub(crate) fn flows_reading(body: &AreaFlows<'_>, direction: FlowDirection) -> String {
     let count = |v: f64| crate::words::thousands(v);
-    let (name, t, p) = (&body.area.name, &body.totals, body.period);
-    let mut residents = String::new();
-    if let Some(r) = t.resident_starts {
-        residents = format!(
-            "Residents of {name} started {} apprenticeships in {p}",
-            count(r)
-        );
-        if let Some(s) = t.same_area_share {
-            residents.push_str(&format!(
-                "; {} of them were delivered in {name} itself",
-                format_value(s, Unit::Percent)
-            ));
-        }
-        residents.push('.');
-    }
-    let delivered = t
-        .same_area_starts
-        .zip(t.inflow_starts)
-        .map(|(same, inflow)| {
-            let all = same + inflow;
-            let share = if all > 0.0 {
-                format!(" ({})", format_value(100.0 * inflow / all, Unit::Percent))
-            } else {
-                String::new()
-            };
-            format!(
-                "Of the {} starts delivered in {name} in {p}, {}{share} were by people living \
-                 elsewhere.",
-                count(all),
-                count(inflow)
-            )
-        })
-        .unwrap_or_default();
+    let (t, p) = (&body.totals, body.period);
+    let residents = residents_sentence(body);
+    let delivered = delivered_sentence(body);
     let net = t
         .net_starts
         .map(|n| {
@@ -356,6 +319,52 @@ pub(crate) fn flows_reading(body: &AreaFlows<'_>, direction: FlowDirection) -> S
     parts.join(" ")
 }
 
+/// "Residents of Burnley started 648 apprenticeships in 2024/25; 41.8% of them were delivered
+/// in Burnley itself." (empty without resident starts)
+fn residents_sentence(body: &AreaFlows<'_>) -> String {
+    let count = |v: f64| crate::words::thousands(v);
+    let (name, t, p) = (&body.area.name, &body.totals, body.period);
+    let mut residents = String::new();
+    if let Some(r) = t.resident_starts {
+        residents = format!(
+            "Residents of {name} started {} apprenticeships in {p}",
+            count(r)
+        );
+        if let Some(s) = t.same_area_share {
+            residents.push_str(&format!(
+                "; {} of them were delivered in {name} itself",
+                format_value(s, Unit::Percent)
+            ));
+        }
+        residents.push('.');
+    }
+    residents
+}
+
+/// "Of the 350 starts delivered in Burnley in 2023/24, 50 (14.3%) were by people living
+/// elsewhere." (empty without delivered starts)
+fn delivered_sentence(body: &AreaFlows<'_>) -> String {
+    let count = |v: f64| crate::words::thousands(v);
+    let (name, t, p) = (&body.area.name, &body.totals, body.period);
+    t.same_area_starts
+        .zip(t.inflow_starts)
+        .map(|(same, inflow)| {
+            let all = same + inflow;
+            let share = if all > 0.0 {
+                format!(" ({})", format_value(100.0 * inflow / all, Unit::Percent))
+            } else {
+                String::new()
+            };
+            format!(
+                "Of the {} starts delivered in {name} in {p}, {}{share} were by people living \
+                 elsewhere.",
+                count(all),
+                count(inflow)
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// What a dashboard panel of a demand chart says beside it.
 pub(crate) struct DemandPanel {
     pub subject: String,
@@ -395,12 +404,12 @@ pub(crate) fn demand_panel(
     geo: &GeoIndex,
 ) -> Option<DemandPanel> {
     match spec {
-        ChartSpec::RankedBreakdown {
+        ChartSpec::RankedBreakdown(RankedBreakdownSpec {
             breakdown,
             period,
             sort,
             ..
-        } => {
+        }) => {
             let def = lmi_core::find_count_breakdown(breakdown)?;
             let mut panel = DemandPanel::new(def.id, def.description, def.caveats);
             match area_breakdown(snap, geo, &area.code, def.id, period.as_deref(), Some("lq")) {
@@ -409,7 +418,7 @@ pub(crate) fn demand_panel(
             }
             Some(panel)
         }
-        ChartSpec::Flows { period, direction } => {
+        ChartSpec::Flows(FlowsSpec { period, direction }) => {
             let mut panel = DemandPanel::new(
                 "apprenticeship_flows",
                 FLOWS_DESCRIPTION,
