@@ -1,6 +1,7 @@
 //! Server settings: CORS, timeouts, limits, caching and the admin token, with their defaults
 //! (the one place they are written). Loaded by the binary as part of its settings (`[api]`).
 
+use lmi_core::Secret;
 use serde::{Deserialize, Serialize};
 use serde_with::{DurationMilliSeconds, serde_as};
 use std::time::Duration;
@@ -100,7 +101,7 @@ impl From<TrustedProxies> for String {
 }
 
 #[serde_as]
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ApiConfig {
     #[serde(rename = "cors_origins")]
@@ -113,9 +114,8 @@ pub struct ApiConfig {
     pub body_limit: usize,
     /// `Cache-Control: max-age` for data responses, in seconds.
     pub cache_max_age: u32,
-    /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one. A secret:
-    /// the binary redacts it when it prints settings.
-    pub admin_token: Option<String>,
+    /// Bearer token for `/v1/admin/*`; the admin endpoints are disabled without one.
+    pub admin_token: Option<Secret<String>>,
     /// Requests a second each client may make, sustained; past it (and the burst), `429` with
     /// `Retry-After`. `0` turns rate limiting off. Health checks and metrics are not limited.
     pub rate_limit_per_second: u32,
@@ -123,21 +123,6 @@ pub struct ApiConfig {
     pub rate_limit_burst: u32,
     /// Reverse proxies / load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
-}
-
-impl std::fmt::Debug for ApiConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiConfig")
-            .field("cors", &self.cors)
-            .field("request_timeout", &self.request_timeout)
-            .field("body_limit", &self.body_limit)
-            .field("cache_max_age", &self.cache_max_age)
-            .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
-            .field("rate_limit_per_second", &self.rate_limit_per_second)
-            .field("rate_limit_burst", &self.rate_limit_burst)
-            .field("trusted_proxies", &self.trusted_proxies)
-            .finish()
-    }
 }
 
 impl Default for ApiConfig {

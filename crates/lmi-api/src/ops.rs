@@ -68,7 +68,12 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(token) = state.config().admin_token.as_deref() else {
+    let Some(token) = state
+        .config()
+        .admin_token
+        .as_ref()
+        .map(|t| t.expose().as_str())
+    else {
         return Err(ApiError::NotFound(
             "admin endpoints are disabled: the operator has not configured an admin token \
              (LMI_ADMIN_TOKEN)"

@@ -3,11 +3,23 @@
 //! delivered is reported on stderr; it never changes the refresh's own exit code.
 
 use crate::exit::Ended;
-use crate::settings::AlertSettings;
-use serde::Serialize;
+use lmi_core::Secret;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Alerting on a refresh that did not end 0 (exit 1, 2, 3 or 4): a command, a webhook, or both.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// Run with `sh -c`, with LMI_EXIT_CODE, LMI_OUTCOME, LMI_MESSAGE and LMI_DATA_DIR in its
+    /// environment (e.g. `mail -s "lmi refresh failed" ops@example.org <<< "$LMI_MESSAGE"`).
+    pub on_failure: Option<String>,
+    /// POSTed a JSON summary (with a `text` field, as chat incoming webhooks expect).
+    /// A secret: a chat webhook's URL carries its own token.
+    pub webhook: Option<Secret<url::Url>>,
+}
 
 /// How long the command may run before it is killed.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -73,7 +85,7 @@ pub fn after_refresh(settings: &AlertSettings, alert: &RefreshAlert) -> Vec<Stri
         undelivered.push(format!("--on-failure command: {e}"));
     }
     if let Some(url) = &settings.webhook
-        && let Err(e) = post_webhook(url, alert)
+        && let Err(e) = post_webhook(url.expose(), alert)
     {
         undelivered.push(format!("alert webhook: {e}"));
     }

@@ -118,10 +118,10 @@ fn load_current_or_bootstrap(
 /// The current snapshot indexed for reports (packs), bootstrapped from the sample like
 /// [`load_state`], without the HTTP crate's state.
 pub fn load_report(
-    data_dir: &Path,
+    store: &Store,
     sample_dir: &Path,
 ) -> anyhow::Result<(lmi_report::ServedSnapshot, &'static lmi_report::GeoIndex)> {
-    let (snapshot, demand) = load_current_or_bootstrap(&Store::open(data_dir), sample_dir)?;
+    let (snapshot, demand) = load_current_or_bootstrap(store, sample_dir)?;
     let geo = lmi_report::GeoIndex::of(Geography::bundled()?);
     Ok((
         lmi_report::ServedSnapshot::with_demand(snapshot, demand),

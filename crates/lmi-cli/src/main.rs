@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,15 +92,8 @@ enum Command {
     Snapshots {
         #[command(subcommand)]
         what: SnapshotsCommand,
-        /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
-        #[arg(long, global = true)]
-        data_dir: Option<PathBuf>,
-        /// Snapshots on an object store instead of the data directory: s3://bucket/prefix,
-        /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
-        /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
-        /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
-        #[arg(long, global = true)]
-        data_url: Option<url::Url>,
+        #[command(flatten)]
+        store: StoreFlags,
     },
     /// Check a published snapshot's internal consistency: file digests, aggregates equal to the
     /// sum of their districts, rates within 0-100, provenance for every source.
@@ -107,39 +101,79 @@ enum Command {
     /// Exit codes: 0 consistent; 1 inconsistencies found or the snapshot is damaged; 2 no such
     /// snapshot.
     Validate {
-        /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
-        /// Snapshots on an object store instead of the data directory: s3://bucket/prefix,
-        /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
-        /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
-        /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
-        #[arg(long)]
-        data_url: Option<url::Url>,
+        #[command(flatten)]
+        store: StoreFlags,
         /// Snapshot version to check (default: the current one).
         #[arg(long)]
         snapshot: Option<String>,
     },
 }
 
-/// Flags that override settings (file < environment < flag); defaults are in `Settings`.
-#[derive(Debug, Args)]
-struct ServeArgs {
+/// Where snapshots are: the flags of every command that reads or publishes them. Flags override
+/// settings (file < environment < flag); each flag group below is shaped like `Settings` and
+/// serialises (unset flags skipped) into the flags layer, so a flag names its setting by its field.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct StoreFlags {
     /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
-    #[arg(long)]
+    #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
-    /// Serve (and watch) the snapshots an object store holds, for replicas: s3://bucket/prefix,
-    /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
-    /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
-    /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
-    #[arg(long)]
+    /// Snapshots on an object store instead of the data directory (replicas serve and watch
+    /// it; a refresh publishes to it, its raw cache staying in the data directory):
+    /// s3://bucket/prefix, gs://bucket/prefix, az://container/prefix; credentials from AWS_* /
+    /// GOOGLE_* / AZURE_* [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint:
+    /// `s3_endpoint`, LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
+    #[arg(long, global = true)]
     data_url: Option<url::Url>,
+}
+
+/// `lmi serve` and `lmi config show`: the store, `serve.*` and `api.*`.
+#[derive(Debug, Args, Serialize)]
+struct ServeArgs {
+    #[command(flatten)]
+    #[serde(flatten)]
+    store: StoreFlags,
+    #[command(flatten)]
+    serve: ServeFlags,
+    #[command(flatten)]
+    api: ApiFlags,
+}
+
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct ServeFlags {
     /// Address to listen on [`serve.addr`, LMI_ADDR; 127.0.0.1:8080].
     #[arg(long)]
     addr: Option<SocketAddr>,
     /// Sample data used to bootstrap a fresh data directory [`serve.sample_dir`, LMI_SAMPLE_DIR].
     #[arg(long)]
     sample_dir: Option<PathBuf>,
+    /// How often to check the data directory's `current` pointer for a newly published
+    /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works)
+    /// [`serve.watch_interval_ms`, LMI_WATCH_INTERVAL_MS; 5000].
+    #[arg(long)]
+    watch_interval_ms: Option<u64>,
+    /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
+    /// endpoints need a bearer token: setting `api.admin_token` or LMI_ADMIN_TOKEN (never a
+    /// flag) [`serve.refresh_from`, LMI_REFRESH_FROM].
+    #[arg(long)]
+    refresh_from: Option<PathBuf>,
+    /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
+    /// a bad spec stops the server at start-up (exit 2) with the file, panel and field
+    /// [`serve.dashboards`, LMI_DASHBOARDS].
+    #[arg(long)]
+    dashboards: Option<PathBuf>,
+    /// Run the live refresh (as `lmi refresh`) inside the server on this cron schedule, server
+    /// local time: "30 2 * * *" is 02:30 every day; six fields put seconds first. For a single
+    /// box without a systemd timer or cron job; failures alert as `alert.*` says
+    /// [`serve.refresh_schedule`, LMI_REFRESH_SCHEDULE].
+    #[arg(long, value_name = "CRON")]
+    refresh_schedule: Option<String>,
+}
+
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct ApiFlags {
     /// Origins allowed by CORS: `*`, a comma-separated list, or empty for none
     /// [`api.cors_origins`, LMI_CORS_ORIGINS].
     #[arg(long)]
@@ -167,88 +201,96 @@ struct ServeArgs {
     /// CIDR blocks [`api.trusted_proxies`, LMI_TRUSTED_PROXIES; none].
     #[arg(long)]
     trusted_proxies: Option<String>,
-    /// How often to check the data directory's `current` pointer for a newly published
-    /// snapshot, in milliseconds; 0 turns the watcher off (POST /v1/admin/reload still works)
-    /// [`serve.watch_interval_ms`, LMI_WATCH_INTERVAL_MS; 5000].
+}
+
+/// The flags of `lmi render pack` that are settings: `serve.sample_dir`, `serve.dashboards`.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct PackServeFlags {
+    /// Sample data used to bootstrap a fresh data directory [`serve.sample_dir`,
+    /// LMI_SAMPLE_DIR].
     #[arg(long)]
-    watch_interval_ms: Option<u64>,
-    /// Raw files for `POST /v1/admin/refresh`, laid out as for `lmi refresh --from`. The admin
-    /// endpoints need a bearer token: setting `api.admin_token` or LMI_ADMIN_TOKEN (never a
-    /// flag) [`serve.refresh_from`, LMI_REFRESH_FROM].
-    #[arg(long)]
-    refresh_from: Option<PathBuf>,
-    /// Directory of dashboard specs (*.toml) to serve instead of the bundled dashboards/;
-    /// a bad spec stops the server at start-up (exit 2) with the file, panel and field
-    /// [`serve.dashboards`, LMI_DASHBOARDS].
+    sample_dir: Option<PathBuf>,
+    /// Directory of dashboard specs instead of the bundled ones [`serve.dashboards`,
+    /// LMI_DASHBOARDS].
     #[arg(long)]
     dashboards: Option<PathBuf>,
-    /// Run the live refresh (as `lmi refresh`) inside the server on this cron schedule, server
-    /// local time: "30 2 * * *" is 02:30 every day; six fields put seconds first. For a single
-    /// box without a systemd timer or cron job; failures alert as `alert.*` says
-    /// [`serve.refresh_schedule`, LMI_REFRESH_SCHEDULE].
-    #[arg(long, value_name = "CRON")]
-    refresh_schedule: Option<String>,
 }
 
-impl ServeArgs {
-    fn flags(&self, flags: &mut Layer) {
-        flags
-            .set("data_dir", self.data_dir.as_ref())
-            .set("data_url", self.data_url.as_ref())
-            .set("serve.addr", self.addr)
-            .set("serve.sample_dir", self.sample_dir.as_ref())
-            .set("api.cors_origins", self.cors_origins.as_ref())
-            .set("api.request_timeout_ms", self.request_timeout_ms)
-            .set("api.body_limit", self.body_limit)
-            .set("api.cache_max_age", self.cache_max_age)
-            .set("api.rate_limit_per_second", self.rate_limit_per_second)
-            .set("api.rate_limit_burst", self.rate_limit_burst)
-            .set("api.trusted_proxies", self.trusted_proxies.as_ref())
-            .set("serve.watch_interval_ms", self.watch_interval_ms)
-            .set("serve.refresh_from", self.refresh_from.as_ref())
-            .set("serve.refresh_schedule", self.refresh_schedule.as_ref())
-            .set("serve.dashboards", self.dashboards.as_ref());
-    }
+/// The flags of `lmi render pack` that are settings.
+#[derive(Debug, Args, Serialize)]
+struct PackFlags {
+    #[command(flatten)]
+    #[serde(flatten)]
+    store: StoreFlags,
+    #[command(flatten)]
+    serve: PackServeFlags,
+    #[command(flatten)]
+    render: RenderFlags,
 }
 
-#[derive(Debug, Args)]
-struct RefreshArgs {
-    /// Directory of raw files laid out as in the catalogue's `local_paths`
-    /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
+/// `render.*` flags.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct RenderFlags {
+    /// Chromium executable for the PDFs (default: chromium, chromium-browser or
+    /// google-chrome on PATH) [`render.chromium`, LMI_CHROMIUM].
     #[arg(long)]
-    from: Option<PathBuf>,
-    /// Fetch only this source (repeatable); the others come from the raw cache or, when it has
-    /// no copy (e.g. after --from), from the current snapshot.
-    #[arg(long = "only", value_name = "SOURCE")]
-    only: Vec<String>,
-    /// Fetch, parse and validate, but publish nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Publish even if a source has less than half the observations of the published snapshot;
-    /// with --from, publish even when the files are those of the current snapshot.
-    #[arg(long)]
-    force: bool,
-    /// Directory holding snapshots [setting `data_dir`, env LMI_DATA_DIR; default data].
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-    /// Publish to an object store instead of the data directory (the raw cache stays in
-    /// the data directory): s3://bucket/prefix,
-    /// gs://bucket/prefix, az://container/prefix; credentials from AWS_* / GOOGLE_* / AZURE_*
-    /// [setting `data_url`, env LMI_DATA_URL; S3-compatible endpoint: `s3_endpoint`,
-    /// LMI_S3_ENDPOINT or AWS_ENDPOINT_URL].
-    #[arg(long)]
-    data_url: Option<url::Url>,
-    /// Source catalogue to use instead of the bundled datasets/sources.toml.
-    #[arg(long)]
-    catalogue: Option<PathBuf>,
+    chromium: Option<PathBuf>,
+}
+
+/// `alert.*` flags.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Args, Serialize)]
+struct AlertFlags {
     /// Command run (`sh -c`) when the refresh does not end 0, with LMI_EXIT_CODE, LMI_OUTCOME,
     /// LMI_MESSAGE and LMI_DATA_DIR set [setting `alert.on_failure`, env LMI_ON_FAILURE].
     #[arg(long, value_name = "CMD")]
     on_failure: Option<String>,
     /// URL POSTed a JSON summary when the refresh does not end 0 [setting `alert.webhook`, env
     /// LMI_ALERT_WEBHOOK].
-    #[arg(long, value_name = "URL")]
-    alert_webhook: Option<String>,
+    #[arg(long = "alert-webhook", value_name = "URL")]
+    webhook: Option<String>,
+}
+
+/// Flags every command takes that are settings.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Serialize)]
+struct GlobalFlags {
+    log_format: Option<LogFormat>,
+}
+
+/// `lmi refresh`: what to refresh (not settings) and the settings it takes as flags.
+#[derive(Debug, Args, Serialize)]
+struct RefreshArgs {
+    /// Directory of raw files laid out as in the catalogue's `local_paths`
+    /// (e.g. dfe/ks4_destinations_lad.csv.gz, census/census2021_ts067_lad22.csv).
+    #[arg(long)]
+    #[serde(skip)]
+    from: Option<PathBuf>,
+    /// Fetch only this source (repeatable); the others come from the raw cache or, when it has
+    /// no copy (e.g. after --from), from the current snapshot.
+    #[arg(long = "only", value_name = "SOURCE")]
+    #[serde(skip)]
+    only: Vec<String>,
+    /// Fetch, parse and validate, but publish nothing.
+    #[arg(long)]
+    #[serde(skip)]
+    dry_run: bool,
+    /// Publish even if a source has less than half the observations of the published snapshot;
+    /// with --from, publish even when the files are those of the current snapshot.
+    #[arg(long)]
+    #[serde(skip)]
+    force: bool,
+    /// Source catalogue to use instead of the bundled datasets/sources.toml.
+    #[arg(long)]
+    #[serde(skip)]
+    catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    store: StoreFlags,
+    #[command(flatten)]
+    alert: AlertFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -312,22 +354,11 @@ enum RenderCommand {
         /// counties and combined authorities).
         #[arg(long)]
         dashboard: Option<String>,
-        /// Directory of dashboard specs instead of the bundled ones.
-        #[arg(long, env = "LMI_DASHBOARDS")]
-        dashboards: Option<PathBuf>,
         /// Write HTML only.
         #[arg(long)]
         no_pdf: bool,
-        /// Chromium executable for the PDFs (default: chromium, chromium-browser or
-        /// google-chrome on PATH).
-        #[arg(long, env = "LMI_CHROMIUM")]
-        chromium: Option<PathBuf>,
-        /// Directory holding snapshots.
-        #[arg(long, default_value = "data", env = "LMI_DATA_DIR")]
-        data_dir: PathBuf,
-        /// Sample data used to bootstrap a fresh data directory.
-        #[arg(long, env = "LMI_SAMPLE_DIR")]
-        sample_dir: Option<PathBuf>,
+        #[command(flatten)]
+        settings: PackFlags,
     },
 }
 
@@ -367,37 +398,21 @@ async fn shutdown_signal() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut flags = Layer::flags();
-    flags.set("log_format", cli.log_format);
+    flags.merge(&GlobalFlags {
+        log_format: cli.log_format,
+    });
     match &cli.command {
         Command::Serve(args)
         | Command::Config {
             what: ConfigCommand::Show(args),
-        } => args.flags(&mut flags),
-        Command::Refresh(RefreshArgs {
-            data_dir,
-            data_url,
-            on_failure,
-            alert_webhook,
-            ..
-        }) => {
-            flags
-                .set("data_dir", data_dir.as_ref())
-                .set("data_url", data_url.as_ref())
-                .set("alert.on_failure", on_failure.as_ref())
-                .set("alert.webhook", alert_webhook.as_ref());
-        }
-        Command::Validate {
-            data_dir, data_url, ..
-        }
-        | Command::Snapshots {
-            data_dir, data_url, ..
-        } => {
-            flags
-                .set("data_dir", data_dir.as_ref())
-                .set("data_url", data_url.as_ref());
-        }
-        Command::Sources { .. } | Command::Render { .. } => {}
-    }
+        } => flags.merge(args),
+        Command::Refresh(args) => flags.merge(args),
+        Command::Validate { store, .. } | Command::Snapshots { store, .. } => flags.merge(store),
+        Command::Render {
+            what: RenderCommand::Pack { settings, .. },
+        } => flags.merge(settings),
+        Command::Sources { .. } => &mut flags,
+    };
     // Loaded once; a bad setting stops every command before it starts.
     let env = Layer::env(|k| std::env::var(k).ok());
     let loaded = match Settings::load(cli.config.as_deref(), env, flags) {
@@ -431,7 +446,7 @@ fn main() -> ExitCode {
             print!("{}", loaded.show());
             Ok(Ended::Ok)
         }
-        Command::Render { what } => return render(what),
+        Command::Render { what } => render(what, &settings),
     };
     finish(ended)
 }
@@ -668,48 +683,44 @@ fn validate(settings: &Settings, snapshot: Option<&str>) -> Result<Ended, Failur
     }
 }
 
-fn render(what: RenderCommand) -> ExitCode {
-    match what {
-        RenderCommand::Pack {
-            area,
-            within,
-            out,
-            dashboard,
-            dashboards,
-            no_pdf,
-            chromium,
-            data_dir,
-            sample_dir,
-        } => {
-            let sample_dir = sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
-            let setup = || -> anyhow::Result<_> {
-                let dashboards = lmi_cli::load_dashboards(dashboards.as_deref())?;
-                let chromium = if no_pdf {
-                    None
-                } else {
-                    Some(lmi_cli::pack::find_chromium(chromium.as_deref())?)
-                };
-                // Reports need the indexed snapshot, not the HTTP server's state.
-                let (snap, geo) = lmi_cli::load_report(&data_dir, &sample_dir)?;
-                let areas = lmi_cli::pack::areas_for(geo, area.as_deref(), within.as_deref())?;
-                Ok((dashboards, chromium, (snap, geo), areas))
-            };
-            let (dashboards, chromium, (snap, geo), areas) = match setup() {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return ExitCode::from(2);
-                }
-            };
-            let options = lmi_cli::pack::PackOptions {
-                areas,
-                out,
-                dashboard,
-                chromium,
-            };
-            progress::run_packs(&snap, geo, &dashboards, &options)
-        }
-    }
+/// `lmi render pack`: the snapshot, sample and dashboards come from the settings like every
+/// other command's (so `lmi.toml`, `LMI_*` and `data_url` apply); bad arguments end 2, a pack
+/// that fails 1.
+fn render(what: RenderCommand, settings: &Settings) -> Result<Ended, Failure> {
+    let RenderCommand::Pack {
+        area,
+        within,
+        out,
+        dashboard,
+        no_pdf,
+        settings: _,
+    } = what;
+    let sample_dir = settings
+        .serve
+        .sample_dir
+        .clone()
+        .unwrap_or_else(lmi_cli::default_sample_dir);
+    let dashboards =
+        lmi_cli::load_dashboards(settings.serve.dashboards.as_deref()).map_err(Failure::config)?;
+    let chromium = if no_pdf {
+        None
+    } else {
+        let found = lmi_cli::pack::find_chromium(settings.render.chromium.as_deref());
+        Some(found.map_err(Failure::config)?)
+    };
+    // Reports need the indexed snapshot, not the HTTP server's state.
+    let store = settings.store().map_err(Failure::config)?;
+    let (snap, geo) = lmi_cli::load_report(&store, &sample_dir).map_err(Failure::config)?;
+    let areas = lmi_cli::pack::areas_for(geo, area.as_deref(), within.as_deref())
+        .map_err(Failure::config)?;
+    let options = lmi_cli::pack::PackOptions {
+        areas,
+        out,
+        dashboard,
+        chromium,
+    };
+    progress::run_packs(&snap, geo, &dashboards, &options).map_err(Failure::failed)?;
+    Ok(Ended::Ok)
 }
 
 fn serve(settings: Settings) -> Result<Ended, Failure> {

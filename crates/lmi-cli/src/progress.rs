@@ -8,7 +8,6 @@ use lmi_ingest::live::{Outcome, Progress, SourceReport};
 use lmi_refresh::LiveReport;
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::process::ExitCode;
 use std::sync::Mutex;
 
 pub struct Bars {
@@ -230,7 +229,7 @@ pub fn run_packs(
     geo: &lmi_report::GeoIndex,
     dashboards: &lmi_report::Dashboards,
     options: &lmi_cli::pack::PackOptions,
-) -> ExitCode {
+) -> anyhow::Result<()> {
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
@@ -261,8 +260,9 @@ pub fn run_packs(
     });
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    match result {
-        Ok(reports) => {
+    let reports = result?;
+    {
+        {
             let pdfs = reports.iter().filter(|r| r.pdf.is_some()).count();
             println!(
                 "rendered {} pack(s) ({} HTML, {pdfs} PDF) in {elapsed:.1} s ({:.2} s per pack) into {}",
@@ -274,11 +274,7 @@ pub fn run_packs(
             if snap.meta.sample {
                 println!("  note: packs show SYNTHETIC SAMPLE DATA (labelled in every pack)");
             }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
         }
     }
+    Ok(())
 }

@@ -4,9 +4,8 @@
 //! watcher then swaps to what it published. The refresh lock still applies, so a scheduled run
 //! and a cron-started `lmi refresh` never overlap (the later one is skipped as busy).
 
-use crate::alert::{RefreshAlert, after_refresh};
+use crate::alert::{AlertSettings, RefreshAlert, after_refresh};
 use crate::exit::Ended;
-use crate::settings::AlertSettings;
 use chrono::{DateTime, Local, TimeZone};
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};

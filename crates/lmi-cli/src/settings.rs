@@ -2,6 +2,7 @@
 //! settings file (`lmi.toml`, or `--config` / `LMI_CONFIG`), then `LMI_*` environment variables,
 //! then flags. A value that does not fit its type fails the load, naming the key and the reason.
 
+use crate::alert::AlertSettings;
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use lmi_api::ApiConfig;
@@ -39,17 +40,17 @@ pub struct Settings {
     pub fetch: FetchConfig,
     /// Who hears about a refresh that did not end 0.
     pub alert: AlertSettings,
+    /// How `lmi render` renders documents.
+    pub render: RenderSettings,
 }
 
-/// Alerting on a refresh that did not end 0 (exit 1, 2, 3 or 4): a command, a webhook, or both.
+/// How `lmi render pack` prints PDFs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct AlertSettings {
-    /// Run with `sh -c`, with LMI_EXIT_CODE, LMI_OUTCOME, LMI_MESSAGE and LMI_DATA_DIR in its
-    /// environment (e.g. `mail -s "lmi refresh failed" ops@example.org <<< "$LMI_MESSAGE"`).
-    pub on_failure: Option<String>,
-    /// POSTed a JSON summary (with a `text` field, as chat incoming webhooks expect).
-    pub webhook: Option<url::Url>,
+pub struct RenderSettings {
+    /// The Chromium that prints the PDFs; default: the first of chromium, chromium-browser,
+    /// google-chrome, google-chrome-stable on PATH.
+    pub chromium: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -64,6 +65,7 @@ impl Default for Settings {
             api: ApiConfig::default(),
             fetch: FetchConfig::default(),
             alert: AlertSettings::default(),
+            render: RenderSettings::default(),
         }
     }
 }
@@ -112,76 +114,63 @@ pub enum LogFormat {
 }
 
 /// Whether an environment variable's value is read as text as it stands (paths, URLs, secrets)
-/// or parsed (numbers).
+/// or parsed (numbers, switches).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Text,
     Parsed,
 }
 
-/// Environment variables and the setting each one sets. Empty values are ignored.
-const ENV: &[(&str, &str, Kind)] = &[
-    ("LMI_DATA_DIR", "data_dir", Kind::Text),
-    ("LMI_DATA_URL", "data_url", Kind::Text),
-    ("LMI_S3_ENDPOINT", "s3_endpoint", Kind::Text),
-    ("LMI_KEEP_SNAPSHOTS", "keep_snapshots", Kind::Parsed),
-    ("LMI_LOG_FORMAT", "log_format", Kind::Text),
-    ("LMI_ADDR", "serve.addr", Kind::Text),
-    ("LMI_SAMPLE_DIR", "serve.sample_dir", Kind::Text),
-    (
-        "LMI_WATCH_INTERVAL_MS",
-        "serve.watch_interval_ms",
-        Kind::Parsed,
-    ),
-    ("LMI_REFRESH_FROM", "serve.refresh_from", Kind::Text),
-    ("LMI_DASHBOARDS", "serve.dashboards", Kind::Text),
-    ("LMI_REFRESH_SCHEDULE", "serve.refresh_schedule", Kind::Text),
-    ("LMI_CORS_ORIGINS", "api.cors_origins", Kind::Text),
-    (
-        "LMI_REQUEST_TIMEOUT_MS",
-        "api.request_timeout_ms",
-        Kind::Parsed,
-    ),
-    ("LMI_BODY_LIMIT", "api.body_limit", Kind::Parsed),
-    ("LMI_CACHE_MAX_AGE", "api.cache_max_age", Kind::Parsed),
-    ("LMI_ADMIN_TOKEN", "api.admin_token", Kind::Text),
-    (
-        "LMI_RATE_LIMIT_PER_SECOND",
-        "api.rate_limit_per_second",
-        Kind::Parsed,
-    ),
-    ("LMI_RATE_LIMIT_BURST", "api.rate_limit_burst", Kind::Parsed),
-    ("LMI_TRUSTED_PROXIES", "api.trusted_proxies", Kind::Text),
-    ("LMI_NOMIS_BASE_URL", "fetch.base_urls.nomis", Kind::Text),
-    ("LMI_EES_BASE_URL", "fetch.base_urls.ees", Kind::Text),
-    (
-        "LMI_EES_API_BASE_URL",
-        "fetch.base_urls.ees_api",
-        Kind::Text,
-    ),
-    (
-        "LMI_GEOGRAPHY_BASE_URL",
-        "fetch.base_urls.geography",
-        Kind::Text,
-    ),
-    ("LMI_ONS_BASE_URL", "fetch.base_urls.ons", Kind::Text),
-    (
-        "LMI_GITHUB_API_BASE_URL",
-        "fetch.base_urls.github_api",
-        Kind::Text,
-    ),
-    ("LMI_NOMIS_UID", "fetch.nomis_uid", Kind::Text),
-    ("LMI_ON_FAILURE", "alert.on_failure", Kind::Text),
-    ("LMI_ALERT_WEBHOOK", "alert.webhook", Kind::Text),
-];
+/// The name a setting goes by outside the settings file: its key's last part, except where that
+/// alone would not say what it is (`fetch.base_urls.nomis` is `nomis_base_url`, `alert.webhook`
+/// is `alert_webhook`). Its environment variable is `LMI_` and this in capitals
+/// ([`env_var`]), its flag (where it has one) `--` and this with dashes.
+pub fn public_name(key: &str) -> String {
+    match key.rsplit_once('.') {
+        Some(("fetch.base_urls", name)) => format!("{name}_base_url"),
+        Some(("alert", "webhook")) => "alert_webhook".into(),
+        Some((_, leaf)) => leaf.into(),
+        None => key.into(),
+    }
+}
+
+/// The environment variable that sets `key`: `serve.addr` is `LMI_ADDR`.
+pub fn env_var(key: &str) -> String {
+    format!("LMI_{}", public_name(key).to_ascii_uppercase())
+}
+
+/// Every setting's key (a dotted path) and how its environment variable is read, from the
+/// defaults themselves: numbers and switches are parsed, everything else (paths, URLs, lists,
+/// secrets, unset options) is text. A new setting gets its variable without a table to update.
+fn keys() -> Vec<(String, Kind)> {
+    fn walk(prefix: &str, dict: &Dict, out: &mut Vec<(String, Kind)>) {
+        for (name, value) in dict {
+            let key = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            match value {
+                Value::Dict(_, inner) => walk(&key, inner, out),
+                Value::Num(..) | Value::Bool(..) => out.push((key, Kind::Parsed)),
+                _ => out.push((key, Kind::Text)),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(Value::Dict(_, dict)) = Value::serialize(Settings::default()) {
+        walk("", &dict, &mut out);
+    }
+    out
+}
 
 /// The environment variable naming the settings file.
 pub const ENV_CONFIG: &str = "LMI_CONFIG";
 /// The settings file read when neither `--config` nor `LMI_CONFIG` names one, if it exists.
 pub const DEFAULT_FILE: &str = "lmi.toml";
-/// Settings printed as `<redacted>`.
-/// A webhook URL usually carries its own token.
-const SECRETS: &[&str] = &["api.admin_token", "fetch.nomis_uid", "alert.webhook"];
+/// Settings printed as `<redacted>` that are not yet a [`lmi_core::Secret`] (which redacts
+/// itself).
+const SECRETS: &[&str] = &["fetch.nomis_uid"];
 /// URLs printed without their password and query (where a store's credentials could be put).
 const URLS_WITH_CREDENTIALS: &[&str] = &["data_url", "s3_endpoint"];
 
@@ -202,47 +191,78 @@ pub enum SettingsError {
     },
 }
 
-/// One layer of values given as `(key path, value)`: the environment, or the flags.
-#[derive(Debug, Clone, Default)]
+/// One layer of values: the `LMI_*` environment, or the flags given on the command line.
+#[derive(Debug, Clone)]
 pub struct Layer {
     name: &'static str,
-    values: Vec<(&'static str, Value)>,
+    values: Dict,
 }
 
 impl Layer {
-    /// The flags given on the command line (set with [`Layer::set`]).
+    /// No flags yet; add each command's with [`Layer::merge`].
     pub fn flags() -> Layer {
         Layer {
             name: "flag",
-            values: Vec::new(),
+            values: Dict::new(),
         }
     }
 
-    /// The `LMI_*` variables `lookup` (normally `std::env::var`) finds, non-empty.
+    /// The variables `lookup` (normally `std::env::var`) finds, non-empty, one per setting
+    /// ([`env_var`]).
     pub fn env(lookup: impl Fn(&str) -> Option<String>) -> Layer {
-        let values = ENV
-            .iter()
-            .filter_map(|&(var, key, kind)| {
-                let text = lookup(var).filter(|v| !v.trim().is_empty())?;
-                let value = match kind {
-                    Kind::Text => Value::from(text),
-                    Kind::Parsed => text.parse().unwrap_or_else(|e| match e {}),
-                };
-                Some((key, value))
-            })
-            .collect();
+        let mut values = Dict::new();
+        for (key, kind) in keys() {
+            let Some(text) = lookup(&env_var(&key)).filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            let value = match kind {
+                Kind::Text => Value::from(text),
+                Kind::Parsed => text.parse().unwrap_or_else(|e| match e {}),
+            };
+            insert(&mut values, &key, value);
+        }
         Layer {
             name: "environment variable",
             values,
         }
     }
 
-    /// Sets `key` (a dotted path such as `serve.addr`) when `value` is given.
-    pub fn set<T: Serialize>(&mut self, key: &'static str, value: Option<T>) -> &mut Layer {
-        if let Some(v) = value.and_then(|v| Value::serialize(v).ok()) {
-            self.values.push((key, v));
+    /// Adds the settings `flags` holds: a struct shaped like [`Settings`] (nested groups, the
+    /// same field names) whose unset fields are skipped when serialised.
+    pub fn merge(&mut self, flags: &impl Serialize) -> &mut Layer {
+        if let Ok(Value::Dict(_, dict)) = Value::serialize(flags) {
+            merge_dicts(&mut self.values, dict);
         }
         self
+    }
+}
+
+/// Sets `value` at the dotted `path` of `dict`.
+fn insert(dict: &mut Dict, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            dict.insert(path.into(), value);
+        }
+        Some((head, rest)) => {
+            let entry = dict
+                .entry(head.into())
+                .or_insert_with(|| Dict::new().into());
+            if let Value::Dict(_, d) = entry {
+                insert(d, rest, value);
+            }
+        }
+    }
+}
+
+/// `from` laid over `into`, group by group.
+fn merge_dicts(into: &mut Dict, from: Dict) {
+    for (name, value) in from {
+        match (into.get_mut(&name), value) {
+            (Some(Value::Dict(_, inner)), Value::Dict(_, more)) => merge_dicts(inner, more),
+            (_, value) => {
+                into.insert(name, value);
+            }
+        }
     }
 }
 
@@ -252,26 +272,7 @@ impl Provider for Layer {
     }
 
     fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
-        fn insert(dict: &mut Dict, path: &str, value: Value) {
-            match path.split_once('.') {
-                None => {
-                    dict.insert(path.into(), value);
-                }
-                Some((head, rest)) => {
-                    let entry = dict
-                        .entry(head.into())
-                        .or_insert_with(|| Dict::new().into());
-                    if let Value::Dict(_, d) = entry {
-                        insert(d, rest, value);
-                    }
-                }
-            }
-        }
-        let mut dict = Dict::new();
-        for (key, value) in &self.values {
-            insert(&mut dict, key, value.clone());
-        }
-        Ok(Profile::Default.collect(dict))
+        Ok(Profile::Default.collect(self.values.clone()))
     }
 }
 
@@ -328,7 +329,7 @@ impl Settings {
             .api
             .admin_token
             .as_ref()
-            .is_some_and(|t| t.trim().is_empty())
+            .is_some_and(|t| t.expose().trim().is_empty())
         {
             return Err(bad(
                 "api.admin_token",
@@ -339,7 +340,7 @@ impl Settings {
             .api
             .admin_token
             .as_ref()
-            .is_some_and(|t| t.trim() != t.as_str())
+            .is_some_and(|t| t.expose().trim() != t.expose().as_str())
         {
             // Clients' tokens are compared trimmed: this one could never match.
             return Err(bad(
@@ -438,14 +439,8 @@ fn origin(figment: &Figment, key: &str, metadata: Option<&Metadata>) -> String {
         return format!("file {}", path.display());
     }
     match m.name.as_ref() {
-        "environment variable" => ENV
-            .iter()
-            .find(|(_, k, _)| *k == key)
-            .map_or_else(|| m.name.to_string(), |(var, _, _)| format!("env {var}")),
-        "flag" => format!(
-            "flag --{}",
-            key.rsplit('.').next().unwrap_or(key).replace('_', "-")
-        ),
+        "environment variable" => format!("env {}", env_var(key)),
+        "flag" => format!("flag --{}", public_name(key).replace('_', "-")),
         _ => "default".into(),
     }
 }
@@ -496,5 +491,81 @@ impl Loaded {
                 self.table(out, &key, t);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variables operators set before settings derived their names: each still works.
+    const DOCUMENTED: [(&str, &str); 25] = [
+        ("LMI_DATA_DIR", "data_dir"),
+        ("LMI_DATA_URL", "data_url"),
+        ("LMI_S3_ENDPOINT", "s3_endpoint"),
+        ("LMI_KEEP_SNAPSHOTS", "keep_snapshots"),
+        ("LMI_LOG_FORMAT", "log_format"),
+        ("LMI_ADDR", "serve.addr"),
+        ("LMI_SAMPLE_DIR", "serve.sample_dir"),
+        ("LMI_WATCH_INTERVAL_MS", "serve.watch_interval_ms"),
+        ("LMI_REFRESH_FROM", "serve.refresh_from"),
+        ("LMI_DASHBOARDS", "serve.dashboards"),
+        ("LMI_REFRESH_SCHEDULE", "serve.refresh_schedule"),
+        ("LMI_CORS_ORIGINS", "api.cors_origins"),
+        ("LMI_REQUEST_TIMEOUT_MS", "api.request_timeout_ms"),
+        ("LMI_BODY_LIMIT", "api.body_limit"),
+        ("LMI_CACHE_MAX_AGE", "api.cache_max_age"),
+        ("LMI_ADMIN_TOKEN", "api.admin_token"),
+        ("LMI_RATE_LIMIT_PER_SECOND", "api.rate_limit_per_second"),
+        ("LMI_RATE_LIMIT_BURST", "api.rate_limit_burst"),
+        ("LMI_TRUSTED_PROXIES", "api.trusted_proxies"),
+        ("LMI_NOMIS_BASE_URL", "fetch.base_urls.nomis"),
+        ("LMI_EES_API_BASE_URL", "fetch.base_urls.ees_api"),
+        ("LMI_GITHUB_API_BASE_URL", "fetch.base_urls.github_api"),
+        ("LMI_NOMIS_UID", "fetch.nomis_uid"),
+        ("LMI_ON_FAILURE", "alert.on_failure"),
+        ("LMI_ALERT_WEBHOOK", "alert.webhook"),
+    ];
+
+    #[test]
+    fn every_setting_has_one_environment_variable_and_the_documented_names_still_work() {
+        let keys = keys();
+        let mut vars: Vec<String> = keys.iter().map(|(k, _)| env_var(k)).collect();
+        vars.sort();
+        let before = vars.len();
+        vars.dedup();
+        assert_eq!(
+            vars.len(),
+            before,
+            "two settings share a variable: {vars:?}"
+        );
+        for (var, key) in DOCUMENTED {
+            assert!(
+                keys.iter().any(|(k, _)| k == key),
+                "`{key}` is not a setting: {keys:?}"
+            );
+            assert_eq!(env_var(key), var);
+        }
+    }
+
+    #[test]
+    fn numbers_from_the_environment_are_parsed_and_text_is_kept_as_it_stands() {
+        let env = Layer::env(|var| match var {
+            "LMI_KEEP_SNAPSHOTS" => Some("7".into()),
+            "LMI_ADMIN_TOKEN" => Some("0123".into()),
+            "LMI_MAX_ATTEMPTS" => Some("2".into()),
+            _ => None,
+        });
+        let loaded = Settings::load(Some(Path::new("/dev/null")), env, Layer::flags())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.settings.keep_snapshots, 7);
+        assert_eq!(loaded.settings.fetch.max_attempts.get(), 2);
+        let token = loaded
+            .settings
+            .api
+            .admin_token
+            .as_ref()
+            .map(|t| t.expose().as_str());
+        assert_eq!(token, Some("0123"), "a token of digits stays text");
     }
 }

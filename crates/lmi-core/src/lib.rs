@@ -11,6 +11,7 @@ pub mod indicator;
 pub mod projections;
 pub mod provenance;
 pub mod schema;
+pub mod secret;
 pub mod status;
 pub mod value;
 
@@ -24,6 +25,7 @@ pub use indicator::{
     INDICATORS, IndicatorDef, STATUS_NOTES, Unit, find_breakdown, find_indicator,
 };
 pub use provenance::{EarlierFile, RawPart, Resolved, SampleMarker, SourceProvenance, Staleness};
+pub use secret::Secret;
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};
 

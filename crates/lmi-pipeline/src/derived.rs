@@ -2,9 +2,9 @@
 //! among areas of the same type, and the gap to England. Plain Rust over the collected frame:
 //! a few thousand rows, grouped by key, with the indicator's direction deciding what "best" is.
 
-use crate::columns::*;
 use lmi_core::IndicatorDef;
 use lmi_core::geography::ENGLAND;
+use lmi_core::schema::values::*;
 use polars::prelude::*;
 // polars' hash maps: a faster hasher than std's for these short string keys.
 type HashMap<K, V> = PlHashMap<K, V>;

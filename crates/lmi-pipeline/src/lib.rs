@@ -19,10 +19,9 @@ pub mod validate;
 use polars::prelude::*;
 
 pub use breakdowns::compute_breakdowns;
-use columns::*;
 pub use flows::compute_flows;
-/// Columns of the indicator values table (defined once, in `lmi_core::schema`).
-pub use lmi_core::schema::values as columns;
+// Columns of the indicator values table (defined once, in `lmi_core::schema`).
+use lmi_core::schema::values::*;
 pub use projections::compute_projections;
 
 // Observation columns, as written by lmi-ingest.

@@ -222,7 +222,7 @@ pub(crate) fn not_served_values(
     def: &lmi_core::IndicatorDef,
     not_served: &[(String, AreaType)],
 ) -> PolarsResult<LazyFrame> {
-    use crate::columns::*;
+    use lmi_core::schema::values::*;
     let periods = observations
         .clone()
         .lazy()
