@@ -208,3 +208,17 @@ pub fn from_files(
     lmi_refresh::refresh_dir(from, &Store::open(data), catalogue, &always)
         .map(lmi_refresh::DirRefresh::into_manifest)
 }
+
+/// `src` copied under `dst`, recursively (a data directory to start a test from).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let to = dst.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            copy_dir(&path, &to);
+        } else {
+            std::fs::copy(&path, &to).unwrap();
+        }
+    }
+}
