@@ -1,18 +1,16 @@
-//! Nomis API CSV (`lmi_ingest::nomis`): the input is one or more pages of a Nomis result,
-//! separated by form feeds (0x0C), each read as an HTTP body would be (gzip by magic bytes, BOM
-//! stripped). Every page is scanned for paging (`scan_page`), then the pages are parsed in order
-//! with every distinct Nomis spec of the bundled catalogue (`parse_page` with the state carried
-//! across pages, `check_complete`, the spec's derived measures, the observations frame), and the
-//! first page is also parsed as the Census TS066 Nomis file (`census_ts066_nomis`, whose parser
-//! is `parse_page` with a spec built in code). Ok or Err are both fine; a panic is a crash.
+//! Nomis API CSV: the input is one or more pages of a Nomis result, separated by form feeds
+//! (0x0C), each read as an HTTP body would be (gzip by magic bytes, BOM stripped). Every page is
+//! scanned for paging (`scan_nomis_page`), then the pages are parsed in order as the fetched
+//! bodies of a source with every distinct Nomis spec of the bundled catalogue (`parse_fetched`:
+//! the pages of one query with the state carried across them, the completeness check, the
+//! spec's derived measures), then the observations frame; and the first page is also parsed as
+//! the Census TS066 Nomis file (`census_ts066_nomis`, whose parser reads Nomis pages with a spec
+//! built in code). Ok or Err are both fine; a panic is a crash.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use lmi_fuzz::debug;
-use lmi_ingest::fetch::{FetchSpec, NomisSpec};
-use lmi_ingest::nomis;
-use lmi_ingest::raw::RawFile;
-use lmi_ingest::{Catalogue, Format, Observations, SourceDef};
+use lmi_ingest::{Catalogue, FetchSpec, Format, NomisSpec, Observations, RawFile, SourceDef};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -20,8 +18,8 @@ use std::sync::OnceLock;
 const MAX_PAGES: usize = 4;
 
 struct Targets {
-    /// (source id, spec) for each distinct Nomis spec (queries and labels aside).
-    specs: Vec<(String, NomisSpec)>,
+    /// A source for each distinct Nomis spec (queries and labels aside).
+    specs: Vec<SourceDef>,
     /// Sources whose parser reads Nomis API CSV through `parse_source`.
     ts066: Vec<SourceDef>,
 }
@@ -30,7 +28,7 @@ fn targets() -> &'static Targets {
     static TARGETS: OnceLock<Targets> = OnceLock::new();
     TARGETS.get_or_init(|| {
         let catalogue = Catalogue::bundled().expect("the bundled catalogue parses");
-        let mut specs: Vec<(String, NomisSpec)> = Vec::new();
+        let mut specs: Vec<SourceDef> = Vec::new();
         let mut seen: Vec<NomisSpec> = Vec::new();
         for source in &catalogue.sources {
             if let Some(FetchSpec::Nomis(spec)) = &source.fetch {
@@ -41,7 +39,7 @@ fn targets() -> &'static Targets {
                 key.queries.clear();
                 if !seen.contains(&key) {
                     seen.push(key);
-                    specs.push((source.id.clone(), spec.clone()));
+                    specs.push(source.clone());
                 }
             }
         }
@@ -75,29 +73,25 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     for raw in &raws {
-        let scan = nomis::scan_page(raw);
-        debug(|| format!("scan_page {}", raw.path.display()), &scan);
+        let scan = lmi_ingest::scan_nomis_page(raw);
+        debug(|| format!("scan_nomis_page {}", raw.path.display()), &scan);
     }
-    for (source_id, spec) in &t.specs {
-        let mut state = nomis::NomisParse::default();
+    let bodies: Vec<(String, Vec<u8>)> = raws
+        .iter()
+        .map(|raw| (raw.path.display().to_string(), raw.content.clone()))
+        .collect();
+    for source in &t.specs {
+        let spec = source.fetch.as_ref().expect("a Nomis source");
         let mut out = Observations::default();
-        let parsed = raws.iter().try_for_each(|raw| {
-            nomis::parse_page(raw, source_id, spec, &mut state, &mut out).map(drop)
-        });
-        debug(|| format!("{source_id} parse_page"), &parsed);
-        let complete =
-            parsed.and_then(|()| nomis::check_complete(&state, "https://nomis.test/last"));
-        debug(|| format!("{source_id} check_complete"), &complete);
-        if complete.is_ok() {
-            for d in &spec.derive {
-                out.derive_product(0, &d.measure, &d.from, &d.times, d.factor);
-            }
+        let parsed = lmi_ingest::parse_fetched(source, spec, None, &bodies, &mut out);
+        debug(|| format!("{} parse_fetched", source.id), &parsed);
+        if parsed.is_ok() {
             let _ = out.into_frame();
         }
     }
     for source in &t.ts066 {
         let mut out = Observations::default();
-        let result = lmi_ingest::local::parse_source(source, &raws[0], None, &mut out);
+        let result = lmi_ingest::parse_source(source, &raws[0], None, &mut out);
         debug(|| source.id.clone(), &result);
         if result.is_ok() {
             let _ = out.into_frame();

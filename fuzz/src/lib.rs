@@ -1,8 +1,7 @@
 //! What the fuzz targets share: the `LMI_FUZZ_DEBUG` switch, the bundled catalogue's sources of
 //! some formats, and one input read as a raw file and parsed as each of them.
 
-use lmi_ingest::raw::RawFile;
-use lmi_ingest::{Catalogue, Format, Observations, SourceDef};
+use lmi_ingest::{Catalogue, Format, Observations, RawFile, SourceDef};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -31,7 +30,7 @@ pub fn sources_of(formats: &[Format]) -> Vec<SourceDef> {
 }
 
 /// `data` as one raw file (gzip by magic bytes, BOM stripped), parsed as each source with each
-/// release (`lmi_ingest::local::parse_source`), and every table that parsed turned into a frame.
+/// release (`lmi_ingest::parse_source`), and every table that parsed turned into a frame.
 /// Ok or Err are both fine; a panic is a crash.
 pub fn parse_as_each(data: &[u8], sources: &[SourceDef], releases: &[Option<&str>]) {
     let Ok(raw) = RawFile::from_bytes(Path::new("fuzz.csv"), data.to_vec()) else {
@@ -40,7 +39,7 @@ pub fn parse_as_each(data: &[u8], sources: &[SourceDef], releases: &[Option<&str
     for source in sources {
         for &release in releases {
             let mut out = Observations::default();
-            let result = lmi_ingest::local::parse_source(source, &raw, release, &mut out);
+            let result = lmi_ingest::parse_source(source, &raw, release, &mut out);
             debug(|| format!("{} release {release:?}", source.id), &result);
             if result.is_ok() {
                 let _ = out.into_frame();

@@ -6,6 +6,12 @@ pub mod browser;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+/// Every snapshot a test builds from files is published, changed or not.
+const ALWAYS: lmi_refresh::DirOptions = lmi_refresh::DirOptions {
+    keep: lmi_refresh::DEFAULT_KEEP,
+    force: true,
+};
+
 /// The 14 districts of the Lancashire combined authority (E47000018): the two unitaries, then the
 /// 12 districts of Lancashire county (E10000017).
 pub const LANCASHIRE_CA: [&str; 14] = [
@@ -63,7 +69,8 @@ impl TestApp {
         tokio::task::spawn_blocking(move || {
             if let Some(from) = from {
                 let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-                lmi_refresh::from_dir(&from, &dir, &catalogue).expect("refresh");
+                let store = lmi_store::Store::open(&dir);
+                lmi_refresh::refresh_dir(&from, &store, &catalogue, &ALWAYS).expect("refresh");
             }
         })
         .await
@@ -81,7 +88,8 @@ impl TestApp {
                 .get_or_init(|| {
                     let dir = tempfile::tempdir().expect("temp dir").keep();
                     let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-                    lmi_refresh::from_dir(&real, &dir, &catalogue).expect("refresh");
+                    let store = lmi_store::Store::open(&dir);
+                    lmi_refresh::refresh_dir(&real, &store, &catalogue, &ALWAYS).expect("refresh");
                     dir
                 })
                 .clone()
@@ -126,8 +134,10 @@ impl TestApp {
         let dir = self.data_dir.path().to_owned();
         tokio::task::spawn_blocking(move || {
             let catalogue = lmi_ingest::Catalogue::bundled().expect("catalogue");
-            lmi_refresh::from_dir(&lmi_cli::default_sample_dir(), &dir, &catalogue)
+            let store = lmi_store::Store::open(&dir);
+            lmi_refresh::refresh_dir(&lmi_cli::default_sample_dir(), &store, &catalogue, &ALWAYS)
                 .expect("refresh")
+                .into_manifest()
                 .version
         })
         .await

@@ -89,12 +89,14 @@ mod tests {
 
     #[test]
     fn refresh_errors_map_to_configuration_or_nothing_published() {
-        let config = Error::Live(lmi_ingest::live::LiveError::Config("--only `nope`".into()));
+        let config = Error::Plan(lmi_fetch::PlanError::Config("--only `nope`".into()));
         assert_eq!(config.exit_code(), 2);
         let missing = Error::Store(lmi_store::StoreError::NoSnapshot("data".into()));
         assert_eq!(missing.exit_code(), 2);
         let nothing = Error::NothingPublished {
-            message: "HTTP 503".into(),
+            reason: lmi_refresh::NotPublished::NoSourceRead {
+                errors: vec!["HTTP 503".into()],
+            },
             sources: Vec::new(),
         };
         assert_eq!(nothing.exit_code(), 1);

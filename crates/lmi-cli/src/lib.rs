@@ -54,14 +54,17 @@ impl lmi_api::Refresher for DirRefresher {
     fn refresh(&self) -> Result<String, lmi_api::RefreshError> {
         lmi_refresh::load_catalogue(None)
             .and_then(|catalogue| {
-                lmi_refresh::from_dir_into(
+                lmi_refresh::refresh_dir(
                     &self.from,
                     &self.store,
                     &catalogue,
-                    lmi_refresh::DEFAULT_KEEP,
+                    &lmi_refresh::DirOptions {
+                        keep: lmi_refresh::DEFAULT_KEEP,
+                        force: true,
+                    },
                 )
             })
-            .map(|m| m.version)
+            .map(|done| done.into_manifest().version)
             .map_err(|e| {
                 lmi_api::RefreshError::NothingPublished(format!("{:#}", anyhow::Error::new(e)))
             })
@@ -103,7 +106,11 @@ fn load_current_or_bootstrap(
             "no snapshot in {}; building one from the bundled sample data",
             data_dir.display()
         );
-        lmi_refresh::from_dir(sample_dir, data_dir, &Catalogue::bundled()?)?;
+        let always = lmi_refresh::DirOptions {
+            keep: lmi_refresh::DEFAULT_KEEP,
+            force: true,
+        };
+        lmi_refresh::refresh_dir(sample_dir, store, &Catalogue::bundled()?, &always)?;
     }
     let (snapshot, demand) = store
         .load_current_with_demand()

@@ -522,7 +522,7 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             keep: settings.keep_snapshots,
         };
         let bars = progress::Bars::new();
-        let result = lmi_refresh::refresh_live_into(&options, &store, &bars);
+        let result = lmi_refresh::refresh_live(&options, &store, &bars);
         bars.clear();
         return match result {
             Ok(report) => {
@@ -551,13 +551,11 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             "--only and --dry-run apply to fetching; not with --from"
         )));
     }
-    let m = match lmi_refresh::refresh_dir(
-        &from,
-        &store,
-        &catalogue,
-        settings.keep_snapshots,
+    let options = lmi_refresh::DirOptions {
+        keep: settings.keep_snapshots,
         force,
-    )? {
+    };
+    let m = match lmi_refresh::refresh_dir(&from, &store, &catalogue, &options)? {
         lmi_refresh::DirRefresh::Published(m) => m,
         lmi_refresh::DirRefresh::Unchanged(current) => {
             println!(
@@ -666,7 +664,7 @@ fn snapshots(what: &SnapshotsCommand, settings: &Settings) -> Result<Ended, Fail
 
 fn validate(settings: &Settings, snapshot: Option<&str>) -> Result<Ended, Failure> {
     let store = settings.store().map_err(Failure::config)?;
-    let report = lmi_refresh::validate_store(&store, snapshot)?;
+    let report = lmi_refresh::check_snapshot(&store, snapshot)?;
     println!(
         "checked {} values, {} additive aggregates against their districts",
         report.values, report.aggregates_checked

@@ -3,8 +3,7 @@
 //! found; the data packs written.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lmi_ingest::fetch::discover::SourceCheck;
-use lmi_ingest::live::{Outcome, Progress, SourceReport};
+use lmi_fetch::{Outcome, Progress, SourceCheck, SourceReport};
 use lmi_refresh::LiveReport;
 use std::collections::HashMap;
 use std::io::IsTerminal;

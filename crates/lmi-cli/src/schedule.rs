@@ -77,8 +77,8 @@ pub fn run_once(
     store: &lmi_store::Store,
     alert: &AlertSettings,
 ) -> Ended {
-    let progress = lmi_ingest::live::NoProgress;
-    let (ended, message) = match lmi_refresh::refresh_live_into(options, store, &progress) {
+    let progress = lmi_fetch::NoProgress;
+    let (ended, message) = match lmi_refresh::refresh_live(options, store, &progress) {
         Ok(report) => {
             let ended = Ended::from(&report);
             match (&report.published, ended) {

@@ -6,7 +6,7 @@ use crate::alert::AlertSettings;
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use lmi_api::ApiConfig;
-use lmi_ingest::fetch::FetchConfig;
+use lmi_fetch::FetchConfig;
 use serde::{Deserialize, Serialize};
 use serde_with::{DurationMilliSeconds, serde_as};
 use std::net::SocketAddr;
@@ -318,7 +318,7 @@ impl Settings {
         };
         self.fetch.check().map_err(|e| {
             let key = match &e {
-                lmi_ingest::fetch::ConfigError::BaseUrl { name, .. } => {
+                lmi_fetch::ConfigError::BaseUrl { name, .. } => {
                     format!("fetch.base_urls.{name}")
                 }
                 _ => "fetch".into(),

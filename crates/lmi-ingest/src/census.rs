@@ -216,7 +216,7 @@ pub fn parse_ts066(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
             format!("{}_percent", ts066_measure(c)),
         );
     }
-    let spec = crate::fetch::spec::NomisSpec {
+    let spec = crate::fetch_spec::NomisSpec {
         dataset: "NM_2083_1".into(),
         release_label: "Census 2021".into(),
         queries: Vec::new(),

@@ -75,8 +75,6 @@ pub enum IngestError {
     },
     #[error("source catalogue: {0}")]
     Catalogue(String),
-    #[error(transparent)]
-    Cache(#[from] crate::cache::CacheError),
     #[error("building the observations table: {0}")]
     Polars(#[from] polars::error::PolarsError),
 }

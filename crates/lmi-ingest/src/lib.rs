@@ -1,35 +1,45 @@
 //! Ingestion: the source catalogue, reading raw files (plain or gzip) with provenance, and the
-//! source-specific parsers that turn them into one long observations table; fetching the
-//! catalogued sources over HTTP into a raw cache with provenance (`fetch`, `nomis`, `cache`,
-//! `live`) and checking them before publish (`validate`).
+//! source-specific parsers that turn them into one long observations table. Bytes in,
+//! observations out: fetching them over HTTP and the raw cache are lmi-fetch's; this crate does
+//! no network IO.
 //!
-//! The observations table (see [`observations`]) is the only thing later stages see: one row per
+//! The observations table (see [`Observations`]) is the only thing later stages see: one row per
 //! (source, area, period, measure) with a value and a status. This crate knows nothing about
 //! indicators or serving.
+//!
+//! Entry points: [`Catalogue`] (with each source's [`FetchSpec`]), [`load_from_dir`] (every
+//! source from a directory of files), [`parse_fetched`] (one source's fetched bodies) and
+//! [`parse_source`] (one file).
 
-pub mod apprenticeship_flows;
-pub mod aps;
-pub mod aps_breakdowns;
-pub mod cache;
-pub mod catalogue;
-pub mod census;
-pub mod dfe;
-pub mod els;
-pub mod error;
-pub mod fe;
-pub mod fetch;
-pub mod job_adverts;
-pub mod live;
-pub mod local;
-pub mod nomis;
-pub mod observations;
-pub mod raw;
-pub mod skills_imperative;
-pub mod ukbc;
-pub mod upper_tier_tables;
-pub mod validate;
+mod apprenticeship_flows;
+mod aps;
+mod aps_breakdowns;
+mod catalogue;
+mod census;
+mod dfe;
+mod els;
+mod error;
+mod fe;
+mod fetch_spec;
+mod fetched;
+mod job_adverts;
+mod local;
+mod nomis;
+mod observations;
+mod raw;
+mod required_columns;
+mod skills_imperative;
+mod ukbc;
+mod upper_tier_tables;
 
-pub use catalogue::{Catalogue, Format, SourceDef};
+pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
-pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir};
-pub use observations::Observations;
+pub use fetch_spec::{
+    DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec, PeriodFormat,
+    TitlePattern,
+};
+pub use fetched::parse_fetched;
+pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};
+pub use nomis::{PageScan, nomis_page_query, scan_nomis_page};
+pub use observations::{Observations, concat_frames, empty_frame, filter_sources};
+pub use raw::RawFile;

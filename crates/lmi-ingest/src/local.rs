@@ -324,13 +324,10 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 mod tests {
     use super::*;
 
-    fn sample_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-    }
-
     #[test]
     fn the_bundled_sample_loads_and_is_labelled_as_sample() {
-        let loaded = load_from_dir(&sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
+        let loaded =
+            load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
         // Every required source; the optional LSOA census table is not in the sample.
         let catalogue = Catalogue::bundled().unwrap();

@@ -9,7 +9,7 @@
 
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
-use crate::fetch::NomisSpec;
+use crate::fetch_spec::NomisSpec;
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, csv_error};
 use lmi_core::Status;
@@ -21,9 +21,6 @@ pub const OBS_CONF: &str = "OBS_CONF";
 pub const GEOGRAPHY_CODE: &str = "GEOGRAPHY_CODE";
 pub const RECORD_OFFSET: &str = "RECORD_OFFSET";
 pub const RECORD_COUNT: &str = "RECORD_COUNT";
-
-/// Cells an anonymous call returns at most; with a `uid` key Nomis allows more.
-pub const ANONYMOUS_PAGE_LIMIT: u64 = 25_000;
 
 const EXPECTED: &str = "the Nomis API CSV layout (DATE, GEOGRAPHY_CODE, the dimension columns, \
     MEASURES, OBS_VALUE, OBS_STATUS, OBS_CONF, RECORD_OFFSET, RECORD_COUNT)";
@@ -53,7 +50,7 @@ pub struct PageScan {
 }
 
 /// Reads the paging columns of one page. A page whose header lacks them is not Nomis API CSV.
-pub fn scan_page(raw: &RawFile) -> Result<PageScan> {
+pub fn scan_nomis_page(raw: &RawFile) -> Result<PageScan> {
     let mut reader = raw.csv();
     let header = Header::read(raw, &mut reader, EXPECTED)?;
     let known = [RECORD_OFFSET, RECORD_COUNT];
@@ -272,6 +269,15 @@ pub fn parse_page(
     Ok(cells)
 }
 
+/// The query a Nomis page was asked with: its URL without the `RecordOffset` the fetch adds to
+/// every page after the first.
+pub fn nomis_page_query(page_url: &str) -> &str {
+    page_url
+        .rfind(['&', '?'])
+        .filter(|&i| page_url[i + 1..].starts_with("RecordOffset="))
+        .map_or(page_url, |i| &page_url[..i])
+}
+
 /// After the last page: every cell of the result arrived.
 pub fn check_complete(state: &NomisParse, last_url: &str) -> Result<()> {
     let count = state.record_count.unwrap_or(0);
@@ -418,7 +424,7 @@ measures = { "0" = "ts067_total", "6" = "ts067_level4plus" }
         );
         let raw = RawFile::from_bytes(Path::new("p"), p.into_bytes()).unwrap();
         assert_eq!(
-            scan_page(&raw).unwrap(),
+            scan_nomis_page(&raw).unwrap(),
             PageScan {
                 first_offset: Some(5),
                 record_count: 9,

@@ -9,7 +9,7 @@ use lmi_core::Status;
 use polars::prelude::*;
 
 pub use lmi_core::schema::observations::{
-    AREA_CODE, COLUMNS, FLAGS, MEASURE, PERIOD, SOURCE, STATUS, VALUE,
+    AREA_CODE, FLAGS, MEASURE, PERIOD, SOURCE, STATUS, VALUE,
 };
 
 /// Row-wise builder for the observations table.

@@ -6,10 +6,9 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use lmi_ingest::raw::RawFile;
-use lmi_ingest::{Catalogue, Observations, SourceDef};
+use lmi_ingest::{Catalogue, Observations, RawFile, SourceDef};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Text that has broken parsers before: symbols, huge and odd numbers, other scripts, quotes,
 /// control characters, codes one character off.
@@ -79,10 +78,6 @@ fn damage() -> impl Strategy<Value = Damage> {
     ]
 }
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample")
-}
-
 /// Each catalogued source with the head of its sample file (header + 40 rows), decompressed.
 fn inputs() -> &'static [(SourceDef, Vec<u8>)] {
     static INPUTS: std::sync::OnceLock<Vec<(SourceDef, Vec<u8>)>> = std::sync::OnceLock::new();
@@ -93,7 +88,7 @@ fn inputs() -> &'static [(SourceDef, Vec<u8>)] {
             let Some(path) = source
                 .local_paths
                 .iter()
-                .map(|p| sample_dir().join(p))
+                .map(|p| lmi_testkit::sample_dir().join(p))
                 .find(|p| p.is_file())
             else {
                 continue;
@@ -172,7 +167,7 @@ proptest! {
         if let Ok(raw) = RawFile::from_bytes(Path::new("damaged.csv"), bytes) {
             let mut out = Observations::default();
             // Ok or a clear error; a panic fails the test.
-            let _ = lmi_ingest::local::parse_source(source, &raw, release, &mut out);
+            let _ = lmi_ingest::parse_source(source, &raw, release, &mut out);
         }
     }
 }

@@ -173,7 +173,14 @@ fn serve_never_publishes_the_sample_over_snapshots_that_lost_their_pointer() {
     let data = tempfile::tempdir().unwrap();
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample");
     let catalogue = lmi_ingest::Catalogue::bundled().unwrap();
-    let real = lmi_refresh::from_dir(&sample, data.path(), &catalogue).unwrap();
+    let store = lmi_store::Store::open(data.path());
+    let always = lmi_refresh::DirOptions {
+        keep: lmi_refresh::DEFAULT_KEEP,
+        force: true,
+    };
+    let real = lmi_refresh::refresh_dir(&sample, &store, &catalogue, &always)
+        .unwrap()
+        .into_manifest();
     std::fs::write(data.path().join("current"), "").unwrap();
     let err = match lmi_cli::load_or_bootstrap(data.path(), &sample) {
         Ok(_) => panic!("served with an empty pointer"),

@@ -1,17 +1,5 @@
-//! Fetching catalogued sources over HTTP: the `[source.fetch]` section of the catalogue
-//! ([`spec`]), the publishers' base URLs (overridable for mirrors and tests), and discovery of
-//! the URL each source is served at today ([`discover`]).
-//!
-//! The HTTP behaviour itself (timeouts, retries, conditional GET) is in [`http`]; Nomis paging in
-//! [`crate::nomis`]; the raw cache in [`crate::cache`]; the orchestration in [`crate::live`].
-
-pub mod discover;
-pub mod http;
-pub mod spec;
-
-pub use spec::{
-    DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec, PeriodFormat,
-};
+//! The `[fetch]` settings of a refresh: the publishers' base URLs (overridable for mirrors and
+//! tests), timeouts, retries and the request limit.
 
 use serde::{Deserialize, Serialize};
 use serde_with::{DurationMilliSeconds, serde_as};

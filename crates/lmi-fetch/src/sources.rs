@@ -1,28 +1,22 @@
-//! Fetching every catalogued source over HTTP into the raw cache and parsing it: the ingest half
-//! of `lmi refresh` without `--from`.
+//! Fetching every catalogued source over HTTP into the raw cache: the fetch half of `lmi
+//! refresh` without `--from`.
 //!
 //! Per source: a source fetched since the last publish is taken from the cache (resume);
 //! otherwise its catalogue entry is resolved against the publisher (discovery: the latest
 //! release, the data set by title, the file by its metadata) and asked for with one conditional
 //! request per URL (all pages for Nomis when it changed). Sources are fetched concurrently,
-//! bounded by the client's request limit. Bodies reach the cache only after they parsed, so a
-//! bad download never replaces the last good copy.
+//! bounded by the client's request limit. [`Fetched::store`] hands each source's bodies to the
+//! caller's parser and writes them to the cache only after they parsed, so a bad download never
+//! replaces the last good copy; this crate never reads a format itself.
 //!
-//! A source that fails does not stop the others: [`LiveSources`] holds the observations of every
-//! source that parsed and lists the ones to carry over from the published snapshot.
+//! A source that fails does not stop the others: [`StoredSources`] reports every source and
+//! lists the ones to carry over from the published snapshot.
 
-use crate::cache::{CacheEntry, RawCache, StoredValidators, combined_sha256};
-use crate::catalogue::{Catalogue, SourceDef};
-use crate::fetch::discover::{self, Target};
-use crate::fetch::http::{FetchError, HttpClient, OnBytes, Response, Validators};
-use crate::fetch::{FetchSpec, NomisSpec};
-use crate::local::parse_source;
-use crate::nomis;
-use crate::observations::Observations;
-use crate::raw::RawFile;
-use crate::validate;
+use crate::cache::{CacheEntry, CacheError, RawCache, StoredValidators, combined_sha256};
+use crate::discover::{self, Target};
+use crate::http::{FetchError, HttpClient, OnBytes, Response, Validators};
 use lmi_core::{RawPart, Resolved, SourceProvenance};
-use polars::prelude::DataFrame;
+use lmi_ingest::{Catalogue, FetchSpec, RawFile, SourceDef, nomis_page_query, scan_nomis_page};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -96,19 +90,18 @@ pub struct SourceReport {
     pub error: Option<String>,
 }
 
+/// What [`Fetched::store`] did with every source.
 #[derive(Debug)]
-pub struct LiveSources {
+pub struct StoredSources {
     pub reports: Vec<SourceReport>,
-    /// The observations of every source that parsed (fetched, not modified, resumed or cached);
-    /// `None` when nothing changed.
-    pub observations: Option<DataFrame>,
-    /// Provenance of those sources.
+    /// Provenance of every source that parsed (fetched, not modified, resumed or cached).
     pub provenance: Vec<SourceProvenance>,
-    /// Every source is unchanged since the snapshot whose source digests were given.
+    /// Every source is unchanged since the snapshot whose source digests were given: nothing
+    /// was parsed.
     pub unchanged: bool,
 }
 
-impl LiveSources {
+impl StoredSources {
     pub fn failed(&self) -> impl Iterator<Item = &SourceReport> {
         self.reports.iter().filter(|r| r.outcome == Outcome::Failed)
     }
@@ -125,15 +118,14 @@ impl LiveSources {
     }
 }
 
-/// A refresh cannot start (exit code 2 territory) or the cache is unusable.
+/// The fetch cannot be planned: the catalogue or `--only` names something that cannot be
+/// fetched (bad configuration, exit code 2 territory), or the raw cache is unusable.
 #[derive(Debug, thiserror::Error)]
-pub enum LiveError {
+pub enum PlanError {
     #[error("bad configuration: {0}")]
     Config(String),
     #[error(transparent)]
-    Cache(#[from] crate::cache::CacheError),
-    #[error("building the observations table: {0}")]
-    Polars(#[from] polars::error::PolarsError),
+    Cache(#[from] CacheError),
 }
 
 enum Plan<'a> {
@@ -173,14 +165,12 @@ impl OnBytes for SourceBytes<'_> {
     }
 }
 
-pub use lmi_core::now_rfc3339;
-
 /// Checks the catalogue entries a refresh will fetch: each needs a valid `[source.fetch]`.
-pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), LiveError> {
+pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), PlanError> {
     for id in only {
         if catalogue.get(id).is_none() {
             let known: Vec<&str> = catalogue.sources.iter().map(|s| s.id.as_str()).collect();
-            return Err(LiveError::Config(format!(
+            return Err(PlanError::Config(format!(
                 "--only `{id}`: no such source in the catalogue (known: {})",
                 known.join(", ")
             )));
@@ -189,12 +179,12 @@ pub fn check_fetchable(catalogue: &Catalogue, only: &[String]) -> Result<(), Liv
     for s in catalogue.sources.iter().filter(|s| !s.local_only) {
         match &s.fetch {
             None => {
-                return Err(LiveError::Config(format!(
+                return Err(PlanError::Config(format!(
                     "source `{}` has no [source.fetch] section, so it cannot be fetched (use `lmi refresh --from DIR`)",
                     s.id
                 )));
             }
-            Some(f) => f.check(&s.id).map_err(LiveError::Config)?,
+            Some(f) => f.check(&s.id).map_err(PlanError::Config)?,
         }
     }
     Ok(())
@@ -212,7 +202,7 @@ pub async fn fetch_all(
     only: &[String],
     published: &HashMap<String, String>,
     progress: &dyn Progress,
-) -> Result<Fetched, LiveError> {
+) -> Result<Fetched, PlanError> {
     check_fetchable(catalogue, only)?;
     let manifest = cache.manifest()?;
     // Local-only sources have no publisher route: `refresh --from` reads them.
@@ -266,7 +256,7 @@ fn plan_outcome(plan: &Plan) -> Option<Outcome> {
     }
 }
 
-/// The network half's result, parsed by [`Fetched::parse`] outside the async runtime.
+/// The network half's result, parsed and stored by [`Fetched::store`] outside the async runtime.
 pub struct Fetched {
     /// (source id, outcome decided before any request, what the request got).
     #[allow(clippy::type_complexity)]
@@ -342,7 +332,7 @@ async fn fetch_source(
                 // Unchanged part of a source that changed elsewhere: reuse the cached bodies.
                 if let Some(e) = entry {
                     validators.insert(url.clone(), held.unwrap_or_default());
-                    for part in e.parts.iter().filter(|p| base_url(&p.url) == url) {
+                    for part in e.parts.iter().filter(|p| nomis_page_query(&p.url) == url) {
                         bodies.push((part.url.clone(), None));
                     }
                 }
@@ -376,14 +366,6 @@ enum UrlGot {
         validators: Validators,
         requests: u32,
     },
-}
-
-/// The URL a Nomis page was asked with, without its `RecordOffset`.
-fn base_url(page_url: &str) -> &str {
-    page_url
-        .rfind(['&', '?'])
-        .filter(|&i| page_url[i + 1..].starts_with("RecordOffset="))
-        .map_or(page_url, |i| &page_url[..i])
 }
 
 /// One Nomis query: pages with RecordOffset until RECORD_COUNT cells have arrived.
@@ -424,7 +406,7 @@ async fn fetch_nomis(
                 message: e.to_string(),
             }
         })?;
-        let scan = nomis::scan_page(&raw).map_err(|e| FetchError::Paging {
+        let scan = scan_nomis_page(&raw).map_err(|e| FetchError::Paging {
             url: shown.clone(),
             message: e.to_string().replacen(&format!("{shown}: "), "", 1),
         })?;
@@ -452,71 +434,12 @@ async fn fetch_nomis(
     })
 }
 
-/// Parses one source's bodies into `out`; returns (rows, observations).
-fn parse_bodies(
-    source: &SourceDef,
-    spec: &FetchSpec,
-    resolved: Option<&Resolved>,
-    bodies: &[(String, Vec<u8>)],
-    out: &mut Observations,
-) -> crate::error::Result<(usize, usize)> {
-    let before = out.len();
-    let mut rows = 0;
-    if let FetchSpec::Nomis(n) = spec {
-        rows += parse_nomis(source, n, bodies, out)?;
-        for d in &n.derive {
-            out.derive_product(before, &d.measure, &d.from, &d.times, d.factor);
-        }
-    } else {
-        let release = match resolved {
-            Some(Resolved::Ees { release, .. }) => Some(release.as_str()),
-            _ => None,
-        };
-        for (url, bytes) in bodies {
-            let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
-            // The format's parser first: it knows every column and names the renamed one.
-            rows += parse_source(source, &raw, release, out)?;
-            validate::required_columns(
-                &raw,
-                spec.required_columns(),
-                "the columns listed in the catalogue's required_columns",
-            )?;
-        }
-    }
-    Ok((rows, out.len() - before))
-}
-
-/// Every query of a Nomis source, each checked complete on its own.
-fn parse_nomis(
-    source: &SourceDef,
-    spec: &NomisSpec,
-    bodies: &[(String, Vec<u8>)],
-    out: &mut Observations,
-) -> crate::error::Result<usize> {
-    let mut rows = 0;
-    let mut i = 0;
-    while i < bodies.len() {
-        let query = base_url(&bodies[i].0);
-        let mut state = nomis::NomisParse::default();
-        let mut last = query;
-        while i < bodies.len() && base_url(&bodies[i].0) == query {
-            let (url, bytes) = &bodies[i];
-            let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
-            rows += nomis::parse_page(&raw, &source.id, spec, &mut state, out)?;
-            last = url;
-            i += 1;
-        }
-        nomis::check_complete(&state, last)?;
-    }
-    Ok(rows)
-}
-
 /// Reads the bodies named by a list of (URL, bytes if just downloaded) from the cache as needed.
 fn with_cached(
     cache: &RawCache,
     entry: Option<&CacheEntry>,
     bodies: Vec<(String, Option<Vec<u8>>)>,
-) -> Result<Vec<(String, Vec<u8>)>, crate::cache::CacheError> {
+) -> Result<Vec<(String, Vec<u8>)>, CacheError> {
     bodies
         .into_iter()
         .map(|(url, bytes)| match bytes {
@@ -532,224 +455,261 @@ fn with_cached(
         .collect()
 }
 
+/// A source's bodies as downloaded by this refresh, with what they were resolved from.
+struct Downloaded {
+    /// Parts that answered 304 have no bytes yet: they are read back from the cache.
+    bodies: Bodies,
+    target: Target,
+    validators: BTreeMap<String, Validators>,
+}
+
+/// One source's bodies as handed to the parser: (URL shown in errors, bytes).
+pub type SourceBodies = [(String, Vec<u8>)];
+
 impl Fetched {
-    /// Parses every source (from the fresh bodies or the cache) and updates the cache with each
-    /// source that parsed. A source that fails is reported and left out; the others go on.
-    /// Blocking work: call it outside async worker threads.
+    /// Hands every source's bodies (fresh, or read back from the cache) to `parse` and updates
+    /// the cache with each source that parsed. A source that fails to be read back or parsed is
+    /// reported and left out; the others go on. Blocking work: call it outside async worker
+    /// threads.
     ///
-    /// `skip_unchanged`: when every source is unchanged since the published snapshot, parse
-    /// nothing and report `unchanged` (false when the snapshot must be rebuilt anyway, e.g. to
-    /// clear a stale mark).
-    pub fn parse(
+    /// `parse(source, spec, resolved, bodies)` returns the source's (rows, observations) or why
+    /// they cannot be read. `skip_unchanged`: when every source is unchanged since the published
+    /// snapshot, parse nothing and report `unchanged` (false when the snapshot must be rebuilt
+    /// anyway, e.g. to clear a stale mark).
+    pub fn store<E: std::fmt::Display>(
         self,
         catalogue: &Catalogue,
         cache: &RawCache,
         skip_unchanged: bool,
         progress: &dyn Progress,
-    ) -> Result<LiveSources, LiveError> {
+        mut parse: impl FnMut(
+            &SourceDef,
+            &FetchSpec,
+            Option<&Resolved>,
+            &SourceBodies,
+        ) -> Result<(usize, usize), E>,
+    ) -> Result<StoredSources, CacheError> {
         let mut manifest = cache.manifest()?;
-        let now = now_rfc3339();
+        let now = lmi_core::now_rfc3339();
+        let unchanged = skip_unchanged && self.all_unchanged(&manifest);
         let mut reports = Vec::new();
         let mut provenance = Vec::new();
-        let mut observations = Observations::default();
-
-        // Nothing changed: every request answered 304 and the cache matches the snapshot.
-        let unchanged = skip_unchanged
-            && self.plans.iter().all(|(id, outcome, got)| {
-                let same = manifest
-                    .sources
-                    .get(id)
-                    .zip(self.published.get(id))
-                    .is_some_and(|(e, p)| &e.sha256 == p);
-                same && matches!(
-                    (outcome, got),
-                    (Some(Outcome::Cached), _) | (None, Some(Ok(Got::NotModified { .. })))
-                )
-            });
-
         for (id, outcome, got) in self.plans {
             let source = catalogue.get(&id).expect("planned from this catalogue");
             let spec = source.fetch.as_ref().expect("checked by check_fetchable");
             let entry = manifest.sources.get(&id).cloned();
-            let mut report = SourceReport {
-                source_id: id.clone(),
-                outcome: outcome.unwrap_or(Outcome::Fetched),
-                url: entry.as_ref().map(|e| e.url.clone()).unwrap_or_default(),
-                release: entry.as_ref().and_then(|e| e.release.clone()),
-                requests: 0,
-                bytes_downloaded: 0,
-                pages: 0,
-                rows: 0,
-                observations: 0,
-                error: None,
-            };
-            // (bodies, their target, validators) when downloaded; None when read from the cache.
-            let fresh = match got {
-                Some(Err(e)) => {
-                    report.outcome = Outcome::Failed;
-                    report.error = Some(format!("source `{id}`: {e}"));
-                    None
-                }
-                Some(Ok(Got::NotModified { target, requests })) => {
-                    report.outcome = Outcome::NotModified;
-                    report.requests = requests;
-                    report.release = target.release_label.clone();
-                    None
-                }
-                Some(Ok(Got::Bodies {
-                    target,
-                    bodies,
-                    validators,
-                    requests,
-                })) => {
-                    report.requests = requests;
-                    report.bytes_downloaded = bodies
-                        .iter()
-                        .filter_map(|(_, b)| b.as_ref())
-                        .map(|b| b.len() as u64)
-                        .sum();
-                    report.url = target.urls.first().cloned().unwrap_or_default();
-                    report.release = target.release_label.clone();
-                    Some((bodies, target, validators))
-                }
-                None => None,
-            };
-            if matches!(report.outcome, Outcome::Failed | Outcome::Kept) {
-                progress.end(&id, report.outcome);
-                reports.push(report);
-                continue;
-            }
-            if unchanged {
+            let (mut report, downloaded) = first_report(&id, outcome, got, entry.as_ref());
+            let settled = matches!(report.outcome, Outcome::Failed | Outcome::Kept);
+            if settled {
+                // Nothing to read: failed already, or kept from the published snapshot.
+            } else if unchanged {
                 let entry = &manifest.sources[&id];
                 report.rows = entry.rows;
                 report.observations = entry.observations;
-                progress.end(&id, report.outcome);
-                reports.push(report);
-                continue;
-            }
-
-            // Parsed on its own: a source that fails half way adds no rows.
-            let mut parsed = Observations::default();
-            let resolved_from = match &fresh {
-                Some((_, target, _)) => target.resolved.as_ref(),
-                None => entry.as_ref().and_then(|e| e.resolved.as_ref()),
-            }
-            .map(ToString::to_string);
-            let result = match fresh {
-                Some((bodies, target, validators)) => {
-                    report.pages = bodies.len() as u64;
-                    match with_cached(cache, entry.as_ref(), bodies) {
-                        Err(e) => Err(e.into()),
-                        Ok(bodies) => parse_bodies(
-                            source,
-                            spec,
-                            target.resolved.as_ref(),
-                            &bodies,
-                            &mut parsed,
-                        )
-                        .map(|(rows, obs)| (rows, obs, Some((bodies, target, validators)))),
-                    }
+            } else {
+                // Name the publication and release the bytes came from, not only the URL.
+                let from = match &downloaded {
+                    Some(d) => d.target.resolved.as_ref(),
+                    None => entry.as_ref().and_then(|e| e.resolved.as_ref()),
                 }
-                None => match &entry {
-                    // Planned from the cache, so the entry exists.
-                    None => Err(crate::error::IngestError::NotFound {
-                        source_id: id.clone(),
-                        dir: cache.dir().to_owned(),
-                        tried: "the raw cache".into(),
-                    }),
-                    Some(entry) => {
-                        report.pages = entry.parts.len() as u64;
-                        let parts = entry.parts.iter().map(|p| (p.url.clone(), None)).collect();
-                        match with_cached(cache, Some(entry), parts) {
-                            Err(e) => Err(e.into()),
-                            Ok(bodies) => parse_bodies(
-                                source,
-                                spec,
-                                entry.resolved.as_ref(),
-                                &bodies,
-                                &mut parsed,
-                            )
-                            .map(|(rows, obs)| (rows, obs, None)),
-                        }
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+                let read = read_bodies(cache, &id, entry.as_ref(), downloaded, &mut report);
+                let parsed = read.and_then(|(bodies, resolved, downloaded)| {
+                    parse(source, spec, resolved.as_ref(), &bodies)
+                        .map(|counts| (counts, bodies, downloaded))
+                        .map_err(|e| e.to_string())
+                });
+                match parsed {
+                    Err(e) => {
+                        report.outcome = Outcome::Failed;
+                        report.error = Some(format!("source `{id}`{from}: {e}"));
                     }
-                },
-            };
-            match result {
-                Err(e) => {
-                    report.outcome = Outcome::Failed;
-                    // Name the publication and release the bytes came from, not only the URL.
-                    let from = resolved_from.map(|r| format!(" ({r})")).unwrap_or_default();
-                    report.error = Some(format!("source `{id}`{from}: {e}"));
-                }
-                Ok((rows, obs, fresh)) => {
-                    observations.append(parsed);
-                    report.rows = rows;
-                    report.observations = obs;
-                    if let Some((bodies, target, validators)) = fresh {
-                        let mut parts = Vec::new();
-                        for (url, bytes) in &bodies {
-                            let sha256 = cache.put(bytes)?;
-                            parts.push(RawPart {
-                                url: url.clone(),
-                                sha256,
-                                bytes: bytes.len() as u64,
-                            });
+                    Ok(((rows, observations), bodies, downloaded)) => {
+                        report.rows = rows;
+                        report.observations = observations;
+                        if let Some((target, validators)) = downloaded {
+                            let entry =
+                                cache_entry(cache, &report, bodies, target, validators, &now)?;
+                            manifest.sources.insert(id.clone(), entry);
+                            manifest.resume.insert(id.clone());
+                        } else if report.outcome == Outcome::NotModified
+                            && let Some(e) = manifest.sources.get_mut(&id)
+                        {
+                            e.checked_at = now.clone();
                         }
-                        // The source's own (first) URL, as entries without per-URL validators record.
-                        let first = target
-                            .urls
-                            .first()
-                            .and_then(|u| validators.get(u))
-                            .cloned()
-                            .unwrap_or_default();
-                        let entry = CacheEntry {
-                            url: report.url.clone(),
-                            sha256: combined_sha256(bodies.iter().map(|(_, b)| b.as_slice())),
-                            bytes: parts.iter().map(|p| p.bytes).sum(),
-                            parts,
-                            fetched_at: now.clone(),
-                            checked_at: now.clone(),
-                            etag: first.etag,
-                            last_modified: first.last_modified,
-                            validators: validators
-                                .into_iter()
-                                .map(|(u, v)| (u, StoredValidators::from(v)))
-                                .collect(),
-                            release: target.release_label.clone(),
-                            resolved: target.resolved.clone(),
-                            rows,
-                            observations: obs,
-                        };
-                        manifest.sources.insert(id.clone(), entry);
-                        manifest.resume.insert(id.clone());
-                    } else if report.outcome == Outcome::NotModified
-                        && let Some(e) = manifest.sources.get_mut(&id)
-                    {
-                        e.checked_at = now.clone();
+                        // Saved after each source, so a crash later keeps what was fetched.
+                        cache.save_manifest(&manifest)?;
+                        let entry = &manifest.sources[&id];
+                        report.url = entry.url.clone();
+                        report.release = entry.release.clone();
+                        provenance.push(provenance_of(source, entry));
                     }
-                    // Saved after each source, so a crash later keeps what was fetched.
-                    cache.save_manifest(&manifest)?;
-                    let entry = &manifest.sources[&id];
-                    report.url = entry.url.clone();
-                    report.release = entry.release.clone();
-                    provenance.push(provenance_of(source, entry));
                 }
             }
             progress.end(&id, report.outcome);
             reports.push(report);
         }
-        let observations = if unchanged {
-            None
-        } else {
-            Some(observations.into_frame()?)
-        };
-        Ok(LiveSources {
+        Ok(StoredSources {
             reports,
-            observations,
             provenance,
             unchanged,
         })
     }
+
+    /// Nothing changed: every request answered 304 (or was not made) and the cache matches the
+    /// published snapshot.
+    fn all_unchanged(&self, manifest: &crate::cache::CacheManifest) -> bool {
+        self.plans.iter().all(|(id, outcome, got)| {
+            let same = manifest
+                .sources
+                .get(id)
+                .zip(self.published.get(id))
+                .is_some_and(|(e, p)| &e.sha256 == p);
+            same && matches!(
+                (outcome, got),
+                (Some(Outcome::Cached), _) | (None, Some(Ok(Got::NotModified { .. })))
+            )
+        })
+    }
+}
+
+/// A source's report from what its request got (or the plan decided), before any parsing; and
+/// its bodies when they were downloaded.
+fn first_report(
+    id: &str,
+    planned: Option<Outcome>,
+    got: Option<Result<Got, FetchError>>,
+    entry: Option<&CacheEntry>,
+) -> (SourceReport, Option<Downloaded>) {
+    let mut report = SourceReport {
+        source_id: id.to_owned(),
+        outcome: planned.unwrap_or(Outcome::Fetched),
+        url: entry.map(|e| e.url.clone()).unwrap_or_default(),
+        release: entry.and_then(|e| e.release.clone()),
+        requests: 0,
+        bytes_downloaded: 0,
+        pages: 0,
+        rows: 0,
+        observations: 0,
+        error: None,
+    };
+    let downloaded = match got {
+        Some(Err(e)) => {
+            report.outcome = Outcome::Failed;
+            report.error = Some(format!("source `{id}`: {e}"));
+            None
+        }
+        Some(Ok(Got::NotModified { target, requests })) => {
+            report.outcome = Outcome::NotModified;
+            report.requests = requests;
+            report.release = target.release_label.clone();
+            None
+        }
+        Some(Ok(Got::Bodies {
+            target,
+            bodies,
+            validators,
+            requests,
+        })) => {
+            report.requests = requests;
+            report.bytes_downloaded = bodies
+                .iter()
+                .filter_map(|(_, b)| b.as_ref())
+                .map(|b| b.len() as u64)
+                .sum();
+            report.url = target.urls.first().cloned().unwrap_or_default();
+            report.release = target.release_label.clone();
+            Some(Downloaded {
+                bodies,
+                target,
+                validators,
+            })
+        }
+        None => None,
+    };
+    (report, downloaded)
+}
+
+/// A downloaded source's target and validators, to be cached once its bodies parsed.
+type ToCache = (Target, BTreeMap<String, Validators>);
+
+/// Every body of a source (fresh ones as downloaded, the rest read back from the cache), what
+/// they were resolved from, and what to cache when they were downloaded. Counts the pages.
+#[allow(clippy::type_complexity)]
+fn read_bodies(
+    cache: &RawCache,
+    id: &str,
+    entry: Option<&CacheEntry>,
+    downloaded: Option<Downloaded>,
+    report: &mut SourceReport,
+) -> Result<(Vec<(String, Vec<u8>)>, Option<Resolved>, Option<ToCache>), String> {
+    match downloaded {
+        Some(d) => {
+            report.pages = d.bodies.len() as u64;
+            let bodies = with_cached(cache, entry, d.bodies).map_err(|e| e.to_string())?;
+            let resolved = d.target.resolved.clone();
+            Ok((bodies, resolved, Some((d.target, d.validators))))
+        }
+        // Planned from the cache, so the entry exists.
+        None => {
+            let Some(entry) = entry else {
+                return Err(format!(
+                    "source `{id}`: no file found in {}; looked for the raw cache",
+                    cache.dir().display()
+                ));
+            };
+            report.pages = entry.parts.len() as u64;
+            let parts = entry.parts.iter().map(|p| (p.url.clone(), None)).collect();
+            let bodies = with_cached(cache, Some(entry), parts).map_err(|e| e.to_string())?;
+            Ok((bodies, entry.resolved.clone(), None))
+        }
+    }
+}
+
+/// Stores a parsed source's bodies and returns its new cache entry.
+fn cache_entry(
+    cache: &RawCache,
+    report: &SourceReport,
+    bodies: Vec<(String, Vec<u8>)>,
+    target: Target,
+    validators: BTreeMap<String, Validators>,
+    now: &str,
+) -> Result<CacheEntry, CacheError> {
+    let mut parts = Vec::new();
+    for (url, bytes) in &bodies {
+        let sha256 = cache.put(bytes)?;
+        parts.push(RawPart {
+            url: url.clone(),
+            sha256,
+            bytes: bytes.len() as u64,
+        });
+    }
+    // The source's own (first) URL, as entries without per-URL validators record.
+    let first = target
+        .urls
+        .first()
+        .and_then(|u| validators.get(u))
+        .cloned()
+        .unwrap_or_default();
+    Ok(CacheEntry {
+        url: report.url.clone(),
+        sha256: combined_sha256(bodies.iter().map(|(_, b)| b.as_slice())),
+        bytes: parts.iter().map(|p| p.bytes).sum(),
+        parts,
+        fetched_at: now.to_owned(),
+        checked_at: now.to_owned(),
+        etag: first.etag,
+        last_modified: first.last_modified,
+        validators: validators
+            .into_iter()
+            .map(|(u, v)| (u, StoredValidators::from(v)))
+            .collect(),
+        release: target.release_label.clone(),
+        resolved: target.resolved.clone(),
+        rows: report.rows,
+        observations: report.observations,
+    })
 }
 
 /// The provenance of a source as its cached copy records it.
@@ -775,7 +735,7 @@ pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance
 
 /// After a publish: sources fetched since are no longer "resumable"; the next refresh asks the
 /// publishers again (conditionally).
-pub fn clear_resume(cache: &RawCache) -> Result<(), LiveError> {
+pub fn clear_resume(cache: &RawCache) -> Result<(), CacheError> {
     let mut m = cache.manifest()?;
     if !m.resume.is_empty() {
         m.resume = BTreeSet::new();
@@ -786,14 +746,15 @@ pub fn clear_resume(cache: &RawCache) -> Result<(), LiveError> {
 
 #[cfg(test)]
 mod tests {
-    use super::base_url;
+    use super::*;
 
     #[test]
-    fn a_nomis_page_url_names_its_query() {
-        let q = "http://n/api/v01/dataset/NM_17_5.data.csv?geography=TYPE424&variable=1902";
-        assert_eq!(base_url(q), q);
-        assert_eq!(base_url(&format!("{q}&RecordOffset=25000")), q);
-        let bare = "http://n/api/v01/dataset/NM_1_1.data.csv";
-        assert_eq!(base_url(&format!("{bare}?RecordOffset=5")), bare);
+    fn every_bundled_source_can_be_planned() {
+        check_fetchable(&Catalogue::bundled().unwrap(), &[]).unwrap();
+        let err = check_fetchable(&Catalogue::bundled().unwrap(), &["nope".into()]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("bad configuration: --only `nope`: no such source")
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! replaces a good copy. `resume` lists sources fetched and parsed since the last publish: a
 //! refresh rerun after a failure elsewhere takes them from here without asking the publisher.
 
-use crate::fetch::http::Validators;
+use crate::http::Validators;
 pub use lmi_core::RawPart;
 use lmi_core::Resolved;
 use serde::{Deserialize, Serialize};

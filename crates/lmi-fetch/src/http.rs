@@ -3,7 +3,7 @@
 //! (honouring `Retry-After`), conditional requests (`If-None-Match`, `If-Modified-Since`), gzip,
 //! and a check that a 200 body is not an HTML or error page.
 
-use super::FetchConfig;
+use crate::FetchConfig;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -124,14 +124,14 @@ enum Attempt {
 }
 
 impl HttpClient {
-    pub fn new(config: FetchConfig) -> Result<HttpClient, super::ConfigError> {
+    pub fn new(config: FetchConfig) -> Result<HttpClient, crate::ConfigError> {
         let client = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .gzip(true)
             .build()
-            .map_err(|e| super::ConfigError::Client(e.to_string()))?;
+            .map_err(|e| crate::ConfigError::Client(e.to_string()))?;
         Ok(HttpClient {
             client,
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests.get())),

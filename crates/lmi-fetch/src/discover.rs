@@ -15,11 +15,10 @@
 //!   each indicator's metadata file, then the CSV beside it (raw file host).
 //! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
 
-use super::BaseUrls;
-use super::http::{FetchError, HttpClient, OnBytes};
-use super::spec::{EesSpec, FetchSpec, NomisSpec};
-use crate::catalogue::SourceDef;
+use crate::BaseUrls;
+use crate::http::{FetchError, HttpClient, OnBytes};
 use lmi_core::Resolved;
+use lmi_ingest::{Catalogue, EesSpec, FetchSpec, NomisSpec, SourceDef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -67,13 +66,13 @@ pub struct SourceCheck {
     pub source_id: String,
     pub kind: &'static str,
     /// The resolved target and, per URL, the head of the response (no data downloaded).
-    pub result: Result<(Target, Vec<super::http::Probe>), FetchError>,
+    pub result: Result<(Target, Vec<crate::http::Probe>), FetchError>,
 }
 
 /// Resolves every catalogued source against its publisher and asks for each URL's response
 /// head: what a refresh would fetch, or exactly why it cannot.
 pub async fn check_all(
-    catalogue: &crate::Catalogue,
+    catalogue: &Catalogue,
     client: &HttpClient,
     on: &dyn OnBytes,
 ) -> Vec<SourceCheck> {

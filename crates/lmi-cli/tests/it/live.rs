@@ -1,0 +1,247 @@
+//! `lmi refresh` and `lmi sources check` against the emulated publishers (lmi-testkit's
+//! `MockPublishers`), and `lmi serve --refresh-schedule` refreshing by itself. The refresh rules
+//! are tested in lmi-refresh's own tests; these are the binary's flags, output and exit codes.
+
+use crate::support::lmi_with;
+use lmi_ingest::{BUNDLED_CATALOGUE, Catalogue};
+use lmi_testkit::MockPublishers;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Cells per page the emulated Nomis serves.
+const PAGE: u64 = 1_000;
+const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
+const KS4: &str = "key-stage-4-destination-measures";
+const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
+
+/// The emulated publishers serving the synthetic sample.
+fn sample_mock() -> MockPublishers {
+    MockPublishers::start(&lmi_testkit::sample_dir(), PAGE)
+}
+
+/// The bundled catalogue's text without the LSOA census entry: the sample has no LSOA table.
+fn catalogue_file(dir: &Path) -> PathBuf {
+    let text = BUNDLED_CATALOGUE;
+    let start = text
+        .find(&format!("[[source]]\nid = \"{LSOA_SOURCE}\""))
+        .unwrap();
+    let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+    let path = dir.join("sources.toml");
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    assert_eq!(
+        Catalogue::parse(&std::fs::read_to_string(&path).unwrap())
+            .unwrap()
+            .sources
+            .len(),
+        Catalogue::bundled().unwrap().sources.len() - 1
+    );
+    path
+}
+
+#[test]
+fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let catalogue = catalogue_file(data.path());
+    let c = catalogue.to_str().unwrap();
+    let (nomis, ees, ons, github) = (
+        mock.nomis_base(),
+        mock.ees_base(),
+        mock.ons_base(),
+        mock.github_base(),
+    );
+    let env = [
+        ("LMI_NOMIS_BASE_URL", nomis.as_str()),
+        ("LMI_EES_BASE_URL", ees.as_str()),
+        ("LMI_ONS_BASE_URL", ons.as_str()),
+        ("LMI_GITHUB_API_BASE_URL", github.as_str()),
+    ];
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+
+    // What each source resolves to, without downloading it.
+    mock.clear_log();
+    let out = lmi_with(&["sources", "check", "--catalogue", c], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Academic year 2023/24 (latest release)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("release `2023-24`"), "{stdout}");
+    assert!(
+        stdout.contains("claimant-count/claimant-count.csv"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
+    assert!(stdout.contains("10 source(s) resolve"), "{stdout}");
+
+    let n = 10;
+    let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        stdout.contains(&format!("{n} fetched, 0 not modified")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("published snapshot"), "{stdout}");
+
+    let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        stdout.contains(&format!("0 fetched, {n} not modified")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 bytes downloaded"), "{stdout}");
+    assert!(stdout.contains("nothing changed"), "{stdout}");
+
+    let out = lmi_with(&["refresh", "--data-dir", d, "--only", "nope"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--only `nope`"));
+    let out = lmi_with(
+        &["refresh", "--data-dir", d],
+        &[("LMI_NOMIS_BASE_URL", "ftp://mirror")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ftp://mirror"));
+
+    // One of the sources fails: the others publish, exit code 3, the failure named.
+    mock.rename_data_set(KS4, "2023-24", KS4_LONG_TITLE, "Renamed by DfE");
+    let out = lmi_with(
+        &[
+            "refresh",
+            "--data-dir",
+            d,
+            "--catalogue",
+            c,
+            "--log-format",
+            "json",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 failed"), "{stdout}");
+    assert!(stdout.contains("dfe_ks4_destinations_lad"), "{stdout}");
+    assert!(
+        stdout.contains("STALE: carried over from snapshot"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("published snapshot"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Renamed by DfE"));
+
+    let out = lmi_with(&["sources", "check", "--catalogue", c], &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("dfe_ks4_destinations_lad"), "{stdout}");
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(stdout.contains("Renamed by DfE"), "{stdout}");
+    assert!(
+        stdout.contains("1 of 10 source(s) cannot be resolved"),
+        "{stdout}"
+    );
+}
+
+/// `lmi serve --refresh-schedule`: the server refreshes from the publishers by itself on the
+/// schedule and swaps to what it published, without a restart.
+#[test]
+fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    let (nomis, ees, ons, github) = (
+        mock.nomis_base(),
+        mock.ees_base(),
+        mock.ons_base(),
+        mock.github_base(),
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lmi"));
+    cmd.args([
+        "serve",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+        "--watch-interval-ms",
+        "200",
+        // Every 2 seconds: the first run starts within 2 s of start-up.
+        "--refresh-schedule",
+        "*/2 * * * * *",
+    ])
+    .env("RUST_LOG", "info")
+    .env("LMI_NOMIS_BASE_URL", &nomis)
+    .env("LMI_EES_BASE_URL", &ees)
+    .env("LMI_ONS_BASE_URL", &ons)
+    .env("LMI_GITHUB_API_BASE_URL", &github)
+    .env_remove("LMI_CONFIG")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null());
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Killed(cmd.spawn().unwrap());
+    let stdout = server.0.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("lmi listening on http://")
+                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
+        })
+        .expect("the server says where it listens");
+    let get = |path: &str| -> serde_json::Value {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let body = text.split_once("\r\n\r\n").unwrap().1;
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+    };
+    let first = get("/v1/snapshot");
+    assert_eq!(
+        first["sample"], true,
+        "a fresh data directory serves the sample first"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let swapped = loop {
+        let now = get("/v1/snapshot");
+        if now["sample"] == false {
+            break now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scheduled refresh was served within 180 s: {now}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_ne!(swapped["version"], first["version"]);
+    // The publishers were asked by the server itself.
+    assert!(mock.log().iter().any(|l| l.path.starts_with("/nomis/")));
+    // The sources it fetched are in the served provenance.
+    let sources = get("/v1/sources");
+    assert!(
+        sources["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["source_id"] == "census2021_ts067_lad" && s["url"].is_string()),
+        "{sources}"
+    );
+}
