@@ -168,9 +168,6 @@ fn keys() -> Vec<(String, Kind)> {
 pub const ENV_CONFIG: &str = "LMI_CONFIG";
 /// The settings file read when neither `--config` nor `LMI_CONFIG` names one, if it exists.
 pub const DEFAULT_FILE: &str = "lmi.toml";
-/// Settings printed as `<redacted>` that are not yet a [`lmi_core::Secret`] (which redacts
-/// itself).
-const SECRETS: &[&str] = &["fetch.nomis_uid"];
 /// URLs printed without their password and query (where a store's credentials could be put).
 const URLS_WITH_CREDENTIALS: &[&str] = &["data_url", "s3_endpoint"];
 
@@ -469,9 +466,8 @@ impl Loaded {
             } else {
                 format!("{prefix}.{k}")
             };
-            let shown = if SECRETS.contains(&key.as_str()) {
-                toml::Value::from("<redacted>")
-            } else if URLS_WITH_CREDENTIALS.contains(&key.as_str()) {
+            // Secrets (`lmi_core::Secret`) serialise as `<redacted>` themselves.
+            let shown = if URLS_WITH_CREDENTIALS.contains(&key.as_str()) {
                 toml::Value::from(v.as_str().map(redact_url).unwrap_or_default())
             } else {
                 v.clone()

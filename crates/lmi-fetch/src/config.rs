@@ -1,6 +1,7 @@
 //! The `[fetch]` settings of a refresh: the publishers' base URLs (overridable for mirrors and
 //! tests), timeouts, retries and the request limit.
 
+use lmi_core::Secret;
 use serde::{Deserialize, Serialize};
 use serde_with::{DurationMilliSeconds, serde_as};
 use std::num::{NonZeroU32, NonZeroUsize};
@@ -65,7 +66,7 @@ impl BaseUrls {
 pub struct FetchConfig {
     pub base_urls: BaseUrls,
     /// Nomis API key (`uid`), raising the 25,000-cell page limit. Never logged or recorded.
-    pub nomis_uid: Option<String>,
+    pub nomis_uid: Option<Secret<String>>,
     #[serde(rename = "connect_timeout_ms")]
     #[serde_as(as = "DurationMilliSeconds<u64>")]
     pub connect_timeout: Duration,

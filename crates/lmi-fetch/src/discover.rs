@@ -100,9 +100,14 @@ pub async fn check_all(
                 let mut probes = Vec::new();
                 for url in &target.urls {
                     let actual = match spec {
-                        FetchSpec::Nomis(_) => {
-                            nomis_keyed(url, client.config().nomis_uid.as_deref())
-                        }
+                        FetchSpec::Nomis(_) => nomis_keyed(
+                            url,
+                            client
+                                .config()
+                                .nomis_uid
+                                .as_ref()
+                                .map(|u| u.expose().as_str()),
+                        ),
                         _ => url.clone(),
                     };
                     probes.push(client.probe(&actual, url).await?);

@@ -376,7 +376,11 @@ async fn fetch_nomis(
     validators: Option<&Validators>,
     on: &SourceBytes<'_>,
 ) -> Result<UrlGot, FetchError> {
-    let uid = client.config().nomis_uid.as_deref();
+    let uid = client
+        .config()
+        .nomis_uid
+        .as_ref()
+        .map(|u| u.expose().as_str());
     let sep = if url.contains('?') { '&' } else { '?' };
     let mut bodies = Vec::new();
     let mut first_validators = Validators::default();

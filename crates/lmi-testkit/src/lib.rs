@@ -26,7 +26,8 @@ pub mod support;
 pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};
 pub use nomis::{APS_RQF4_DATES, APS_RQF4_GEOGRAPHY, aps_api_cells, aps_rqf4_cells};
 pub use support::{
-    THOROUGH_ENV, cases, chromium_for, real_data, sample_dir, thorough, workspace_root,
+    THOROUGH_ENV, cases, chromium_for, copy_dir, real_data, sample_dir, thorough, tree,
+    workspace_root,
 };
 
 use axum::body::Body;

@@ -2,6 +2,8 @@
 //! (`LMI_REAL_DATA`), the thorough-test switch (`LMI_THOROUGH_TESTS`), and whether a
 //! browser test may skip (`LMI_REQUIRE_BROWSER`).
 
+use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The environment variable that turns on the thorough versions of slow tests (every kill point
@@ -67,4 +69,45 @@ pub fn chromium_for(test: &str, found: Option<PathBuf>) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// Every file under `dir` (relative path → bytes): a byte-for-byte picture of a data directory;
+/// empty when `dir` does not exist.
+pub fn tree(dir: &Path) -> io::Result<BTreeMap<PathBuf, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            entries => entries?,
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap_or(&path).to_owned();
+                out.insert(relative, std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `src` copied under `dst`, recursively (a data directory or sample to start a test from).
+pub fn copy_dir(src: &Path, dst: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(src)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        let to = dst.join(name);
+        if path.is_dir() {
+            std::fs::create_dir_all(&to)?;
+            copy_dir(&path, &to)?;
+        } else {
+            std::fs::copy(&path, &to)?;
+        }
+    }
+    Ok(())
 }

@@ -1,8 +1,8 @@
 //! The `lmi` binary as an analyst and a cron job use it: exit codes, messages, and the rule that
 //! a failed refresh never touches the published snapshot.
 
-use crate::support::{copy_dir, lmi, stderr, tree};
-use lmi_testkit::sample_dir;
+use crate::support::{lmi, stderr};
+use lmi_testkit::{copy_dir, sample_dir, tree};
 use std::path::Path;
 
 /// A copy of the sample directory whose KS4 file has been altered by `edit`.
@@ -55,7 +55,7 @@ fn a_bad_source_file_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte(
         .status
         .success()
     );
-    let before = tree(data.path());
+    let before = tree(data.path()).unwrap();
 
     type Edit = Box<dyn Fn(String) -> String>;
     let cases: [(&str, Edit, &[&str]); 4] = [
@@ -100,7 +100,7 @@ fn a_bad_source_file_fails_with_its_cause_and_leaves_the_snapshot_byte_for_byte(
         }
         assert!(err.contains("nothing was published"), "{what}: {err}");
         assert_eq!(
-            tree(data.path()),
+            tree(data.path()).unwrap(),
             before,
             "{what}: the data directory changed"
         );
@@ -117,7 +117,7 @@ fn current(data: &Path) -> String {
 #[test]
 fn a_refresh_over_the_current_snapshots_files_publishes_nothing_unless_they_change_or_forced() {
     let from = tempfile::tempdir().unwrap();
-    copy_dir(&sample_dir(), from.path());
+    copy_dir(&sample_dir(), from.path()).unwrap();
     let data = tempfile::tempdir().unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec![
@@ -134,14 +134,14 @@ fn a_refresh_over_the_current_snapshots_files_publishes_nothing_unless_they_chan
     };
     assert!(run(&[]).contains("published snapshot"));
     let first = current(data.path());
-    let before = tree(data.path());
+    let before = tree(data.path()).unwrap();
 
     // The same files: nothing read, nothing published, the data directory byte for byte.
     let again = run(&[]);
     assert!(again.contains("nothing changed"), "{again}");
     assert!(again.contains(&first), "{again}");
     assert_eq!(
-        tree(data.path()),
+        tree(data.path()).unwrap(),
         before,
         "an unchanged refresh wrote something"
     );

@@ -11,6 +11,7 @@
 
 mod cli;
 mod crash;
+mod live;
 mod pack;
 mod replicas;
 mod settings;

@@ -200,7 +200,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     let last = cases.len() - 1;
     for (i, (what, target, fault, times, failed, needles)) in cases.into_iter().enumerate() {
         let data = tempfile::tempdir().unwrap();
-        copy_dir(healthy.path(), data.path());
+        lmi_testkit::copy_dir(healthy.path(), data.path()).unwrap();
         // A cold cache, so every source is requested unconditionally.
         let _ = std::fs::remove_dir_all(data.path().join("raw"));
         mock.clear_faults();

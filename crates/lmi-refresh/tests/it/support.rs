@@ -75,26 +75,13 @@ pub fn refresh(data: &Path, mock: &MockPublishers) -> LiveReport {
 
 /// The published part of a data directory (`current` and `snapshots/`), byte for byte.
 pub fn published_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
+    let mut out = lmi_testkit::tree(&dir.join("snapshots"))
+        .unwrap()
+        .into_iter()
+        .map(|(path, bytes)| (Path::new("snapshots").join(path), bytes))
+        .collect::<BTreeMap<_, _>>();
     if let Ok(b) = std::fs::read(dir.join("current")) {
         out.insert(PathBuf::from("current"), b);
-    }
-    let mut stack = vec![dir.join("snapshots")];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(
-                    path.strip_prefix(dir).unwrap().to_owned(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
     }
     out
 }
@@ -207,18 +194,4 @@ pub fn from_files(
     };
     lmi_refresh::refresh_dir(from, &Store::open(data), catalogue, &always)
         .map(lmi_refresh::DirRefresh::into_manifest)
-}
-
-/// `src` copied under `dst`, recursively (a data directory to start a test from).
-pub fn copy_dir(src: &Path, dst: &Path) {
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let to = dst.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-            copy_dir(&path, &to);
-        } else {
-            std::fs::copy(&path, &to).unwrap();
-        }
-    }
 }
