@@ -167,6 +167,13 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
         let reading = page.eval("document.querySelector('#panel-apprenticeships-after-gcses .reading').textContent");
         let reading = reading.as_str().unwrap();
         assert!(reading.contains("% of young people in Burnley") && reading.contains("England's"), "{reading}");
+        // Every panel says how old its data is (the sample is read from files: no release date).
+        let dates = page.eval("[...document.querySelectorAll('.panel .data-date')].map(p => p.textContent)");
+        let dates = dates.as_array().unwrap();
+        assert_eq!(dates.len() as u64, page.eval("document.querySelectorAll('.panel').length").as_u64().unwrap());
+        assert!(dates.iter().all(|d| d.as_str().unwrap().starts_with("Data")), "{dates:?}");
+        let ks4 = page.eval("document.querySelector('#panel-apprenticeships-after-gcses .data-date').textContent");
+        assert!(ks4.as_str().unwrap().starts_with("Data for 2022/23: release date not known, read from a hand-downloaded file"), "{ks4}");
         let csv = page.eval("document.querySelector('#panel-apprenticeships-after-gcses a.csv').href");
         assert!(csv.as_str().unwrap().contains("/v1/charts/trend.csv?area=E07000117"), "{csv}");
         full_page_screenshot(&mut page, 1280, false, "burnley-careers-adviser.png");

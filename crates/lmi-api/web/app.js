@@ -127,6 +127,11 @@ function renderPanel(panel) {
   node.dataset.panel = panel.id;
   node.querySelector(".panel-title").textContent = panel.title;
   node.querySelector(".reading").textContent = panel.reading;
+  // How old the data is: the period, each source's release date and fetch date; a source
+  // whose publisher is late with its next release is flagged.
+  const dataDate = node.querySelector(".data-date");
+  dataDate.textContent = panel.data_date;
+  if (panel.freshness.some((f) => f.status === "overdue")) dataDate.classList.add("overdue");
   const img = node.querySelector("img.chart");
   if (panel.available) {
     img.src = panel.links.svg;

@@ -3,7 +3,7 @@
 //! found; the data packs written.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lmi_fetch::{Outcome, Progress, SourceCheck, SourceReport};
+use lmi_fetch::{CheckOutcome, Outcome, Progress, SourceCheck, SourceReport};
 use lmi_refresh::LiveReport;
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -175,18 +175,27 @@ pub fn print_live(report: &LiveReport, store: &lmi_store::Store) {
     }
 }
 
-/// Prints, per source, what a refresh would fetch or why it cannot; true when every source
-/// resolves.
+/// Prints, per source, what a refresh would fetch (with the publisher's last release date) or
+/// why it cannot, and the sources no publisher route refreshes; true when every source that has
+/// a route resolves.
 pub fn print_sources_check(checks: &[SourceCheck]) -> bool {
     let mut failed = 0;
+    let mut no_route = 0;
     for c in checks {
-        match &c.result {
-            Ok((target, probes)) => {
+        match &c.outcome {
+            CheckOutcome::Resolved { target, probes } => {
                 println!(
                     "{:<30} {:<6} ok  {}",
                     c.source_id,
                     c.kind,
                     target.release_label.as_deref().unwrap_or("")
+                );
+                println!(
+                    "    last release: {} ({} cycle)",
+                    c.release_date()
+                        .as_deref()
+                        .unwrap_or("not stated by the publisher"),
+                    c.cycle.as_str()
                 );
                 if let Some(r) = &target.resolved {
                     println!("    resolved: {r}");
@@ -203,19 +212,28 @@ pub fn print_sources_check(checks: &[SourceCheck]) -> bool {
                     );
                 }
             }
-            Err(e) => {
+            CheckOutcome::Failed(e) => {
                 failed += 1;
                 println!("{:<30} {:<6} FAILED", c.source_id, c.kind);
                 println!("    {e}");
             }
+            CheckOutcome::NoRoute => {
+                no_route += 1;
+                println!(
+                    "{:<30} {:<6} not refreshed: {} with no publisher route; only `lmi refresh --from DIR` reads it",
+                    c.source_id,
+                    c.kind,
+                    c.cycle.as_str()
+                );
+            }
         }
     }
+    let routed = checks.len() - no_route;
     if failed == 0 {
-        println!("{} source(s) resolve", checks.len());
+        println!("{routed} source(s) resolve; {no_route} with no publisher route");
     } else {
         println!(
-            "{failed} of {} source(s) cannot be resolved; a refresh would carry them over as stale",
-            checks.len()
+            "{failed} of {routed} source(s) cannot be resolved; a refresh would carry them over as stale"
         );
     }
     failed == 0

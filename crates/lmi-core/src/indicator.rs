@@ -1217,6 +1217,10 @@ const ADVERTS_CAVEATS: &[&str] = &[
      filled by word of mouth and over-represent some occupations.",
     "Served only for districts ONS publishes: the index is not added up across areas, and \
      England has no figure (status `unavailable`).",
+    "A closed series: ONS's Adzuna-based index stopped with the May 2022 release (January \
+     2017-2022) and will not be updated. ONS's current monthly series (online job advert volumes \
+     by occupation, Textkernel) counts adverts, not an index: it is a different measure and is \
+     never joined to this one.",
 ];
 const BUSINESS_DEMOGRAPHY_CAVEATS: &[&str] = &[
     "Births and deaths of VAT and/or PAYE registered businesses, as a share of active businesses \

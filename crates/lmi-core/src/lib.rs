@@ -6,6 +6,7 @@ pub mod area;
 pub mod breakdown;
 pub mod demand;
 pub mod flows;
+pub mod freshness;
 pub mod geography;
 pub mod indicator;
 pub mod projections;
@@ -19,6 +20,7 @@ pub use area::{Area, AreaType};
 pub use breakdown::{
     BreakdownGeographies, COUNT_BREAKDOWNS, Classification, CountBreakdownDef, find_count_breakdown,
 };
+pub use freshness::{Cycle, Freshness, FreshnessStatus, freshness};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,

@@ -51,6 +51,15 @@ pub struct SourceProvenance {
     /// Earlier releases read into the same source beside `file` (one file per release).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_files: Vec<EarlierFile>,
+    /// How often the publisher releases it (from the catalogue): with `release_date`, tells
+    /// whether the next release is late (see [`crate::freshness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle: Option<crate::Cycle>,
+    /// The publisher's release date of the data read (`YYYY-MM-DD`): an EES release's
+    /// publication date, an Explore Local Statistics series' `sourceDate`, else the day of the
+    /// response's Last-Modified. Absent for hand-downloaded files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
 }
 
 /// One earlier release's file of a source: where it was read and its bytes' digest.

@@ -42,6 +42,9 @@ pub struct CacheEntry {
     /// What discovery resolved the catalogue entry to when these bodies were fetched.
     #[serde(default)]
     pub resolved: Option<Resolved>,
+    /// The publisher's release date discovery found (`YYYY-MM-DD`), if its listing gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
     pub rows: usize,
     pub observations: usize,
 }

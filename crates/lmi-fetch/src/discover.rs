@@ -30,6 +30,10 @@ pub struct Target {
     /// Human label of the release, recorded in the provenance.
     pub release_label: Option<String>,
     pub resolved: Option<Resolved>,
+    /// The publisher's release date of what the URLs serve (`YYYY-MM-DD`), when its listing
+    /// says (an EES release's `published`, an ELS series' `sourceDate`); otherwise the
+    /// provenance takes the day of the response's Last-Modified.
+    pub release_date: Option<String>,
 }
 
 /// EES caps `pageSize` of `/api/data-set-files` at 40 (`DataSetFileListRequest.Validator`).
@@ -50,6 +54,7 @@ pub async fn resolve(
             urls: vec![h.url.to_string()],
             release_label: Some(h.release_label.clone()),
             resolved: None,
+            release_date: None,
         }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
         FetchSpec::Els(_) => {
@@ -65,8 +70,39 @@ pub async fn resolve(
 pub struct SourceCheck {
     pub source_id: String,
     pub kind: &'static str,
+    /// The publisher's release cycle, from the catalogue.
+    pub cycle: lmi_core::Cycle,
+    pub outcome: CheckOutcome,
+}
+
+/// Whether a source resolves against its publisher.
+#[derive(Debug)]
+pub enum CheckOutcome {
     /// The resolved target and, per URL, the head of the response (no data downloaded).
-    pub result: Result<(Target, Vec<crate::http::Probe>), FetchError>,
+    Resolved {
+        target: Box<Target>,
+        probes: Vec<crate::http::Probe>,
+    },
+    Failed(FetchError),
+    /// No publisher route is catalogued (`local_only`: a one-off publication or a closed
+    /// series); only `lmi refresh --from` reads it.
+    NoRoute,
+}
+
+impl SourceCheck {
+    /// The publisher's release date of what a refresh would fetch: what discovery found, else
+    /// the day of the first response's Last-Modified.
+    pub fn release_date(&self) -> Option<String> {
+        let CheckOutcome::Resolved { target, probes } = &self.outcome else {
+            return None;
+        };
+        target.release_date.clone().or_else(|| {
+            let modified = probes.first()?.last_modified.as_deref()?;
+            Some(lmi_core::freshness::day_of(
+                httpdate::parse_http_date(modified).ok()?,
+            ))
+        })
+    }
 }
 
 /// Resolves every catalogued source against its publisher and asks for each URL's response
@@ -78,49 +114,46 @@ pub async fn check_all(
 ) -> Vec<SourceCheck> {
     let discovery = Discovery::default();
     let discovery = &discovery;
-    let checks = catalogue
-        .sources
-        .iter()
-        .filter(|s| !s.local_only)
-        .map(|s| async move {
-            let Some(spec) = &s.fetch else {
-                return SourceCheck {
-                    source_id: s.id.clone(),
-                    kind: "none",
-                    result: Err(FetchError::Discovery {
-                        publisher: "catalogue",
-                        url: String::new(),
-                        message: "no [source.fetch] section: only `lmi refresh --from` can read it"
-                            .into(),
-                    }),
-                };
-            };
-            let result = async {
-                let target = resolve(client, discovery, s, spec, on).await?;
-                let mut probes = Vec::new();
-                for url in &target.urls {
-                    let actual = match spec {
-                        FetchSpec::Nomis(_) => nomis_keyed(
-                            url,
-                            client
-                                .config()
-                                .nomis_uid
-                                .as_ref()
-                                .map(|u| u.expose().as_str()),
-                        ),
-                        _ => url.clone(),
-                    };
-                    probes.push(client.probe(&actual, url).await?);
-                }
-                Ok((target, probes))
-            }
-            .await;
-            SourceCheck {
+    let checks = catalogue.sources.iter().map(|s| async move {
+        let Some(spec) = &s.fetch else {
+            // The catalogue allows no [source.fetch] only with `local_only`.
+            return SourceCheck {
                 source_id: s.id.clone(),
-                kind: spec.kind_name(),
-                result,
+                kind: "local",
+                cycle: s.cycle,
+                outcome: CheckOutcome::NoRoute,
+            };
+        };
+        let result = async {
+            let target = resolve(client, discovery, s, spec, on).await?;
+            let mut probes = Vec::new();
+            for url in &target.urls {
+                let actual = match spec {
+                    FetchSpec::Nomis(_) => nomis_keyed(
+                        url,
+                        client
+                            .config()
+                            .nomis_uid
+                            .as_ref()
+                            .map(|u| u.expose().as_str()),
+                    ),
+                    _ => url.clone(),
+                };
+                probes.push(client.probe(&actual, url).await?);
             }
-        });
+            Ok(CheckOutcome::Resolved {
+                target: Box::new(target),
+                probes,
+            })
+        }
+        .await;
+        SourceCheck {
+            source_id: s.id.clone(),
+            kind: spec.kind_name(),
+            cycle: s.cycle,
+            outcome: result.unwrap_or_else(CheckOutcome::Failed),
+        }
+    });
     futures_util::future::join_all(checks).await
 }
 
@@ -140,6 +173,7 @@ fn nomis_target(spec: &NomisSpec, bases: &BaseUrls) -> Target {
         }),
         urls,
         release_label: Some(spec.release_label.clone()),
+        release_date: None,
     }
 }
 
@@ -216,6 +250,12 @@ struct ReleaseSummary {
     title: String,
     #[serde(default)]
     latest_release: bool,
+    /// When the release was published (RFC 3339); the EES frontend's own type of this
+    /// listing declares it (`dfe-analytical-services/explore-education-statistics`,
+    /// `src/explore-education-statistics-common/src/services/publicationService.ts`,
+    /// `interface ReleaseSummary { …; published?: string; …; latestRelease: boolean }`).
+    #[serde(default)]
+    published: Option<String>,
 }
 
 /// `PaginatedListViewModel<DataSetFileSummaryViewModel>`.
@@ -427,6 +467,11 @@ async fn resolve_ees(
             data_set_file_id: Some(file.id.clone()),
             filename: file.filename.clone(),
         }),
+        release_date: release
+            .published
+            .as_deref()
+            .and_then(lmi_core::freshness::parse_date)
+            .map(|d| d.to_string()),
     })
 }
 
@@ -594,7 +639,9 @@ async fn resolve_els(
         let source_date = metadata
             .pointer("/ess-beta-metadata/sourceDate")
             .or_else(|| metadata.pointer("/ess-beta-metadata/shared/sourceDate"))
-            .and_then(|d| d.as_str())
+            .and_then(|d| d.as_str());
+        let release_date = source_date.and_then(lmi_core::freshness::iso_from_day_month_year);
+        let source_date = source_date
             .map(|d| format!(", source date {d}"))
             .unwrap_or_default();
         return Ok(Target {
@@ -612,6 +659,7 @@ async fn resolve_els(
                 indicator: indicator.to_owned(),
                 blob_sha: Some(csv.sha.clone()),
             }),
+            release_date,
         });
     }
     Err(FetchError::Discovery {

@@ -18,7 +18,7 @@ mod sources;
 
 pub use cache::{CacheError, RawCache};
 pub use config::{BaseUrls, ConfigError, FetchConfig};
-pub use discover::{SourceCheck, Target, check_all};
+pub use discover::{CheckOutcome, SourceCheck, Target, check_all};
 pub use http::{FetchError, HttpClient, OnBytes, Probe, Quiet};
 pub use sources::{
     Fetched, NoProgress, Outcome, PlanError, Progress, SourceBodies, SourceReport, StoredSources,

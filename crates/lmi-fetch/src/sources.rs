@@ -711,6 +711,7 @@ fn cache_entry(
             .collect(),
         release: target.release_label.clone(),
         resolved: target.resolved.clone(),
+        release_date: target.release_date.clone(),
         rows: report.rows,
         observations: report.observations,
     })
@@ -733,8 +734,18 @@ pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance
         resolved: entry.resolved.clone(),
         stale: None,
         earlier_files: Vec::new(),
+        release_date: release_date(entry),
         ..source.provenance()
     }
+}
+
+/// The publisher's release date of a cached source: what discovery found, else the day of the
+/// first body's Last-Modified (Nomis sends the dataset's update time).
+fn release_date(entry: &CacheEntry) -> Option<String> {
+    entry.release_date.clone().or_else(|| {
+        let modified = httpdate::parse_http_date(entry.last_modified.as_deref()?).ok()?;
+        Some(lmi_core::freshness::day_of(modified))
+    })
 }
 
 /// After a publish: sources fetched since are no longer "resumable"; the next refresh asks the

@@ -58,6 +58,9 @@ pub struct SourceDef {
     pub licence: String,
     pub attribution: String,
     pub cadence: String,
+    /// The publisher's release cycle in one word (`monthly`, `quarterly`, `annual`, `biennial`,
+    /// `one_off`, `closed`): how late a release may be before the source is flagged overdue.
+    pub cycle: lmi_core::Cycle,
     /// Where the publisher serves it (documentation for now; fetching is `lmi refresh`'s job).
     pub url: String,
     /// Paths tried, in order, under a local directory of hand-downloaded files.
@@ -99,6 +102,7 @@ impl SourceDef {
             dataset: self.dataset.clone(),
             licence: self.licence.clone(),
             attribution: self.attribution.clone(),
+            cycle: Some(self.cycle),
             ..lmi_core::SourceProvenance::default()
         }
     }

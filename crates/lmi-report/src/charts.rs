@@ -204,6 +204,14 @@ pub fn attributions(snap: &ServedSnapshot, sources: &[&str]) -> Vec<String> {
     out
 }
 
+/// How old each of these sources' data is today (sources not in the snapshot are left out).
+pub fn freshness_of(snap: &ServedSnapshot, sources: &[&str]) -> Vec<lmi_core::Freshness> {
+    let today = lmi_core::freshness::today();
+    sources_of(snap, sources)
+        .map(|s| lmi_core::freshness(s, today))
+        .collect()
+}
+
 fn table(
     snap: &ServedSnapshot,
     name: String,

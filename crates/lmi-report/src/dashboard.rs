@@ -442,6 +442,11 @@ pub struct ResolvedPanel {
     pub links: PanelLinks,
     /// Caveats of the indicators drawn.
     pub caveats: Vec<String>,
+    /// How old the panel's data is, per source it draws on: the publisher's release date, when
+    /// lmi fetched it, and whether the next release is overdue.
+    pub freshness: Vec<lmi_core::Freshness>,
+    /// The same in one line for a reader: the period shown and each source's release date.
+    pub data_date: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -565,7 +570,38 @@ fn resolve_panel(
             csv: format!("/v1/charts/{}.csv?{query}", kind.as_str()),
         },
         caveats: Vec::new(),
+        freshness: charts::freshness_of(snap, &p.sources()),
+        data_date: String::new(),
     };
+    let (panel, built) = fill_panel(p, plain, area, snap, geo, panel, built);
+    let data_date = data_date(panel.period.as_deref(), &panel.freshness);
+    (ResolvedPanel { data_date, ..panel }, built)
+}
+
+/// "Data for 2022/23: released 2024-10-17, fetched 2026-12-06." (one clause per source).
+fn data_date(period: Option<&str>, freshness: &[lmi_core::Freshness]) -> String {
+    let notes: Vec<&str> = freshness.iter().map(|f| f.note.as_str()).collect();
+    let notes = if notes.is_empty() {
+        "no source recorded".to_owned()
+    } else {
+        notes.join("; ")
+    };
+    match period {
+        Some(period) => format!("Data for {period}: {notes}."),
+        None => format!("Data: {notes}."),
+    }
+}
+
+/// The reading, value and caveats of a panel, by what it draws.
+fn fill_panel(
+    p: &Panel,
+    plain: bool,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+    panel: ResolvedPanel,
+    built: Result<charts::Built, ReportError>,
+) -> (ResolvedPanel, Result<charts::Built, ReportError>) {
     if let Some(d) = crate::charts::demand_panel(&p.chart, area, snap, geo) {
         let panel = ResolvedPanel {
             subject: d.subject,

@@ -859,6 +859,9 @@ pub struct SourceEntry<'a> {
     /// Periods of those indicators in the snapshot, oldest first.
     periods: Vec<&'a str>,
     latest_period: Option<&'a str>,
+    /// The publisher's release date, when lmi fetched it, and whether the next release is
+    /// overdue for the publisher's usual cycle (or a one-off publication / closed series).
+    freshness: lmi_core::Freshness,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -900,6 +903,7 @@ pub struct SnapshotInfo<'a> {
 
 /// The raw sources behind the snapshot, each with the indicators it feeds and their periods.
 pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
+    let today = lmi_core::freshness::today();
     let sources = snap
         .manifest
         .sources
@@ -920,6 +924,7 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
                 indicators: defs.iter().map(|d| d.id).collect(),
                 latest_period: periods.last().copied(),
                 periods,
+                freshness: lmi_core::freshness(s, today),
             }
         })
         .collect();
@@ -930,7 +935,12 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
                `resolved` which publisher release was fetched, and `meta.created_at` when the \
                snapshot was built. A source with `stale` could not be updated by the latest \
                refresh: its data was carried over from an earlier snapshot (`stale.since`, \
-               `stale.reason`) and every value it feeds is marked `stale`.",
+               `stale.reason`) and every value it feeds is marked `stale`. `freshness` gives the \
+               publisher's release date (`release_date`), when lmi fetched it (`fetched_at`) and \
+               `status`: `overdue` when nothing new has been published for longer than the \
+               publisher's usual `cycle` plus a grace of a quarter of it (at least 14 days, \
+               `next_release_due_by`), `one_off` for a publication that is not refreshed, \
+               `closed` for a series its publisher stopped, `unknown` for hand-downloaded files.",
     }
 }
 

@@ -114,7 +114,7 @@ const SERIES: [Series; 8] = [
             ),
         ],
     },
-    // Decoys: the same topics for other nations, and an unrelated multi-indicator folder.
+    // Decoys: the same topics for other nations.
     Series {
         folder: "employment-rate-ni",
         multi: true,
@@ -155,14 +155,21 @@ const SERIES: [Series; 8] = [
         multi: true,
         prefix: None,
         suffix: None,
-        source_date: "19/11/2025",
-        source_url: "https://www.ons.gov.uk/businessindustryandtrade/business/activitysizeandlocation/datasets/businessdemographyreferencetable",
+        source_date: "20/11/2025",
+        source_url: "https://www.ons.gov.uk/businessindustryandtrade/business/activitysizeandlocation/bulletins/businessdemography/previousreleases",
         source_org: "Office for National Statistics",
-        indicators: &[(
-            "Business births",
-            "Business births",
-            "Number of new businesses",
-        )],
+        indicators: &[
+            (
+                "Business births",
+                "Business births",
+                "Percentage of businesses newly registered for VAT and/or PAYE",
+            ),
+            (
+                "Business deaths",
+                "Business deaths",
+                "Percentage of businesses ceasing activity",
+            ),
+        ],
     },
 ];
 

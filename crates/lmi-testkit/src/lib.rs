@@ -64,12 +64,13 @@ pub const EES_FILES: [(&str, &str); 3] = [
 ];
 
 /// Explore Local Statistics indicator folders served from `ons_els/{name}.csv`.
-pub const ONS_SERIES: [&str; 5] = [
+pub const ONS_SERIES: [&str; 6] = [
     "employment-rate",
     "claimant-count",
     "gross-median-weekly-pay",
     "qualifications-level-3-or-above",
     "apprenticeships",
+    "business-demography",
 ];
 
 /// Which route family a fault applies to.

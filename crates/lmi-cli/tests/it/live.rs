@@ -81,9 +81,33 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "{stdout}"
     );
     assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
-    assert!(stdout.contains("10 source(s) resolve"), "{stdout}");
+    assert!(
+        stdout.contains("12 source(s) resolve; 12 with no publisher route"),
+        "{stdout}"
+    );
+    // Each resolved source with its publisher's last release date (EES: the release's
+    // `published`; ELS: the metadata's `sourceDate`; Nomis: Last-Modified), and each source
+    // without a route with why.
+    assert!(stdout.contains("last release: "), "{stdout}");
+    assert!(
+        !stdout.contains("last release: not stated"),
+        "every emulated publisher states a date: {stdout}"
+    );
+    let no_route = |id: &str, why: &str| {
+        stdout
+            .lines()
+            .any(|l| l.starts_with(id) && l.contains(&format!("not refreshed: {why}")))
+    };
+    assert!(
+        no_route("dfe_ess2019_lea", "one-off publication"),
+        "{stdout}"
+    );
+    assert!(
+        no_route("ons_online_job_adverts", "closed series"),
+        "{stdout}"
+    );
 
-    let n = 10;
+    let n = 12;
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -145,7 +169,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 10 source(s) cannot be resolved"),
+        stdout.contains("1 of 12 source(s) cannot be resolved"),
         "{stdout}"
     );
 }

@@ -79,6 +79,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
                 "ons_els_median_pay",
                 "ons_els_qualifications_level3",
                 "ons_els_apprenticeships",
+                "ons_els_business_births",
+                "ons_els_business_deaths",
             ],
             vec!["HTTP 502", "/git/trees/main"],
         ),

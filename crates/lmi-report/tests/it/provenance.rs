@@ -163,3 +163,69 @@ fn attribution_names_each_publisher_dataset_once() {
     let body = json(queries::sources(&snap));
     assert_eq!(body["meta"]["attribution"].as_array().unwrap().len(), 3);
 }
+
+/// The KS4 source as a fetching refresh records it: annual, released on `released`.
+fn fetched_ks4(released: &str) -> lmi_report::ServedSnapshot {
+    let mut m = manifest(false, None);
+    let ks4 = &mut m.sources[0];
+    ks4.cycle = Some(lmi_core::Cycle::Annual);
+    ks4.release_date = Some(released.into());
+    ks4.fetched_at = Some("2026-12-01T02:00:00Z".into());
+    served(m, Demand::default())
+}
+
+#[test]
+fn sources_and_dashboard_panels_say_how_old_the_data_is_and_flag_an_overdue_release() {
+    // Released last month: current; its next release is due a year and a quarter later.
+    let today = lmi_core::freshness::today();
+    let recent = (today - time::Duration::days(30)).to_string();
+    let snap = fetched_ks4(&recent);
+    let body = json(queries::sources(&snap));
+    let f = &body["sources"][0]["freshness"];
+    assert_eq!(f["status"], "current", "{f}");
+    assert_eq!(f["cycle"], "annual");
+    assert_eq!(f["release_date"], recent.as_str());
+    assert_eq!(f["fetched_at"], "2026-12-01T02:00:00Z");
+    assert!(f["next_release_due_by"].as_str().unwrap() > today.to_string().as_str());
+
+    // Released over fifteen months ago: the publisher is late, in /v1/sources and on the
+    // panels that draw on it.
+    let old = (today - time::Duration::days(470)).to_string();
+    let snap = fetched_ks4(&old);
+    let body = json(queries::sources(&snap));
+    assert_eq!(body["sources"][0]["freshness"]["status"], "overdue");
+    let dashboards = lmi_report::Dashboards::bundled();
+    let careers = dashboards.get("careers-adviser").unwrap();
+    let burnley = lmi_core::Geography::bundled()
+        .unwrap()
+        .area("E07000117")
+        .unwrap();
+    let resolved = json(lmi_report::resolve_dashboard(
+        careers,
+        burnley,
+        &snap,
+        geo(),
+    ));
+    let panel = resolved["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "apprenticeships-after-gcses")
+        .unwrap();
+    assert_eq!(
+        panel["freshness"][0]["source_id"],
+        "dfe_ks4_destinations_lad"
+    );
+    assert_eq!(panel["freshness"][0]["status"], "overdue");
+    let line = panel["data_date"].as_str().unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "Data for 2022/23: released {old}, fetched 2026-12-01; overdue"
+        )),
+        "{line}"
+    );
+    // Every panel has its line, also those whose sources the snapshot does not hold.
+    for p in resolved["panels"].as_array().unwrap() {
+        assert!(p["data_date"].as_str().unwrap().starts_with("Data"), "{p}");
+    }
+}
