@@ -35,6 +35,8 @@ fn observations_and_values_round_trip_through_pipeline_store_and_load() {
                 sample: loaded.sample,
                 warnings: Vec::new(),
                 inputs_sha256: None,
+                geography: Some(lmi_core::GeographyFiles::bundled()),
+                geography_note: None,
             },
         )
         .unwrap();

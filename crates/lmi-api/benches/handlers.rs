@@ -62,6 +62,7 @@ fn snapshot(geo: &Geography) -> Snapshot {
         files: Vec::new(),
         warnings: Vec::new(),
         inputs_sha256: None,
+        geography: None,
     };
     Snapshot { manifest, values }
 }

@@ -30,7 +30,7 @@ async fn drawn(
     if let Some(hit) = cache.get(&key) {
         return Ok(hit);
     }
-    let built = lmi_report::build_chart(&key.2, snap, state.geo())?;
+    let built = lmi_report::build_chart(&key.2, snap, state.geo_for(snap))?;
     // Drawing is CPU work: keep it off the async worker threads, a bounded number at once.
     let _slot = state.heavy_slot().await?;
     let bytes = tokio::task::spawn_blocking(move || lmi_report::draw_chart(&built.chart, image))
@@ -151,7 +151,7 @@ pub async fn chart_file(
             Ok(image_response(&snap, &req, bytes, image))
         }
         None => {
-            let built = lmi_report::build_chart(&req, &snap, state.geo())?;
+            let built = lmi_report::build_chart(&req, &snap, state.geo_for(&snap))?;
             let csv = crate::export::table_response(built.table, crate::export::Format::Csv)?;
             Ok(tagged(&snap, csv))
         }

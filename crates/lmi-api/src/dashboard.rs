@@ -104,9 +104,9 @@ pub async fn resolved(
     ApiPath(DashboardAreaPath(id, code)): ApiPath<DashboardAreaPath>,
 ) -> ApiResult {
     let dashboard = state.dashboards().find(&id)?;
-    let geo = state.geo();
-    let area = lmi_report::lookup::area(geo, &code)?;
     let snap = state.current();
+    let geo = state.geo_for(&snap);
+    let area = lmi_report::lookup::area(geo, &code)?;
     let body = lmi_report::resolve_dashboard(dashboard, area, &snap, geo);
     json(&snap, &body)
 }

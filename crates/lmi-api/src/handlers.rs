@@ -137,7 +137,7 @@ pub async fn list_areas(
     let (area_type, limit) = q.checked()?;
     let snap = state.current();
     let query = q.q.as_deref().unwrap_or("");
-    let body = queries::areas(&snap, state.geo(), query, area_type, limit);
+    let body = queries::areas(&snap, state.geo_for(&snap), query, area_type, limit);
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -160,7 +160,10 @@ pub async fn get_area(
     ApiPath(CodePath(code)): ApiPath<CodePath>,
 ) -> ApiResult {
     let snap = state.current();
-    json(&snap, &queries::area_detail(&snap, state.geo(), &code)?)
+    json(
+        &snap,
+        &queries::area_detail(&snap, state.geo_for(&snap), &code)?,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,7 +239,7 @@ pub async fn area_indicator(
 ) -> ApiResult {
     let snap = state.current();
     let (from, to) = (q.from.as_deref(), q.to.as_deref());
-    let body = queries::area_series(&snap, state.geo(), &code, &id, from, to)?;
+    let body = queries::area_series(&snap, state.geo_for(&snap), &code, &id, from, to)?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -282,7 +285,7 @@ pub async fn compare(
     let id = required(&q.indicator, "indicator", "ks4_apprenticeship_rate")?;
     let snap = state.current();
     let (from, to) = (q.from.as_deref(), q.to.as_deref());
-    let body = queries::compare(&snap, state.geo(), &codes, id, from, to)?;
+    let body = queries::compare(&snap, state.geo_for(&snap), &codes, id, from, to)?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -319,7 +322,7 @@ pub async fn rankings(
     let snap = state.current();
     let body = queries::ranking(
         &snap,
-        state.geo(),
+        state.geo_for(&snap),
         &id,
         area_type.unwrap_or(AreaType::Lad),
         q.period.as_deref(),
@@ -350,7 +353,7 @@ pub async fn profile(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult {
     let snap = state.current();
-    let body = queries::profile(&snap, state.geo(), &code)?;
+    let body = queries::profile(&snap, state.geo_for(&snap), &code)?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -434,7 +437,7 @@ pub async fn area_breakdown(
 ) -> ApiResult {
     let snap = state.current();
     let (period, sort) = (q.period.as_deref(), q.sort.as_deref());
-    let body = queries::area_breakdown(&snap, state.geo(), &code, &id, period, sort)?;
+    let body = queries::area_breakdown(&snap, state.geo_for(&snap), &code, &id, period, sort)?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -462,7 +465,7 @@ pub async fn area_flows(
     ApiQuery(q): ApiQuery<FlowQuery>,
 ) -> ApiResult {
     let snap = state.current();
-    let body = queries::area_flows(&snap, state.geo(), &code, q.period.as_deref())?;
+    let body = queries::area_flows(&snap, state.geo_for(&snap), &code, q.period.as_deref())?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
@@ -493,6 +496,6 @@ pub async fn area_projections(
 ) -> ApiResult {
     let snap = state.current();
     let class = q.classification.as_deref();
-    let body = queries::area_projections(&snap, state.geo(), &code, class)?;
+    let body = queries::area_projections(&snap, state.geo_for(&snap), &code, class)?;
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }

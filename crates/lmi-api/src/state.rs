@@ -119,6 +119,7 @@ impl AppState {
         AppStateBuilder {
             snapshot,
             demand: Demand::default(),
+            snapshot_geography: None,
             geography,
             config: ApiConfig::default(),
             store: None,
@@ -133,8 +134,15 @@ impl AppState {
         self.shared.snapshot.load_full()
     }
 
+    /// The server's own area registry, indexed: what snapshots published without a registry
+    /// are served with.
     pub fn geo(&self) -> &'static GeoIndex {
         self.shared.geo
+    }
+
+    /// The area registry `snap` was computed with (stored in it), else the server's own.
+    pub fn geo_for(&self, snap: &ServedSnapshot) -> &'static GeoIndex {
+        snap.geo_or(self.shared.geo)
     }
 
     pub fn dashboards(&self) -> &Dashboards {
@@ -185,8 +193,10 @@ impl AppState {
         }
         let loaded = tokio::task::spawn_blocking(move || {
             store
-                .load_with_demand(&wanted)
-                .map(|(snapshot, demand)| ServedSnapshot::with_demand(snapshot, demand))
+                .load_served(&wanted)
+                .map(|(snapshot, demand, geography)| {
+                    ServedSnapshot::with_demand(snapshot, demand).with_geography(geography)
+                })
         })
         .await
         .map_err(|e| format!("loading the snapshot: {e}"))
@@ -330,6 +340,7 @@ pub use lmi_core::now_rfc3339;
 pub struct AppStateBuilder {
     snapshot: Snapshot,
     demand: Demand,
+    snapshot_geography: Option<&'static Geography>,
     geography: &'static Geography,
     config: ApiConfig,
     store: Option<Store>,
@@ -341,6 +352,13 @@ impl AppStateBuilder {
     /// The snapshot's demand tables (`Store::load_with_demand`); none when not set.
     pub fn demand(mut self, demand: Demand) -> Self {
         self.demand = demand;
+        self
+    }
+
+    /// The area registry stored in the snapshot (`Store::load_served`); the server's own
+    /// registry answers when not set.
+    pub fn snapshot_geography(mut self, geography: Option<&'static Geography>) -> Self {
+        self.snapshot_geography = geography;
         self
     }
 
@@ -367,7 +385,8 @@ impl AppStateBuilder {
     }
 
     pub fn build(self) -> AppState {
-        let served = ServedSnapshot::with_demand(self.snapshot, self.demand);
+        let served = ServedSnapshot::with_demand(self.snapshot, self.demand)
+            .with_geography(self.snapshot_geography);
         let metrics = Metrics::default();
         metrics.snapshot_swapped(served.version());
         AppState {

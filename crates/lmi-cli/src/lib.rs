@@ -83,7 +83,7 @@ pub fn load_or_bootstrap(data_dir: &Path, sample_dir: &Path) -> anyhow::Result<l
 fn load_current_or_bootstrap(
     store: &Store,
     sample_dir: &Path,
-) -> anyhow::Result<(Snapshot, lmi_store::Demand)> {
+) -> anyhow::Result<(Snapshot, lmi_store::Demand, Option<&'static Geography>)> {
     if store.current_version()?.is_none() {
         let Some(data_dir) = store.dir() else {
             anyhow::bail!(
@@ -112,14 +112,14 @@ fn load_current_or_bootstrap(
         };
         lmi_refresh::refresh_dir(sample_dir, store, &Catalogue::bundled()?, &always)?;
     }
-    let (snapshot, demand) = store
-        .load_current_with_demand()
+    let (snapshot, demand, geography) = store
+        .load_current_served()
         .context("loading the current snapshot")?;
     if snapshot.manifest.sample.is_some() {
         tracing::warn!(version = %snapshot.manifest.version, "serving SYNTHETIC SAMPLE DATA");
     }
     tracing::info!(version = %snapshot.manifest.version, values = snapshot.values.len(), breakdown_rows = demand.breakdowns.len(), flow_rows = demand.flows.len(), "snapshot loaded");
-    Ok((snapshot, demand))
+    Ok((snapshot, demand, geography))
 }
 
 /// The current snapshot indexed for reports (packs), bootstrapped from the sample like
@@ -128,10 +128,13 @@ pub fn load_report(
     store: &Store,
     sample_dir: &Path,
 ) -> anyhow::Result<(lmi_report::ServedSnapshot, &'static lmi_report::GeoIndex)> {
-    let (snapshot, demand) = load_current_or_bootstrap(store, sample_dir)?;
-    let geo = lmi_report::GeoIndex::of(Geography::bundled()?);
+    let (snapshot, demand, geography) = load_current_or_bootstrap(store, sample_dir)?;
+    let geo = lmi_report::GeoIndex::of(match geography {
+        Some(g) => g,
+        None => Geography::bundled()?,
+    });
     Ok((
-        lmi_report::ServedSnapshot::with_demand(snapshot, demand),
+        lmi_report::ServedSnapshot::with_demand(snapshot, demand).with_geography(geography),
         geo,
     ))
 }
@@ -154,9 +157,10 @@ pub fn load_state_from(
 ) -> anyhow::Result<lmi_api::AppState> {
     // Specs are checked first: a bad one stops the server before any data is loaded.
     let dashboards = load_dashboards(options.dashboards.as_deref())?;
-    let (snapshot, demand) = load_current_or_bootstrap(&store, sample_dir)?;
+    let (snapshot, demand, geography) = load_current_or_bootstrap(&store, sample_dir)?;
     let mut builder = lmi_api::AppState::builder(snapshot, Geography::bundled()?)
         .demand(demand)
+        .snapshot_geography(geography)
         .config(options.api)
         .dashboards(dashboards)
         .store(store.clone());

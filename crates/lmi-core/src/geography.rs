@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 pub const ENGLAND: &str = "E92000001";
 
 /// The CSV texts the registry is built from (see `datasets/geography/README.md`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GeographyTables<'a> {
     pub areas: &'a str,
     pub lad_parents: &'a str,

@@ -11,6 +11,7 @@ pub mod geography;
 pub mod indicator;
 pub mod projections;
 pub mod provenance;
+pub mod registry;
 pub mod schema;
 pub mod secret;
 pub mod status;
@@ -27,6 +28,9 @@ pub use indicator::{
     INDICATORS, IndicatorDef, STATUS_NOTES, Unit, find_breakdown, find_indicator,
 };
 pub use provenance::{EarlierFile, RawPart, Resolved, SampleMarker, SourceProvenance, Staleness};
+pub use registry::{
+    GEOGRAPHY_FILES, GeographyFiles, LadLookupRow, LookupApplied, apply_lad_lookup,
+};
 pub use secret::Secret;
 pub use status::Status;
 pub use value::{Derived, IndicatorValue};

@@ -16,6 +16,8 @@ pub struct BaseUrls {
     /// EES content API (`{ees}/api/publications/…`, `{ees}/api/data-set-files`,
     /// `{ees}/api/releases/{release}/files/{file}`).
     pub ees: Url,
+    /// The ONS Open Geography Portal's feature services:
+    /// `{geography}/{service}/FeatureServer/{layer}/query?…`.
     pub geography: Url,
     /// EES public data API (data sets by id).
     pub ees_api: Url,
@@ -33,7 +35,10 @@ impl Default for BaseUrls {
         BaseUrls {
             nomis: url("https://www.nomisweb.co.uk"),
             ees: url("https://content.explore-education-statistics.service.gov.uk"),
-            geography: url("https://geoportal.statistics.gov.uk"),
+            // The portal's lookups are ArcGIS feature services of ONS's ArcGIS organisation
+            // (../shared/PUBLISHERS.md "ONS geography"; DfE's dfeR `R/datasets_utils.R`
+            // `get_ons_api_data`, dfe-analytical-services/dfeR @ c53f0674).
+            geography: url("https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"),
             ees_api: url("https://api.education.gov.uk/statistics"),
             // ONS publishes the Explore Local Statistics series in a public GitHub repository
             // (see `discover::ELS_REPOSITORY`); raw.githubusercontent.com serves ETag and

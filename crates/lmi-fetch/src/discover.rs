@@ -56,6 +56,16 @@ pub async fn resolve(
             resolved: None,
             release_date: None,
         }),
+        FetchSpec::Arcgis(a) => Ok(Target {
+            urls: vec![url_under(
+                bases.geography.as_str(),
+                &[&a.service, "FeatureServer", &a.layer.to_string(), "query"],
+                &[("where", "1=1"), ("outFields", "*"), ("f", "json")],
+            )],
+            release_label: Some(format!("ONS Open Geography Portal `{}`", a.service)),
+            resolved: None,
+            release_date: None,
+        }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
         FetchSpec::Els(_) => {
             // The catalogue checks that an ELS source names its indicator.

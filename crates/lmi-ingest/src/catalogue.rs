@@ -44,6 +44,9 @@ pub enum Format {
     NomisApsT19,
     /// ONS Explore Local Statistics series (one indicator picked by `indicator`).
     OnsEls,
+    /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
+    /// updates the area registry, never an indicator.
+    OnsLadLookup,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -22,6 +22,19 @@ pub enum FetchSpec {
     Els(ElsSpec),
     /// Any other CSV URL, used as is.
     Http(HttpSpec),
+    /// A layer of an ONS Open Geography Portal feature service (ArcGIS), every row as JSON.
+    Arcgis(ArcgisSpec),
+}
+
+/// An Open Geography Portal lookup: `{geography}/{service}/FeatureServer/{layer}/query` with
+/// `where=1=1&outFields=*&f=json`, as DfE's own code asks it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArcgisSpec {
+    /// The feature service's name, e.g. `LAD25_LSIP25_EN_LU`.
+    pub service: String,
+    #[serde(default)]
+    pub layer: u32,
 }
 
 /// A Nomis dataset and one or more queries of it; each query is paged separately and every
@@ -194,6 +207,7 @@ impl FetchSpec {
             FetchSpec::Ees(_) => "ees",
             FetchSpec::Els(_) => "els",
             FetchSpec::Http(_) => "http",
+            FetchSpec::Arcgis(_) => "arcgis",
         }
     }
 
@@ -203,6 +217,8 @@ impl FetchSpec {
             FetchSpec::Ees(s) => &s.required_columns,
             FetchSpec::Els(s) => &s.required_columns,
             FetchSpec::Http(s) => &s.required_columns,
+            // JSON, not CSV: the format's parser checks the fields it needs.
+            FetchSpec::Arcgis(_) => &[],
         }
     }
 
@@ -237,6 +253,14 @@ impl FetchSpec {
                 Ok(())
             }
             FetchSpec::Els(_) => Ok(()),
+            FetchSpec::Arcgis(a) => {
+                if a.service.trim().is_empty() || a.service.contains('/') {
+                    return Err(format!(
+                        "source `{source_id}`: `service` must be a feature service name such as LAD25_LSIP25_EN_LU"
+                    ));
+                }
+                Ok(())
+            }
             FetchSpec::Http(h) => match h.url.scheme() {
                 "http" | "https" => Ok(()),
                 other => Err(format!(

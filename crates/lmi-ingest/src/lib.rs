@@ -23,6 +23,7 @@ mod fe;
 mod fetch_spec;
 mod fetched;
 mod job_adverts;
+mod lad_lookup;
 mod local;
 mod nomis;
 mod observations;
@@ -35,10 +36,11 @@ mod upper_tier_tables;
 pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
-    DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec, PeriodFormat,
-    TitlePattern,
+    ArcgisSpec, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec,
+    PeriodFormat, TitlePattern,
 };
 pub use fetched::parse_fetched;
+pub use lad_lookup::{LAD_LOOKUP_MEASURE, lookup_rows, without_lookup};
 pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};
 pub use nomis::{PageScan, nomis_page_query, scan_nomis_page};
 pub use observations::{Observations, concat_frames, empty_frame, filter_sources};

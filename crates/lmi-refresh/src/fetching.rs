@@ -9,7 +9,7 @@
 use crate::carry::{self, Carried, Previous};
 use crate::steps::{self, Computed, nothing_published};
 use crate::{Error, NotPublished};
-use lmi_core::{Geography, SourceProvenance};
+use lmi_core::SourceProvenance;
 use lmi_fetch::{
     FetchConfig, HttpClient, Outcome, Progress, Quiet, RawCache, SourceCheck, SourceReport,
     StoredSources,
@@ -72,7 +72,6 @@ pub fn refresh_live(
     options.fetch.check()?;
     lmi_fetch::check_fetchable(&options.catalogue, &options.only)?;
     let held = crate::hold(store)?;
-    let geography = crate::geography()?;
     let client = HttpClient::new(options.fetch.clone())?;
     let cache = RawCache::open(&options.data_dir);
     let mut previous = Previous::current(&held.store);
@@ -108,7 +107,7 @@ pub fn refresh_live(
         Some(df) => df,
         None => lmi_ingest::empty_frame().unwrap_or_default(),
     };
-    let assembled = match assemble(options, geography, &mut previous, &mut sources, &fresh) {
+    let assembled = match assemble(options, &mut previous, &mut sources, &fresh) {
         Ok(Assembly::Snapshot(a)) => a,
         Ok(Assembly::NothingNew(carried)) => return Ok(report(sources, None, true, carried)),
         Err(reason @ NotPublished::NoSourceRead { .. }) => {
@@ -127,12 +126,17 @@ pub fn refresh_live(
         provenance,
         observations,
         computed,
+        registry,
     } = assembled;
+    let mut warnings = registry.warnings;
+    warnings.extend(carried.iter().filter_map(warning));
     let input = SnapshotInput {
         sources: provenance,
         sample: None,
-        warnings: carried.iter().filter_map(warning).collect(),
+        warnings,
         inputs_sha256: None,
+        geography: Some(registry.files),
+        geography_note: Some(registry.note),
     };
     let manifest = steps::publish(&held, computed, observations, input).map_err(|error| {
         nothing_published(NotPublished::Publish {
@@ -151,6 +155,7 @@ struct Assembled {
     provenance: Vec<SourceProvenance>,
     observations: DataFrame,
     computed: Computed,
+    registry: crate::registry::Registry,
 }
 
 enum Assembly {
@@ -164,7 +169,6 @@ enum Assembly {
 /// snapshot is assembled again, with its last good data instead.
 fn assemble(
     options: &LiveRefresh,
-    geography: &Geography,
     previous: &mut Previous<'_>,
     sources: &mut StoredSources,
     fresh: &DataFrame,
@@ -189,7 +193,10 @@ fn assemble(
         }
         let set_aside: Vec<&str> = rejected.keys().map(String::as_str).collect();
         let observations = carry::carry_over(fresh, &set_aside, &carried, previous)?;
-        let computed = steps::compute(&observations, geography).map_err(NotPublished::Compute)?;
+        let registry = crate::registry::registry(&options.catalogue, &observations)
+            .map_err(|e| NotPublished::Registry(e.to_string()))?;
+        let computed =
+            steps::compute(&observations, registry.geography).map_err(NotPublished::Compute)?;
         let unknown = steps::validate_area_codes(&computed, &sources.provenance, |id| {
             !rejected.contains_key(id) && !carried.iter().any(|c| c.source_id() == id)
         });
@@ -199,6 +206,7 @@ fn assemble(
                 provenance,
                 observations,
                 computed,
+                registry,
             }));
         }
         for e in unknown {

@@ -105,7 +105,6 @@ fn publish_dir(
     keep: usize,
 ) -> Result<Manifest, Error> {
     let started = std::time::Instant::now();
-    let geography = crate::geography()?;
     let start_rss = crate::resident_mib();
     let loaded =
         lmi_ingest::load_from_dir(from, catalogue).map_err(|source| Error::ReadSources {
@@ -118,18 +117,24 @@ fn publish_dir(
     let inputs = lmi_ingest::fingerprint_loaded(from, catalogue, &loaded);
     let read = started.elapsed();
     let read_rss = crate::resident_mib();
-    let computed = steps::compute(&loaded.observations, geography).map_err(Error::Compute)?;
+    let registry = crate::registry::registry(catalogue, &loaded.observations)?;
+    let computed =
+        steps::compute(&loaded.observations, registry.geography).map_err(Error::Compute)?;
     let computed_at = started.elapsed();
     let computed_rss = crate::resident_mib();
-    let warnings = unmatched_warnings(&computed);
-    for w in &warnings {
+    let unmatched = unmatched_warnings(&computed);
+    for w in &unmatched {
         tracing::warn!("{w}");
     }
+    let mut warnings = registry.warnings;
+    warnings.extend(unmatched);
     let input = SnapshotInput {
         sources: loaded.provenance,
         sample: loaded.sample,
         warnings,
         inputs_sha256: Some(inputs),
+        geography: Some(registry.files),
+        geography_note: Some(registry.note),
     };
     let manifest =
         steps::publish(&held, computed, loaded.observations, input).map_err(|source| {

@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 mod carry;
 pub mod fetching;
 mod files;
+mod registry;
 mod steps;
 
 pub use carry::Carried;
@@ -120,6 +121,8 @@ pub enum NotPublished {
     Assemble(polars::error::PolarsError),
     #[error("computing indicators: {0}")]
     Compute(PipelineError),
+    #[error("building the area registry: {0}")]
+    Registry(String),
     #[error("publishing a snapshot in {dir}: {error}")]
     Publish { dir: String, error: StoreError },
 }

@@ -113,13 +113,15 @@ pub(crate) struct Computed {
 }
 
 /// Compute: the one way a snapshot's contents are computed from observations, for a refresh
-/// from files and a fetching one alike.
+/// from files and a fetching one alike. The district lookup's rows (see
+/// [`crate::registry`]) are kept in the stored observations but never reach the indicators.
 pub(crate) fn compute(
     observations: &DataFrame,
     geography: &Geography,
 ) -> Result<Computed, PipelineError> {
+    let observations = lmi_ingest::without_lookup(observations)?;
     let (output, tables) =
-        lmi_pipeline::compute_snapshot(observations, geography, lmi_core::INDICATORS)?;
+        lmi_pipeline::compute_snapshot(&observations, geography, lmi_core::INDICATORS)?;
     Ok(Computed { output, tables })
 }
 

@@ -38,6 +38,9 @@ pub struct ServedSnapshot {
     /// indicator -> periods with at least one value, ascending.
     periods: HashMap<String, Vec<String>>,
     demand: DemandIndex,
+    /// The area registry the snapshot was computed with (stored in it), indexed; `None` for a
+    /// snapshot published without one, served with the server's own.
+    geography: Option<&'static GeoIndex>,
 }
 
 /// The demand tables (`lmi_core::demand`) indexed at load.
@@ -236,7 +239,20 @@ impl ServedSnapshot {
             rankings,
             periods,
             demand: DemandIndex::new(demand),
+            geography: None,
         }
+    }
+
+    /// The snapshot served with the area registry it was computed with
+    /// (`lmi_store::Store::load_served`).
+    pub fn with_geography(mut self, geography: Option<&'static Geography>) -> ServedSnapshot {
+        self.geography = geography.map(GeoIndex::of);
+        self
+    }
+
+    /// The registry to answer with: the snapshot's own, else `default` (the server's).
+    pub fn geo_or(&self, default: &'static GeoIndex) -> &'static GeoIndex {
+        self.geography.unwrap_or(default)
     }
 
     /// Whether the snapshot holds a demand table (snapshots published before it existed do not).

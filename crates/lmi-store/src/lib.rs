@@ -29,7 +29,7 @@ pub use lmi_core::demand::Demand;
 pub use manifest::{FileEntry, IndicatorSummary, MANIFEST_FORMAT, Manifest};
 
 use lmi_core::schema::Table;
-use lmi_core::{IndicatorValue, SampleMarker, SourceProvenance};
+use lmi_core::{Geography, GeographyFiles, IndicatorValue, SampleMarker, SourceProvenance};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -105,6 +105,12 @@ pub struct SnapshotInput {
     pub warnings: Vec<String>,
     /// See [`Manifest::inputs_sha256`].
     pub inputs_sha256: Option<String>,
+    /// The area registry the snapshot was computed with, stored beside its tables (one file per
+    /// table, `geography/…`) and loaded with it; `None` publishes without it (a server then
+    /// uses the registry compiled into it).
+    pub geography: Option<GeographyFiles>,
+    /// Where that registry came from, for the manifest (e.g. the ONS lookup it was updated from).
+    pub geography_note: Option<String>,
 }
 
 /// A loaded snapshot: its manifest and every indicator value.
@@ -113,6 +119,13 @@ pub struct Snapshot {
     pub manifest: Manifest,
     pub values: Vec<IndicatorValue>,
 }
+
+/// The file a snapshot keeps one table of its area registry in.
+pub fn geography_file(table: &str) -> String {
+    format!("{GEOGRAPHY_DIR}/{table}")
+}
+
+const GEOGRAPHY_DIR: &str = "geography";
 
 /// Where snapshots are kept: a data directory (the default), or a prefix on an object store.
 #[derive(Debug, Clone)]
@@ -360,7 +373,8 @@ impl Store {
             // Objects first, manifest next, pointer last: a reader following `current` never
             // sees a snapshot that is not whole.
             let version = self.new_version(created, &input)?;
-            let files = encode_tables(values, observations, tables)?;
+            let mut files = encode_tables(values, observations, tables)?;
+            files.extend(geography_entries(input.geography.as_ref()));
             let entries = files.iter().map(|(entry, _)| entry.clone()).collect();
             let manifest = Manifest::new(version.clone(), created, input, entries, values)?;
             objects.write_snapshot(&manifest, files)?;
@@ -379,9 +393,18 @@ impl Store {
         fs::create_dir(&staging).map_err(io(&staging))?;
 
         let mut files = Vec::new();
-        for (entry, bytes) in encode_tables(values, observations, tables)? {
+        let mut encoded = encode_tables(values, observations, tables)?;
+        encoded.extend(geography_entries(input.geography.as_ref()));
+        if input.geography.is_some() {
+            let dir = staging.join(GEOGRAPHY_DIR);
+            fs::create_dir(&dir).map_err(io(&dir))?;
+        }
+        for (entry, bytes) in encoded {
             write_synced(&staging.join(&entry.name), &bytes)?;
             files.push(entry);
+        }
+        if input.geography.is_some() {
+            sync_dir(&staging.join(GEOGRAPHY_DIR))?;
         }
         let manifest = Manifest::new(version.clone(), created, input, files, values)?;
         let manifest_path = staging.join(MANIFEST_FILE);
@@ -525,6 +548,34 @@ impl Store {
         Ok((snapshot, demand))
     }
 
+    /// The area registry a snapshot was computed with, verified and built (once per distinct
+    /// registry in this process); `None` for a snapshot published without one.
+    pub fn load_geography(&self, version: &str) -> Result<Option<&'static Geography>> {
+        let (manifest, files) = self.verified(version)?;
+        read_geography(&manifest, &files)
+    }
+
+    /// [`Store::load_with_demand`] and [`Store::load_geography`] with one verification: what a
+    /// server loads.
+    pub fn load_served(
+        &self,
+        version: &str,
+    ) -> Result<(Snapshot, Demand, Option<&'static Geography>)> {
+        let (manifest, files) = self.verified(version)?;
+        let demand = read_demand(&manifest, &files)?;
+        let geography = read_geography(&manifest, &files)?;
+        let snapshot = self.load_values(manifest, &files)?;
+        Ok((snapshot, demand, geography))
+    }
+
+    /// [`Store::load_served`] of the published snapshot.
+    pub fn load_current_served(&self) -> Result<(Snapshot, Demand, Option<&'static Geography>)> {
+        let version = self
+            .current_version()?
+            .ok_or_else(|| StoreError::NoSnapshot(self.to_string()))?;
+        self.load_served(&version)
+    }
+
     /// Loads the published snapshot.
     pub fn load_current(&self) -> Result<Snapshot> {
         let version = self
@@ -540,6 +591,54 @@ impl Store {
             .ok_or_else(|| StoreError::NoSnapshot(self.to_string()))?;
         self.load_with_demand(&version)
     }
+}
+
+/// The registry tables of a snapshot as files (text, one per table).
+fn geography_entries(geography: Option<&GeographyFiles>) -> Vec<(FileEntry, Vec<u8>)> {
+    let Some(g) = geography else {
+        return Vec::new();
+    };
+    g.files()
+        .into_iter()
+        .map(|(name, text)| {
+            let bytes = text.as_bytes().to_vec();
+            let entry = FileEntry {
+                name: geography_file(name),
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                bytes: bytes.len() as u64,
+                rows: text.lines().count().saturating_sub(1),
+            };
+            (entry, bytes)
+        })
+        .collect()
+}
+
+/// The registry a snapshot stores, verified (the caller checked every digest) and built.
+fn read_geography(manifest: &Manifest, files: &Files) -> Result<Option<&'static Geography>> {
+    if !manifest
+        .files
+        .iter()
+        .any(|f| f.name.starts_with(&format!("{GEOGRAPHY_DIR}/")))
+    {
+        return Ok(None);
+    }
+    let corrupt = |reason: String| StoreError::Corrupt {
+        version: manifest.version.clone(),
+        reason,
+    };
+    let mut missing = None;
+    let tables = GeographyFiles::from_files(|name| {
+        let text = files.text(&geography_file(name));
+        if text.is_none() && missing.is_none() {
+            missing = Some(geography_file(name));
+        }
+        text
+    })
+    .ok_or_else(|| corrupt(format!("{} is missing", missing.unwrap_or_default())))?;
+    tables
+        .intern()
+        .map(Some)
+        .map_err(|e| corrupt(format!("its area registry does not build: {e}")))
 }
 
 fn read_demand(manifest: &Manifest, files: &Files) -> Result<Demand> {
@@ -600,6 +699,16 @@ enum Files {
 }
 
 impl Files {
+    /// A text file of the snapshot; `None` when absent or not UTF-8.
+    fn text(&self, name: &str) -> Option<String> {
+        match self {
+            Files::Dir(dir) => fs::read_to_string(dir.join(name)).ok(),
+            Files::Fetched(files) => files
+                .get(name)
+                .and_then(|b| String::from_utf8(b.to_vec()).ok()),
+        }
+    }
+
     fn frame(&self, name: &str) -> Result<DataFrame> {
         match self {
             Files::Dir(dir) => {

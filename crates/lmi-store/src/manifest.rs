@@ -43,6 +43,10 @@ pub struct Manifest {
     /// `lmi_ingest::fingerprint_dir` equals it publishes nothing new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs_sha256: Option<String>,
+    /// Where the area registry stored with the snapshot (`geography/…` in `files`) came from;
+    /// absent for snapshots published without one (served with the registry compiled in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geography: Option<String>,
 }
 
 impl Manifest {
@@ -67,6 +71,12 @@ impl Manifest {
             files,
             warnings: input.warnings,
             inputs_sha256: input.inputs_sha256,
+            geography: input.geography.as_ref().map(|_| {
+                input
+                    .geography_note
+                    .clone()
+                    .unwrap_or_else(|| "the area registry compiled into lmi".to_owned())
+            }),
         })
     }
 

@@ -38,7 +38,63 @@ pub(crate) fn input() -> SnapshotInput {
         sample: None,
         warnings: vec!["note".into()],
         inputs_sha256: None,
+        geography: None,
+        geography_note: None,
     }
+}
+
+#[test]
+fn the_area_registry_is_stored_with_the_snapshot_verified_and_loaded_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    // Without a registry: none is loaded (the server's own answers).
+    let first = store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    assert!(store.load_geography(&first.version).unwrap().is_none());
+    assert_eq!(first.geography, None);
+    // A registry in which Burnley was re-coded, as a refresh updates it from ONS's lookup.
+    let mut rows: Vec<lmi_core::LadLookupRow> = lmi_core::Geography::bundled()
+        .unwrap()
+        .areas()
+        .filter(|a| a.area_type == lmi_core::AreaType::Lad)
+        .map(|a| lmi_core::LadLookupRow {
+            lad_code: a.code.clone(),
+            lad_name: a.name.clone(),
+            lsip_code: None,
+        })
+        .collect();
+    rows.iter_mut()
+        .find(|r| r.lad_code == "E07000117")
+        .unwrap()
+        .lad_code = "E07000999".into();
+    let applied =
+        lmi_core::apply_lad_lookup(&lmi_core::GeographyFiles::bundled(), &rows, "t").unwrap();
+    let with = SnapshotInput {
+        geography: Some(applied.files.clone()),
+        geography_note: Some("updated from t".into()),
+        ..input()
+    };
+    let second = store
+        .publish(&mut values_frame(2.0), &mut observations_frame(), with)
+        .unwrap();
+    assert_eq!(second.geography.as_deref(), Some("updated from t"));
+    let names: Vec<&str> = second.files.iter().map(|f| f.name.as_str()).collect();
+    for table in lmi_core::GEOGRAPHY_FILES {
+        assert!(names.contains(&geography_file(table).as_str()), "{names:?}");
+    }
+    let (_, _, geography) = store.load_current_served().unwrap();
+    let geography = geography.unwrap();
+    assert_eq!(geography.area("E07000999").unwrap().name, "Burnley");
+    assert_eq!(geography.current_lad("E07000117"), Some("E07000999"));
+    assert!(std::ptr::eq(geography, applied.files.intern().unwrap()));
+    // A damaged registry file refuses the snapshot, naming the file.
+    let path = store
+        .snapshot_dir(&second.version)
+        .join(geography_file("lad_parents.csv"));
+    std::fs::write(&path, "lad_code\nE07000999\n").unwrap();
+    let err = store.load_served(&second.version).unwrap_err().to_string();
+    assert!(err.contains("geography/lad_parents.csv"), "{err}");
 }
 
 #[test]
