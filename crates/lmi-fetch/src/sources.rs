@@ -272,6 +272,14 @@ impl std::fmt::Debug for Fetched {
     }
 }
 
+/// What a source's bodies are: JSON for a feature service, CSV otherwise.
+fn expect_of(spec: &FetchSpec) -> crate::http::Expect {
+    match spec {
+        FetchSpec::Arcgis(_) => crate::http::Expect::Json,
+        _ => crate::http::Expect::Csv,
+    }
+}
+
 /// Resolves a source against its publisher and downloads it (conditionally when the resolved
 /// URL is the one the cached copy came from).
 async fn fetch_source(
@@ -316,7 +324,10 @@ async fn fetch_source(
         let held = entry.and_then(|e| e.validators_for(url));
         let got = match spec {
             FetchSpec::Nomis(_) => fetch_nomis(client, source, url, held.as_ref(), &on).await?,
-            _ => match client.get(url, url, held.as_ref(), &on).await? {
+            _ => match client
+                .get_expecting(url, url, held.as_ref(), expect_of(spec), &on)
+                .await?
+            {
                 Response::NotModified { attempts } => UrlGot::NotModified(attempts),
                 Response::Body(b) => UrlGot::Bodies {
                     bodies: vec![(url.clone(), b.bytes)],

@@ -33,11 +33,12 @@ fn main() {
     };
     let mock = MockPublishers::start(&dir, page_limit);
     println!(
-        "LMI_NOMIS_BASE_URL={} LMI_EES_BASE_URL={} LMI_ONS_BASE_URL={} LMI_GITHUB_API_BASE_URL={}",
+        "LMI_NOMIS_BASE_URL={} LMI_EES_BASE_URL={} LMI_ONS_BASE_URL={} LMI_GITHUB_API_BASE_URL={} LMI_GEOGRAPHY_BASE_URL={}",
         mock.nomis_base(),
         mock.ees_base(),
         mock.ons_base(),
-        mock.github_base()
+        mock.github_base(),
+        mock.geography_base()
     );
     // Until the caller closes our standard input (or kills us).
     let _ = std::io::stdin().read_to_end(&mut Vec::new());

@@ -20,6 +20,7 @@
 pub mod ees;
 pub mod els;
 pub mod fixture;
+pub mod geography;
 pub mod nomis;
 pub mod support;
 
@@ -86,6 +87,8 @@ pub enum Target {
     Ons,
     /// GitHub's tree API.
     GitHub,
+    /// The Open Geography Portal's feature services.
+    Geography,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +216,7 @@ struct Inner {
     nomis: nomis::Nomis,
     ees: Mutex<ees::Ees>,
     els: Mutex<els::Repo>,
+    geography: Mutex<geography::Lookup>,
     page_limit: Mutex<u64>,
     faults: Mutex<Vec<Fault>>,
     log: Mutex<Vec<Logged>>,
@@ -303,6 +307,7 @@ impl MockPublishers {
             nomis: nomis::Nomis::load(dir),
             ees: Mutex::new(ees::Ees::load(dir)),
             els: Mutex::new(els::Repo::load(dir)),
+            geography: Mutex::new(geography::Lookup::load()),
             page_limit: Mutex::new(page_limit),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
@@ -350,6 +355,17 @@ impl MockPublishers {
     /// GitHub's REST API: `{github_base}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`.
     pub fn github_base(&self) -> String {
         format!("{}/github", self.base)
+    }
+
+    /// The Open Geography Portal's feature services: `{geography_base}/{service}/FeatureServer/0/query`.
+    pub fn geography_base(&self) -> String {
+        format!("{}/arcgis", self.base)
+    }
+
+    /// ONS re-codes district `old` as `new`: the district lookup lists it under `new` from now
+    /// on (a source's files follow with a [`FaultKind::ReplaceCode`]).
+    pub fn recode_district(&self, old: &str, new: &str) {
+        lock(&self.inner.geography).recode(old, new);
     }
 
     pub fn inject(&self, target: Target, kind: FaultKind, times: u32) {
@@ -554,6 +570,8 @@ fn target_of(path: &str) -> Option<Target> {
         Some(Target::GitHub)
     } else if path.starts_with("/ons/") {
         Some(Target::Ons)
+    } else if path.starts_with("/arcgis/") {
+        Some(Target::Geography)
     } else {
         None
     }
@@ -624,6 +642,7 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
         Target::GitHub | Target::Ons => {
             lock(&inner.els).respond(&format!("{}/github", inner.base), path, &q)
         }
+        Target::Geography => lock(&inner.geography).respond(path, &q),
     };
     finish(reply, &faults, headers, truncate)
 }

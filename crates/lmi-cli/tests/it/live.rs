@@ -46,17 +46,19 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     let d = data.path().to_str().unwrap();
     let catalogue = catalogue_file(data.path());
     let c = catalogue.to_str().unwrap();
-    let (nomis, ees, ons, github) = (
+    let (nomis, ees, ons, github, geography) = (
         mock.nomis_base(),
         mock.ees_base(),
         mock.ons_base(),
         mock.github_base(),
+        mock.geography_base(),
     );
     let env = [
         ("LMI_NOMIS_BASE_URL", nomis.as_str()),
         ("LMI_EES_BASE_URL", ees.as_str()),
         ("LMI_ONS_BASE_URL", ons.as_str()),
         ("LMI_GITHUB_API_BASE_URL", github.as_str()),
+        ("LMI_GEOGRAPHY_BASE_URL", geography.as_str()),
     ];
     let text = |o: &std::process::Output| {
         format!(
@@ -82,7 +84,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     );
     assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
     assert!(
-        stdout.contains("12 source(s) resolve; 12 with no publisher route"),
+        stdout.contains("13 source(s) resolve; 12 with no publisher route"),
         "{stdout}"
     );
     // Each resolved source with its publisher's last release date (EES: the release's
@@ -107,7 +109,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "{stdout}"
     );
 
-    let n = 12;
+    let n = 13;
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -169,7 +171,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 12 source(s) cannot be resolved"),
+        stdout.contains("1 of 13 source(s) cannot be resolved"),
         "{stdout}"
     );
 }
@@ -181,11 +183,12 @@ fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
     use std::io::{BufRead, BufReader, Read, Write};
     let mock = sample_mock();
     let data = tempfile::tempdir().unwrap();
-    let (nomis, ees, ons, github) = (
+    let (nomis, ees, ons, github, geography) = (
         mock.nomis_base(),
         mock.ees_base(),
         mock.ons_base(),
         mock.github_base(),
+        mock.geography_base(),
     );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lmi"));
     cmd.args([
@@ -205,6 +208,7 @@ fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
     .env("LMI_EES_BASE_URL", &ees)
     .env("LMI_ONS_BASE_URL", &ons)
     .env("LMI_GITHUB_API_BASE_URL", &github)
+    .env("LMI_GEOGRAPHY_BASE_URL", &geography)
     .env_remove("LMI_CONFIG")
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::null());

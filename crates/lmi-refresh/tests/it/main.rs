@@ -10,5 +10,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod faults;
+mod geography;
 mod live;
 mod support;
