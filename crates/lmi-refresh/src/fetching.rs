@@ -108,7 +108,7 @@ pub fn refresh_live(
         None => lmi_ingest::empty_frame().unwrap_or_default(),
     };
     let assembled = match assemble(options, &mut previous, &mut sources, &fresh) {
-        Ok(Assembly::Snapshot(a)) => a,
+        Ok(Assembly::Snapshot(a)) => *a,
         Ok(Assembly::NothingNew(carried)) => return Ok(report(sources, None, true, carried)),
         Err(reason @ NotPublished::NoSourceRead { .. }) => {
             return Err(Error::NothingPublished {
@@ -159,7 +159,7 @@ struct Assembled {
 }
 
 enum Assembly {
-    Snapshot(Assembled),
+    Snapshot(Box<Assembled>),
     /// Every fresh source answered 304 and the failures were already stale: these carried.
     NothingNew(Vec<Carried>),
 }
@@ -201,13 +201,13 @@ fn assemble(
             !rejected.contains_key(id) && !carried.iter().any(|c| c.source_id() == id)
         });
         if unknown.is_empty() {
-            return Ok(Assembly::Snapshot(Assembled {
+            return Ok(Assembly::Snapshot(Box::new(Assembled {
                 carried,
                 provenance,
                 observations,
                 computed,
                 registry,
-            }));
+            })));
         }
         for e in unknown {
             rejected.insert(e.source_id().to_owned(), e.to_string());

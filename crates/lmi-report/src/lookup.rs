@@ -6,8 +6,17 @@ use lmi_core::{Area, AreaType, IndicatorDef, find_indicator};
 
 /// The area with this code.
 pub fn area(geo: &GeoIndex, code: &str) -> Result<&'static Area, ReportError> {
-    geo.area(code)
-        .ok_or_else(|| ReportError::UnknownArea(code.to_owned()))
+    geo.area(code).ok_or_else(|| {
+        // A retired district code (a merger, or an ONS re-coding): say which area took it over.
+        match geo.geography.current_lad(code).and_then(|c| geo.area(c)) {
+            Some(current) => ReportError::NotFound(format!(
+                "`{code}` is a retired local authority district code: its area is now {} {} \
+                 (ask for /v1/areas/{})",
+                current.code, current.name, current.code
+            )),
+            None => ReportError::UnknownArea(code.to_owned()),
+        }
+    })
 }
 
 /// The indicator with this id.

@@ -285,6 +285,7 @@ fn when_every_publisher_fails_nothing_is_published() {
         Target::EesApi,
         Target::Ons,
         Target::GitHub,
+        Target::Geography,
     ] {
         mock.inject(target, FaultKind::Status(503), u32::MAX);
     }

@@ -103,3 +103,19 @@ fn a_ttwa_without_best_fit_districts_explains_the_gap() {
         "{body}"
     );
 }
+
+#[test]
+fn a_retired_district_code_names_the_area_that_took_it_over() {
+    let err = lmi_report::lookup::area(geo(), "E06000028")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`E06000028` is a retired local authority district code")
+            && err.contains("E06000058 Bournemouth, Christchurch and Poole"),
+        "{err}"
+    );
+    let err = lmi_report::lookup::area(geo(), "E07999999")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("E07999999"), "{err}");
+}
