@@ -34,6 +34,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "dfe_ks4_destinations_lad",
         "dfe_16_18_destinations_lad",
         "dfe_fe_achievements_lad",
+        "dfe_nccis_neet_16_17",
     ];
     // (what, where, fault, how many requests, the sources it may fail, words of the error)
     type Case<'a> = (&'a str, Target, FaultKind, u32, Vec<&'a str>, Vec<&'a str>);
@@ -130,6 +131,18 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             vec!["geographic_level", "level"],
         ),
         (
+            "a renamed column in the NCCIS NEET file only",
+            Target::Ees,
+            rename("avg_cohort_count", "cohort"),
+            forever,
+            vec!["dfe_nccis_neet_16_17"],
+            vec![
+                "column `avg_cohort_count` is missing",
+                "unrecognised: cohort",
+                "NEET by characteristics",
+            ],
+        ),
+        (
             "empty file",
             Target::Ees,
             FaultKind::Empty,
@@ -175,7 +188,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     // way through a file and the unknown code found after computing) and every publisher route
     // (EES files, the EES listing, the ELS tree, Nomis); the three left out repeat a kind at a
     // publisher the sample already has. `LMI_THOROUGH_TESTS=1` runs every case.
-    const QUICK: [&str; 10] = [
+    const QUICK: [&str; 11] = [
+        "a renamed column in the NCCIS NEET file only",
         "timeout",
         "the EES listing down",
         "the ELS tree down",

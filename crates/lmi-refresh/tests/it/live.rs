@@ -41,10 +41,41 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
         .filter(|v| v.value.is_some())
         .map(|v| v.indicator.as_str())
         .collect();
-    let catalogue = Catalogue::bundled().unwrap();
-    let fetchable = |source: &str| catalogue.get(source).is_some_and(|s| !s.local_only);
-    for def in lmi_core::INDICATORS.iter().filter(|d| fetchable(d.source)) {
+    for def in lmi_core::INDICATORS
+        .iter()
+        .filter(|d| fetchable_indicator(d.id))
+    {
         assert!(with_values.contains(def.id), "{} has no values", def.id);
+    }
+    for id in NOT_ON_THE_ROUTE {
+        assert!(
+            !with_values.contains(id),
+            "{id} is on the route now: update NOT_ON_THE_ROUTE"
+        );
+    }
+    // NCCIS NEET from EES's long "NEET by characteristics" (upper-tier authorities).
+    assert!(
+        snapshot
+            .values
+            .iter()
+            .any(|v| v.indicator == "neet_16_17_rate"
+                && v.area_code == "E10000017"
+                && v.value.is_some()),
+        "NEET for Lancashire"
+    );
+    match provenance(&snapshot, "dfe_nccis_neet_16_17")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::Ees {
+            release,
+            data_set_title,
+            ..
+        }) => assert_eq!(
+            (release.as_str(), data_set_title.as_str()),
+            ("2025", "NEET by characteristics")
+        ),
+        other => panic!("{other:?}"),
     }
 
     // Provenance says what discovery found: the latest KS4 release, its long-format data set
@@ -606,4 +637,47 @@ fn a_full_live_refresh_of_the_real_files_equals_refresh_from_them() {
                 && v.period == "2022"
                 && v.status == lmi_core::Status::SeriesBreak)
     );
+}
+
+/// NCCIS NEET from EES's long "NEET by characteristics" (made by the emulator from DfE's wide
+/// scorecard files) gives every year the scorecard files give, with the same values.
+#[test]
+fn nccis_neet_fetched_from_ees_equals_the_scorecard_files() {
+    let Some(real) =
+        lmi_testkit::real_data("nccis_neet_fetched_from_ees_equals_the_scorecard_files")
+    else {
+        return;
+    };
+    let mock = MockPublishers::start(&real, PAGE);
+    let data = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_without_lsoa();
+    from_files(&real, data.path(), &catalogue).unwrap();
+    let neet = |values: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        values
+            .iter()
+            .filter(|(k, _)| {
+                k.starts_with("neet_16_17_rate ") || k.starts_with("not_known_16_17_rate ")
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let on_disk = neet(&values_by_key(data.path()));
+    let report = refresh_live(
+        &LiveRefresh {
+            only: vec!["dfe_nccis_neet_16_17".into()],
+            force: true,
+            ..options(data.path(), &mock)
+        },
+        &Store::open(data.path()),
+        &NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome(&report, "dfe_nccis_neet_16_17"), Outcome::Fetched);
+    let snapshot = current(data.path());
+    assert!(provenance(&snapshot, "dfe_nccis_neet_16_17").url.is_some());
+    let live = neet(&values_by_key(data.path()));
+    let years: BTreeSet<&str> = on_disk.keys().filter_map(|k| k.split(' ').nth(3)).collect();
+    assert_eq!(years.len(), 4, "2021, 2022, 2023 and 2025: {years:?}");
+    assert!(on_disk.len() > 1_000, "{}", on_disk.len());
+    assert_eq!(live, on_disk);
 }
