@@ -13,12 +13,16 @@
 //!   conditionally). Ids are GUIDs that change with every release: never stored in the catalogue.
 //! - **ELS** (ONS Explore Local Statistics): the data repository's file tree from the GitHub API,
 //!   each indicator's metadata file, then the CSV beside it (raw file host).
+//! - **GitHub** files (DfE's dashboard repositories): the repository's recursive tree from the
+//!   GitHub API (`GET /repos/{owner}/{repo}/git/trees/{branch}?recursive=1`, as for ELS), the
+//!   files whose path the entry names, each downloaded from the raw file host; each file's blob
+//!   id is recorded so an unchanged file is not downloaded again.
 //! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
 
 use crate::BaseUrls;
 use crate::http::{FetchError, HttpClient, OnBytes};
 use lmi_core::Resolved;
-use lmi_ingest::{Catalogue, EesSpec, FetchSpec, NomisSpec, SourceDef};
+use lmi_ingest::{Catalogue, EesSpec, FetchSpec, GitHubSpec, NomisSpec, SourceDef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -52,6 +56,7 @@ pub async fn resolve(
             resolved: None,
         }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
+        FetchSpec::GitHub(g) => resolve_github(client, discovery, g, bases, on).await,
         FetchSpec::Els(_) => {
             // The catalogue checks that an ELS source names its indicator.
             let indicator = source.indicator.as_deref().unwrap_or_default();
@@ -466,10 +471,12 @@ fn els_tree_url(bases: &BaseUrls, query: &[(&str, &str)]) -> String {
     url_under(bases.github_api.as_str(), &segments, query)
 }
 
-/// Listings shared by the sources of one run (the ELS tree is asked for once).
+/// Listings shared by the sources of one run (each repository's tree is asked for once).
 #[derive(Debug, Default)]
 pub struct Discovery {
     els_tree: tokio::sync::OnceCell<ElsTree>,
+    /// Other repositories' trees, by `owner/name@branch`.
+    trees: std::sync::Mutex<BTreeMap<String, std::sync::Arc<tokio::sync::OnceCell<ElsTree>>>>,
 }
 
 impl Discovery {
@@ -497,6 +504,131 @@ impl Discovery {
             })
             .await
     }
+}
+
+impl Discovery {
+    /// The recursive tree of `repository` at `branch` (asked for once per run).
+    async fn tree(
+        &self,
+        client: &HttpClient,
+        bases: &BaseUrls,
+        repository: &str,
+        branch: &str,
+        on: &dyn OnBytes,
+    ) -> Result<ElsTree, FetchError> {
+        let cell = self
+            .trees
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(format!("{repository}@{branch}"))
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| async {
+            let url = tree_url(bases, repository, branch, &[("recursive", "1")]);
+            let tree: ElsTree = client
+                .get_json(&url, "the repository's file tree (GitHub git/trees)", on)
+                .await?;
+            if tree.truncated {
+                return Err(FetchError::Discovery {
+                    publisher: GITHUB,
+                    url,
+                    message: "the file tree listing is truncated; cannot see every file".into(),
+                });
+            }
+            Ok(tree)
+        })
+        .await
+        .cloned()
+    }
+}
+
+const GITHUB: &str = "GitHub";
+
+/// `{github_api}/repos/{owner}/{repo}/git/trees/{branch}`.
+fn tree_url(bases: &BaseUrls, repository: &str, branch: &str, query: &[(&str, &str)]) -> String {
+    let mut segments = vec!["repos"];
+    segments.extend(repository.split('/'));
+    segments.extend(["git", "trees", branch]);
+    url_under(bases.github_api.as_str(), &segments, query)
+}
+
+/// `{raw}/{owner}/{repo}/{branch}/{path}` on the raw file host.
+fn raw_file_url(bases: &BaseUrls, repository: &str, branch: &str, path: &str) -> String {
+    let mut segments: Vec<&str> = repository.split('/').collect();
+    segments.push(branch);
+    segments.extend(path.split('/'));
+    url_under(bases.ons.as_str(), &segments, &[])
+}
+
+async fn resolve_github(
+    client: &HttpClient,
+    discovery: &Discovery,
+    spec: &GitHubSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let tree = discovery
+        .tree(client, bases, &spec.repository, &spec.branch, on)
+        .await?;
+    let mut files: Vec<&TreeEntry> = tree
+        .tree
+        .iter()
+        .filter(|e| e.kind == "blob" && spec.matches(&e.path))
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if files.is_empty() {
+        // What is there instead: the files of the folder the entry names (or the top level).
+        let folder = spec
+            .path
+            .as_deref()
+            .or(spec.path_pattern.as_ref().map(|p| p.0.as_str()))
+            .and_then(|p| p.rsplit_once('/'))
+            .map_or("", |(d, _)| d)
+            .to_owned();
+        let near: Vec<&str> = tree
+            .tree
+            .iter()
+            .filter(|e| e.kind == "blob")
+            .map(|e| e.path.as_str())
+            .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == folder)
+            .collect();
+        return Err(FetchError::Discovery {
+            publisher: GITHUB,
+            url: tree_url(bases, &spec.repository, &spec.branch, &[]),
+            message: format!(
+                "{}@{} has no file at {} (moved or renamed?); {} file(s) in `{folder}/`: {}",
+                spec.repository,
+                spec.branch,
+                spec.describe(),
+                near.len(),
+                near.join(", ")
+            ),
+        });
+    }
+    Ok(Target {
+        urls: files
+            .iter()
+            .map(|f| raw_file_url(bases, &spec.repository, &spec.branch, &f.path))
+            .collect(),
+        release_label: Some(format!(
+            "{}@{} (tree {})",
+            spec.repository,
+            spec.branch,
+            &tree.sha[..tree.sha.len().min(12)]
+        )),
+        resolved: Some(Resolved::GitHub {
+            repository: spec.repository.clone(),
+            branch: spec.branch.clone(),
+            tree_sha: Some(tree.sha.clone()),
+            files: files
+                .iter()
+                .map(|f| lmi_core::GitHubFile {
+                    path: f.path.clone(),
+                    blob_sha: f.sha.clone(),
+                })
+                .collect(),
+        }),
+    })
 }
 
 /// Folders holding `{d}/{d}.json` and `{d}/{d}.csv`, the layout of every series in the ELS data

@@ -22,6 +22,50 @@ pub enum FetchSpec {
     Els(ElsSpec),
     /// Any other CSV URL, used as is.
     Http(HttpSpec),
+    /// Files of a public GitHub repository (DfE's dashboard repositories), listed by the
+    /// repository's tree each run; a file's blob id tells whether it changed.
+    #[serde(rename = "github")]
+    GitHub(GitHubSpec),
+}
+
+/// Files of a GitHub repository: one path, or every path matching a pattern (at least one).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitHubSpec {
+    /// `owner/name`.
+    pub repository: String,
+    pub branch: String,
+    /// The file's path in the repository.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A regular expression every file's whole path must match (anchored here).
+    #[serde(default)]
+    pub path_pattern: Option<TitlePattern>,
+    #[serde(default)]
+    pub required_columns: Vec<String>,
+}
+
+impl GitHubSpec {
+    /// Whether a repository path is one this entry reads.
+    pub fn matches(&self, path: &str) -> bool {
+        match (&self.path, &self.path_pattern) {
+            (Some(p), _) => p == path,
+            (None, Some(re)) => {
+                re.0.find(path)
+                    .is_some_and(|m| m.start() == 0 && m.end() == path.len())
+            }
+            (None, None) => false,
+        }
+    }
+
+    /// What the entry asks for, as written in the catalogue.
+    pub fn describe(&self) -> String {
+        match (&self.path, &self.path_pattern) {
+            (Some(p), _) => format!("path `{p}`"),
+            (None, Some(re)) => format!("paths matching `{}`", re.0.as_str()),
+            (None, None) => "no path".into(),
+        }
+    }
 }
 
 /// A Nomis dataset and one or more queries of it; each query is paged separately and every
@@ -194,6 +238,7 @@ impl FetchSpec {
             FetchSpec::Ees(_) => "ees",
             FetchSpec::Els(_) => "els",
             FetchSpec::Http(_) => "http",
+            FetchSpec::GitHub(_) => "github",
         }
     }
 
@@ -203,6 +248,7 @@ impl FetchSpec {
             FetchSpec::Ees(s) => &s.required_columns,
             FetchSpec::Els(s) => &s.required_columns,
             FetchSpec::Http(s) => &s.required_columns,
+            FetchSpec::GitHub(s) => &s.required_columns,
         }
     }
 
@@ -237,6 +283,24 @@ impl FetchSpec {
                 Ok(())
             }
             FetchSpec::Els(_) => Ok(()),
+            FetchSpec::GitHub(g) => {
+                let parts: Vec<&str> = g.repository.split('/').collect();
+                if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+                    return Err(format!(
+                        "source `{source_id}`: repository must be `owner/name`, found `{}`",
+                        g.repository
+                    ));
+                }
+                if g.branch.trim().is_empty() {
+                    return Err(empty("branch"));
+                }
+                if g.path.is_some() == g.path_pattern.is_some() {
+                    return Err(format!(
+                        "source `{source_id}`: fetch kind `github` needs exactly one of `path` and `path_pattern`"
+                    ));
+                }
+                Ok(())
+            }
             FetchSpec::Http(h) => match h.url.scheme() {
                 "http" | "https" => Ok(()),
                 other => Err(format!(
@@ -306,6 +370,31 @@ measures = { "0" = "ts067_total" }
         )
         .unwrap();
         assert!(spec.check("s").unwrap_err().contains("geography"));
+    }
+
+    #[test]
+    fn a_github_entry_names_one_path_or_a_whole_path_pattern() {
+        let spec: FetchSpec = toml::from_str(
+            r#"
+kind = "github"
+repository = "dfe-analytical-services/lsip_dashboard"
+branch = "main"
+path_pattern = "Data/2-13_skillsImperative2035/[A-Z]{2}_(LSIP|MCA)_MainTables\\.Main\\.xlsm"
+"#,
+        )
+        .unwrap();
+        assert!(spec.check("s").is_ok());
+        let FetchSpec::GitHub(g) = &spec else {
+            panic!("{spec:?}")
+        };
+        assert!(g.matches("Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"));
+        assert!(!g.matches("Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm.bak"));
+        assert!(!g.matches("Old/Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"));
+        let both: FetchSpec = toml::from_str(
+            "kind = \"github\"\nrepository = \"o/r\"\nbranch = \"main\"\npath = \"a\"\npath_pattern = \"b\"\n",
+        )
+        .unwrap();
+        assert!(both.check("s").unwrap_err().contains("exactly one"));
     }
 
     #[test]

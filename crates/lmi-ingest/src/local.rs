@@ -72,7 +72,13 @@ pub fn parse_source(
         Format::SkillsImperativeWorkbook => skills_imperative::parse(
             raw,
             &source.id,
-            source.area_code.as_deref().unwrap_or_default(),
+            match source.area_code.as_deref() {
+                Some(code) => skills_imperative::WorkbookArea::Given(code),
+                None => skills_imperative::WorkbookArea::FromInfo {
+                    names: &source.area_names,
+                    skip: &source.skip_areas,
+                },
+            },
             out,
         ),
         Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),

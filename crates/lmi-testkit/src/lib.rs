@@ -7,6 +7,8 @@
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
 //! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
 //!   `/github/repos/…/git/trees/{ref}` and raw files under `/ons/{owner}/{repo}/{ref}/{path}`.
+//! - DfE's dashboard repositories on GitHub ([`github`]): the same two routes for
+//!   `dfe-analytical-services/…` (Skills Imperative workbooks, the apprenticeships flows file).
 //!
 //! Every file response has an ETag and a Last-Modified and honours `If-None-Match` (and
 //! `If-Modified-Since`) with 304; CSV bodies are gzip-encoded when the client accepts it. Faults
@@ -20,6 +22,7 @@
 pub mod ees;
 pub mod els;
 pub mod fixture;
+pub mod github;
 pub mod nomis;
 pub mod support;
 
@@ -85,6 +88,9 @@ pub enum Target {
     Ons,
     /// GitHub's tree API.
     GitHub,
+    /// Both routes (tree API and raw files) of one of DfE's repositories, by name (e.g.
+    /// `lsip_dashboard`); the ELS repository is `GitHub`/`Ons`.
+    Repository(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,6 +218,7 @@ struct Inner {
     nomis: nomis::Nomis,
     ees: Mutex<ees::Ees>,
     els: Mutex<els::Repo>,
+    dfe: Mutex<github::DfeRepos>,
     page_limit: Mutex<u64>,
     faults: Mutex<Vec<Fault>>,
     log: Mutex<Vec<Logged>>,
@@ -302,6 +309,7 @@ impl MockPublishers {
             nomis: nomis::Nomis::load(dir),
             ees: Mutex::new(ees::Ees::load(dir)),
             els: Mutex::new(els::Repo::load(dir)),
+            dfe: Mutex::new(github::DfeRepos::load(dir)),
             page_limit: Mutex::new(page_limit),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
@@ -437,6 +445,17 @@ impl MockPublishers {
         lock(&self.inner.ees).release_ids(publication, release_slug)
     }
 
+    /// DfE's repositories: replace (or add) a file, or delete it (`None`); its blob id and the
+    /// tree change with it.
+    pub fn set_repo_file(&self, repo: &str, path: &str, bytes: Option<Vec<u8>>) {
+        lock(&self.inner.dfe).set_file(repo, path, bytes);
+    }
+
+    /// DfE's repositories: a file's content.
+    pub fn repo_file(&self, repo: &str, path: &str) -> Option<Vec<u8>> {
+        lock(&self.inner.dfe).file(repo, path)
+    }
+
     /// ELS: rename an indicator folder and the files named after it, as ONS did in January 2026;
     /// the old raw paths then 404.
     pub fn rename_els_folder(&self, old: &str, new: &str) {
@@ -543,6 +562,15 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 }
 
 fn target_of(path: &str) -> Option<Target> {
+    let dfe = format!("/{}/", github::DFE_OWNER);
+    if (path.starts_with("/github/") || path.starts_with("/ons/")) && path.contains(&dfe) {
+        let name = path.split(&dfe).nth(1)?.split('/').next()?;
+        return github::REPOSITORIES
+            .iter()
+            .find(|r| **r == name)
+            .map(|r| Target::Repository(r))
+            .or(Some(Target::GitHub));
+    }
     if path.starts_with("/nomis/") {
         Some(Target::Nomis)
     } else if path.starts_with("/ees/api/releases/") {
@@ -620,6 +648,12 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
                 .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
         Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
+        Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
+            lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
+        }
+        Target::Repository(_) => {
+            lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
+        }
         Target::GitHub | Target::Ons => {
             lock(&inner.els).respond(&format!("{}/github", inner.base), path, &q)
         }

@@ -95,6 +95,11 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     );
     // NCCIS NEET: the EES data set of the latest calendar-year release.
     assert!(stdout.contains("\"NEET by characteristics\""), "{stdout}");
+    // Skills Imperative workbooks: the files of DfE's repository.
+    assert!(
+        stdout.contains("GitHub dfe-analytical-services/lsip_dashboard@main"),
+        "{stdout}"
+    );
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

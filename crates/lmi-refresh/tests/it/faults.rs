@@ -143,6 +143,20 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             ],
         ),
         (
+            "the Local Skills Dashboard repository down",
+            Target::Repository("lsip_dashboard"),
+            FaultKind::Status(502),
+            forever,
+            vec![
+                "skills_imperative_2035_lsip_areas",
+                "skills_imperative_2035_england",
+            ],
+            vec![
+                "HTTP 502",
+                "/repos/dfe-analytical-services/lsip_dashboard/git/trees/main",
+            ],
+        ),
+        (
             "empty file",
             Target::Ees,
             FaultKind::Empty,
@@ -188,7 +202,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     // way through a file and the unknown code found after computing) and every publisher route
     // (EES files, the EES listing, the ELS tree, Nomis); the three left out repeat a kind at a
     // publisher the sample already has. `LMI_THOROUGH_TESTS=1` runs every case.
-    const QUICK: [&str; 11] = [
+    const QUICK: [&str; 12] = [
+        "the Local Skills Dashboard repository down",
         "a renamed column in the NCCIS NEET file only",
         "timeout",
         "the EES listing down",

@@ -121,6 +121,39 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
         }
         other => panic!("{other:?}"),
     }
+    // The Skills Imperative workbooks: every file of the folder the pattern matches (the
+    // emulated repository holds Lancashire's), each with its blob id; the area read from the
+    // workbook; England's own file.
+    match provenance(&snapshot, "skills_imperative_2035_lsip_areas")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::GitHub {
+            repository, files, ..
+        }) => {
+            assert_eq!(repository, "dfe-analytical-services/lsip_dashboard");
+            let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                ["Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"]
+            );
+            assert_eq!(files[0].blob_sha.len(), 40);
+        }
+        other => panic!("{other:?}"),
+    }
+    let version = &snapshot.manifest.version;
+    for (id, area) in [
+        ("skills_imperative_2035_lsip_areas", "E69000019"),
+        ("skills_imperative_2035_england", "E92000001"),
+    ] {
+        let rows = observations_of(data.path(), version, id);
+        assert!(rows.len() > 300, "{id}: {}", rows.len());
+        assert!(
+            rows.iter().all(|r| r.contains(&format!("\"{area}\""))),
+            "{id}: {}",
+            rows[0]
+        );
+    }
     let log = mock.log();
     assert!(
         log.iter()
@@ -167,6 +200,13 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
             .iter()
             .any(|l| l.path.starts_with("/ons/") && l.path.ends_with(".csv")),
         "an unchanged ELS series is not downloaded"
+    );
+    assert!(
+        !mock
+            .log()
+            .iter()
+            .any(|l| l.path.starts_with("/ons/dfe-analytical-services/")),
+        "an unchanged repository file is not downloaded"
     );
     assert_eq!(second.bytes_downloaded, 0);
     assert_eq!(published_tree(data.path()), before);
@@ -680,4 +720,54 @@ fn nccis_neet_fetched_from_ees_equals_the_scorecard_files() {
     assert_eq!(years.len(), 4, "2021, 2022, 2023 and 2025: {years:?}");
     assert!(on_disk.len() > 1_000, "{}", on_disk.len());
     assert_eq!(live, on_disk);
+}
+
+/// A workbook gone from DfE's repository: discovery fails naming what was asked for and what
+/// the folder holds; the source goes stale alone. Put back, it is not downloaded again.
+#[test]
+fn a_skills_imperative_workbook_gone_from_the_repository_fails_that_source_alone() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    refresh(data.path(), &mock);
+    let path = "Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm";
+    let bytes = mock.repo_file("lsip_dashboard", path).unwrap();
+    mock.set_repo_file("lsip_dashboard", path, None);
+    let report = refresh(data.path(), &mock);
+    assert!(report.is_partial());
+    let failed: Vec<&str> = report
+        .sources
+        .iter()
+        .filter(|s| s.outcome == Outcome::Failed)
+        .map(|s| s.source_id.as_str())
+        .collect();
+    assert_eq!(failed, ["skills_imperative_2035_lsip_areas"]);
+    let reason = failed_reason(&report, "skills_imperative_2035_lsip_areas");
+    for needle in [
+        "dfe-analytical-services/lsip_dashboard@main has no file at paths matching",
+        "EN_MainTables.Main.xlsm",
+        "/git/trees/main",
+    ] {
+        assert!(reason.contains(needle), "`{needle}` not in {reason}");
+    }
+    assert!(
+        provenance(&current(data.path()), "skills_imperative_2035_lsip_areas")
+            .stale
+            .is_some()
+    );
+
+    mock.set_repo_file("lsip_dashboard", path, Some(bytes));
+    mock.clear_log();
+    let healed = refresh(data.path(), &mock);
+    assert!(!healed.is_partial(), "{:?}", healed.carried);
+    assert_eq!(
+        outcome(&healed, "skills_imperative_2035_lsip_areas"),
+        Outcome::NotModified
+    );
+    assert!(
+        !mock
+            .log()
+            .iter()
+            .any(|l| l.path.starts_with("/ons/dfe-analytical-services/")),
+        "the cached copy has the same blob id"
+    );
 }
