@@ -8,6 +8,11 @@
 //!   [`SKILLS_FOLDER`] with their real names (`LA_LSIP_MainTables.Main.xlsm`, Lancashire, and
 //!   `EN_MainTables.Main.xlsm`, England: byte copies of the real files, or the synthetic sample
 //!   workbooks), beside a few small files of the real repository's layout.
+//! - `dfe-analytical-services/apprenticeships-provider-dashboard`: [`FLOWS_PATH`], a Parquet file
+//!   in DfE's schema (`year, provider_name, learner_home_lad, delivery_lad` as strings, `starts,
+//!   enrolments, achievements` as INT32, as read from the real file at 7be5c078) made from the
+//!   summed CSV under the data dir ([`flows_parquet`]: district names and counts copied; one
+//!   synthetic provider per row, since the CSV is already summed over providers).
 
 use crate::{Etag, FileReply, Reply};
 use serde_json::{Value, json};
@@ -20,8 +25,53 @@ use std::sync::Arc;
 pub const DFE_OWNER: &str = "dfe-analytical-services";
 pub const LSIP_REPO: &str = "lsip_dashboard";
 pub const DFE_BRANCH: &str = "main";
+pub const APPRENTICESHIPS_REPO: &str = "apprenticeships-provider-dashboard";
+/// The file of home x delivery districts in [`APPRENTICESHIPS_REPO`].
+pub const FLOWS_PATH: &str = "data/lad_map_data_0.parquet";
+/// The summed CSV under the data dir the emulated parquet is made from.
+pub const FLOWS_CSV: &str = "dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv";
+/// The provider every emulated row is labelled with.
+pub const SUMMED_PROVIDER: &str = "ALL PROVIDERS (summed; lmi test emulator)";
+
+/// DfE's `lad_map_data_0.parquet` layout of the summed home x delivery CSV: names as in the CSV,
+/// counts copied.
+pub fn flows_parquet(csv: &[u8]) -> Vec<u8> {
+    use crate::parquet::{Column, write};
+    let (header, rows) = crate::read_csv(csv);
+    let at = |c: &str| {
+        header
+            .iter()
+            .position(|h| h == c)
+            .unwrap_or_else(|| panic!("{FLOWS_CSV} without {c}"))
+    };
+    let text = |c: &str| Column::Utf8(rows.iter().map(|r| r[at(c)].clone()).collect());
+    let count = |c: &str| {
+        Column::Int32(
+            rows.iter()
+                .map(|r| {
+                    r[at(c)]
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{c}: {}", r[at(c)]))
+                })
+                .collect(),
+        )
+    };
+    write(&[
+        ("year", text("year")),
+        (
+            "provider_name",
+            Column::Utf8(vec![SUMMED_PROVIDER.to_owned(); rows.len()]),
+        ),
+        ("learner_home_lad", text("learner_home_lad_name")),
+        ("delivery_lad", text("delivery_lad_name")),
+        ("starts", count("starts")),
+        ("enrolments", count("enrolments")),
+        ("achievements", count("achievements")),
+    ])
+}
+
 /// DfE's repositories served (a fault can target each by name, [`crate::Target::Repository`]).
-pub const REPOSITORIES: [&str; 1] = [LSIP_REPO];
+pub const REPOSITORIES: [&str; 2] = [LSIP_REPO, APPRENTICESHIPS_REPO];
 /// The folder of the Skills Imperative workbooks in `lsip_dashboard` (at ace69761, 2026-03-03).
 pub const SKILLS_FOLDER: &str = "Data/2-13_skillsImperative2035";
 /// (file under the data dir, its name in [`SKILLS_FOLDER`]).
@@ -208,7 +258,19 @@ impl DfeRepos {
             "Data/2-12_OnsProf/README.md",
             b"Synthetic placeholder written by the lmi test emulator.\n".to_vec(),
         );
-        DfeRepos { repos: vec![lsip] }
+        let mut apprenticeships = GitRepo::new(DFE_OWNER, APPRENTICESHIPS_REPO, DFE_BRANCH);
+        apprenticeships.add(FLOWS_PATH, flows_parquet(&crate::require(dir, FLOWS_CSV)));
+        apprenticeships.add(
+            "R/data-prep/create_data_files.R",
+            b"# Synthetic placeholder written by the lmi test emulator.\n".to_vec(),
+        );
+        apprenticeships.add(
+            "README.md",
+            b"# Apprenticeships provider dashboard (emulated by lmi's tests)\n".to_vec(),
+        );
+        DfeRepos {
+            repos: vec![lsip, apprenticeships],
+        }
     }
 
     pub(crate) fn respond(&self, github: &str, path: &str, q: &HashMap<String, String>) -> Reply {

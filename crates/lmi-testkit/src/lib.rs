@@ -24,6 +24,7 @@ pub mod els;
 pub mod fixture;
 pub mod github;
 pub mod nomis;
+pub mod parquet;
 pub mod support;
 
 pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};

@@ -157,6 +157,17 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             ],
         ),
         (
+            "the apprenticeships flows file truncated",
+            Target::Repository("apprenticeships-provider-dashboard"),
+            FaultKind::Truncate,
+            forever,
+            vec!["dfe_apprenticeship_flows"],
+            vec![
+                "response body truncated",
+                "dfe-analytical-services/apprenticeships-provider-dashboard",
+            ],
+        ),
+        (
             "empty file",
             Target::Ees,
             FaultKind::Empty,
@@ -202,7 +213,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     // way through a file and the unknown code found after computing) and every publisher route
     // (EES files, the EES listing, the ELS tree, Nomis); the three left out repeat a kind at a
     // publisher the sample already has. `LMI_THOROUGH_TESTS=1` runs every case.
-    const QUICK: [&str; 12] = [
+    const QUICK: [&str; 13] = [
+        "the apprenticeships flows file truncated",
         "the Local Skills Dashboard repository down",
         "a renamed column in the NCCIS NEET file only",
         "timeout",

@@ -141,6 +141,17 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
         }
         other => panic!("{other:?}"),
     }
+    // Apprenticeship flows: DfE's parquet, by its path and blob id.
+    match provenance(&snapshot, "dfe_apprenticeship_flows")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::GitHub { files, .. }) => {
+            assert_eq!(files.len(), 1);
+            assert_eq!(files[0].path, "data/lad_map_data_0.parquet");
+        }
+        other => panic!("{other:?}"),
+    }
     let version = &snapshot.manifest.version;
     for (id, area) in [
         ("skills_imperative_2035_lsip_areas", "E69000019"),
@@ -770,4 +781,54 @@ fn a_skills_imperative_workbook_gone_from_the_repository_fails_that_source_alone
             .any(|l| l.path.starts_with("/ons/dfe-analytical-services/")),
         "the cached copy has the same blob id"
     );
+}
+
+/// Apprenticeship flows from DfE's parquet (district names, one row per provider; the emulator
+/// makes it from the summed CSV) give the same flows table as the CSV with codes.
+#[test]
+fn apprenticeship_flows_fetched_from_the_parquet_equal_the_csv() {
+    let Some(real) = lmi_testkit::real_data("apprenticeship_flows_fetched_from_the_parquet") else {
+        return;
+    };
+    let mock = MockPublishers::start(&real, PAGE);
+    let data = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_without_lsoa();
+    from_files(&real, data.path(), &catalogue).unwrap();
+    let flows = |version: &str| -> Vec<String> {
+        let df = Store::open(data.path())
+            .load_table(version, lmi_core::schema::Table::Flows)
+            .unwrap()
+            .expect("flows table");
+        let mut rows: Vec<String> = (0..df.height())
+            .map(|i| {
+                df.columns()
+                    .iter()
+                    .map(|c| format!("{:?}", c.get(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let before = current(data.path()).manifest.version;
+    let report = refresh_live(
+        &LiveRefresh {
+            only: vec!["dfe_apprenticeship_flows".into()],
+            force: true,
+            ..options(data.path(), &mock)
+        },
+        &Store::open(data.path()),
+        &NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        outcome(&report, "dfe_apprenticeship_flows"),
+        Outcome::Fetched
+    );
+    let after = current(data.path()).manifest.version;
+    assert_ne!(before, after);
+    let (csv, parquet) = (flows(&before), flows(&after));
+    assert!(csv.len() > 10_000, "{}", csv.len());
+    assert_eq!(csv, parquet);
 }
