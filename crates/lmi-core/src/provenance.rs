@@ -144,6 +144,15 @@ pub enum Resolved {
         /// does).
         files: Vec<GitHubFile>,
     },
+    /// A file of an ONS dataset page's current edition, found by the page's link.
+    OnsDataset {
+        /// The dataset page's path.
+        page: String,
+        /// The edition the page linked (e.g. `january2017tojuly2026`).
+        edition: String,
+        /// The file's `uri` as the page linked it.
+        uri: String,
+    },
     /// Nomis API queries (one per part of the source), as requested.
     Nomis {
         dataset: String,
@@ -247,6 +256,10 @@ impl std::fmt::Display for Resolved {
                     common_folder(files)
                 ),
             },
+            Resolved::OnsDataset { page, edition, uri } => {
+                let file = uri.rsplit('/').next().unwrap_or_default();
+                write!(f, "ONS dataset {page}, edition `{edition}`, file {file}")
+            }
             Resolved::Nomis { dataset, queries } => {
                 write!(f, "Nomis {dataset}, {} query(ies)", queries.len())
             }

@@ -17,12 +17,15 @@
 //!   GitHub API (`GET /repos/{owner}/{repo}/git/trees/{branch}?recursive=1`, as for ELS), the
 //!   files whose path the entry names, each downloaded from the raw file host; each file's blob
 //!   id is recorded so an unchanged file is not downloaded again.
+//! - **ONS dataset pages** (`ons_dataset`): the page on the ONS website, whose link
+//!   `/file?uri={page}/{edition}/{file}` names the current edition (links under `/previous/` are
+//!   earlier editions); the file is then asked for conditionally like any other.
 //! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
 
 use crate::BaseUrls;
 use crate::http::{FetchError, HttpClient, OnBytes};
 use lmi_core::Resolved;
-use lmi_ingest::{Catalogue, EesSpec, FetchSpec, GitHubSpec, NomisSpec, SourceDef};
+use lmi_ingest::{Catalogue, EesSpec, FetchSpec, GitHubSpec, NomisSpec, OnsDatasetSpec, SourceDef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -57,6 +60,7 @@ pub async fn resolve(
         }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
         FetchSpec::GitHub(g) => resolve_github(client, discovery, g, bases, on).await,
+        FetchSpec::OnsDataset(o) => resolve_ons_dataset(client, o, bases, on).await,
         FetchSpec::Els(_) => {
             // The catalogue checks that an ELS source names its indicator.
             let indicator = source.indicator.as_deref().unwrap_or_default();
@@ -631,6 +635,112 @@ async fn resolve_github(
     })
 }
 
+const ONS: &str = "ONS website";
+
+/// Every `/file?uri=…` link of a page, decoded (`&amp;` and `%2F` as the site may write them),
+/// in page order, each once.
+fn file_links(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in html.match_indices("/file?uri=") {
+        let rest = &html[i + "/file?uri=".len()..];
+        let end = rest
+            .find(|c: char| c == '"' || c == '\'' || c == '<' || c == '>' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let raw = &rest[..end];
+        let raw = raw.split("&amp;").next().unwrap_or(raw);
+        let raw = raw.split('&').next().unwrap_or(raw);
+        let uri = raw.replace("%2F", "/").replace("%2f", "/");
+        if !out.contains(&uri) {
+            out.push(uri);
+        }
+    }
+    out
+}
+
+async fn resolve_ons_dataset(
+    client: &HttpClient,
+    spec: &OnsDatasetSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let segments: Vec<&str> = spec.page.split('/').filter(|s| !s.is_empty()).collect();
+    let page_url = url_under(bases.ons_website.as_str(), &segments, &[]);
+    let html = client.get_page(&page_url, on).await.map_err(|e| match e {
+        FetchError::Status { status: 404, .. } => FetchError::Discovery {
+            publisher: ONS,
+            url: page_url.clone(),
+            message: format!("the dataset page `{}` does not exist (404)", spec.page),
+        },
+        other => other,
+    })?;
+    let links = file_links(&html);
+    let page = spec.page.trim_end_matches('/');
+    let current: Vec<&String> = links
+        .iter()
+        .filter(|u| {
+            u.starts_with(&format!("{page}/"))
+                && u.ends_with(&format!("/{}", spec.file))
+                && !u.contains("/previous/")
+        })
+        .collect();
+    let uri = match current.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(FetchError::Discovery {
+                publisher: ONS,
+                url: page_url,
+                message: format!(
+                    "the page links no current edition of `{}` (a `/file?uri={page}/<edition>/{}` link outside `/previous/`); its {} file link(s): {}",
+                    spec.file,
+                    spec.file,
+                    links.len(),
+                    links.join(", ")
+                ),
+            });
+        }
+        several => {
+            return Err(FetchError::Discovery {
+                publisher: ONS,
+                url: page_url,
+                message: format!(
+                    "the page links {} current editions of `{}`, expected one: {}",
+                    several.len(),
+                    spec.file,
+                    several
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    };
+    let edition = uri[page.len() + 1..]
+        .rsplit_once('/')
+        .map_or("", |(e, _)| e)
+        .to_owned();
+    if edition.is_empty() || edition.contains('/') {
+        return Err(FetchError::Discovery {
+            publisher: ONS,
+            url: page_url,
+            message: format!("the file link `{uri}` names no single edition folder"),
+        });
+    }
+    Ok(Target {
+        urls: vec![url_under(
+            bases.ons_website.as_str(),
+            &["file"],
+            &[("uri", uri.as_str())],
+        )],
+        release_label: Some(format!("ONS edition `{edition}`")),
+        resolved: Some(Resolved::OnsDataset {
+            page: spec.page.clone(),
+            edition,
+            uri,
+        }),
+    })
+}
+
 /// Folders holding `{d}/{d}.json` and `{d}/{d}.csv`, the layout of every series in the ELS data
 /// repository, ordered by how many words of `indicator` the folder name shares (most first), so
 /// that the right one is usually the first metadata file read.
@@ -813,6 +923,20 @@ mod tests {
         assert_eq!(dirs[0], "apprenticeships");
         assert_eq!(dirs[1], "apprenticeships-ni");
         assert_eq!(dirs.len(), 4, "{dirs:?}");
+    }
+
+    #[test]
+    fn ons_file_links_are_found_once_each_and_decoded() {
+        let html = r#"<a href="/file?uri=/a/datasets/x/june2026/f.xlsx">xlsx (1 MB)</a>
+            <a href='/file?uri=%2Fa%2Fdatasets%2Fx%2Fjune2026%2Ff.xlsx&amp;x=1'>again</a>
+            <a href="/file?uri=/a/datasets/x/previous/v3/f.xlsx">older</a>"#;
+        assert_eq!(
+            file_links(html),
+            [
+                "/a/datasets/x/june2026/f.xlsx",
+                "/a/datasets/x/previous/v3/f.xlsx"
+            ]
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum Format {
     DfeNccisNeet,
     /// ONS online job adverts (Adzuna) index by local authority.
     OnsJobAdverts,
+    /// ONS labour demand volumes (Textkernel online job adverts), `Table 2` of
+    /// `labourdemandbyoccupation.xlsx`: advert counts by local authority and month.
+    OnsJobAdvertsTextkernel,
     /// APS T13a employment by industry (9 SIC 2007 groups), tidied Nomis web query.
     NomisApsT13a,
     /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.

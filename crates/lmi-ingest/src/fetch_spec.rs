@@ -26,6 +26,22 @@ pub enum FetchSpec {
     /// repository's tree each run; a file's blob id tells whether it changed.
     #[serde(rename = "github")]
     GitHub(GitHubSpec),
+    /// A file of an ONS dataset page: the current edition's link, found on the page each run.
+    OnsDataset(OnsDatasetSpec),
+}
+
+/// An ONS dataset page (`https://www.ons.gov.uk{page}`) and the name of the file to read from
+/// its current edition; the edition (e.g. `january2017tojuly2026`) is discovered from the page's
+/// `/file?uri={page}/{edition}/{file}` link, never stored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnsDatasetSpec {
+    /// The page's path, starting `/`.
+    pub page: String,
+    /// The file's name in every edition.
+    pub file: String,
+    #[serde(default)]
+    pub required_columns: Vec<String>,
 }
 
 /// Files of a GitHub repository: one path, or every path matching a pattern (at least one).
@@ -239,6 +255,7 @@ impl FetchSpec {
             FetchSpec::Els(_) => "els",
             FetchSpec::Http(_) => "http",
             FetchSpec::GitHub(_) => "github",
+            FetchSpec::OnsDataset(_) => "ons_dataset",
         }
     }
 
@@ -249,6 +266,7 @@ impl FetchSpec {
             FetchSpec::Els(s) => &s.required_columns,
             FetchSpec::Http(s) => &s.required_columns,
             FetchSpec::GitHub(s) => &s.required_columns,
+            FetchSpec::OnsDataset(s) => &s.required_columns,
         }
     }
 
@@ -283,6 +301,21 @@ impl FetchSpec {
                 Ok(())
             }
             FetchSpec::Els(_) => Ok(()),
+            FetchSpec::OnsDataset(o) => {
+                if !o.page.starts_with('/') || o.page.contains("://") {
+                    return Err(format!(
+                        "source `{source_id}`: `page` must be a path on the ONS website starting `/`, found `{}`",
+                        o.page
+                    ));
+                }
+                if o.file.trim().is_empty() || o.file.contains('/') {
+                    return Err(format!(
+                        "source `{source_id}`: `file` must be a file name, found `{}`",
+                        o.file
+                    ));
+                }
+                Ok(())
+            }
             FetchSpec::GitHub(g) => {
                 let parts: Vec<&str> = g.repository.split('/').collect();
                 if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {

@@ -23,6 +23,7 @@ mod fe;
 mod fetch_spec;
 mod fetched;
 mod job_adverts;
+mod job_adverts_textkernel;
 mod local;
 mod nomis;
 mod observations;
@@ -36,7 +37,7 @@ pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
     DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec, HttpSpec, NomisSpec,
-    PeriodFormat, TitlePattern,
+    OnsDatasetSpec, PeriodFormat, TitlePattern,
 };
 pub use fetched::parse_fetched;
 pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};

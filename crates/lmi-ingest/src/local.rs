@@ -7,8 +7,8 @@ use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
 use crate::{
-    apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts, skills_imperative,
-    ukbc, upper_tier_tables,
+    apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts,
+    job_adverts_textkernel, skills_imperative, ukbc, upper_tier_tables,
 };
 use lmi_core::{EarlierFile, SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
@@ -84,6 +84,7 @@ pub fn parse_source(
         Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),
         Format::DfeEss2019Lea => upper_tier_tables::parse_ess(raw, &source.id, out),
         Format::DfeNccisNeet => upper_tier_tables::parse_nccis(raw, &source.id, out),
+        Format::OnsJobAdvertsTextkernel => job_adverts_textkernel::parse(raw, &source.id, out),
         Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
         Format::NomisApsT13a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T13A, out),
         Format::NomisApsT09a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09A, out),

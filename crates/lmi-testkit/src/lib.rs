@@ -7,6 +7,8 @@
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
 //! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
 //!   `/github/repos/…/git/trees/{ref}` and raw files under `/ons/{owner}/{repo}/{ref}/{path}`.
+//! - ONS website ([`ons`]): a dataset page under `/onsweb/…` linking its current file, and
+//!   `/onsweb/file?uri=…`.
 //! - DfE's dashboard repositories on GitHub ([`github`]): the same two routes for
 //!   `dfe-analytical-services/…` (Skills Imperative workbooks, the apprenticeships flows file).
 //!
@@ -24,6 +26,7 @@ pub mod els;
 pub mod fixture;
 pub mod github;
 pub mod nomis;
+pub mod ons;
 pub mod parquet;
 pub mod support;
 
@@ -92,6 +95,8 @@ pub enum Target {
     /// Both routes (tree API and raw files) of one of DfE's repositories, by name (e.g.
     /// `lsip_dashboard`); the ELS repository is `GitHub`/`Ons`.
     Repository(&'static str),
+    /// The ONS website (dataset pages and `/file?uri=` downloads).
+    OnsWebsite,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +225,7 @@ struct Inner {
     ees: Mutex<ees::Ees>,
     els: Mutex<els::Repo>,
     dfe: Mutex<github::DfeRepos>,
+    ons_site: Mutex<ons::OnsSite>,
     page_limit: Mutex<u64>,
     faults: Mutex<Vec<Fault>>,
     log: Mutex<Vec<Logged>>,
@@ -311,6 +317,7 @@ impl MockPublishers {
             ees: Mutex::new(ees::Ees::load(dir)),
             els: Mutex::new(els::Repo::load(dir)),
             dfe: Mutex::new(github::DfeRepos::load(dir)),
+            ons_site: Mutex::new(ons::OnsSite::load(dir)),
             page_limit: Mutex::new(page_limit),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
@@ -353,6 +360,16 @@ impl MockPublishers {
     /// `{ons_base}/ONSdigital/explore-local-statistics-data/main/…`.
     pub fn ons_base(&self) -> String {
         format!("{}/ons", self.base)
+    }
+
+    /// The ONS website: dataset pages `{ons_website_base}{page}`, files `{ons_website_base}/file?uri=…`.
+    pub fn ons_website_base(&self) -> String {
+        format!("{}/onsweb", self.base)
+    }
+
+    /// ONS website: the dataset page now links this edition (the file moves with it).
+    pub fn set_ons_edition(&self, edition: &str) {
+        lock(&self.inner.ons_site).set_edition(edition);
     }
 
     /// GitHub's REST API: `{github_base}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`.
@@ -572,6 +589,9 @@ fn target_of(path: &str) -> Option<Target> {
             .map(|r| Target::Repository(r))
             .or(Some(Target::GitHub));
     }
+    if path.starts_with("/onsweb/") {
+        return Some(Target::OnsWebsite);
+    }
     if path.starts_with("/nomis/") {
         Some(Target::Nomis)
     } else if path.starts_with("/ees/api/releases/") {
@@ -652,6 +672,7 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
         Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
             lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
         }
+        Target::OnsWebsite => lock(&inner.ons_site).respond(path, &q),
         Target::Repository(_) => {
             lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
         }

@@ -52,11 +52,13 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         mock.ons_base(),
         mock.github_base(),
     );
+    let ons_website = mock.ons_website_base();
     let env = [
         ("LMI_NOMIS_BASE_URL", nomis.as_str()),
         ("LMI_EES_BASE_URL", ees.as_str()),
         ("LMI_ONS_BASE_URL", ons.as_str()),
         ("LMI_GITHUB_API_BASE_URL", github.as_str()),
+        ("LMI_ONS_WEBSITE_BASE_URL", ons_website.as_str()),
     ];
     let text = |o: &std::process::Output| {
         format!(
@@ -95,6 +97,11 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     );
     // NCCIS NEET: the EES data set of the latest calendar-year release.
     assert!(stdout.contains("\"NEET by characteristics\""), "{stdout}");
+    // Job adverts (Textkernel): the edition the ONS dataset page links.
+    assert!(
+        stdout.contains("edition `january2017todecember2025`"),
+        "{stdout}"
+    );
     // Skills Imperative workbooks: the files of DfE's repository.
     assert!(
         stdout.contains("GitHub dfe-analytical-services/lsip_dashboard@main"),
@@ -197,6 +204,7 @@ fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
     .env("LMI_EES_BASE_URL", &ees)
     .env("LMI_ONS_BASE_URL", &ons)
     .env("LMI_GITHUB_API_BASE_URL", &github)
+    .env("LMI_ONS_WEBSITE_BASE_URL", mock.ons_website_base())
     .env_remove("LMI_CONFIG")
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::null());

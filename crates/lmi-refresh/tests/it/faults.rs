@@ -168,6 +168,17 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             ],
         ),
         (
+            "the ONS dataset page links no current edition",
+            Target::OnsWebsite,
+            FaultKind::Status(404),
+            forever,
+            vec!["ons_job_adverts_textkernel"],
+            vec![
+                "labourdemandvolumesbystandardoccupationclassificationsoc2020uk",
+                "does not exist (404)",
+            ],
+        ),
+        (
             "empty file",
             Target::Ees,
             FaultKind::Empty,
@@ -213,7 +224,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     // way through a file and the unknown code found after computing) and every publisher route
     // (EES files, the EES listing, the ELS tree, Nomis); the three left out repeat a kind at a
     // publisher the sample already has. `LMI_THOROUGH_TESTS=1` runs every case.
-    const QUICK: [&str; 13] = [
+    const QUICK: [&str; 14] = [
+        "the ONS dataset page links no current edition",
         "the apprenticeships flows file truncated",
         "the Local Skills Dashboard repository down",
         "a renamed column in the NCCIS NEET file only",

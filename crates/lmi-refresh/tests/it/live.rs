@@ -152,6 +152,35 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
         }
         other => panic!("{other:?}"),
     }
+    // Job adverts (Textkernel): the edition the ONS dataset page links, monthly volumes under
+    // their own measure (London as one area).
+    match provenance(&snapshot, "ons_job_adverts_textkernel")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::OnsDataset { edition, uri, .. }) => {
+            assert_eq!(edition, "january2017todecember2025");
+            assert!(uri.ends_with("/january2017todecember2025/labourdemandbyoccupation.xlsx"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let adverts = observations_of(
+        data.path(),
+        &snapshot.manifest.version,
+        "ons_job_adverts_textkernel",
+    );
+    assert!(
+        adverts
+            .iter()
+            .all(|r| r.contains("\"ons_textkernel_job_adverts\"")),
+        "{}",
+        adverts[0]
+    );
+    assert!(
+        adverts
+            .iter()
+            .any(|r| r.contains("\"E12000007\"") && r.contains("\"2025-01\""))
+    );
     let version = &snapshot.manifest.version;
     for (id, area) in [
         ("skills_imperative_2035_lsip_areas", "E69000019"),
@@ -831,4 +860,40 @@ fn apprenticeship_flows_fetched_from_the_parquet_equal_the_csv() {
     let (csv, parquet) = (flows(&before), flows(&after));
     assert!(csv.len() > 10_000, "{}", csv.len());
     assert_eq!(csv, parquet);
+}
+
+/// ONS moves the job adverts workbook to a new edition every month: the page's new link is
+/// followed and downloaded; the old edition's link is not asked for again.
+#[test]
+fn a_new_ons_edition_is_found_on_the_dataset_page() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    refresh(data.path(), &mock);
+    mock.set_ons_edition("january2017tojanuary2026");
+    mock.clear_log();
+    let report = refresh(data.path(), &mock);
+    assert!(!report.is_partial(), "{:?}", report.carried);
+    assert_eq!(
+        outcome(&report, "ons_job_adverts_textkernel"),
+        Outcome::Fetched
+    );
+    let downloads: Vec<_> = mock
+        .log()
+        .into_iter()
+        .filter(|l| l.path == "/onsweb/file")
+        .collect();
+    assert_eq!(downloads.len(), 1, "{downloads:?}");
+    assert!(
+        downloads[0].query.contains("january2017tojanuary2026") && !downloads[0].conditional,
+        "{downloads:?}"
+    );
+    match provenance(&current(data.path()), "ons_job_adverts_textkernel")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::OnsDataset { edition, .. }) => {
+            assert_eq!(edition, "january2017tojanuary2026")
+        }
+        other => panic!("{other:?}"),
+    }
 }

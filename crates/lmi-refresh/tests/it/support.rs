@@ -38,6 +38,7 @@ pub fn fetch_config(mock: &MockPublishers) -> FetchConfig {
     c.base_urls.ees = mock.ees_base().parse().unwrap();
     c.base_urls.ons = mock.ons_base().parse().unwrap();
     c.base_urls.github_api = mock.github_base().parse().unwrap();
+    c.base_urls.ons_website = mock.ons_website_base().parse().unwrap();
     c
 }
 
