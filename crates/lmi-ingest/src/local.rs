@@ -336,10 +336,18 @@ mod tests {
         let loaded =
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
-        // Every required source; the optional LSOA census table is not in the sample.
+        // Every required source, and the optional ones the sample has (the synthetic Textkernel
+        // workbook; not the LSOA census table).
         let catalogue = Catalogue::bundled().unwrap();
+        let sample = lmi_testkit::sample_dir();
+        let expected = catalogue
+            .sources
+            .iter()
+            .filter(|s| !s.optional || s.local_paths.iter().any(|p| sample.join(p).exists()))
+            .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
-        assert_eq!(loaded.provenance.len(), required);
+        assert_eq!(loaded.provenance.len(), expected);
+        assert_eq!(expected, required + 1);
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

@@ -330,13 +330,18 @@ fn when_every_publisher_fails_nothing_is_published() {
     refresh(data.path(), &mock);
     let before = published_tree(data.path());
     let _ = std::fs::remove_dir_all(data.path().join("raw"));
+    let repositories = lmi_testkit::github::REPOSITORIES.map(Target::Repository);
     for target in [
         Target::Nomis,
         Target::Ees,
         Target::EesApi,
         Target::Ons,
         Target::GitHub,
-    ] {
+        Target::OnsWebsite,
+    ]
+    .into_iter()
+    .chain(repositories)
+    {
         mock.inject(target, FaultKind::Status(503), u32::MAX);
     }
     let f = failing(refresh_live(
