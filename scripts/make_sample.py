@@ -21,6 +21,9 @@ exactly the same layout as the real sources:
   datasets/sample/dfe/neet_participation_la_2025.csv  NCCIS 16-17 NEET and participation (upper tier)
   datasets/sample/ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
                                                       ONS online job adverts index (LAD)
+  datasets/sample/ons/labourdemandbyoccupation.xlsx   ONS Textkernel job advert volumes, `Table 2`
+                                                      (LAD x month; layout as documented, not
+                                                      checked against a real file)
   datasets/sample/census/census2021_ts066_utla23_nomis_api.csv
                                                       Census 2021 TS066 economic activity (upper tier)
   datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
@@ -285,6 +288,14 @@ upper-tier authority (county or unitary) plus England (ESS: the `England Total` 
 real sheet; NCCIS: National and Regional rows); Isles of Scilly is suppressed (`**`, `c`). The job adverts
 table has every current district except the English ones ONS excluded (e.g. Pendle, Wyre). All values are
 made up.
+
+### ons/labourdemandbyoccupation.xlsx
+
+ONS "Labour demand volumes by Standard Occupational Classification (SOC 2020), UK" (Textkernel online job
+adverts), sheet `Table 2` only, in the layout DfE's Local Skills Dashboard reads (three title rows, header on
+row 4: `Region, ITL2, Local Authority District, Local Authority Code`, months `Jan-25` to `Dec-25`): every
+district outside London and London as one area (code E12000007 here). The layout is as documented by DfE's code,
+**not checked against a real ONS file**; every count is made up (the December London cell is `[x]`).
 
 ### nomis/aps_industry_t13a_lad_2018_2022.csv, nomis/aps_occupation_t09a_lad_2017_2021.csv
 
@@ -1440,6 +1451,49 @@ def gen_job_adverts(geo: Geo) -> list[list]:
     return rows
 
 
+TEXTKERNEL_MONTHS = [f"{m}-25" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                           "Sep", "Oct", "Nov", "Dec"]]
+
+
+def gen_textkernel_workbook(geo: Geo) -> bytes:
+    """ONS "Labour demand volumes by SOC 2020" `labourdemandbyoccupation.xlsx` in the layout DfE's
+    dashboard reads (../shared/PUBLISHERS-DEMAND.md section 5): sheet `Table 2`, three title rows,
+    the header on row 4 (`Region, ITL2, Local Authority District, Local Authority Code`, then
+    months `Jan-25` ... `Dec-25`), one row per district outside London and London as one area
+    (code E12000007 here: the real file's London code is not known). Synthetic advert counts."""
+    rng = sub_rng("textkernel")
+    season = [0.9, 1.0, 1.05, 1.0, 1.02, 1.0, 0.95, 0.9, 1.05, 1.08, 1.0, 0.8]
+    cells: dict[tuple[int, int], object] = {
+        (0, 0): "Table 2: Online job advert volumes by local authority district, UK, monthly "
+                "(SYNTHETIC SAMPLE made by lmi's scripts/make_sample.py; not ONS data)",
+        (1, 0): "This worksheet contains one table. Some cells refer to notes.",
+        (2, 0): "Source: synthetic values in the layout of ONS labourdemandbyoccupation.xlsx (Textkernel)",
+    }
+    for c, h in enumerate(["Region", "ITL2", "Local Authority District", "Local Authority Code",
+                           *TEXTKERNEL_MONTHS]):
+        cells[(3, c)] = h
+    r = 4
+    london = 0.0
+    for code in geo.by_name(geo.lad_codes):
+        base = geo.pop16[code] / 55 * (0.6 + 0.8 * geo.latent[code])
+        values = [round(base * s * rng.uniform(0.9, 1.1)) for s in season]
+        if code.startswith("E09"):
+            london += base
+            continue
+        cells.update({(r, 0): geo.area_name[geo.region_of[code]], (r, 1): "[synthetic]",
+                      (r, 2): geo.lad_name[code], (r, 3): code})
+        for k, v in enumerate(values):
+            cells[(r, 4 + k)] = float(v)
+        r += 1
+    cells.update({(r, 0): "London", (r, 1): "[synthetic]", (r, 2): "London", (r, 3): "E12000007"})
+    for k, s in enumerate(season):
+        cells[(r, 4 + k)] = float(round(london * s))
+    cells[(r, 4 + 11)] = "[x]"
+    cover = {(0, 0): "Labour demand volumes by Standard Occupational Classification (SOC 2020), UK",
+             (1, 0): "SYNTHETIC SAMPLE: every number is made up (lmi scripts/make_sample.py)."}
+    return xlsx_bytes([("Cover", cover), ("Table 2", cells)])
+
+
 # ------------------------------------------- APS T13a (industry) and T09a (occupation) by LAD
 APS_T13A_CELLS = [(1, "A Agricuture & fishing (SIC 2007)"), (4, "B,D,E Energy & water (SIC 2007)"),
                   (7, "C Manufacturing (SIC 2007)"), (10, "F Construction (SIC 2007)"),
@@ -1626,6 +1680,8 @@ def main() -> int:
                               gen_aps_table(geo, "aps_t09a", [2020, 2021],
                                             [(1 + 3 * i, n) for i, n in enumerate(APS_T09A_NAMES)],
                                             lambda c, t: f"T09a:{c} (All people - {t} (SOC2010) : All people )"))))
+    (OUT_DIR / "ons" / "labourdemandbyoccupation.xlsx").write_bytes(gen_textkernel_workbook(geo))
+    written.append(("ons/labourdemandbyoccupation.xlsx", 1))
     (OUT_DIR / "projections").mkdir(parents=True, exist_ok=True)
     for fname, kind, name, total in [
             ("skills_imperative_2035_lancashire_lsip_main.xlsm", "LSIP", "Lancashire", 650.0),

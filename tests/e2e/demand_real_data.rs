@@ -434,7 +434,7 @@ fn projections_read_from_the_workbooks_match_the_published_lancashire_figures() 
     let observations = load(
         &dir,
         &[
-            "skills_imperative_2035_lancashire_lsip",
+            "skills_imperative_2035_lsip_areas",
             "skills_imperative_2035_england",
         ],
     );

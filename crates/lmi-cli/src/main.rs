@@ -57,7 +57,8 @@ enum Command {
     /// of a source's observations against the published snapshot (override with --force).
     ///
     /// Base URLs: settings file [fetch.base_urls] or LMI_NOMIS_BASE_URL, LMI_EES_BASE_URL,
-    /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL, LMI_GITHUB_API_BASE_URL;
+    /// LMI_EES_API_BASE_URL, LMI_ONS_BASE_URL, LMI_GEOGRAPHY_BASE_URL, LMI_GITHUB_API_BASE_URL,
+    /// LMI_ONS_WEBSITE_BASE_URL;
     /// Nomis key: LMI_NOMIS_UID; timeouts, retries, concurrency: [fetch] (`lmi config show`).
     ///
     /// Each run discovers what the catalogue names: the latest release of each EES publication

@@ -27,7 +27,9 @@ pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,
     INDICATORS, IndicatorDef, STATUS_NOTES, Unit, find_breakdown, find_indicator,
 };
-pub use provenance::{EarlierFile, RawPart, Resolved, SampleMarker, SourceProvenance, Staleness};
+pub use provenance::{
+    EarlierFile, GitHubFile, RawPart, Resolved, SampleMarker, SourceProvenance, Staleness,
+};
 pub use registry::{
     GEOGRAPHY_FILES, GeographyFiles, LadLookupRow, LookupApplied, apply_lad_lookup,
 };

@@ -139,11 +139,42 @@ pub enum Resolved {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         blob_sha: Option<String>,
     },
+    /// Files of a GitHub repository (DfE's dashboard repositories), listed by the repository's
+    /// tree and downloaded from the raw file host.
+    #[serde(rename = "github")]
+    GitHub {
+        repository: String,
+        /// Branch the tree was read at.
+        branch: String,
+        /// Tree object id (sha) of that listing, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tree_sha: Option<String>,
+        /// Every file read, in order, with its git blob id (changes exactly when its content
+        /// does).
+        files: Vec<GitHubFile>,
+    },
+    /// A file of an ONS dataset page's current edition, found by the page's link.
+    OnsDataset {
+        /// The dataset page's path.
+        page: String,
+        /// The edition the page linked (e.g. `january2017tojuly2026`).
+        edition: String,
+        /// The file's `uri` as the page linked it.
+        uri: String,
+    },
     /// Nomis API queries (one per part of the source), as requested.
     Nomis {
         dataset: String,
         queries: Vec<String>,
     },
+}
+
+/// A file of a repository as its tree listed it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitHubFile {
+    pub path: String,
+    pub blob_sha: String,
 }
 
 /// One body behind a source: a downloaded file or one page of a paged API result.
@@ -164,6 +195,28 @@ pub struct SampleMarker {
 }
 
 /// One line naming what was fetched, for error messages and listings.
+/// The longest folder every file is in (`/` for none).
+fn common_folder(files: &[GitHubFile]) -> String {
+    let mut folder: Option<&str> = None;
+    for file in files {
+        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        folder = Some(match folder {
+            None => dir,
+            Some(f) => {
+                let mut f = f;
+                while !(dir == f || dir.starts_with(&format!("{f}/")) || f.is_empty()) {
+                    f = f.rsplit_once('/').map_or("", |(d, _)| d);
+                }
+                f
+            }
+        });
+    }
+    match folder {
+        Some(f) if !f.is_empty() => format!("{f}/"),
+        _ => "/".to_owned(),
+    }
+}
+
 impl std::fmt::Display for Resolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -198,6 +251,24 @@ impl std::fmt::Display for Resolved {
                 f,
                 "Explore Local Statistics `{indicator}`: {repository}@{tree}:{path}"
             ),
+            Resolved::GitHub {
+                repository,
+                branch,
+                files,
+                ..
+            } => match files.as_slice() {
+                [one] => write!(f, "GitHub {repository}@{branch}:{}", one.path),
+                _ => write!(
+                    f,
+                    "GitHub {repository}@{branch}, {} files under {}",
+                    files.len(),
+                    common_folder(files)
+                ),
+            },
+            Resolved::OnsDataset { page, edition, uri } => {
+                let file = uri.rsplit('/').next().unwrap_or_default();
+                write!(f, "ONS dataset {page}, edition `{edition}`, file {file}")
+            }
             Resolved::Nomis { dataset, queries } => {
                 write!(f, "Nomis {dataset}, {} query(ies)", queries.len())
             }

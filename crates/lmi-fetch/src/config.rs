@@ -27,6 +27,9 @@ pub struct BaseUrls {
     /// The GitHub REST API, for the ELS repository's file tree
     /// (`{github_api}/repos/{owner}/{repo}/git/trees/{branch}?recursive=1`).
     pub github_api: Url,
+    /// The ONS website: dataset pages (`{ons_website}{page}`) and their files
+    /// (`{ons_website}/file?uri={page}/{edition}/{file}`).
+    pub ons_website: Url,
 }
 
 impl Default for BaseUrls {
@@ -45,13 +48,14 @@ impl Default for BaseUrls {
             // answers If-None-Match.
             ons: url("https://raw.githubusercontent.com"),
             github_api: url("https://api.github.com"),
+            ons_website: url("https://www.ons.gov.uk"),
         }
     }
 }
 
 impl BaseUrls {
     /// Each base URL with its key under `[fetch.base_urls]`.
-    pub fn named(&self) -> [(&'static str, &Url); 6] {
+    pub fn named(&self) -> [(&'static str, &Url); 7] {
         [
             ("nomis", &self.nomis),
             ("ees", &self.ees),
@@ -59,6 +63,7 @@ impl BaseUrls {
             ("ees_api", &self.ees_api),
             ("ons", &self.ons),
             ("github_api", &self.github_api),
+            ("ons_website", &self.ons_website),
         ]
     }
 }

@@ -13,12 +13,19 @@
 //!   conditionally). Ids are GUIDs that change with every release: never stored in the catalogue.
 //! - **ELS** (ONS Explore Local Statistics): the data repository's file tree from the GitHub API,
 //!   each indicator's metadata file, then the CSV beside it (raw file host).
+//! - **GitHub** files (DfE's dashboard repositories): the repository's recursive tree from the
+//!   GitHub API (`GET /repos/{owner}/{repo}/git/trees/{branch}?recursive=1`, as for ELS), the
+//!   files whose path the entry names, each downloaded from the raw file host; each file's blob
+//!   id is recorded so an unchanged file is not downloaded again.
+//! - **ONS dataset pages** (`ons_dataset`): the page on the ONS website, whose link
+//!   `/file?uri={page}/{edition}/{file}` names the current edition (links under `/previous/` are
+//!   earlier editions); the file is then asked for conditionally like any other.
 //! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
 
 use crate::BaseUrls;
 use crate::http::{FetchError, HttpClient, OnBytes};
 use lmi_core::Resolved;
-use lmi_ingest::{Catalogue, EesSpec, FetchSpec, NomisSpec, SourceDef};
+use lmi_ingest::{Catalogue, EesSpec, FetchSpec, GitHubSpec, NomisSpec, OnsDatasetSpec, SourceDef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -67,6 +74,8 @@ pub async fn resolve(
             release_date: None,
         }),
         FetchSpec::Ees(e) => resolve_ees(client, e, bases, on).await,
+        FetchSpec::GitHub(g) => resolve_github(client, discovery, g, bases, on).await,
+        FetchSpec::OnsDataset(o) => resolve_ons_dataset(client, o, bases, on).await,
         FetchSpec::Els(_) => {
             // The catalogue checks that an ELS source names its indicator.
             let indicator = source.indicator.as_deref().unwrap_or_default();
@@ -521,10 +530,12 @@ fn els_tree_url(bases: &BaseUrls, query: &[(&str, &str)]) -> String {
     url_under(bases.github_api.as_str(), &segments, query)
 }
 
-/// Listings shared by the sources of one run (the ELS tree is asked for once).
+/// Listings shared by the sources of one run (each repository's tree is asked for once).
 #[derive(Debug, Default)]
 pub struct Discovery {
     els_tree: tokio::sync::OnceCell<ElsTree>,
+    /// Other repositories' trees, by `owner/name@branch`.
+    trees: std::sync::Mutex<BTreeMap<String, std::sync::Arc<tokio::sync::OnceCell<ElsTree>>>>,
 }
 
 impl Discovery {
@@ -552,6 +563,241 @@ impl Discovery {
             })
             .await
     }
+}
+
+impl Discovery {
+    /// The recursive tree of `repository` at `branch` (asked for once per run).
+    async fn tree(
+        &self,
+        client: &HttpClient,
+        bases: &BaseUrls,
+        repository: &str,
+        branch: &str,
+        on: &dyn OnBytes,
+    ) -> Result<ElsTree, FetchError> {
+        let cell = self
+            .trees
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(format!("{repository}@{branch}"))
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| async {
+            let url = tree_url(bases, repository, branch, &[("recursive", "1")]);
+            let tree: ElsTree = client
+                .get_json(&url, "the repository's file tree (GitHub git/trees)", on)
+                .await?;
+            if tree.truncated {
+                return Err(FetchError::Discovery {
+                    publisher: GITHUB,
+                    url,
+                    message: "the file tree listing is truncated; cannot see every file".into(),
+                });
+            }
+            Ok(tree)
+        })
+        .await
+        .cloned()
+    }
+}
+
+const GITHUB: &str = "GitHub";
+
+/// `{github_api}/repos/{owner}/{repo}/git/trees/{branch}`.
+fn tree_url(bases: &BaseUrls, repository: &str, branch: &str, query: &[(&str, &str)]) -> String {
+    let mut segments = vec!["repos"];
+    segments.extend(repository.split('/'));
+    segments.extend(["git", "trees", branch]);
+    url_under(bases.github_api.as_str(), &segments, query)
+}
+
+/// `{raw}/{owner}/{repo}/{branch}/{path}` on the raw file host.
+fn raw_file_url(bases: &BaseUrls, repository: &str, branch: &str, path: &str) -> String {
+    let mut segments: Vec<&str> = repository.split('/').collect();
+    segments.push(branch);
+    segments.extend(path.split('/'));
+    url_under(bases.ons.as_str(), &segments, &[])
+}
+
+async fn resolve_github(
+    client: &HttpClient,
+    discovery: &Discovery,
+    spec: &GitHubSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let tree = discovery
+        .tree(client, bases, &spec.repository, &spec.branch, on)
+        .await?;
+    let mut files: Vec<&TreeEntry> = tree
+        .tree
+        .iter()
+        .filter(|e| e.kind == "blob" && spec.matches(&e.path))
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if files.is_empty() {
+        // What is there instead: the files of the folder the entry names (or the top level).
+        let folder = spec
+            .path
+            .as_deref()
+            .or(spec.path_pattern.as_ref().map(|p| p.0.as_str()))
+            .and_then(|p| p.rsplit_once('/'))
+            .map_or("", |(d, _)| d)
+            .to_owned();
+        let near: Vec<&str> = tree
+            .tree
+            .iter()
+            .filter(|e| e.kind == "blob")
+            .map(|e| e.path.as_str())
+            .filter(|p| p.rsplit_once('/').map_or("", |(d, _)| d) == folder)
+            .collect();
+        return Err(FetchError::Discovery {
+            publisher: GITHUB,
+            url: tree_url(bases, &spec.repository, &spec.branch, &[]),
+            message: format!(
+                "{}@{} has no file at {} (moved or renamed?); {} file(s) in `{folder}/`: {}",
+                spec.repository,
+                spec.branch,
+                spec.describe(),
+                near.len(),
+                near.join(", ")
+            ),
+        });
+    }
+    Ok(Target {
+        urls: files
+            .iter()
+            .map(|f| raw_file_url(bases, &spec.repository, &spec.branch, &f.path))
+            .collect(),
+        release_label: Some(format!(
+            "{}@{} (tree {})",
+            spec.repository,
+            spec.branch,
+            &tree.sha[..tree.sha.len().min(12)]
+        )),
+        resolved: Some(Resolved::GitHub {
+            repository: spec.repository.clone(),
+            branch: spec.branch.clone(),
+            tree_sha: Some(tree.sha.clone()),
+            files: files
+                .iter()
+                .map(|f| lmi_core::GitHubFile {
+                    path: f.path.clone(),
+                    blob_sha: f.sha.clone(),
+                })
+                .collect(),
+        }),
+        // The tree listing dates nothing; the provenance takes the day of the raw file's
+        // Last-Modified when the host sends one.
+        release_date: None,
+    })
+}
+
+const ONS: &str = "ONS website";
+
+/// Every `/file?uri=…` link of a page, decoded (`&amp;` and `%2F` as the site may write them),
+/// in page order, each once.
+fn file_links(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in html.match_indices("/file?uri=") {
+        let rest = &html[i + "/file?uri=".len()..];
+        let end = rest
+            .find(|c: char| c == '"' || c == '\'' || c == '<' || c == '>' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let raw = &rest[..end];
+        let raw = raw.split("&amp;").next().unwrap_or(raw);
+        let raw = raw.split('&').next().unwrap_or(raw);
+        let uri = raw.replace("%2F", "/").replace("%2f", "/");
+        if !out.contains(&uri) {
+            out.push(uri);
+        }
+    }
+    out
+}
+
+async fn resolve_ons_dataset(
+    client: &HttpClient,
+    spec: &OnsDatasetSpec,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<Target, FetchError> {
+    let segments: Vec<&str> = spec.page.split('/').filter(|s| !s.is_empty()).collect();
+    let page_url = url_under(bases.ons_website.as_str(), &segments, &[]);
+    let html = client.get_page(&page_url, on).await.map_err(|e| match e {
+        FetchError::Status { status: 404, .. } => FetchError::Discovery {
+            publisher: ONS,
+            url: page_url.clone(),
+            message: format!("the dataset page `{}` does not exist (404)", spec.page),
+        },
+        other => other,
+    })?;
+    let links = file_links(&html);
+    let page = spec.page.trim_end_matches('/');
+    let current: Vec<&String> = links
+        .iter()
+        .filter(|u| {
+            u.starts_with(&format!("{page}/"))
+                && u.ends_with(&format!("/{}", spec.file))
+                && !u.contains("/previous/")
+        })
+        .collect();
+    let uri = match current.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(FetchError::Discovery {
+                publisher: ONS,
+                url: page_url,
+                message: format!(
+                    "the page links no current edition of `{}` (a `/file?uri={page}/<edition>/{}` link outside `/previous/`); its {} file link(s): {}",
+                    spec.file,
+                    spec.file,
+                    links.len(),
+                    links.join(", ")
+                ),
+            });
+        }
+        several => {
+            return Err(FetchError::Discovery {
+                publisher: ONS,
+                url: page_url,
+                message: format!(
+                    "the page links {} current editions of `{}`, expected one: {}",
+                    several.len(),
+                    spec.file,
+                    several
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    };
+    let edition = uri[page.len() + 1..]
+        .rsplit_once('/')
+        .map_or("", |(e, _)| e)
+        .to_owned();
+    if edition.is_empty() || edition.contains('/') {
+        return Err(FetchError::Discovery {
+            publisher: ONS,
+            url: page_url,
+            message: format!("the file link `{uri}` names no single edition folder"),
+        });
+    }
+    Ok(Target {
+        urls: vec![url_under(
+            bases.ons_website.as_str(),
+            &["file"],
+            &[("uri", uri.as_str())],
+        )],
+        release_label: Some(format!("ONS edition `{edition}`")),
+        resolved: Some(Resolved::OnsDataset {
+            page: spec.page.clone(),
+            edition,
+            uri,
+        }),
+        release_date: None,
+    })
 }
 
 /// Folders holding `{d}/{d}.json` and `{d}/{d}.csv`, the layout of every series in the ELS data
@@ -739,6 +985,20 @@ mod tests {
         assert_eq!(dirs[0], "apprenticeships");
         assert_eq!(dirs[1], "apprenticeships-ni");
         assert_eq!(dirs.len(), 4, "{dirs:?}");
+    }
+
+    #[test]
+    fn ons_file_links_are_found_once_each_and_decoded() {
+        let html = r#"<a href="/file?uri=/a/datasets/x/june2026/f.xlsx">xlsx (1 MB)</a>
+            <a href='/file?uri=%2Fa%2Fdatasets%2Fx%2Fjune2026%2Ff.xlsx&amp;x=1'>again</a>
+            <a href="/file?uri=/a/datasets/x/previous/v3/f.xlsx">older</a>"#;
+        assert_eq!(
+            file_links(html),
+            [
+                "/a/datasets/x/june2026/f.xlsx",
+                "/a/datasets/x/previous/v3/f.xlsx"
+            ]
+        );
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum Expect {
     Csv,
     /// A JSON document: HTML is an error page.
     Json,
+    /// A web page (HTML): anything goes.
+    Page,
 }
 
 /// Validators of the copy we hold, sent so an unchanged source answers 304.
@@ -172,6 +174,15 @@ impl HttpClient {
             expected: expected.to_owned(),
             message: format!("{e}; the body starts {}", snippet(&body)),
         })
+    }
+
+    /// GETs a web page (a publisher's dataset page, to find its current file link) as text.
+    pub async fn get_page(&self, url: &str, on: &dyn OnBytes) -> Result<String, FetchError> {
+        let body = match self.get_expecting(url, url, None, Expect::Page, on).await? {
+            Response::Body(b) => b.bytes,
+            Response::NotModified { .. } => Vec::new(),
+        };
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Asks for `url` and reads only the response head (status, validators, length), then drops
@@ -356,6 +367,7 @@ impl HttpClient {
         let refused = match expect {
             Expect::Csv => not_csv(&content_type, &bytes),
             Expect::Json => not_json(&content_type, &bytes),
+            Expect::Page => None,
         };
         if let Some(found) = refused {
             return Attempt::Fail(FetchError::Unexpected {
@@ -363,6 +375,7 @@ impl HttpClient {
                 expected: match expect {
                     Expect::Csv => "CSV",
                     Expect::Json => "JSON",
+                    Expect::Page => "a web page",
                 },
                 found,
             });

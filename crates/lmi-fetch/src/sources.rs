@@ -315,11 +315,38 @@ async fn fetch_source(
             requests: 0,
         });
     }
+    // Repository files: those whose blob id is the cached copy's are not asked for.
+    let same_blob = github_unchanged(&target, entry);
+    // A file added or removed changes the source even when every file left is unchanged.
+    let same_files = entry.is_some_and(|e| {
+        e.parts
+            .iter()
+            .map(|p| p.url.as_str())
+            .collect::<BTreeSet<_>>()
+            == target.urls.iter().map(String::as_str).collect()
+    });
+    if same_files && same_blob.len() == target.urls.len() {
+        return Ok(Got::NotModified {
+            target,
+            requests: 0,
+        });
+    }
     let mut bodies = Vec::new();
     let mut validators = BTreeMap::new();
     let mut requests = 0;
     let mut unchanged = 0;
     for url in &target.urls {
+        if same_blob.contains(url.as_str()) {
+            unchanged += 1;
+            validators.insert(
+                url.clone(),
+                entry
+                    .and_then(|e| e.validators_for(url))
+                    .unwrap_or_default(),
+            );
+            bodies.push((url.clone(), None));
+            continue;
+        }
         // A new release or a moved file has a new URL: ask for it unconditionally.
         let held = entry.and_then(|e| e.validators_for(url));
         let got = match spec {
@@ -359,7 +386,7 @@ async fn fetch_source(
             }
         }
     }
-    if unchanged == target.urls.len() {
+    if unchanged == target.urls.len() && (same_blob.is_empty() || same_files) {
         return Ok(Got::NotModified { target, requests });
     }
     Ok(Got::Bodies {
@@ -368,6 +395,35 @@ async fn fetch_source(
         validators,
         requests,
     })
+}
+
+/// The URLs of a GitHub source whose file has the blob id the cached copy was made from (and a
+/// cached body).
+fn github_unchanged<'a>(target: &'a Target, entry: Option<&CacheEntry>) -> BTreeSet<&'a str> {
+    let (
+        Some(Resolved::GitHub { files, .. }),
+        Some(Resolved::GitHub {
+            files: held_files, ..
+        }),
+    ) = (&target.resolved, entry.and_then(|e| e.resolved.as_ref()))
+    else {
+        return BTreeSet::new();
+    };
+    let held: BTreeMap<&str, &str> = held_files
+        .iter()
+        .map(|f| (f.path.as_str(), f.blob_sha.as_str()))
+        .collect();
+    let cached: BTreeSet<&str> = entry
+        .map(|e| e.parts.iter().map(|p| p.url.as_str()).collect())
+        .unwrap_or_default();
+    files
+        .iter()
+        .zip(&target.urls)
+        .filter(|(f, url)| {
+            held.get(f.path.as_str()) == Some(&f.blob_sha.as_str()) && cached.contains(url.as_str())
+        })
+        .map(|(_, url)| url.as_str())
+        .collect()
 }
 
 enum UrlGot {

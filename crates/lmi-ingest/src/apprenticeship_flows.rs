@@ -6,6 +6,14 @@
 //! `outside_england_or_unknown` bucket, never dropped. A year label with a month range
 //! (`2025/26 (Aug to Apr)`) is a part year with provisional figures: the period is `2025/26` and
 //! every observation of it carries the `provisional` flag. See `lmi_core::flows` for the measures.
+//!
+//! The same data as DfE publishes it (`data/lad_map_data_0.parquet` of
+//! `dfe-analytical-services/apprenticeships-provider-dashboard`, written by arrow from
+//! `R/data-prep/create_data_files.R`: `year, provider_name, learner_home_lad, delivery_lad,
+//! starts, enrolments, achievements`, one row per provider) is read too: rows are summed over
+//! providers, and the district **names** are mapped to current district codes through the
+//! geography (`Outside of England and unknown` is the bucket). A name that maps to no current
+//! district fails the file, listing every such name: none is dropped.
 
 use crate::dfe::is_gss_code;
 use crate::error::{IngestError, Result};
@@ -49,6 +57,9 @@ fn academic_year(label: &str) -> Option<(&str, bool)> {
 }
 
 pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    if raw.content.starts_with(b"PAR1") {
+        return parse_parquet(raw, source_id, out);
+    }
     let mut reader = raw.csv();
     let header = Header::read(raw, &mut reader, EXPECTED)?;
     let ix = |c: &str| header.require(c, &KNOWN);
@@ -141,6 +152,181 @@ pub fn parse(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<u
     rows_kept(raw, kept, "the file has a header but no data rows")
 }
 
+/// The parquet file's columns.
+const PARQUET_COLUMNS: [&str; 6] = [
+    "year",
+    "learner_home_lad",
+    "delivery_lad",
+    "starts",
+    "enrolments",
+    "achievements",
+];
+
+/// Current district name -> code (names are unique among current districts).
+fn district_codes() -> Result<std::collections::HashMap<String, String>> {
+    let geo = lmi_core::Geography::bundled()
+        .map_err(|e| IngestError::Catalogue(format!("the bundled geography: {e}")))?;
+    Ok(geo
+        .areas()
+        .filter(|a| a.area_type == lmi_core::AreaType::Lad)
+        .map(|a| (a.name.clone(), a.code.clone()))
+        .collect())
+}
+
+fn parse_parquet(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
+    use polars::prelude::*;
+    let bad_file = |expected: &str, found: String| IngestError::BadValue {
+        file: raw.path.clone(),
+        line: 0,
+        column: String::new(),
+        expected: expected.to_owned(),
+        found,
+    };
+    let df = ParquetReader::new(std::io::Cursor::new(raw.content.as_slice()))
+        .finish()
+        .map_err(|e| bad_file("a Parquet file", e.to_string()))?;
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for c in PARQUET_COLUMNS {
+        if !names.iter().any(|n| n == c) {
+            return Err(IngestError::MissingColumn {
+                file: raw.path.clone(),
+                column: c.to_owned(),
+                expected: "DfE's lad_map_data parquet (year, provider_name, learner_home_lad, \
+                    delivery_lad, starts, enrolments, achievements)"
+                    .to_owned(),
+                found: names.join(","),
+                hint: String::new(),
+            });
+        }
+    }
+    let text = |c: &str| -> Result<StringChunked> {
+        Ok(df.column(c)?.cast(&DataType::String)?.str()?.clone())
+    };
+    let number = |c: &str| -> Result<Float64Chunked> {
+        let col = df.column(c)?;
+        if !col.dtype().is_primitive_numeric() {
+            return Err(bad_file(
+                &format!("column `{c}` of whole numbers"),
+                format!("{}", col.dtype()),
+            ));
+        }
+        Ok(col.cast(&DataType::Float64)?.f64()?.clone())
+    };
+    let (year, home, delivery) = (
+        text("year")?,
+        text("learner_home_lad")?,
+        text("delivery_lad")?,
+    );
+    let counts = FlowQuantity::ALL
+        .iter()
+        .map(|q| Ok((*q, number(q.as_str())?)))
+        .collect::<Result<Vec<_>>>()?;
+    let codes = district_codes()?;
+    let mut unmapped: std::collections::BTreeMap<String, usize> = Default::default();
+    // (period, home, delivery) -> (provisional, sums) over providers.
+    let mut sums: std::collections::BTreeMap<(String, String, String), (bool, Vec<f64>)> =
+        Default::default();
+    for i in 0..df.height() {
+        let row = (i + 1) as u64;
+        let label = year.get(i).unwrap_or_default();
+        let (period, provisional) = academic_year(label).ok_or_else(|| {
+            bad_value(
+                &raw.path,
+                row,
+                "year",
+                "an academic year such as `2023/24`, optionally with a month range `(Aug to Apr)`",
+                label,
+            )
+        })?;
+        let mut code = |name: Option<&str>| -> Option<String> {
+            let name = name.unwrap_or_default().trim();
+            if name == UNKNOWN_NAME {
+                return Some(OUTSIDE_ENGLAND_OR_UNKNOWN.to_owned());
+            }
+            let found = codes.get(name).cloned();
+            if found.is_none() {
+                *unmapped.entry(name.to_owned()).or_default() += 1;
+            }
+            found
+        };
+        let (h, d) = (code(home.get(i)), code(delivery.get(i)));
+        let (Some(h), Some(d)) = (h, d) else {
+            continue;
+        };
+        let entry = sums
+            .entry((period.to_owned(), h, d))
+            .or_insert_with(|| (provisional, vec![0.0; counts.len()]));
+        if entry.0 != provisional {
+            return Err(bad_value(
+                &raw.path,
+                row,
+                "year",
+                "one label per academic year (part year or not)",
+                label,
+            ));
+        }
+        for (k, (quantity, values)) in counts.iter().enumerate() {
+            let v = values
+                .get(i)
+                .filter(|v| *v >= 0.0 && v.fract() == 0.0)
+                .ok_or_else(|| {
+                    bad_value(
+                        &raw.path,
+                        row,
+                        quantity.as_str(),
+                        "a whole number",
+                        &values.get(i).map_or("null".into(), |v| v.to_string()),
+                    )
+                })?;
+            entry.1[k] += v;
+        }
+    }
+    if !unmapped.is_empty() {
+        let listed: Vec<String> = unmapped
+            .iter()
+            .map(|(n, rows)| format!("`{n}` ({rows} rows)"))
+            .collect();
+        return Err(bad_file(
+            "district names of current local authority districts (datasets/geography/areas.csv) \
+             or `Outside of England and unknown`",
+            format!(
+                "{} name(s) that match no current district: {}",
+                listed.len(),
+                listed.join(", ")
+            ),
+        ));
+    }
+    let mut measures: PlHashMap<String, Vec<String>> = PlHashMap::new();
+    for ((period, home, delivery), (provisional, values)) in &sums {
+        let written = measures.entry(delivery.clone()).or_insert_with(|| {
+            counts
+                .iter()
+                .map(|(q, _)| flow_measure(*q, delivery))
+                .collect()
+        });
+        for (measure, value) in written.iter().zip(values) {
+            if *provisional {
+                out.push_flagged(
+                    source_id,
+                    home,
+                    period,
+                    measure,
+                    Some(*value),
+                    Status::Ok,
+                    PROVISIONAL_FLAG,
+                );
+            } else {
+                out.push(source_id, home, period, measure, Some(*value), Status::Ok);
+            }
+        }
+    }
+    rows_kept(raw, sums.len(), "the parquet file has no rows")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +414,99 @@ mod tests {
         assert_eq!(academic_year("2099/00"), Some(("2099/00", false)));
         assert_eq!(academic_year("2023/25"), None);
         assert_eq!(academic_year("2023/24 provisional"), None);
+    }
+}
+
+#[cfg(test)]
+mod parquet_tests {
+    use super::*;
+    use crate::observations::{AREA_CODE, FLAGS, MEASURE, VALUE};
+    use lmi_testkit::parquet::{Column, write};
+    use std::path::Path;
+
+    fn file(rows: &[(&str, &str, &str, &str, i32)]) -> RawFile {
+        let text = |k: usize| {
+            Column::Utf8(
+                rows.iter()
+                    .map(|r| [r.0, r.1, r.2, r.3][k].to_owned())
+                    .collect(),
+            )
+        };
+        let bytes = write(&[
+            ("year", text(0)),
+            ("provider_name", text(1)),
+            ("learner_home_lad", text(2)),
+            ("delivery_lad", text(3)),
+            ("starts", Column::Int32(rows.iter().map(|r| r.4).collect())),
+            (
+                "enrolments",
+                Column::Int32(rows.iter().map(|r| r.4 * 2).collect()),
+            ),
+            (
+                "achievements",
+                Column::Int32(rows.iter().map(|_| 1).collect()),
+            ),
+        ]);
+        RawFile::from_bytes(Path::new("http://raw/lad_map_data_0.parquet"), bytes).unwrap()
+    }
+
+    #[test]
+    fn dfes_parquet_is_summed_over_providers_with_names_mapped_to_codes() {
+        let raw = file(&[
+            ("2023/24", "A LTD", "Burnley", "Burnley", 3),
+            ("2023/24", "B LTD", "Burnley", "Burnley", 4),
+            (
+                "2023/24",
+                "B LTD",
+                "Burnley",
+                "Outside of England and unknown",
+                2,
+            ),
+            ("2025/26 (Aug to Apr)", "A LTD", "Pendle", "Burnley", 5),
+        ]);
+        let mut obs = Observations::default();
+        assert_eq!(parse(&raw, "s", &mut obs).unwrap(), 3);
+        let df = obs.into_frame().unwrap();
+        assert_eq!(df.height(), 9);
+        let m = df.column(MEASURE).unwrap().str().unwrap();
+        let a = df.column(AREA_CODE).unwrap().str().unwrap();
+        let v = df.column(VALUE).unwrap().f64().unwrap();
+        let f = df.column(FLAGS).unwrap().str().unwrap();
+        let find = |area: &str, measure: &str| {
+            (0..df.height())
+                .find(|i| a.get(*i) == Some(area) && m.get(*i) == Some(measure))
+                .unwrap()
+        };
+        let burnley = find("E07000117", "apprenticeship_starts@E07000117");
+        assert_eq!(v.get(burnley), Some(7.0));
+        assert_eq!(f.get(burnley), None);
+        let i = find(
+            "E07000117",
+            "apprenticeship_enrolments@outside_england_or_unknown",
+        );
+        assert_eq!(v.get(i), Some(4.0));
+        let pendle = find("E07000122", "apprenticeship_starts@E07000117");
+        assert_eq!(
+            (v.get(pendle), f.get(pendle)),
+            (Some(5.0), Some("provisional"))
+        );
+    }
+
+    #[test]
+    fn every_name_that_maps_to_no_district_is_listed() {
+        let raw = file(&[
+            ("2023/24", "A LTD", "Burnley", "Burnly", 3),
+            ("2023/24", "A LTD", "Allerdale", "Burnley", 3),
+            ("2023/24", "B LTD", "Allerdale", "Burnley", 3),
+        ]);
+        let err = parse(&raw, "s", &mut Observations::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2 name(s) that match no current district"),
+            "{err}"
+        );
+        assert!(err.contains("`Allerdale` (2 rows)"), "{err}");
+        assert!(err.contains("`Burnly` (1 rows)"), "{err}");
     }
 }

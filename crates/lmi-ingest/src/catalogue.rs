@@ -29,6 +29,9 @@ pub enum Format {
     DfeNccisNeet,
     /// ONS online job adverts (Adzuna) index by local authority.
     OnsJobAdverts,
+    /// ONS labour demand volumes (Textkernel online job adverts), `Table 2` of
+    /// `labourdemandbyoccupation.xlsx`: advert counts by local authority and month.
+    OnsJobAdvertsTextkernel,
     /// APS T13a employment by industry (9 SIC 2007 groups), tidied Nomis web query.
     NomisApsT13a,
     /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.
@@ -79,9 +82,17 @@ pub struct SourceDef {
     /// For `ons_els`: the measure id the values get in the observations table.
     #[serde(default)]
     pub measure: Option<String>,
-    /// For one-area sources (projection workbooks): the area's GSS code.
+    /// For one-area sources (projection workbooks): the area's GSS code. Without it, a
+    /// projections workbook names its area (`Info` sheet) and is looked up in the geography.
     #[serde(default)]
     pub area_code: Option<String>,
+    /// Projection workbooks: `"{kind}: {name}"` as the workbook's `Info` sheet writes it -> the
+    /// area's code, where DfE's name is not ONS's.
+    #[serde(default)]
+    pub area_names: std::collections::BTreeMap<String, String>,
+    /// Projection workbooks: `"{kind}: {name}"` -> why it is not read (no current area).
+    #[serde(default)]
+    pub skip_areas: std::collections::BTreeMap<String, String>,
     /// A refresh goes ahead without this source (it refines values when present).
     #[serde(default)]
     pub optional: bool,
@@ -137,9 +148,10 @@ impl Catalogue {
                     s.id
                 )));
             }
-            if s.format == Format::SkillsImperativeWorkbook && s.area_code.is_none() {
+            if s.area_code.is_some() && (!s.area_names.is_empty() || !s.skip_areas.is_empty()) {
                 return Err(IngestError::Catalogue(format!(
-                    "source `{}`: format skills_imperative_workbook needs `area_code`",
+                    "source `{}`: `area_names`/`skip_areas` are for workbooks that name their area; \
+                     this one has `area_code`",
                     s.id
                 )));
             }

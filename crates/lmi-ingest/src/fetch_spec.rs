@@ -24,6 +24,12 @@ pub enum FetchSpec {
     Http(HttpSpec),
     /// A layer of an ONS Open Geography Portal feature service (ArcGIS), every row as JSON.
     Arcgis(ArcgisSpec),
+    /// Files of a public GitHub repository (DfE's dashboard repositories), listed by the
+    /// repository's tree each run; a file's blob id tells whether it changed.
+    #[serde(rename = "github")]
+    GitHub(GitHubSpec),
+    /// A file of an ONS dataset page: the current edition's link, found on the page each run.
+    OnsDataset(OnsDatasetSpec),
 }
 
 /// An Open Geography Portal lookup: `{geography}/{service}/FeatureServer/{layer}/query` with
@@ -35,6 +41,60 @@ pub struct ArcgisSpec {
     pub service: String,
     #[serde(default)]
     pub layer: u32,
+}
+
+/// An ONS dataset page (`https://www.ons.gov.uk{page}`) and the name of the file to read from
+/// its current edition; the edition (e.g. `january2017tojuly2026`) is discovered from the page's
+/// `/file?uri={page}/{edition}/{file}` link, never stored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnsDatasetSpec {
+    /// The page's path, starting `/`.
+    pub page: String,
+    /// The file's name in every edition.
+    pub file: String,
+    #[serde(default)]
+    pub required_columns: Vec<String>,
+}
+
+/// Files of a GitHub repository: one path, or every path matching a pattern (at least one).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitHubSpec {
+    /// `owner/name`.
+    pub repository: String,
+    pub branch: String,
+    /// The file's path in the repository.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A regular expression every file's whole path must match (anchored here).
+    #[serde(default)]
+    pub path_pattern: Option<TitlePattern>,
+    #[serde(default)]
+    pub required_columns: Vec<String>,
+}
+
+impl GitHubSpec {
+    /// Whether a repository path is one this entry reads.
+    pub fn matches(&self, path: &str) -> bool {
+        match (&self.path, &self.path_pattern) {
+            (Some(p), _) => p == path,
+            (None, Some(re)) => {
+                re.0.find(path)
+                    .is_some_and(|m| m.start() == 0 && m.end() == path.len())
+            }
+            (None, None) => false,
+        }
+    }
+
+    /// What the entry asks for, as written in the catalogue.
+    pub fn describe(&self) -> String {
+        match (&self.path, &self.path_pattern) {
+            (Some(p), _) => format!("path `{p}`"),
+            (None, Some(re)) => format!("paths matching `{}`", re.0.as_str()),
+            (None, None) => "no path".into(),
+        }
+    }
 }
 
 /// A Nomis dataset and one or more queries of it; each query is paged separately and every
@@ -208,6 +268,8 @@ impl FetchSpec {
             FetchSpec::Els(_) => "els",
             FetchSpec::Http(_) => "http",
             FetchSpec::Arcgis(_) => "arcgis",
+            FetchSpec::GitHub(_) => "github",
+            FetchSpec::OnsDataset(_) => "ons_dataset",
         }
     }
 
@@ -219,6 +281,8 @@ impl FetchSpec {
             FetchSpec::Http(s) => &s.required_columns,
             // JSON, not CSV: the format's parser checks the fields it needs.
             FetchSpec::Arcgis(_) => &[],
+            FetchSpec::GitHub(s) => &s.required_columns,
+            FetchSpec::OnsDataset(s) => &s.required_columns,
         }
     }
 
@@ -257,6 +321,39 @@ impl FetchSpec {
                 if a.service.trim().is_empty() || a.service.contains('/') {
                     return Err(format!(
                         "source `{source_id}`: `service` must be a feature service name such as LAD25_LSIP25_EN_LU"
+                    ));
+                }
+                Ok(())
+            }
+            FetchSpec::OnsDataset(o) => {
+                if !o.page.starts_with('/') || o.page.contains("://") {
+                    return Err(format!(
+                        "source `{source_id}`: `page` must be a path on the ONS website starting `/`, found `{}`",
+                        o.page
+                    ));
+                }
+                if o.file.trim().is_empty() || o.file.contains('/') {
+                    return Err(format!(
+                        "source `{source_id}`: `file` must be a file name, found `{}`",
+                        o.file
+                    ));
+                }
+                Ok(())
+            }
+            FetchSpec::GitHub(g) => {
+                let parts: Vec<&str> = g.repository.split('/').collect();
+                if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+                    return Err(format!(
+                        "source `{source_id}`: repository must be `owner/name`, found `{}`",
+                        g.repository
+                    ));
+                }
+                if g.branch.trim().is_empty() {
+                    return Err(empty("branch"));
+                }
+                if g.path.is_some() == g.path_pattern.is_some() {
+                    return Err(format!(
+                        "source `{source_id}`: fetch kind `github` needs exactly one of `path` and `path_pattern`"
                     ));
                 }
                 Ok(())
@@ -330,6 +427,31 @@ measures = { "0" = "ts067_total" }
         )
         .unwrap();
         assert!(spec.check("s").unwrap_err().contains("geography"));
+    }
+
+    #[test]
+    fn a_github_entry_names_one_path_or_a_whole_path_pattern() {
+        let spec: FetchSpec = toml::from_str(
+            r#"
+kind = "github"
+repository = "dfe-analytical-services/lsip_dashboard"
+branch = "main"
+path_pattern = "Data/2-13_skillsImperative2035/[A-Z]{2}_(LSIP|MCA)_MainTables\\.Main\\.xlsm"
+"#,
+        )
+        .unwrap();
+        assert!(spec.check("s").is_ok());
+        let FetchSpec::GitHub(g) = &spec else {
+            panic!("{spec:?}")
+        };
+        assert!(g.matches("Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"));
+        assert!(!g.matches("Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm.bak"));
+        assert!(!g.matches("Old/Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"));
+        let both: FetchSpec = toml::from_str(
+            "kind = \"github\"\nrepository = \"o/r\"\nbranch = \"main\"\npath = \"a\"\npath_pattern = \"b\"\n",
+        )
+        .unwrap();
+        assert!(both.check("s").unwrap_err().contains("exactly one"));
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod fe;
 mod fetch_spec;
 mod fetched;
 mod job_adverts;
+mod job_adverts_textkernel;
 mod lad_lookup;
 mod local;
 mod nomis;
@@ -36,8 +37,8 @@ mod upper_tier_tables;
 pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
-    ArcgisSpec, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec,
-    PeriodFormat, TitlePattern,
+    ArcgisSpec, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec, HttpSpec, NomisSpec,
+    OnsDatasetSpec, PeriodFormat, TitlePattern,
 };
 pub use fetched::parse_fetched;
 pub use lad_lookup::{LAD_LOOKUP_MEASURE, lookup_rows, without_lookup};

@@ -7,8 +7,8 @@ use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::RawFile;
 use crate::{
-    apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts, skills_imperative,
-    ukbc, upper_tier_tables,
+    apprenticeship_flows, aps, aps_breakdowns, census, els, fe, job_adverts,
+    job_adverts_textkernel, skills_imperative, ukbc, upper_tier_tables,
 };
 use lmi_core::{EarlierFile, SampleMarker, SourceProvenance};
 use polars::prelude::DataFrame;
@@ -72,12 +72,19 @@ pub fn parse_source(
         Format::SkillsImperativeWorkbook => skills_imperative::parse(
             raw,
             &source.id,
-            source.area_code.as_deref().unwrap_or_default(),
+            match source.area_code.as_deref() {
+                Some(code) => skills_imperative::WorkbookArea::Given(code),
+                None => skills_imperative::WorkbookArea::FromInfo {
+                    names: &source.area_names,
+                    skip: &source.skip_areas,
+                },
+            },
             out,
         ),
         Format::CensusTs066Nomis => census::parse_ts066(raw, &source.id, out),
         Format::DfeEss2019Lea => upper_tier_tables::parse_ess(raw, &source.id, out),
         Format::DfeNccisNeet => upper_tier_tables::parse_nccis(raw, &source.id, out),
+        Format::OnsJobAdvertsTextkernel => job_adverts_textkernel::parse(raw, &source.id, out),
         Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
         Format::NomisApsT13a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T13A, out),
         Format::NomisApsT09a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09A, out),
@@ -330,10 +337,18 @@ mod tests {
         let loaded =
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
-        // Every required source; the optional LSOA census table is not in the sample.
+        // Every required source, and the optional ones the sample has (the synthetic Textkernel
+        // workbook; not the LSOA census table).
         let catalogue = Catalogue::bundled().unwrap();
+        let sample = lmi_testkit::sample_dir();
+        let expected = catalogue
+            .sources
+            .iter()
+            .filter(|s| !s.optional || s.local_paths.iter().any(|p| sample.join(p).exists()))
+            .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
-        assert_eq!(loaded.provenance.len(), required);
+        assert_eq!(loaded.provenance.len(), expected);
+        assert_eq!(expected, required + 1);
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

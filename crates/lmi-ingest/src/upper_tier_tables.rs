@@ -10,6 +10,10 @@
 //!   new_la_code,…,Cohort_DJFavg,NEET_percent,Notknown_percent,…,cohort_March,…,
 //!   Apprenticeship_percent,…`; `c` suppressed, `z` not applicable. Counts are derived from the
 //!   published percentages (1 dp) and cohorts so that areas can be combined as ratios of sums.
+//!   Two layouts: the dashboard's wide LA scorecard (the files `refresh --from` reads), and the
+//!   long EES data set "NEET by characteristics" (one row per age and characteristic; what a
+//!   fetching refresh downloads), in either of DfE's column spellings (see [`NCCIS_LONG`]). Both
+//!   give the same measures from the same published cells, so a year reads the same from either.
 
 use crate::dfe::is_gss_code;
 use crate::error::Result;
@@ -155,6 +159,16 @@ const NCCIS_SYMBOLS: [(&str, Status); 2] =
 
 pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Result<usize> {
     let mut reader = raw.csv();
+    {
+        let header = Header::read(raw, &mut reader, "")?;
+        if let Some(spelling) = NCCIS_LONG
+            .iter()
+            .find(|s| header.position(s.grouping).is_some())
+        {
+            return parse_nccis_long(raw, source_id, spelling, out);
+        }
+    }
+    let mut reader = raw.csv();
     let expected = "the NCCIS 16-17 participation and NEET layout (time_period, geographic_level, \
         country_code, region_code, new_la_code, Age, Cohort_DJFavg, NEET_percent, \
         Notknown_percent, cohort_March, Apprenticeship_percent, …)";
@@ -256,6 +270,215 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
     rows_kept(raw, kept, "the file has a header but no data rows")
 }
 
+/// The column names of one spelling of the EES "NEET by characteristics" data set.
+#[derive(Debug)]
+pub struct NccisLong {
+    pub age: &'static str,
+    /// The age value of the 16-17 total (the file also has ages 16 and 17 alone).
+    pub age_total: &'static str,
+    pub grouping: &'static str,
+    pub characteristic: &'static str,
+    pub cohort: &'static str,
+    pub neet_percent: &'static str,
+    pub not_known_percent: &'static str,
+    /// Columns of this spelling that are not read (counts, the combined share, annual change).
+    pub unread: [&'static str; 5],
+}
+
+/// DfE's two spellings: the 2021/22 to 2023/24 releases (`ud_neet_characteristics.csv`: `Age`
+/// `16-17`, `Characteristic_grouping`, `Characteristic`, `avgcohort`, `NEETprop`,
+/// `Notknownprop`, also `avgNEET`, `avgNK`, `avgNEETNK`, `NEETNKprop`) and the later snake_case one
+/// (`age` `16 to 17`, `characteristic_grouping`, `characteristic`, `avg_cohort_count`,
+/// `neet_percent`, `nk_percent`, also `avg_neet_count`, `avg_nk_count`, `neet_nk_percent`).
+/// Column names from the EES data catalogue pages (../shared/PUBLISHERS-DEMAND.md §7); the
+/// total rows' values (`Total`/`Total`, age `16-17` resp. `16 to 17`) from public scripts that
+/// read each spelling (not a DfE file): a file with no such row fails.
+pub const NCCIS_LONG: [NccisLong; 2] = [
+    NccisLong {
+        age: "Age",
+        age_total: "16-17",
+        grouping: "Characteristic_grouping",
+        characteristic: "Characteristic",
+        cohort: "avgcohort",
+        neet_percent: "NEETprop",
+        not_known_percent: "Notknownprop",
+        unread: [
+            "avgNEET",
+            "avgNK",
+            "avgNEETNK",
+            "NEETNKprop",
+            "annual_change_NEETNK",
+        ],
+    },
+    NccisLong {
+        age: "age",
+        age_total: "16 to 17",
+        grouping: "characteristic_grouping",
+        characteristic: "characteristic",
+        cohort: "avg_cohort_count",
+        neet_percent: "neet_percent",
+        not_known_percent: "nk_percent",
+        unread: [
+            "avg_neet_count",
+            "avg_nk_count",
+            "avg_neet_nk_count",
+            "neet_nk_percent",
+            "annual_change_neet_nk_percent",
+        ],
+    },
+];
+
+/// DfE symbols in the EES file: `c` suppressed, `z` not applicable, `x` not available, `low`
+/// rounds to zero (withheld).
+const NCCIS_LONG_SYMBOLS: [(&str, Status); 4] = [
+    ("c", Status::Suppressed),
+    ("z", Status::NotApplicable),
+    ("x", Status::Unavailable),
+    ("low", Status::Suppressed),
+];
+
+/// The long EES layout: only the 16-17 `Total`/`Total` rows are read (ages 16 and 17 alone and
+/// the characteristic splits are parts of them). The cohort, NEET and not-known measures are
+/// those of the scorecard; the EES data set has no March cohort or participation by route, so
+/// the apprenticeship measures are not in it.
+fn parse_nccis_long(
+    raw: &RawFile,
+    source_id: &str,
+    spelling: &NccisLong,
+    out: &mut Observations,
+) -> Result<usize> {
+    let mut reader = raw.csv();
+    let expected = format!(
+        "the EES NCCIS \"NEET by characteristics\" layout (time_period, geographic_level, \
+         country_code, region_code, new_la_code, {}, {}, {}, {}, {}, {}, …)",
+        spelling.age,
+        spelling.grouping,
+        spelling.characteristic,
+        spelling.cohort,
+        spelling.neet_percent,
+        spelling.not_known_percent
+    );
+    let header = Header::read(raw, &mut reader, &expected)?;
+    let mut known = vec![
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        spelling.age,
+        spelling.grouping,
+        spelling.characteristic,
+        spelling.cohort,
+        spelling.neet_percent,
+        spelling.not_known_percent,
+    ];
+    known.extend(spelling.unread);
+    let ix = |c: &str| header.require(c, &known);
+    let (period_ix, level_ix, country_ix, region_ix, la_ix) = (
+        ix("time_period")?,
+        ix("geographic_level")?,
+        ix("country_code")?,
+        ix("region_code")?,
+        ix("new_la_code")?,
+    );
+    let (age_ix, grouping_ix, characteristic_ix) = (
+        ix(spelling.age)?,
+        ix(spelling.grouping)?,
+        ix(spelling.characteristic)?,
+    );
+    let cohort_ix = ix(spelling.cohort)?;
+    let percentages = [
+        (
+            ix(spelling.neet_percent)?,
+            spelling.neet_percent,
+            NCCIS_NEET,
+        ),
+        (
+            ix(spelling.not_known_percent)?,
+            spelling.not_known_percent,
+            NCCIS_NOT_KNOWN,
+        ),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut kept = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = |ix: usize| record.get(ix).unwrap_or("").trim();
+        let bad = |column: &str, expected: &str, found: &str| {
+            bad_value(&raw.path, line, column, expected, found)
+        };
+        if field(age_ix) != spelling.age_total
+            || field(grouping_ix) != "Total"
+            || field(characteristic_ix) != "Total"
+        {
+            continue;
+        }
+        let code = match field(level_ix) {
+            "National" => field(country_ix),
+            "Regional" => field(region_ix),
+            "Local authority" => field(la_ix),
+            other => {
+                return Err(bad(
+                    "geographic_level",
+                    "National, Regional or Local authority",
+                    other,
+                ));
+            }
+        };
+        if !is_gss_code(code) {
+            return Err(bad(
+                "new_la_code",
+                "a GSS code for the row's geographic level",
+                code,
+            ));
+        }
+        let period = field(period_ix);
+        if period.len() != 4 || !period.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("time_period", "a calendar year such as 2025", period));
+        }
+        if !seen.insert((code.to_owned(), period.to_owned())) {
+            return Err(bad(
+                spelling.characteristic,
+                "one 16-17 Total row per area and year",
+                &format!("a second one for {code} in {period}"),
+            ));
+        }
+        let (cohort, cohort_status) = cell(
+            raw,
+            line,
+            spelling.cohort,
+            field(cohort_ix),
+            &NCCIS_LONG_SYMBOLS,
+        )?;
+        out.push(source_id, code, period, NCCIS_COHORT, cohort, cohort_status);
+        for (pix, pcol, measure) in &percentages {
+            let (pct, pstatus) = cell(raw, line, pcol, field(*pix), &NCCIS_LONG_SYMBOLS)?;
+            let count = pct.zip(cohort).map(|(p, c)| p * c / 100.0);
+            let status = if count.is_some() {
+                Status::Estimated
+            } else {
+                pstatus
+            };
+            out.push(source_id, code, period, measure, count, status);
+        }
+        kept += 1;
+    }
+    rows_kept(
+        raw,
+        kept,
+        &format!(
+            "no row of age `{}` with {} and {} `Total`",
+            spelling.age_total, spelling.grouping, spelling.characteristic
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,5 +571,76 @@ mod tests {
             df.column(STATUS).unwrap().str().unwrap().get(4),
             Some("suppressed")
         );
+    }
+
+    /// (area, measure, value, status) of a parsed file, sorted.
+    fn cells(df: &polars::prelude::DataFrame) -> Vec<(String, String, Option<String>, String)> {
+        let col = |c: &str| df.column(c).unwrap().str().unwrap().clone();
+        let (a, m, s) = (col(AREA_CODE), col(MEASURE), col(STATUS));
+        let v = df.column(VALUE).unwrap().f64().unwrap();
+        let mut out: Vec<_> = (0..df.height())
+            .map(|i| {
+                (
+                    a.get(i).unwrap().to_owned(),
+                    m.get(i).unwrap().to_owned(),
+                    v.get(i).map(|x| format!("{x:.6}")),
+                    s.get(i).unwrap().to_owned(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn nccis_long_files_in_either_spelling_give_the_scorecards_measures() {
+        let wide = frame(
+            "time_period,geographic_level,country_code,region_code,new_la_code,Age,Cohort_DJFavg,NEET_percent,Notknown_percent,cohort_March,Apprenticeship_percent\n\
+             2025,National,E92000001,,,16-17,1335160,3.4,2.2,1337190,4.2\n\
+             2025,Local authority,E92000001,E12000002,E10000017,16-17,30517,3.9,c,30600,12.4\n",
+            true,
+        );
+        let old = frame(
+            "time_period,time_identifier,geographic_level,country_code,region_code,new_la_code,Age,Characteristic_grouping,Characteristic,avgcohort,avgNEET,avgNK,NEETprop,Notknownprop\n\
+             2025,Calendar year,National,E92000001,,,16,Total,Total,660000,x,x,9.9,9.9\n\
+             2025,Calendar year,National,E92000001,,,16-17,Total,Total,1335160,x,x,3.4,2.2\n\
+             2025,Calendar year,National,E92000001,,,16-17,Gender,Female,x,x,x,x,x\n\
+             2025,Calendar year,Local authority,E92000001,E12000002,E10000017,16-17,Total,Total,30517,x,x,3.9,c\n",
+            true,
+        );
+        let new = frame(
+            "time_period,time_identifier,geographic_level,country_code,region_code,new_la_code,age,characteristic_grouping,characteristic,avg_cohort_count,avg_neet_count,neet_percent,nk_percent\n\
+             2025,Calendar year,National,E92000001,,,16 to 17,Total,Total,1335160,x,3.4,2.2\n\
+             2025,Calendar year,Local authority,E92000001,E12000002,E10000017,16 to 17,Total,Total,30517,x,3.9,c\n\
+             2025,Calendar year,Local authority,E92000001,E12000002,E10000017,17,Total,Total,15000,x,5.0,1.0\n",
+            true,
+        );
+        // The scorecard's cohort, NEET and not-known cells, without its March/apprenticeship ones.
+        let scorecard: Vec<_> = cells(&wide)
+            .into_iter()
+            .filter(|(_, m, _, _)| {
+                [NCCIS_COHORT, NCCIS_NEET, NCCIS_NOT_KNOWN].contains(&m.as_str())
+            })
+            .collect();
+        assert_eq!(scorecard.len(), 6);
+        assert_eq!(cells(&old), scorecard);
+        assert_eq!(cells(&new), scorecard);
+    }
+
+    #[test]
+    fn nccis_long_without_a_total_row_or_with_two_fails_naming_it() {
+        let header = "time_period,geographic_level,country_code,region_code,new_la_code,age,characteristic_grouping,characteristic,avg_cohort_count,neet_percent,nk_percent\n";
+        let row = "2025,Local authority,E92000001,E12000002,E10000017,16 to 17,Total,Total,30517,3.9,2.5\n";
+        let parse = |text: String| {
+            crate::raw::parse_text(&text, |raw, obs| parse_nccis(raw, "s", obs))
+                .unwrap_err()
+                .to_string()
+        };
+        let err = parse(format!("{header}{}", row.replace("16 to 17", "16-17")));
+        assert!(err.contains("no row of age `16 to 17`"), "{err}");
+        let err = parse(format!("{header}{row}{row}"));
+        assert!(err.contains("a second one for E10000017 in 2025"), "{err}");
+        let err = parse(format!("{header}{}", row.replace("3.9", "n/a")));
+        assert!(err.contains("neet_percent"), "{err}");
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! serves the files under `DIR` (the real data, the sample or a generated benchmark directory)
 //! with Nomis pages of at most `PAGE_LIMIT` cells (default 25,000, Nomis' anonymous limit), prints
-//! one line `LMI_NOMIS_BASE_URL=… LMI_EES_BASE_URL=… LMI_ONS_BASE_URL=… LMI_GITHUB_API_BASE_URL=…`
+//! one line `LMI_NOMIS_BASE_URL=… LMI_EES_BASE_URL=… LMI_ONS_BASE_URL=… LMI_GITHUB_API_BASE_URL=… LMI_ONS_WEBSITE_BASE_URL=…`
 //! (the environment `lmi refresh` reads) and runs until its standard input closes.
 
 use lmi_testkit::MockPublishers;
@@ -33,12 +33,13 @@ fn main() {
     };
     let mock = MockPublishers::start(&dir, page_limit);
     println!(
-        "LMI_NOMIS_BASE_URL={} LMI_EES_BASE_URL={} LMI_ONS_BASE_URL={} LMI_GITHUB_API_BASE_URL={} LMI_GEOGRAPHY_BASE_URL={}",
+        "LMI_NOMIS_BASE_URL={} LMI_EES_BASE_URL={} LMI_ONS_BASE_URL={} LMI_GITHUB_API_BASE_URL={} LMI_GEOGRAPHY_BASE_URL={} LMI_ONS_WEBSITE_BASE_URL={}",
         mock.nomis_base(),
         mock.ees_base(),
         mock.ons_base(),
         mock.github_base(),
-        mock.geography_base()
+        mock.geography_base(),
+        mock.ons_website_base()
     );
     // Until the caller closes our standard input (or kills us).
     let _ = std::io::stdin().read_to_end(&mut Vec::new());

@@ -9,6 +9,12 @@
 //!   `2024-25` (latest) serves the participation layout made from it ([`fe_participation`], with
 //!   emulator-made starts, participation and population).
 //!
+//! - `participation-in-education-training-and-neet-age-16-to-17-by-local-authority` (NCCIS):
+//!   data set "NEET by characteristics" in the long EES layout, made from the wide LA scorecard
+//!   files ([`NEET_FILES`]) by [`long_neet`]: release `2025` (latest) in the snake_case spelling
+//!   from every scorecard year present, release `2023` in the older spelling from the years up
+//!   to 2023.
+//!
 //! Each release also has decoy data sets (other geographic levels) and 45 fillers, so the LAD data
 //! set is not on the first page of 40.
 
@@ -613,6 +619,218 @@ fn further_education(achievements: Vec<u8>) -> Publication {
     )
 }
 
+/// The NCCIS publication's slug (as in DfE's dashboard, `nccis_localauthority_dashboard` ui.R).
+pub const NEET_PUBLICATION: &str =
+    "participation-in-education-training-and-neet-age-16-to-17-by-local-authority";
+/// The data set a fetching refresh reads.
+pub const NEET_TITLE: &str = "NEET by characteristics";
+/// The wide scorecard files the long ones are made from, newest first (the catalogue's
+/// `local_paths` and `earlier_paths` of `dfe_nccis_neet_16_17`); the first must exist.
+pub const NEET_FILES: [&str; 4] = [
+    "dfe/neet_participation_la_2025.csv",
+    "dfe/neet_participation_la_2023.csv",
+    "dfe/neet_participation_la_2022.csv",
+    "dfe/neet_participation_la_2021.csv",
+];
+
+/// The long EES "NEET by characteristics" layout of wide scorecard files: per area and year a
+/// 16-17 `Total`/`Total` row whose cohort and NEET, not-known and NEET-or-not-known percentages
+/// (and annual change) are the scorecard's cells copied as published; plus, so that a reader must
+/// pick the total, rows for ages 16 and 17 alone and a gender split whose cells are all `x` (not
+/// available: the scorecard has no such breakdown). The average counts (`avg_neet_count`, …)
+/// cannot be derived from the scorecard, which publishes percentages only: they are `x`. `snake`:
+/// the later spelling (`age` `16 to 17`, `avg_cohort_count`, `neet_percent`, …), else the
+/// 2021/22-2023/24 one (`Age` `16-17`, `avgcohort`, `NEETprop`, …). Placeholder rows without a
+/// code (DfE's "Region demo") are left out.
+pub fn long_neet(wides: &[Vec<u8>], snake: bool) -> Vec<u8> {
+    let geography = [
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+    ];
+    let names: [&str; 11] = if snake {
+        [
+            "age",
+            "characteristic_grouping",
+            "characteristic",
+            "avg_cohort_count",
+            "avg_neet_count",
+            "avg_nk_count",
+            "avg_neet_nk_count",
+            "neet_percent",
+            "nk_percent",
+            "neet_nk_percent",
+            "annual_change_neet_nk_percent",
+        ]
+    } else {
+        [
+            "Age",
+            "Characteristic_grouping",
+            "Characteristic",
+            "avgcohort",
+            "avgNEET",
+            "avgNK",
+            "avgNEETNK",
+            "NEETprop",
+            "Notknownprop",
+            "NEETNKprop",
+            "annual_change_NEETNK",
+        ]
+    };
+    let total_age = if snake { "16 to 17" } else { "16-17" };
+    let mut header: Vec<String> = geography.iter().map(|s| (*s).to_owned()).collect();
+    header.extend(names.iter().map(|s| (*s).to_owned()));
+    let mut out = Vec::new();
+    for wide in wides {
+        let (h, rows) = read_csv(wide);
+        let at = |c: &str| h.iter().position(|x| x == c);
+        let need = |c: &str| at(c).unwrap_or_else(|| panic!("scorecard without {c}"));
+        let (level, region, la) = (
+            need("geographic_level"),
+            need("region_code"),
+            need("new_la_code"),
+        );
+        // (scorecard column, long column index) of the copied cells.
+        let copied = [
+            ("Cohort_DJFavg", 3),
+            ("NEET_percent", 7),
+            ("Notknown_percent", 8),
+            ("NEET_not_known_percent", 9),
+            ("annual_change_ppts_NEET_not_known", 10),
+        ];
+        for r in &rows {
+            let code = match r[level].as_str() {
+                "Regional" => &r[region],
+                "Local authority" => &r[la],
+                _ => "E92000001",
+            };
+            if code.is_empty() {
+                continue;
+            }
+            let place: Vec<String> = geography
+                .iter()
+                .map(|c| at(c).map_or_else(String::new, |i| r[i].clone()))
+                .collect();
+            let mut total = place.clone();
+            total.extend([total_age, "Total", "Total"].map(str::to_owned));
+            total.extend(std::iter::repeat_n("x".to_owned(), 8));
+            for (column, i) in copied {
+                if let Some(c) = at(column) {
+                    total[geography.len() + i] = r[c].clone();
+                }
+            }
+            out.push(total);
+            for (age, grouping, characteristic) in [
+                ("16", "Total", "Total"),
+                ("17", "Total", "Total"),
+                (total_age, "Gender", "Female"),
+                (total_age, "Gender", "Male"),
+            ] {
+                let mut row = place.clone();
+                row.extend([age, grouping, characteristic].map(str::to_owned));
+                row.extend(std::iter::repeat_n("x".to_owned(), 8));
+                out.push(row);
+            }
+        }
+    }
+    write_csv(&header, &out)
+}
+
+fn neet(dir: &Path) -> Publication {
+    let wides: Vec<(String, Vec<u8>)> = NEET_FILES
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let bytes = if i == 0 {
+                Some(require(dir, f))
+            } else {
+                crate::read_data(dir, f)
+            };
+            bytes.map(|b| (f.to_string(), b))
+        })
+        .collect();
+    let all: Vec<Vec<u8>> = wides.iter().map(|(_, b)| b.clone()).collect();
+    // Up to 2023 for the older release; the sample (2025 only) serves its one year in both.
+    let older: Vec<Vec<u8>> = wides
+        .iter()
+        .filter(|(f, _)| !f.ends_with("2025.csv"))
+        .map(|(_, b)| b.clone())
+        .collect();
+    let older = if older.is_empty() { all.clone() } else { older };
+    let levels: &[&'static str] = &["Local authority", "National", "Regional"];
+    let decoys = || {
+        [
+            DataSetSpec {
+                title: "Participation by type",
+                filename: "ud_participation_type.csv",
+                summary: "Participation in education and training by type of activity.",
+                levels,
+                lad: false,
+                body: decoy_csv("National", "Apprenticeship"),
+            },
+            DataSetSpec {
+                title: "Participation by characteristics",
+                filename: "ud_participation_characteristics.csv",
+                summary: "Participation in education and training by characteristic.",
+                levels,
+                lad: false,
+                body: decoy_csv("National", "Total"),
+            },
+        ]
+    };
+    let [a, b] = decoys();
+    let [c, d] = decoys();
+    publication(
+        NEET_PUBLICATION,
+        "Participation in education, training and NEET age 16 to 17 by local authority",
+        "Further education",
+        "NEET and participation by local authority scorecard measure",
+        vec![
+            ReleaseSpec {
+                slug: "2025",
+                published: datetime!(2025-06-26 09:30 +1),
+                latest: true,
+                data_sets: vec![
+                    DataSetSpec {
+                        title: NEET_TITLE,
+                        filename: "ud_neet_characteristics.csv",
+                        summary: "16-17 year olds NEET and whose activity is not known (December to February average), by age and characteristic.",
+                        levels,
+                        lad: true,
+                        body: Arc::new(long_neet(&all, true)),
+                    },
+                    a,
+                    b,
+                ],
+            },
+            ReleaseSpec {
+                slug: "2023",
+                published: datetime!(2023-06-22 09:30 +1),
+                latest: false,
+                data_sets: vec![
+                    DataSetSpec {
+                        title: NEET_TITLE,
+                        filename: "ud_neet_characteristics.csv",
+                        summary: "16-17 year olds NEET and whose activity is not known, by age and characteristic.",
+                        levels,
+                        lad: true,
+                        body: Arc::new(long_neet(&older, false)),
+                    },
+                    c,
+                    d,
+                ],
+            },
+        ],
+    )
+}
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .expect("rfc3339")
@@ -657,6 +875,7 @@ impl Ees {
                     ("1618_dm_ud_202223_la_rev.csv", "1618_dm_202324_lad.csv"),
                 ),
                 further_education(require(dir, fe_file)),
+                neet(dir),
             ],
         }
     }

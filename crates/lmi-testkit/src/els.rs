@@ -3,13 +3,11 @@
 //! files (`/ons/{owner}/{repo}/{ref}/{path}`). One folder per indicator holds `{name}.csv` and the
 //! `{name}.json` metadata (`_note` + `ess-beta-metadata`, single- or multi-indicator shape).
 
-use crate::{Etag, FileReply, Reply, read_csv, read_data};
+use crate::github::GitRepo;
+use crate::{Reply, read_csv, read_data};
 use serde_json::{Map, Value, json};
-use sha1::Sha1;
-use sha2::Digest;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
 pub const ELS_OWNER: &str = "ONSdigital";
 pub const ELS_REPO: &str = "explore-local-statistics-data";
@@ -253,25 +251,15 @@ fn metadata(series: &Series, csv: &[u8]) -> Vec<u8> {
     .expect("json")
 }
 
-/// The repository at the tip of `main`: path -> content.
+/// The repository at the tip of `main`.
 pub(crate) struct Repo {
-    files: BTreeMap<String, Arc<Vec<u8>>>,
-}
-
-/// Git's blob id: SHA-1 of `blob <size>\0<content>`.
-fn blob_sha(content: &[u8]) -> String {
-    let mut h = Sha1::new();
-    h.update(format!("blob {}\0", content.len()).as_bytes());
-    h.update(content);
-    hex::encode(h.finalize())
+    git: GitRepo,
 }
 
 impl Repo {
     pub(crate) fn load(dir: &Path) -> Repo {
-        let mut files = BTreeMap::new();
-        let mut add = |path: String, bytes: Vec<u8>| {
-            files.insert(path, Arc::new(bytes));
-        };
+        let mut git = GitRepo::new(ELS_OWNER, ELS_REPO, ELS_BRANCH);
+        let mut add = |path: String, bytes: Vec<u8>| git.add(path, bytes);
         for series in &SERIES {
             let name = series.folder;
             let real = crate::ONS_SERIES.contains(&name);
@@ -300,12 +288,13 @@ impl Repo {
             ".github/workflows/csvw-generate.yml".into(),
             b"name: csvw-generate\non:\n  push:\n    branches: [main]\n".to_vec(),
         );
-        Repo { files }
+        Repo { git }
     }
 
     pub(crate) fn rename_folder(&mut self, old: &str, new: &str) {
         let prefix = format!("{old}/");
         let moved: Vec<String> = self
+            .git
             .files
             .keys()
             .filter(|p| p.starts_with(&prefix))
@@ -318,106 +307,14 @@ impl Repo {
                 Some(ext) if ext.starts_with('.') => format!("{new}{ext}"),
                 _ => file.to_owned(),
             };
-            let bytes = self.files.remove(&path).expect("file");
-            self.files.insert(format!("{new}/{file}"), bytes);
+            let bytes = self.git.files.remove(&path).expect("file");
+            self.git.files.insert(format!("{new}/{file}"), bytes);
         }
-    }
-
-    /// (path, is a tree, sha, size) in git's recursive order.
-    fn entries(&self) -> Vec<(String, bool, String, usize)> {
-        let mut dirs: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut out = Vec::new();
-        for (path, bytes) in &self.files {
-            let sha = blob_sha(bytes);
-            let mut at = 0;
-            while let Some(i) = path[at..].find('/') {
-                let dir = &path[..at + i];
-                dirs.entry(dir.to_owned())
-                    .or_default()
-                    .push(format!("{path} {sha}"));
-                at += i + 1;
-            }
-            out.push((path.clone(), false, sha, bytes.len()));
-        }
-        for (dir, children) in dirs {
-            // Not git's tree hash: a SHA-1 over the listing, which changes when the content does.
-            let sha = hex::encode(Sha1::digest(children.join("\n").as_bytes()));
-            out.push((dir, true, sha, 0));
-        }
-        // Git lists a tree as if its name ended in '/', its children after it.
-        out.sort_by_key(|(p, tree, _, _)| if *tree { format!("{p}/") } else { p.clone() });
-        out
-    }
-
-    fn root_sha(&self) -> String {
-        let listing: Vec<String> = self
-            .entries()
-            .into_iter()
-            .map(|(p, _, sha, _)| format!("{p} {sha}"))
-            .collect();
-        hex::encode(Sha1::digest(listing.join("\n").as_bytes()))
     }
 
     pub(crate) fn respond(&self, github: &str, path: &str, q: &HashMap<String, String>) -> Reply {
-        let repo = format!("{ELS_OWNER}/{ELS_REPO}");
-        let not_found = Reply::Json {
-            status: 404,
-            body: json!({
-                "message": "Not Found",
-                "documentation_url": "https://docs.github.com/rest/git/trees#get-a-tree",
-                "status": "404",
-            }),
-            weak_etag: true,
-        };
-        if let Some(rest) = path.strip_prefix("/github/repos/") {
-            let Some(reference) = rest
-                .strip_prefix(&repo)
-                .and_then(|r| r.strip_prefix("/git/trees/"))
-            else {
-                return not_found;
-            };
-            let root = self.root_sha();
-            if reference != ELS_BRANCH && reference != root {
-                return not_found;
-            }
-            let recursive = q.contains_key("recursive");
-            let api = format!("{github}/repos/{repo}/git");
-            let tree: Vec<Value> = self
-                .entries()
-                .into_iter()
-                .filter(|(p, _, _, _)| recursive || !p.contains('/'))
-                .map(|(p, is_tree, sha, size)| {
-                    if is_tree {
-                        json!({ "path": p, "mode": "040000", "type": "tree", "sha": sha, "url": format!("{api}/trees/{sha}") })
-                    } else {
-                        json!({ "path": p, "mode": "100644", "type": "blob", "sha": sha, "size": size, "url": format!("{api}/blobs/{sha}") })
-                    }
-                })
-                .collect();
-            return Reply::Json {
-                status: 200,
-                body: json!({ "sha": root, "url": format!("{api}/trees/{root}"), "tree": tree, "truncated": false }),
-                weak_etag: true,
-            };
-        }
-        let file = path
-            .strip_prefix("/ons/")
-            .and_then(|r| r.strip_prefix(&repo))
-            .and_then(|r| r.strip_prefix('/'))
-            .and_then(|r| r.split_once('/'))
-            .filter(|(reference, _)| *reference == ELS_BRANCH || *reference == self.root_sha())
-            .and_then(|(_, file)| self.files.get(file));
-        match file {
-            Some(bytes) => Reply::File(FileReply {
-                body: bytes.as_ref().clone(),
-                content_type: "text/plain; charset=utf-8",
-                etag: Etag::Strong,
-                last_modified: crate::last_modified(),
-                attachment: None,
-                cache_control: Some("max-age=300"),
-                gzip: true,
-            }),
-            None => Reply::text(404, "404: Not Found"),
-        }
+        self.git
+            .respond(github, path, q)
+            .unwrap_or_else(|| Reply::text(404, "404: Not Found"))
     }
 }

@@ -7,6 +7,10 @@
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
 //! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
 //!   `/github/repos/…/git/trees/{ref}` and raw files under `/ons/{owner}/{repo}/{ref}/{path}`.
+//! - ONS website ([`ons`]): a dataset page under `/onsweb/…` linking its current file, and
+//!   `/onsweb/file?uri=…`.
+//! - DfE's dashboard repositories on GitHub ([`github`]): the same two routes for
+//!   `dfe-analytical-services/…` (Skills Imperative workbooks, the apprenticeships flows file).
 //!
 //! Every file response has an ETag and a Last-Modified and honours `If-None-Match` (and
 //! `If-Modified-Since`) with 304; CSV bodies are gzip-encoded when the client accepts it. Faults
@@ -21,7 +25,10 @@ pub mod ees;
 pub mod els;
 pub mod fixture;
 pub mod geography;
+pub mod github;
 pub mod nomis;
+pub mod ons;
+pub mod parquet;
 pub mod support;
 
 pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};
@@ -89,6 +96,11 @@ pub enum Target {
     GitHub,
     /// The Open Geography Portal's feature services.
     Geography,
+    /// Both routes (tree API and raw files) of one of DfE's repositories, by name (e.g.
+    /// `lsip_dashboard`); the ELS repository is `GitHub`/`Ons`.
+    Repository(&'static str),
+    /// The ONS website (dataset pages and `/file?uri=` downloads).
+    OnsWebsite,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +229,8 @@ struct Inner {
     ees: Mutex<ees::Ees>,
     els: Mutex<els::Repo>,
     geography: Mutex<geography::Lookup>,
+    dfe: Mutex<github::DfeRepos>,
+    ons_site: Mutex<ons::OnsSite>,
     page_limit: Mutex<u64>,
     faults: Mutex<Vec<Fault>>,
     log: Mutex<Vec<Logged>>,
@@ -308,6 +322,8 @@ impl MockPublishers {
             ees: Mutex::new(ees::Ees::load(dir)),
             els: Mutex::new(els::Repo::load(dir)),
             geography: Mutex::new(geography::Lookup::load()),
+            dfe: Mutex::new(github::DfeRepos::load(dir)),
+            ons_site: Mutex::new(ons::OnsSite::load(dir)),
             page_limit: Mutex::new(page_limit),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
@@ -350,6 +366,16 @@ impl MockPublishers {
     /// `{ons_base}/ONSdigital/explore-local-statistics-data/main/…`.
     pub fn ons_base(&self) -> String {
         format!("{}/ons", self.base)
+    }
+
+    /// The ONS website: dataset pages `{ons_website_base}{page}`, files `{ons_website_base}/file?uri=…`.
+    pub fn ons_website_base(&self) -> String {
+        format!("{}/onsweb", self.base)
+    }
+
+    /// ONS website: the dataset page now links this edition (the file moves with it).
+    pub fn set_ons_edition(&self, edition: &str) {
+        lock(&self.inner.ons_site).set_edition(edition);
     }
 
     /// GitHub's REST API: `{github_base}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`.
@@ -452,6 +478,17 @@ impl MockPublishers {
     /// EES: (release version id, file id of the LAD-level data set) of a release.
     pub fn release_ids(&self, publication: &str, release_slug: &str) -> (String, String) {
         lock(&self.inner.ees).release_ids(publication, release_slug)
+    }
+
+    /// DfE's repositories: replace (or add) a file, or delete it (`None`); its blob id and the
+    /// tree change with it.
+    pub fn set_repo_file(&self, repo: &str, path: &str, bytes: Option<Vec<u8>>) {
+        lock(&self.inner.dfe).set_file(repo, path, bytes);
+    }
+
+    /// DfE's repositories: a file's content.
+    pub fn repo_file(&self, repo: &str, path: &str) -> Option<Vec<u8>> {
+        lock(&self.inner.dfe).file(repo, path)
     }
 
     /// ELS: rename an indicator folder and the files named after it, as ONS did in January 2026;
@@ -560,6 +597,18 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 }
 
 fn target_of(path: &str) -> Option<Target> {
+    let dfe = format!("/{}/", github::DFE_OWNER);
+    if (path.starts_with("/github/") || path.starts_with("/ons/")) && path.contains(&dfe) {
+        let name = path.split(&dfe).nth(1)?.split('/').next()?;
+        return github::REPOSITORIES
+            .iter()
+            .find(|r| **r == name)
+            .map(|r| Target::Repository(r))
+            .or(Some(Target::GitHub));
+    }
+    if path.starts_with("/onsweb/") {
+        return Some(Target::OnsWebsite);
+    }
     if path.starts_with("/nomis/") {
         Some(Target::Nomis)
     } else if path.starts_with("/ees/api/releases/") {
@@ -639,6 +688,13 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
                 .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
         Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
+        Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
+            lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
+        }
+        Target::OnsWebsite => lock(&inner.ons_site).respond(path, &q),
+        Target::Repository(_) => {
+            lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
+        }
         Target::GitHub | Target::Ons => {
             lock(&inner.els).respond(&format!("{}/github", inner.base), path, &q)
         }

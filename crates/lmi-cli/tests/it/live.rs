@@ -53,12 +53,14 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         mock.github_base(),
         mock.geography_base(),
     );
+    let ons_website = mock.ons_website_base();
     let env = [
         ("LMI_NOMIS_BASE_URL", nomis.as_str()),
         ("LMI_EES_BASE_URL", ees.as_str()),
         ("LMI_ONS_BASE_URL", ons.as_str()),
         ("LMI_GITHUB_API_BASE_URL", github.as_str()),
         ("LMI_GEOGRAPHY_BASE_URL", geography.as_str()),
+        ("LMI_ONS_WEBSITE_BASE_URL", ons_website.as_str()),
     ];
     let text = |o: &std::process::Output| {
         format!(
@@ -67,6 +69,14 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
             String::from_utf8_lossy(&o.stderr)
         )
     };
+
+    // Every source with a publisher route (the `local_only` ones are read by `--from` only).
+    let n = Catalogue::parse(&std::fs::read_to_string(&catalogue).unwrap())
+        .unwrap()
+        .sources
+        .iter()
+        .filter(|s| !s.local_only)
+        .count();
 
     // What each source resolves to, without downloading it.
     mock.clear_log();
@@ -84,15 +94,16 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     );
     assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
     assert!(
-        stdout.contains("13 source(s) resolve; 12 with no publisher route"),
+        stdout.contains(&format!("{n} source(s) resolve")),
         "{stdout}"
     );
     // Each resolved source with its publisher's last release date (EES: the release's
     // `published`; ELS: the metadata's `sourceDate`; Nomis: Last-Modified), and each source
     // without a route with why.
     assert!(stdout.contains("last release: "), "{stdout}");
-    // Every publisher states a date except the geography portal's feature service, whose query
-    // answer has none.
+    // EES (the release's date), ELS (the series' source date) and Nomis (Last-Modified) state
+    // a date; a repository file, an ONS dataset file and the geography portal's feature service
+    // may not.
     let undated: Vec<&str> = stdout
         .lines()
         .zip(stdout.lines().skip(1))
@@ -100,9 +111,26 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         .map(|(source, _)| source)
         .collect();
     assert!(
-        undated.iter().all(|l| l.starts_with("ons_lad_lsip_lookup")),
+        undated
+            .iter()
+            .all(|l| [" arcgis ", " github ", " ons_dataset "]
+                .iter()
+                .any(|k| l.contains(k))),
         "{undated:?}"
     );
+    for dated in [
+        "dfe_ks4_destinations_lad",
+        "census2021_ts067_lad",
+        "ons_els_claimant_count",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .zip(stdout.lines().skip(1))
+                .any(|(l, next)| l.starts_with(dated) && next.contains("last release: 20")),
+            "{dated}: {stdout}"
+        );
+    }
     let no_route = |id: &str, why: &str| {
         stdout
             .lines()
@@ -117,7 +145,18 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "{stdout}"
     );
 
-    let n = 13;
+    // NCCIS NEET: the EES data set of the latest calendar-year release.
+    assert!(stdout.contains("\"NEET by characteristics\""), "{stdout}");
+    // Job adverts (Textkernel): the edition the ONS dataset page links.
+    assert!(
+        stdout.contains("edition `january2017todecember2025`"),
+        "{stdout}"
+    );
+    // Skills Imperative workbooks: the files of DfE's repository.
+    assert!(
+        stdout.contains("GitHub dfe-analytical-services/lsip_dashboard@main"),
+        "{stdout}"
+    );
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -179,7 +218,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 13 source(s) cannot be resolved"),
+        stdout.contains(&format!("1 of {n} source(s) cannot be resolved")),
         "{stdout}"
     );
 }
@@ -217,6 +256,7 @@ fn the_server_refreshes_on_its_schedule_and_serves_the_result() {
     .env("LMI_ONS_BASE_URL", &ons)
     .env("LMI_GITHUB_API_BASE_URL", &github)
     .env("LMI_GEOGRAPHY_BASE_URL", &geography)
+    .env("LMI_ONS_WEBSITE_BASE_URL", mock.ons_website_base())
     .env_remove("LMI_CONFIG")
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::null());

@@ -34,6 +34,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "dfe_ks4_destinations_lad",
         "dfe_16_18_destinations_lad",
         "dfe_fe_achievements_lad",
+        "dfe_nccis_neet_16_17",
     ];
     // (what, where, fault, how many requests, the sources it may fail, words of the error)
     type Case<'a> = (&'a str, Target, FaultKind, u32, Vec<&'a str>, Vec<&'a str>);
@@ -132,6 +133,54 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             vec!["geographic_level", "level"],
         ),
         (
+            "a renamed column in the NCCIS NEET file only",
+            Target::Ees,
+            rename("avg_cohort_count", "cohort"),
+            forever,
+            vec!["dfe_nccis_neet_16_17"],
+            vec![
+                "column `avg_cohort_count` is missing",
+                "unrecognised: cohort",
+                "NEET by characteristics",
+            ],
+        ),
+        (
+            "the Local Skills Dashboard repository down",
+            Target::Repository("lsip_dashboard"),
+            FaultKind::Status(502),
+            forever,
+            vec![
+                "skills_imperative_2035_lsip_areas",
+                "skills_imperative_2035_england",
+            ],
+            vec![
+                "HTTP 502",
+                "/repos/dfe-analytical-services/lsip_dashboard/git/trees/main",
+            ],
+        ),
+        (
+            "the apprenticeships flows file truncated",
+            Target::Repository("apprenticeships-provider-dashboard"),
+            FaultKind::Truncate,
+            forever,
+            vec!["dfe_apprenticeship_flows"],
+            vec![
+                "response body truncated",
+                "dfe-analytical-services/apprenticeships-provider-dashboard",
+            ],
+        ),
+        (
+            "the ONS dataset page links no current edition",
+            Target::OnsWebsite,
+            FaultKind::Status(404),
+            forever,
+            vec!["ons_job_adverts_textkernel"],
+            vec![
+                "labourdemandvolumesbystandardoccupationclassificationsoc2020uk",
+                "does not exist (404)",
+            ],
+        ),
+        (
             "empty file",
             Target::Ees,
             FaultKind::Empty,
@@ -177,7 +226,11 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
     // way through a file and the unknown code found after computing) and every publisher route
     // (EES files, the EES listing, the ELS tree, Nomis); the three left out repeat a kind at a
     // publisher the sample already has. `LMI_THOROUGH_TESTS=1` runs every case.
-    const QUICK: [&str; 10] = [
+    const QUICK: [&str; 14] = [
+        "the ONS dataset page links no current edition",
+        "the apprenticeships flows file truncated",
+        "the Local Skills Dashboard repository down",
+        "a renamed column in the NCCIS NEET file only",
         "timeout",
         "the EES listing down",
         "the ELS tree down",
@@ -279,6 +332,7 @@ fn when_every_publisher_fails_nothing_is_published() {
     refresh(data.path(), &mock);
     let before = published_tree(data.path());
     let _ = std::fs::remove_dir_all(data.path().join("raw"));
+    let repositories = lmi_testkit::github::REPOSITORIES.map(Target::Repository);
     for target in [
         Target::Nomis,
         Target::Ees,
@@ -286,7 +340,11 @@ fn when_every_publisher_fails_nothing_is_published() {
         Target::Ons,
         Target::GitHub,
         Target::Geography,
-    ] {
+        Target::OnsWebsite,
+    ]
+    .into_iter()
+    .chain(repositories)
+    {
         mock.inject(target, FaultKind::Status(503), u32::MAX);
     }
     let f = failing(refresh_live(

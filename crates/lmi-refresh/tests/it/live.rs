@@ -41,10 +41,41 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
         .filter(|v| v.value.is_some())
         .map(|v| v.indicator.as_str())
         .collect();
-    let catalogue = Catalogue::bundled().unwrap();
-    let fetchable = |source: &str| catalogue.get(source).is_some_and(|s| !s.local_only);
-    for def in lmi_core::INDICATORS.iter().filter(|d| fetchable(d.source)) {
+    for def in lmi_core::INDICATORS
+        .iter()
+        .filter(|d| fetchable_indicator(d.id))
+    {
         assert!(with_values.contains(def.id), "{} has no values", def.id);
+    }
+    for id in NOT_ON_THE_ROUTE {
+        assert!(
+            !with_values.contains(id),
+            "{id} is on the route now: update NOT_ON_THE_ROUTE"
+        );
+    }
+    // NCCIS NEET from EES's long "NEET by characteristics" (upper-tier authorities).
+    assert!(
+        snapshot
+            .values
+            .iter()
+            .any(|v| v.indicator == "neet_16_17_rate"
+                && v.area_code == "E10000017"
+                && v.value.is_some()),
+        "NEET for Lancashire"
+    );
+    match provenance(&snapshot, "dfe_nccis_neet_16_17")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::Ees {
+            release,
+            data_set_title,
+            ..
+        }) => assert_eq!(
+            (release.as_str(), data_set_title.as_str()),
+            ("2025", "NEET by characteristics")
+        ),
+        other => panic!("{other:?}"),
     }
 
     // Provenance says what discovery found: the latest KS4 release, its long-format data set
@@ -89,6 +120,79 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
             assert!(blob_sha.is_some());
         }
         other => panic!("{other:?}"),
+    }
+    // The Skills Imperative workbooks: every file of the folder the pattern matches (the
+    // emulated repository holds Lancashire's), each with its blob id; the area read from the
+    // workbook; England's own file.
+    match provenance(&snapshot, "skills_imperative_2035_lsip_areas")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::GitHub {
+            repository, files, ..
+        }) => {
+            assert_eq!(repository, "dfe-analytical-services/lsip_dashboard");
+            let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                ["Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm"]
+            );
+            assert_eq!(files[0].blob_sha.len(), 40);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Apprenticeship flows: DfE's parquet, by its path and blob id.
+    match provenance(&snapshot, "dfe_apprenticeship_flows")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::GitHub { files, .. }) => {
+            assert_eq!(files.len(), 1);
+            assert_eq!(files[0].path, "data/lad_map_data_0.parquet");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Job adverts (Textkernel): the edition the ONS dataset page links, monthly volumes under
+    // their own measure (London as one area).
+    match provenance(&snapshot, "ons_job_adverts_textkernel")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::OnsDataset { edition, uri, .. }) => {
+            assert_eq!(edition, "january2017todecember2025");
+            assert!(uri.ends_with("/january2017todecember2025/labourdemandbyoccupation.xlsx"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let adverts = observations_of(
+        data.path(),
+        &snapshot.manifest.version,
+        "ons_job_adverts_textkernel",
+    );
+    assert!(
+        adverts
+            .iter()
+            .all(|r| r.contains("\"ons_textkernel_job_adverts\"")),
+        "{}",
+        adverts[0]
+    );
+    assert!(
+        adverts
+            .iter()
+            .any(|r| r.contains("\"E12000007\"") && r.contains("\"2025-01\""))
+    );
+    let version = &snapshot.manifest.version;
+    for (id, area) in [
+        ("skills_imperative_2035_lsip_areas", "E69000019"),
+        ("skills_imperative_2035_england", "E92000001"),
+    ] {
+        let rows = observations_of(data.path(), version, id);
+        assert!(rows.len() > 300, "{id}: {}", rows.len());
+        assert!(
+            rows.iter().all(|r| r.contains(&format!("\"{area}\""))),
+            "{id}: {}",
+            rows[0]
+        );
     }
     let log = mock.log();
     assert!(
@@ -136,6 +240,13 @@ fn a_fresh_data_directory_gets_every_indicator_and_a_rerun_asks_conditionally() 
             .iter()
             .any(|l| l.path.starts_with("/ons/") && l.path.ends_with(".csv")),
         "an unchanged ELS series is not downloaded"
+    );
+    assert!(
+        !mock
+            .log()
+            .iter()
+            .any(|l| l.path.starts_with("/ons/dfe-analytical-services/")),
+        "an unchanged repository file is not downloaded"
     );
     assert_eq!(second.bytes_downloaded, 0);
     assert_eq!(published_tree(data.path()), before);
@@ -448,13 +559,22 @@ fn only_after_a_bootstrap_from_files_fetches_one_source_and_keeps_the_rest() {
     };
     let mock = MockPublishers::start(&real, PAGE);
     let data = tempfile::tempdir().unwrap();
-    let catalogue = catalogue_without_lsoa();
+    // The sources the real files have (not the Textkernel job adverts: no real copy yet; one
+    // never published would be reported missing by a refresh that does not ask for it).
+    let mut catalogue = catalogue_without_lsoa();
+    catalogue.sources.retain(|s| {
+        !s.optional
+            || s.local_paths
+                .iter()
+                .any(|p| real.join(p).exists() || real.join(format!("{p}.gz")).exists())
+    });
     from_files(&real, data.path(), &catalogue).unwrap();
     let from_files = values_by_key(data.path());
     let before = current(data.path()).manifest.version;
     let report = refresh_live(
         &LiveRefresh {
             only: vec!["census2021_ts067_lad".into()],
+            catalogue: catalogue.clone(),
             ..options(data.path(), &mock)
         },
         &Store::open(data.path()),
@@ -606,4 +726,183 @@ fn a_full_live_refresh_of_the_real_files_equals_refresh_from_them() {
                 && v.period == "2022"
                 && v.status == lmi_core::Status::SeriesBreak)
     );
+}
+
+/// NCCIS NEET from EES's long "NEET by characteristics" (made by the emulator from DfE's wide
+/// scorecard files) gives every year the scorecard files give, with the same values.
+#[test]
+fn nccis_neet_fetched_from_ees_equals_the_scorecard_files() {
+    let Some(real) =
+        lmi_testkit::real_data("nccis_neet_fetched_from_ees_equals_the_scorecard_files")
+    else {
+        return;
+    };
+    let mock = MockPublishers::start(&real, PAGE);
+    let data = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_without_lsoa();
+    from_files(&real, data.path(), &catalogue).unwrap();
+    let neet = |values: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        values
+            .iter()
+            .filter(|(k, _)| {
+                k.starts_with("neet_16_17_rate ") || k.starts_with("not_known_16_17_rate ")
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let on_disk = neet(&values_by_key(data.path()));
+    let report = refresh_live(
+        &LiveRefresh {
+            only: vec!["dfe_nccis_neet_16_17".into()],
+            force: true,
+            ..options(data.path(), &mock)
+        },
+        &Store::open(data.path()),
+        &NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome(&report, "dfe_nccis_neet_16_17"), Outcome::Fetched);
+    let snapshot = current(data.path());
+    assert!(provenance(&snapshot, "dfe_nccis_neet_16_17").url.is_some());
+    let live = neet(&values_by_key(data.path()));
+    let years: BTreeSet<&str> = on_disk.keys().filter_map(|k| k.split(' ').nth(3)).collect();
+    assert_eq!(years.len(), 4, "2021, 2022, 2023 and 2025: {years:?}");
+    assert!(on_disk.len() > 1_000, "{}", on_disk.len());
+    assert_eq!(live, on_disk);
+}
+
+/// A workbook gone from DfE's repository: discovery fails naming what was asked for and what
+/// the folder holds; the source goes stale alone. Put back, it is not downloaded again.
+#[test]
+fn a_skills_imperative_workbook_gone_from_the_repository_fails_that_source_alone() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    refresh(data.path(), &mock);
+    let path = "Data/2-13_skillsImperative2035/LA_LSIP_MainTables.Main.xlsm";
+    let bytes = mock.repo_file("lsip_dashboard", path).unwrap();
+    mock.set_repo_file("lsip_dashboard", path, None);
+    let report = refresh(data.path(), &mock);
+    assert!(report.is_partial());
+    let failed: Vec<&str> = report
+        .sources
+        .iter()
+        .filter(|s| s.outcome == Outcome::Failed)
+        .map(|s| s.source_id.as_str())
+        .collect();
+    assert_eq!(failed, ["skills_imperative_2035_lsip_areas"]);
+    let reason = failed_reason(&report, "skills_imperative_2035_lsip_areas");
+    for needle in [
+        "dfe-analytical-services/lsip_dashboard@main has no file at paths matching",
+        "EN_MainTables.Main.xlsm",
+        "/git/trees/main",
+    ] {
+        assert!(reason.contains(needle), "`{needle}` not in {reason}");
+    }
+    assert!(
+        provenance(&current(data.path()), "skills_imperative_2035_lsip_areas")
+            .stale
+            .is_some()
+    );
+
+    mock.set_repo_file("lsip_dashboard", path, Some(bytes));
+    mock.clear_log();
+    let healed = refresh(data.path(), &mock);
+    assert!(!healed.is_partial(), "{:?}", healed.carried);
+    assert_eq!(
+        outcome(&healed, "skills_imperative_2035_lsip_areas"),
+        Outcome::NotModified
+    );
+    assert!(
+        !mock
+            .log()
+            .iter()
+            .any(|l| l.path.starts_with("/ons/dfe-analytical-services/")),
+        "the cached copy has the same blob id"
+    );
+}
+
+/// Apprenticeship flows from DfE's parquet (district names, one row per provider; the emulator
+/// makes it from the summed CSV) give the same flows table as the CSV with codes.
+#[test]
+fn apprenticeship_flows_fetched_from_the_parquet_equal_the_csv() {
+    let Some(real) = lmi_testkit::real_data("apprenticeship_flows_fetched_from_the_parquet") else {
+        return;
+    };
+    let mock = MockPublishers::start(&real, PAGE);
+    let data = tempfile::tempdir().unwrap();
+    let catalogue = catalogue_without_lsoa();
+    from_files(&real, data.path(), &catalogue).unwrap();
+    let flows = |version: &str| -> Vec<String> {
+        let df = Store::open(data.path())
+            .load_table(version, lmi_core::schema::Table::Flows)
+            .unwrap()
+            .expect("flows table");
+        let mut rows: Vec<String> = (0..df.height())
+            .map(|i| {
+                df.columns()
+                    .iter()
+                    .map(|c| format!("{:?}", c.get(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let before = current(data.path()).manifest.version;
+    let report = refresh_live(
+        &LiveRefresh {
+            only: vec!["dfe_apprenticeship_flows".into()],
+            force: true,
+            ..options(data.path(), &mock)
+        },
+        &Store::open(data.path()),
+        &NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        outcome(&report, "dfe_apprenticeship_flows"),
+        Outcome::Fetched
+    );
+    let after = current(data.path()).manifest.version;
+    assert_ne!(before, after);
+    let (csv, parquet) = (flows(&before), flows(&after));
+    assert!(csv.len() > 10_000, "{}", csv.len());
+    assert_eq!(csv, parquet);
+}
+
+/// ONS moves the job adverts workbook to a new edition every month: the page's new link is
+/// followed and downloaded; the old edition's link is not asked for again.
+#[test]
+fn a_new_ons_edition_is_found_on_the_dataset_page() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    refresh(data.path(), &mock);
+    mock.set_ons_edition("january2017tojanuary2026");
+    mock.clear_log();
+    let report = refresh(data.path(), &mock);
+    assert!(!report.is_partial(), "{:?}", report.carried);
+    assert_eq!(
+        outcome(&report, "ons_job_adverts_textkernel"),
+        Outcome::Fetched
+    );
+    let downloads: Vec<_> = mock
+        .log()
+        .into_iter()
+        .filter(|l| l.path == "/onsweb/file")
+        .collect();
+    assert_eq!(downloads.len(), 1, "{downloads:?}");
+    assert!(
+        downloads[0].query.contains("january2017tojanuary2026") && !downloads[0].conditional,
+        "{downloads:?}"
+    );
+    match provenance(&current(data.path()), "ons_job_adverts_textkernel")
+        .resolved
+        .as_ref()
+    {
+        Some(Resolved::OnsDataset { edition, .. }) => {
+            assert_eq!(edition, "january2017tojanuary2026")
+        }
+        other => panic!("{other:?}"),
+    }
 }

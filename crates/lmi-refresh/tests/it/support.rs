@@ -39,6 +39,7 @@ pub fn fetch_config(mock: &MockPublishers) -> FetchConfig {
     c.base_urls.ons = mock.ons_base().parse().unwrap();
     c.base_urls.github_api = mock.github_base().parse().unwrap();
     c.base_urls.geography = mock.geography_base().parse().unwrap();
+    c.base_urls.ons_website = mock.ons_website_base().parse().unwrap();
     c
 }
 
@@ -139,13 +140,20 @@ pub fn values_by_key(data: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Indicators of a fetchable source whose measures its publisher route does not carry: the NCCIS
+/// apprenticeship share is in DfE's scorecard files (`refresh --from`) but not in the EES data set
+/// "NEET by characteristics" the fetching refresh reads.
+pub const NOT_ON_THE_ROUTE: [&str; 1] = ["apprenticeship_16_17_share"];
+
 /// Whether a fetching refresh reads the indicator's source (the `local_only` sources are read
-/// by `refresh --from` only, and a fetching refresh keeps what that published).
+/// by `refresh --from` only, and a fetching refresh keeps what that published) and its route
+/// carries the indicator's measures.
 pub fn fetchable_indicator(id: &str) -> bool {
     let catalogue = Catalogue::bundled().unwrap();
-    lmi_core::find_indicator(id)
-        .and_then(|d| catalogue.get(d.source))
-        .is_some_and(|s| !s.local_only)
+    !NOT_ON_THE_ROUTE.contains(&id)
+        && lmi_core::find_indicator(id)
+            .and_then(|d| catalogue.get(d.source))
+            .is_some_and(|s| !s.local_only)
 }
 
 /// Rows of one source in a snapshot's observations, sorted, as text.
