@@ -3,8 +3,8 @@
 //! nothing here touches the network.
 
 use crate::catalogue::SourceDef;
-use crate::error::Result;
-use crate::fetch_spec::{FetchSpec, NomisSpec};
+use crate::error::{IngestError, Result};
+use crate::fetch_spec::{CellSelect, FetchSpec, NomisSpec};
 use crate::local::parse_source;
 use crate::nomis::{self, nomis_page_query};
 use crate::observations::Observations;
@@ -26,9 +26,26 @@ pub fn parse_fetched(
     let before = out.len();
     let mut rows = 0;
     if let FetchSpec::Nomis(n) = spec {
-        rows += parse_nomis(source, n, bodies, out)?;
+        let with_cells;
+        let n = match &n.cells {
+            None => n,
+            Some(select) => {
+                with_cells = with_found_cells(source, n, select, resolved)?;
+                &with_cells
+            }
+        };
+        rows += parse_nomis(source, n, resolved, bodies, out)?;
         for d in &n.derive {
             out.derive_product(before, &d.measure, &d.from, &d.times, d.factor);
+        }
+        if let Some(CellSelect {
+            total: Some(total), ..
+        }) = &n.cells
+        {
+            let mut parts: Vec<&str> = n.measures.values().map(String::as_str).collect();
+            parts.sort_unstable();
+            parts.dedup();
+            out.derive_sum(before, total, &parts);
         }
     } else {
         let release = match resolved {
@@ -49,10 +66,46 @@ pub fn parse_fetched(
     Ok((rows, out.len() - before))
 }
 
+/// The spec with the measures of the cells discovery chose (recorded in `resolved`): cell code
+/// -> `{measure_prefix}{n}`. Cells are chosen by label on every run, so without them (an entry
+/// cached before they were recorded) the source cannot be read.
+fn with_found_cells(
+    source: &SourceDef,
+    spec: &NomisSpec,
+    select: &CellSelect,
+    resolved: Option<&Resolved>,
+) -> Result<NomisSpec> {
+    let cells = match resolved {
+        Some(Resolved::Nomis { cells, .. }) if !cells.is_empty() => cells,
+        _ => {
+            return Err(IngestError::NoRows {
+                file: source.id.clone().into(),
+                reason: format!(
+                    "no `{}` codes were found by label for table {}: discovery must choose them first",
+                    select.dimension, select.table
+                ),
+            });
+        }
+    };
+    let mut spec = spec.clone();
+    for (code, label) in cells {
+        let measure = select.measure(label).ok_or_else(|| IngestError::NoRows {
+            file: source.id.clone().into(),
+            reason: format!(
+                "`{}` code {code} was chosen by label `{label}`, which has no cell number after `{}:`",
+                select.dimension, select.table
+            ),
+        })?;
+        spec.measures.insert(code.clone(), measure);
+    }
+    Ok(spec)
+}
+
 /// Every query of a Nomis source, each checked complete on its own.
 fn parse_nomis(
     source: &SourceDef,
     spec: &NomisSpec,
+    resolved: Option<&Resolved>,
     bodies: &[(String, Vec<u8>)],
     out: &mut Observations,
 ) -> Result<usize> {
@@ -66,6 +119,9 @@ fn parse_nomis(
             let (url, bytes) = &bodies[i];
             let raw = RawFile::from_bytes(Path::new(url), bytes.clone())?;
             rows += nomis::parse_page(&raw, &source.id, spec, &mut state, out)?;
+            if let (Some(select), Some(Resolved::Nomis { cells, .. })) = (&spec.cells, resolved) {
+                nomis::check_labels(&raw, &select.dimension.to_uppercase(), cells)?;
+            }
             last = url;
             i += 1;
         }

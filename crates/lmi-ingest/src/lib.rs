@@ -35,8 +35,8 @@ mod upper_tier_tables;
 pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
-    DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec, PeriodFormat,
-    TitlePattern,
+    CellSelect, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, HttpSpec, NomisSpec,
+    PeriodFormat, TitlePattern,
 };
 pub use fetched::parse_fetched;
 pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};

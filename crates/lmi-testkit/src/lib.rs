@@ -2,7 +2,8 @@
 //! publisher's real routes and JSON shapes and serves either the real files (`LMI_REAL_DATA`) or
 //! the synthetic sample ([`sample_dir`]); a file `<path>` is read from `<path>.gz` if present.
 //!
-//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_17_5}.data.csv`, paged like Nomis.
+//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_2080_1,NM_17_5,NM_142_1,NM_17_1}
+//!   .data.csv`, paged like Nomis, and `NM_17_1`'s cell codelist (`/NM_17_1/cell/def.sdmx.json`).
 //! - DfE EES content API ([`ees`]): `/ees/api/publications/{slug}/releases`,
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
 //! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
@@ -44,6 +45,14 @@ use std::time::{Duration, SystemTime};
 
 pub const NOMIS_DATASET_PATH: &str = "/nomis/api/v01/dataset/NM_2084_1.data.csv";
 pub const NOMIS_APS_PATH: &str = "/nomis/api/v01/dataset/NM_17_5.data.csv";
+/// Census 2021 TS063 occupation.
+pub const NOMIS_TS063_PATH: &str = "/nomis/api/v01/dataset/NM_2080_1.data.csv";
+/// UK Business Counts, enterprises.
+pub const NOMIS_UKBC_PATH: &str = "/nomis/api/v01/dataset/NM_142_1.data.csv";
+/// APS cell tables (T13a, T09a, …).
+pub const NOMIS_APS_CELLS_PATH: &str = "/nomis/api/v01/dataset/NM_17_1.data.csv";
+/// The codelist of `NM_17_1`'s `cell` dimension.
+pub const NOMIS_APS_CELL_CODELIST_PATH: &str = "/nomis/api/v01/dataset/NM_17_1/cell/def.sdmx.json";
 /// Last-Modified of every Nomis and ONS response (EES files carry their release's publish time).
 pub const LAST_MODIFIED: &str = "Wed, 29 Mar 2023 09:30:00 GMT";
 
@@ -376,19 +385,54 @@ impl MockPublishers {
         lock(&self.inner.log).clear();
     }
 
-    /// Cells in the Nomis census LAD result (every LAD x category).
+    /// Cells in the Nomis census TS067 LAD result (every LAD x category).
     pub fn nomis_cells(&self) -> u64 {
-        self.inner.nomis.census_lad.rows.len() as u64 * 8
+        let c = &self.inner.nomis.census[0];
+        c.lad.rows.len() as u64 * c.table.categories.len() as u64
     }
 
-    /// Cells in the Nomis census LSOA result (every 2021 LSOA x category); 0 without the LSOA
-    /// table (the sample), where `geography=TYPE151` answers 404.
+    /// Cells in the Nomis census TS067 LSOA result (every 2021 LSOA x category); 0 without the
+    /// LSOA table (the sample), where `geography=TYPE151` answers 404.
     pub fn nomis_lsoa_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[0];
+        c.lsoa
+            .as_ref()
+            .map_or(0, |l| l.rows.len() as u64 * c.table.categories.len() as u64)
+    }
+
+    /// Cells in the Nomis census TS063 (occupation) LAD result: every LAD x the ten categories.
+    pub fn ts063_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[1];
+        c.lad.rows.len() as u64 * c.table.categories.len() as u64
+    }
+
+    /// Cells in the Nomis census TS063 LSOA result; 0 without the LSOA table (the sample).
+    pub fn ts063_lsoa_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[1];
+        c.lsoa
+            .as_ref()
+            .map_or(0, |l| l.rows.len() as u64 * c.table.categories.len() as u64)
+    }
+
+    /// Cells of `NM_142_1` whose industry and size band satisfy `keep` (code, band).
+    pub fn ukbc_cells(&self, keep: impl Fn(u64, u64) -> bool) -> u64 {
         self.inner
             .nomis
-            .census_lsoa
-            .as_ref()
-            .map_or(0, |c| c.rows.len() as u64 * 8)
+            .ukbc
+            .iter()
+            .filter(|c| keep(c[12].parse().unwrap_or(0), c[18].parse().unwrap_or(0)))
+            .count() as u64
+    }
+
+    /// Data cells of `NM_17_1` whose label starts with `prefix` (e.g. `T13a:`).
+    pub fn aps_table_cells(&self, prefix: &str) -> u64 {
+        self.inner
+            .nomis
+            .aps_cells
+            .cells
+            .iter()
+            .filter(|c| c[13].starts_with(prefix))
+            .count() as u64
     }
 
     /// Cells in the Nomis APS variable 290 result (area x year x 3 measures).

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 /// Cells per page the emulated Nomis serves.
 const PAGE: u64 = 1_000;
-const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
+/// The 2021 LSOA census tables: the sample has none.
+const LSOA_SOURCES: [&str; 2] = ["census2021_ts067_lsoa", "census2021_ts063_lsoa"];
 const KS4: &str = "key-stage-4-destination-measures";
 const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 
@@ -20,21 +21,22 @@ fn sample_mock() -> MockPublishers {
     MockPublishers::start(&lmi_testkit::sample_dir(), PAGE)
 }
 
-/// The bundled catalogue's text without the LSOA census entry: the sample has no LSOA table.
+/// The bundled catalogue's text without the LSOA census entries: the sample has no LSOA tables.
 fn catalogue_file(dir: &Path) -> PathBuf {
-    let text = BUNDLED_CATALOGUE;
-    let start = text
-        .find(&format!("[[source]]\nid = \"{LSOA_SOURCE}\""))
-        .unwrap();
-    let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+    let mut text = BUNDLED_CATALOGUE.to_owned();
+    for id in LSOA_SOURCES {
+        let start = text.find(&format!("[[source]]\nid = \"{id}\"")).unwrap();
+        let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+        text.replace_range(start..end, "");
+    }
     let path = dir.join("sources.toml");
-    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    std::fs::write(&path, text).unwrap();
     assert_eq!(
         Catalogue::parse(&std::fs::read_to_string(&path).unwrap())
             .unwrap()
             .sources
             .len(),
-        Catalogue::bundled().unwrap().sources.len() - 1
+        Catalogue::bundled().unwrap().sources.len() - LSOA_SOURCES.len()
     );
     path
 }
