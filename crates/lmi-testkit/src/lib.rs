@@ -86,6 +86,8 @@ pub const ONS_SERIES: [&str; 5] = [
 pub enum Target {
     /// Nomis data routes.
     Nomis,
+    /// The Nomis routes of one dataset (`NM_2080_1`): its data and its codelists.
+    NomisDataset(&'static str),
     /// EES file downloads (`/releases/{id}/files/{id}`).
     Ees,
     /// EES JSON listings (`/publications/{slug}/releases`, `/data-set-files`).
@@ -540,13 +542,22 @@ fn percent_decode(s: &str) -> String {
 }
 
 impl Inner {
-    fn take_faults(&self, target: Target, offset: Option<u64>) -> Vec<FaultKind> {
+    fn take_faults(&self, target: Target, path: &str, offset: Option<u64>) -> Vec<FaultKind> {
         let mut faults = lock(&self.faults);
         let mut out = Vec::new();
         for f in faults.iter_mut() {
             let page_specific =
                 matches!(f.kind, FaultKind::SkipPage { offset: o } if Some(o) != offset);
-            if f.target == target && f.times > 0 && !page_specific {
+            let applies = match f.target {
+                Target::NomisDataset(dataset) => {
+                    target == Target::Nomis
+                        && [".", "/"]
+                            .iter()
+                            .any(|end| path.contains(&format!("/api/v01/dataset/{dataset}{end}")))
+                }
+                t => t == target,
+            };
+            if applies && f.times > 0 && !page_specific {
                 // Content faults apply to every page of a result; count them per request.
                 f.times -= 1;
                 out.push(f.kind.clone());
@@ -612,7 +623,7 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
             .and_then(|v| v.parse().ok())
             .unwrap_or(0u64)
     });
-    let faults = inner.take_faults(target, offset);
+    let faults = inner.take_faults(target, path, offset);
     let mut truncate = false;
     for f in &faults {
         match f {
@@ -653,7 +664,8 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
         }
     }
     let reply = match target {
-        Target::Nomis => {
+        // `target_of` names route families only; a dataset is a fault's scope.
+        Target::Nomis | Target::NomisDataset(_) => {
             let limit = if q.contains_key("uid") {
                 u64::MAX
             } else {

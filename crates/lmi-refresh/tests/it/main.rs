@@ -11,4 +11,5 @@
 
 mod faults;
 mod live;
+mod nomis_routes;
 mod support;
