@@ -83,9 +83,18 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "{stdout}"
     );
     assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
-    assert!(stdout.contains("10 source(s) resolve"), "{stdout}");
+    // The occupation census, business counts and the APS T13a cells found by label.
+    for needle in [
+        "NM_2080_1.data.csv?c2021_occ_10=0...9",
+        "NM_142_1.data.csv?date=latestMINUS4-latest",
+        "NM_17_1.data.csv?cell=",
+        "9 cell(s) found by label",
+    ] {
+        assert!(stdout.contains(needle), "`{needle}` not in {stdout}");
+    }
+    assert!(stdout.contains("13 source(s) resolve"), "{stdout}");
 
-    let n = 10;
+    let n = 13;
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -147,7 +156,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 10 source(s) cannot be resolved"),
+        stdout.contains("1 of 13 source(s) cannot be resolved"),
         "{stdout}"
     );
 }
