@@ -69,6 +69,11 @@ pub struct CountBreakdownDef {
     pub source: &'static str,
     /// A source with the same measures by 2021 LSOA, for exact TTWAs.
     pub small_area_source: Option<&'static str>,
+    /// A source with the same measures for counties and unitary authorities only, used when
+    /// `source` is not in the snapshot: the breakdown is then served as
+    /// [`BreakdownGeographies::UpperTier`] from it (Census TS066 read from the upper-tier file
+    /// by `refresh --from`, while a fetching refresh gets districts and LSOAs).
+    pub upper_tier_source: Option<&'static str>,
     pub total: MeasureRef,
     /// The parts, in the publisher's order.
     pub parts: &'static [MeasureRef],
@@ -98,6 +103,8 @@ pub const UKBC_SOURCE: &str = "nomis_ukbc_enterprises";
 pub const APS_INDUSTRY_SOURCE: &str = "nomis_aps_t13a_industry";
 pub const APS_OCCUPATION_SOURCE: &str = "nomis_aps_t09a_occupation";
 pub const TS066_SOURCE: &str = "census2021_ts066_utla";
+pub const TS066_LAD_SOURCE: &str = "census2021_ts066_lad";
+pub const TS066_LSOA_SOURCE: &str = "census2021_ts066_lsoa";
 
 /// Census 2021 TS063 categories (SOC 2020 major groups); the measure ids the parser writes.
 pub const TS063_PARTS: &[MeasureRef] = &[
@@ -186,6 +193,7 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::Soc2020MajorGroups,
         source: TS063_SOURCE,
         small_area_source: Some(TS063_LSOA_SOURCE),
+        upper_tier_source: None,
         total: TS063_TOTAL,
         parts: TS063_PARTS,
         geographies: BreakdownGeographies::AllAreas,
@@ -209,6 +217,7 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::Sic2007BroadIndustryGroups,
         source: UKBC_SOURCE,
         small_area_source: None,
+        upper_tier_source: None,
         total: UKBC_TOTAL,
         parts: UKBC_INDUSTRIES,
         geographies: BreakdownGeographies::AllAreas,
@@ -223,6 +232,7 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::EmploymentSizeBands,
         source: UKBC_SOURCE,
         small_area_source: None,
+        upper_tier_source: None,
         total: UKBC_TOTAL,
         parts: UKBC_SIZE_BANDS,
         geographies: BreakdownGeographies::AllAreas,
@@ -343,6 +353,7 @@ const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
     classification: Classification::Sic2007ApsIndustryGroups,
     source: APS_INDUSTRY_SOURCE,
     small_area_source: None,
+    upper_tier_source: None,
     total: m(
         "aps_t13a_total",
         "Residents 16+ in employment (sum of the nine groups)",
@@ -363,6 +374,7 @@ const APS_OCCUPATION: CountBreakdownDef = CountBreakdownDef {
     classification: Classification::Soc2010SubMajorGroups,
     source: APS_OCCUPATION_SOURCE,
     small_area_source: None,
+    upper_tier_source: None,
     total: m(
         "aps_t09a_total",
         "Residents 16+ in employment (sum of the 25 groups)",
@@ -381,18 +393,20 @@ const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
         before the census: in work, unemployed, full-time students in the labour market, and the \
         reasons people were economically inactive. The eight parts add up to all of them.",
     classification: Classification::EconomicActivityStatus,
-    source: TS066_SOURCE,
-    small_area_source: None,
+    source: TS066_LAD_SOURCE,
+    small_area_source: Some(TS066_LSOA_SOURCE),
+    upper_tier_source: Some(TS066_SOURCE),
     total: m("ts066_0", "All usual residents aged 16 and over"),
     parts: TS066_PARTS,
-    geographies: BreakdownGeographies::UpperTier,
+    geographies: BreakdownGeographies::AllAreas,
     rounded_to: None,
     period_type: PeriodType::CensusYear,
     caveats: &[
-        "Published (in the file lmi reads) for counties and unitary authorities only: served for \
-         those and for every area made exactly of them (e.g. the Lancashire combined authority = \
-         Lancashire county + Blackburn with Darwen + Blackpool); no value for two-tier districts \
-         or Travel to Work Areas.",
+        "From the Nomis API by district (summed to every area; Travel to Work Areas exactly from \
+         2021 LSOAs when the LSOA table is present, otherwise best fit and approximate). A \
+         snapshot built only from the upper-tier file (`refresh --from` over files without the \
+         district table) serves counties, unitary authorities and the areas made exactly of \
+         them, with no value for two-tier districts or Travel to Work Areas.",
         "Census counts carry ONS statistical disclosure control (cell-key perturbation).",
         "March 2021, during a lockdown: furloughed people count as in employment.",
     ],

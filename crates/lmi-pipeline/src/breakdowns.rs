@@ -42,7 +42,26 @@ pub(crate) fn breakdowns_of(
     let frames = GeoFrames::new(geo, by_source)?;
     let upper = UpperTier::new(geo)?;
     let mut out = Vec::new();
-    for def in defs.iter().filter(|d| frames.present.contains(d.source)) {
+    for def in defs {
+        // The breakdown's own source, or else its upper-tier-only one served as upper tier.
+        let fallback;
+        let def = if frames.present.contains(def.source) {
+            def
+        } else if let Some(upper_tier) = def
+            .upper_tier_source
+            .filter(|s| frames.present.contains(*s))
+        {
+            fallback = CountBreakdownDef {
+                source: upper_tier,
+                small_area_source: None,
+                upper_tier_source: None,
+                geographies: BreakdownGeographies::UpperTier,
+                ..def.clone()
+            };
+            &fallback
+        } else {
+            continue;
+        };
         let measures: Vec<&str> = def.measures().collect();
         let obs = by_source.lazy(std::iter::once(def.source).chain(def.small_area_source))?;
         let table = match def.geographies {

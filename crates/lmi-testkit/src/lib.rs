@@ -2,7 +2,7 @@
 //! publisher's real routes and JSON shapes and serves either the real files (`LMI_REAL_DATA`) or
 //! the synthetic sample ([`sample_dir`]); a file `<path>` is read from `<path>.gz` if present.
 //!
-//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_2080_1,NM_17_5,NM_142_1,NM_17_1}
+//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_2080_1,NM_2083_1,NM_17_5,NM_142_1,NM_17_1}
 //!   .data.csv`, paged like Nomis, and `NM_17_1`'s cell codelist (`/NM_17_1/cell/def.sdmx.json`).
 //! - DfE EES content API ([`ees`]): `/ees/api/publications/{slug}/releases`,
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
@@ -47,6 +47,8 @@ pub const NOMIS_DATASET_PATH: &str = "/nomis/api/v01/dataset/NM_2084_1.data.csv"
 pub const NOMIS_APS_PATH: &str = "/nomis/api/v01/dataset/NM_17_5.data.csv";
 /// Census 2021 TS063 occupation.
 pub const NOMIS_TS063_PATH: &str = "/nomis/api/v01/dataset/NM_2080_1.data.csv";
+/// Census 2021 TS066 economic activity.
+pub const NOMIS_TS066_PATH: &str = "/nomis/api/v01/dataset/NM_2083_1.data.csv";
 /// UK Business Counts, enterprises.
 pub const NOMIS_UKBC_PATH: &str = "/nomis/api/v01/dataset/NM_142_1.data.csv";
 /// APS cell tables (T13a, T09a, …).
@@ -424,6 +426,20 @@ impl MockPublishers {
             .iter()
             .filter(|c| keep(c[12].parse().unwrap_or(0), c[18].parse().unwrap_or(0)))
             .count() as u64
+    }
+
+    /// Rows of the TS066 files for geography type `type_code` (`154` districts) whose category
+    /// and measure satisfy `keep`; 0 when no file has that type (districts and LSOAs in the real
+    /// data, LSOAs in the sample).
+    pub fn ts066_cells(&self, type_code: &str, keep: impl Fn(u64, u64) -> bool) -> u64 {
+        let t = &self.inner.nomis.ts066;
+        let col = |name: &str| t.header.iter().position(|c| c == name).unwrap_or(0);
+        let (c, m) = (col("C2021_EASTAT_20"), col("MEASURES"));
+        t.by_type.get(type_code).map_or(0, |rows| {
+            rows.iter()
+                .filter(|r| keep(r[c].parse().unwrap_or(0), r[m].parse().unwrap_or(0)))
+                .count() as u64
+        })
     }
 
     /// Data cells of `NM_17_1` whose label starts with `prefix` (e.g. `T13a:`).

@@ -286,6 +286,8 @@ pub(crate) struct Nomis {
     pub(crate) ukbc: Vec<Vec<String>>,
     /// APS cell tables (`NM_17_1`): the cell codelist and every cell served.
     pub(crate) aps_cells: ApsCells,
+    /// Census 2021 TS066 (`NM_2083_1`) by geography type.
+    pub(crate) ts066: Ts066,
     /// Variable 290 in Nomis API layout (without RECORD_OFFSET/RECORD_COUNT).
     pub(crate) aps: Vec<Vec<String>>,
     /// A digest of the data served, the base of every Nomis ETag.
@@ -315,7 +317,9 @@ impl Nomis {
         for bytes in [&aps_extract, &ukbc, &t13a, &t09a] {
             digest.update(bytes);
         }
+        let ts066 = Ts066::load(dir, &mut digest);
         Nomis {
+            ts066,
             census,
             ukbc: ukbc_api_cells(&ukbc),
             aps_cells: ApsCells::new(&t13a, &t09a),
@@ -397,6 +401,7 @@ impl Nomis {
         let rqf4;
         let ukbc;
         let aps_cells;
+        let ts066;
         // (cells in the result, cell i)
         let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) =
             if path == crate::NOMIS_APS_PATH {
@@ -440,6 +445,14 @@ impl Nomis {
                     Err((status, text)) => return Reply::text(status, text),
                 };
                 (aps_cells.len(), Box::new(|i| aps_cells[i].clone()))
+            } else if path == crate::NOMIS_TS066_PATH {
+                header = self.ts066.header.clone();
+                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+                ts066 = match self.ts066.select(q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, text),
+                };
+                (ts066.len(), Box::new(|i| ts066[i].clone()))
             } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
                 return Reply::json(self.aps_cells.codelist());
             } else {
@@ -941,5 +954,82 @@ impl ApsCells {
             return Err((400, "Date not available for this dataset"));
         }
         Ok(out)
+    }
+}
+
+/// Census 2021 TS066 files already in the Nomis API layout: upper tier (real and sample),
+/// districts (the sample only: synthetic) and 2021 LSOAs (neither has one).
+pub const TS066_FILES: [&str; 3] = [
+    "census/census2021_ts066_utla23_nomis_api.csv",
+    "census/census2021_ts066_lad22_nomis_api.csv",
+    "census/census2021_ts066_lsoa21_nomis_api.csv",
+];
+
+/// `NM_2083_1` (TS066) served from the API-layout files under the data directory, by geography
+/// type: `geography=TYPE{GEOGRAPHY_TYPECODE}` answers the rows of that type (423 upper tier,
+/// 154 districts, 151 LSOAs), filtered by the `c2021_eastat_20` and `measures` selections, and
+/// paged again; a type no file has answers 404.
+pub(crate) struct Ts066 {
+    /// The files' header without the paging columns.
+    pub(crate) header: Vec<String>,
+    /// Geography type code -> rows (without the paging columns).
+    pub(crate) by_type: std::collections::BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Ts066 {
+    fn load(dir: &Path, digest: &mut Sha256) -> Ts066 {
+        let mut header = Vec::new();
+        let mut by_type: std::collections::BTreeMap<String, Vec<Vec<String>>> =
+            std::collections::BTreeMap::new();
+        for file in TS066_FILES {
+            let Some(bytes) = read_data(dir, file) else {
+                continue;
+            };
+            digest.update(&bytes);
+            let (h, rows) = crate::read_csv(&bytes);
+            let type_ix = h
+                .iter()
+                .position(|c| c == "GEOGRAPHY_TYPECODE")
+                .expect("TS066: GEOGRAPHY_TYPECODE");
+            let keep = h.len() - 2;
+            assert_eq!(&h[keep..], ["RECORD_OFFSET", "RECORD_COUNT"], "{file}");
+            header = h[..keep].to_vec();
+            for mut r in rows {
+                r.truncate(keep);
+                by_type.entry(r[type_ix].clone()).or_default().push(r);
+            }
+        }
+        Ts066 { header, by_type }
+    }
+
+    fn select(&self, q: &HashMap<String, String>) -> Result<Vec<Vec<String>>, (u16, &'static str)> {
+        let Some(rows) = q
+            .get("geography")
+            .and_then(|g| g.strip_prefix("TYPE"))
+            .and_then(|t| self.by_type.get(t))
+        else {
+            return Err((404, "geography not available"));
+        };
+        let col = |name: &str| self.header.iter().position(|c| c == name);
+        let (Some(category_ix), Some(measure_ix)) = (col("C2021_EASTAT_20"), col("MEASURES"))
+        else {
+            return Err((500, "TS066 file without C2021_EASTAT_20 or MEASURES"));
+        };
+        let (Some(categories), Some(measures)) = (
+            q.get("c2021_eastat_20").and_then(|s| codes(s)),
+            q.get("measures").and_then(|s| codes(s)),
+        ) else {
+            return Err((400, "bad c2021_eastat_20 or measures selection"));
+        };
+        Ok(rows
+            .iter()
+            .filter(|r| {
+                r[category_ix]
+                    .parse()
+                    .is_ok_and(|c| categories.contains(&c))
+                    && r[measure_ix].parse().is_ok_and(|m| measures.contains(&m))
+            })
+            .cloned()
+            .collect())
     }
 }

@@ -12,7 +12,11 @@ use std::time::Duration;
 /// Cells per page the emulated Nomis serves.
 const PAGE: u64 = 1_000;
 /// The 2021 LSOA census tables: the sample has none.
-const LSOA_SOURCES: [&str; 2] = ["census2021_ts067_lsoa", "census2021_ts063_lsoa"];
+const LSOA_SOURCES: [&str; 3] = [
+    "census2021_ts067_lsoa",
+    "census2021_ts063_lsoa",
+    "census2021_ts066_lsoa",
+];
 const KS4: &str = "key-stage-4-destination-measures";
 const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 
@@ -83,18 +87,20 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "{stdout}"
     );
     assert!(stdout.contains("NM_17_5.data.csv"), "{stdout}");
-    // The occupation census, business counts and the APS T13a cells found by label.
+    // The occupation and economic activity census tables, business counts and the APS T13a cells
+    // found by label.
     for needle in [
         "NM_2080_1.data.csv?c2021_occ_10=0...9",
+        "NM_2083_1.data.csv?c2021_eastat_20=0,1001...1011,1...19",
         "NM_142_1.data.csv?date=latestMINUS4-latest",
         "NM_17_1.data.csv?cell=",
         "9 cell(s) found by label",
     ] {
         assert!(stdout.contains(needle), "`{needle}` not in {stdout}");
     }
-    assert!(stdout.contains("13 source(s) resolve"), "{stdout}");
+    assert!(stdout.contains("14 source(s) resolve"), "{stdout}");
 
-    let n = 13;
+    let n = 14;
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -156,7 +162,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 13 source(s) cannot be resolved"),
+        stdout.contains("1 of 14 source(s) cannot be resolved"),
         "{stdout}"
     );
 }

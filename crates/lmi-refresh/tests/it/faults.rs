@@ -33,6 +33,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "census2021_ts067_lad",
         "nomis_aps_t19_qualifications",
         "census2021_ts063_lad",
+        "census2021_ts066_lad",
         "nomis_ukbc_enterprises",
         "nomis_aps_t13a_industry",
     ];

@@ -1,7 +1,11 @@
-//! The Nomis routes of TS063 (occupation), UK Business Counts (NM_142_1) and the APS T13a cells
-//! found by label (NM_17_1): a fetching refresh gets each with the paging and discovery it
-//! needs, gives the pipeline what `refresh --from` gives it from the same files, and a fault on
-//! one route stales only its source.
+//! The Nomis routes of TS063 (occupation), TS066 (economic activity) by district, UK Business
+//! Counts (NM_142_1) and the APS T13a cells found by label (NM_17_1): a fetching refresh gets
+//! each with the paging and discovery it needs, gives the pipeline what `refresh --from` gives it
+//! from the same files, and a fault on one route stales only its source.
+//!
+//! TS066 below upper tier exists only in the synthetic sample (a district table made by
+//! scripts/make_sample.py); with the real files the emulator serves TS066 for upper-tier
+//! authorities only, so the real-data test leaves the district and LSOA entries out.
 
 use crate::support::*;
 use lmi_core::Resolved;
@@ -16,9 +20,11 @@ const TS063: &str = "census2021_ts063_lad";
 const TS063_LSOA: &str = "census2021_ts063_lsoa";
 const UKBC: &str = "nomis_ukbc_enterprises";
 const T13A: &str = "nomis_aps_t13a_industry";
+const TS066: &str = "census2021_ts066_lad";
 /// The breakdowns these sources feed.
-const BREAKDOWNS: [&str; 4] = [
+const BREAKDOWNS: [&str; 5] = [
     "census_occupation",
+    "census_economic_activity",
     "enterprises_by_industry",
     "enterprises_by_size",
     "aps_employment_by_industry",
@@ -131,9 +137,14 @@ fn the_new_nomis_routes_are_fetched_and_equal_refresh_from_the_same_files() {
     let report = refresh(data.path(), &mock);
     assert!(!report.is_partial(), "{:?}", report.carried);
     let of = |id: &str| report.sources.iter().find(|s| s.source_id == id).unwrap();
-    for id in [TS063, UKBC, T13A] {
+    for id in [TS063, TS066, UKBC, T13A] {
         assert_eq!(of(id).outcome, Outcome::Fetched, "{id}");
     }
+    // TS066 by district: every category, counts and percentages (the sample's synthetic table).
+    let ts066_cells = mock.ts066_cells("154", |_, _| true);
+    assert!(ts066_cells > PAGE, "the sample pages TS066");
+    assert_eq!(of(TS066).rows as u64, ts066_cells);
+    assert_eq!(of(TS066).pages, pages(ts066_cells));
     // TS063: one paged query of every district x ten categories.
     assert!(mock.ts063_cells() > PAGE, "the sample pages TS063");
     assert_eq!(of(TS063).rows as u64, mock.ts063_cells());
@@ -203,7 +214,7 @@ fn the_new_nomis_routes_are_fetched_and_equal_refresh_from_the_same_files() {
     )
     .unwrap();
     let disk_version = current(from_dir.path()).manifest.version;
-    for id in [TS063, UKBC, T13A] {
+    for id in [TS063, TS066, UKBC, T13A] {
         let live = observations_without_flags(data.path(), &snapshot.manifest.version, id);
         assert!(!live.is_empty(), "{id}");
         assert_eq!(
@@ -214,6 +225,16 @@ fn the_new_nomis_routes_are_fetched_and_equal_refresh_from_the_same_files() {
     }
     let live = breakdown_rows(data.path());
     assert!(live.len() > 1_000, "{}", live.len());
+    // Economic activity now has values for two-tier districts (Burnley) and TTWAs.
+    for area in ["E07000117 Lad", "Ttwa"] {
+        assert!(
+            live.iter()
+                .any(|r| r.starts_with("census_economic_activity ")
+                    && r.contains(area)
+                    && r.contains(" Ok ")),
+            "{area}"
+        );
+    }
     let disk = breakdown_rows(from_dir.path());
     assert!(live == disk, "{}", differences(&live, &disk));
 }
@@ -233,6 +254,12 @@ fn a_fault_on_one_new_nomis_route_stales_only_its_source() {
             rename("C2021_OCC_10", "OCCUPATION"),
             TS063,
             vec!["column `C2021_OCC_10` is missing", "NM_2080_1"],
+        ),
+        (
+            Target::NomisDataset("NM_2083_1"),
+            FaultKind::KeepRows { keep: 10 },
+            TS066,
+            vec!["fewer than half", "--force"],
         ),
         (
             Target::NomisDataset("NM_142_1"),
@@ -323,6 +350,9 @@ fn the_real_files_over_the_new_nomis_routes_equal_refresh_from_them() {
     let mock = MockPublishers::start(&real, 25_000);
     let data = tempfile::tempdir().unwrap();
     let mut catalogue = catalogue_without_lsoa();
+    catalogue
+        .sources
+        .retain(|s| !NOT_IN_REAL_DATA.contains(&s.id.as_str()));
     // The occupation LSOA table is paged like the district one; keep it here, where the real
     // files have it (15 pages of 25,000).
     catalogue.sources.push(
@@ -363,6 +393,13 @@ fn the_real_files_over_the_new_nomis_routes_equal_refresh_from_them() {
     }
     let live = breakdown_rows(data.path());
     assert!(live.len() > 10_000, "{}", live.len());
+    // From the upper-tier file only, economic activity has no value for a two-tier district.
+    assert!(
+        live.iter()
+            .filter(|r| r.starts_with("census_economic_activity ") && r.contains("E07000117 Lad"))
+            .all(|r| r.contains("NotApplicable")),
+        "TS066 stays upper tier with the real files"
+    );
     let disk = breakdown_rows(from_dir.path());
     assert!(live == disk, "{}", differences(&live, &disk));
 }

@@ -18,7 +18,14 @@ pub const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 pub const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
 /// The 2021 LSOA census tables, left out of the sample-based refreshes (see
 /// [`catalogue_without_lsoa`]).
-pub const LSOA_SOURCES: [&str; 2] = [LSOA_SOURCE, "census2021_ts063_lsoa"];
+pub const LSOA_SOURCES: [&str; 3] = [
+    LSOA_SOURCE,
+    "census2021_ts063_lsoa",
+    "census2021_ts066_lsoa",
+];
+/// Sources the real shared data has no file for, so the emulator serving it cannot answer their
+/// routes: Census TS066 below upper tier (the sample has a synthetic district table).
+pub const NOT_IN_REAL_DATA: [&str; 2] = ["census2021_ts066_lad", "census2021_ts066_lsoa"];
 
 /// The emulated publishers serving the synthetic sample.
 pub fn sample_mock() -> MockPublishers {
