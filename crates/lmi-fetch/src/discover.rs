@@ -196,9 +196,9 @@ struct CodeDescription {
     value: String,
 }
 
-/// The codes of `select.dimension` whose descriptions match (code -> description): exactly
-/// `select.expect` of them with distinct cell numbers, or the source fails naming what was
-/// asked for and what the codelist has.
+/// The codes of `select.dimension` whose descriptions match (code -> description): one for
+/// each of `select.numbers` and no other, or the source fails naming what was asked for and
+/// what the codelist has.
 async fn nomis_cells(
     client: &HttpClient,
     spec: &NomisSpec,
@@ -271,24 +271,29 @@ async fn nomis_cells(
         }
         chosen.insert(value, label.to_owned());
     }
-    if chosen.len() != select.expect {
+    let found: Vec<u32> = numbers.keys().copied().collect();
+    let mut wanted = select.numbers.clone();
+    wanted.sort_unstable();
+    if found != wanted {
         let asked = std::iter::once(format!("`{}:`", select.table))
             .chain(select.label_contains.iter().map(|t| format!("`{t}`")))
             .collect::<Vec<_>>()
             .join(" and ");
-        let found: Vec<String> = chosen.iter().map(|(c, l)| format!("{c} `{l}`")).collect();
+        let listed_found: Vec<String> = chosen.iter().map(|(c, l)| format!("{c} `{l}`")).collect();
         return Err(FetchError::Discovery {
             publisher: "Nomis",
             url: shown,
             message: format!(
-                "asked for the {} `{}` codes whose labels contain {asked}; {} of the {listed} codes listed match{}",
-                select.expect,
+                "asked for the {} `{}` codes whose labels contain {asked}, cells {}:{:?}; {} of the {listed} codes listed match{}",
+                wanted.len(),
                 select.dimension,
+                select.table,
+                wanted,
                 chosen.len(),
-                if found.is_empty() {
+                if listed_found.is_empty() {
                     String::new()
                 } else {
-                    format!(": {}", found.join("; "))
+                    format!(": {}", listed_found.join("; "))
                 }
             ),
         });

@@ -33,6 +33,8 @@ pub enum Format {
     NomisApsT13a,
     /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.
     NomisApsT09a,
+    /// APS T09b (SOC 2020 sub-major groups), in the tidied layout of T09a.
+    NomisApsT09b,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.

@@ -55,7 +55,7 @@ pub struct NomisSpec {
     /// Codes of one dimension chosen by label from the dataset's codelist on every run (Nomis
     /// gives APS tables no stable, published cell ids): see [`CellSelect`].
     #[serde(default)]
-    pub cells: Option<CellSelect>,
+    pub cells: Option<Box<CellSelect>>,
 }
 
 /// Nomis dimension codes found by label: the codelist
@@ -75,8 +75,10 @@ pub struct CellSelect {
     /// Further text every chosen label contains, e.g. `All people`.
     #[serde(default)]
     pub label_contains: Vec<String>,
-    /// How many codes must be found (a table of a known size; anything else fails the source).
-    pub expect: usize,
+    /// The cell numbers (after `{table}:`) the chosen labels must carry, exactly: the measures
+    /// `{measure_prefix}{n}` the rest of lmi knows. Cells found with other numbers, or missing,
+    /// fail the source naming both.
+    pub numbers: Vec<u32>,
     pub measure_prefix: String,
     /// Measure id of the sum of the chosen cells per area and period, known only when every
     /// cell is (suppressed otherwise).
@@ -282,9 +284,9 @@ impl FetchSpec {
                 }
                 if let Some(c) = &n.cells {
                     let column = c.dimension.to_uppercase();
-                    if c.expect == 0 || !n.measure_from.contains(&column) {
+                    if c.numbers.is_empty() || !n.measure_from.contains(&column) {
                         return Err(format!(
-                            "source `{source_id}`: `cells` needs `expect` > 0 and `{column}` in `measure_from`"
+                            "source `{source_id}`: `cells` needs `numbers` and `{column}` in `measure_from`"
                         ));
                     }
                     if n.queries.iter().any(|q| q.contains_key(&c.dimension)) {

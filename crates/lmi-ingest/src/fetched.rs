@@ -40,7 +40,7 @@ pub fn parse_fetched(
         }
         if let Some(CellSelect {
             total: Some(total), ..
-        }) = &n.cells
+        }) = n.cells.as_deref()
         {
             let mut parts: Vec<&str> = n.measures.values().map(String::as_str).collect();
             parts.sort_unstable();

@@ -81,6 +81,7 @@ pub fn parse_source(
         Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
         Format::NomisApsT13a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T13A, out),
         Format::NomisApsT09a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09A, out),
+        Format::NomisApsT09b => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09B, out),
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),

@@ -81,7 +81,7 @@ pub(crate) fn breakdowns_of(
                 shares(frames.published_parts(&obs, def.source, &measures), def)?.collect()?
             }
         };
-        out.push(with_change(table)?);
+        out.push(mark_series_breaks(with_change(table)?, def)?);
     }
     if out.is_empty() {
         return Ok(empty()?);
@@ -338,6 +338,30 @@ pub(crate) fn with_england(lf: LazyFrame) -> LazyFrame {
 }
 
 /// Adds the change in share (percentage points) since the previous period of the series.
+/// The first period after each change of definition: `series_break` where the row was `ok`, and
+/// no change in share from the period before (another classification).
+fn mark_series_breaks(df: DataFrame, def: &CountBreakdownDef) -> PolarsResult<DataFrame> {
+    if def.series_breaks.is_empty() {
+        return Ok(df);
+    }
+    def.series_breaks
+        .iter()
+        .fold(df.lazy(), |lf, b| {
+            let at_break = col(PERIOD).eq(lit(b.period));
+            lf.with_columns([
+                when(at_break.clone().and(col(STATUS).eq(lit("ok"))))
+                    .then(lit("series_break"))
+                    .otherwise(col(STATUS))
+                    .alias(STATUS),
+                when(at_break)
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(SHARE_CHANGE))
+                    .alias(SHARE_CHANGE),
+            ])
+        })
+        .collect()
+}
+
 pub(crate) fn with_change(df: DataFrame) -> PolarsResult<DataFrame> {
     let mut periods: Vec<String> = df
         .column(PERIOD)?

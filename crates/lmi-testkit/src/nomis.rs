@@ -804,6 +804,56 @@ fn ukbc_select(
 pub const T13A_FILE: &str = "nomis/aps_industry_t13a_lad_2018_2022.csv";
 pub const T09A_FILE: &str = "nomis/aps_occupation_t09a_lad_2017_2021.csv";
 
+/// APS T09b (SOC 2020 sub-major groups), **synthetic test values, not Nomis data**: the shared
+/// data has T09a (SOC 2010, to Jan-Dec 2021) only. Label `T09b:{n} (All people - {group} (SOC2020)
+/// : All people )` with n = 1, 4, …, 76 and the 26 SOC 2020 group names; values made from the
+/// last T09a year's cells of the same areas: the k-th group from T09a cell min(1 + 3k, 73), for
+/// that year and the three after it, x (1 + 0.02 j + 0.005 k) rounded to 100 in year j; statuses
+/// copied. Returns (label, rows) with the T09a cell's id still in the rows.
+fn t09b_cells(t09a_and_others: &[Vec<String>]) -> Vec<(String, Vec<Vec<String>>)> {
+    let t09a: Vec<&Vec<String>> = t09a_and_others
+        .iter()
+        .filter(|c| c[13].starts_with("T09a:"))
+        .collect();
+    let Some(last) = t09a.iter().map(|c| c[0].clone()).max() else {
+        return Vec::new();
+    };
+    let year: u32 = last[..4].parse().expect("YYYY-12");
+    let number = |label: &str| -> Option<u32> {
+        let rest = label.strip_prefix("T09a:")?;
+        rest.split(' ').next()?.parse().ok()
+    };
+    lmi_core::breakdown::APS_OCCUPATION_SOC2020_PARTS
+        .iter()
+        .enumerate()
+        .map(|(k, part)| {
+            let n = 1 + 3 * k as u32;
+            let group = part.label.split_once(' ').map_or(part.label, |(_, g)| g);
+            let label = format!("T09b:{n} (All people - {group} (SOC2020) : All people )");
+            let from = n.min(73);
+            let mut rows = Vec::new();
+            for j in 0..4u32 {
+                let y = year + j;
+                for c in t09a
+                    .iter()
+                    .filter(|c| c[0] == last && number(&c[13]) == Some(from))
+                {
+                    let mut r = (*c).clone();
+                    r[0] = format!("{y}-12");
+                    r[1] = format!("Jan {y}-Dec {y}");
+                    r[2] = r[0].clone();
+                    if let Ok(v) = r[20].parse::<f64>() {
+                        let f = 1.0 + 0.02 * f64::from(j) + 0.005 * k as f64;
+                        r[20] = format!("{}", (v * f / 100.0).round() * 100.0);
+                    }
+                    rows.push(r);
+                }
+            }
+            (label, rows)
+        })
+        .collect()
+}
+
 /// The emulator's `NM_17_1` cell ids: its own numbering (`APS_CELL_BASE + k` for the k-th label),
 /// never Nomis's. Catalogue entries find cells by label, so no id is ever written down.
 pub const APS_CELL_BASE: u64 = 400_000_000;
@@ -880,6 +930,18 @@ impl ApsCells {
                 ]);
                 cells.push(cell);
             }
+        }
+        let t09b = t09b_cells(&cells);
+        for (label, rows) in t09b {
+            let id = APS_CELL_BASE + codelist.len() as u64;
+            for mut row in rows {
+                row[12] = id.to_string();
+                row[13] = label.clone();
+                row[14] = id.to_string();
+                row[25] = format!("Nm-17d1e{}d{id}d20100", row[8]);
+                cells.push(row);
+            }
+            codelist.push((id, label));
         }
         let decoys: Vec<(u64, String)> = codelist
             .iter()

@@ -95,12 +95,13 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         "NM_142_1.data.csv?date=latestMINUS4-latest",
         "NM_17_1.data.csv?cell=",
         "9 cell(s) found by label",
+        "26 cell(s) found by label",
     ] {
         assert!(stdout.contains(needle), "`{needle}` not in {stdout}");
     }
-    assert!(stdout.contains("14 source(s) resolve"), "{stdout}");
+    assert!(stdout.contains("15 source(s) resolve"), "{stdout}");
 
-    let n = 14;
+    let n = 15;
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -162,7 +163,7 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     assert!(stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("Renamed by DfE"), "{stdout}");
     assert!(
-        stdout.contains("1 of 14 source(s) cannot be resolved"),
+        stdout.contains("1 of 15 source(s) cannot be resolved"),
         "{stdout}"
     );
 }

@@ -36,6 +36,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "census2021_ts066_lad",
         "nomis_ukbc_enterprises",
         "nomis_aps_t13a_industry",
+        "nomis_aps_t09b_occupation",
     ];
     let ees = vec![
         "dfe_ks4_destinations_lad",

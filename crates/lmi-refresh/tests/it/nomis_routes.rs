@@ -21,6 +21,7 @@ const TS063_LSOA: &str = "census2021_ts063_lsoa";
 const UKBC: &str = "nomis_ukbc_enterprises";
 const T13A: &str = "nomis_aps_t13a_industry";
 const TS066: &str = "census2021_ts066_lad";
+const T09B: &str = "nomis_aps_t09b_occupation";
 /// The breakdowns these sources feed.
 const BREAKDOWNS: [&str; 5] = [
     "census_occupation",
@@ -204,6 +205,47 @@ fn the_new_nomis_routes_are_fetched_and_equal_refresh_from_the_same_files() {
         9
     );
 
+    // T09b (SOC 2020, synthetic in the emulator): 26 cells found by label, its own breakdown
+    // starting with a series break, never joined to T09a's (SOC 2010) breakdown.
+    assert_eq!(of(T09B).outcome, Outcome::Fetched);
+    assert_eq!(of(T09B).rows as u64, mock.aps_table_cells("T09b:"));
+    match &provenance(&snapshot, T09B).resolved {
+        Some(Resolved::Nomis { cells, .. }) => {
+            assert_eq!(cells.len(), 26, "{cells:?}");
+            assert!(cells.values().all(|l| l.contains("All people - ")));
+        }
+        other => panic!("{other:?}"),
+    }
+    let store = lmi_store::Store::open(data.path());
+    let demand = store.load_demand(&snapshot.manifest.version).unwrap();
+    let soc2020: Vec<_> = demand
+        .breakdowns
+        .iter()
+        .filter(|r| r.breakdown == "aps_employment_by_occupation_soc2020")
+        .collect();
+    assert!(!soc2020.is_empty());
+    assert!(
+        soc2020
+            .iter()
+            .filter(|r| r.period == "2021")
+            .all(|r| r.share_change.is_none() && r.status != lmi_core::Status::Ok)
+    );
+    assert!(soc2020.iter().any(|r| r.period == "2021"
+        && r.status == lmi_core::Status::SeriesBreak
+        && r.count.is_some()));
+    assert!(
+        soc2020
+            .iter()
+            .any(|r| r.period == "2022" && r.share_change.is_some())
+    );
+    assert!(
+        demand
+            .breakdowns
+            .iter()
+            .all(|r| r.breakdown != "aps_employment_by_occupation"),
+        "T09a (closed, local only) is not fetched and not mixed in"
+    );
+
     // `refresh --from` over the files the emulator served: the same observations (but for the
     // Nomis flags) and the same breakdown rows.
     let from_dir = tempfile::tempdir().unwrap();
@@ -333,13 +375,19 @@ fn cells_that_match_no_label_fail_naming_what_was_asked_and_what_came_back() {
     ] {
         assert!(reason.contains(n), "`{n}` not in: {reason}");
     }
-    // No data request was made for it.
-    assert!(
-        !mock
-            .log()
-            .iter()
-            .any(|l| l.path == lmi_testkit::NOMIS_APS_CELLS_PATH)
-    );
+    // No data request was made for it: the only NM_17_1 data requests are T09b's (26 cells).
+    for l in mock
+        .log()
+        .iter()
+        .filter(|l| l.path == lmi_testkit::NOMIS_APS_CELLS_PATH)
+    {
+        let cells = l
+            .query
+            .split('&')
+            .find_map(|p| p.strip_prefix("cell="))
+            .unwrap();
+        assert_eq!(cells.split(',').count(), 26, "{}", l.query);
+    }
 }
 
 #[test]
