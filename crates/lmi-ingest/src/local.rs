@@ -330,10 +330,17 @@ mod tests {
         let loaded =
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
-        // Every required source; the optional LSOA census table is not in the sample.
+        // Every required source; of the optional ones only the district TS066 table (synthetic)
+        // is in the sample, not the LSOA census tables or APS T09b.
         let catalogue = Catalogue::bundled().unwrap();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
-        assert_eq!(loaded.provenance.len(), required);
+        assert_eq!(loaded.provenance.len(), required + 1);
+        assert!(
+            loaded
+                .provenance
+                .iter()
+                .any(|p| p.source_id == "census2021_ts066_lad")
+        );
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

@@ -766,10 +766,10 @@ pub fn ukbc_api_cells(extract_csv: &[u8]) -> Vec<Vec<String>> {
 /// The cells of `NM_142_1` a query selects: every industry and size band it names, for districts
 /// and England, legal status 0 (all), measure 20100, `date=latestMINUS4-latest` (the extract's
 /// five years) or no date.
-fn ukbc_select(
-    cells: &[Vec<String>],
+fn ukbc_select<'a>(
+    cells: &'a [Vec<String>],
     q: &HashMap<String, String>,
-) -> Result<Vec<Vec<String>>, (u16, &'static str)> {
+) -> Result<Vec<&'a Vec<String>>, (u16, &'static str)> {
     if !is_districts_and_england(q) {
         return Err((404, "geography not available"));
     }
@@ -796,7 +796,6 @@ fn ukbc_select(
             c[12].parse().is_ok_and(|i| industries.contains(&i))
                 && c[18].parse().is_ok_and(|b| bands.contains(&b))
         })
-        .cloned()
         .collect())
 }
 
@@ -990,7 +989,10 @@ impl ApsCells {
 
     /// The cells of `NM_17_1` a query selects: `cell` ids, `date` codes `YYYY-12` (those the
     /// extracts have; none of them is 400), districts and England, measure 20100.
-    fn select(&self, q: &HashMap<String, String>) -> Result<Vec<Vec<String>>, (u16, &'static str)> {
+    fn select(
+        &self,
+        q: &HashMap<String, String>,
+    ) -> Result<Vec<&Vec<String>>, (u16, &'static str)> {
         if !is_districts_and_england(q) {
             return Err((404, "geography not available"));
         }
@@ -1004,13 +1006,12 @@ impl ApsCells {
             .get("date")
             .map(|d| d.split(',').collect())
             .unwrap_or_default();
-        let out: Vec<Vec<String>> = self
+        let out: Vec<&Vec<String>> = self
             .cells
             .iter()
             .filter(|c| {
                 dates.contains(&c[0].as_str()) && c[12].parse().is_ok_and(|i| wanted.contains(&i))
             })
-            .cloned()
             .collect();
         if out.is_empty() {
             return Err((400, "Date not available for this dataset"));
@@ -1064,7 +1065,10 @@ impl Ts066 {
         Ts066 { header, by_type }
     }
 
-    fn select(&self, q: &HashMap<String, String>) -> Result<Vec<Vec<String>>, (u16, &'static str)> {
+    fn select(
+        &self,
+        q: &HashMap<String, String>,
+    ) -> Result<Vec<&Vec<String>>, (u16, &'static str)> {
         let Some(rows) = q
             .get("geography")
             .and_then(|g| g.strip_prefix("TYPE"))
@@ -1091,7 +1095,6 @@ impl Ts066 {
                     .is_ok_and(|c| categories.contains(&c))
                     && r[measure_ix].parse().is_ok_and(|m| measures.contains(&m))
             })
-            .cloned()
             .collect())
     }
 }
