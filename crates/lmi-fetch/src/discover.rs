@@ -13,7 +13,10 @@
 //!   conditionally). Ids are GUIDs that change with every release: never stored in the catalogue.
 //! - **ELS** (ONS Explore Local Statistics): the data repository's file tree from the GitHub API,
 //!   each indicator's metadata file, then the CSV beside it (raw file host).
-//! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
+//! - **Nomis** entries are queries: nothing to discover, except the codes an entry chooses by
+//!   label (`cells`): the dimension's codelist `/api/v01/dataset/{id}/{dimension}/def.sdmx.json`
+//!   is read and the matching codes added to every query (APS cell tables have no published,
+//!   stable cell ids). Plain **HTTP** entries are URLs.
 
 use crate::BaseUrls;
 use crate::http::{FetchError, HttpClient, OnBytes};
