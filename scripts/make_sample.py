@@ -26,6 +26,8 @@ exactly the same layout as the real sources:
                                                       checked against a real file)
   datasets/sample/census/census2021_ts066_utla23_nomis_api.csv
                                                       Census 2021 TS066 economic activity (upper tier)
+  datasets/sample/census/census2021_ts066_lad22_nomis_api.csv
+                                                      Census 2021 TS066 economic activity (districts)
   datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
                                                       (Lancashire LSIP, England; four tables each)
   datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
@@ -279,6 +281,13 @@ Same layout as a Nomis API CSV of Census 2021 TS066 "Economic activity status" (
 every county (E10) and unitary authority (districts without a county), all 31 categories, counts (measure
 20100) and percentages (20301). Synthetic values: the unit's 16+ population split into the 19 leaf categories
 around made-up shares; the 12 grouping categories are sums of their leaves.
+
+### census/census2021_ts066_lad22_nomis_api.csv
+
+The same table for every 2022 district (`GEOGRAPHY_TYPECODE` 154), as the Nomis API serves TS066 below upper
+tier (`geography=TYPE154`). The real shared data has no district file (only the upper-tier one): this one is
+synthetic like the rest, made the same way with its own random numbers, so districts do not add up to their
+county's synthetic figures.
 
 ### dfe/ess2019_lea_summary.csv, dfe/neet_participation_la_2025.csv, ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
 
@@ -1321,10 +1330,23 @@ def gen_ts066(geo: Geo) -> list[list]:
     """Counties (E10) and unitary authorities only, as in the real upper-tier Nomis output: each
     unit's 16+ population split into the 19 leaf categories, the 12 groupings summed from them,
     counts (measure 20100) and percentages (20301)."""
-    rng = sub_rng("ts066")
     units: dict[str, list[str]] = defaultdict(list)
     for code in geo.lad_codes:
         units[geo.county_of[code] or code].append(code)
+    return ts066_cells(geo, units, sub_rng("ts066"),
+                       "local authorities: county / unitary (as of April 2023)", 423)
+
+
+def gen_ts066_lad(geo: Geo) -> list[list]:
+    """Every district (2022 districts, TYPE154), as the Nomis API serves TS066 below upper tier;
+    made like the upper-tier file with its own random numbers (so a county's districts do not add
+    up to the county's synthetic figures)."""
+    units = {code: [code] for code in geo.lad_codes}
+    return ts066_cells(geo, units, sub_rng("ts066_lad"), "2022 local authorities: districts", 154)
+
+
+def ts066_cells(geo: Geo, units: dict[str, list[str]], rng: random.Random, type_name: str,
+                type_code: int) -> list[list]:
     order = [0, 1001, 1002, 1003, 1, 2, 1004, 3, 4, 1005, 5, 6, 7, 1006, 1007, 1008, 8, 9, 1009,
              10, 11, 1010, 12, 13, 14, 1011, 15, 16, 17, 18, 19]
     cells = []
@@ -1343,8 +1365,7 @@ def gen_ts066(geo: Geo) -> list[list]:
                 cells.append([unit, name, k, measure, mname, value])
     rows = []
     for i, (unit, name, k, measure, mname, value) in enumerate(cells):
-        rows.append([2021, 2021, 2021, "date", 0, 0, 0, name, unit,
-                     "local authorities: county / unitary (as of April 2023)", 423, 0, k,
+        rows.append([2021, 2021, 2021, "date", 0, 0, 0, name, unit, type_name, type_code, 0, k,
                      TS066_NAMES[k], k, "Economic activity status", 1000000, 0, measure, mname,
                      value, "A", "Normal Value", "FALSE", "Free (free for publication)",
                      f"Nm-2083d1d32336e0d{k}d{measure}", i, len(cells)])
@@ -1662,6 +1683,9 @@ def main() -> int:
     written.append(("census/census2021_ts066_utla23_nomis_api.csv",
                     write_csv(OUT_DIR / "census" / "census2021_ts066_utla23_nomis_api.csv",
                               TS066_HEADER, gen_ts066(geo))))
+    written.append(("census/census2021_ts066_lad22_nomis_api.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts066_lad22_nomis_api.csv",
+                              TS066_HEADER, gen_ts066_lad(geo))))
     written.append(("dfe/ess2019_lea_summary.csv",
                     write_csv(OUT_DIR / "dfe" / "ess2019_lea_summary.csv", ESS_HEADER, gen_ess(geo))))
     written.append(("dfe/neet_participation_la_2025.csv",

@@ -6,7 +6,7 @@
 //! Unlike [`crate::BreakdownDef`] (stacked percentages of indicators already computed), these are
 //! built from counts in the observations table by `lmi_pipeline::breakdowns`.
 
-use crate::indicator::{MeasureRef, PeriodType};
+use crate::indicator::{MeasureRef, PeriodType, SeriesBreak};
 use serde::Serialize;
 
 /// The classification a breakdown's parts come from. Two breakdowns can be compared part by
@@ -19,6 +19,8 @@ pub enum Classification {
     Soc2020MajorGroups,
     /// SOC 2010 sub-major groups (25), as APS T09a uses them.
     Soc2010SubMajorGroups,
+    /// SOC 2020 sub-major groups (26), as APS T09b uses them.
+    Soc2020SubMajorGroups,
     /// The 18 broad industry groups (SIC 2007) of UK Business Counts.
     Sic2007BroadIndustryGroups,
     /// The 9 SIC 2007 industry groups of APS T13a.
@@ -34,6 +36,7 @@ impl Classification {
         match self {
             Classification::Soc2020MajorGroups => "soc2020_major_groups",
             Classification::Soc2010SubMajorGroups => "soc2010_sub_major_groups",
+            Classification::Soc2020SubMajorGroups => "soc2020_sub_major_groups",
             Classification::Sic2007BroadIndustryGroups => "sic2007_broad_industry_groups",
             Classification::Sic2007ApsIndustryGroups => "sic2007_aps_industry_groups",
             Classification::EmploymentSizeBands => "employment_size_bands",
@@ -69,6 +72,11 @@ pub struct CountBreakdownDef {
     pub source: &'static str,
     /// A source with the same measures by 2021 LSOA, for exact TTWAs.
     pub small_area_source: Option<&'static str>,
+    /// A source with the same measures for counties and unitary authorities only, used when
+    /// `source` is not in the snapshot: the breakdown is then served as
+    /// [`BreakdownGeographies::UpperTier`] from it (Census TS066 read from the upper-tier file
+    /// by `refresh --from`, while a fetching refresh gets districts and LSOAs).
+    pub upper_tier_source: Option<&'static str>,
     pub total: MeasureRef,
     /// The parts, in the publisher's order.
     pub parts: &'static [MeasureRef],
@@ -76,6 +84,9 @@ pub struct CountBreakdownDef {
     /// The publisher rounds every count to this step (UKBC: 5): sums over areas are approximate.
     pub rounded_to: Option<u32>,
     pub period_type: PeriodType,
+    /// Changes of definition: rows of the first period on the new basis are marked
+    /// `series_break` (as an indicator's) and have no change in share from the period before.
+    pub series_breaks: &'static [SeriesBreak],
     pub caveats: &'static [&'static str],
 }
 
@@ -97,7 +108,10 @@ pub const TS063_LSOA_SOURCE: &str = "census2021_ts063_lsoa";
 pub const UKBC_SOURCE: &str = "nomis_ukbc_enterprises";
 pub const APS_INDUSTRY_SOURCE: &str = "nomis_aps_t13a_industry";
 pub const APS_OCCUPATION_SOURCE: &str = "nomis_aps_t09a_occupation";
+pub const APS_OCCUPATION_SOC2020_SOURCE: &str = "nomis_aps_t09b_occupation";
 pub const TS066_SOURCE: &str = "census2021_ts066_utla";
+pub const TS066_LAD_SOURCE: &str = "census2021_ts066_lad";
+pub const TS066_LSOA_SOURCE: &str = "census2021_ts066_lsoa";
 
 /// Census 2021 TS063 categories (SOC 2020 major groups); the measure ids the parser writes.
 pub const TS063_PARTS: &[MeasureRef] = &[
@@ -186,11 +200,13 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::Soc2020MajorGroups,
         source: TS063_SOURCE,
         small_area_source: Some(TS063_LSOA_SOURCE),
+        upper_tier_source: None,
         total: TS063_TOTAL,
         parts: TS063_PARTS,
         geographies: BreakdownGeographies::AllAreas,
         rounded_to: None,
         period_type: PeriodType::CensusYear,
+        series_breaks: &[],
         caveats: &[
             "Census counts carry ONS statistical disclosure control (cell-key perturbation): \
              sums of small areas can differ by a few people from figures ONS publishes directly.",
@@ -209,11 +225,13 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::Sic2007BroadIndustryGroups,
         source: UKBC_SOURCE,
         small_area_source: None,
+        upper_tier_source: None,
         total: UKBC_TOTAL,
         parts: UKBC_INDUSTRIES,
         geographies: BreakdownGeographies::AllAreas,
         rounded_to: Some(5),
         period_type: PeriodType::CalendarYear,
+        series_breaks: &[],
         caveats: UKBC_CAVEATS,
     },
     CountBreakdownDef {
@@ -223,15 +241,18 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
         classification: Classification::EmploymentSizeBands,
         source: UKBC_SOURCE,
         small_area_source: None,
+        upper_tier_source: None,
         total: UKBC_TOTAL,
         parts: UKBC_SIZE_BANDS,
         geographies: BreakdownGeographies::AllAreas,
         rounded_to: Some(5),
         period_type: PeriodType::CalendarYear,
+        series_breaks: &[],
         caveats: UKBC_CAVEATS,
     },
     APS_INDUSTRY,
     APS_OCCUPATION,
+    APS_OCCUPATION_SOC2020,
     CENSUS_ECONOMIC_ACTIVITY,
 ];
 
@@ -335,6 +356,86 @@ const APS_CAVEATS: &[&str] = &[
      cells are withheld.",
 ];
 
+/// APS T09b cells (SOC 2020 sub-major groups), measure `aps_t09b_<cell>`: cells 1, 4, …, 76
+/// in SOC order, as T09a numbers its 25 (the catalogue entry checks every run that the cells
+/// found by label carry exactly these numbers).
+pub const APS_OCCUPATION_SOC2020_PARTS: &[MeasureRef] = &[
+    m("aps_t09b_1", "11 Corporate managers and directors"),
+    m("aps_t09b_4", "12 Other managers and proprietors"),
+    m(
+        "aps_t09b_7",
+        "21 Science, research, engineering and technology professionals",
+    ),
+    m("aps_t09b_10", "22 Health professionals"),
+    m(
+        "aps_t09b_13",
+        "23 Teaching and other educational professionals",
+    ),
+    m(
+        "aps_t09b_16",
+        "24 Business, media and public service professionals",
+    ),
+    m(
+        "aps_t09b_19",
+        "31 Science, engineering and technology associate professionals",
+    ),
+    m(
+        "aps_t09b_22",
+        "32 Health and social care associate professionals",
+    ),
+    m("aps_t09b_25", "33 Protective service occupations"),
+    m("aps_t09b_28", "34 Culture, media and sports occupations"),
+    m(
+        "aps_t09b_31",
+        "35 Business and public service associate professionals",
+    ),
+    m("aps_t09b_34", "41 Administrative occupations"),
+    m("aps_t09b_37", "42 Secretarial and related occupations"),
+    m("aps_t09b_40", "51 Skilled agricultural and related trades"),
+    m(
+        "aps_t09b_43",
+        "52 Skilled metal, electrical and electronic trades",
+    ),
+    m("aps_t09b_46", "53 Skilled construction and building trades"),
+    m(
+        "aps_t09b_49",
+        "54 Textiles, printing and other skilled trades",
+    ),
+    m("aps_t09b_52", "61 Caring personal service occupations"),
+    m(
+        "aps_t09b_55",
+        "62 Leisure, travel and related personal service occupations",
+    ),
+    m(
+        "aps_t09b_58",
+        "63 Community and civil enforcement occupations",
+    ),
+    m("aps_t09b_61", "71 Sales occupations"),
+    m("aps_t09b_64", "72 Customer service occupations"),
+    m("aps_t09b_67", "81 Process, plant and machine operatives"),
+    m(
+        "aps_t09b_70",
+        "82 Transport and mobile machine drivers and operatives",
+    ),
+    m(
+        "aps_t09b_73",
+        "91 Elementary trades and related occupations",
+    ),
+    m(
+        "aps_t09b_76",
+        "92 Elementary administration and service occupations",
+    ),
+];
+
+/// SOC 2020 replaces SOC 2010 in the APS occupation tables (T09b for T09a) from Jan-Dec 2021.
+pub const SOC2020_BREAK: SeriesBreak = SeriesBreak {
+    period: "2021",
+    note: "From January-December 2021 the APS codes occupations to SOC 2020 (table T09b) instead \
+        of SOC 2010 (T09a): the sub-major groups are not comparable group by group, so this \
+        series starts at the break and is never joined to the SOC 2010 one \
+        (aps_employment_by_occupation).",
+};
+
 const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
     id: "aps_employment_by_industry",
     title: "Residents in employment by industry (APS, SIC 2007, 9 groups)",
@@ -343,6 +444,7 @@ const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
     classification: Classification::Sic2007ApsIndustryGroups,
     source: APS_INDUSTRY_SOURCE,
     small_area_source: None,
+    upper_tier_source: None,
     total: m(
         "aps_t13a_total",
         "Residents 16+ in employment (sum of the nine groups)",
@@ -351,6 +453,7 @@ const APS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
     geographies: BreakdownGeographies::Published,
     rounded_to: None,
     period_type: PeriodType::CalendarYear,
+    series_breaks: &[],
     caveats: APS_CAVEATS,
 };
 
@@ -359,10 +462,12 @@ const APS_OCCUPATION: CountBreakdownDef = CountBreakdownDef {
     title: "Residents in employment by occupation (APS, SOC 2010 sub-major groups)",
     description: "Residents aged 16 and over in employment by the sub-major group (SOC 2010) of \
         their job, from the Annual Population Survey. SOC 2010: never compare part by part with \
-        the Census 2021 (SOC 2020) occupations.",
+        the Census 2021 (SOC 2020) occupations. A closed series: from 2021 the APS publishes \
+        SOC 2020 (aps_employment_by_occupation_soc2020), a separate series after a break.",
     classification: Classification::Soc2010SubMajorGroups,
     source: APS_OCCUPATION_SOURCE,
     small_area_source: None,
+    upper_tier_source: None,
     total: m(
         "aps_t09a_total",
         "Residents 16+ in employment (sum of the 25 groups)",
@@ -371,6 +476,29 @@ const APS_OCCUPATION: CountBreakdownDef = CountBreakdownDef {
     geographies: BreakdownGeographies::Published,
     rounded_to: None,
     period_type: PeriodType::CalendarYear,
+    series_breaks: &[],
+    caveats: APS_CAVEATS,
+};
+
+const APS_OCCUPATION_SOC2020: CountBreakdownDef = CountBreakdownDef {
+    id: "aps_employment_by_occupation_soc2020",
+    title: "Residents in employment by occupation (APS, SOC 2020 sub-major groups)",
+    description: "Residents aged 16 and over in employment by the sub-major group (SOC 2020) of \
+        their job, from the Annual Population Survey (table T09b). A separate series from the \
+        SOC 2010 one (T09a): the classification changed, so the two are never joined.",
+    classification: Classification::Soc2020SubMajorGroups,
+    source: APS_OCCUPATION_SOC2020_SOURCE,
+    small_area_source: None,
+    upper_tier_source: None,
+    total: m(
+        "aps_t09b_total",
+        "Residents 16+ in employment (sum of the 26 groups)",
+    ),
+    parts: APS_OCCUPATION_SOC2020_PARTS,
+    geographies: BreakdownGeographies::Published,
+    rounded_to: None,
+    period_type: PeriodType::CalendarYear,
+    series_breaks: &[SOC2020_BREAK],
     caveats: APS_CAVEATS,
 };
 
@@ -381,18 +509,21 @@ const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
         before the census: in work, unemployed, full-time students in the labour market, and the \
         reasons people were economically inactive. The eight parts add up to all of them.",
     classification: Classification::EconomicActivityStatus,
-    source: TS066_SOURCE,
-    small_area_source: None,
+    source: TS066_LAD_SOURCE,
+    small_area_source: Some(TS066_LSOA_SOURCE),
+    upper_tier_source: Some(TS066_SOURCE),
     total: m("ts066_0", "All usual residents aged 16 and over"),
     parts: TS066_PARTS,
-    geographies: BreakdownGeographies::UpperTier,
+    geographies: BreakdownGeographies::AllAreas,
     rounded_to: None,
     period_type: PeriodType::CensusYear,
+    series_breaks: &[],
     caveats: &[
-        "Published (in the file lmi reads) for counties and unitary authorities only: served for \
-         those and for every area made exactly of them (e.g. the Lancashire combined authority = \
-         Lancashire county + Blackburn with Darwen + Blackpool); no value for two-tier districts \
-         or Travel to Work Areas.",
+        "From the Nomis API by district (summed to every area; Travel to Work Areas exactly from \
+         2021 LSOAs when the LSOA table is present, otherwise best fit and approximate). A \
+         snapshot built only from the upper-tier file (`refresh --from` over files without the \
+         district table) serves counties, unitary authorities and the areas made exactly of \
+         them, with no value for two-tier districts or Travel to Work Areas.",
         "Census counts carry ONS statistical disclosure control (cell-key perturbation).",
         "March 2021, during a lockdown: furloughed people count as in employment.",
     ],

@@ -1202,7 +1202,7 @@ pub const INDICATORS: &[IndicatorDef] = &[
         licence: OGL,
         higher_is_better: Some(true),
         series_breaks: &[],
-        caveats: NCCIS_CAVEATS,
+        caveats: NCCIS_APPRENTICESHIP_CAVEATS,
     },
 ];
 
@@ -1255,7 +1255,20 @@ const NCCIS_CAVEATS: &[&str] = &[
      made exactly of them; no value for two-tier districts or Travel to Work Areas.",
     "Counts are derived from DfE's percentages (1 decimal place) and cohorts, so values for \
      combined areas can differ from DfE's own by rounding.",
-    "lmi reads the latest year's file only.",
+    "Years: every year of the files read (the scorecard files of a refresh from files, or the \
+     years the EES data set holds in a fetching refresh).",
+];
+const NCCIS_APPRENTICESHIP_CAVEATS: &[&str] = &[
+    "Young people by where they live, as recorded by the local authority's client caseload \
+     information system (NCCIS).",
+    "Published for counties and unitary authorities only: served for those and for every area \
+     made exactly of them; no value for two-tier districts or Travel to Work Areas.",
+    "Counts are derived from DfE's percentages (1 decimal place) and cohorts, so values for \
+     combined areas can differ from DfE's own by rounding.",
+    "Only DfE's local authority scorecard file carries the March cohort and the apprenticeship \
+     percentage: it is read by `lmi refresh --from`. The EES data set a nightly (fetching) \
+     refresh reads, \"NEET by characteristics\", does not, so a snapshot it builds has no \
+     value for this indicator rather than one from a different definition.",
 ];
 
 pub fn find_indicator(id: &str) -> Option<&'static IndicatorDef> {

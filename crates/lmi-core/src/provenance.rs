@@ -1,6 +1,7 @@
 //! Provenance: where each published value's raw data came from.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One raw file behind a snapshot: enough to find and verify the exact bytes again.
 ///
@@ -166,6 +167,10 @@ pub enum Resolved {
     Nomis {
         dataset: String,
         queries: Vec<String>,
+        /// Codes chosen from a codelist by their label (`cells = { … }` in the catalogue): code
+        /// -> the label it was chosen by. Empty for entries with fixed selections.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        cells: BTreeMap<String, String>,
     },
 }
 
@@ -269,8 +274,16 @@ impl std::fmt::Display for Resolved {
                 let file = uri.rsplit('/').next().unwrap_or_default();
                 write!(f, "ONS dataset {page}, edition `{edition}`, file {file}")
             }
-            Resolved::Nomis { dataset, queries } => {
-                write!(f, "Nomis {dataset}, {} query(ies)", queries.len())
+            Resolved::Nomis {
+                dataset,
+                queries,
+                cells,
+            } => {
+                write!(f, "Nomis {dataset}, {} query(ies)", queries.len())?;
+                if !cells.is_empty() {
+                    write!(f, ", {} cell(s) found by label", cells.len())?;
+                }
+                Ok(())
             }
         }
     }

@@ -20,7 +20,10 @@
 //! - **ONS dataset pages** (`ons_dataset`): the page on the ONS website, whose link
 //!   `/file?uri={page}/{edition}/{file}` names the current edition (links under `/previous/` are
 //!   earlier editions); the file is then asked for conditionally like any other.
-//! - **Nomis** and plain **HTTP** entries are queries and URLs: nothing to discover.
+//! - **Nomis** entries are queries: nothing to discover, except the codes an entry chooses by
+//!   label (`cells`): the dimension's codelist `/api/v01/dataset/{id}/{dimension}/def.sdmx.json`
+//!   is read and the matching codes added to every query (APS cell tables have no published,
+//!   stable cell ids). Plain **HTTP** entries are URLs.
 
 use crate::BaseUrls;
 use crate::http::{FetchError, HttpClient, OnBytes};
@@ -56,7 +59,13 @@ pub async fn resolve(
 ) -> Result<Target, FetchError> {
     let bases = &client.config().base_urls;
     match spec {
-        FetchSpec::Nomis(n) => Ok(nomis_target(n, bases)),
+        FetchSpec::Nomis(n) => match &n.cells {
+            None => Ok(nomis_target(n, bases, BTreeMap::new())),
+            Some(select) => {
+                let cells = nomis_cells(client, n, select, bases, on).await?;
+                Ok(nomis_target(n, bases, cells))
+            }
+        },
         FetchSpec::Http(h) => Ok(Target {
             urls: vec![h.url.to_string()],
             release_label: Some(h.release_label.clone()),
@@ -179,21 +188,173 @@ pub async fn check_all(
 // ---------------------------------------------------------------------------------------------
 // Nomis
 
-fn nomis_target(spec: &NomisSpec, bases: &BaseUrls) -> Target {
+/// The queries of a Nomis entry, each with the codes chosen by label (when the entry has
+/// `cells`) as one more selection.
+fn nomis_target(spec: &NomisSpec, bases: &BaseUrls, cells: BTreeMap<String, String>) -> Target {
     let urls: Vec<String> = spec
         .queries
         .iter()
-        .map(|q| nomis_url(bases.nomis.as_str(), &spec.dataset, q))
+        .map(|q| {
+            let mut q = q.clone();
+            if let Some(select) = &spec.cells {
+                let codes: Vec<&str> = cells.keys().map(String::as_str).collect();
+                q.insert(select.dimension.clone(), codes.join(","));
+            }
+            nomis_url(bases.nomis.as_str(), &spec.dataset, &q)
+        })
         .collect();
     Target {
         resolved: Some(Resolved::Nomis {
             dataset: spec.dataset.clone(),
             queries: urls.clone(),
+            cells,
         }),
         urls,
         release_label: Some(spec.release_label.clone()),
         release_date: None,
     }
+}
+
+/// A Nomis codelist (`/api/v01/dataset/{id}/{dimension}/def.sdmx.json`) as the fields lmi
+/// reads: `structure.codelists.codelist[].code[]` with `value` (a number or a string) and
+/// `description.value`. The shape is the one nomisr reads (`ropensci/nomisr`,
+/// `R/nomis_codes.R`: `a$structure$codelists$codelist$code`, columns `description.value` and
+/// `value`).
+#[derive(Debug, Deserialize)]
+struct Codelists {
+    structure: CodelistStructure,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodelistStructure {
+    codelists: CodelistList,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodelistList {
+    codelist: Vec<Codelist>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Codelist {
+    #[serde(default)]
+    code: Vec<Code>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Code {
+    value: serde_json::Value,
+    description: CodeDescription,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeDescription {
+    value: String,
+}
+
+/// The codes of `select.dimension` whose descriptions match (code -> description): one for
+/// each of `select.numbers` and no other, or the source fails naming what was asked for and
+/// what the codelist has.
+async fn nomis_cells(
+    client: &HttpClient,
+    spec: &NomisSpec,
+    select: &lmi_ingest::CellSelect,
+    bases: &BaseUrls,
+    on: &dyn OnBytes,
+) -> Result<BTreeMap<String, String>, FetchError> {
+    let shown = format!(
+        "{}/api/v01/dataset/{}/{}/def.sdmx.json",
+        bases.nomis.as_str().trim_end_matches('/'),
+        encode(&spec.dataset),
+        encode(&select.dimension)
+    );
+    let uid = client
+        .config()
+        .nomis_uid
+        .as_ref()
+        .map(|u| u.expose().as_str());
+    let actual = nomis_keyed(&shown, uid);
+    let body = match client
+        .get_expecting(&actual, &shown, None, crate::http::Expect::Json, on)
+        .await?
+    {
+        crate::http::Response::Body(b) => b.bytes,
+        crate::http::Response::NotModified { .. } => Vec::new(),
+    };
+    let lists: Codelists = serde_json::from_slice(&body).map_err(|e| FetchError::BadJson {
+        url: shown.clone(),
+        expected: format!(
+            "the `{}` codelist of {} (structure.codelists.codelist[].code[] with value and description.value)",
+            select.dimension, spec.dataset
+        ),
+        message: e.to_string(),
+    })?;
+    let mut chosen = BTreeMap::new();
+    let mut numbers = BTreeMap::new();
+    let mut listed = 0;
+    for code in lists
+        .structure
+        .codelists
+        .codelist
+        .iter()
+        .flat_map(|c| &c.code)
+    {
+        listed += 1;
+        let label = code.description.value.trim();
+        if !select.matches(label) {
+            continue;
+        }
+        let value = match &code.value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let discovery = |message: String| FetchError::Discovery {
+            publisher: "Nomis",
+            url: shown.clone(),
+            message,
+        };
+        let n = select.cell_number(label).ok_or_else(|| {
+            discovery(format!(
+                "code {value} `{label}` matches but has no cell number after `{}:`",
+                select.table
+            ))
+        })?;
+        if let Some(first) = numbers.insert(n, label.to_owned()) {
+            return Err(discovery(format!(
+                "two codes are cell {}:{n}: `{first}` and `{label}`",
+                select.table
+            )));
+        }
+        chosen.insert(value, label.to_owned());
+    }
+    let found: Vec<u32> = numbers.keys().copied().collect();
+    let mut wanted = select.numbers.clone();
+    wanted.sort_unstable();
+    if found != wanted {
+        let asked = std::iter::once(format!("`{}:`", select.table))
+            .chain(select.label_contains.iter().map(|t| format!("`{t}`")))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let listed_found: Vec<String> = chosen.iter().map(|(c, l)| format!("{c} `{l}`")).collect();
+        return Err(FetchError::Discovery {
+            publisher: "Nomis",
+            url: shown,
+            message: format!(
+                "asked for the {} `{}` codes whose labels contain {asked}, cells {}:{:?}; {} of the {listed} codes listed match{}",
+                wanted.len(),
+                select.dimension,
+                select.table,
+                wanted,
+                chosen.len(),
+                if listed_found.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", listed_found.join("; "))
+                }
+            ),
+        });
+    }
+    Ok(chosen)
 }
 
 /// `{nomis}/api/v01/dataset/{dataset}.data.csv?{query}` without paging or key parameters.

@@ -34,6 +34,16 @@ pub const T09A: ApsTable = ApsTable {
     ],
 };
 
+/// T09b, SOC 2020: 26 sub-major groups, numbered as T09a's (1, 4, …, 76); the fetching catalogue
+/// entry checks the numbers of the cells it finds by label.
+pub const T09B: ApsTable = ApsTable {
+    table: "T09b",
+    cells: &[
+        1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 34, 37, 40, 43, 46, 49, 52, 55, 58, 61, 64, 67,
+        70, 73, 76,
+    ],
+};
+
 /// `aps_t13a_7`.
 pub fn cell_measure(table: &ApsTable, cell: u32) -> String {
     format!("aps_{}_{cell}", table.table.to_lowercase())

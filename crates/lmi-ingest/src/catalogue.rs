@@ -36,6 +36,8 @@ pub enum Format {
     NomisApsT13a,
     /// APS T09a employment by occupation (25 SOC 2010 sub-major groups), tidied Nomis web query.
     NomisApsT09a,
+    /// APS T09b (SOC 2020 sub-major groups), in the tidied layout of T09a.
+    NomisApsT09b,
     /// UK Business Counts enterprises by industry and size band (Nomis web query, tidied).
     NomisUkbcEnterprises,
     /// DfE EES tidy CSV of 16-18 destination measures by LAD.
@@ -142,6 +144,16 @@ impl Catalogue {
             )));
         }
         for s in &catalogue.sources {
+            if s.local_only && !matches!(s.cycle, lmi_core::Cycle::OneOff | lmi_core::Cycle::Closed)
+            {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: `local_only` is for sources no publisher route refreshes (a \
+                     one-off publication or a closed series), but its cycle is `{}`: catalogue \
+                     its route instead",
+                    s.id,
+                    s.cycle.as_str()
+                )));
+            }
             if s.local_only == s.fetch.is_some() {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: needs either a [source.fetch] section or `local_only = true`",
@@ -229,5 +241,50 @@ local_paths = []
         )
         .unwrap_err();
         assert!(err.to_string().contains("spreadsheet"), "{err}");
+    }
+
+    #[test]
+    fn only_one_off_or_closed_sources_may_go_without_a_route() {
+        let entry = |cycle: &str| {
+            format!(
+                r#"[[source]]
+id = "x"
+title = "x"
+publisher = "x"
+dataset = "x"
+format = "ons_job_adverts"
+licence = "x"
+attribution = "x"
+cadence = "x"
+cycle = "{cycle}"
+url = "x"
+local_paths = []
+local_only = true
+"#
+            )
+        };
+        let err = Catalogue::parse(&entry("annual")).unwrap_err().to_string();
+        assert!(
+            err.contains("its cycle is `annual`: catalogue its route"),
+            "{err}"
+        );
+        Catalogue::parse(&entry("closed")).unwrap();
+        Catalogue::parse(&entry("one_off")).unwrap();
+        // At most three sources have no publisher route (issue 24), each one-off or closed.
+        let c = Catalogue::bundled().unwrap();
+        let local: Vec<&str> = c
+            .sources
+            .iter()
+            .filter(|s| s.local_only)
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(
+            local,
+            [
+                "dfe_ess2019_lea",
+                "ons_online_job_adverts",
+                "nomis_aps_t09a_occupation"
+            ]
+        );
     }
 }

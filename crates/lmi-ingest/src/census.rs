@@ -226,6 +226,7 @@ pub fn parse_ts066(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         period_from: None,
         period_format: Default::default(),
         derive: Vec::new(),
+        cells: None,
     };
     crate::nomis::parse_page(
         raw,

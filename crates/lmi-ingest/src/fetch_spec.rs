@@ -125,6 +125,60 @@ pub struct NomisSpec {
     /// in percentage points and the denominator).
     #[serde(default)]
     pub derive: Vec<Derive>,
+    /// Codes of one dimension chosen by label from the dataset's codelist on every run (Nomis
+    /// gives APS tables no stable, published cell ids): see [`CellSelect`].
+    #[serde(default)]
+    pub cells: Option<Box<CellSelect>>,
+}
+
+/// Nomis dimension codes found by label: the codelist
+/// `{nomis}/api/v01/dataset/{dataset}/{dimension}/def.sdmx.json` is read each run and every code
+/// whose description contains `{table}:` and each of `label_contains` is chosen. The chosen codes
+/// are asked for as `{dimension}={codes}` in every query, recorded in the provenance (`resolved`)
+/// and mapped to `{measure_prefix}{n}`, where `n` is the cell number after `{table}:` in the label
+/// (`T13a:7 (C Manufacturing …)` -> `aps_t13a_7`). Each returned `{DIMENSION}_NAME` must be the
+/// label its code was chosen by.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CellSelect {
+    /// Dimension (query parameter, lower case; the CSV column is its upper case), e.g. `cell`.
+    pub dimension: String,
+    /// Table prefix in the label, without the colon, e.g. `T13a`.
+    pub table: String,
+    /// Further text every chosen label contains, e.g. `All people`.
+    #[serde(default)]
+    pub label_contains: Vec<String>,
+    /// The cell numbers (after `{table}:`) the chosen labels must carry, exactly: the measures
+    /// `{measure_prefix}{n}` the rest of lmi knows. Cells found with other numbers, or missing,
+    /// fail the source naming both.
+    pub numbers: Vec<u32>,
+    pub measure_prefix: String,
+    /// Measure id of the sum of the chosen cells per area and period, known only when every
+    /// cell is (suppressed otherwise).
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+impl CellSelect {
+    /// Whether a codelist description is one of the cells asked for.
+    pub fn matches(&self, description: &str) -> bool {
+        description.contains(&format!("{}:", self.table))
+            && self.label_contains.iter().all(|t| description.contains(t))
+    }
+
+    /// The cell number after `{table}:` in a chosen label (`T13a:7 (…)` -> 7).
+    pub fn cell_number(&self, description: &str) -> Option<u32> {
+        let rest =
+            &description[description.find(&format!("{}:", self.table))? + self.table.len() + 1..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+
+    /// The measure id of a chosen label.
+    pub fn measure(&self, description: &str) -> Option<String> {
+        self.cell_number(description)
+            .map(|n| format!("{}{n}", self.measure_prefix))
+    }
 }
 
 /// A data set of a DfE Explore Education Statistics publication.
@@ -294,7 +348,7 @@ impl FetchSpec {
                 if n.dataset.trim().is_empty() {
                     return Err(empty("dataset"));
                 }
-                if n.measure_from.is_empty() || n.measures.is_empty() {
+                if n.measure_from.is_empty() || (n.measures.is_empty() && n.cells.is_none()) {
                     return Err(format!(
                         "source `{source_id}`: fetch kind `nomis` needs `measure_from` and a `measures` mapping"
                     ));
@@ -307,6 +361,20 @@ impl FetchSpec {
                         "source `{source_id}`: Nomis query {} needs `geography` (e.g. TYPE154 for 2022 districts)",
                         i + 1
                     ));
+                }
+                if let Some(c) = &n.cells {
+                    let column = c.dimension.to_uppercase();
+                    if c.numbers.is_empty() || !n.measure_from.contains(&column) {
+                        return Err(format!(
+                            "source `{source_id}`: `cells` needs `numbers` and `{column}` in `measure_from`"
+                        ));
+                    }
+                    if n.queries.iter().any(|q| q.contains_key(&c.dimension)) {
+                        return Err(format!(
+                            "source `{source_id}`: `{}` is found by label (`cells`): a query must not name it",
+                            c.dimension
+                        ));
+                    }
                 }
                 Ok(())
             }

@@ -37,8 +37,8 @@ mod upper_tier_tables;
 pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
-    ArcgisSpec, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec, HttpSpec, NomisSpec,
-    OnsDatasetSpec, PeriodFormat, TitlePattern,
+    ArcgisSpec, CellSelect, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec,
+    HttpSpec, NomisSpec, OnsDatasetSpec, PeriodFormat, TitlePattern,
 };
 pub use fetched::parse_fetched;
 pub use lad_lookup::{LAD_LOOKUP_MEASURE, lookup_rows, without_lookup};

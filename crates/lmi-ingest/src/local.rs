@@ -88,6 +88,7 @@ pub fn parse_source(
         Format::OnsJobAdverts => job_adverts::parse(raw, &source.id, out),
         Format::NomisApsT13a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T13A, out),
         Format::NomisApsT09a => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09A, out),
+        Format::NomisApsT09b => aps_breakdowns::parse(raw, &source.id, &aps_breakdowns::T09B, out),
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
@@ -338,7 +339,7 @@ mod tests {
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
         // Every required source, and the optional ones the sample has (the synthetic Textkernel
-        // workbook; not the LSOA census table).
+        // workbook and district TS066 table; not the LSOA census tables or APS T09b).
         let catalogue = Catalogue::bundled().unwrap();
         let sample = lmi_testkit::sample_dir();
         let expected = catalogue
@@ -348,7 +349,13 @@ mod tests {
             .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
         assert_eq!(loaded.provenance.len(), expected);
-        assert_eq!(expected, required + 1);
+        assert_eq!(expected, required + 2);
+        assert!(
+            loaded
+                .provenance
+                .iter()
+                .any(|p| p.source_id == "census2021_ts066_lad")
+        );
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

@@ -269,6 +269,49 @@ pub fn parse_page(
     Ok(cells)
 }
 
+/// Every cell's `{column}_NAME` is the label its `{column}` code was chosen by (`chosen`: code
+/// -> label), so a code that came to mean something else is never read as the old cell.
+pub fn check_labels(
+    raw: &RawFile,
+    column: &str,
+    chosen: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
+    let mut reader = raw.csv();
+    let header = Header::read(raw, &mut reader, EXPECTED)?;
+    let name_column = format!("{column}_NAME");
+    let known = [column, name_column.as_str()];
+    let code_ix = header.require(column, &known)?;
+    let name_ix = header.require(&name_column, &known)?;
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&raw.path, &e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let code = record.get(code_ix).unwrap_or("").trim();
+        let name = record.get(name_ix).unwrap_or("").trim();
+        let Some(label) = chosen.get(code) else {
+            return Err(IngestError::BadValue {
+                file: raw.path.clone(),
+                line,
+                column: column.to_owned(),
+                expected: format!(
+                    "one of the codes chosen by label ({})",
+                    chosen.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                found: code.to_owned(),
+            });
+        };
+        if name != label.trim() {
+            return Err(IngestError::BadValue {
+                file: raw.path.clone(),
+                line,
+                column: name_column.clone(),
+                expected: format!("`{label}`, the label code {code} was chosen by"),
+                found: name.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The query a Nomis page was asked with: its URL without the `RecordOffset` the fetch adds to
 /// every page after the first.
 pub fn nomis_page_query(page_url: &str) -> &str {

@@ -161,6 +161,53 @@ impl Observations {
         added
     }
 
+    /// Adds `measure` = the sum of `parts` for every (source, area, period) of rows `start..`
+    /// that has any of them: with a value and the status ok only when every part has a value,
+    /// suppressed without a value otherwise. Returns the rows added.
+    pub fn derive_sum(&mut self, start: usize, measure: &str, parts: &[&str]) -> usize {
+        let end = self.len();
+        let ids: Vec<_> = parts
+            .iter()
+            .map(|p| self.strings.index.get(*p).copied())
+            .collect();
+        let key = |o: &Observations, i: usize| (o.source[i], o.area_code[i], o.period[i]);
+        // key -> (first row, parts seen, sum of known values, any unknown)
+        let mut groups: Vec<_> = Vec::new();
+        let mut by_key = PlHashMap::new();
+        for i in start..end {
+            if !ids.contains(&Some(self.measure[i])) {
+                continue;
+            }
+            let g = *by_key.entry(key(self, i)).or_insert_with(|| {
+                groups.push((i, 0usize, 0.0f64, false));
+                groups.len() - 1
+            });
+            let group = &mut groups[g];
+            group.1 += 1;
+            match self.value[i] {
+                Some(v) => group.2 += v,
+                None => group.3 = true,
+            }
+        }
+        let measure = self.strings.intern(MEASURE_COLUMN, measure);
+        let added = groups.len();
+        for (i, seen, sum, unknown) in groups {
+            let complete = seen == parts.len() && !unknown;
+            self.source.push(self.source[i]);
+            self.area_code.push(self.area_code[i]);
+            self.period.push(self.period[i]);
+            self.measure.push(measure);
+            self.value.push(complete.then_some(sum));
+            self.status.push(if complete {
+                Status::Ok.as_str()
+            } else {
+                Status::Suppressed.as_str()
+            });
+            self.flags.push(None);
+        }
+        added
+    }
+
     pub fn len(&self) -> usize {
         self.source.len()
     }

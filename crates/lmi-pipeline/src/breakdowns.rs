@@ -42,7 +42,26 @@ pub(crate) fn breakdowns_of(
     let frames = GeoFrames::new(geo, by_source)?;
     let upper = UpperTier::new(geo)?;
     let mut out = Vec::new();
-    for def in defs.iter().filter(|d| frames.present.contains(d.source)) {
+    for def in defs {
+        // The breakdown's own source, or else its upper-tier-only one served as upper tier.
+        let fallback;
+        let def = if frames.present.contains(def.source) {
+            def
+        } else if let Some(upper_tier) = def
+            .upper_tier_source
+            .filter(|s| frames.present.contains(*s))
+        {
+            fallback = CountBreakdownDef {
+                source: upper_tier,
+                small_area_source: None,
+                upper_tier_source: None,
+                geographies: BreakdownGeographies::UpperTier,
+                ..def.clone()
+            };
+            &fallback
+        } else {
+            continue;
+        };
         let measures: Vec<&str> = def.measures().collect();
         let obs = by_source.lazy(std::iter::once(def.source).chain(def.small_area_source))?;
         let table = match def.geographies {
@@ -62,7 +81,7 @@ pub(crate) fn breakdowns_of(
                 shares(frames.published_parts(&obs, def.source, &measures), def)?.collect()?
             }
         };
-        out.push(with_change(table)?);
+        out.push(mark_series_breaks(with_change(table)?, def)?);
     }
     if out.is_empty() {
         return Ok(empty()?);
@@ -319,6 +338,30 @@ pub(crate) fn with_england(lf: LazyFrame) -> LazyFrame {
 }
 
 /// Adds the change in share (percentage points) since the previous period of the series.
+/// The first period after each change of definition: `series_break` where the row was `ok`, and
+/// no change in share from the period before (another classification).
+fn mark_series_breaks(df: DataFrame, def: &CountBreakdownDef) -> PolarsResult<DataFrame> {
+    if def.series_breaks.is_empty() {
+        return Ok(df);
+    }
+    def.series_breaks
+        .iter()
+        .fold(df.lazy(), |lf, b| {
+            let at_break = col(PERIOD).eq(lit(b.period));
+            lf.with_columns([
+                when(at_break.clone().and(col(STATUS).eq(lit("ok"))))
+                    .then(lit("series_break"))
+                    .otherwise(col(STATUS))
+                    .alias(STATUS),
+                when(at_break)
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(SHARE_CHANGE))
+                    .alias(SHARE_CHANGE),
+            ])
+        })
+        .collect()
+}
+
 pub(crate) fn with_change(df: DataFrame) -> PolarsResult<DataFrame> {
     let mut periods: Vec<String> = df
         .column(PERIOD)?

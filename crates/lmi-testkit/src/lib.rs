@@ -2,7 +2,8 @@
 //! publisher's real routes and JSON shapes and serves either the real files (`LMI_REAL_DATA`) or
 //! the synthetic sample ([`sample_dir`]); a file `<path>` is read from `<path>.gz` if present.
 //!
-//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_17_5}.data.csv`, paged like Nomis.
+//! - Nomis ([`nomis`]): `/nomis/api/v01/dataset/{NM_2084_1,NM_2080_1,NM_2083_1,NM_17_5,NM_142_1,NM_17_1}
+//!   .data.csv`, paged like Nomis, and `NM_17_1`'s cell codelist (`/NM_17_1/cell/def.sdmx.json`).
 //! - DfE EES content API ([`ees`]): `/ees/api/publications/{slug}/releases`,
 //!   `/ees/api/data-set-files`, `/ees/api/releases/{releaseVersionId}/files/{fileId}`.
 //! - ONS Explore Local Statistics data repository ([`els`]): GitHub's tree API under
@@ -52,6 +53,16 @@ use std::time::{Duration, SystemTime};
 
 pub const NOMIS_DATASET_PATH: &str = "/nomis/api/v01/dataset/NM_2084_1.data.csv";
 pub const NOMIS_APS_PATH: &str = "/nomis/api/v01/dataset/NM_17_5.data.csv";
+/// Census 2021 TS063 occupation.
+pub const NOMIS_TS063_PATH: &str = "/nomis/api/v01/dataset/NM_2080_1.data.csv";
+/// Census 2021 TS066 economic activity.
+pub const NOMIS_TS066_PATH: &str = "/nomis/api/v01/dataset/NM_2083_1.data.csv";
+/// UK Business Counts, enterprises.
+pub const NOMIS_UKBC_PATH: &str = "/nomis/api/v01/dataset/NM_142_1.data.csv";
+/// APS cell tables (T13a, T09a, …).
+pub const NOMIS_APS_CELLS_PATH: &str = "/nomis/api/v01/dataset/NM_17_1.data.csv";
+/// The codelist of `NM_17_1`'s `cell` dimension.
+pub const NOMIS_APS_CELL_CODELIST_PATH: &str = "/nomis/api/v01/dataset/NM_17_1/cell/def.sdmx.json";
 /// Last-Modified of every Nomis and ONS response (EES files carry their release's publish time).
 pub const LAST_MODIFIED: &str = "Wed, 29 Mar 2023 09:30:00 GMT";
 
@@ -86,6 +97,8 @@ pub const ONS_SERIES: [&str; 6] = [
 pub enum Target {
     /// Nomis data routes.
     Nomis,
+    /// The Nomis routes of one dataset (`NM_2080_1`): its data and its codelists.
+    NomisDataset(&'static str),
     /// EES file downloads (`/releases/{id}/files/{id}`).
     Ees,
     /// EES JSON listings (`/publications/{slug}/releases`, `/data-set-files`).
@@ -419,19 +432,68 @@ impl MockPublishers {
         lock(&self.inner.log).clear();
     }
 
-    /// Cells in the Nomis census LAD result (every LAD x category).
+    /// Cells in the Nomis census TS067 LAD result (every LAD x category).
     pub fn nomis_cells(&self) -> u64 {
-        self.inner.nomis.census_lad.rows.len() as u64 * 8
+        let c = &self.inner.nomis.census[0];
+        c.lad.rows.len() as u64 * c.table.categories.len() as u64
     }
 
-    /// Cells in the Nomis census LSOA result (every 2021 LSOA x category); 0 without the LSOA
-    /// table (the sample), where `geography=TYPE151` answers 404.
+    /// Cells in the Nomis census TS067 LSOA result (every 2021 LSOA x category); 0 without the
+    /// LSOA table (the sample), where `geography=TYPE151` answers 404.
     pub fn nomis_lsoa_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[0];
+        c.lsoa
+            .as_ref()
+            .map_or(0, |l| l.rows.len() as u64 * c.table.categories.len() as u64)
+    }
+
+    /// Cells in the Nomis census TS063 (occupation) LAD result: every LAD x the ten categories.
+    pub fn ts063_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[1];
+        c.lad.rows.len() as u64 * c.table.categories.len() as u64
+    }
+
+    /// Cells in the Nomis census TS063 LSOA result; 0 without the LSOA table (the sample).
+    pub fn ts063_lsoa_cells(&self) -> u64 {
+        let c = &self.inner.nomis.census[1];
+        c.lsoa
+            .as_ref()
+            .map_or(0, |l| l.rows.len() as u64 * c.table.categories.len() as u64)
+    }
+
+    /// Cells of `NM_142_1` whose industry and size band satisfy `keep` (code, band).
+    pub fn ukbc_cells(&self, keep: impl Fn(u64, u64) -> bool) -> u64 {
         self.inner
             .nomis
-            .census_lsoa
-            .as_ref()
-            .map_or(0, |c| c.rows.len() as u64 * 8)
+            .ukbc
+            .iter()
+            .filter(|c| keep(c[12].parse().unwrap_or(0), c[18].parse().unwrap_or(0)))
+            .count() as u64
+    }
+
+    /// Rows of the TS066 files for geography type `type_code` (`154` districts) whose category
+    /// and measure satisfy `keep`; 0 when no file has that type (districts and LSOAs in the real
+    /// data, LSOAs in the sample).
+    pub fn ts066_cells(&self, type_code: &str, keep: impl Fn(u64, u64) -> bool) -> u64 {
+        let t = &self.inner.nomis.ts066;
+        let col = |name: &str| t.header.iter().position(|c| c == name).unwrap_or(0);
+        let (c, m) = (col("C2021_EASTAT_20"), col("MEASURES"));
+        t.by_type.get(type_code).map_or(0, |rows| {
+            rows.iter()
+                .filter(|r| keep(r[c].parse().unwrap_or(0), r[m].parse().unwrap_or(0)))
+                .count() as u64
+        })
+    }
+
+    /// Data cells of `NM_17_1` whose label starts with `prefix` (e.g. `T13a:`).
+    pub fn aps_table_cells(&self, prefix: &str) -> u64 {
+        self.inner
+            .nomis
+            .aps_cells
+            .cells
+            .iter()
+            .filter(|c| c[13].starts_with(prefix))
+            .count() as u64
     }
 
     /// Cells in the Nomis APS variable 290 result (area x year x 3 measures).
@@ -550,13 +612,22 @@ fn percent_decode(s: &str) -> String {
 }
 
 impl Inner {
-    fn take_faults(&self, target: Target, offset: Option<u64>) -> Vec<FaultKind> {
+    fn take_faults(&self, target: Target, path: &str, offset: Option<u64>) -> Vec<FaultKind> {
         let mut faults = lock(&self.faults);
         let mut out = Vec::new();
         for f in faults.iter_mut() {
             let page_specific =
                 matches!(f.kind, FaultKind::SkipPage { offset: o } if Some(o) != offset);
-            if f.target == target && f.times > 0 && !page_specific {
+            let applies = match f.target {
+                Target::NomisDataset(dataset) => {
+                    target == Target::Nomis
+                        && [".", "/"]
+                            .iter()
+                            .any(|end| path.contains(&format!("/api/v01/dataset/{dataset}{end}")))
+                }
+                t => t == target,
+            };
+            if applies && f.times > 0 && !page_specific {
                 // Content faults apply to every page of a result; count them per request.
                 f.times -= 1;
                 out.push(f.kind.clone());
@@ -636,7 +707,7 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
             .and_then(|v| v.parse().ok())
             .unwrap_or(0u64)
     });
-    let faults = inner.take_faults(target, offset);
+    let faults = inner.take_faults(target, path, offset);
     let mut truncate = false;
     for f in &faults {
         match f {
@@ -677,7 +748,8 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
         }
     }
     let reply = match target {
-        Target::Nomis => {
+        // `target_of` names route families only; a dataset is a fault's scope.
+        Target::Nomis | Target::NomisDataset(_) => {
             let limit = if q.contains_key("uid") {
                 u64::MAX
             } else {

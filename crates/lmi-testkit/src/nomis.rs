@@ -25,25 +25,83 @@ pub const APS_RQF4_DATES: [&str; 3] = ["2022-12", "2023-12", "2024-12"];
 /// England.
 pub const APS_RQF4_GEOGRAPHY: &str = "TYPE424,2092957699";
 
-pub(crate) struct Census {
-    pub(crate) rows: Vec<(String, String, [u64; 8])>,
+const TS063_CATEGORIES: [&str; 10] = [
+    "Total: All usual residents aged 16 years and over in employment the week before the census",
+    "1. Managers, directors and senior officials",
+    "2. Professional occupations",
+    "3. Associate professional and technical occupations",
+    "4. Administrative and secretarial occupations",
+    "5. Skilled trades occupations",
+    "6. Caring, leisure and other service occupations",
+    "7. Sales and customer service occupations",
+    "8. Process, plant and machine operatives",
+    "9. Elementary occupations",
+];
+
+/// A Census 2021 table the emulator serves from the bulk-layout files (one row per area, the
+/// total and then the categories): its Nomis dataset, dimension and category labels.
+pub(crate) struct CensusTable {
+    /// `2084` for `NM_2084_1`.
+    pub(crate) dataset: u32,
+    /// The dimension's query parameter (`c2021_hiqual_8`); the CSV column is its upper case.
+    pub(crate) dimension: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) categories: &'static [&'static str],
+    /// The district and 2021 LSOA files under the data directory.
+    pub(crate) lad_file: &'static str,
+    pub(crate) lsoa_file: &'static str,
 }
 
-/// A TS067 table: `first_count` is the column of the total (then the seven categories).
-fn read_census(text: &[u8], first_count: usize) -> Census {
+pub(crate) const TS067: CensusTable = CensusTable {
+    dataset: 2084,
+    dimension: "c2021_hiqual_8",
+    title: "Highest level of qualification",
+    categories: &TS067_CATEGORIES,
+    lad_file: "census/census2021_ts067_lad22.csv",
+    lsoa_file: "census/census2021_ts067_lsoa21.csv",
+};
+
+pub(crate) const TS063: CensusTable = CensusTable {
+    dataset: 2080,
+    dimension: "c2021_occ_10",
+    title: "Occupation (current)",
+    categories: &TS063_CATEGORIES,
+    lad_file: "census/census2021_ts063_lad22.csv",
+    lsoa_file: "census/census2021_ts063_lsoa21.csv",
+};
+
+impl CensusTable {
+    pub(crate) fn path(&self) -> String {
+        format!("/nomis/api/v01/dataset/NM_{}_1.data.csv", self.dataset)
+    }
+}
+
+pub(crate) struct Census {
+    pub(crate) rows: Vec<(String, String, Vec<u64>)>,
+}
+
+/// A bulk-layout table: `first_count` is the column of the total (then the other categories).
+fn read_census(text: &[u8], first_count: usize, categories: usize) -> Census {
     let mut reader = csv::Reader::from_reader(text);
     let rows = reader
         .records()
         .map(|r| {
             let r = r.expect("census record");
-            let mut counts = [0u64; 8];
-            for (i, c) in counts.iter_mut().enumerate() {
-                *c = r[first_count + i].parse().expect("count");
-            }
+            let counts = (0..categories)
+                .map(|i| r[first_count + i].parse().expect("count"))
+                .collect();
             (r[0].to_owned(), r[1].to_owned(), counts)
         })
         .collect();
     Census { rows }
+}
+
+/// One served census table: districts, and 2021 LSOAs when the data directory has them.
+pub(crate) struct CensusData {
+    pub(crate) table: &'static CensusTable,
+    pub(crate) lad: Census,
+    /// `None` in the sample, which has no LSOA tables: `geography=TYPE151` then answers 404.
+    pub(crate) lsoa: Option<Census>,
 }
 
 /// One cell of the web extract: the estimate or its symbol, and the ± 95% or its symbol.
@@ -222,9 +280,14 @@ pub fn aps_rqf4_cells(aps_290: &[Vec<String>], dates: &[&str]) -> Vec<Vec<String
 
 /// The Nomis data the emulator answers from.
 pub(crate) struct Nomis {
-    pub(crate) census_lad: Census,
-    /// `None` in the sample, which has no LSOA table: `geography=TYPE151` then answers 404.
-    pub(crate) census_lsoa: Option<Census>,
+    /// TS067 (`NM_2084_1`), then TS063 (`NM_2080_1`).
+    pub(crate) census: Vec<CensusData>,
+    /// UK Business Counts enterprises (`NM_142_1`), every cell of the web extract.
+    pub(crate) ukbc: Vec<Vec<String>>,
+    /// APS cell tables (`NM_17_1`): the cell codelist and every cell served.
+    pub(crate) aps_cells: ApsCells,
+    /// Census 2021 TS066 (`NM_2083_1`) by geography type.
+    pub(crate) ts066: Ts066,
     /// Variable 290 in Nomis API layout (without RECORD_OFFSET/RECORD_COUNT).
     pub(crate) aps: Vec<Vec<String>>,
     /// A digest of the data served, the base of every Nomis ETag.
@@ -233,23 +296,46 @@ pub(crate) struct Nomis {
 
 impl Nomis {
     pub(crate) fn load(dir: &Path) -> Nomis {
-        let census_lad = crate::require(dir, "census/census2021_ts067_lad22.csv");
-        let census_lsoa = read_data(dir, "census/census2021_ts067_lsoa21.csv");
-        let aps_extract = crate::require(dir, "nomis/aps_qualifications_by_age_lad_2017_2021.csv");
         let mut digest = Sha256::new();
-        digest.update(&census_lad);
-        digest.update(census_lsoa.as_deref().unwrap_or_default());
-        digest.update(&aps_extract);
+        let mut census = Vec::new();
+        for table in [&TS067, &TS063] {
+            let lad = crate::require(dir, table.lad_file);
+            let lsoa = read_data(dir, table.lsoa_file);
+            digest.update(&lad);
+            digest.update(lsoa.as_deref().unwrap_or_default());
+            let n = table.categories.len();
+            census.push(CensusData {
+                table,
+                lad: read_census(&lad, 2, n),
+                lsoa: lsoa.map(|t| read_census(&t, 4, n)),
+            });
+        }
+        let aps_extract = crate::require(dir, "nomis/aps_qualifications_by_age_lad_2017_2021.csv");
+        let ukbc = crate::require(dir, UKBC_FILE);
+        let t13a = crate::require(dir, T13A_FILE);
+        let t09a = crate::require(dir, T09A_FILE);
+        for bytes in [&aps_extract, &ukbc, &t13a, &t09a] {
+            digest.update(bytes);
+        }
+        let ts066 = Ts066::load(dir, &mut digest);
         Nomis {
-            census_lad: read_census(&census_lad, 2),
-            census_lsoa: census_lsoa.map(|t| read_census(&t, 4)),
+            ts066,
+            census,
+            ukbc: ukbc_api_cells(&ukbc),
+            aps_cells: ApsCells::new(&t13a, &t09a),
             aps: aps_api_cells(&aps_extract),
             fingerprint: hex::encode(digest.finalize()),
         }
     }
 
     /// Cell `i` of a census result (areas x `categories`), without the paging columns.
-    fn census_cell(census: &Census, lsoa: bool, categories: &[usize], i: usize) -> Vec<String> {
+    fn census_cell(
+        table: &CensusTable,
+        census: &Census,
+        lsoa: bool,
+        categories: &[usize],
+        i: usize,
+    ) -> Vec<String> {
         let (g, c) = (i / categories.len(), categories[i % categories.len()]);
         let (code, name, counts) = &census.rows[g];
         let (type_name, type_code, base) = if lsoa {
@@ -271,9 +357,9 @@ impl Nomis {
             type_code.into(),
             g.to_string(),
             c.to_string(),
-            TS067_CATEGORIES[c].to_owned(),
+            table.categories[c].to_owned(),
             c.to_string(),
-            "Highest level of qualification".into(),
+            table.title.into(),
             "0".into(),
             c.to_string(),
             "20100".into(),
@@ -283,7 +369,7 @@ impl Nomis {
             "Normal Value".into(),
             "F".into(),
             "Free (free for publication)".into(),
-            format!("Nm-2084d1e{}d{c}d20100", base + g),
+            format!("Nm-{}d1e{}d{c}d20100", table.dataset, base + g),
         ]
     }
 
@@ -313,6 +399,9 @@ impl Nomis {
         };
         let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
         let rqf4;
+        let ukbc;
+        let aps_cells;
+        let ts066;
         // (cells in the result, cell i)
         let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) =
             if path == crate::NOMIS_APS_PATH {
@@ -342,25 +431,61 @@ impl Nomis {
                     }
                     _ => return Reply::text(400, "bad variable or geography"),
                 }
+            } else if path == crate::NOMIS_UKBC_PATH {
+                header = nomis_header(&UKBC_DIMENSIONS);
+                ukbc = match ukbc_select(&self.ukbc, q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, text),
+                };
+                (ukbc.len(), Box::new(|i| ukbc[i].clone()))
+            } else if path == crate::NOMIS_APS_CELLS_PATH {
+                header = nomis_header(&["CELL"]);
+                aps_cells = match self.aps_cells.select(q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, text),
+                };
+                (aps_cells.len(), Box::new(|i| aps_cells[i].clone()))
+            } else if path == crate::NOMIS_TS066_PATH {
+                header = self.ts066.header.clone();
+                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+                ts066 = match self.ts066.select(q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, text),
+                };
+                (ts066.len(), Box::new(|i| ts066[i].clone()))
+            } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
+                return Reply::json(self.aps_cells.codelist());
             } else {
+                let Some(data) = self.census.iter().find(|c| c.table.path() == path) else {
+                    return Reply::text(404, "no such dataset");
+                };
+                let table = data.table;
+                let column = table.dimension.to_uppercase();
+                for (i, suffix) in ["", "_NAME", "_CODE", "_TYPE", "_TYPECODE", "_SORTORDER"]
+                    .iter()
+                    .enumerate()
+                {
+                    header[12 + i] = format!("{column}{suffix}");
+                }
                 let (census, lsoa) = match q.get("geography").map(String::as_str) {
-                    Some("TYPE154") => (&self.census_lad, false),
-                    Some("TYPE151") => match &self.census_lsoa {
+                    Some("TYPE154") => (&data.lad, false),
+                    Some("TYPE151") => match &data.lsoa {
                         Some(c) => (c, true),
                         None => return Reply::text(404, "geography not available"),
                     },
                     _ => return Reply::text(400, "geography not available"),
                 };
+                let n = table.categories.len();
                 let Some(categories) = q
-                    .get("c2021_hiqual_8")
+                    .get(table.dimension)
                     .and_then(|s| selection(s))
-                    .filter(|c| !c.is_empty() && c.iter().all(|&i| i < 8))
+                    .filter(|c| !c.is_empty() && c.iter().all(|&i| i < n))
                 else {
-                    return Reply::text(400, "bad c2021_hiqual_8 selection");
+                    return Reply::text(400, &format!("bad {} selection", table.dimension));
                 };
                 (
                     census.rows.len() * categories.len(),
-                    Box::new(move |i| Nomis::census_cell(census, lsoa, &categories, i)),
+                    Box::new(move |i| Nomis::census_cell(table, census, lsoa, &categories, i)),
                 )
             };
         let mut count = cells.0 as u64;
@@ -442,3 +567,534 @@ const NOMIS_HEADER: [&str; 28] = [
     "RECORD_OFFSET",
     "RECORD_COUNT",
 ];
+
+/// The Nomis API CSV header for a dataset with these dimensions (upper case), before the paging
+/// columns: DATE…, GEOGRAPHY…, each dimension's six columns, MEASURES…, URN.
+fn nomis_header(dimensions: &[&str]) -> Vec<String> {
+    const SUFFIXES: [&str; 6] = ["", "_NAME", "_CODE", "_TYPE", "_TYPECODE", "_SORTORDER"];
+    let mut out = Vec::new();
+    for d in ["DATE", "GEOGRAPHY"].iter().chain(dimensions) {
+        out.extend(SUFFIXES.iter().map(|s| format!("{d}{s}")));
+    }
+    out.extend(
+        [
+            "MEASURES",
+            "MEASURES_NAME",
+            "OBS_VALUE",
+            "OBS_STATUS",
+            "OBS_STATUS_NAME",
+            "OBS_CONF",
+            "OBS_CONF_NAME",
+            "URN",
+            "RECORD_OFFSET",
+            "RECORD_COUNT",
+        ]
+        .map(str::to_owned),
+    );
+    out
+}
+
+/// Six columns of one dimension's value.
+fn dimension_columns(code: &str, name: &str, kind: &str, sort: usize) -> [String; 6] {
+    [
+        code.to_owned(),
+        name.to_owned(),
+        code.to_owned(),
+        kind.to_owned(),
+        "0".into(),
+        sort.to_string(),
+    ]
+}
+
+/// The newest of `;`-joined GSS codes (issued in ascending order), as a current-geography query
+/// (TYPE424) returns one area once.
+fn newest(codes: &str) -> Option<&str> {
+    codes
+        .split(';')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .max()
+}
+
+/// The geography columns of an area of `geography=TYPE424,2092957699`.
+fn april_2023_area(code: &str, name: &str, area_type: &str, sort: usize) -> [String; 6] {
+    let (type_name, type_code) = if area_type == "country" {
+        ("countries", "499")
+    } else {
+        (
+            "local authorities: district / unitary (as of April 2023)",
+            "424",
+        )
+    };
+    [
+        "0".into(),
+        name.to_owned(),
+        code.to_owned(),
+        type_name.to_owned(),
+        type_code.to_owned(),
+        sort.to_string(),
+    ]
+}
+
+/// Both parts of `geography=TYPE424,2092957699` (April 2023 districts and England), in any order.
+fn is_districts_and_england(q: &HashMap<String, String>) -> bool {
+    let mut wanted: Vec<&str> = q
+        .get("geography")
+        .map(|g| g.split(',').collect())
+        .unwrap_or_default();
+    wanted.sort_unstable();
+    wanted == ["2092957699", "TYPE424"]
+}
+
+/// `1,5...7` -> [1, 5, 6, 7] (codes of a Nomis selection).
+fn codes(s: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        match part.split_once("...") {
+            Some((a, b)) => out.extend(a.trim().parse::<u64>().ok()?..=b.trim().parse().ok()?),
+            None => out.push(part.trim().parse().ok()?),
+        }
+    }
+    Some(out)
+}
+
+/// The tidied UK Business Counts web extract (relative to the data directory).
+pub const UKBC_FILE: &str = "nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv";
+
+const UKBC_DIMENSIONS: [&str; 3] = ["INDUSTRY", "EMPLOYMENT_SIZEBAND", "LEGAL_STATUS"];
+
+/// `NM_142_1` industry codes: `37748736` all industries, `163577856 + N` broad industry group N
+/// ("N : …", N = 1..18).
+pub const UKBC_INDUSTRY_TOTAL: u64 = 37_748_736;
+pub const UKBC_INDUSTRY_BASE: u64 = 163_577_856;
+
+/// `NM_142_1` employment size bands: (code, the extract's column, Nomis's label).
+const UKBC_BANDS: [(u64, &str); 5] = [
+    (0, "Total"),
+    (10, "Micro (0 to 9)"),
+    (20, "Small (10 to 49)"),
+    (30, "Medium-sized (50 to 249)"),
+    (40, "Large (250+)"),
+];
+
+/// The UK Business Counts web extract (one row per year, industry and area, one column per size
+/// band) as `NM_142_1` cells of `geography=TYPE424,2092957699&industry=…&employment_sizeband=…
+/// &legal_status=0&measures=20100`: one cell per (year, area, industry, size band), each value as
+/// in the extract. Districts and England only; an area whose code joins several historic codes
+/// is served once under the newest (a current-geography query names each area once).
+pub fn ukbc_api_cells(extract_csv: &[u8]) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(extract_csv);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("UKBC header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("UKBC extract: no column {name}"))
+    };
+    let (date, industry, area_type, area_name, area_code) = (
+        col("date"),
+        col("industry"),
+        col("area_type"),
+        col("area_name"),
+        col("area_code"),
+    );
+    let bands: Vec<usize> = UKBC_BANDS.iter().map(|(_, c)| col(c)).collect();
+    let mut out = Vec::new();
+    for (sort, r) in reader.records().enumerate() {
+        let r = r.expect("UKBC record");
+        let kind = &r[area_type];
+        if !(kind == "ladu" || (kind == "country" && &r[area_code] == "E92000001")) {
+            continue;
+        }
+        let Some(code) = newest(&r[area_code]) else {
+            continue;
+        };
+        let label = &r[industry];
+        let industry_code = if label == "Total" {
+            UKBC_INDUSTRY_TOTAL
+        } else {
+            let n: u64 = label
+                .split_once(" : ")
+                .and_then(|(n, _)| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("UKBC extract: industry {label}"));
+            UKBC_INDUSTRY_BASE + n
+        };
+        let year = &r[date];
+        for ((band, band_label), ix) in UKBC_BANDS.iter().zip(&bands) {
+            let band_name = if *band == 0 {
+                "Total".to_owned()
+            } else {
+                (*band_label).to_owned()
+            };
+            let mut cell = Vec::new();
+            cell.extend(dimension_columns(year, year, "date", 0));
+            cell.extend(april_2023_area(code, &r[area_name], kind, sort));
+            cell.extend(dimension_columns(
+                &industry_code.to_string(),
+                label,
+                "industry",
+                0,
+            ));
+            cell.extend(dimension_columns(
+                &band.to_string(),
+                &band_name,
+                "employment size band",
+                0,
+            ));
+            cell.extend(dimension_columns("0", "Total", "legal status", 0));
+            cell.extend([
+                "20100".into(),
+                "Value".into(),
+                r[*ix].trim().to_owned(),
+                "A".into(),
+                "Normal Value".into(),
+                "F".into(),
+                "Free (free for publication)".into(),
+                format!("Nm-142d1e{code}d{industry_code}d{band}d0d20100"),
+            ]);
+            out.push(cell);
+        }
+    }
+    out
+}
+
+/// The cells of `NM_142_1` a query selects: every industry and size band it names, for districts
+/// and England, legal status 0 (all), measure 20100, `date=latestMINUS4-latest` (the extract's
+/// five years) or no date.
+fn ukbc_select<'a>(
+    cells: &'a [Vec<String>],
+    q: &HashMap<String, String>,
+) -> Result<Vec<&'a Vec<String>>, (u16, &'static str)> {
+    if !is_districts_and_england(q) {
+        return Err((404, "geography not available"));
+    }
+    if q.get("legal_status").map(String::as_str) != Some("0")
+        || q.get("measures").map(String::as_str) != Some("20100")
+    {
+        return Err((400, "bad legal_status or measures"));
+    }
+    if !matches!(
+        q.get("date").map(String::as_str),
+        None | Some("latestMINUS4-latest")
+    ) {
+        return Err((400, "Date not available for this dataset"));
+    }
+    let (Some(industries), Some(bands)) = (
+        q.get("industry").and_then(|s| codes(s)),
+        q.get("employment_sizeband").and_then(|s| codes(s)),
+    ) else {
+        return Err((400, "bad industry or employment_sizeband"));
+    };
+    Ok(cells
+        .iter()
+        .filter(|c| {
+            c[12].parse().is_ok_and(|i| industries.contains(&i))
+                && c[18].parse().is_ok_and(|b| bands.contains(&b))
+        })
+        .collect())
+}
+
+/// The tidied APS web extracts of tables T13a (industry) and T09a (occupation).
+pub const T13A_FILE: &str = "nomis/aps_industry_t13a_lad_2018_2022.csv";
+pub const T09A_FILE: &str = "nomis/aps_occupation_t09a_lad_2017_2021.csv";
+
+/// APS T09b (SOC 2020 sub-major groups), **synthetic test values, not Nomis data**: the shared
+/// data has T09a (SOC 2010, to Jan-Dec 2021) only. Label `T09b:{n} (All people - {group} (SOC2020)
+/// : All people )` with n = 1, 4, …, 76 and the 26 SOC 2020 group names; values made from the
+/// last T09a year's cells of the same areas: the k-th group from T09a cell min(1 + 3k, 73), for
+/// that year and the three after it, x (1 + 0.02 j + 0.005 k) rounded to 100 in year j; statuses
+/// copied. Returns (label, rows) with the T09a cell's id still in the rows.
+fn t09b_cells(t09a_and_others: &[Vec<String>]) -> Vec<(String, Vec<Vec<String>>)> {
+    let t09a: Vec<&Vec<String>> = t09a_and_others
+        .iter()
+        .filter(|c| c[13].starts_with("T09a:"))
+        .collect();
+    let Some(last) = t09a.iter().map(|c| c[0].clone()).max() else {
+        return Vec::new();
+    };
+    let year: u32 = last[..4].parse().expect("YYYY-12");
+    let number = |label: &str| -> Option<u32> {
+        let rest = label.strip_prefix("T09a:")?;
+        rest.split(' ').next()?.parse().ok()
+    };
+    lmi_core::breakdown::APS_OCCUPATION_SOC2020_PARTS
+        .iter()
+        .enumerate()
+        .map(|(k, part)| {
+            let n = 1 + 3 * k as u32;
+            let group = part.label.split_once(' ').map_or(part.label, |(_, g)| g);
+            let label = format!("T09b:{n} (All people - {group} (SOC2020) : All people )");
+            let from = n.min(73);
+            let mut rows = Vec::new();
+            for j in 0..4u32 {
+                let y = year + j;
+                for c in t09a
+                    .iter()
+                    .filter(|c| c[0] == last && number(&c[13]) == Some(from))
+                {
+                    let mut r = (*c).clone();
+                    r[0] = format!("{y}-12");
+                    r[1] = format!("Jan {y}-Dec {y}");
+                    r[2] = r[0].clone();
+                    if let Ok(v) = r[20].parse::<f64>() {
+                        let f = 1.0 + 0.02 * f64::from(j) + 0.005 * k as f64;
+                        r[20] = format!("{}", (v * f / 100.0).round() * 100.0);
+                    }
+                    rows.push(r);
+                }
+            }
+            (label, rows)
+        })
+        .collect()
+}
+
+/// The emulator's `NM_17_1` cell ids: its own numbering (`APS_CELL_BASE + k` for the k-th label),
+/// never Nomis's. Catalogue entries find cells by label, so no id is ever written down.
+pub const APS_CELL_BASE: u64 = 400_000_000;
+
+/// APS cell tables of `NM_17_1`: the `cell` codelist and the data cells behind it.
+pub(crate) struct ApsCells {
+    /// (id, description) in codelist order.
+    pub(crate) codelist: Vec<(u64, String)>,
+    /// Data cells (`CELL` at column 12), without the paging columns.
+    pub(crate) cells: Vec<Vec<String>>,
+}
+
+impl ApsCells {
+    /// From the T13a and T09a extracts: every cell label they hold becomes a codelist entry
+    /// served with data (`All people` cells). Beside each, the codelist lists a `Males` cell
+    /// (the next cell number, no data served): **synthetic codelist entries**, so that a
+    /// selection by label is tested against labels it must not take.
+    fn new(t13a: &[u8], t09a: &[u8]) -> ApsCells {
+        let mut codelist: Vec<(u64, String)> = Vec::new();
+        let mut cells = Vec::new();
+        for extract in [t13a, t09a] {
+            let mut reader = csv::Reader::from_reader(extract);
+            for (sort, r) in reader.records().enumerate() {
+                let r = r.expect("APS record");
+                let (date, area_type, name, area_codes, label) =
+                    (&r[0], &r[1], &r[2], &r[3], &r[4]);
+                let label = label.trim();
+                let id = match codelist.iter().find(|(_, l)| l == label) {
+                    Some((id, _)) => *id,
+                    None => {
+                        let id = APS_CELL_BASE + codelist.len() as u64;
+                        codelist.push((id, label.to_owned()));
+                        id
+                    }
+                };
+                if !(area_type == "ladu" || (area_type == "country" && area_codes == "E92000001")) {
+                    continue;
+                }
+                let Some(code) = newest(area_codes) else {
+                    continue;
+                };
+                let Some(year) = date
+                    .strip_prefix("Jan ")
+                    .and_then(|d| d.split_once('-'))
+                    .map(|(y, _)| y.to_owned())
+                else {
+                    continue;
+                };
+                let (number, pm) = (r[5].trim(), r[7].trim());
+                let (value, status) = match number {
+                    "!" | "~" => (String::new(), "Q"),
+                    "-" => (String::new(), "X"),
+                    v if pm == "*" => (v.to_owned(), "*"),
+                    v => (v.to_owned(), "A"),
+                };
+                let mut cell = Vec::new();
+                cell.extend(dimension_columns(
+                    &format!("{year}-12"),
+                    &format!("Jan {year}-Dec {year}"),
+                    "date",
+                    0,
+                ));
+                cell.extend(april_2023_area(code, name, area_type, sort));
+                cell.extend(dimension_columns(&id.to_string(), label, "cell", 0));
+                cell.extend([
+                    "20100".into(),
+                    "Value".into(),
+                    value,
+                    status.into(),
+                    String::new(),
+                    "F".into(),
+                    "Free (free for publication)".into(),
+                    format!("Nm-17d1e{code}d{id}d20100"),
+                ]);
+                cells.push(cell);
+            }
+        }
+        let t09b = t09b_cells(&cells);
+        for (label, rows) in t09b {
+            let id = APS_CELL_BASE + codelist.len() as u64;
+            for mut row in rows {
+                row[12] = id.to_string();
+                row[13] = label.clone();
+                row[14] = id.to_string();
+                row[25] = format!("Nm-17d1e{}d{id}d20100", row[8]);
+                cells.push(row);
+            }
+            codelist.push((id, label));
+        }
+        let decoys: Vec<(u64, String)> = codelist
+            .iter()
+            .filter_map(|(_, label)| {
+                let (table, rest) = label.split_once(':')?;
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                let n: u32 = digits.parse().ok()?;
+                let males = rest[digits.len()..].replace("All people", "Males");
+                Some(format!("{table}:{}{males}", n + 1))
+            })
+            .enumerate()
+            .map(|(k, l)| (APS_CELL_BASE + 10_000 + k as u64, l))
+            .collect();
+        codelist.extend(decoys);
+        ApsCells { codelist, cells }
+    }
+
+    /// `/api/v01/dataset/NM_17_1/cell/def.sdmx.json`: the shape nomisr reads
+    /// (`structure.codelists.codelist[].code[]`, each with `value`, `description.value` and
+    /// annotations).
+    fn codelist(&self) -> serde_json::Value {
+        let code: Vec<serde_json::Value> = self
+            .codelist
+            .iter()
+            .map(|(id, label)| {
+                serde_json::json!({
+                    "annotations": { "annotation": [{ "annotationtext": 0, "annotationtitle": "Status" }] },
+                    "description": { "value": label, "lang": "en" },
+                    "value": id,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "structure": {
+                "header": { "id": "none", "test": "false", "prepared": "2023-03-29T09:30:00Z" },
+                "codelists": { "codelist": [{
+                    "agencyid": "NOMIS",
+                    "id": "CL_17_1_CELL",
+                    "name": { "value": "cell", "lang": "en" },
+                    "version": "1.0",
+                    "code": code,
+                }] },
+            }
+        })
+    }
+
+    /// The cells of `NM_17_1` a query selects: `cell` ids, `date` codes `YYYY-12` (those the
+    /// extracts have; none of them is 400), districts and England, measure 20100.
+    fn select(
+        &self,
+        q: &HashMap<String, String>,
+    ) -> Result<Vec<&Vec<String>>, (u16, &'static str)> {
+        if !is_districts_and_england(q) {
+            return Err((404, "geography not available"));
+        }
+        if q.get("measures").map(String::as_str) != Some("20100") {
+            return Err((400, "bad measures"));
+        }
+        let Some(wanted) = q.get("cell").and_then(|s| codes(s)) else {
+            return Err((400, "bad cell selection"));
+        };
+        let dates: Vec<&str> = q
+            .get("date")
+            .map(|d| d.split(',').collect())
+            .unwrap_or_default();
+        let out: Vec<&Vec<String>> = self
+            .cells
+            .iter()
+            .filter(|c| {
+                dates.contains(&c[0].as_str()) && c[12].parse().is_ok_and(|i| wanted.contains(&i))
+            })
+            .collect();
+        if out.is_empty() {
+            return Err((400, "Date not available for this dataset"));
+        }
+        Ok(out)
+    }
+}
+
+/// Census 2021 TS066 files already in the Nomis API layout: upper tier (real and sample),
+/// districts (the sample only: synthetic) and 2021 LSOAs (neither has one).
+pub const TS066_FILES: [&str; 3] = [
+    "census/census2021_ts066_utla23_nomis_api.csv",
+    "census/census2021_ts066_lad22_nomis_api.csv",
+    "census/census2021_ts066_lsoa21_nomis_api.csv",
+];
+
+/// `NM_2083_1` (TS066) served from the API-layout files under the data directory, by geography
+/// type: `geography=TYPE{GEOGRAPHY_TYPECODE}` answers the rows of that type (423 upper tier,
+/// 154 districts, 151 LSOAs), filtered by the `c2021_eastat_20` and `measures` selections, and
+/// paged again; a type no file has answers 404.
+pub(crate) struct Ts066 {
+    /// The files' header without the paging columns.
+    pub(crate) header: Vec<String>,
+    /// Geography type code -> rows (without the paging columns).
+    pub(crate) by_type: std::collections::BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Ts066 {
+    fn load(dir: &Path, digest: &mut Sha256) -> Ts066 {
+        let mut header = Vec::new();
+        let mut by_type: std::collections::BTreeMap<String, Vec<Vec<String>>> =
+            std::collections::BTreeMap::new();
+        for file in TS066_FILES {
+            let Some(bytes) = read_data(dir, file) else {
+                continue;
+            };
+            digest.update(&bytes);
+            let (h, rows) = crate::read_csv(&bytes);
+            let type_ix = h
+                .iter()
+                .position(|c| c == "GEOGRAPHY_TYPECODE")
+                .expect("TS066: GEOGRAPHY_TYPECODE");
+            let keep = h.len() - 2;
+            assert_eq!(&h[keep..], ["RECORD_OFFSET", "RECORD_COUNT"], "{file}");
+            header = h[..keep].to_vec();
+            for mut r in rows {
+                r.truncate(keep);
+                by_type.entry(r[type_ix].clone()).or_default().push(r);
+            }
+        }
+        Ts066 { header, by_type }
+    }
+
+    fn select(
+        &self,
+        q: &HashMap<String, String>,
+    ) -> Result<Vec<&Vec<String>>, (u16, &'static str)> {
+        let Some(rows) = q
+            .get("geography")
+            .and_then(|g| g.strip_prefix("TYPE"))
+            .and_then(|t| self.by_type.get(t))
+        else {
+            return Err((404, "geography not available"));
+        };
+        let col = |name: &str| self.header.iter().position(|c| c == name);
+        let (Some(category_ix), Some(measure_ix)) = (col("C2021_EASTAT_20"), col("MEASURES"))
+        else {
+            return Err((500, "TS066 file without C2021_EASTAT_20 or MEASURES"));
+        };
+        let (Some(categories), Some(measures)) = (
+            q.get("c2021_eastat_20").and_then(|s| codes(s)),
+            q.get("measures").and_then(|s| codes(s)),
+        ) else {
+            return Err((400, "bad c2021_eastat_20 or measures selection"));
+        };
+        Ok(rows
+            .iter()
+            .filter(|r| {
+                r[category_ix]
+                    .parse()
+                    .is_ok_and(|c| categories.contains(&c))
+                    && r[measure_ix].parse().is_ok_and(|m| measures.contains(&m))
+            })
+            .collect())
+    }
+}

@@ -617,3 +617,54 @@ async fn downloads_are_gzipped_when_accepted_and_faults_hit_their_own_routes() {
     let statuses: Vec<u16> = mock.log().iter().map(|l| l.status).collect();
     assert_eq!(statuses, [200, 200, 200, 200, 200]);
 }
+
+#[tokio::test]
+async fn the_aps_cell_codelist_has_nomisrs_shape_and_its_cells_serve_data() {
+    let mock = sample();
+    let (status, body) = json(&format!(
+        "{}{}",
+        mock.base,
+        lmi_testkit::NOMIS_APS_CELL_CODELIST_PATH
+    ))
+    .await;
+    assert_eq!(status, 200);
+    // structure.codelists.codelist[].code[] with value and description.value, as nomisr reads.
+    let codes = body["structure"]["codelists"]["codelist"][0]["code"]
+        .as_array()
+        .unwrap();
+    let label = |c: &Value| c["description"]["value"].as_str().unwrap().to_owned();
+    let t13a: Vec<&Value> = codes
+        .iter()
+        .filter(|c| label(c).starts_with("T13a:"))
+        .collect();
+    let all_people: Vec<&&Value> = t13a
+        .iter()
+        .filter(|c| label(c).contains("All people"))
+        .collect();
+    assert_eq!(all_people.len(), 9);
+    assert!(t13a.len() > all_people.len(), "Males cells listed too");
+    let t09b = codes
+        .iter()
+        .filter(|c| label(c).starts_with("T09b:") && label(c).contains("All people - "))
+        .count();
+    assert_eq!(t09b, 26);
+    // The data of one chosen cell, and none for a `Males` cell.
+    let id = |c: &Value| c["value"].as_u64().unwrap();
+    let url = |cell: u64| {
+        format!(
+            "{}{}?geography=TYPE424,2092957699&date=2021-12,2022-12&cell={cell}&measures=20100",
+            mock.base,
+            lmi_testkit::NOMIS_APS_CELLS_PATH
+        )
+    };
+    let (status, body) = text(&url(id(all_people[0]))).await;
+    assert_eq!(status, 200);
+    let cells = rows(&body);
+    assert!(!cells.is_empty());
+    assert!(cells.iter().all(|c| c["CELL_NAME"] == label(all_people[0])));
+    let males = t13a
+        .iter()
+        .find(|c| !label(c).contains("All people"))
+        .unwrap();
+    assert_eq!(text(&url(id(males))).await.0, 400);
+}

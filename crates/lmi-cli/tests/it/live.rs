@@ -11,7 +11,12 @@ use std::time::Duration;
 
 /// Cells per page the emulated Nomis serves.
 const PAGE: u64 = 1_000;
-const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
+/// The 2021 LSOA census tables: the sample has none.
+const LSOA_SOURCES: [&str; 3] = [
+    "census2021_ts067_lsoa",
+    "census2021_ts063_lsoa",
+    "census2021_ts066_lsoa",
+];
 const KS4: &str = "key-stage-4-destination-measures";
 const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 
@@ -20,21 +25,22 @@ fn sample_mock() -> MockPublishers {
     MockPublishers::start(&lmi_testkit::sample_dir(), PAGE)
 }
 
-/// The bundled catalogue's text without the LSOA census entry: the sample has no LSOA table.
+/// The bundled catalogue's text without the LSOA census entries: the sample has no LSOA tables.
 fn catalogue_file(dir: &Path) -> PathBuf {
-    let text = BUNDLED_CATALOGUE;
-    let start = text
-        .find(&format!("[[source]]\nid = \"{LSOA_SOURCE}\""))
-        .unwrap();
-    let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+    let mut text = BUNDLED_CATALOGUE.to_owned();
+    for id in LSOA_SOURCES {
+        let start = text.find(&format!("[[source]]\nid = \"{id}\"")).unwrap();
+        let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+        text.replace_range(start..end, "");
+    }
     let path = dir.join("sources.toml");
-    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    std::fs::write(&path, text).unwrap();
     assert_eq!(
         Catalogue::parse(&std::fs::read_to_string(&path).unwrap())
             .unwrap()
             .sources
             .len(),
-        Catalogue::bundled().unwrap().sources.len() - 1
+        Catalogue::bundled().unwrap().sources.len() - LSOA_SOURCES.len()
     );
     path
 }
@@ -157,6 +163,18 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
         stdout.contains("GitHub dfe-analytical-services/lsip_dashboard@main"),
         "{stdout}"
     );
+    // The occupation and economic activity census tables, business counts and the APS T13a cells
+    // found by label.
+    for needle in [
+        "NM_2080_1.data.csv?c2021_occ_10=0...9",
+        "NM_2083_1.data.csv?c2021_eastat_20=0,1001...1011,1...19",
+        "NM_142_1.data.csv?date=latestMINUS4-latest",
+        "NM_17_1.data.csv?cell=",
+        "9 cell(s) found by label",
+        "26 cell(s) found by label",
+    ] {
+        assert!(stdout.contains(needle), "`{needle}` not in {stdout}");
+    }
     let out = lmi_with(&["refresh", "--data-dir", d, "--catalogue", c], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

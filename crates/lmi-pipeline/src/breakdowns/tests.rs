@@ -238,7 +238,14 @@ proptest! {
 
 #[test]
 fn an_upper_tier_source_serves_counties_unitaries_and_areas_made_of_them_only() {
-    let activity = find_count_breakdown("census_economic_activity").unwrap();
+    // TS066 read from the upper-tier file only (`refresh --from` without the district table):
+    // the breakdown falls back to its upper-tier source.
+    let found = find_count_breakdown("census_economic_activity").unwrap();
+    let upper_tier = CountBreakdownDef {
+        source: found.upper_tier_source.unwrap(),
+        ..found.clone()
+    };
+    let activity = &upper_tier;
     let parts = |a: f64| {
         (0..activity.parts.len())
             .map(|i| Some(a + i as f64))
@@ -289,4 +296,31 @@ fn an_upper_tier_source_serves_counties_unitaries_and_areas_made_of_them_only() 
     let region = rows_of(&df, "E12000001", "2021");
     assert_eq!(f64s(&region, COUNT)[0], None);
     assert_eq!(strs(&region, STATUS)[0], "suppressed");
+}
+
+#[test]
+fn economic_activity_from_districts_is_served_for_districts_and_wins_over_the_upper_tier_file() {
+    let activity = find_count_breakdown("census_economic_activity").unwrap();
+    let upper_tier = CountBreakdownDef {
+        source: activity.upper_tier_source.unwrap(),
+        ..activity.clone()
+    };
+    let parts = |a: f64| {
+        (0..activity.parts.len())
+            .map(|i| Some(a + i as f64))
+            .collect::<Vec<_>>()
+    };
+    let districts = observations(activity, &[("E07000001", "2021", parts(3.0))]);
+    let county = observations(&upper_tier, &[("E10000001", "2021", parts(100.0))]);
+    let both = districts.vstack(&county).unwrap();
+    let df = compute_breakdowns(&both, &toy(), COUNT_BREAKDOWNS).unwrap();
+    // The two-tier district has its own value; the county is the sum of its districts (here
+    // one), not the upper-tier file's figure.
+    let district = rows_of(&df, "E07000001", "2021");
+    assert_eq!(f64s(&district, COUNT)[0], Some(3.0));
+    assert_eq!(strs(&district, STATUS)[0], "ok");
+    assert_ne!(
+        f64s(&rows_of(&df, "E10000001", "2021"), COUNT)[0],
+        Some(100.0)
+    );
 }

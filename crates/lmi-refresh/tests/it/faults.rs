@@ -29,7 +29,15 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         from: from.into(),
         to: to.into(),
     };
-    let nomis = vec!["census2021_ts067_lad", "nomis_aps_t19_qualifications"];
+    let nomis = vec![
+        "census2021_ts067_lad",
+        "nomis_aps_t19_qualifications",
+        "census2021_ts063_lad",
+        "census2021_ts066_lad",
+        "nomis_ukbc_enterprises",
+        "nomis_aps_t13a_industry",
+        "nomis_aps_t09b_occupation",
+    ];
     let ees = vec![
         "dfe_ks4_destinations_lad",
         "dfe_16_18_destinations_lad",
@@ -193,7 +201,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             Target::Nomis,
             FaultKind::SkipPage { offset: PAGE },
             forever,
-            vec!["census2021_ts067_lad", "nomis_aps_t19_qualifications"],
+            nomis.clone(),
             vec!["RecordOffset=1000", "a page is missing"],
         ),
         (

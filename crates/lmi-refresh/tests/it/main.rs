@@ -12,4 +12,5 @@
 mod faults;
 mod geography;
 mod live;
+mod nomis_routes;
 mod support;

@@ -16,6 +16,16 @@ pub const KS4: &str = "key-stage-4-destination-measures";
 pub const POST16: &str = "16-18-destination-measures";
 pub const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 pub const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
+/// The 2021 LSOA census tables, left out of the sample-based refreshes (see
+/// [`catalogue_without_lsoa`]).
+pub const LSOA_SOURCES: [&str; 3] = [
+    LSOA_SOURCE,
+    "census2021_ts063_lsoa",
+    "census2021_ts066_lsoa",
+];
+/// Sources the real shared data has no file for, so the emulator serving it cannot answer their
+/// routes: Census TS066 below upper tier (the sample has a synthetic district table).
+pub const NOT_IN_REAL_DATA: [&str; 2] = ["census2021_ts066_lad", "census2021_ts066_lsoa"];
 
 /// The emulated publishers serving the synthetic sample.
 pub fn sample_mock() -> MockPublishers {
@@ -43,13 +53,15 @@ pub fn fetch_config(mock: &MockPublishers) -> FetchConfig {
     c
 }
 
-/// The bundled catalogue without the optional 2021 LSOA census: the sample has no LSOA table,
+/// The bundled catalogue without the optional 2021 LSOA census tables: the sample has none,
 /// and with the real files it is ~86 MB in the Nomis API layout (286 pages here), which alone
 /// makes a refresh take tens of seconds in a debug build. Its route (the same Nomis paging as
 /// the district census) is covered by the full-catalogue real-data test.
 pub fn catalogue_without_lsoa() -> Catalogue {
     let mut catalogue = Catalogue::bundled().unwrap();
-    catalogue.sources.retain(|s| s.id != LSOA_SOURCE);
+    catalogue
+        .sources
+        .retain(|s| !LSOA_SOURCES.contains(&s.id.as_str()));
     catalogue
 }
 

@@ -244,7 +244,9 @@ fn breakdown_def(id: &str) -> Result<&'static CountBreakdownDef, ReportError> {
 pub(crate) fn counted(def: &CountBreakdownDef) -> &'static str {
     match def.source {
         lmi_core::breakdown::UKBC_SOURCE => "enterprises",
-        lmi_core::breakdown::TS066_SOURCE => "residents aged 16 and over",
+        lmi_core::breakdown::TS066_SOURCE | lmi_core::breakdown::TS066_LAD_SOURCE => {
+            "residents aged 16 and over"
+        }
         _ => "working residents",
     }
 }
