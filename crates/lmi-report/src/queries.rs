@@ -314,9 +314,20 @@ pub struct AreaIndicator<'a> {
     comparators: BTreeMap<&'a str, ComparatorSeries<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
+    /// How old the data is: per source of the indicator, the publisher's release date, when lmi
+    /// fetched it, and whether the next release is overdue.
+    freshness: Vec<lmi_core::Freshness>,
     /// The comparators in their order (county, combined authority, region, England).
     #[serde(skip)]
     comparator_areas: &'a [&'static Area],
+}
+
+/// How old an indicator's data is, per source it is built from.
+fn indicator_freshness(snap: &ServedSnapshot, def: &IndicatorDef) -> Vec<lmi_core::Freshness> {
+    let sources: Vec<&str> = std::iter::once(def.source)
+        .chain(def.small_area_source)
+        .collect();
+    crate::charts::freshness_of(snap, &sources)
 }
 
 /// An area's series of one indicator over `from..=to`, with its comparators' series.
@@ -356,6 +367,7 @@ pub fn area_series<'a>(
         series: series_of(code),
         comparators,
         notes,
+        freshness: indicator_freshness(snap, def),
         comparator_areas,
     })
 }
@@ -675,6 +687,8 @@ pub struct ProfileEntry<'a> {
     /// `not_latest_period`, `low_reliability`, `estimated`, `series_break`, `not_applicable`,
     /// `unavailable`.
     flags: Vec<&'static str>,
+    /// How old the data is (see [`AreaIndicator`]).
+    freshness: Vec<lmi_core::Freshness>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -745,6 +759,7 @@ pub fn profile<'a>(
                     })
                     .collect(),
                 flags: flags(latest, latest_period),
+                freshness: indicator_freshness(snap, def),
             }
         })
         .collect();

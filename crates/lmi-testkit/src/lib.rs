@@ -252,6 +252,8 @@ struct Inner {
 /// A running mock; the server stops when this is dropped.
 pub struct MockPublishers {
     pub base: String,
+    /// The directory of files served (the real data or the sample).
+    pub dir: std::path::PathBuf,
     inner: Arc<Inner>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -360,6 +362,7 @@ impl MockPublishers {
         });
         MockPublishers {
             base,
+            dir: dir.to_owned(),
             inner,
             shutdown: Some(tx),
             thread: Some(thread),

@@ -34,6 +34,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "nomis_aps_t19_qualifications",
         "census2021_ts063_lad",
         "census2021_ts066_lad",
+        "census2021_ts066_utla",
         "nomis_ukbc_enterprises",
         "nomis_aps_t13a_industry",
         "nomis_aps_t09b_occupation",

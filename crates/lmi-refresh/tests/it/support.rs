@@ -66,9 +66,16 @@ pub fn catalogue_without_lsoa() -> Catalogue {
 }
 
 pub fn options(data: &Path, mock: &MockPublishers) -> LiveRefresh {
+    let mut catalogue = catalogue_without_lsoa();
+    if mock.dir != lmi_testkit::sample_dir() {
+        // The real files have no district or LSOA TS066 table to serve.
+        catalogue
+            .sources
+            .retain(|s| !NOT_IN_REAL_DATA.contains(&s.id.as_str()));
+    }
     LiveRefresh {
         data_dir: data.to_owned(),
-        catalogue: catalogue_without_lsoa(),
+        catalogue,
         fetch: fetch_config(mock),
         only: Vec::new(),
         dry_run: false,

@@ -229,3 +229,35 @@ fn sources_and_dashboard_panels_say_how_old_the_data_is_and_flag_an_overdue_rele
         assert!(p["data_date"].as_str().unwrap().starts_with("Data"), "{p}");
     }
 }
+
+#[test]
+fn every_value_says_how_old_its_data_is() {
+    let old = (lmi_core::freshness::today() - time::Duration::days(470)).to_string();
+    let snap = fetched_ks4(&old);
+    let body = json(
+        queries::area_series(
+            &snap,
+            geo(),
+            "E07000117",
+            "ks4_apprenticeship_rate",
+            None,
+            None,
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        body["freshness"][0]["source_id"],
+        "dfe_ks4_destinations_lad"
+    );
+    assert_eq!(body["freshness"][0]["status"], "overdue");
+    assert_eq!(body["freshness"][0]["release_date"], old.as_str());
+    let profile = json(queries::profile(&snap, geo(), "E07000117").unwrap());
+    let ks4 = profile["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["indicator"]["id"] == "ks4_apprenticeship_rate")
+        .unwrap();
+    assert_eq!(ks4["freshness"][0]["fetched_at"], "2026-12-01T02:00:00Z");
+    assert!(ks4["latest"]["period"].is_string());
+}
