@@ -440,6 +440,44 @@ def main() -> int:
         w.row([code, welsh_name[code], *occ_lad[code]])
     written.append(w.close())
 
+    # ---- Census TS066 economic activity for every LSOA, in the Nomis API layout the emulated
+    # publishers serve as NM_2083_1 TYPE151: only the categories lmi's LSOA query asks (the total,
+    # in employment, unemployed, active full-time students and the five inactive groups) and the
+    # count measure; synthetic shares of the LSOA's 16+ residents (TS067 above)
+    ts066_cats = [
+        ("0", "Total: All usual residents aged 16 years and over"),
+        ("1002", "Economically active (excluding full-time students):In employment"),
+        ("7", "Economically active (excluding full-time students): Unemployed"),
+        ("1006", "Economically active and a full-time student"),
+        ("15", "Economically inactive: Retired"),
+        ("16", "Economically inactive: Student"),
+        ("17", "Economically inactive: Looking after home or family"),
+        ("18", "Economically inactive: Long-term sick or disabled"),
+        ("19", "Economically inactive: Other"),
+    ]
+    ts066_shares = (0.56, 0.03, 0.025, 0.22, 0.06, 0.045, 0.04, 0.02)
+    # Their own generators: every file generated before stays as it was.
+    rng_a, rng_aw = random.Random(a.seed + 5), random.Random(a.seed + 6)
+    all_lsoas = [(row, rng_a) for row in lsoa_rows] + [(row, rng_aw) for row in welsh_rows]
+    cells = len(all_lsoas) * len(ts066_cats)
+    w = Writer(out / "census" / "census2021_ts066_lsoa21_nomis_api.csv",
+               ["DATE", "DATE_NAME", "DATE_CODE", "DATE_TYPE", "DATE_TYPECODE", "DATE_SORTORDER",
+                "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_TYPE", "GEOGRAPHY_TYPECODE",
+                "GEOGRAPHY_SORTORDER", "C2021_EASTAT_20", "C2021_EASTAT_20_NAME", "C2021_EASTAT_20_CODE",
+                "C2021_EASTAT_20_TYPE", "C2021_EASTAT_20_TYPECODE", "C2021_EASTAT_20_SORTORDER", "MEASURES",
+                "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "OBS_CONF", "OBS_CONF_NAME",
+                "URN", "RECORD_OFFSET", "RECORD_COUNT"])
+    n = 0
+    for g, ((lsoa, nm, _code, _code_name, pop), r) in enumerate(all_lsoas):
+        parts = allocate(pop, [x * r.uniform(0.8, 1.2) for x in ts066_shares])
+        for (cat, label), value in zip(ts066_cats, [pop, *parts]):
+            w.row(["2021", "2021", "2021", "date", "0", "0", 931_135_489 + g, nm, lsoa,
+                   "2021 super output areas - lower layer", "151", g, cat, label, cat,
+                   "Economic activity status", "1000000", "0", "20100", "Value", value, "A", "Normal Value",
+                   "FALSE", "Free (free for publication)", f"Nm-2083d1e{931_135_489 + g}d{cat}d20100", n, cells])
+            n += 1
+    written.append(w.close())
+
     # ---- DfE apprenticeships by home x delivery district (the sample's layout), national density:
     # each home district's starts delivered at home, across its region and by providers in about 90
     # other districts (a handful each), and in the "Outside of England and unknown" bucket. The real
