@@ -1248,23 +1248,24 @@ const NCCIS_COHORT: MeasureRef = MeasureRef {
     measure: "nccis_cohort_16_17",
     label: "16-17 year olds known to the local authority (December-February average)",
 };
+const NCCIS_WHO: &str = "Young people by where they live, as recorded by the local authority's \
+     client caseload information system (NCCIS).";
+const NCCIS_UPPER_TIER: &str = "Published for counties and unitary authorities only: served for \
+     those and for every area made exactly of them; no value for two-tier districts or Travel to \
+     Work Areas.";
+const NCCIS_ROUNDING: &str = "Counts are derived from DfE's percentages (1 decimal place) and \
+     cohorts, so values for combined areas can differ from DfE's own by rounding.";
 const NCCIS_CAVEATS: &[&str] = &[
-    "Young people by where they live, as recorded by the local authority's client caseload \
-     information system (NCCIS).",
-    "Published for counties and unitary authorities only: served for those and for every area \
-     made exactly of them; no value for two-tier districts or Travel to Work Areas.",
-    "Counts are derived from DfE's percentages (1 decimal place) and cohorts, so values for \
-     combined areas can differ from DfE's own by rounding.",
+    NCCIS_WHO,
+    NCCIS_UPPER_TIER,
+    NCCIS_ROUNDING,
     "Years: every year of the files read (the scorecard files of a refresh from files, or the \
      years the EES data set holds in a fetching refresh).",
 ];
 const NCCIS_APPRENTICESHIP_CAVEATS: &[&str] = &[
-    "Young people by where they live, as recorded by the local authority's client caseload \
-     information system (NCCIS).",
-    "Published for counties and unitary authorities only: served for those and for every area \
-     made exactly of them; no value for two-tier districts or Travel to Work Areas.",
-    "Counts are derived from DfE's percentages (1 decimal place) and cohorts, so values for \
-     combined areas can differ from DfE's own by rounding.",
+    NCCIS_WHO,
+    NCCIS_UPPER_TIER,
+    NCCIS_ROUNDING,
     "Only DfE's local authority scorecard file carries the March cohort and the apprenticeship \
      percentage: it is read by `lmi refresh --from`. The EES data set a nightly (fetching) \
      refresh reads, \"NEET by characteristics\", does not, so a snapshot it builds has no \

@@ -227,29 +227,11 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
             tracing::warn!(file = %raw.path.display(), line, "skipped a DfE \"Region demo\" placeholder row");
             continue;
         }
-        let code = match field(level_ix) {
-            "National" => field(country_ix),
-            "Regional" => field(region_ix),
-            "Local authority" => field(la_ix),
-            other => {
-                return Err(bad(
-                    "geographic_level",
-                    "National, Regional or Local authority",
-                    other,
-                ));
-            }
-        };
-        if !is_gss_code(code) {
-            return Err(bad(
-                "new_la_code",
-                "a GSS code for the row's geographic level",
-                code,
-            ));
-        }
-        let period = field(period_ix);
-        if period.len() != 4 || !period.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("time_period", "a calendar year such as 2025", period));
-        }
+        let (code, period) = nccis_key(
+            &field,
+            &bad,
+            [level_ix, country_ix, region_ix, la_ix, period_ix],
+        )?;
         for (i, column, measure) in &cohorts {
             let (value, status) = cell(raw, line, column, field(*i), &NCCIS_SYMBOLS)?;
             out.push(source_id, code, period, measure, value, status);
@@ -337,6 +319,39 @@ const NCCIS_LONG_SYMBOLS: [(&str, Status); 4] = [
     ("low", Status::Suppressed),
 ];
 
+/// A NCCIS row's area code (by its `geographic_level`) and calendar year, checked; the same in
+/// DfE's wide scorecard and EES's long files. `ix`: level, country, region, LA, period columns.
+fn nccis_key<'a>(
+    field: &impl Fn(usize) -> &'a str,
+    bad: &impl Fn(&str, &str, &str) -> crate::IngestError,
+    [level_ix, country_ix, region_ix, la_ix, period_ix]: [usize; 5],
+) -> Result<(&'a str, &'a str)> {
+    let code = match field(level_ix) {
+        "National" => field(country_ix),
+        "Regional" => field(region_ix),
+        "Local authority" => field(la_ix),
+        other => {
+            return Err(bad(
+                "geographic_level",
+                "National, Regional or Local authority",
+                other,
+            ));
+        }
+    };
+    if !is_gss_code(code) {
+        return Err(bad(
+            "new_la_code",
+            "a GSS code for the row's geographic level",
+            code,
+        ));
+    }
+    let period = field(period_ix);
+    if period.len() != 4 || !period.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("time_period", "a calendar year such as 2025", period));
+    }
+    Ok((code, period))
+}
+
 /// The long EES layout: only the 16-17 `Total`/`Total` rows are read (ages 16 and 17 alone and
 /// the characteristic splits are parts of them). The cohort, NEET and not-known measures are
 /// those of the scorecard; the EES data set has no March cohort or participation by route, so
@@ -419,29 +434,11 @@ fn parse_nccis_long(
         {
             continue;
         }
-        let code = match field(level_ix) {
-            "National" => field(country_ix),
-            "Regional" => field(region_ix),
-            "Local authority" => field(la_ix),
-            other => {
-                return Err(bad(
-                    "geographic_level",
-                    "National, Regional or Local authority",
-                    other,
-                ));
-            }
-        };
-        if !is_gss_code(code) {
-            return Err(bad(
-                "new_la_code",
-                "a GSS code for the row's geographic level",
-                code,
-            ));
-        }
-        let period = field(period_ix);
-        if period.len() != 4 || !period.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("time_period", "a calendar year such as 2025", period));
-        }
+        let (code, period) = nccis_key(
+            &field,
+            &bad,
+            [level_ix, country_ix, region_ix, la_ix, period_ix],
+        )?;
         if !seen.insert((code.to_owned(), period.to_owned())) {
             return Err(bad(
                 spelling.characteristic,

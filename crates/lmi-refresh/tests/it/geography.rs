@@ -23,6 +23,19 @@ fn values_renamed(data: &std::path::Path, from: &str, to: &str) -> BTreeMap<Stri
         .collect()
 }
 
+/// ONS re-codes Burnley; DfE's files follow.
+fn recode_burnley(mock: &lmi_testkit::MockPublishers) {
+    mock.recode_district(BURNLEY, RECODED);
+    mock.inject(
+        Target::Ees,
+        FaultKind::ReplaceCode {
+            from: BURNLEY.into(),
+            to: RECODED.into(),
+        },
+        u32::MAX,
+    );
+}
+
 #[test]
 fn a_district_ons_recodes_keeps_its_series_whichever_code_each_source_uses() {
     let mock = sample_mock();
@@ -43,15 +56,7 @@ fn a_district_ons_recodes_keeps_its_series_whichever_code_each_source_uses() {
     assert!(before.keys().any(|k| k.contains(RECODED)));
 
     // ONS re-codes Burnley; DfE's files follow, Nomis's census stays on the old code.
-    mock.recode_district(BURNLEY, RECODED);
-    mock.inject(
-        Target::Ees,
-        FaultKind::ReplaceCode {
-            from: BURNLEY.into(),
-            to: RECODED.into(),
-        },
-        u32::MAX,
-    );
+    recode_burnley(&mock);
     let second = refresh(data.path(), &mock);
     assert!(!second.is_partial(), "{:?}", second.carried);
     let manifest = second.published.unwrap();
@@ -91,15 +96,7 @@ fn a_district_ons_recodes_keeps_its_series_whichever_code_each_source_uses() {
 fn a_lookup_lmi_cannot_read_goes_stale_and_the_registry_it_gave_is_kept() {
     let mock = sample_mock();
     let data = tempfile::tempdir().unwrap();
-    mock.recode_district(BURNLEY, RECODED);
-    mock.inject(
-        Target::Ees,
-        FaultKind::ReplaceCode {
-            from: BURNLEY.into(),
-            to: RECODED.into(),
-        },
-        u32::MAX,
-    );
+    recode_burnley(&mock);
     let first = refresh(data.path(), &mock);
     assert!(!first.is_partial(), "{:?}", first.carried);
     // The service answers an error object (a renamed service, a bad query): the lookup source
