@@ -51,9 +51,10 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         (
             "timeout",
             Target::Ees,
-            // The read timeout is a fifth of this (1 s): short enough to give up on the delay,
-            // long enough for the other publishers' answers on a loaded machine.
-            FaultKind::Delay(Duration::from_millis(5_000)),
+            // The read timeout is a fifth of this (4 s): short enough to give up on the delay,
+            // long enough for the other publishers' answers on a loaded machine (with 1 s, a
+            // busy 2-core machine sometimes timed out an emulated file that was not delayed).
+            FaultKind::Delay(Duration::from_millis(20_000)),
             forever,
             ees.clone(),
             vec![
