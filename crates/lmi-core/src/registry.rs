@@ -291,8 +291,9 @@ pub fn apply_lad_lookup(
             unlisted.join(", ")
         ));
     }
-    // The updated tables must still make a consistent registry.
-    Geography::from_tables(out.tables())?;
+    // The updated tables must still make a consistent registry; built here once, and kept for
+    // the caller's `intern`.
+    out.intern()?;
     Ok(LookupApplied {
         files: out,
         recoded,

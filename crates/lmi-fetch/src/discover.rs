@@ -124,13 +124,20 @@ impl SourceCheck {
         let CheckOutcome::Resolved { target, probes } = &self.outcome else {
             return None;
         };
-        target.release_date.clone().or_else(|| {
-            let modified = probes.first()?.last_modified.as_deref()?;
-            Some(lmi_core::freshness::day_of(
-                httpdate::parse_http_date(modified).ok()?,
-            ))
-        })
+        release_day(
+            target.release_date.as_deref(),
+            probes.first().and_then(|p| p.last_modified.as_deref()),
+        )
     }
+}
+
+/// The publisher's release date (`YYYY-MM-DD`): what discovery found, else the day of a
+/// response's Last-Modified (Nomis sends the dataset's update time).
+pub(crate) fn release_day(discovered: Option<&str>, last_modified: Option<&str>) -> Option<String> {
+    discovered.map(str::to_owned).or_else(|| {
+        let modified = httpdate::parse_http_date(last_modified?).ok()?;
+        Some(lmi_core::freshness::day_of(modified))
+    })
 }
 
 /// Resolves every catalogued source against its publisher and asks for each URL's response

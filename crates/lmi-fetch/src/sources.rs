@@ -806,13 +806,12 @@ pub fn provenance_of(source: &SourceDef, entry: &CacheEntry) -> SourceProvenance
     }
 }
 
-/// The publisher's release date of a cached source: what discovery found, else the day of the
-/// first body's Last-Modified (Nomis sends the dataset's update time).
+/// The publisher's release date of a cached source (see [`discover::release_day`]).
 fn release_date(entry: &CacheEntry) -> Option<String> {
-    entry.release_date.clone().or_else(|| {
-        let modified = httpdate::parse_http_date(entry.last_modified.as_deref()?).ok()?;
-        Some(lmi_core::freshness::day_of(modified))
-    })
+    discover::release_day(
+        entry.release_date.as_deref(),
+        entry.last_modified.as_deref(),
+    )
 }
 
 /// After a publish: sources fetched since are no longer "resumable"; the next refresh asks the

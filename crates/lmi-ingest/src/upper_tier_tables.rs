@@ -239,12 +239,7 @@ pub fn parse_nccis(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         for (pix, pcol, cix, measure) in &percentages {
             let (pct, pstatus) = cell(raw, line, pcol, field(*pix), &NCCIS_SYMBOLS)?;
             let (cohort, _) = cell(raw, line, pcol, field(*cix), &NCCIS_SYMBOLS)?;
-            let count = pct.zip(cohort).map(|(p, c)| p * c / 100.0);
-            let status = if count.is_some() {
-                Status::Estimated
-            } else {
-                pstatus
-            };
+            let (count, status) = count_of_percent(pct, pstatus, cohort);
             out.push(source_id, code, period, measure, count, status);
         }
         kept += 1;
@@ -318,6 +313,19 @@ const NCCIS_LONG_SYMBOLS: [(&str, Status); 4] = [
     ("x", Status::Unavailable),
     ("low", Status::Suppressed),
 ];
+
+/// A count derived from a published percentage of a cohort: `Estimated` (DfE rounds the
+/// percentage), or the percentage's own status when either is missing.
+fn count_of_percent(
+    pct: Option<f64>,
+    pct_status: Status,
+    cohort: Option<f64>,
+) -> (Option<f64>, Status) {
+    match pct.zip(cohort) {
+        Some((p, c)) => (Some(p * c / 100.0), Status::Estimated),
+        None => (None, pct_status),
+    }
+}
 
 /// A NCCIS row's area code (by its `geographic_level`) and calendar year, checked; the same in
 /// DfE's wide scorecard and EES's long files. `ix`: level, country, region, LA, period columns.
@@ -456,12 +464,7 @@ fn parse_nccis_long(
         out.push(source_id, code, period, NCCIS_COHORT, cohort, cohort_status);
         for (pix, pcol, measure) in &percentages {
             let (pct, pstatus) = cell(raw, line, pcol, field(*pix), &NCCIS_LONG_SYMBOLS)?;
-            let count = pct.zip(cohort).map(|(p, c)| p * c / 100.0);
-            let status = if count.is_some() {
-                Status::Estimated
-            } else {
-                pstatus
-            };
+            let (count, status) = count_of_percent(pct, pstatus, cohort);
             out.push(source_id, code, period, measure, count, status);
         }
         kept += 1;

@@ -842,17 +842,7 @@ fn apprenticeship_flows_fetched_from_the_parquet_equal_the_csv() {
             .load_table(version, lmi_core::schema::Table::Flows)
             .unwrap()
             .expect("flows table");
-        let mut rows: Vec<String> = (0..df.height())
-            .map(|i| {
-                df.columns()
-                    .iter()
-                    .map(|c| format!("{:?}", c.get(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
-        rows.sort();
-        rows
+        sorted_rows(&df, &[])
     };
     let before = current(data.path()).manifest.version;
     let report = refresh_live(

@@ -38,22 +38,7 @@ fn observations_without_flags(data: &Path, version: &str, source: &str) -> Vec<S
         .load_observations(version)
         .unwrap();
     let df = lmi_ingest::filter_sources(&df, &[source], true).unwrap();
-    let columns: Vec<_> = df
-        .columns()
-        .iter()
-        .filter(|c| c.name().as_str() != lmi_core::schema::observations::FLAGS)
-        .collect();
-    let mut rows: Vec<String> = (0..df.height())
-        .map(|i| {
-            columns
-                .iter()
-                .map(|c| format!("{:?}", c.get(i).unwrap()))
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect();
-    rows.sort();
-    rows
+    sorted_rows(&df, &[lmi_core::schema::observations::FLAGS])
 }
 
 /// The rows of `BREAKDOWNS` in the current snapshot, sorted, as text.

@@ -181,9 +181,19 @@ pub fn observations_of(data: &Path, version: &str, source: &str) -> Vec<String> 
         .load_observations(version)
         .unwrap();
     let df = lmi_ingest::filter_sources(&df, &[source], true).unwrap();
+    sorted_rows(&df, &[])
+}
+
+/// Every row of a frame as text (`|` between the cells, without the columns in `skip`), sorted.
+pub fn sorted_rows(df: &polars::prelude::DataFrame, skip: &[&str]) -> Vec<String> {
+    let columns: Vec<_> = df
+        .columns()
+        .iter()
+        .filter(|c| !skip.contains(&c.name().as_str()))
+        .collect();
     let mut rows: Vec<String> = (0..df.height())
         .map(|i| {
-            df.columns()
+            columns
                 .iter()
                 .map(|c| format!("{:?}", c.get(i).unwrap()))
                 .collect::<Vec<_>>()
