@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use lmi_core::AreaType;
 use lmi_report::queries::{
     self, AreaBreakdown, AreaDetail, AreaFlows, AreaIndicator, AreaList, AreaProjections,
-    BreakdownCatalogue, Comparison, IndicatorDetail, IndicatorList, Profile, Ranking, SnapshotInfo,
-    Sources,
+    AreaSectors, BreakdownCatalogue, Comparison, IndicatorDetail, IndicatorList, Profile, Ranking,
+    SectorsMapping, SnapshotInfo, Sources, SupplyDemand,
 };
 use lmi_report::{ServedSnapshot, ToTable};
 use serde::{Deserialize, Serialize};
@@ -466,6 +466,63 @@ pub async fn area_flows(
 ) -> ApiResult {
     let snap = state.current();
     let body = queries::area_flows(&snap, state.geo_for(&snap), &code, q.period.as_deref())?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+/// Provision against jobs for an area: for each sector subject area, its share of FE
+/// achievements and apprenticeship starts (where learners live) beside the share of jobs in the
+/// sectors it trains for (where people work), England's shares, the ratio of the two relative
+/// to England and where provision runs ahead of or behind local jobs, with readings. The
+/// subject-to-sector mapping is shown with each subject area (`/v1/sectors`).
+#[utoipa::path(get, path = "/v1/areas/{code}/supply-demand", tag = "demand",
+    params(CodePath, FormatQuery),
+    responses(
+        (status = 200, description = "Provision against jobs", content((SupplyDemand = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn supply_demand(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(CodePath(code)): ApiPath<CodePath>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let body = queries::supply_demand(&snap, state.geo_for(&snap), &code)?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+/// The priority sectors in an area: jobs (where people work), share against England's, change
+/// over five years, and FE and apprenticeship provision in the subjects that train for each.
+#[utoipa::path(get, path = "/v1/areas/{code}/sectors", tag = "demand",
+    params(CodePath, FormatQuery),
+    responses(
+        (status = 200, description = "Priority sectors", content((AreaSectors = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
+    ))]
+pub async fn area_sectors(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(CodePath(code)): ApiPath<CodePath>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let body = queries::area_sectors(&snap, state.geo_for(&snap), &code)?;
+    respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
+}
+
+/// The mapping behind supply against demand, as this server is configured (`serve.sectors`):
+/// every sector subject area with the SIC 2007 sections it trains for, and the priority sectors.
+#[utoipa::path(get, path = "/v1/sectors", tag = "demand", params(FormatQuery),
+    responses(
+        (status = 200, description = "Subject areas, sections and priority sectors", content((SectorsMapping = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    ))]
+pub async fn sectors(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let snap = state.current();
+    let body = queries::sectors_mapping(&snap);
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 

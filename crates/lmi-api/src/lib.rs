@@ -68,6 +68,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/areas/{code}/flows", get(handlers::area_flows))
         .route(
+            "/v1/areas/{code}/supply-demand",
+            get(handlers::supply_demand),
+        )
+        .route("/v1/areas/{code}/sectors", get(handlers::area_sectors))
+        .route("/v1/sectors", get(handlers::sectors))
+        .route(
             "/v1/areas/{code}/projections",
             get(handlers::area_projections),
         )

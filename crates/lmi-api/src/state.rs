@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use arc_swap::ArcSwap;
 use lmi_core::Geography;
+use lmi_report::sectors::Sectors;
 use lmi_report::{Dashboards, GeoIndex, ServedSnapshot};
 use lmi_store::{Demand, Snapshot, Store};
 use serde::Serialize;
@@ -77,6 +78,8 @@ pub(crate) struct Shared {
     /// Serialises reloads so two triggers cannot load the same snapshot twice.
     reload_lock: tokio::sync::Mutex<()>,
     pub(crate) dashboards: Dashboards,
+    /// Applied to every snapshot served (`ServedSnapshot::with_sectors`).
+    sectors: &'static Sectors,
     pub(crate) charts: ChartCache,
     /// Answered `GET`s by snapshot version, path and `Accept` (`respcache`).
     pub(crate) responses: ResponseCache,
@@ -125,6 +128,7 @@ impl AppState {
             store: None,
             refresher: None,
             dashboards: None,
+            sectors: None,
         }
     }
 
@@ -191,11 +195,14 @@ impl AppState {
                 changed: false,
             });
         }
+        let sectors = self.shared.sectors;
         let loaded = tokio::task::spawn_blocking(move || {
             store
                 .load_served(&wanted)
                 .map(|(snapshot, demand, geography)| {
-                    ServedSnapshot::with_demand(snapshot, demand).with_geography(geography)
+                    ServedSnapshot::with_demand(snapshot, demand)
+                        .with_geography(geography)
+                        .with_sectors(sectors)
                 })
         })
         .await
@@ -346,6 +353,7 @@ pub struct AppStateBuilder {
     store: Option<Store>,
     refresher: Option<Box<dyn Refresher>>,
     dashboards: Option<Dashboards>,
+    sectors: Option<&'static Sectors>,
 }
 
 impl AppStateBuilder {
@@ -368,6 +376,12 @@ impl AppStateBuilder {
         self
     }
 
+    /// The sectors file (checked); the bundled one when not set.
+    pub fn sectors(mut self, sectors: &'static Sectors) -> Self {
+        self.sectors = Some(sectors);
+        self
+    }
+
     pub fn config(mut self, config: ApiConfig) -> Self {
         self.config = config;
         self
@@ -385,8 +399,10 @@ impl AppStateBuilder {
     }
 
     pub fn build(self) -> AppState {
+        let sectors = self.sectors.unwrap_or_else(Sectors::bundled);
         let served = ServedSnapshot::with_demand(self.snapshot, self.demand)
-            .with_geography(self.snapshot_geography);
+            .with_geography(self.snapshot_geography)
+            .with_sectors(sectors);
         let metrics = Metrics::default();
         metrics.snapshot_swapped(served.version());
         AppState {
@@ -401,6 +417,7 @@ impl AppStateBuilder {
                 refresh_status: Mutex::new(RefreshStatus::default()),
                 reload_lock: tokio::sync::Mutex::new(()),
                 dashboards: self.dashboards.unwrap_or_else(Dashboards::bundled),
+                sectors,
                 charts: ChartCache::default(),
                 responses: ResponseCache::default(),
                 heavy: tokio::sync::Semaphore::new(

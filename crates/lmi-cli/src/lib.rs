@@ -6,6 +6,7 @@
 use anyhow::Context;
 use lmi_core::Geography;
 use lmi_ingest::Catalogue;
+use lmi_report::sectors::Sectors;
 use lmi_store::{Snapshot, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,19 @@ pub struct ServeOptions {
     pub refresh_from: Option<PathBuf>,
     /// Dashboard specs to serve instead of the bundled ones.
     pub dashboards: Option<PathBuf>,
+    /// The checked sectors file (`load_sectors`); the bundled one when not set.
+    pub sectors: Option<&'static Sectors>,
+}
+
+/// The sectors file at `path`, or the bundled one; a bad file is an error naming the entry.
+/// Kept for the life of the process (one per server, like its dashboards).
+pub fn load_sectors(path: Option<&Path>) -> anyhow::Result<&'static Sectors> {
+    match path {
+        None => Ok(Sectors::bundled()),
+        Some(p) => Sectors::load(p)
+            .map(|s| &*Box::leak(Box::new(s)))
+            .map_err(|e| anyhow::anyhow!("sectors: {e}")),
+    }
 }
 
 /// The dashboard specs in `dir`, or the bundled ones; a bad spec is an error naming the file,
@@ -163,6 +177,7 @@ pub fn load_state_from(
         .snapshot_geography(geography)
         .config(options.api)
         .dashboards(dashboards)
+        .sectors(options.sectors.unwrap_or_else(Sectors::bundled))
         .store(store.clone());
     if let Some(from) = options.refresh_from {
         builder = builder.refresher(DirRefresher { from, store });

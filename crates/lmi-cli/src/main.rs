@@ -164,6 +164,11 @@ struct ServeFlags {
     /// [`serve.dashboards`, LMI_DASHBOARDS].
     #[arg(long)]
     dashboards: Option<PathBuf>,
+    /// Sectors file (TOML: sector subject areas to SIC 2007 sections, priority sectors) instead
+    /// of the bundled datasets/sectors.toml; a bad file stops the server at start-up (exit 2)
+    /// naming the entry [`serve.sectors`, LMI_SECTORS].
+    #[arg(long)]
+    sectors: Option<PathBuf>,
     /// Run the live refresh (as `lmi refresh`) inside the server on this cron schedule, server
     /// local time: "30 2 * * *" is 02:30 every day; six fields put seconds first. For a single
     /// box without a systemd timer or cron job; failures alert as `alert.*` says
@@ -216,6 +221,9 @@ struct PackServeFlags {
     /// LMI_DASHBOARDS].
     #[arg(long)]
     dashboards: Option<PathBuf>,
+    /// Sectors file instead of the bundled one [`serve.sectors`, LMI_SECTORS].
+    #[arg(long)]
+    sectors: Option<PathBuf>,
 }
 
 /// The flags of `lmi render pack` that are settings.
@@ -748,7 +756,10 @@ fn render(what: RenderCommand, settings: &Settings) -> Result<Ended, Failure> {
     };
     // Reports need the indexed snapshot, not the HTTP server's state.
     let store = settings.store().map_err(Failure::config)?;
+    let sectors =
+        lmi_cli::load_sectors(settings.serve.sectors.as_deref()).map_err(Failure::config)?;
     let (snap, geo) = lmi_cli::load_report(&store, &sample_dir).map_err(Failure::config)?;
+    let snap = snap.with_sectors(sectors);
     let areas = lmi_cli::pack::areas_for(geo, area.as_deref(), within.as_deref())
         .map_err(Failure::config)?;
     let options = lmi_cli::pack::PackOptions {
@@ -790,6 +801,7 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
     };
     let sample_dir = serve.sample_dir.unwrap_or_else(lmi_cli::default_sample_dir);
     lmi_cli::load_dashboards(serve.dashboards.as_deref()).map_err(Failure::config)?;
+    let sectors = lmi_cli::load_sectors(serve.sectors.as_deref()).map_err(Failure::config)?;
     if serve.refresh_from.is_some() && api.admin_token.is_none() {
         tracing::warn!("--refresh-from has no effect without LMI_ADMIN_TOKEN");
     }
@@ -798,6 +810,7 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
         api,
         refresh_from: serve.refresh_from,
         dashboards: serve.dashboards,
+        sectors: Some(sectors),
     };
     // Snapshot loading is blocking polars work: do it before the async runtime starts.
     let state =

@@ -86,6 +86,9 @@ pub struct ServeSettings {
     pub refresh_from: Option<PathBuf>,
     /// Dashboard specs to serve instead of the bundled ones.
     pub dashboards: Option<PathBuf>,
+    /// A sectors file (subject areas to SIC 2007 sections, priority sectors) instead of the
+    /// bundled `datasets/sectors.toml`.
+    pub sectors: Option<PathBuf>,
     /// Run the live refresh inside the server at these times (cron: minute hour day month
     /// weekday, server local time; six fields with seconds first), instead of a systemd timer or
     /// cron job on a single box.
@@ -100,6 +103,7 @@ impl Default for ServeSettings {
             watch_interval: Duration::from_secs(5),
             refresh_from: None,
             dashboards: None,
+            sectors: None,
             refresh_schedule: None,
         }
     }

@@ -18,13 +18,15 @@ use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
 mod demand;
+mod sectors;
 mod spec;
 pub use demand::FLOWS_DESCRIPTION;
 pub(crate) use demand::demand_panel;
+pub use sectors::{SUPPLY_DEMAND_DESCRIPTION, supply_demand_breakdowns};
 pub use spec::{
     BreakdownSpec, COMPARATOR_TYPES, ChartKind, ChartOptions, ChartRequest, ChartSpec,
-    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, RankedBreakdownSpec, RankingSpec,
-    SmallMultiplesSpec, TrendSpec, Unused,
+    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, Provision, RankedBreakdownSpec,
+    RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
 };
 
 /// Legend labels for areas: the name, with the type added where two areas share a name
@@ -122,6 +124,9 @@ pub fn build_chart(
         ChartSpec::Flows(s) => {
             demand::flows(snap, geo, &area.code, s.period.as_deref(), s.direction)
         }
+        ChartSpec::SupplyDemand(s) => {
+            sectors::supply_demand_chart(snap, geo, &area.code, s.provision)
+        }
     }
 }
 
@@ -163,6 +168,23 @@ pub(crate) fn footnotes_of_sources(snap: &ServedSnapshot, sources: &[&str]) -> V
         out.push(lmi_charts::SYNTHETIC_SAMPLE_NOTICE.to_owned());
     }
     out.extend(attributions(snap, sources));
+    out
+}
+
+/// The catalogue ids of the sources of these count breakdowns (district and small-area), each
+/// once; ids that are not count breakdowns add none.
+pub fn breakdown_sources(ids: &[&str]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for def in ids
+        .iter()
+        .filter_map(|id| lmi_core::find_count_breakdown(id))
+    {
+        for s in std::iter::once(def.source).chain(def.small_area_source) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
     out
 }
 

@@ -158,6 +158,9 @@ impl Panel {
                     .unwrap_or_default()
             }
             ChartSpec::Flows(_) => vec![lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE],
+            ChartSpec::SupplyDemand(s) => {
+                charts::breakdown_sources(&charts::supply_demand_breakdowns(s.provision))
+            }
             _ => charts::source_ids(&self.indicators()),
         }
     }
@@ -166,7 +169,9 @@ impl Panel {
     /// [`Panel::sources`]).
     pub fn indicators(&self) -> Vec<&'static IndicatorDef> {
         match &self.chart {
-            ChartSpec::RankedBreakdown(_) | ChartSpec::Flows(_) => Vec::new(),
+            ChartSpec::RankedBreakdown(_) | ChartSpec::Flows(_) | ChartSpec::SupplyDemand(_) => {
+                Vec::new()
+            }
             ChartSpec::Breakdown(BreakdownSpec { breakdown, .. }) => {
                 lmi_core::find_breakdown(breakdown)
                     .map(|b| {
@@ -368,7 +373,10 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, PanelError> {
     if let Some(reading) = &p.reading {
         if matches!(
             p.chart,
-            ChartKind::Breakdown | ChartKind::RankedBreakdown | ChartKind::Flows
+            ChartKind::Breakdown
+                | ChartKind::RankedBreakdown
+                | ChartKind::Flows
+                | ChartKind::SupplyDemand
         ) {
             return Err(PanelError::ReadingNotTaken(p.chart));
         }

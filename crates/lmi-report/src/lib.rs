@@ -13,15 +13,16 @@ pub mod lookup;
 pub mod pack;
 pub mod queries;
 pub mod search;
+pub mod sectors;
 mod snapshot;
 mod table;
 pub mod words;
 
 pub use charts::{
     BreakdownSpec, Built, COMPARATOR_TYPES, ChartImage, ChartKind, ChartOptions, ChartRequest,
-    ChartSpec, ChartSpecError, FlowDirection, FlowsSpec, MAX_PANELS, MAX_PARTS,
-    RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, TrendSpec, Unused, build_chart,
-    draw_chart,
+    ChartSpec, ChartSpecError, FlowDirection, FlowsSpec, MAX_PANELS, MAX_PARTS, Provision,
+    RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
+    build_chart, draw_chart,
 };
 pub use dashboard::{
     Dashboard, DashboardError, DashboardSpec, Dashboards, Panel, PanelError, PanelSpec,

@@ -202,7 +202,10 @@ fn panel_section(
             })?;
             let unit = &built.chart.text().unit;
             let pivoted = match panel.chart {
-                ChartKind::Ranking | ChartKind::RankedBreakdown | ChartKind::Flows => None,
+                ChartKind::Ranking
+                | ChartKind::RankedBreakdown
+                | ChartKind::Flows
+                | ChartKind::SupplyDemand => None,
                 ChartKind::Breakdown => pivot_html(&built.table, "part", area, unit),
                 _ => pivot_html(&built.table, "period", area, unit),
             };
@@ -445,6 +448,12 @@ fn demand_definitions(
                 "Apprenticeship travel to learn",
                 charts::FLOWS_DESCRIPTION,
                 lmi_core::flows::FLOW_CAVEATS,
+            )),
+            ChartSpec::SupplyDemand(_) => Some((
+                "supply_demand",
+                "Provision against local jobs",
+                charts::SUPPLY_DEMAND_DESCRIPTION,
+                crate::queries::sectors::SUPPLY_DEMAND_CAVEATS,
             )),
             _ => None,
         };

@@ -14,10 +14,17 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 pub(crate) mod demand;
+pub(crate) mod sectors;
+pub(crate) use demand::with_caveats;
 pub use demand::{
     AreaBreakdown, AreaFlows, AreaProjections, BreakdownCatalogue, BreakdownEntry, BreakdownSort,
     FlowLink, FlowTotals, PartShare, ProjectionValue, READINGS, TOP_FLOWS, area_breakdown,
     area_flows, area_projections, breakdown_catalogue,
+};
+pub use sectors::{
+    AHEAD, APPRENTICESHIPS_BY_SSA, AreaSectors, BEHIND, Basis, FE_BY_SSA, JOBS_BY_SECTION,
+    Position, SectionEntry, SectorRow, SectorsMapping, Shares, SubjectSupply, SupplyDemand,
+    area_sectors, sectors_mapping, supply_demand,
 };
 
 /// A body that is also a table (for `?format=csv|xlsx`).

@@ -41,6 +41,9 @@ pub struct ServedSnapshot {
     /// The area registry the snapshot was computed with (stored in it), indexed; `None` for a
     /// snapshot published without one, served with the server's own.
     geography: Option<&'static GeoIndex>,
+    /// The subject-to-sector mapping and priority sectors answers use (configuration, the
+    /// bundled file unless the server was given one).
+    sectors: &'static crate::sectors::Sectors,
 }
 
 /// The demand tables (`lmi_core::demand`) indexed at load.
@@ -240,6 +243,7 @@ impl ServedSnapshot {
             periods,
             demand: DemandIndex::new(demand),
             geography: None,
+            sectors: crate::sectors::Sectors::bundled(),
         }
     }
 
@@ -248,6 +252,17 @@ impl ServedSnapshot {
     pub fn with_geography(mut self, geography: Option<&'static Geography>) -> ServedSnapshot {
         self.geography = geography.map(GeoIndex::of);
         self
+    }
+
+    /// The snapshot served with a hub's own sectors file (checked at start-up).
+    pub fn with_sectors(mut self, sectors: &'static crate::sectors::Sectors) -> ServedSnapshot {
+        self.sectors = sectors;
+        self
+    }
+
+    /// The subject-to-sector mapping and priority sectors.
+    pub fn sectors(&self) -> &'static crate::sectors::Sectors {
+        self.sectors
     }
 
     /// The registry to answer with: the snapshot's own, else `default` (the server's).

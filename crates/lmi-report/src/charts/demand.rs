@@ -380,7 +380,7 @@ pub(crate) struct DemandPanel {
 
 impl DemandPanel {
     /// A panel of shares (percent) with nothing read yet.
-    fn new(subject: &str, description: &str, caveats: &[&str]) -> DemandPanel {
+    pub(super) fn new(subject: &str, description: &str, caveats: &[&str]) -> DemandPanel {
         DemandPanel {
             subject: subject.to_owned(),
             description: description.to_owned(),
@@ -435,6 +435,12 @@ pub(crate) fn demand_panel(
             }
             Some(panel)
         }
+        ChartSpec::SupplyDemand(s) => Some(super::sectors::supply_demand_panel(
+            s.provision,
+            area,
+            snap,
+            geo,
+        )),
         _ => None,
     }
 }

@@ -41,16 +41,21 @@ pub enum ChartKind {
     /// The main apprenticeship flows of the area: where its residents train, or where the
     /// learners trained there live.
     Flows,
+    /// Provision against jobs: for each sector subject area, how far the area's FE achievements
+    /// (or apprenticeship starts) lean towards it against how far its jobs lean towards the
+    /// sectors it trains for, both relative to England.
+    SupplyDemand,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Trend,
         ChartKind::Ranking,
         ChartKind::Breakdown,
         ChartKind::SmallMultiples,
         ChartKind::RankedBreakdown,
         ChartKind::Flows,
+        ChartKind::SupplyDemand,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +66,7 @@ impl ChartKind {
             ChartKind::SmallMultiples => "small_multiples",
             ChartKind::RankedBreakdown => "ranked_breakdown",
             ChartKind::Flows => "flows",
+            ChartKind::SupplyDemand => "supply_demand",
         }
     }
 }
@@ -91,6 +97,26 @@ impl FlowDirection {
     }
 }
 
+/// Which provision a `supply_demand` chart sets against jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Provision {
+    /// FE and skills aim achievements by sector subject area (the default).
+    #[default]
+    Fe,
+    /// Apprenticeship starts by sector subject area.
+    Apprenticeships,
+}
+
+impl Provision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provision::Fe => "fe",
+            Provision::Apprenticeships => "apprenticeships",
+        }
+    }
+}
+
 /// What a chart shows, by kind: each kind holds exactly what it needs, so a chart that cannot
 /// be drawn (a trend without an indicator, small multiples without members) cannot be asked for.
 /// Serialised, it is the kind's query parameters (the kind itself is in the chart's path).
@@ -103,6 +129,7 @@ pub enum ChartSpec {
     SmallMultiples(SmallMultiplesSpec),
     RankedBreakdown(RankedBreakdownSpec),
     Flows(FlowsSpec),
+    SupplyDemand(SupplyDemandSpec),
 }
 
 // The fields of each kind are declared in the order chart links have always written them
@@ -181,6 +208,12 @@ pub struct FlowsSpec {
     pub direction: FlowDirection,
 }
 
+/// Provision against jobs by sector subject area.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct SupplyDemandSpec {
+    pub provision: Provision,
+}
+
 /// A chart's options as written, flat: the keys of a dashboard panel beside its `chart`, or the
 /// query string of `/v1/charts/{kind}.{format}` beside `area`. Only [`ChartSpec::check`] reads
 /// them; everything after it holds a [`ChartSpec`].
@@ -213,6 +246,9 @@ pub struct ChartOptions {
     /// the learners trained in the area live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<FlowDirection>,
+    /// For `supply_demand`: `fe` (default), FE achievements, or `apprenticeships`, starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Provision>,
     /// Comparator types for `trend` and `breakdown` (`county`, `combined_authority`, `region`,
     /// `country`): a list, or in a query string comma-separated; all of the area's comparators
     /// when absent, none when empty.
@@ -257,6 +293,7 @@ impl ChartOptions {
             ("sort", self.sort.is_some()),
             ("top", self.top.is_some()),
             ("direction", self.direction.is_some()),
+            ("provision", self.provision.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -376,6 +413,9 @@ impl ChartSpec {
                 period: o.period,
                 direction: o.direction.unwrap_or_default(),
             }),
+            ChartKind::SupplyDemand => ChartSpec::SupplyDemand(SupplyDemandSpec {
+                provision: o.provision.unwrap_or_default(),
+            }),
         };
         if unused == Unused::Refuse {
             let used = spec.option_names();
@@ -394,6 +434,7 @@ impl ChartSpec {
             ChartSpec::SmallMultiples(_) => ChartKind::SmallMultiples,
             ChartSpec::RankedBreakdown(_) => ChartKind::RankedBreakdown,
             ChartSpec::Flows(_) => ChartKind::Flows,
+            ChartSpec::SupplyDemand(_) => ChartKind::SupplyDemand,
         }
     }
 
@@ -408,6 +449,10 @@ impl ChartSpec {
             ChartSpec::Flows(FlowsSpec { direction, .. }) => match direction {
                 FlowDirection::Delivery => "apprenticeship_delivery",
                 FlowDirection::Home => "apprenticeship_home",
+            },
+            ChartSpec::SupplyDemand(SupplyDemandSpec { provision }) => match provision {
+                Provision::Fe => "fe_supply_demand",
+                Provision::Apprenticeships => "apprenticeship_supply_demand",
             },
         }
     }

@@ -24,7 +24,7 @@ pub const READINGS: usize = 3;
 /// The lowest location quotient a reading is written for (1.1 once rounded).
 pub const MIN_READING_LQ: f64 = 1.05;
 
-fn not_in_snapshot(what: &str, snap: &ServedSnapshot) -> ReportError {
+pub(crate) fn not_in_snapshot(what: &str, snap: &ServedSnapshot) -> ReportError {
     ReportError::NotFound(format!(
         "{what} not in this snapshot: snapshot {} was published before lmi built them; a \
          refresh (`lmi refresh`) publishes a snapshot with them",
@@ -33,7 +33,7 @@ fn not_in_snapshot(what: &str, snap: &ServedSnapshot) -> ReportError {
 }
 
 /// A table's attribution with the caveats of what it shows added after the title.
-fn with_caveats(mut t: Table, caveats: &[&str]) -> Table {
+pub(crate) fn with_caveats(mut t: Table, caveats: &[&str]) -> Table {
     let at = 1.min(t.about.len());
     for (i, c) in caveats.iter().enumerate() {
         t.about

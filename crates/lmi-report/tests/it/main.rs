@@ -10,5 +10,6 @@ mod demand;
 mod fixture;
 mod profiles;
 mod provenance;
+mod sectors;
 mod series;
 mod tables;

@@ -1,0 +1,213 @@
+//! The supply-against-demand chart: one bar per sector subject area, the quotient of how far the
+//! area's provision leans towards the subject and how far its jobs lean towards the sectors it
+//! trains for (both against England), with a line at 1 ("in step"). Drawn from the body the API
+//! serves (`queries::supply_demand`), so chart, JSON and CSV agree.
+
+use super::demand::DemandPanel;
+use super::{Built, Provision};
+use crate::error::ReportError;
+use crate::queries::sectors::{AHEAD, BEHIND, SUPPLY_DEMAND_CAVEATS, SubjectSupply};
+use crate::queries::{APPRENTICESHIPS_BY_SSA, FE_BY_SSA, JOBS_BY_SECTION, ToTable, supply_demand};
+use crate::snapshot::{GeoIndex, ServedSnapshot};
+use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart, ReferenceLine};
+use lmi_core::Area;
+
+/// What a supply-against-demand panel shows.
+pub const SUPPLY_DEMAND_DESCRIPTION: &str = "For each sector subject area: how far the area's \
+    provision leans towards it compared with England, divided by how far the area's jobs lean \
+    towards the sectors it trains for compared with England. Above 1, provision runs ahead of \
+    local jobs; below 1, behind.";
+
+/// The breakdowns the chart reads, for its sources and footnotes.
+pub fn supply_demand_breakdowns(provision: Provision) -> [&'static str; 2] {
+    match provision {
+        Provision::Fe => [FE_BY_SSA, JOBS_BY_SECTION],
+        Provision::Apprenticeships => [APPRENTICESHIPS_BY_SSA, JOBS_BY_SECTION],
+    }
+}
+
+fn ratio(r: &SubjectSupply<'_>, provision: Provision) -> Option<f64> {
+    match provision {
+        Provision::Fe => r.fe_ratio,
+        Provision::Apprenticeships => r.apprenticeship_ratio,
+    }
+}
+
+fn provision_words(provision: Provision) -> &'static str {
+    match provision {
+        Provision::Fe => "FE achievements",
+        Provision::Apprenticeships => "apprenticeship starts",
+    }
+}
+
+/// Bars of provision over jobs (relative to England) per subject area, furthest ahead first;
+/// subject areas without a ratio (general education, a withheld count) are left out and
+/// counted in a footnote.
+pub fn supply_demand_chart(
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+    code: &str,
+    provision: Provision,
+) -> Result<Built, ReportError> {
+    let body = supply_demand(snap, geo, code)?;
+    let area = body.area;
+    let mut rows: Vec<(&SubjectSupply<'_>, f64)> = body
+        .subject_areas
+        .iter()
+        .filter_map(|r| Some((r, ratio(r, provision)?)))
+        .collect();
+    if rows.is_empty() {
+        let why = if body.notes.is_empty() {
+            "no subject area has both a provision share and a jobs share".to_owned()
+        } else {
+            body.notes.join("; ")
+        };
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: {} has no {} against jobs: {why}",
+            area.name,
+            provision_words(provision)
+        )));
+    }
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let left_out = body.subject_areas.len() - rows.len();
+    let bars = rows
+        .iter()
+        .map(|(r, x)| RankedBar {
+            label: format!("{} ({})", r.title, sections(r)),
+            value: Some(*x),
+            highlight: *x >= AHEAD || *x <= BEHIND,
+            mark: if r.jobs.approximate || r.fe_achievements.approximate {
+                Mark::Approximate
+            } else {
+                Mark::None
+            },
+            reference: None,
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "Strong bars: provision well ahead of (at least {AHEAD}) or behind (at most {BEHIND}) \
+         local jobs. In brackets: the SIC 2007 sections each subject trains for."
+    )];
+    if left_out > 0 {
+        notes.push(format!(
+            "{left_out} subject areas not shown: general education, or a share withheld"
+        ));
+    }
+    notes.extend(
+        body.basis
+            .iter()
+            .map(|b| format!("{}: {} ({})", b.breakdown, b.period, b.counts)),
+    );
+    notes.extend(body.notes.iter().map(|n| format!("Note: {n}")));
+    let sources = super::breakdown_sources(&supply_demand_breakdowns(provision));
+    let mut footnotes = super::footnotes_of_sources(snap, &sources);
+    footnotes.extend(notes);
+    let description = format!(
+        "Bar chart of {} {} against its jobs by sector subject area, relative to England, \
+         furthest ahead first. {}",
+        possessive_name(area),
+        provision_words(provision),
+        body.readings.join(" ")
+    );
+    Ok(Built {
+        chart: Chart::Ranked(RankedChart {
+            text: ChartText {
+                title: format!(
+                    "{} against local jobs, relative to England: {}",
+                    capitalised(provision_words(provision)),
+                    area.name
+                ),
+                description,
+                unit: "ratio (1 = in step with jobs)".to_owned(),
+                footnotes,
+            },
+            bars,
+            reference: Some(ReferenceLine {
+                label: "in step with local jobs".to_owned(),
+                value: 1.0,
+            }),
+            bar_reference: None,
+        }),
+        table: body.to_table(snap),
+    })
+}
+
+fn sections(r: &SubjectSupply<'_>) -> String {
+    let s: Vec<String> = r.sections.iter().map(ToString::to_string).collect();
+    s.join(", ")
+}
+
+fn possessive_name(area: &Area) -> String {
+    crate::queries::demand::possessive(&area.name)
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The panel of a `supply_demand` chart: the readings, headed by how many subject areas run
+/// ahead and behind.
+pub(crate) fn supply_demand_panel(
+    provision: Provision,
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> DemandPanel {
+    let mut panel = DemandPanel::new(
+        match provision {
+            Provision::Fe => "fe_supply_demand",
+            Provision::Apprenticeships => "apprenticeship_supply_demand",
+        },
+        SUPPLY_DEMAND_DESCRIPTION,
+        SUPPLY_DEMAND_CAVEATS,
+    );
+    panel.unit = "ratio".to_owned();
+    match supply_demand(snap, geo, &area.code) {
+        Ok(body) => {
+            let ratios: Vec<f64> = body
+                .subject_areas
+                .iter()
+                .filter_map(|r| ratio(r, provision))
+                .collect();
+            panel.period = body
+                .basis
+                .iter()
+                .find(|b| b.breakdown == supply_demand_breakdowns(provision)[0])
+                .map(|b| b.period.clone());
+            panel.approximate = body
+                .subject_areas
+                .iter()
+                .any(|r| r.jobs.approximate || r.fe_achievements.approximate);
+            let ahead = ratios.iter().filter(|x| **x >= AHEAD).count();
+            let behind = ratios.iter().filter(|x| **x <= BEHIND).count();
+            let mut sentences = if ratios.is_empty() {
+                vec![format!(
+                    "No subject area in {} has both {} and jobs to compare{}.",
+                    area.name,
+                    provision_words(provision),
+                    if body.notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", body.notes.join("; "))
+                    }
+                )]
+            } else {
+                vec![format!(
+                    "Of {} subject areas compared in {}, provision runs ahead of local jobs in \
+                     {ahead} and behind in {behind}, relative to England.",
+                    ratios.len(),
+                    area.name
+                )]
+            };
+            if provision == Provision::Fe {
+                sentences.extend(body.readings.iter().cloned());
+            }
+            panel.reading = sentences.join(" ");
+        }
+        Err(e) => panel.reading = format!("{e}."),
+    }
+    panel
+}
