@@ -38,6 +38,24 @@ async fn demand_answers_map_to_statuses_and_formats() {
             "/v1/areas/E69000019/projections?classification=nope".to_owned(),
             StatusCode::BAD_REQUEST,
         ),
+        ("/v1/sectors".to_owned(), StatusCode::OK),
+        // The fixture has no subject or section breakdowns: 404 naming what is missing.
+        (
+            "/v1/areas/E07000123/supply-demand".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/areas/E07000123/sectors".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/areas/E99999999/supply-demand".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/v1/areas/E07000123/supply-demand?period=2021".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
     ] {
         let (status, ct, body) = super::tests::get(with_demand(), &uri).await;
         assert_eq!(status, want, "{uri}: {body}");
@@ -52,6 +70,13 @@ async fn demand_answers_map_to_statuses_and_formats() {
         super::tests::get(with_demand(), &format!("{breakdown}?format=csv")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(ct.starts_with("text/csv"));
+    let request = axum::http::Request::get("/v1/sectors?format=csv")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, body) = super::tests::send(with_demand(), request).await;
+    assert_eq!(status, StatusCode::OK);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("priority_sector,digital,Digital,J,6,"), "{body}");
 }
 
 #[tokio::test]
