@@ -76,7 +76,10 @@ async fn demand_answers_map_to_statuses_and_formats() {
     let (status, _, body) = super::tests::send(with_demand(), request).await;
     assert_eq!(status, StatusCode::OK);
     let body = String::from_utf8(body).unwrap();
-    assert!(body.contains("priority_sector,digital,Digital,J,6,"), "{body}");
+    assert!(
+        body.contains("priority_sector,digital,Digital,J,6,"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -48,6 +48,33 @@ pub const SIC2007_SECTIONS: [(char, &str); 21] = [
     ),
 ];
 
+/// The 22 industry groups (SIC 2007) of the Skills Imperative 2035 projections, table `Ind T2`,
+/// as the workbooks label them (read from the Lancashire LSIP and England workbooks).
+pub const PROJECTION_INDUSTRIES: [&str; 22] = [
+    "Agriculture",
+    "Mining and quarrying",
+    "Food drink and tobacco",
+    "Engineering",
+    "Rest of manufacturing",
+    "Electricity and gas",
+    "Water and sewerage",
+    "Construction",
+    "Wholesale and retail trade",
+    "Transport and storage",
+    "Accommodation and food",
+    "Media",
+    "Information technology",
+    "Finance and insurance",
+    "Real estate",
+    "Professional services",
+    "Support services",
+    "Public admin. and defence",
+    "Education",
+    "Health and social work",
+    "Arts and entertainment",
+    "Other services",
+];
+
 /// The number of sector subject areas in tier 1 (codes 1 to 15).
 pub const SSA_TIER1: u8 = 15;
 
@@ -109,6 +136,8 @@ pub struct PrioritySector {
     pub sections: Vec<Section>,
     /// SSA tier 1 codes.
     pub subject_areas: Vec<u8>,
+    /// Skills Imperative industry groups ([`PROJECTION_INDUSTRIES`]) making up the sector.
+    pub projection_industries: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -163,6 +192,8 @@ struct PrioritySectorFile {
     title: String,
     sections: Vec<String>,
     subject_areas: Vec<u8>,
+    #[serde(default)]
+    projection_industries: Vec<String>,
     note: Option<String>,
 }
 
@@ -282,8 +313,22 @@ impl Sectors {
                     format!("subject area {bad} is not an SSA tier 1 code (1 to {SSA_TIER1})"),
                 ));
             }
+            if let Some(bad) = p
+                .projection_industries
+                .iter()
+                .find(|i| !PROJECTION_INDUSTRIES.contains(&i.as_str()))
+            {
+                return Err(invalid(
+                    what,
+                    format!(
+                        "`{bad}` is not a Skills Imperative industry group; expected one of: {}",
+                        PROJECTION_INDUSTRIES.join(", ")
+                    ),
+                ));
+            }
             priority.push(PrioritySector {
                 sections: sections(&what, &p.sections)?,
+                projection_industries: p.projection_industries,
                 id: p.id,
                 title: p.title,
                 subject_areas: p.subject_areas,
@@ -373,6 +418,9 @@ mod tests {
         assert!(err(&bad_ssa).contains("subject area 16 is not an SSA tier 1 code"));
         let twice = sector("sections = [\"C\", \"C\"]\nsubject_areas = [4]");
         assert!(err(&twice).contains("section C is listed twice"));
+        let industry =
+            sector("sections = [\"C\"]\nsubject_areas = [4]\nprojection_industries = [\"Cars\"]");
+        assert!(err(&industry).contains("`Cars` is not a Skills Imperative industry group"));
         let unknown_key = sector("sections = [\"C\"]\nsubject_areas = [4]\nsic = 1");
         assert!(
             err(&unknown_key).contains("unknown field `sic`"),

@@ -15,6 +15,7 @@ use crate::table::Table;
 use crate::words::format_value;
 use lmi_core::demand::BreakdownRow;
 use lmi_core::geography::ENGLAND;
+use lmi_core::projections::{ProjectionClassification, ProjectionQuantity};
 use lmi_core::schema::Table as DemandTable;
 use lmi_core::{Area, Status, Unit};
 use serde::Serialize;
@@ -505,11 +506,17 @@ pub const SECTOR_CAVEATS: &[&str] = &[
     "Provision is FE aim achievements and apprenticeship starts in the subject areas that \
      train for the sector, by where learners live; learners travel, and one subject area can \
      train for several sectors.",
+    "Projected change is the Skills Imperative 2035 model's employment in 2035 minus 2020 for \
+     the industry groups that make up the sector, published for LSIP areas and England only. \
+     Openings including replacement demand are published only for six broad sectors, too \
+     coarse for these, so they are not shown.",
 ];
 
 /// One priority sector in an area.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SectorRow<'a> {
+    #[serde(skip)]
+    projection_industries: &'a [String],
     pub id: &'a str,
     pub title: &'a str,
     #[schema(value_type = Vec<String>)]
@@ -528,6 +535,12 @@ pub struct SectorRow<'a> {
     pub fe_share: Shares,
     pub apprenticeship_starts: Option<f64>,
     pub apprenticeship_share: Shares,
+    /// Projected change in employment, 2020 to 2035 (Skills Imperative 2035, its industry
+    /// groups that make up the sector; jobs, rounded by the model to the nearest job), for the
+    /// areas the projections are published for (LSIP areas, England).
+    pub projected_change: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projected_change_period: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'a str>,
 }
@@ -562,6 +575,11 @@ pub fn area_sectors<'a>(
         .priority()
         .iter()
         .map(|s| sector_row(s, &inputs, earlier.as_ref()))
+        .map(|mut row| {
+            row.projected_change = projected_change(snap, &area.code, row.projection_industries);
+            row.projected_change_period = row.projected_change.map(|_| PROJECTION_PERIOD);
+            row
+        })
         .collect();
     Ok(AreaSectors {
         meta: &snap.meta,
@@ -572,6 +590,33 @@ pub fn area_sectors<'a>(
         notes: inputs.notes,
         caveats: SECTOR_CAVEATS,
     })
+}
+
+const PROJECTION_PERIOD: &str = "2020-2035";
+
+/// Employment in 2035 minus 2020 over the sector's Skills Imperative industry groups (table
+/// `Ind T2`, levels in thousands), in jobs; absent where the area has no projections or a group
+/// is missing from them.
+fn projected_change(snap: &ServedSnapshot, code: &str, industries: &[String]) -> Option<f64> {
+    if industries.is_empty() {
+        return None;
+    }
+    let rows = snap.projections(code);
+    let level = |label: &str, year: &str| {
+        rows.iter()
+            .find(|r| {
+                r.classification == ProjectionClassification::IndustryGroups.as_str()
+                    && r.quantity == ProjectionQuantity::Employment.as_str()
+                    && r.item_label == label
+                    && r.period == year
+            })
+            .and_then(|r| r.value)
+    };
+    industries
+        .iter()
+        .map(|i| Some(level(i, "2035")? - level(i, "2020")?))
+        .sum::<Option<f64>>()
+        .map(|thousands| (thousands * 1000.0).round())
 }
 
 /// The jobs rows of the period five years before `period` (years read from the labels' first
@@ -605,6 +650,9 @@ fn sector_row<'a>(
         .map(apprenticeship_part)
         .collect();
     SectorRow {
+        projection_industries: &s.projection_industries,
+        projected_change: None,
+        projected_change_period: None,
         id: &s.id,
         title: &s.title,
         sections: &s.sections,
@@ -691,6 +739,8 @@ impl ToTable for AreaSectors<'_> {
                 "apprenticeship_starts",
                 "apprenticeship_share",
                 "apprenticeship_england_share",
+                "projected_change",
+                "projected_change_period",
             ],
             snap,
             format!("Priority sectors: {}", a.name),
@@ -715,6 +765,8 @@ impl ToTable for AreaSectors<'_> {
                 r.apprenticeship_starts.into(),
                 r.apprenticeship_share.share.into(),
                 r.apprenticeship_share.england_share.into(),
+                r.projected_change.into(),
+                r.projected_change_period.into(),
             ]);
         }
         for b in &self.basis {

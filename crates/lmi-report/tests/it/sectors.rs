@@ -374,3 +374,62 @@ proptest! {
         prop_assert!((share - 100.0 * (i + r) / (i + r + other)).abs() < 1e-9);
     }
 }
+
+#[test]
+fn a_sectors_projected_change_sums_its_industry_groups_where_projections_exist() {
+    const LSIP: &str = "E69000019";
+    let mut d = preston();
+    for r in d.breakdowns.clone() {
+        if r.area_code == PRESTON {
+            d.breakdowns.push(BreakdownRow {
+                area_code: LSIP.into(),
+                area_type: AreaType::Lsip,
+                ..r
+            });
+        }
+    }
+    let level = |label: &str, year: &str, value: f64| lmi_core::demand::ProjectionRow {
+        model: lmi_core::projections::MODEL.into(),
+        area_code: LSIP.into(),
+        area_type: AreaType::Lsip,
+        classification: "sic2007_industry_groups_22".into(),
+        item: "1".into(),
+        item_label: label.into(),
+        quantity: "employment".into(),
+        period: year.into(),
+        value: Some(value),
+    };
+    d.projections = vec![
+        level("Health and social work", "2020", 110.799),
+        level("Health and social work", "2035", 132.811),
+        level("Accommodation and food", "2020", 47.585),
+        level("Accommodation and food", "2035", 56.505),
+    ];
+    let snap = served(manifest(false, None), d);
+    let body = json(queries::area_sectors(&snap, geo(), LSIP).unwrap());
+    let sector = |id: &str| {
+        body["sectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(sector("health_social_care")["projected_change"], 22_012.0);
+    assert_eq!(
+        sector("health_social_care")["projected_change_period"],
+        "2020-2035"
+    );
+    // Visitor economy also needs "Arts and entertainment", which is missing: no partial sum.
+    assert_eq!(
+        sector("visitor_economy")["projected_change"],
+        serde_json::Value::Null
+    );
+    // Preston has no projections.
+    let preston = json(queries::area_sectors(&snap, geo(), PRESTON).unwrap());
+    assert_eq!(
+        preston["sectors"][3]["projected_change"],
+        serde_json::Value::Null
+    );
+}
