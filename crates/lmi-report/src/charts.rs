@@ -22,11 +22,14 @@ mod sectors;
 mod spec;
 pub use demand::FLOWS_DESCRIPTION;
 pub(crate) use demand::demand_panel;
-pub use sectors::{SUPPLY_DEMAND_DESCRIPTION, supply_demand_breakdowns};
+pub use sectors::{
+    PRIORITY_SECTORS_DESCRIPTION, SUPPLY_DEMAND_DESCRIPTION, priority_sector_breakdowns,
+    supply_demand_breakdowns,
+};
 pub use spec::{
     BreakdownSpec, COMPARATOR_TYPES, ChartKind, ChartOptions, ChartRequest, ChartSpec,
-    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, Provision, RankedBreakdownSpec,
-    RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
+    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, PrioritySectorsSpec, Provision,
+    RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
 };
 
 /// Legend labels for areas: the name, with the type added where two areas share a name
@@ -127,6 +130,7 @@ pub fn build_chart(
         ChartSpec::SupplyDemand(s) => {
             sectors::supply_demand_chart(snap, geo, &area.code, s.provision)
         }
+        ChartSpec::PrioritySectors(_) => sectors::priority_sectors_chart(snap, geo, &area.code),
     }
 }
 

@@ -161,6 +161,9 @@ impl Panel {
             ChartSpec::SupplyDemand(s) => {
                 charts::breakdown_sources(&charts::supply_demand_breakdowns(s.provision))
             }
+            ChartSpec::PrioritySectors(_) => {
+                charts::breakdown_sources(&charts::priority_sector_breakdowns())
+            }
             _ => charts::source_ids(&self.indicators()),
         }
     }
@@ -169,9 +172,10 @@ impl Panel {
     /// [`Panel::sources`]).
     pub fn indicators(&self) -> Vec<&'static IndicatorDef> {
         match &self.chart {
-            ChartSpec::RankedBreakdown(_) | ChartSpec::Flows(_) | ChartSpec::SupplyDemand(_) => {
-                Vec::new()
-            }
+            ChartSpec::RankedBreakdown(_)
+            | ChartSpec::Flows(_)
+            | ChartSpec::SupplyDemand(_)
+            | ChartSpec::PrioritySectors(_) => Vec::new(),
             ChartSpec::Breakdown(BreakdownSpec { breakdown, .. }) => {
                 lmi_core::find_breakdown(breakdown)
                     .map(|b| {
@@ -377,6 +381,7 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, PanelError> {
                 | ChartKind::RankedBreakdown
                 | ChartKind::Flows
                 | ChartKind::SupplyDemand
+                | ChartKind::PrioritySectors
         ) {
             return Err(PanelError::ReadingNotTaken(p.chart));
         }

@@ -205,7 +205,8 @@ fn panel_section(
                 ChartKind::Ranking
                 | ChartKind::RankedBreakdown
                 | ChartKind::Flows
-                | ChartKind::SupplyDemand => None,
+                | ChartKind::SupplyDemand
+                | ChartKind::PrioritySectors => None,
                 ChartKind::Breakdown => pivot_html(&built.table, "part", area, unit),
                 _ => pivot_html(&built.table, "period", area, unit),
             };
@@ -454,6 +455,12 @@ fn demand_definitions(
                 "Provision against local jobs",
                 charts::SUPPLY_DEMAND_DESCRIPTION,
                 crate::queries::sectors::SUPPLY_DEMAND_CAVEATS,
+            )),
+            ChartSpec::PrioritySectors(_) => Some((
+                "priority_sectors",
+                "Priority sectors",
+                charts::PRIORITY_SECTORS_DESCRIPTION,
+                crate::queries::sectors::SECTOR_CAVEATS,
             )),
             _ => None,
         };

@@ -441,6 +441,9 @@ pub(crate) fn demand_panel(
             snap,
             geo,
         )),
+        ChartSpec::PrioritySectors(_) => {
+            Some(super::sectors::priority_sectors_panel(area, snap, geo))
+        }
         _ => None,
     }
 }

@@ -1,13 +1,17 @@
-//! The supply-against-demand chart: one bar per sector subject area, the quotient of how far the
-//! area's provision leans towards the subject and how far its jobs lean towards the sectors it
-//! trains for (both against England), with a line at 1 ("in step"). Drawn from the body the API
-//! serves (`queries::supply_demand`), so chart, JSON and CSV agree.
+//! Charts of provision against the economy. Supply against demand: one bar per sector subject
+//! area, the quotient of how far the area's provision leans towards the subject and how far its
+//! jobs lean towards the sectors it trains for (both against England), with a line at 1 ("in
+//! step"). Priority sectors: each sector's share of the area's jobs with England's as a tick.
+//! Both are drawn from the bodies the API serves (`queries::supply_demand`,
+//! `queries::area_sectors`), so chart, JSON and CSV agree.
 
 use super::demand::DemandPanel;
 use super::{Built, Provision};
 use crate::error::ReportError;
 use crate::queries::sectors::{AHEAD, BEHIND, SUPPLY_DEMAND_CAVEATS, SubjectSupply};
-use crate::queries::{APPRENTICESHIPS_BY_SSA, FE_BY_SSA, JOBS_BY_SECTION, ToTable, supply_demand};
+use crate::queries::{
+    APPRENTICESHIPS_BY_SSA, FE_BY_SSA, JOBS_BY_SECTION, ToTable, area_sectors, supply_demand,
+};
 use crate::snapshot::{GeoIndex, ServedSnapshot};
 use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart, ReferenceLine};
 use lmi_core::Area;
@@ -206,6 +210,131 @@ pub(crate) fn supply_demand_panel(
                 sentences.extend(body.readings.iter().cloned());
             }
             panel.reading = sentences.join(" ");
+        }
+        Err(e) => panel.reading = format!("{e}."),
+    }
+    panel
+}
+
+/// What a priority-sectors panel shows.
+pub const PRIORITY_SECTORS_DESCRIPTION: &str = "The hub's priority sectors: each one's share of \
+    the area's jobs (where people work), with England's share marked, and the provision in the \
+    subjects that train for it in the table.";
+
+/// The breakdowns the priority-sectors chart reads.
+pub fn priority_sector_breakdowns() -> [&'static str; 3] {
+    [JOBS_BY_SECTION, FE_BY_SSA, APPRENTICESHIPS_BY_SSA]
+}
+
+/// A bar per priority sector: its share of the area's jobs, England's share as a tick, in the
+/// configured order (a hub lists them in its own order of priority).
+pub fn priority_sectors_chart(
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+    code: &str,
+) -> Result<Built, ReportError> {
+    let body = area_sectors(snap, geo, code)?;
+    let area = body.area;
+    if body.sectors.iter().all(|s| s.jobs_share.share.is_none()) {
+        return Err(ReportError::NotFound(format!(
+            "nothing to chart: no jobs by sector for {}{}",
+            area.name,
+            if body.notes.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", body.notes.join("; "))
+            }
+        )));
+    }
+    let england = area.code == lmi_core::geography::ENGLAND;
+    let bars = body
+        .sectors
+        .iter()
+        .map(|s| RankedBar {
+            label: format!("{} ({})", s.title, section_letters(s.sections)),
+            value: s.jobs_share.share,
+            highlight: true,
+            mark: if s.jobs_share.approximate {
+                Mark::Approximate
+            } else {
+                Mark::None
+            },
+            reference: s.jobs_share.england_share.filter(|_| !england),
+        })
+        .collect();
+    let mut footnotes = super::footnotes_of_sources(
+        snap,
+        &super::breakdown_sources(&priority_sector_breakdowns()),
+    );
+    footnotes.extend(
+        body.basis
+            .iter()
+            .map(|b| format!("{}: {} ({})", b.breakdown, b.period, b.counts)),
+    );
+    footnotes.extend(body.notes.iter().map(|n| format!("Note: {n}")));
+    let description = format!(
+        "Bar chart of the share of {} jobs in each priority sector{}. {}",
+        possessive_name(area),
+        if england {
+            ""
+        } else {
+            ", with England's share marked on each bar"
+        },
+        body.readings.join(" ")
+    );
+    Ok(Built {
+        chart: Chart::Ranked(RankedChart {
+            text: ChartText {
+                title: format!("Jobs in the priority sectors: {}", area.name),
+                description,
+                unit: lmi_core::Unit::Percent.as_str().to_owned(),
+                footnotes,
+            },
+            bars,
+            reference: None,
+            bar_reference: (!england).then(|| "England's share".to_owned()),
+        }),
+        table: body.to_table(snap),
+    })
+}
+
+fn section_letters(sections: &[crate::sectors::Section]) -> String {
+    let s: Vec<String> = sections.iter().map(ToString::to_string).collect();
+    s.join(", ")
+}
+
+/// The panel of a `priority_sectors` chart: the largest sectors' readings.
+pub(crate) fn priority_sectors_panel(
+    area: &'static Area,
+    snap: &ServedSnapshot,
+    geo: &GeoIndex,
+) -> DemandPanel {
+    let mut panel = DemandPanel::new(
+        "priority_sectors",
+        PRIORITY_SECTORS_DESCRIPTION,
+        crate::queries::sectors::SECTOR_CAVEATS,
+    );
+    match area_sectors(snap, geo, &area.code) {
+        Ok(body) => {
+            panel.period = body
+                .basis
+                .iter()
+                .find(|b| b.breakdown == JOBS_BY_SECTION)
+                .map(|b| b.period.clone());
+            panel.approximate = body.sectors.iter().any(|s| s.jobs_share.approximate);
+            panel.reading = if body.readings.is_empty() {
+                format!(
+                    "No jobs by sector for {}{}.",
+                    area.name,
+                    if body.notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", body.notes.join("; "))
+                    }
+                )
+            } else {
+                body.readings.join(" ")
+            };
         }
         Err(e) => panel.reading = format!("{e}."),
     }

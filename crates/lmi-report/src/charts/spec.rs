@@ -45,10 +45,12 @@ pub enum ChartKind {
     /// (or apprenticeship starts) lean towards it against how far its jobs lean towards the
     /// sectors it trains for, both relative to England.
     SupplyDemand,
+    /// The priority sectors' share of the area's jobs, each with England's share as a tick.
+    PrioritySectors,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Trend,
         ChartKind::Ranking,
         ChartKind::Breakdown,
@@ -56,6 +58,7 @@ impl ChartKind {
         ChartKind::RankedBreakdown,
         ChartKind::Flows,
         ChartKind::SupplyDemand,
+        ChartKind::PrioritySectors,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl ChartKind {
             ChartKind::RankedBreakdown => "ranked_breakdown",
             ChartKind::Flows => "flows",
             ChartKind::SupplyDemand => "supply_demand",
+            ChartKind::PrioritySectors => "priority_sectors",
         }
     }
 }
@@ -130,6 +134,7 @@ pub enum ChartSpec {
     RankedBreakdown(RankedBreakdownSpec),
     Flows(FlowsSpec),
     SupplyDemand(SupplyDemandSpec),
+    PrioritySectors(PrioritySectorsSpec),
 }
 
 // The fields of each kind are declared in the order chart links have always written them
@@ -213,6 +218,10 @@ pub struct FlowsSpec {
 pub struct SupplyDemandSpec {
     pub provision: Provision,
 }
+
+/// The priority sectors' jobs (no options: the sectors are the server's configuration).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct PrioritySectorsSpec {}
 
 /// A chart's options as written, flat: the keys of a dashboard panel beside its `chart`, or the
 /// query string of `/v1/charts/{kind}.{format}` beside `area`. Only [`ChartSpec::check`] reads
@@ -416,6 +425,7 @@ impl ChartSpec {
             ChartKind::SupplyDemand => ChartSpec::SupplyDemand(SupplyDemandSpec {
                 provision: o.provision.unwrap_or_default(),
             }),
+            ChartKind::PrioritySectors => ChartSpec::PrioritySectors(PrioritySectorsSpec {}),
         };
         if unused == Unused::Refuse {
             let used = spec.option_names();
@@ -435,6 +445,7 @@ impl ChartSpec {
             ChartSpec::RankedBreakdown(_) => ChartKind::RankedBreakdown,
             ChartSpec::Flows(_) => ChartKind::Flows,
             ChartSpec::SupplyDemand(_) => ChartKind::SupplyDemand,
+            ChartSpec::PrioritySectors(_) => ChartKind::PrioritySectors,
         }
     }
 
@@ -454,6 +465,7 @@ impl ChartSpec {
                 Provision::Fe => "fe_supply_demand",
                 Provision::Apprenticeships => "apprenticeship_supply_demand",
             },
+            ChartSpec::PrioritySectors(_) => "priority_sectors",
         }
     }
 

@@ -433,3 +433,41 @@ fn a_sectors_projected_change_sums_its_industry_groups_where_projections_exist()
         serde_json::Value::Null
     );
 }
+
+#[test]
+fn the_priority_sectors_chart_has_each_sectors_share_of_jobs_with_englands_tick() {
+    let snap = served(manifest(false, None), preston());
+    let spec = ChartSpec::check(
+        ChartKind::PrioritySectors,
+        ChartOptions::default(),
+        Unused::Refuse,
+    )
+    .unwrap();
+    let request = ChartRequest {
+        area: PRESTON.into(),
+        spec,
+    };
+    assert_eq!(request.query_string(), "area=E07000123");
+    let chart = json(
+        &lmi_report::build_chart(&request, &snap, geo())
+            .unwrap()
+            .chart,
+    );
+    let bar = |i: usize| chart["bars"][i].clone();
+    assert_eq!(
+        bar(0)["label"],
+        "Advanced manufacturing and engineering (C)"
+    );
+    assert_eq!(bar(0)["value"], 30.0);
+    assert_eq!(bar(0)["reference"], 30.0);
+    assert_eq!(bar(2)["label"], "Digital (J)");
+    assert_eq!(bar(2)["value"], 10.0);
+    // Energy (D, E) has no jobs rows: no bar value, never zero.
+    assert_eq!(bar(1)["value"], serde_json::Value::Null);
+    // A chart option the kind does not take is refused in a dashboard file.
+    let options = ChartOptions {
+        period: Some("2023".into()),
+        ..ChartOptions::default()
+    };
+    assert!(ChartSpec::check(ChartKind::PrioritySectors, options, Unused::Refuse).is_err());
+}
