@@ -52,6 +52,9 @@ pub enum Format {
     /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
     /// updates the area registry, never an indicator.
     OnsLadLookup,
+    /// A Nomis API CSV (the whole result, as one file), read with the source's own
+    /// `[source.fetch]` Nomis spec, so a file and a fetch give the same observations.
+    NomisApi,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -164,6 +167,15 @@ impl Catalogue {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: `area_names`/`skip_areas` are for workbooks that name their area; \
                      this one has `area_code`",
+                    s.id
+                )));
+            }
+            if s.format == Format::NomisApi
+                && !matches!(s.fetch, Some(crate::fetch_spec::FetchSpec::Nomis(_)))
+            {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format nomis_api is read with the source's `[source.fetch]` \
+                     Nomis spec (kind = \"nomis\"), which it lacks",
                     s.id
                 )));
             }

@@ -170,10 +170,7 @@ pub(crate) fn footnotes_of_sources(snap: &ServedSnapshot, sources: &[&str]) -> V
 /// once.
 pub fn source_ids(defs: &[&IndicatorDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for id in defs
-        .iter()
-        .flat_map(|d| std::iter::once(d.source).chain(d.small_area_source))
-    {
+    for id in defs.iter().flat_map(|d| d.sources()) {
         if !out.contains(&id) {
             out.push(id);
         }
