@@ -34,6 +34,11 @@ exactly the same layout as the real sources:
                                                       DfE apprenticeships by home and delivery LAD
   datasets/sample/nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
                                                       UK Business Counts enterprises (LAD, England)
+  datasets/sample/ons_els/{gross-value-added,modelled-unemployment,further-education-and-skills-*}.csv
+                                                      ELS productivity, modelled unemployment, FE 19+ rates
+  datasets/sample/nomis/population_16_64_lad_2016_2022_nomis_api.csv
+                                                      mid-year population 16-64 (Nomis NM_2002_1 API
+                                                      layout; not checked against a real file)
   datasets/sample/SAMPLE.toml                         marker: this is synthetic sample data
   datasets/sample/README.md
 
@@ -247,6 +252,21 @@ Same header as the Census 2021 TS063 "Occupation (current)" LAD table: `LAD22CD,
 columns (Total first, then SOC 2020 major groups 1-9). One row per current LAD. Synthetic values: Total about
 58 % of the LAD's 16+ population; group shares around made-up England-like shares, tilted by a latent
 per-LAD score. Total equals the sum of the nine groups in every row.
+
+### ons_els/gross-value-added.csv, modelled-unemployment.csv, further-education-and-skills-{participation,learner-achievements}.csv
+
+The ELS layout above. GVA per hour worked and per filled job (`Pounds`, `£`, 2018-2023, no CI) for districts,
+counties/unitaries and combined authorities only: the real file has no England, region or county row (ITL1
+regions under ITL codes and "UK less Extra-Regio" instead). Modelled unemployment rate (% of economically
+active 16+, 2019-2023, ± CI; Isles of Scilly and City of London `x`). FE and skills participation and learner
+achievements, 19+, rate per 100,000 (academic years 2019/20-2024/25, England, no combined authority formed
+after 2024). `employment-rate.csv` carries `Economically inactive` for every area, as the real file does.
+
+### nomis/population_16_64_lad_2016_2022_nomis_api.csv
+
+Mid-year population estimates aged 16-64 (`gender=0`, `c_age=203`, `measures=20100` of Nomis NM_2002_1) in the
+Nomis API CSV layout, for England and every April 2023 district (TYPE424), 2016-2022. The layout is the
+generic Nomis API shape with the query's dimensions; no real file was at hand to confirm it.
 
 ### nomis/ukbc_enterprises_industry_sizeband_lad_2018_2022.csv
 
@@ -824,7 +844,7 @@ def gen_els(geo: Geo) -> dict[str, list[list]]:
     out["employment-rate.csv"] = els_file(
         rng, geo, areas,
         indicators=[("Employment rate", vals, None, offsets(1.5)),
-                    ("Economically inactive", inactive, is_top, offsets(1.5))],
+                    ("Economically inactive", inactive, None, offsets(1.5))],
         periods=periods, measure="Percentage", unit="%", obs_fmt="1dp", ci="pm", ci_width=width,
         cell_status=status)
 
@@ -901,6 +921,121 @@ def gen_els(geo: Geo) -> dict[str, list[list]]:
         periods=periods, measure="Percentage", unit="%", obs_fmt="1dp", ci=None, ci_width=None,
         cell_status={})
     return out
+
+
+# ------------------------------- productivity and people (issue 25): four more ELS series
+# Layouts as the real files in ../shared/data/ons_els (PROVENANCE "Fourth data-gathering pass"):
+# GVA has no England, region or county row (ONS publishes ITL1 regions under ITL codes and "UK
+# less Extra-Regio" instead: the sample leaves them out, as lmi reads only E-codes); the FE rates
+# have no Country rows and no combined authority formed after 2024 (Lancashire E47000018).
+FE_ELS_CAS = [c for c in PAY_CAS]
+
+
+def gen_els_productivity(geo: Geo) -> dict[str, list[list]]:
+    nations_rng = sub_rng("els_productivity_nations")
+
+    def offsets(spread: float) -> dict[str, float]:
+        return {c: nations_rng.uniform(-spread, spread) for c, _ in UK_COUNTRIES + UK_NATIONS}
+
+    out: dict[str, list[list]] = {}
+    lat = geo.latent
+
+    # ---- GVA per hour worked and per filled job (GBP, current prices), no CI; districts,
+    #      counties/unitaries and combined authorities only
+    rng = sub_rng("els_gva")
+    periods = [f"{y}-01-01/P1Y" for y in range(2018, 2024)]
+    hour_base = {c: clamp(30.0 + 14.0 * lat[c] + (8.0 if c.startswith("E09") else 0.0)
+                          + rng.uniform(-3.0, 3.0), 26.0, 60.0) for c in geo.lad_codes}
+    hour = els_series(rng, geo, hour_base, [0.9, 0.93, 0.99, 1.0, 1.04, 1.09], [0] * 6, 0.02,
+                      22.0, 70.0, True)
+    job = {c: [v * rng.uniform(1480.0, 1560.0) for v in hour[c]] for c in geo.lad_codes}
+    areas = [a for a in els_areas(geo, countries=False, cas=geo.cas, gla=False, obsolete_notes=True)
+             if a.kind in ("lad", "county", "ca")]
+    status = {("E06000053", k): ("x", "Data not available") for k in range(len(periods))}
+    out["gross-value-added.csv"] = els_file(
+        rng, geo, areas,
+        indicators=[("Gross value added per hour worked", hour, None, {}),
+                    ("Gross value added per filled job", job, None, {})],
+        periods=periods, measure="Pounds", unit="£", obs_fmt="1dp", ci=None, ci_width=None,
+        cell_status=status)
+
+    # ---- modelled unemployment (% of economically active 16+), 95% CI
+    rng = sub_rng("els_modelled_unemployment")
+    periods = [f"{y}-01-01/P1Y" for y in range(2019, 2024)]
+    base = {c: clamp(2.8 + 3.0 * (1 - lat[c]) + rng.uniform(-0.4, 0.4), 2.2, 7.5) for c in geo.lad_codes}
+    vals = els_series(rng, geo, base, [1.0, 1.2, 1.1, 0.95, 0.97], [0] * 5, 0.05, 1.5, 9.0, True)
+    areas = els_areas(geo, countries=True, cas=geo.cas, gla=False, obsolete_notes=True)
+    status = {("E06000053", k): ("x", "") for k in range(len(periods))}
+    status.update({("E09000001", k): ("x", "") for k in range(len(periods))})
+    out["modelled-unemployment.csv"] = els_file(
+        rng, geo, areas, indicators=[("Modelled unemployment rate", vals, None, offsets(0.5))],
+        periods=periods, measure="Percentage", unit="%", obs_fmt="1dp", ci="pm",
+        ci_width=lambda a: round(rng.uniform(0.2, 0.5) if a.kind != "lad" else rng.uniform(0.8, 2.0), 1),
+        cell_status=status)
+
+    # ---- FE and skills participation and learner achievements, 19+, rate per 100,000, England
+    for fname, label, seed, level in [
+            ("further-education-and-skills-participation.csv",
+             "Further education and skills participation", "els_fe_participation", 5200.0),
+            ("further-education-and-skills-learner-achievements.csv",
+             "Further education and skills learner achievements", "els_fe_achievements", 3500.0)]:
+        rng = sub_rng(seed)
+        periods = [f"{y}-08-01/P1Y" for y in range(2019, 2025)]
+        base = {c: clamp(level * (1.35 - 0.6 * lat[c]) * rng.uniform(0.9, 1.1), 0.5 * level,
+                         2.0 * level) for c in geo.lad_codes}
+        vals = els_series(rng, geo, base, [1.05, 1.0, 0.98, 0.96, 0.97, 1.0], [0] * 6, 0.03,
+                          0.4 * level, 2.2 * level, True)
+        areas = els_areas(geo, countries=False, cas=FE_ELS_CAS, gla=True, obsolete_notes=True)
+        out[fname] = els_file(
+            rng, geo, areas, indicators=[(label, vals, None, {})], periods=periods,
+            measure="Rate per 100,000 population", unit="Rate per 100,000 population",
+            obs_fmt="int", ci=None, ci_width=None, cell_status={})
+    return out
+
+
+# ------------------------------- mid-year population 16-64 (Nomis NM_2002_1, API layout)
+# Not confirmed from a real file (none is held): the Nomis API CSV layout of the other datasets
+# (DATE…, GEOGRAPHY…, one six-column block per dimension, MEASURES…, OBS_*, URN, paging), with the
+# dimensions of the documented query `gender=0&c_age=203&measures=20100` (PUBLISHERS-DEMAND §11).
+POP_HEADER = ["DATE", "DATE_NAME", "DATE_CODE", "DATE_TYPE", "DATE_TYPECODE", "DATE_SORTORDER",
+              "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_TYPE",
+              "GEOGRAPHY_TYPECODE", "GEOGRAPHY_SORTORDER", "GENDER", "GENDER_NAME", "GENDER_CODE",
+              "GENDER_TYPE", "GENDER_TYPECODE", "GENDER_SORTORDER", "C_AGE", "C_AGE_NAME",
+              "C_AGE_CODE", "C_AGE_TYPE", "C_AGE_TYPECODE", "C_AGE_SORTORDER", "MEASURES",
+              "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "OBS_CONF",
+              "OBS_CONF_NAME", "URN", "RECORD_OFFSET", "RECORD_COUNT"]
+POP_YEARS = list(range(2016, 2023))
+
+
+def gen_population(geo: Geo) -> list[list]:
+    """Residents aged 16-64 per district (April 2023 districts, TYPE424) and England, mid-years
+    2016-2022 (the UK Business Counts sample's years and five before the first)."""
+    rng = sub_rng("nomis_population_16_64")
+    per_lad: dict[str, list[int]] = {}
+    for code in geo.lad_codes:
+        n = geo.pop16[code] * 0.78 * rng.uniform(0.96, 1.04)
+        trend = rng.uniform(-0.006, 0.012)
+        years = []
+        for _ in POP_YEARS:
+            years.append(round(n))
+            n *= 1.0 + trend + rng.gauss(0, 0.002)
+        per_lad[code] = years
+    cells = []
+    for k, year in enumerate(POP_YEARS):
+        england = sum(v[k] for v in per_lad.values())
+        cells.append((year, 2092957699, ENGLAND_NAME, ENGLAND_CODE, "countries", 499, england))
+        for code in geo.by_name(geo.lad_codes):
+            cells.append((year, 0, geo.lad_name[code], code,
+                          "local authorities: district / unitary (as of April 2023)", 424,
+                          per_lad[code][k]))
+    rows = []
+    for i, (year, gid, name, code, type_name, type_code, value) in enumerate(cells):
+        rows.append([year, year, year, "date", 0, 0, gid, name, code, type_name, type_code, 0,
+                     0, "Total", 0, "sex", 0, 0, 203, "Aged 16 - 64", 203, "age", 1000, 0,
+                     20100, "Value", value, "A", "Normal Value", "FALSE",
+                     "Free (free for publication)", f"Nm-2002d1d{gid}e0d203d20100", i,
+                     len(cells)])
+    return rows
 
 
 # ------------------------------------------------------------------ Nomis APS T19 (NVQ) by LAD
@@ -1666,6 +1801,11 @@ def main() -> int:
                     write_csv(OUT_DIR / "dfe" / "fe_achievements_lad.csv", FE_HEADER, gen_fe(geo))))
     for fname, rows in gen_els(geo).items():
         written.append((f"ons_els/{fname}", write_csv(OUT_DIR / "ons_els" / fname, ELS_HEADER, rows)))
+    for fname, rows in gen_els_productivity(geo).items():
+        written.append((f"ons_els/{fname}", write_csv(OUT_DIR / "ons_els" / fname, ELS_HEADER, rows)))
+    written.append(("nomis/population_16_64_lad_2016_2022_nomis_api.csv",
+                    write_csv(OUT_DIR / "nomis" / "population_16_64_lad_2016_2022_nomis_api.csv",
+                              POP_HEADER, gen_population(geo))))
     nomis_rows, nomis_stats = gen_nomis(geo)
     written.append(("nomis/aps_qualifications_by_age_lad_2017_2021.csv",
                     write_csv(OUT_DIR / "nomis" / "aps_qualifications_by_age_lad_2017_2021.csv",

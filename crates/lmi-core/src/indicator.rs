@@ -22,6 +22,11 @@ pub enum Aggregation {
     /// for the areas the publisher publishes, as published (or, with a denominator, as the
     /// ratio of that area's own published counts), with the confidence interval when there is one.
     Published,
+    /// `sum(numerator) / sum(denominator) * per` as `RatioOfSums`, with the numerator summed from
+    /// the indicator's `source` and the denominator from `denominator_source`, over the same
+    /// districts and the same period label. A period or area missing on either side has no
+    /// value (never a zero). Available for every geography.
+    RatioOfSumsAcrossSources { denominator_source: &'static str },
 }
 
 /// What a period label counts.
@@ -39,6 +44,8 @@ pub enum PeriodType {
     CalendarYear,
     /// The survey reference date's year (ASHE: April).
     SurveyYear,
+    /// A mid-year (30 June) population estimate's year.
+    MidYear,
 }
 
 /// One measure read from a source: the id it has in the observations table and what it counts.
@@ -86,6 +93,12 @@ pub enum Unit {
     Per100k,
     /// Pounds a week.
     PoundsPerWeek,
+    /// Pounds of output per hour worked (GVA, current prices).
+    PoundsPerHour,
+    /// Pounds of output per filled job (GVA, current prices).
+    PoundsPerJob,
+    /// A rate per 1,000 residents aged 16-64.
+    Per1kWorkingAge,
     /// A number of things, named (`achievements`, `starts`, `learners`).
     Count(&'static str),
 }
@@ -99,6 +112,9 @@ impl Unit {
             Unit::Index => "index",
             Unit::Per100k => "per 100,000 population",
             Unit::PoundsPerWeek => "£ per week",
+            Unit::PoundsPerHour => "£ per hour worked",
+            Unit::PoundsPerJob => "£ per filled job",
+            Unit::Per1kWorkingAge => "per 1,000 residents aged 16-64",
             Unit::Count(noun) => noun,
         }
     }
@@ -153,10 +169,30 @@ pub struct IndicatorDef {
 }
 
 impl IndicatorDef {
+    /// Every catalogue source this indicator's values are computed from: its own, the
+    /// small-area one and the denominator's (a value is as stale as the stalest of them).
+    pub fn sources(&self) -> impl Iterator<Item = &'static str> + use<> {
+        std::iter::once(self.source)
+            .chain(self.small_area_source)
+            .chain(self.denominator_source())
+    }
+
+    /// The source of the denominator when it is not the indicator's own.
+    pub fn denominator_source(&self) -> Option<&'static str> {
+        match self.aggregation {
+            Aggregation::RatioOfSumsAcrossSources { denominator_source } => {
+                Some(denominator_source)
+            }
+            _ => None,
+        }
+    }
+
     /// Area types this indicator has values for.
     pub fn geographies(&self) -> &'static [&'static str] {
         match self.aggregation {
-            Aggregation::RatioOfSums | Aggregation::Sum => &[
+            Aggregation::RatioOfSums
+            | Aggregation::Sum
+            | Aggregation::RatioOfSumsAcrossSources { .. } => &[
                 "lad",
                 "ttwa",
                 "county",
@@ -1204,7 +1240,322 @@ pub const INDICATORS: &[IndicatorDef] = &[
         series_breaks: &[],
         caveats: NCCIS_APPRENTICESHIP_CAVEATS,
     },
+    // Productivity and people (issue 25).
+    els_published(
+        "gva_per_hour_worked",
+        "productivity",
+        "Output per hour worked (GVA, £, current prices)",
+        "How much value, in pounds, the jobs located in the area produce for every hour worked: \
+         the usual measure of labour productivity.",
+        "Gross value added (balanced) per hour worked, current prices, workplace-based, as \
+         published by ONS (Regional and subregional labour productivity, via Explore Local \
+         Statistics).",
+        Unit::PoundsPerHour,
+        MeasureRef {
+            measure: "els_gva_per_hour_worked",
+            label: "GVA per hour worked (published)",
+        },
+        None,
+        PeriodType::CalendarYear,
+        "ons_els_gva_per_hour",
+        Some(true),
+        GVA_CAVEATS,
+    ),
+    els_published(
+        "gva_per_filled_job",
+        "productivity",
+        "Output per filled job (GVA, £, current prices)",
+        "How much value, in pounds, each filled job located in the area produces in a year.",
+        "Gross value added (balanced) per filled job, current prices, workplace-based, as \
+         published by ONS (Regional and subregional labour productivity, via Explore Local \
+         Statistics).",
+        Unit::PoundsPerJob,
+        MeasureRef {
+            measure: "els_gva_per_filled_job",
+            label: "GVA per filled job (published)",
+        },
+        None,
+        PeriodType::CalendarYear,
+        "ons_els_gva_per_job",
+        Some(true),
+        GVA_PER_JOB_CAVEATS,
+    ),
+    els_published(
+        "modelled_unemployment_rate",
+        "labour_market",
+        "Unemployment rate, ages 16+ (model-based)",
+        "Out of every 100 people aged 16 and over who are in work or looking for work, how many \
+         are out of work and looking, estimated by ONS's model for local areas.",
+        "Unemployed residents aged 16 and over as a percentage of economically active residents \
+         aged 16 and over, ONS model-based estimate (Annual Population Survey and claimant \
+         count), as published by ONS (Explore Local Statistics) with its 95% confidence interval.",
+        Unit::Percent,
+        MeasureRef {
+            measure: "els_modelled_unemployment_rate",
+            label: "Modelled unemployment rate (published)",
+        },
+        Some(ConfidenceInterval::Bounds {
+            lower: "els_modelled_unemployment_rate_lci95",
+            upper: "els_modelled_unemployment_rate_uci95",
+        }),
+        PeriodType::CalendarYear,
+        "ons_els_modelled_unemployment",
+        Some(false),
+        &[
+            "A percentage of the economically active aged 16 and over (people in work or looking \
+             for work), not of all residents aged 16-64 as the employment and inactivity rates \
+             are: the three do not add up to 100.",
+            "A model-based estimate: ONS borrows strength from the claimant count to make the \
+             Annual Population Survey usable for small areas; it has a 95% confidence interval.",
+            APS_IN_DEVELOPMENT,
+            PUBLISHED_ONLY,
+        ],
+    ),
+    els_published(
+        "economic_inactivity_rate",
+        "labour_market",
+        "Economic inactivity rate, ages 16-64 (APS)",
+        "Out of every 100 residents aged 16 to 64, how many are neither in work nor looking for \
+         work: students, people looking after family, long-term sick or disabled, early retired.",
+        "Economically inactive residents aged 16-64 as a percentage of all residents aged 16-64, \
+         Annual Population Survey, as published by ONS (Explore Local Statistics, indicator \
+         `Economically inactive` of the employment-rate series) with its 95% confidence interval.",
+        Unit::Percent,
+        MeasureRef {
+            measure: "els_economically_inactive",
+            label: "Economic inactivity rate (published)",
+        },
+        Some(ConfidenceInterval::Bounds {
+            lower: "els_economically_inactive_lci95",
+            upper: "els_economically_inactive_uci95",
+        }),
+        PeriodType::CalendarYear,
+        "ons_els_economic_inactivity",
+        None,
+        &[
+            "Includes full-time students and carers as well as people kept out of work by ill \
+             health, so neither a high nor a low rate is good in itself.",
+            "A survey estimate with a 95% confidence interval; small districts' intervals are wide.",
+            APS_IN_DEVELOPMENT,
+            PUBLISHED_ONLY,
+        ],
+    ),
+    els_published(
+        "fe_participation_rate_19plus",
+        "apprenticeships_and_fe",
+        "Adults (19+) in further education and skills per 100,000 people (ONS)",
+        "For every 100,000 people living in the area, how many adults aged 19 and over took part \
+         in further education or skills learning (including apprenticeships) in the year.",
+        "Learners aged 19 and over participating in at least one funded education and training \
+         or apprenticeship aim in the academic year, by home postcode, per 100,000 population, \
+         as published by ONS (Explore Local Statistics) from DfE data.",
+        Unit::Per100k,
+        MeasureRef {
+            measure: "els_fe_participation_19plus",
+            label: "FE and skills participation, 19+, per 100,000 (published)",
+        },
+        None,
+        PeriodType::AcademicYear,
+        "ons_els_fe_participation",
+        None,
+        &[
+            FE_ELS_WHO,
+            "ONS's metadata for this series does not mention the April 2026 change of scope \
+             made to the achievements series (community learning and non-regulated Multiply \
+             aims now included); lmi has not confirmed whether participation changed too.",
+            FE_ELS_PUBLISHED,
+        ],
+    ),
+    els_published(
+        "fe_achievement_rate_19plus",
+        "apprenticeships_and_fe",
+        "Adults (19+) achieving in further education and skills per 100,000 people (ONS)",
+        "For every 100,000 people living in the area, how many adults aged 19 and over completed \
+         a further education, skills or apprenticeship course in the year.",
+        "Learners aged 19 and over achieving at least one funded education and training or \
+         apprenticeship aim in the academic year (each learner once), by home postcode, per \
+         100,000 population, as published by ONS (Explore Local Statistics) from DfE data.",
+        Unit::Per100k,
+        MeasureRef {
+            measure: "els_fe_achievements_19plus",
+            label: "FE and skills learner achievements, 19+, per 100,000 (published)",
+        },
+        None,
+        PeriodType::AcademicYear,
+        "ons_els_fe_achievements",
+        Some(true),
+        &[
+            FE_ELS_WHO,
+            "Scope changed in April 2026: ONS's metadata says the series now includes community \
+             learning and non-regulated Multiply aims, which it excluded before (DfE discontinued \
+             the earlier data source). Values read before and after that change are not \
+             comparable.",
+            FE_ELS_PUBLISHED,
+        ],
+    ),
+    IndicatorDef {
+        id: "working_age_population",
+        topic: "population",
+        title: "Residents aged 16-64 (working-age population)",
+        description: "How many people aged 16 to 64 live in the area, from ONS's mid-year \
+            population estimates; the change over five years shows whether it is growing.",
+        definition: "Usual residents aged 16-64 at 30 June of the year, ONS mid-year population \
+            estimates (Nomis NM_2002_1, persons, ages 16-64); for combined areas the sum over \
+            their districts.",
+        unit: Unit::Count("residents aged 16-64"),
+        per: 1.0,
+        numerator: WORKING_AGE_POPULATION,
+        denominator: None,
+        aggregation: Aggregation::Sum,
+        confidence_interval: None,
+        period_type: PeriodType::MidYear,
+        source: POPULATION_SOURCE,
+        small_area_source: None,
+        source_title: POPULATION_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: None,
+        series_breaks: &[],
+        caveats: &[
+            "Estimates, not counts: ONS revises earlier years when it rebases on a census, so a \
+             year's figure can change between releases.",
+            "The five-year change is in residents, against the mid-year five years earlier.",
+            "Travel to Work Area values are built from whole local authorities (best fit) and \
+             are approximate: see `coverage`.",
+        ],
+    },
+    IndicatorDef {
+        id: "enterprises_per_1k_working_age",
+        topic: "labour_demand",
+        title: "Enterprises per 1,000 residents aged 16-64",
+        description: "How many businesses (enterprises) there are in the area for every 1,000 \
+            people of working age who live there.",
+        definition: "UK Business Counts enterprises (all industries and sizes, March) divided by \
+            ONS's mid-year estimate of residents aged 16-64 of the same year, times 1,000; for \
+            combined areas the sum of enterprises over the sum of residents.",
+        unit: Unit::Per1kWorkingAge,
+        per: 1_000.0,
+        numerator: MeasureRef {
+            measure: "ukbc_enterprises",
+            label: "Enterprises (UK Business Counts, March)",
+        },
+        denominator: Some(WORKING_AGE_POPULATION),
+        aggregation: Aggregation::RatioOfSumsAcrossSources {
+            denominator_source: POPULATION_SOURCE,
+        },
+        confidence_interval: None,
+        period_type: PeriodType::CalendarYear,
+        source: "nomis_ukbc_enterprises",
+        small_area_source: None,
+        source_title: "UK Business Counts (ONS, via Nomis) and mid-year population estimates (ONS)",
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better: Some(true),
+        series_breaks: &[],
+        caveats: &[
+            "Two sources on one year's label: enterprises at the March snapshot of the year, \
+             residents at 30 June of the same year. A year missing from either has no value.",
+            "ONS rounds enterprise counts to the nearest 5, so sums over districts carry that \
+             rounding.",
+            "Businesses are counted where ONS's business register places them, residents where \
+             they live: a ratio of the two, not the share of residents who run a business.",
+            "Travel to Work Area values are built from whole local authorities (best fit) and \
+             are approximate: see `coverage`.",
+        ],
+    },
 ];
+
+// Productivity and people (issue 25): ONS Explore Local Statistics series served as published,
+// and the working-age population that per-head rates divide by.
+const APS_IN_DEVELOPMENT: &str = "Official statistics in development (Annual Population Survey); \
+    ONS suspended updates until the survey is reweighted (2026).";
+const PUBLISHED_ONLY: &str =
+    "Served only for the areas ONS publishes; never added up across areas.";
+const GVA_CAVEAT_PRICES: &str = "Current prices: not adjusted for inflation, so part of any rise \
+    over the years is rising prices; compare areas within a year.";
+const GVA_CAVEAT_STATUS: &str = "Official statistics in development (ONS, Regional and \
+    subregional labour productivity).";
+const GVA_CAVEAT_AREAS: &str = "Served only for the areas ONS publishes in Explore Local \
+    Statistics: districts, counties and unitary authorities, combined authorities. The series \
+    has no England or English region row under their GSS codes (ONS publishes ITL1 regions and \
+    the UK less Extra-Regio instead), so lmi shows no England value and no gap to England; it \
+    never averages districts, which would need hours worked or jobs to weight by.";
+const GVA_CAVEATS: &[&str] = &[
+    "Workplace-based: the output of the jobs located in the area, whoever does them, per hour \
+     they work; not the productivity of the area's residents.",
+    GVA_CAVEAT_PRICES,
+    GVA_CAVEAT_STATUS,
+    GVA_CAVEAT_AREAS,
+];
+const GVA_PER_JOB_CAVEATS: &[&str] = &[
+    "Workplace-based: the output of the jobs located in the area per filled job; part-time jobs \
+     count as whole jobs, so areas with much part-time work look less productive per job than \
+     per hour.",
+    GVA_CAVEAT_PRICES,
+    GVA_CAVEAT_STATUS,
+    GVA_CAVEAT_AREAS,
+];
+const FE_ELS_WHO: &str = "Learners aged 19 and over only (16-18 year olds are not included), \
+    counted by home postcode, per 100,000 residents; academic years (August to July), full-year \
+    final figures. Not the same as lmi's own FE rates, computed from DfE's counts.";
+const FE_ELS_PUBLISHED: &str = "Served only for the areas ONS publishes (districts, counties and \
+    unitary authorities, combined authorities, regions, England); combined authorities formed \
+    after the latest academic year (e.g. Lancashire, 2025) have no value. No counts are \
+    published with the rates, so they are never added up across areas.";
+const POPULATION_SOURCE: &str = "nomis_population_16_64";
+const POPULATION_TITLE: &str = "Mid-year population estimates (ONS, via Nomis)";
+/// Residents aged 16-64: the denominator of per-head rates of working-age residents. A rate over
+/// another source's counts is one definition: `aggregation:
+/// Aggregation::RatioOfSumsAcrossSources { denominator_source: POPULATION_SOURCE }` with this
+/// as its `denominator`.
+pub const WORKING_AGE_POPULATION: MeasureRef = MeasureRef {
+    measure: "pop_16_64",
+    label: "Residents aged 16-64 (mid-year estimate)",
+};
+
+/// A published ELS series: served as published, never aggregated, its multiplier from its unit.
+#[allow(clippy::too_many_arguments)]
+const fn els_published(
+    id: &'static str,
+    topic: &'static str,
+    title: &'static str,
+    description: &'static str,
+    definition: &'static str,
+    unit: Unit,
+    numerator: MeasureRef,
+    confidence_interval: Option<ConfidenceInterval>,
+    period_type: PeriodType,
+    source: &'static str,
+    higher_is_better: Option<bool>,
+    caveats: &'static [&'static str],
+) -> IndicatorDef {
+    IndicatorDef {
+        id,
+        topic,
+        title,
+        description,
+        definition,
+        unit,
+        per: match unit {
+            Unit::Percent => 100.0,
+            Unit::Per100k => 100_000.0,
+            _ => 1.0,
+        },
+        numerator,
+        denominator: None,
+        aggregation: Aggregation::Published,
+        confidence_interval,
+        period_type,
+        source,
+        small_area_source: None,
+        source_title: ELS_SOURCE_TITLE,
+        publisher: ONS,
+        licence: OGL,
+        higher_is_better,
+        series_breaks: &[],
+        caveats,
+    }
+}
 
 const ADVERTS_TITLE: &str =
     "Labour demand indicators by local authority: online job adverts (ONS, Adzuna)";
@@ -1397,6 +1748,7 @@ mod tests {
             let per = match d.unit {
                 Unit::Percent => 100.0,
                 Unit::Per100k => 100_000.0,
+                Unit::Per1kWorkingAge => 1_000.0,
                 _ => 1.0,
             };
             assert_eq!(d.per, per, "{}", d.id);
@@ -1423,7 +1775,9 @@ mod tests {
     fn ratio_indicators_have_denominators_and_sums_do_not() {
         for d in INDICATORS {
             match d.aggregation {
-                Aggregation::RatioOfSums | Aggregation::UpperTier => {
+                Aggregation::RatioOfSums
+                | Aggregation::UpperTier
+                | Aggregation::RatioOfSumsAcrossSources { .. } => {
                     assert!(d.denominator.is_some(), "{}", d.id)
                 }
                 Aggregation::Sum => assert!(d.denominator.is_none(), "{}", d.id),

@@ -52,6 +52,9 @@ pub enum Format {
     /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
     /// updates the area registry, never an indicator.
     OnsLadLookup,
+    /// A Nomis API CSV (the whole result, as one file), read with the source's own
+    /// `[source.fetch]` Nomis spec, so a file and a fetch give the same observations.
+    NomisApi,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -167,6 +170,15 @@ impl Catalogue {
                     s.id
                 )));
             }
+            if s.format == Format::NomisApi
+                && !matches!(s.fetch, Some(crate::fetch_spec::FetchSpec::Nomis(_)))
+            {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format nomis_api is read with the source's `[source.fetch]` \
+                     Nomis spec (kind = \"nomis\"), which it lacks",
+                    s.id
+                )));
+            }
             if s.format == Format::OnsEls && (s.indicator.is_none() || s.measure.is_none()) {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: format ons_els needs `indicator` and `measure`",
@@ -203,12 +215,89 @@ mod tests {
     fn the_bundled_catalogue_parses_and_covers_every_indicator_source() {
         let c = Catalogue::bundled().unwrap();
         for def in lmi_core::INDICATORS {
-            assert!(
-                c.get(def.source).is_some(),
-                "{} has no catalogue entry",
-                def.source
-            );
+            for source in def.sources() {
+                assert!(
+                    c.get(source).is_some(),
+                    "{source} ({}) has no catalogue entry",
+                    def.id
+                );
+            }
         }
+    }
+
+    /// A `nomis_api` source: the population entry of issue 25 with `fetch` replaced.
+    fn nomis_api_entry(fetch: &str) -> String {
+        format!(
+            r#"[[source]]
+id = "pop"
+title = "x"
+publisher = "x"
+dataset = "NM_2002_1"
+format = "nomis_api"
+licence = "x"
+attribution = "x"
+cadence = "x"
+cycle = "annual"
+url = "x"
+local_paths = ["pop.csv"]
+{fetch}
+"#
+        )
+    }
+
+    const POPULATION_FETCH: &str = r#"[source.fetch]
+kind = "nomis"
+dataset = "NM_2002_1"
+release_label = "x"
+queries = [{ geography = "TYPE424,2092957699", date = "latest", gender = "0", c_age = "203", measures = "20100" }]
+measure_from = ["GENDER", "C_AGE", "MEASURES"]
+measures = { "0:203:20100" = "pop_16_64" }"#;
+
+    #[test]
+    fn a_nomis_api_file_is_read_with_its_own_fetch_spec_and_other_cells_are_refused() {
+        let err = Catalogue::parse(&nomis_api_entry("[source.fetch]\nkind = \"els\""))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("format nomis_api is read with"), "{err}");
+
+        let c = Catalogue::parse(&nomis_api_entry(POPULATION_FETCH)).unwrap();
+        let source = c.get("pop").unwrap();
+        let header = "DATE,DATE_NAME,GEOGRAPHY,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER,GENDER_NAME,\
+            C_AGE,C_AGE_NAME,MEASURES,MEASURES_NAME,OBS_VALUE,OBS_STATUS,OBS_CONF,RECORD_OFFSET,\
+            RECORD_COUNT";
+        let parse = |rows: &str| {
+            let raw = crate::RawFile::from_bytes(
+                std::path::Path::new("pop.csv"),
+                format!("{header}\n{rows}").into_bytes(),
+            )
+            .unwrap();
+            let mut out = crate::Observations::default();
+            crate::parse_source(source, &raw, None, &mut out).map(|n| (n, out))
+        };
+        let (n, out) = parse(
+            "2022,2022,0,Burnley,E07000117,0,Total,203,Aged 16 - 64,20100,Value,57000,A,F,0,2\n\
+             2022,2022,0,England,E92000001,0,Total,203,Aged 16 - 64,20100,Value,36000000,A,F,1,2\n",
+        )
+        .unwrap();
+        assert_eq!((n, out.len()), (2, 2));
+        // Males are not what the catalogue asked for: no measure, an error naming the cell.
+        let err = parse(
+            "2022,2022,0,Burnley,E07000117,1,Male,203,Aged 16 - 64,20100,Value,28000,A,F,0,1\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("pop.csv") && err.contains("line 2"), "{err}");
+        assert!(err.contains("1:203:20100"), "{err}");
+        // A file cut short (fewer cells than RECORD_COUNT) is refused, not read in part.
+        let err = parse(
+            "2022,2022,0,Burnley,E07000117,0,Total,203,Aged 16 - 64,20100,Value,57000,A,F,0,2\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("RECORD_COUNT 2 but 1 cell(s) arrived"),
+            "{err}"
+        );
     }
 
     #[test]

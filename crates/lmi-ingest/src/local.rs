@@ -94,6 +94,19 @@ pub fn parse_source(
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
+        Format::NomisApi => match &source.fetch {
+            Some(crate::fetch_spec::FetchSpec::Nomis(spec)) => {
+                let mut state = crate::nomis::NomisParse::default();
+                let rows = crate::nomis::parse_page(raw, &source.id, spec, &mut state, out)?;
+                crate::nomis::check_complete(&state, &raw.path.display().to_string())?;
+                Ok(rows)
+            }
+            // Refused when the catalogue is read (Catalogue::parse).
+            _ => Err(crate::error::IngestError::Catalogue(format!(
+                "source `{}`: format nomis_api needs a Nomis [source.fetch] spec",
+                source.id
+            ))),
+        },
         Format::OnsEls => els::parse(
             raw,
             &source.id,

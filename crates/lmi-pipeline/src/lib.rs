@@ -844,6 +844,50 @@ impl PartsKey {
             small_area_source: def.small_area_source,
         }
     }
+
+    /// Where each of the indicator's measures is summed: the numerator (and a same-source
+    /// denominator) under [`PartsKey::of`], a denominator of another source under that source.
+    fn of_measures(def: &IndicatorDef) -> Vec<(PartsKey, &'static str)> {
+        let own = PartsKey::of(def);
+        match (def.aggregation, def.denominator) {
+            (Aggregation::RatioOfSumsAcrossSources { denominator_source }, Some(den)) => vec![
+                (own, def.numerator.measure),
+                (
+                    PartsKey {
+                        upper_tier: false,
+                        source: denominator_source,
+                        small_area_source: None,
+                    },
+                    den.measure,
+                ),
+            ],
+            _ => measures_of(def).into_iter().map(|m| (own, m)).collect(),
+        }
+    }
+
+    /// The indicator's long parts: one table, or its numerator's and its denominator's rows
+    /// from two sources' tables (each filtered to the indicator's measure, so two sources
+    /// sharing a measure id cannot mix).
+    fn long_of(
+        def: &IndicatorDef,
+        parts: &std::collections::HashMap<PartsKey, DataFrame>,
+    ) -> PolarsResult<LazyFrame> {
+        let keys = PartsKey::of_measures(def);
+        if keys.iter().all(|(k, _)| *k == PartsKey::of(def)) {
+            return Ok(parts[&PartsKey::of(def)].clone().lazy());
+        }
+        concat(
+            keys.into_iter()
+                .map(|(key, measure)| {
+                    parts[&key]
+                        .clone()
+                        .lazy()
+                        .filter(col(OBS_MEASURE).eq(lit(measure)))
+                })
+                .collect::<Vec<_>>(),
+            UnionArgs::default(),
+        )
+    }
 }
 
 /// The long parts table of every summed indicator, computed once per [`PartsKey`] for the union
@@ -861,10 +905,9 @@ fn summed_parts(
         Default::default();
     for def in defs {
         if def.aggregation != Aggregation::Published {
-            measures
-                .entry(PartsKey::of(def))
-                .or_default()
-                .extend(measures_of(def));
+            for (key, measure) in PartsKey::of_measures(def) {
+                measures.entry(key).or_default().insert(measure);
+            }
         }
     }
     measures
@@ -912,7 +955,7 @@ fn compute_with(
             frames.push(mark_series_breaks(published(&obs, areas, def), def));
             continue;
         }
-        let long = parts[&PartsKey::of(def)].clone().lazy();
+        let long = PartsKey::long_of(def, &parts)?;
         frames.push(mark_series_breaks(combine(long, def), def));
         if def.aggregation == Aggregation::UpperTier {
             frames.push(upper_tier::not_served_values(

@@ -296,3 +296,108 @@ proptest! {
         prop_assert!((0.0..=100.0).contains(&england.value.unwrap()));
     }
 }
+
+/// (area, period, value) rows of one measure of one source.
+fn counts(source: &str, measure: &str, rows: &[(&str, &str, Option<f64>)]) -> DataFrame {
+    let with_dummy: Vec<_> = rows.iter().map(|(a, p, v)| (*a, *p, *v, None)).collect();
+    let df = observations(source, [measure, "unused"], &with_dummy);
+    df.lazy()
+        .filter(col("measure").eq(lit(measure)))
+        .collect()
+        .unwrap()
+}
+
+#[test]
+fn a_rate_over_another_sources_denominator_is_the_ratio_of_sums_of_matched_periods() {
+    let def = find_indicator("enterprises_per_1k_working_age").unwrap();
+    let Aggregation::RatioOfSumsAcrossSources { denominator_source } = def.aggregation else {
+        panic!("enterprises per 1,000 working-age residents takes its denominator elsewhere");
+    };
+    let mut obs = counts(
+        def.source,
+        def.numerator.measure,
+        &[
+            ("E07000001", "2021", Some(300.0)),
+            ("E07000002", "2021", Some(100.0)),
+            ("E06000003", "2021", Some(50.0)),
+            // No population for 2019: no value, never a rate over zero.
+            ("E07000001", "2019", Some(280.0)),
+        ],
+    );
+    let population = counts(
+        denominator_source,
+        def.denominator.unwrap().measure,
+        &[
+            ("E07000001", "2021", Some(10_000.0)),
+            ("E07000002", "2021", Some(30_000.0)),
+            ("E06000003", "2021", Some(5_000.0)),
+            // No enterprise count for 2020: the value is missing, not zero.
+            ("E07000001", "2020", Some(9_900.0)),
+        ],
+    );
+    obs.vstack_mut(&population).unwrap();
+    let out = compute(&obs, &toy(), std::slice::from_ref(def)).unwrap();
+    let county = indicator_row(&out, def.id, "E10000001", "2021");
+    assert_eq!(
+        (county.numerator, county.denominator, county.value),
+        (Some(400.0), Some(40_000.0), Some(10.0)),
+        "(300 + 100) / (10,000 + 30,000) x 1,000, not the mean of 30 and 3.3"
+    );
+    let england = indicator_row(&out, def.id, "E92000001", "2021");
+    assert_eq!(england.value, Some(450.0 / 45_000.0 * 1_000.0));
+    let no_count = indicator_row(&out, def.id, "E07000001", "2020");
+    assert_eq!(
+        (no_count.value, no_count.status.as_str()),
+        (None, "unavailable")
+    );
+    let no_population = out
+        .values
+        .clone()
+        .lazy()
+        .filter(
+            col(INDICATOR)
+                .eq(lit(def.id))
+                .and(col(PERIOD).eq(lit("2019"))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(no_population.height(), 0, "{no_population:?}");
+}
+
+#[test]
+fn the_working_age_population_is_summed_and_changes_over_five_years() {
+    let def = find_indicator("working_age_population").unwrap();
+    let rows: Vec<(&str, String, Option<f64>)> = (2016..=2022)
+        .flat_map(|y| {
+            let k = f64::from(y - 2016);
+            [
+                ("E07000001", y.to_string(), Some(1_000.0 + 10.0 * k)),
+                ("E07000002", y.to_string(), Some(2_000.0 - 5.0 * k)),
+            ]
+        })
+        .collect();
+    let rows: Vec<(&str, &str, Option<f64>)> =
+        rows.iter().map(|(a, p, v)| (*a, p.as_str(), *v)).collect();
+    let obs = counts(def.source, def.numerator.measure, &rows);
+    let out = compute(&obs, &toy(), std::slice::from_ref(def)).unwrap();
+    let county = indicator_row(&out, def.id, "E10000001", "2022");
+    assert_eq!(county.value, Some(1_060.0 + 1_970.0));
+    let change_5 = out
+        .values
+        .clone()
+        .lazy()
+        .filter(
+            col(INDICATOR)
+                .eq(lit(def.id))
+                .and(col(AREA_CODE).eq(lit("E10000001")))
+                .and(col(PERIOD).eq(lit("2022"))),
+        )
+        .collect()
+        .unwrap()
+        .column(CHANGE_5)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0);
+    assert_eq!(change_5, Some(3_030.0 - 3_005.0), "2022 against 2017");
+}

@@ -77,11 +77,14 @@ pub fn check(
             finding(v, "indicator is not in the catalogue".into());
             continue;
         };
-        if !with_provenance.contains(def.source) {
-            finding(
-                v,
-                format!("source {} has no provenance in the manifest", def.source),
-            );
+        // The small-area source only refines TTWAs and may be absent.
+        for source in std::iter::once(def.source).chain(def.denominator_source()) {
+            if !with_provenance.contains(source) {
+                finding(
+                    v,
+                    format!("source {source} has no provenance in the manifest"),
+                );
+            }
         }
         if geo.area(&v.area_code).is_none() {
             finding(v, "area is not in the geography registry".into());
@@ -103,7 +106,12 @@ pub fn check(
         }
         // Additive aggregates of whole districts must equal their districts. TTWAs are not unions
         // of districts: best fit (approximate) or summed from small areas.
-        let additive = matches!(def.aggregation, Aggregation::RatioOfSums | Aggregation::Sum);
+        let additive = matches!(
+            def.aggregation,
+            Aggregation::RatioOfSums
+                | Aggregation::Sum
+                | Aggregation::RatioOfSumsAcrossSources { .. }
+        );
         if !additive
             || matches!(v.area_type, AreaType::Lad | AreaType::Ttwa)
             || v.status != Status::Ok

@@ -196,10 +196,7 @@ pub fn breakdown_sources(ids: &[&str]) -> Vec<&'static str> {
 /// once.
 pub fn source_ids(defs: &[&IndicatorDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for id in defs
-        .iter()
-        .flat_map(|d| std::iter::once(d.source).chain(d.small_area_source))
-    {
+    for id in defs.iter().flat_map(|d| d.sources()) {
         if !out.contains(&id) {
             out.push(id);
         }

@@ -331,9 +331,7 @@ pub struct AreaIndicator<'a> {
 
 /// How old an indicator's data is, per source it is built from.
 fn indicator_freshness(snap: &ServedSnapshot, def: &IndicatorDef) -> Vec<lmi_core::Freshness> {
-    let sources: Vec<&str> = std::iter::once(def.source)
-        .chain(def.small_area_source)
-        .collect();
+    let sources: Vec<&str> = def.sources().collect();
     crate::charts::freshness_of(snap, &sources)
 }
 
@@ -933,7 +931,7 @@ pub fn sources(snap: &ServedSnapshot) -> Sources<'_> {
         .map(|s| {
             let defs: Vec<&IndicatorDef> = lmi_core::INDICATORS
                 .iter()
-                .filter(|d| d.source == s.source_id)
+                .filter(|d| d.source == s.source_id || d.denominator_source() == Some(&s.source_id))
                 .collect();
             let mut periods: Vec<&str> = defs
                 .iter()

@@ -160,9 +160,11 @@ fn mark_stale(values: &mut [IndicatorValue], sources: &[lmi_core::SourceProvenan
     }
     for v in values {
         if let Some(def) = lmi_core::find_indicator(&v.indicator) {
-            v.stale = stale.contains(&def.source)
-                || (v.area_type == AreaType::Ttwa
-                    && def.small_area_source.is_some_and(|s| stale.contains(&s)));
+            // The small-area source feeds TTWAs only; the others every value.
+            v.stale = def.sources().any(|s| {
+                stale.contains(&s)
+                    && (v.area_type == AreaType::Ttwa || Some(s) != def.small_area_source)
+            });
         }
     }
 }

@@ -24,6 +24,9 @@ pub fn format_value(v: f64, unit: Unit) -> String {
         Unit::PercentChange => format!("{v:+.1}%"),
         Unit::Index => format!("{v:.1}"),
         Unit::PoundsPerWeek => format!("£{} a week", thousands(v.round())),
+        Unit::PoundsPerHour => format!("£{v:.2} per hour worked"),
+        Unit::PoundsPerJob => format!("£{} per filled job", thousands(v.round())),
+        Unit::Per1kWorkingAge => format!("{v:.1} {unit}"),
         Unit::Per100k | Unit::Count(_) => format!("{} {unit}", thousands(v.round())),
     }
 }
@@ -62,5 +65,17 @@ mod tests {
         );
         assert_eq!(format_value(3.04, Unit::PercentChange), "+3.0%");
         assert_eq!(format_value(11.94, Unit::Index), "11.9");
+        assert_eq!(
+            format_value(38.864, Unit::PoundsPerHour),
+            "£38.86 per hour worked"
+        );
+        assert_eq!(
+            format_value(58457.6, Unit::PoundsPerJob),
+            "£58,458 per filled job"
+        );
+        assert_eq!(
+            format_value(61.04, Unit::Per1kWorkingAge),
+            "61.0 per 1,000 residents aged 16-64"
+        );
     }
 }

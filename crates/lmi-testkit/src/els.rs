@@ -27,7 +27,7 @@ struct Series {
     indicators: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const SERIES: [Series; 8] = [
+const SERIES: [Series; 12] = [
     Series {
         folder: "employment-rate",
         multi: true,
@@ -168,6 +168,70 @@ const SERIES: [Series; 8] = [
                 "Percentage of businesses ceasing activity",
             ),
         ],
+    },
+    // Productivity and people (issue 25): labels and sources from the real metadata at 4972c58.
+    Series {
+        folder: "gross-value-added",
+        multi: true,
+        prefix: Some("GBPSign"),
+        suffix: None,
+        source_date: "19/06/2025",
+        source_url: "https://www.ons.gov.uk/economy/economicoutputandproductivity/productivitymeasures/bulletins/regionalandsubregionallabourproductivityuk/previousreleases",
+        source_org: "Office for National Statistics",
+        indicators: &[
+            (
+                "Gross value added per hour worked",
+                "Gross value added per hour worked",
+                "Estimated value added of goods and services produced per hour worked",
+            ),
+            (
+                "Gross value added per filled job",
+                "Gross value added per job filled",
+                "Estimated value added of goods and services produced per job filled",
+            ),
+        ],
+    },
+    Series {
+        folder: "modelled-unemployment",
+        multi: false,
+        prefix: None,
+        suffix: Some("%"),
+        source_date: "16/04/2024",
+        source_url: "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/datasets/li01regionallabourmarketlocalindicatorsforcountieslocalandunitaryauthorities",
+        source_org: "Office for National Statistics",
+        indicators: &[(
+            "Modelled unemployment rate",
+            "Modelled unemployment rate",
+            "Modelled percentage of economically active people aged 16 years and over without a job and actively seeking work",
+        )],
+    },
+    Series {
+        folder: "further-education-and-skills-participation",
+        multi: false,
+        prefix: None,
+        suffix: None,
+        source_date: "27/11/2025",
+        source_url: "https://explore-education-statistics.service.gov.uk/data-catalogue/further-education-and-skills",
+        source_org: "Department for Education",
+        indicators: &[(
+            "Further education and skills participation",
+            "Further education and skills participation",
+            "People aged 19 and over participating in further education and skills learning (including apprenticeships), per 100,000 people",
+        )],
+    },
+    Series {
+        folder: "further-education-and-skills-learner-achievements",
+        multi: false,
+        prefix: None,
+        suffix: None,
+        source_date: "27/11/2025",
+        source_url: "https://explore-education-statistics.service.gov.uk/find-statistics/further-education-and-skills",
+        source_org: "Department for Education",
+        indicators: &[(
+            "Further education and skills learner achievements",
+            "Further education and skills learner achievements",
+            "People aged 19 and over achieving a funded further education and skills learning aim, per 100,000 people",
+        )],
     },
 ];
 

@@ -59,6 +59,8 @@ pub const NOMIS_TS063_PATH: &str = "/nomis/api/v01/dataset/NM_2080_1.data.csv";
 pub const NOMIS_TS066_PATH: &str = "/nomis/api/v01/dataset/NM_2083_1.data.csv";
 /// UK Business Counts, enterprises.
 pub const NOMIS_UKBC_PATH: &str = "/nomis/api/v01/dataset/NM_142_1.data.csv";
+/// Mid-year population estimates by single year of age (ages 16-64 asked for).
+pub const NOMIS_POPULATION_PATH: &str = "/nomis/api/v01/dataset/NM_2002_1.data.csv";
 /// APS cell tables (T13a, T09a, …).
 pub const NOMIS_APS_CELLS_PATH: &str = "/nomis/api/v01/dataset/NM_17_1.data.csv";
 /// The codelist of `NM_17_1`'s `cell` dimension.
@@ -83,13 +85,17 @@ pub const EES_FILES: [(&str, &str); 3] = [
 ];
 
 /// Explore Local Statistics indicator folders served from `ons_els/{name}.csv`.
-pub const ONS_SERIES: [&str; 6] = [
+pub const ONS_SERIES: [&str; 10] = [
     "employment-rate",
     "claimant-count",
     "gross-median-weekly-pay",
     "qualifications-level-3-or-above",
     "apprenticeships",
     "business-demography",
+    "gross-value-added",
+    "modelled-unemployment",
+    "further-education-and-skills-participation",
+    "further-education-and-skills-learner-achievements",
 ];
 
 /// Which route family a fault applies to.
@@ -486,6 +492,26 @@ impl MockPublishers {
                 .filter(|r| keep(r[c].parse().unwrap_or(0), r[m].parse().unwrap_or(0)))
                 .count() as u64
         })
+    }
+
+    /// Cells of `NM_2002_1` the population query of the catalogue gets (every district and
+    /// England, the latest seven years, ages 16-64); 0 without the sample file.
+    pub fn population_cells(&self) -> u64 {
+        let q: HashMap<String, String> = [
+            ("geography", "TYPE424,2092957699"),
+            ("date", "latestMINUS6-latest"),
+            ("gender", "0"),
+            ("c_age", "203"),
+            ("measures", "20100"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        self.inner
+            .nomis
+            .population
+            .select(&q)
+            .map_or(0, |c| c.len() as u64)
     }
 
     /// Data cells of `NM_17_1` whose label starts with `prefix` (e.g. `T13a:`).

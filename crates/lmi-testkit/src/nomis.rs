@@ -288,6 +288,7 @@ pub(crate) struct Nomis {
     pub(crate) aps_cells: ApsCells,
     /// Census 2021 TS066 (`NM_2083_1`) by geography type.
     pub(crate) ts066: Ts066,
+    pub(crate) population: Population,
     /// Variable 290 in Nomis API layout (without RECORD_OFFSET/RECORD_COUNT).
     pub(crate) aps: Vec<Vec<String>>,
     /// A digest of the data served, the base of every Nomis ETag.
@@ -318,8 +319,10 @@ impl Nomis {
             digest.update(bytes);
         }
         let ts066 = Ts066::load(dir, &mut digest);
+        let population = Population::load(dir, &mut digest);
         Nomis {
             ts066,
+            population,
             census,
             ukbc: ukbc_api_cells(&ukbc),
             aps_cells: ApsCells::new(&t13a, &t09a),
@@ -402,6 +405,7 @@ impl Nomis {
         let ukbc;
         let aps_cells;
         let ts066;
+        let population;
         // (cells in the result, cell i)
         let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) =
             if path == crate::NOMIS_APS_PATH {
@@ -453,6 +457,14 @@ impl Nomis {
                     Err((status, text)) => return Reply::text(status, text),
                 };
                 (ts066.len(), Box::new(|i| ts066[i].clone()))
+            } else if path == crate::NOMIS_POPULATION_PATH {
+                header = self.population.header.clone();
+                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+                population = match self.population.select(q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, text),
+                };
+                (population.len(), Box::new(|i| population[i].clone()))
             } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
                 return Reply::json(self.aps_cells.codelist());
             } else {
@@ -1097,4 +1109,96 @@ impl Ts066 {
             })
             .collect())
     }
+}
+
+/// Mid-year population estimates aged 16-64 in the Nomis API layout (the sample only: no real
+/// file is held). The layout is built from the documented query, not confirmed from a real answer.
+pub const POPULATION_FILE: &str = "nomis/population_16_64_lad_2016_2022_nomis_api.csv";
+
+/// `NM_2002_1` served from [`POPULATION_FILE`]: `geography=TYPE424,2092957699` only (districts
+/// as of April 2023 and England), `date` as `latest`, `latestMINUSn-latest` or years, and the
+/// `gender`, `c_age` and `measures` selections; without the file every query answers 404.
+pub(crate) struct Population {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Population {
+    fn load(dir: &Path, digest: &mut Sha256) -> Population {
+        let Some(bytes) = read_data(dir, POPULATION_FILE) else {
+            return Population {
+                header: Vec::new(),
+                rows: Vec::new(),
+            };
+        };
+        digest.update(&bytes);
+        let (mut header, mut rows) = crate::read_csv(&bytes);
+        let keep = header.len() - 2;
+        assert_eq!(&header[keep..], ["RECORD_OFFSET", "RECORD_COUNT"]);
+        header.truncate(keep);
+        for r in &mut rows {
+            r.truncate(keep);
+        }
+        Population { header, rows }
+    }
+
+    /// Rows asked for, in the file's order.
+    pub(crate) fn select(
+        &self,
+        q: &HashMap<String, String>,
+    ) -> Result<Vec<Vec<String>>, (u16, &'static str)> {
+        if self.rows.is_empty() || !is_districts_and_england(q) {
+            return Err((404, "geography not available"));
+        }
+        let col = |name: &str| self.header.iter().position(|c| c == name).unwrap_or(0);
+        let (date_ix, gender_ix, age_ix, measure_ix) =
+            (col("DATE"), col("GENDER"), col("C_AGE"), col("MEASURES"));
+        let mut years: Vec<&str> = self.rows.iter().map(|r| r[date_ix].as_str()).collect();
+        years.sort_unstable();
+        years.dedup();
+        let dates = q
+            .get("date")
+            .and_then(|d| date_selection(d, &years))
+            .ok_or((400, "Date not available for this dataset"))?;
+        let pick = |name: &str| q.get(name).and_then(|s| codes(s));
+        let (Some(genders), Some(ages), Some(measures)) =
+            (pick("gender"), pick("c_age"), pick("measures"))
+        else {
+            return Err((400, "bad gender, c_age or measures selection"));
+        };
+        let has = |r: &Vec<String>, ix: usize, wanted: &[u64]| {
+            r[ix].parse().is_ok_and(|c: u64| wanted.contains(&c))
+        };
+        Ok(self
+            .rows
+            .iter()
+            .filter(|r| {
+                dates.contains(&r[date_ix].as_str())
+                    && has(r, gender_ix, &genders)
+                    && has(r, age_ix, &ages)
+                    && has(r, measure_ix, &measures)
+            })
+            .cloned()
+            .collect())
+    }
+}
+
+/// Nomis `date`: `latest`, `latestMINUS6-latest` or a comma list of the dates held.
+fn date_selection<'a>(date: &str, held: &[&'a str]) -> Option<Vec<&'a str>> {
+    let back = |s: &str| -> Option<usize> {
+        match s {
+            "latest" => Some(0),
+            _ => s.strip_prefix("latestMINUS")?.parse().ok(),
+        }
+    };
+    if let Some((from, "latest")) = date.split_once('-') {
+        let n = back(from)?;
+        return (n < held.len()).then(|| held[held.len() - 1 - n..].to_vec());
+    }
+    if date == "latest" {
+        return held.last().map(|d| vec![*d]);
+    }
+    date.split(',')
+        .map(|d| held.iter().find(|h| **h == d).copied())
+        .collect()
 }

@@ -38,6 +38,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "nomis_ukbc_enterprises",
         "nomis_aps_t13a_industry",
         "nomis_aps_t09b_occupation",
+        "nomis_population_16_64",
     ];
     let ees = vec![
         "dfe_ks4_destinations_lad",
@@ -92,6 +93,12 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
                 "ons_els_apprenticeships",
                 "ons_els_business_births",
                 "ons_els_business_deaths",
+                "ons_els_gva_per_hour",
+                "ons_els_gva_per_job",
+                "ons_els_modelled_unemployment",
+                "ons_els_economic_inactivity",
+                "ons_els_fe_participation",
+                "ons_els_fe_achievements",
             ],
             vec!["HTTP 502", "/git/trees/main"],
         ),

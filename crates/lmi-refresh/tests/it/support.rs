@@ -24,8 +24,13 @@ pub const LSOA_SOURCES: [&str; 3] = [
     "census2021_ts066_lsoa",
 ];
 /// Sources the real shared data has no file for, so the emulator serving it cannot answer their
-/// routes: Census TS066 below upper tier (the sample has a synthetic district table).
-pub const NOT_IN_REAL_DATA: [&str; 2] = ["census2021_ts066_lad", "census2021_ts066_lsoa"];
+/// routes: Census TS066 below upper tier (the sample has a synthetic district table) and the
+/// mid-year population 16-64 (NM_2002_1: the sample's file is built from the documented query).
+pub const NOT_IN_REAL_DATA: [&str; 3] = [
+    "census2021_ts066_lad",
+    "census2021_ts066_lsoa",
+    "nomis_population_16_64",
+];
 
 /// The emulated publishers serving the synthetic sample.
 pub fn sample_mock() -> MockPublishers {
