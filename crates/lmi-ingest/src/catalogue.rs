@@ -52,6 +52,9 @@ pub enum Format {
     /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
     /// updates the area registry, never an indicator.
     OnsLadLookup,
+    /// A whole Nomis API CSV result saved to a file, read with the entry's own `[source.fetch]`
+    /// (kind `nomis`) mapping: BRES, Census TS060A.
+    NomisApi,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -170,6 +173,15 @@ impl Catalogue {
             if s.format == Format::OnsEls && (s.indicator.is_none() || s.measure.is_none()) {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: format ons_els needs `indicator` and `measure`",
+                    s.id
+                )));
+            }
+            if s.format == Format::NomisApi
+                && !matches!(s.fetch, Some(crate::fetch_spec::FetchSpec::Nomis(_)))
+            {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format nomis_api reads a file with the entry's [source.fetch] \
+                     of kind `nomis`",
                     s.id
                 )));
             }
