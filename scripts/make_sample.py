@@ -297,7 +297,8 @@ county's synthetic figures.
 
 Same layout as a Nomis API CSV of the open access Business Register and Employment Survey (`NM_189_1`,
 dimensions INDUSTRY, EMPLOYMENT_STATUS, MEASURE; `RECORD_OFFSET`/`RECORD_COUNT` over the whole result), gzipped:
-every current district (`GEOGRAPHY_TYPECODE` 424) and England, six survey years, all industries (37748736) and
+every current district (`GEOGRAPHY_TYPECODE` 424) and England, survey years 2019 and 2024 only (so the change
+from the previous period is also a five-year one here), all industries (37748736) and
 the 21 SIC 2007 sections (150994945..150994965, labelled as the real open access download) for employees (1) and
 employment (4), and the 18 broad industry groups (163577857..163577874, UK Business Counts' labels) for
 employment; measure 1 (count). Jobs counted where they are (workplace). Synthetic values: made-up jobs per
@@ -1608,7 +1609,11 @@ def gen_aps_table(geo: Geo, label: str, years: list[int], cells: list[tuple[int,
 
 
 # ------------------------------- jobs where they are: BRES (NM_189_1), Census 2021 TS060A (NM_2017_1)
-BRES_YEARS = ["2019", "2020", "2021", "2022", "2023", "2024"]
+# Two survey years five apart, enough for the change over five years (2024 on 2019): every year
+# between would double the served breakdowns, and the sample server must reload in seconds
+# under load (tests/e2e/hot_swap.rs). In the sample the change "from the previous period" is
+# therefore also 2024 on 2019.
+BRES_YEARS = ["2019", "2024"]
 # Section labels as the real open access download spells them (nomis/bres_employees_nm189_wnyorks_*).
 BRES_SECTIONS = [
     "A : Agriculture, forestry and fishing", "B : Mining and quarrying", "C : Manufacturing",
@@ -1650,7 +1655,7 @@ def bres_round(x: float) -> int:
 
 
 def gen_bres(geo: Geo) -> list[list]:
-    """Every current district and England, six survey years, in the layout of a Nomis API CSV of
+    """Every current district and England, two survey years, in the layout of a Nomis API CSV of
     NM_189_1: all industries and the 21 sections for employees (1) and employment (4), the 18
     broad groups for employment, measure 1 (count). Unrounded synthetic jobs per district (about
     0.55 per resident aged 16+, employees about 92 % of employment), each cell rounded on its own
@@ -1846,7 +1851,7 @@ def main() -> int:
     written.append(("census/census2021_ts066_lad22_nomis_api.csv",
                     write_csv(OUT_DIR / "census" / "census2021_ts066_lad22_nomis_api.csv",
                               TS066_HEADER, gen_ts066_lad(geo))))
-    # gzip (38 MB plain, six years x 297 areas x 62 cells): lmi and the emulator read .gz as is.
+    # gzip (13 MB plain, two years x 297 areas x 62 cells): lmi and the emulator read .gz as is.
     written.append(("nomis/bres_lad_nomis_api.csv.gz",
                     write_csv_gz(OUT_DIR / "nomis" / "bres_lad_nomis_api.csv.gz", BRES_HEADER,
                                  gen_bres(geo))))

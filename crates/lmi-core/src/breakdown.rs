@@ -722,8 +722,8 @@ const BRES_CAVEATS: &[&str] = &[
      a share of profits); employees exclude them. Jobs, not people: one person with two jobs \
      counts twice. Farm agriculture (SIC 01000) is excluded below regional level.",
     "Travel to Work Areas are best fit from whole districts and approximate: see `coverage`. \
-     The change in share is from the survey year before; compare periods five years apart for \
-     the change over five years.",
+     `change` is the change in share from the survey year before; `count_change_5y` and \
+     `share_change_5y` the change in jobs and in share over five years (each side rounded).",
 ];
 
 const BRES_JOBS_BY_SECTION: CountBreakdownDef = CountBreakdownDef {
