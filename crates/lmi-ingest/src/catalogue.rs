@@ -108,6 +108,10 @@ pub struct SourceDef {
     /// catalogued yet, so a fetching refresh leaves it out (it has no `[source.fetch]`).
     #[serde(default)]
     pub local_only: bool,
+    /// Where the file layout lmi parses was checked: against a real file, or only built from the
+    /// publisher's documentation or third-party code (shown by `lmi sources check`).
+    #[serde(default)]
+    pub layout: Option<String>,
 }
 
 impl SourceDef {
