@@ -28,6 +28,10 @@ exactly the same layout as the real sources:
                                                       Census 2021 TS066 economic activity (upper tier)
   datasets/sample/census/census2021_ts066_lad22_nomis_api.csv
                                                       Census 2021 TS066 economic activity (districts)
+  datasets/sample/nomis/bres_lad_nomis_api.csv.gz     BRES open access employment and employees by
+                                                      industry (districts + England, Nomis API layout)
+  datasets/sample/census/census2021_ts060a_lad22_nomis_api.csv
+                                                      Census 2021 TS060A industry of residents (districts)
   datasets/sample/projections/*.xlsm                  Skills Imperative 2035 projection workbooks
                                                       (Lancashire LSIP, England; four tables each)
   datasets/sample/dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
@@ -309,6 +313,26 @@ tier (`geography=TYPE154`). The real shared data has no district file (only the 
 synthetic like the rest, made the same way with its own random numbers, so districts do not add up to their
 county's synthetic figures.
 
+### nomis/bres_lad_nomis_api.csv.gz
+
+Same layout as a Nomis API CSV of the open access Business Register and Employment Survey (`NM_189_1`,
+dimensions INDUSTRY, EMPLOYMENT_STATUS, MEASURE; `RECORD_OFFSET`/`RECORD_COUNT` over the whole result), gzipped:
+every current district (`GEOGRAPHY_TYPECODE` 424) and England, survey years 2019 and 2024 only (so the change
+from the previous period is also a five-year one here), all industries (37748736) and
+the 21 SIC 2007 sections (150994945..150994965, labelled as the real open access download) for employees (1) and
+employment (4), and the 18 broad industry groups (163577857..163577874, UK Business Counts' labels) for
+employment; measure 1 (count). Jobs counted where they are (workplace). Synthetic values: made-up jobs per
+district around a made-up section mix, every cell rounded on its own with open access BRES's relaxed rounding
+(5 below 50 up to 1,000 from 5,000); England is the rounded sum of the unrounded districts. No real file in this
+layout was found: the dimension columns follow the Nomis API layout of the other tables.
+
+### census/census2021_ts060a_lad22_nomis_api.csv
+
+Same layout as the TS066 district file for Census 2021 TS060A "Industry" (`NM_2017_1`, dimension `C2021_IND_19`,
+codes 0 = total and 1..18), every 2022 district. Synthetic counts (residents aged 16+ in employment, counted where
+they live, split around made-up shares; the total is their sum). The category names are made up to contain the
+texts lmi checks: Nomis's own TS060A labels were not confirmed.
+
 ### dfe/ess2019_lea_summary.csv, dfe/neet_participation_la_2025.csv, ons/ons_online_job_adverts_adzuna_lad_jan2017_2022.csv
 
 Same headers as the real files (DfE Employer Skills Survey 2019 LEA summary; DfE NCCIS 16-17 participation and
@@ -351,6 +375,21 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> int:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
+    return len(rows)
+
+
+def write_csv_gz(path: Path, header: list[str], rows: list[list]) -> int:
+    """As write_csv, gzipped with no timestamp (the same rows give the same bytes)."""
+    import gzip
+    import io
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = io.StringIO(newline="")
+    w = csv.writer(text, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                compresslevel=9) as fh:
+        fh.write(text.getvalue().encode("utf-8"))
     return len(rows)
 
 
@@ -1704,6 +1743,132 @@ def gen_aps_table(geo: Geo, label: str, years: list[int], cells: list[tuple[int,
     return rows
 
 
+# ------------------------------- jobs where they are: BRES (NM_189_1), Census 2021 TS060A (NM_2017_1)
+# Two survey years five apart, enough for the change over five years (2024 on 2019): every year
+# between would double the served breakdowns, and the sample server must reload in seconds
+# under load (tests/e2e/hot_swap.rs). In the sample the change "from the previous period" is
+# therefore also 2024 on 2019.
+BRES_YEARS = ["2019", "2024"]
+# Section labels as the real open access download spells them (nomis/bres_employees_nm189_wnyorks_*).
+BRES_SECTIONS = [
+    "A : Agriculture, forestry and fishing", "B : Mining and quarrying", "C : Manufacturing",
+    "D : Electricity, gas, steam and air conditioning supply",
+    "E : Water supply; sewerage, waste management and remediation activities",
+    "F : Construction",
+    "G : Wholesale and retail trade; repair of motor vehicles and motorcycles",
+    "H : Transportation and storage", "I : Accommodation and food service activities",
+    "J : Information and communication", "K : Financial and insurance activities",
+    "L : Real estate activities", "M : Professional, scientific and technical activities",
+    "N : Administrative and support service activities",
+    "O : Public administration and defence; compulsory social security", "P : Education",
+    "Q : Human health and social work activities", "R : Arts, entertainment and recreation",
+    "S : Other service activities",
+    "T : Activities of households as employers;undifferentiated goods-and services-producing "
+    "activities of households for own use",
+    "U : Activities of extraterritorial organisations and bodies"]
+# Made-up national section mix (shares of employment), A..U.
+BRES_SECTION_SHARES = [1.2, 0.2, 8.0, 0.5, 0.7, 5.0, 15.0, 5.0, 8.0, 4.5, 3.5, 1.8, 9.0, 9.0,
+                       4.5, 8.5, 13.5, 2.5, 1.9, 0.05, 0.02]
+# Broad industry group (1..18) -> sections it is made of (G is split three ways: motor trades,
+# wholesale, retail).
+BRES_GROUP_OF_SECTION = {0: [0], 1: [1, 3, 4], 2: [2], 3: [5], 7: [7], 8: [8], 9: [9], 10: [10],
+                         11: [11], 12: [12], 13: [13], 14: [14], 15: [15], 16: [16],
+                         17: [17, 18, 19, 20]}
+BRES_G_SPLIT = {4: 0.13, 5: 0.30, 6: 0.57}
+BRES_HEADER = [f"{d}{s}" for d in ["DATE", "GEOGRAPHY", "INDUSTRY", "EMPLOYMENT_STATUS", "MEASURE"]
+               for s in ["", "_NAME", "_CODE", "_TYPE", "_TYPECODE", "_SORTORDER"]] + [
+    "MEASURES", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "OBS_CONF",
+    "OBS_CONF_NAME", "URN", "RECORD_OFFSET", "RECORD_COUNT"]
+
+
+def bres_round(x: float) -> int:
+    """Open access BRES relaxed rounding (Nomis article 1103): the step grows with the size."""
+    for limit, step in [(50, 5), (250, 25), (500, 50), (1000, 100), (2500, 250), (5000, 500)]:
+        if x < limit:
+            return round_half_up(x, step)
+    return round_half_up(x, 1000)
+
+
+def gen_bres(geo: Geo) -> list[list]:
+    """Every current district and England, two survey years, in the layout of a Nomis API CSV of
+    NM_189_1: all industries and the 21 sections for employees (1) and employment (4), the 18
+    broad groups for employment, measure 1 (count). Unrounded synthetic jobs per district (about
+    0.55 per resident aged 16+, employees about 92 % of employment), each cell rounded on its own
+    as open access BRES is; England is the rounded sum of the unrounded districts."""
+    rng = sub_rng("bres")
+    jobs: dict[tuple[str, str, int], list[float]] = {}
+    for code in geo.lad_codes:
+        base = geo.pop16[code] * rng.uniform(0.40, 0.70) * (1 + 0.3 * geo.latent[code])
+        mix = [sh * rng.uniform(0.5, 1.6) for sh in BRES_SECTION_SHARES]
+        msum = sum(mix)
+        employee_rate = rng.uniform(0.88, 0.95)
+        for k, year in enumerate(BRES_YEARS):
+            total = base * (1 + 0.01 * k + rng.uniform(-0.03, 0.03))
+            sections = [total * m / msum * rng.uniform(0.95, 1.05) for m in mix]
+            jobs[(code, year, 4)] = sections
+            jobs[(code, year, 1)] = [v * employee_rate for v in sections]
+
+    def cells_of(sections: list[float], status: int) -> list[tuple[int, str, float]]:
+        out = [(37748736, "Total", sum(sections))]
+        out += [(150994945 + i, BRES_SECTIONS[i], v) for i, v in enumerate(sections)]
+        if status == 4:
+            for g, name in enumerate(UKBC_INDUSTRIES):
+                if g in BRES_G_SPLIT:
+                    v = sections[6] * BRES_G_SPLIT[g]
+                else:
+                    v = sum(sections[i] for i in BRES_GROUP_OF_SECTION[g])
+                out.append((163577857 + g, name, v))
+        return out
+
+    areas = [(code, geo.lad_name[code], "local authorities: district / unitary (as of April 2023)",
+              424) for code in geo.lad_codes] + [(ENGLAND_CODE, "England", "countries", 499)]
+    cells = []
+    for year in BRES_YEARS:
+        for sort, (code, name, type_name, type_code) in enumerate(areas):
+            for status, status_name in [(1, "Employees"), (4, "Employment")]:
+                members = geo.lad_codes if code == ENGLAND_CODE else [code]
+                sections = [sum(jobs[(m, year, status)][i] for m in members)
+                            for i in range(len(BRES_SECTIONS))]
+                for industry, industry_name, value in cells_of(sections, status):
+                    cells.append([year, year, year, "date", 0, 0, 0, name, code, type_name,
+                                  type_code, sort, industry, industry_name, industry,
+                                  "industry", 0, 0, status, status_name, status,
+                                  "employment status", 0, 0, 1, "Count", 1, "measure", 0, 0,
+                                  20100, "Value", bres_round(value), "A", "Normal Value",
+                                  "FALSE", "Free (free for publication)",
+                                  f"Nm-189d1e{type_code}d{industry}d{status}"])
+    return [c + [i, len(cells)] for i, c in enumerate(cells)]
+
+
+# TS060A category names for the synthetic file: the real ones are NOT CONFIRMED (see the catalogue
+# entry); these contain the texts the entry checks.
+TS060A_NAMES = ["Total: All usual residents aged 16 years and over in employment the week before the census",
+                *[s.split(" : ", 1)[0] + " " + s.split(" : ", 1)[1] for s in BRES_SECTIONS[:17]],
+                "R, S, T, U Other"]
+TS060A_SHARES = [0.8, 0.2, 9.0, 0.6, 0.7, 8.5, 15.0, 5.5, 5.0, 4.5, 4.0, 1.5, 6.5, 5.0, 6.5, 9.5,
+                 14.5, 4.5]
+TS060A_HEADER = [h.replace("C2021_EASTAT_20", "C2021_IND_19") for h in TS066_HEADER]
+
+
+def gen_ts060a_lad(geo: Geo) -> list[list]:
+    """Every 2022 district (TYPE154): residents 16+ in employment (about 58 % of the 16+
+    population) split into the 18 industry categories; category 0 is their sum."""
+    rng = sub_rng("ts060a_lad")
+    cells = []
+    for code in geo.lad_codes:
+        total = round(geo.pop16[code] * rng.uniform(0.54, 0.62))
+        shares = [sh * rng.uniform(0.7, 1.3) for sh in TS060A_SHARES]
+        ssum = sum(shares)
+        counts = allocate(total, [x / ssum for x in shares])
+        for k, value in enumerate([total, *counts]):
+            cells.append([code, geo.lad_name[code], k, value])
+    return [[2021, 2021, 2021, "date", 0, 0, 0, name, code, "2022 local authorities: districts",
+             154, 0, k, TS060A_NAMES[k], k, "Industry (current)", 1000000, 0, 20100, "Value",
+             value, "A", "Normal Value", "FALSE", "Free (free for publication)",
+             f"Nm-2017d1d32336e0d{k}d20100", i, len(cells)]
+            for i, (code, name, k, value) in enumerate(cells)]
+
+
 def main() -> int:
     rng = random.Random(SEED)
     for f in ("areas.csv", "lad_parents.csv", "lad_ttwa.csv", "lad_successors.csv"):
@@ -1826,6 +1991,13 @@ def main() -> int:
     written.append(("census/census2021_ts066_lad22_nomis_api.csv",
                     write_csv(OUT_DIR / "census" / "census2021_ts066_lad22_nomis_api.csv",
                               TS066_HEADER, gen_ts066_lad(geo))))
+    # gzip (13 MB plain, two years x 297 areas x 62 cells): lmi and the emulator read .gz as is.
+    written.append(("nomis/bres_lad_nomis_api.csv.gz",
+                    write_csv_gz(OUT_DIR / "nomis" / "bres_lad_nomis_api.csv.gz", BRES_HEADER,
+                                 gen_bres(geo))))
+    written.append(("census/census2021_ts060a_lad22_nomis_api.csv",
+                    write_csv(OUT_DIR / "census" / "census2021_ts060a_lad22_nomis_api.csv",
+                              TS060A_HEADER, gen_ts060a_lad(geo))))
     written.append(("dfe/ess2019_lea_summary.csv",
                     write_csv(OUT_DIR / "dfe" / "ess2019_lea_summary.csv", ESS_HEADER, gen_ess(geo))))
     written.append(("dfe/neet_participation_la_2025.csv",

@@ -880,3 +880,140 @@ fn aps_breakdowns_keep_nomis_symbols_and_are_served_as_published_only() {
         withheld.height()
     );
 }
+
+/// The real open access BRES download we hold (13 West and North Yorkshire districts, sections A..U,
+/// 2015-2021) read through the `nomis_bres_lad` entry's own mapping. Its README records the URL
+/// `NM_189_1.data.csv?…&industry=150994945...150994965&employment_status=4&measure=1&measures=20100`
+/// (ChristianSpence/WNYCC-LSIP @ 740838f0de99, ../shared/data/PROVENANCE.md): so it holds
+/// EMPLOYMENT (employees plus working owners, status 4), although the repository and the file name
+/// call it employees. The download was reduced with `select` to `DATE, GEOGRAPHY_CODE,
+/// GEOGRAPHY_NAME, INDUSTRY_CODE, INDUSTRY_NAME, OBS_VALUE`; the columns the query fixed are put
+/// back here (INDUSTRY = 150994944 + the section's place in A..U, as the query's range;
+/// EMPLOYMENT_STATUS 4, MEASURE 1, OBS_STATUS A) and the cells paged as one result, so the
+/// catalogue's mapping and label check read the real labels and values.
+fn bres_real_result(dir: &Path) -> (Vec<HashMap<String, String>>, Vec<u8>) {
+    let rows = read_csv(&dir.join("nomis/bres_employees_nm189_wnyorks_2015_2021.csv"));
+    let mut out = String::from(
+        "DATE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,INDUSTRY,INDUSTRY_NAME,EMPLOYMENT_STATUS,MEASURE,\
+         MEASURES,OBS_VALUE,OBS_STATUS,OBS_CONF,RECORD_OFFSET,RECORD_COUNT\n",
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let letter = r["INDUSTRY_CODE"].as_bytes()[0];
+        assert!(letter.is_ascii_uppercase() && letter <= b'U', "{r:?}");
+        let industry = 150_994_945 + u64::from(letter - b'A');
+        out.push_str(&format!(
+            "{},{},\"{}\",{industry},\"{}\",4,1,20100,{},A,F,{i},{}\n",
+            r["DATE"],
+            r["GEOGRAPHY_CODE"],
+            r["GEOGRAPHY_NAME"],
+            r["INDUSTRY_NAME"],
+            r["OBS_VALUE"],
+            rows.len()
+        ));
+    }
+    (rows, out.into_bytes())
+}
+
+#[test]
+fn bres_sections_of_the_real_yorkshire_download_sum_to_current_areas() {
+    let Some(dir) = real_data("bres_sections_of_the_real_yorkshire_download") else {
+        return;
+    };
+    let (raw_rows, result) = bres_real_result(&dir);
+    let catalogue = Catalogue::bundled().unwrap();
+    let source = catalogue.get("nomis_bres_lad").unwrap();
+    let mut obs = lmi_ingest::Observations::default();
+    lmi_ingest::parse_fetched(
+        source,
+        source.fetch.as_ref().unwrap(),
+        None,
+        &[("bres_employees_nm189_wnyorks_2015_2021.csv".into(), result)],
+        &mut obs,
+    )
+    .unwrap();
+    let df = breakdowns(&obs.into_frame().unwrap());
+    // The seven North Yorkshire districts abolished in April 2023 (E07000163..E07000169) are
+    // summed into the unitary North Yorkshire (E06000065); West Yorkshire's five metropolitan
+    // districts make the combined authority E47000003; York stays itself.
+    const NORTH_YORKSHIRE: &str = "E06000065";
+    const WEST_YORKSHIRE_CA: &str = "E47000003";
+    // Each district's own rows, and the current area it adds up to.
+    let areas_of = |code: &str| -> Vec<String> {
+        let parent = match code {
+            "E07000163" | "E07000164" | "E07000165" | "E07000166" | "E07000167" | "E07000168"
+            | "E07000169" => NORTH_YORKSHIRE,
+            "E08000032" | "E08000033" | "E08000034" | "E08000035" | "E08000036" => {
+                WEST_YORKSHIRE_CA
+            }
+            "E06000014" => return vec![code.to_owned()],
+            other => panic!("unexpected district {other}"),
+        };
+        if code.starts_with("E08") {
+            vec![code.to_owned(), parent.to_owned()]
+        } else {
+            vec![parent.to_owned()]
+        }
+    };
+    let mut want: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+    for r in &raw_rows {
+        let letter = r["INDUSTRY_NAME"].split_once(" : ").unwrap().0.to_owned();
+        for area in areas_of(&r["GEOGRAPHY_CODE"]) {
+            *want
+                .entry((area, r["DATE"].clone(), letter.clone()))
+                .or_default() += r["OBS_VALUE"].parse::<f64>().unwrap();
+        }
+    }
+    let jobs = rows_where(&df, &[(b::BREAKDOWN, "jobs_by_section")]);
+    let get = |area: &str, period: &str| {
+        let r = rows_where(&jobs, &[(b::AREA_CODE, area), (b::PERIOD, period)]);
+        let labels = texts(&r, b::PART_LABEL);
+        let count = r.column(b::COUNT).unwrap().f64().unwrap().clone();
+        let approximate = r.column(b::APPROXIMATE).unwrap().bool().unwrap().clone();
+        let constituents = r.column(b::CONSTITUENTS).unwrap().u32().unwrap().clone();
+        labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let letter = l.split(' ').next().unwrap().to_owned();
+                (
+                    letter,
+                    (
+                        count.get(i),
+                        approximate.get(i).unwrap(),
+                        constituents.get(i).unwrap(),
+                    ),
+                )
+            })
+            .collect::<BTreeMap<String, _>>()
+    };
+    let mut checked = 0;
+    for ((area, period, letter), value) in &want {
+        let parts = get(area, period);
+        assert_eq!(parts.len(), 21, "{area} {period}");
+        let (count, approximate, constituents) = parts[letter];
+        assert_eq!(count, Some(*value), "{area} {period} {letter}");
+        // A sum of several current districts' rounded counts is approximate; a district as
+        // published is not. North Yorkshire is one current district (constituents 1) summed from
+        // seven retired codes: the pipeline does not flag that sum of rounded counts (a known
+        // gap for pre-2023 files; a fetch asks for April 2023 districts and gets it as one).
+        if *area == WEST_YORKSHIRE_CA {
+            assert!(approximate && constituents == 5, "{area} {period} {letter}");
+        } else if area != NORTH_YORKSHIRE {
+            assert!(
+                !approximate && constituents == 1,
+                "{area} {period} {letter}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 21 * 7 * (1 + 1 + 1 + 5));
+    let north = get(NORTH_YORKSHIRE, "2021");
+    let west = get(WEST_YORKSHIRE_CA, "2021");
+    println!(
+        "BRES employment 2021 (real open access download, sections): North Yorkshire (7 former \
+         districts) manufacturing {:?}, health {:?} ({} constituents, approximate {}); West \
+         Yorkshire CA manufacturing {:?}, health {:?}; no all-industries total in this download, \
+         so no shares",
+        north["C"].0, north["Q"].0, north["C"].2, north["C"].1, west["C"].0, west["Q"].0
+    );
+}

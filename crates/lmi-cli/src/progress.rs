@@ -200,6 +200,9 @@ pub fn print_sources_check(checks: &[SourceCheck]) -> bool {
                 if let Some(r) = &target.resolved {
                     println!("    resolved: {r}");
                 }
+                if let Some(layout) = &c.layout {
+                    println!("    layout: {layout}");
+                }
                 for (url, p) in target.urls.iter().zip(probes) {
                     println!("    GET {url}");
                     println!(

@@ -29,6 +29,10 @@ pub enum Classification {
     EmploymentSizeBands,
     /// Census 2021 economic activity status (TS066).
     EconomicActivityStatus,
+    /// The 21 sections (A..U) of SIC 2007, as BRES publishes them.
+    Sic2007Sections,
+    /// Census 2021 TS060A industry: 17 SIC 2007 sections and one group of R, S, T and U.
+    Census2021Industry18,
 }
 
 impl Classification {
@@ -41,6 +45,8 @@ impl Classification {
             Classification::Sic2007ApsIndustryGroups => "sic2007_aps_industry_groups",
             Classification::EmploymentSizeBands => "employment_size_bands",
             Classification::EconomicActivityStatus => "economic_activity_status",
+            Classification::Sic2007Sections => "sic2007_sections",
+            Classification::Census2021Industry18 => "census2021_industry_18",
         }
     }
 }
@@ -101,7 +107,8 @@ pub const UPPER_TIER_ONLY: &str = "published only for counties and unitary autho
 pub const PUBLISHED_ONLY: &str = "survey estimate published for districts and England only; \
     never added up across areas";
 /// Note on a sum of counts the publisher rounded.
-pub const ROUNDED_SUM: &str = "sum of counts rounded to the nearest 5 by the publisher";
+pub const ROUNDED_SUM: &str =
+    "sum of counts the publisher rounded (UKBC: to the nearest 5; BRES: by size, see caveats)";
 
 pub const TS063_SOURCE: &str = "census2021_ts063_lad";
 pub const TS063_LSOA_SOURCE: &str = "census2021_ts063_lsoa";
@@ -254,6 +261,10 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
     APS_OCCUPATION,
     APS_OCCUPATION_SOC2020,
     CENSUS_ECONOMIC_ACTIVITY,
+    BRES_JOBS_BY_SECTION,
+    BRES_EMPLOYEES_BY_SECTION,
+    BRES_JOBS_BY_INDUSTRY_GROUP,
+    CENSUS_INDUSTRY,
 ];
 
 /// Census 2021 TS066 parts: mutually exclusive categories that add up to every resident aged 16+.
@@ -526,6 +537,311 @@ const CENSUS_ECONOMIC_ACTIVITY: CountBreakdownDef = CountBreakdownDef {
          them, with no value for two-tier districts or Travel to Work Areas.",
         "Census counts carry ONS statistical disclosure control (cell-key perturbation).",
         "March 2021, during a lockdown: furloughed people count as in employment.",
+    ],
+};
+
+// ---- Jobs where they are (issue 25 item 2): BRES by workplace, Census 2021 TS060A by residence.
+
+pub const BRES_SOURCE: &str = "nomis_bres_lad";
+pub const TS060A_SOURCE: &str = "census2021_ts060a_lad";
+pub const TS060A_LSOA_SOURCE: &str = "census2021_ts060a_lsoa";
+
+/// BRES employment (employees plus working owners) by SIC 2007 section, in section order; the
+/// measure ids the `nomis_bres_lad` entry maps `INDUSTRY` 150994945..150994965 to.
+pub const BRES_EMPLOYMENT_SECTIONS: &[MeasureRef] = &[
+    m("bres_employment_a", "A Agriculture, forestry and fishing"),
+    m("bres_employment_b", "B Mining and quarrying"),
+    m("bres_employment_c", "C Manufacturing"),
+    m(
+        "bres_employment_d",
+        "D Electricity, gas, steam and air conditioning supply",
+    ),
+    m(
+        "bres_employment_e",
+        "E Water supply; sewerage, waste management and remediation activities",
+    ),
+    m("bres_employment_f", "F Construction"),
+    m(
+        "bres_employment_g",
+        "G Wholesale and retail trade; repair of motor vehicles and motorcycles",
+    ),
+    m("bres_employment_h", "H Transportation and storage"),
+    m(
+        "bres_employment_i",
+        "I Accommodation and food service activities",
+    ),
+    m("bres_employment_j", "J Information and communication"),
+    m("bres_employment_k", "K Financial and insurance activities"),
+    m("bres_employment_l", "L Real estate activities"),
+    m(
+        "bres_employment_m",
+        "M Professional, scientific and technical activities",
+    ),
+    m(
+        "bres_employment_n",
+        "N Administrative and support service activities",
+    ),
+    m(
+        "bres_employment_o",
+        "O Public administration and defence; compulsory social security",
+    ),
+    m("bres_employment_p", "P Education"),
+    m(
+        "bres_employment_q",
+        "Q Human health and social work activities",
+    ),
+    m("bres_employment_r", "R Arts, entertainment and recreation"),
+    m("bres_employment_s", "S Other service activities"),
+    m(
+        "bres_employment_t",
+        "T Activities of households as employers; undifferentiated goods- and services-producing activities of households for own use",
+    ),
+    m(
+        "bres_employment_u",
+        "U Activities of extraterritorial organisations and bodies",
+    ),
+];
+/// BRES employees by SIC 2007 section (employment without working owners).
+pub const BRES_EMPLOYEES_SECTIONS: &[MeasureRef] = &[
+    m("bres_employees_a", "A Agriculture, forestry and fishing"),
+    m("bres_employees_b", "B Mining and quarrying"),
+    m("bres_employees_c", "C Manufacturing"),
+    m(
+        "bres_employees_d",
+        "D Electricity, gas, steam and air conditioning supply",
+    ),
+    m(
+        "bres_employees_e",
+        "E Water supply; sewerage, waste management and remediation activities",
+    ),
+    m("bres_employees_f", "F Construction"),
+    m(
+        "bres_employees_g",
+        "G Wholesale and retail trade; repair of motor vehicles and motorcycles",
+    ),
+    m("bres_employees_h", "H Transportation and storage"),
+    m(
+        "bres_employees_i",
+        "I Accommodation and food service activities",
+    ),
+    m("bres_employees_j", "J Information and communication"),
+    m("bres_employees_k", "K Financial and insurance activities"),
+    m("bres_employees_l", "L Real estate activities"),
+    m(
+        "bres_employees_m",
+        "M Professional, scientific and technical activities",
+    ),
+    m(
+        "bres_employees_n",
+        "N Administrative and support service activities",
+    ),
+    m(
+        "bres_employees_o",
+        "O Public administration and defence; compulsory social security",
+    ),
+    m("bres_employees_p", "P Education"),
+    m(
+        "bres_employees_q",
+        "Q Human health and social work activities",
+    ),
+    m("bres_employees_r", "R Arts, entertainment and recreation"),
+    m("bres_employees_s", "S Other service activities"),
+    m(
+        "bres_employees_t",
+        "T Activities of households as employers; undifferentiated goods- and services-producing activities of households for own use",
+    ),
+    m(
+        "bres_employees_u",
+        "U Activities of extraterritorial organisations and bodies",
+    ),
+];
+/// BRES employment by the 18 broad industry groups of UK Business Counts (`N : …` =
+/// 163577856 + N), with UKBC's labels: the same classification.
+pub const BRES_EMPLOYMENT_INDUSTRY_GROUPS: &[MeasureRef] = &[
+    m("bres_employment_g01", "Agriculture, forestry & fishing (A)"),
+    m(
+        "bres_employment_g02",
+        "Mining, quarrying & utilities (B,D and E)",
+    ),
+    m("bres_employment_g03", "Manufacturing (C)"),
+    m("bres_employment_g04", "Construction (F)"),
+    m("bres_employment_g05", "Motor trades (Part G)"),
+    m("bres_employment_g06", "Wholesale (Part G)"),
+    m("bres_employment_g07", "Retail (Part G)"),
+    m(
+        "bres_employment_g08",
+        "Transport & storage (inc postal) (H)",
+    ),
+    m("bres_employment_g09", "Accommodation & food services (I)"),
+    m("bres_employment_g10", "Information & communication (J)"),
+    m("bres_employment_g11", "Financial & insurance (K)"),
+    m("bres_employment_g12", "Property (L)"),
+    m(
+        "bres_employment_g13",
+        "Professional, scientific & technical (M)",
+    ),
+    m(
+        "bres_employment_g14",
+        "Business administration & support services (N)",
+    ),
+    m("bres_employment_g15", "Public administration & defence (O)"),
+    m("bres_employment_g16", "Education (P)"),
+    m("bres_employment_g17", "Health (Q)"),
+    m(
+        "bres_employment_g18",
+        "Arts, entertainment, recreation & other services (R,S,T and U)",
+    ),
+];
+pub const BRES_EMPLOYMENT_TOTAL: MeasureRef = m(
+    "bres_employment",
+    "Employment at workplaces in the area, all industries (BRES; Nomis's own total)",
+);
+pub const BRES_EMPLOYEES_TOTAL: MeasureRef = m(
+    "bres_employees",
+    "Employees at workplaces in the area, all industries (BRES; Nomis's own total)",
+);
+
+/// Every BRES reading says where the jobs are counted.
+pub const BRES_WORKPLACE: &str = "Jobs where they are (workplace): BRES counts jobs at the \
+    business sites in the area, wherever the people doing them live; it is not a count of \
+    residents in work (Census TS060A and the APS count where people live).";
+
+/// Open access BRES rounding, the rule Nomis publishes (www.nomisweb.co.uk/articles/1103.aspx,
+/// "Rounding of Business Register and Employment Survey estimates", public access columns).
+pub const BRES_ROUNDING: &str = "Open access BRES is rounded by size (Nomis, \"Rounding of \
+    Business Register and Employment Survey estimates\"): relaxed rounding of 1-49 to the \
+    nearest 5, 50-249 to 25, 250-499 to 50, 500-999 to 100, 1,000-2,499 to 250, 2,500-4,999 \
+    to 500 and 5,000+ to 1,000; disclosive cells are rounded twice as coarsely (strict \
+    rounding). Sections do not add up exactly to the all-industries total (each is rounded on \
+    its own), and every sum over districts is approximate (marked `approximate`).";
+
+const BRES_CAVEATS: &[&str] = &[
+    BRES_WORKPLACE,
+    BRES_ROUNDING,
+    "Employment = employees plus working owners (sole traders and partners paid by drawings or \
+     a share of profits); employees exclude them. Jobs, not people: one person with two jobs \
+     counts twice. Farm agriculture (SIC 01000) is excluded below regional level.",
+    "Travel to Work Areas are best fit from whole districts and approximate: see `coverage`. \
+     `change` is the change in share from the survey year before; `count_change_5y` and \
+     `share_change_5y` the change in jobs and in share over five years (each side rounded).",
+];
+
+const BRES_JOBS_BY_SECTION: CountBreakdownDef = CountBreakdownDef {
+    id: "jobs_by_section",
+    title: "Jobs where they are (workplace), by industry section (BRES employment, SIC 2007)",
+    description: "Employment (employees plus working owners) at workplaces in the area, by the \
+        21 sections of SIC 2007, from the Business Register and Employment Survey. Counts jobs \
+        where they are, not where the people doing them live.",
+    classification: Classification::Sic2007Sections,
+    source: BRES_SOURCE,
+    small_area_source: None,
+    upper_tier_source: None,
+    total: BRES_EMPLOYMENT_TOTAL,
+    parts: BRES_EMPLOYMENT_SECTIONS,
+    geographies: BreakdownGeographies::AllAreas,
+    // The smallest rounding step; larger counts are rounded more coarsely (BRES_ROUNDING).
+    rounded_to: Some(5),
+    period_type: PeriodType::SurveyYear,
+    series_breaks: &[],
+    caveats: BRES_CAVEATS,
+};
+
+const BRES_EMPLOYEES_BY_SECTION: CountBreakdownDef = CountBreakdownDef {
+    id: "employees_by_section",
+    title: "Employee jobs where they are (workplace), by industry section (BRES employees, SIC \
+        2007)",
+    description: "Employees (without working owners) at workplaces in the area, by the 21 \
+        sections of SIC 2007, from the Business Register and Employment Survey. Counts jobs \
+        where they are, not where the people doing them live.",
+    total: BRES_EMPLOYEES_TOTAL,
+    parts: BRES_EMPLOYEES_SECTIONS,
+    ..BRES_JOBS_BY_SECTION
+};
+
+const BRES_JOBS_BY_INDUSTRY_GROUP: CountBreakdownDef = CountBreakdownDef {
+    id: "jobs_by_industry_group",
+    title: "Jobs where they are (workplace), by broad industry group (BRES employment)",
+    description: "Employment (employees plus working owners) at workplaces in the area, by the \
+        18 broad industry groups (SIC 2007) that UK Business Counts also uses. Counts jobs where \
+        they are, not where the people doing them live.",
+    classification: Classification::Sic2007BroadIndustryGroups,
+    parts: BRES_EMPLOYMENT_INDUSTRY_GROUPS,
+    ..BRES_JOBS_BY_SECTION
+};
+
+/// Census 2021 TS060A categories 1..18 (`c2021_ind_19`; 0 is the total). The labels and their
+/// order (sections A..Q, then R, S, T and U together) are NOT CONFIRMED from the publisher: the
+/// catalogue entry checks every cell's `C2021_IND_19_NAME` against the section letters.
+pub const TS060A_PARTS: &[MeasureRef] = &[
+    m("ts060a_ind_01", "A Agriculture, forestry and fishing"),
+    m("ts060a_ind_02", "B Mining and quarrying"),
+    m("ts060a_ind_03", "C Manufacturing"),
+    m(
+        "ts060a_ind_04",
+        "D Electricity, gas, steam and air conditioning supply",
+    ),
+    m(
+        "ts060a_ind_05",
+        "E Water supply; sewerage, waste management and remediation activities",
+    ),
+    m("ts060a_ind_06", "F Construction"),
+    m(
+        "ts060a_ind_07",
+        "G Wholesale and retail trade; repair of motor vehicles and motorcycles",
+    ),
+    m("ts060a_ind_08", "H Transportation and storage"),
+    m(
+        "ts060a_ind_09",
+        "I Accommodation and food service activities",
+    ),
+    m("ts060a_ind_10", "J Information and communication"),
+    m("ts060a_ind_11", "K Financial and insurance activities"),
+    m("ts060a_ind_12", "L Real estate activities"),
+    m(
+        "ts060a_ind_13",
+        "M Professional, scientific and technical activities",
+    ),
+    m(
+        "ts060a_ind_14",
+        "N Administrative and support service activities",
+    ),
+    m(
+        "ts060a_ind_15",
+        "O Public administration and defence; compulsory social security",
+    ),
+    m("ts060a_ind_16", "P Education"),
+    m("ts060a_ind_17", "Q Human health and social work activities"),
+    m("ts060a_ind_18", "R, S, T, U Other"),
+];
+pub const TS060A_TOTAL: MeasureRef = m(
+    "ts060a_total",
+    "Usual residents aged 16 and over in employment the week before the census",
+);
+
+const CENSUS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
+    id: "census_industry",
+    title: "Residents in employment by industry (Census 2021 TS060A, where they live)",
+    description: "Usual residents aged 16 and over in employment the week before the census, \
+        by the industry (SIC 2007 section) of their job, counted where they live, not where they \
+        work. Sections R, S, T and U are published as one group.",
+    classification: Classification::Census2021Industry18,
+    source: TS060A_SOURCE,
+    small_area_source: Some(TS060A_LSOA_SOURCE),
+    upper_tier_source: None,
+    total: TS060A_TOTAL,
+    parts: TS060A_PARTS,
+    geographies: BreakdownGeographies::AllAreas,
+    rounded_to: None,
+    period_type: PeriodType::CensusYear,
+    series_breaks: &[],
+    caveats: &[
+        "Where residents live, not where they work: compare with BRES (jobs_by_section) only \
+         knowing that commuters are counted at home here and at work there.",
+        "Census counts carry ONS statistical disclosure control (cell-key perturbation): \
+         sums of small areas can differ by a few people from figures ONS publishes directly.",
+        "March 2021, during a lockdown: furloughed people count in their usual job.",
+        "Travel to Work Areas are summed exactly from 2021 LSOAs when the LSOA table is \
+         present; otherwise best fit from districts and approximate.",
     ],
 };
 

@@ -34,6 +34,11 @@ pub struct BreakdownRow {
     pub constituents: u32,
     /// Why a value is absent or approximate, in words.
     pub note: Option<String>,
+    /// Count minus the count five years earlier (periods that are years; absent otherwise, across
+    /// a series break, or when either count is).
+    pub count_change_5y: Option<f64>,
+    /// Share minus the share five years earlier (percentage points), as `count_change_5y`.
+    pub share_change_5y: Option<f64>,
 }
 
 /// Apprenticeship flows from one home area to one delivery area (`schema::flows`).

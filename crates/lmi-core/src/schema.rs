@@ -102,8 +102,12 @@ pub mod breakdowns {
     pub const CONSTITUENTS: &str = "constituents";
     /// Why a value is absent or approximate, in words.
     pub const NOTE: &str = "note";
+    /// Count minus the count five years earlier (periods that are years: `2024` against `2019`).
+    pub const COUNT_CHANGE_5Y: &str = "count_change_5y";
+    /// Share minus the share five years earlier (percentage points), as `COUNT_CHANGE_5Y`.
+    pub const SHARE_CHANGE_5Y: &str = "share_change_5y";
 
-    pub const COLUMNS: [&str; 18] = [
+    pub const COLUMNS: [&str; 20] = [
         BREAKDOWN,
         CLASSIFICATION,
         PART,
@@ -122,6 +126,8 @@ pub mod breakdowns {
         COVERAGE,
         CONSTITUENTS,
         NOTE,
+        COUNT_CHANGE_5Y,
+        SHARE_CHANGE_5Y,
     ];
 }
 

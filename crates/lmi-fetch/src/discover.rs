@@ -101,6 +101,8 @@ pub struct SourceCheck {
     /// The publisher's release cycle, from the catalogue.
     pub cycle: lmi_core::Cycle,
     pub outcome: CheckOutcome,
+    /// The catalogue's word on the file layout (confirmed from a real file or not).
+    pub layout: Option<String>,
 }
 
 /// Whether a source resolves against its publisher.
@@ -157,6 +159,7 @@ pub async fn check_all(
                 kind: "local",
                 cycle: s.cycle,
                 outcome: CheckOutcome::NoRoute,
+                layout: s.layout.clone(),
             };
         };
         let result = async {
@@ -187,6 +190,7 @@ pub async fn check_all(
             kind: spec.kind_name(),
             cycle: s.cycle,
             outcome: result.unwrap_or_else(CheckOutcome::Failed),
+            layout: s.layout.clone(),
         }
     });
     futures_util::future::join_all(checks).await

@@ -52,8 +52,9 @@ pub enum Format {
     /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
     /// updates the area registry, never an indicator.
     OnsLadLookup,
-    /// A Nomis API CSV (the whole result, as one file), read with the source's own
-    /// `[source.fetch]` Nomis spec, so a file and a fetch give the same observations.
+    /// A whole Nomis API CSV result saved to a file, read with the entry's own `[source.fetch]`
+    /// (kind `nomis`) mapping, so a file and a fetch give the same observations: BRES, Census
+    /// TS060A, the mid-year population.
     NomisApi,
 }
 
@@ -108,6 +109,10 @@ pub struct SourceDef {
     /// catalogued yet, so a fetching refresh leaves it out (it has no `[source.fetch]`).
     #[serde(default)]
     pub local_only: bool,
+    /// Where the file layout lmi parses was checked: against a real file, or only built from the
+    /// publisher's documentation or third-party code (shown by `lmi sources check`).
+    #[serde(default)]
+    pub layout: Option<String>,
 }
 
 impl SourceDef {
@@ -182,6 +187,15 @@ impl Catalogue {
             if s.format == Format::OnsEls && (s.indicator.is_none() || s.measure.is_none()) {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: format ons_els needs `indicator` and `measure`",
+                    s.id
+                )));
+            }
+            if s.format == Format::NomisApi
+                && !matches!(s.fetch, Some(crate::fetch_spec::FetchSpec::Nomis(_)))
+            {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format nomis_api reads a file with the entry's [source.fetch] \
+                     of kind `nomis`",
                     s.id
                 )));
             }

@@ -227,6 +227,7 @@ pub fn parse_ts066(raw: &RawFile, source_id: &str, out: &mut Observations) -> Re
         period_format: Default::default(),
         derive: Vec::new(),
         cells: None,
+        labels: None,
     };
     crate::nomis::parse_page(
         raw,

@@ -129,6 +129,22 @@ pub struct NomisSpec {
     /// gives APS tables no stable, published cell ids): see [`CellSelect`].
     #[serde(default)]
     pub cells: Option<Box<CellSelect>>,
+    /// Codes whose published label is checked on every cell (codes chosen from third-party
+    /// evidence whose labels were not confirmed): see [`LabelCheck`].
+    #[serde(default)]
+    pub labels: Option<Box<LabelCheck>>,
+}
+
+/// Every cell whose `{column}` value is a key of `contains` must have a `{column}_NAME` that
+/// contains that text (case-insensitive), so a code that means something other than what it was
+/// catalogued as fails the source, naming the code, the expected text and the published label.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelCheck {
+    /// The dimension column (upper case, as in the CSV), e.g. `INDUSTRY`.
+    pub column: String,
+    /// Code -> text its label contains.
+    pub contains: BTreeMap<String, String>,
 }
 
 /// Nomis dimension codes found by label: the codelist

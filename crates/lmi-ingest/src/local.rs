@@ -96,14 +96,10 @@ pub fn parse_source(
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
         Format::NomisApi => match &source.fetch {
             Some(crate::fetch_spec::FetchSpec::Nomis(spec)) => {
-                let mut state = crate::nomis::NomisParse::default();
-                let rows = crate::nomis::parse_page(raw, &source.id, spec, &mut state, out)?;
-                crate::nomis::check_complete(&state, &raw.path.display().to_string())?;
-                Ok(rows)
+                crate::nomis::parse_saved_result(raw, &source.id, spec, out)
             }
-            // Refused when the catalogue is read (Catalogue::parse).
-            _ => Err(crate::error::IngestError::Catalogue(format!(
-                "source `{}`: format nomis_api needs a Nomis [source.fetch] spec",
+            _ => Err(IngestError::Catalogue(format!(
+                "source `{}`: format nomis_api needs a [source.fetch] of kind `nomis`",
                 source.id
             ))),
         },
@@ -352,7 +348,8 @@ mod tests {
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
         // Every required source, and the optional ones the sample has (the synthetic Textkernel
-        // workbook and district TS066 table; not the LSOA census tables or APS T09b).
+        // workbook, district TS066 table, BRES and district TS060A; not the LSOA census tables or
+        // APS T09b).
         let catalogue = Catalogue::bundled().unwrap();
         let sample = lmi_testkit::sample_dir();
         let expected = catalogue
@@ -362,13 +359,16 @@ mod tests {
             .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
         assert_eq!(loaded.provenance.len(), expected);
-        assert_eq!(expected, required + 2);
+        assert_eq!(expected, required + 4);
         assert!(
             loaded
                 .provenance
                 .iter()
                 .any(|p| p.source_id == "census2021_ts066_lad")
         );
+        for id in ["nomis_bres_lad", "census2021_ts060a_lad"] {
+            assert!(loaded.provenance.iter().any(|p| p.source_id == id), "{id}");
+        }
         assert!(loaded.observations.height() > 1000);
         for p in &loaded.provenance {
             assert_eq!(p.sha256.len(), 64);

@@ -145,6 +145,18 @@ pub fn parse_page(
         .iter()
         .map(|c| header.require(c, &known))
         .collect::<Result<Vec<_>>>()?;
+    let label_ixs = match def.labels.as_deref() {
+        Some(check) => {
+            let name = format!("{}_NAME", check.column);
+            Some((
+                check,
+                header.require(&check.column, &known)?,
+                header.require(&name, &known)?,
+                name,
+            ))
+        }
+        None => None,
+    };
 
     let mut cells = 0;
     for record in reader.records() {
@@ -218,6 +230,22 @@ pub fn parse_page(
                 &key,
             )
         })?;
+        if let Some((check, code_ix, name_ix, name_column)) = &label_ixs {
+            let code = field(*code_ix);
+            if let Some(text) = check.contains.get(code) {
+                let label = field(*name_ix);
+                if !label.to_lowercase().contains(&text.to_lowercase()) {
+                    return Err(bad(
+                        name_column,
+                        format!(
+                            "a label containing `{text}` for {} {code} (as catalogued)",
+                            check.column
+                        ),
+                        label,
+                    ));
+                }
+            }
+        }
         let status_code = field(status_ix);
         let status = status(status_code).ok_or_else(|| {
             bad(
@@ -266,6 +294,26 @@ pub fn parse_page(
         state.next_offset += 1;
         cells += 1;
     }
+    Ok(cells)
+}
+
+/// A whole Nomis API CSV result saved to a file (every cell, `RECORD_OFFSET` 0 to
+/// `RECORD_COUNT` - 1), read with the source's own `[source.fetch]` mapping, so a file on disk
+/// and a fetch give the same observations.
+pub fn parse_saved_result(
+    raw: &RawFile,
+    source_id: &str,
+    def: &NomisSpec,
+    out: &mut Observations,
+) -> Result<usize> {
+    if def.cells.is_some() {
+        return Err(IngestError::Catalogue(format!(
+            "source `{source_id}`: a saved Nomis result cannot be read with cells found by label"
+        )));
+    }
+    let mut state = NomisParse::default();
+    let cells = parse_page(raw, source_id, def, &mut state, out)?;
+    check_complete(&state, &raw.path.display().to_string())?;
     Ok(cells)
 }
 
@@ -473,6 +521,107 @@ measures = { "0" = "ts067_total", "6" = "ts067_level4plus" }
                 record_count: 9,
                 cells: 2
             }
+        );
+    }
+
+    /// The catalogue's own `[source.fetch]` of a bundled Nomis entry.
+    fn catalogued(id: &str) -> NomisSpec {
+        let catalogue = crate::Catalogue::bundled().unwrap();
+        match &catalogue.get(id).unwrap().fetch {
+            Some(crate::fetch_spec::FetchSpec::Nomis(n)) => n.clone(),
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+
+    const BRES_HEADER: &str = "DATE,DATE_NAME,DATE_CODE,DATE_TYPE,DATE_TYPECODE,DATE_SORTORDER,GEOGRAPHY,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GEOGRAPHY_TYPE,GEOGRAPHY_TYPECODE,GEOGRAPHY_SORTORDER,INDUSTRY,INDUSTRY_NAME,INDUSTRY_CODE,INDUSTRY_TYPE,INDUSTRY_TYPECODE,INDUSTRY_SORTORDER,EMPLOYMENT_STATUS,EMPLOYMENT_STATUS_NAME,EMPLOYMENT_STATUS_CODE,EMPLOYMENT_STATUS_TYPE,EMPLOYMENT_STATUS_TYPECODE,EMPLOYMENT_STATUS_SORTORDER,MEASURE,MEASURE_NAME,MEASURE_CODE,MEASURE_TYPE,MEASURE_TYPECODE,MEASURE_SORTORDER,MEASURES,MEASURES_NAME,OBS_VALUE,OBS_STATUS,OBS_STATUS_NAME,OBS_CONF,OBS_CONF_NAME,URN,RECORD_OFFSET,RECORD_COUNT";
+
+    fn bres_cell(industry: u64, label: &str, status: u32, measure: u32, value: &str) -> String {
+        format!(
+            "2024,2024,2024,date,0,0,0,Burnley,E07000117,districts,424,0,{industry},\"{label}\",{industry},industry,0,0,{status},x,{status},x,0,0,{measure},Count,{measure},x,0,0,20100,Value,{value},A,Normal Value,F,Free,u,0,1"
+        )
+    }
+
+    fn parse_bres(cell: String) -> Result<polars::prelude::DataFrame> {
+        let raw = RawFile::from_bytes(
+            Path::new("bres.csv"),
+            format!("{BRES_HEADER}\n{cell}\n").into_bytes(),
+        )?;
+        let mut obs = Observations::default();
+        parse_saved_result(
+            &raw,
+            "nomis_bres_lad",
+            &catalogued("nomis_bres_lad"),
+            &mut obs,
+        )?;
+        Ok(obs.into_frame()?)
+    }
+
+    #[test]
+    fn bres_cells_map_to_workplace_measures_by_industry_status_and_measure() {
+        let df = parse_bres(bres_cell(150994947, "C : Manufacturing", 4, 1, "6500")).unwrap();
+        let m = df.column(MEASURE).unwrap().str().unwrap();
+        assert_eq!(m.get(0), Some("bres_employment_c"));
+        let df = parse_bres(bres_cell(150994947, "C : Manufacturing", 1, 1, "6000")).unwrap();
+        let m = df.column(MEASURE).unwrap().str().unwrap();
+        assert_eq!(m.get(0), Some("bres_employees_c"));
+        let df = parse_bres(bres_cell(163577863, "7 : Retail (Part G)", 4, 1, "3000")).unwrap();
+        let m = df.column(MEASURE).unwrap().str().unwrap();
+        assert_eq!(m.get(0), Some("bres_employment_g07"));
+    }
+
+    #[test]
+    fn a_bres_code_labelled_as_another_industry_or_a_percentage_is_refused() {
+        let err = parse_bres(bres_cell(150994945, "B : Mining and quarrying", 4, 1, "75"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bres.csv: line 2, column `INDUSTRY_NAME`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("expected a label containing `A : ` for INDUSTRY 150994945"),
+            "{err}"
+        );
+        assert!(err.contains("found `B : Mining and quarrying`"), "{err}");
+        // measure 2 is the industry percentage, not a count: no catalogued measure takes it.
+        let err = parse_bres(bres_cell(150994945, "A : Agriculture", 4, 2, "1.2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("column `INDUSTRY:EMPLOYMENT_STATUS:MEASURE`"),
+            "{err}"
+        );
+        assert!(err.contains("found `150994945:4:2`"), "{err}");
+    }
+
+    #[test]
+    fn ts060a_checks_the_published_category_labels() {
+        let header = HEADER.replace("C2021_HIQUAL_8", "C2021_IND_19");
+        let page = |label: &str| {
+            format!(
+                "{header}\n2021,2021,2021,date,0,0,0,Burnley,E07000117,districts,154,0,3,\"{label}\",3,x,0,3,20100,Value,5000,A,Normal,F,Free,u,0,1\n"
+            )
+        };
+        let spec = catalogued("census2021_ts060a_lad");
+        let run = |text: String| {
+            let raw = RawFile::from_bytes(Path::new("ts060a.csv"), text.into_bytes()).unwrap();
+            let mut obs = Observations::default();
+            parse_saved_result(&raw, "census2021_ts060a_lad", &spec, &mut obs)
+                .map(|_| obs.into_frame().unwrap())
+        };
+        let df = run(page("C Manufacturing")).unwrap();
+        assert_eq!(
+            df.column(MEASURE).unwrap().str().unwrap().get(0),
+            Some("ts060a_ind_03")
+        );
+        let err = run(page(
+            "D Electricity, gas, steam and air conditioning supply",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("column `C2021_IND_19_NAME`: expected a label containing `manufacturing`"),
+            "{err}"
         );
     }
 }

@@ -124,6 +124,8 @@ pub fn empty() -> PolarsResult<DataFrame> {
             f(COVERAGE),
             Column::new_empty(CONSTITUENTS.into(), &DataType::UInt32),
             s(NOTE),
+            f(COUNT_CHANGE_5Y),
+            f(SHARE_CHANGE_5Y),
         ],
     )
 }
@@ -348,7 +350,22 @@ fn mark_series_breaks(df: DataFrame, def: &CountBreakdownDef) -> PolarsResult<Da
         .iter()
         .fold(df.lazy(), |lf, b| {
             let at_break = col(PERIOD).eq(lit(b.period));
+            // A five-year change reaching back across the break compares two classifications.
+            let across_break = match b.period.parse::<i32>() {
+                Ok(year) => period_year()
+                    .gt_eq(lit(year))
+                    .and(period_year().lt(lit(year + 5))),
+                Err(_) => at_break.clone(),
+            };
             lf.with_columns([
+                when(across_break.clone())
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(COUNT_CHANGE_5Y))
+                    .alias(COUNT_CHANGE_5Y),
+                when(across_break)
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(SHARE_CHANGE_5Y))
+                    .alias(SHARE_CHANGE_5Y),
                 when(at_break.clone().and(col(STATUS).eq(lit("ok"))))
                     .then(lit("series_break"))
                     .otherwise(col(STATUS))
@@ -398,7 +415,9 @@ pub(crate) fn with_change(df: DataFrame) -> PolarsResult<DataFrame> {
         col(PERIOD).alias(PREVIOUS),
         col(SHARE).alias("previous_share"),
     ]);
-    df.lazy()
+    let with_previous = df
+        .clone()
+        .lazy()
         .join(
             previous,
             [col(PERIOD)],
@@ -407,8 +426,51 @@ pub(crate) fn with_change(df: DataFrame) -> PolarsResult<DataFrame> {
         )
         .join(earlier, keys(), keys(), JoinArgs::new(JoinType::Left))
         .with_column((col(SHARE) - col("previous_share")).alias(SHARE_CHANGE))
-        .drop(cols([PREVIOUS, "previous_share"]))
-        .collect()
+        .drop(cols([PREVIOUS, "previous_share"]));
+    with_five_year_change(with_previous, df.lazy()).collect()
+}
+
+const FIVE_YEARS_BEFORE: &str = "five_years_before";
+
+/// The year of a period that is one (`2024`), null for any other label (`2021/22`).
+fn period_year() -> Expr {
+    col(PERIOD).cast(DataType::Int32)
+}
+
+/// Adds the change in count and in share since the same part, area and breakdown five years
+/// earlier (`2024` against `2019`), where both periods are years and both values are known.
+fn with_five_year_change(lf: LazyFrame, all: LazyFrame) -> LazyFrame {
+    let keys = || {
+        [
+            col(BREAKDOWN),
+            col(PART),
+            col(AREA_CODE),
+            col(FIVE_YEARS_BEFORE),
+        ]
+    };
+    let earlier = all.select([
+        col(BREAKDOWN),
+        col(PART),
+        col(AREA_CODE),
+        col(PERIOD).alias(FIVE_YEARS_BEFORE),
+        col(COUNT).alias("count_5y_before"),
+        col(SHARE).alias("share_5y_before"),
+    ]);
+    lf.with_column(
+        (period_year() - lit(5))
+            .cast(DataType::String)
+            .alias(FIVE_YEARS_BEFORE),
+    )
+    .join(earlier, keys(), keys(), JoinArgs::new(JoinType::Left))
+    .with_columns([
+        (col(COUNT) - col("count_5y_before")).alias(COUNT_CHANGE_5Y),
+        (col(SHARE) - col("share_5y_before")).alias(SHARE_CHANGE_5Y),
+    ])
+    .drop(cols([
+        FIVE_YEARS_BEFORE,
+        "count_5y_before",
+        "share_5y_before",
+    ]))
 }
 
 #[cfg(test)]

@@ -75,6 +75,12 @@ pub(crate) fn breakdowns(df: &DataFrame) -> R<Vec<BreakdownRow>> {
     );
     let approximate = boolean(df, b::APPROXIMATE)?;
     let constituents = unsigned(df, b::CONSTITUENTS)?;
+    // Snapshots published before the five-year change existed have no such columns.
+    let optional = |name: &str| match df.column(name) {
+        Ok(_) => float(df, name).map(Some),
+        Err(_) => Ok(None),
+    };
+    let (count_5y, share_5y) = (optional(b::COUNT_CHANGE_5Y)?, optional(b::SHARE_CHANGE_5Y)?);
     (0..df.height())
         .map(|i| {
             Ok(BreakdownRow {
@@ -98,6 +104,8 @@ pub(crate) fn breakdowns(df: &DataFrame) -> R<Vec<BreakdownRow>> {
                 coverage: coverage.get(i),
                 constituents: constituents.get(i).unwrap_or(0),
                 note: note.get(i).map(str::to_owned),
+                count_change_5y: count_5y.and_then(|c| c.get(i)),
+                share_change_5y: share_5y.and_then(|c| c.get(i)),
             })
         })
         .collect()

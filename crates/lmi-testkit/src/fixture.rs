@@ -252,6 +252,8 @@ fn part(area: &str, part: &str, label: &str, share: Option<f64>, lq: Option<f64>
         england_share: share.map(|_| 10.0),
         location_quotient: lq,
         share_change: None,
+        count_change_5y: None,
+        share_change_5y: None,
         status: if share.is_some() {
             Status::Ok
         } else {

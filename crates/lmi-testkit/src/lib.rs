@@ -514,6 +514,24 @@ impl MockPublishers {
             .map_or(0, |c| c.len() as u64)
     }
 
+    /// Rows of a dataset served from saved results (`NM_189_1`, `NM_2017_1`) of geography type
+    /// `type_code` whose `column` code satisfies `keep`; 0 when the dataset is not served.
+    pub fn saved_cells(
+        &self,
+        dataset: &str,
+        type_code: &str,
+        column: &str,
+        keep: impl Fn(u64) -> bool,
+    ) -> u64 {
+        let path = format!("/nomis/api/v01/dataset/{dataset}.data.csv");
+        self.inner
+            .nomis
+            .saved
+            .iter()
+            .find(|d| d.path == path)
+            .map_or(0, |d| d.count(type_code, column, keep))
+    }
+
     /// Data cells of `NM_17_1` whose label starts with `prefix` (e.g. `T13a:`).
     pub fn aps_table_cells(&self, prefix: &str) -> u64 {
         self.inner

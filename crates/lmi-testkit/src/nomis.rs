@@ -289,6 +289,8 @@ pub(crate) struct Nomis {
     /// Census 2021 TS066 (`NM_2083_1`) by geography type.
     pub(crate) ts066: Ts066,
     pub(crate) population: Population,
+    /// Datasets served from saved Nomis API results (BRES, Census TS060A).
+    pub(crate) saved: Vec<SavedResult>,
     /// Variable 290 in Nomis API layout (without RECORD_OFFSET/RECORD_COUNT).
     pub(crate) aps: Vec<Vec<String>>,
     /// A digest of the data served, the base of every Nomis ETag.
@@ -320,9 +322,14 @@ impl Nomis {
         }
         let ts066 = Ts066::load(dir, &mut digest);
         let population = Population::load(dir, &mut digest);
+        let saved = SAVED_RESULTS
+            .iter()
+            .filter_map(|(dataset, files)| SavedResult::load(dir, dataset, files, &mut digest))
+            .collect();
         Nomis {
             ts066,
             population,
+            saved,
             census,
             ukbc: ukbc_api_cells(&ukbc),
             aps_cells: ApsCells::new(&t13a, &t09a),
@@ -406,6 +413,7 @@ impl Nomis {
         let aps_cells;
         let ts066;
         let population;
+        let saved_cells;
         // (cells in the result, cell i)
         let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) =
             if path == crate::NOMIS_APS_PATH {
@@ -465,6 +473,14 @@ impl Nomis {
                     Err((status, text)) => return Reply::text(status, text),
                 };
                 (population.len(), Box::new(|i| population[i].clone()))
+            } else if let Some(saved) = self.saved.iter().find(|d| d.path == path) {
+                header = saved.header.clone();
+                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+                saved_cells = match saved.select(q) {
+                    Ok(cells) => cells,
+                    Err((status, text)) => return Reply::text(status, &text),
+                };
+                (saved_cells.len(), Box::new(|i| saved_cells[i].clone()))
             } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
                 return Reply::json(self.aps_cells.codelist());
             } else {
@@ -1201,4 +1217,138 @@ fn date_selection<'a>(date: &str, held: &[&'a str]) -> Option<Vec<&'a str>> {
     date.split(',')
         .map(|d| held.iter().find(|h| **h == d).copied())
         .collect()
+}
+
+/// Datasets served from saved Nomis API results under the data directory (every file of a
+/// dataset that exists; a dataset with none is not served): `NM_189_1` (BRES open access: the
+/// sample's synthetic districts + England; the real data has no such file) and `NM_2017_1`
+/// (Census 2021 TS060A: the sample's synthetic districts; no LSOA file anywhere).
+pub const SAVED_RESULTS: [(&str, &[&str]); 2] = [
+    ("NM_189_1", &["nomis/bres_lad_nomis_api.csv"]),
+    (
+        "NM_2017_1",
+        &[
+            "census/census2021_ts060a_lad22_nomis_api.csv",
+            "census/census2021_ts060a_lsoa21_nomis_api.csv",
+        ],
+    ),
+];
+
+/// One dataset answered from saved results as Nomis answers a query: `geography` is a comma list
+/// of `TYPE{GEOGRAPHY_TYPECODE}` and `2092957699` (England); `date` is `latest`,
+/// `latestMINUS{n}-latest` (the newest n + 1 dates) or absent (latest); every other parameter
+/// names a dimension column (upper-cased) and selects its codes (`1,4`, `0...18`). A parameter
+/// naming no column, or a geography type no file has, is refused (400 / 404).
+pub(crate) struct SavedResult {
+    pub(crate) path: String,
+    /// The files' header without the paging columns.
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
+}
+
+impl SavedResult {
+    fn load(dir: &Path, dataset: &str, files: &[&str], digest: &mut Sha256) -> Option<SavedResult> {
+        let mut header: Vec<String> = Vec::new();
+        let mut rows = Vec::new();
+        for file in files {
+            let Some(bytes) = read_data(dir, file) else {
+                continue;
+            };
+            digest.update(&bytes);
+            let (h, file_rows) = crate::read_csv(&bytes);
+            let keep = h.len() - 2;
+            assert_eq!(&h[keep..], ["RECORD_OFFSET", "RECORD_COUNT"], "{file}");
+            if !header.is_empty() {
+                assert_eq!(header, h[..keep], "{file}: another header");
+            }
+            header = h[..keep].to_vec();
+            rows.extend(file_rows.into_iter().map(|mut r| {
+                r.truncate(keep);
+                r
+            }));
+        }
+        (!rows.is_empty()).then(|| SavedResult {
+            path: format!("/nomis/api/v01/dataset/{dataset}.data.csv"),
+            header,
+            rows,
+        })
+    }
+
+    /// Rows of `GEOGRAPHY_TYPECODE` `type_code` (`424` districts) whose `column` code satisfies
+    /// `keep`.
+    pub(crate) fn count(&self, type_code: &str, column: &str, keep: impl Fn(u64) -> bool) -> u64 {
+        let (t, c) = (self.col("GEOGRAPHY_TYPECODE"), self.col(column));
+        self.rows
+            .iter()
+            .filter(|r| r[t] == type_code && r[c].parse().is_ok_and(&keep))
+            .count() as u64
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("{}: no column {name}", self.path))
+    }
+
+    fn select(&self, q: &HashMap<String, String>) -> Result<Vec<&Vec<String>>, (u16, String)> {
+        let (type_ix, code_ix, date_ix) = (
+            self.col("GEOGRAPHY_TYPECODE"),
+            self.col("GEOGRAPHY_CODE"),
+            self.col("DATE"),
+        );
+        let Some(geography) = q.get("geography") else {
+            return Err((400, "geography missing".into()));
+        };
+        let mut types = Vec::new();
+        let mut england = false;
+        for part in geography.split(',') {
+            match part.strip_prefix("TYPE") {
+                Some(t) if self.rows.iter().any(|r| r[type_ix] == t) => types.push(t),
+                Some(_) => return Err((404, "geography not available".into())),
+                None if part == "2092957699" => england = true,
+                None => return Err((400, format!("geography {part} not emulated"))),
+            }
+        }
+        let mut dates: Vec<&str> = self.rows.iter().map(|r| r[date_ix].as_str()).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let newest = match q.get("date").map(String::as_str) {
+            None | Some("latest") => 1,
+            Some(d) => match d
+                .strip_prefix("latestMINUS")
+                .and_then(|d| d.strip_suffix("-latest"))
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                Some(n) => n + 1,
+                None => return Err((400, "Date not available for this dataset".into())),
+            },
+        };
+        let dates = &dates[dates.len().saturating_sub(newest)..];
+        let mut filters = Vec::new();
+        for (key, value) in q {
+            if ["geography", "date", "recordoffset", "uid"].contains(&key.as_str()) {
+                continue;
+            }
+            let column = key.to_uppercase();
+            let Some(ix) = self.header.iter().position(|c| *c == column) else {
+                return Err((400, format!("unknown parameter {key}")));
+            };
+            let Some(wanted) = codes(value) else {
+                return Err((400, format!("bad {key} selection")));
+            };
+            filters.push((ix, wanted));
+        }
+        Ok(self
+            .rows
+            .iter()
+            .filter(|r| {
+                (types.contains(&r[type_ix].as_str()) || (england && r[code_ix] == "E92000001"))
+                    && dates.contains(&r[date_ix].as_str())
+                    && filters
+                        .iter()
+                        .all(|(ix, wanted)| r[*ix].parse().is_ok_and(|c| wanted.contains(&c)))
+            })
+            .collect())
+    }
 }

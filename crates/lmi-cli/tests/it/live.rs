@@ -12,10 +12,11 @@ use std::time::Duration;
 /// Cells per page the emulated Nomis serves.
 const PAGE: u64 = 1_000;
 /// The 2021 LSOA census tables: the sample has none.
-const LSOA_SOURCES: [&str; 3] = [
+const LSOA_SOURCES: [&str; 4] = [
     "census2021_ts067_lsoa",
     "census2021_ts063_lsoa",
     "census2021_ts066_lsoa",
+    "census2021_ts060a_lsoa",
 ];
 const KS4: &str = "key-stage-4-destination-measures";
 const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
@@ -30,7 +31,10 @@ fn catalogue_file(dir: &Path) -> PathBuf {
     let mut text = BUNDLED_CATALOGUE.to_owned();
     for id in LSOA_SOURCES {
         let start = text.find(&format!("[[source]]\nid = \"{id}\"")).unwrap();
-        let end = start + 1 + text[start + 1..].find("[[source]]").unwrap();
+        // To the next entry, or to the end for the last one.
+        let end = text[start + 1..]
+            .find("[[source]]")
+            .map_or(text.len(), |i| start + 1 + i);
         text.replace_range(start..end, "");
     }
     let path = dir.join("sources.toml");
@@ -107,6 +111,12 @@ fn the_lmi_binary_refreshes_from_mirrors_and_checks_sources() {
     // `published`; ELS: the metadata's `sourceDate`; Nomis: Last-Modified), and each source
     // without a route with why.
     assert!(stdout.contains("last release: "), "{stdout}");
+    // Which layouts were confirmed from a real file and which were built from documentation.
+    assert!(
+        stdout.contains("    layout: section labels and values CONFIRMED from a real open access")
+            && stdout.contains("    layout: built from documentation (Nomis API layout"),
+        "{stdout}"
+    );
     // EES (the release's date), ELS (the series' source date) and Nomis (Last-Modified) state
     // a date; a repository file, an ONS dataset file and the geography portal's feature service
     // may not.

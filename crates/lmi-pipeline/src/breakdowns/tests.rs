@@ -324,3 +324,54 @@ fn economic_activity_from_districts_is_served_for_districts_and_wins_over_the_up
         Some(100.0)
     );
 }
+
+/// Jobs where they are over five years: 2024 against 2019 in count and share, nothing for a year
+/// without one five years before, and nothing reaching back across a series break.
+#[test]
+fn the_five_year_change_compares_counts_and_shares_with_five_years_before() {
+    let years = ["2019", "2020", "2023", "2024"];
+    let rows: Vec<_> = years
+        .iter()
+        .enumerate()
+        .map(|(k, y)| {
+            let k = k as f64;
+            (
+                "E07000001",
+                *y,
+                vec![Some(50.0 + 10.0 * k), Some(50.0), Some(0.0), Some(0.0)],
+            )
+        })
+        .collect();
+    let df = compute_breakdowns(&observations(size(), &rows), &toy(), COUNT_BREAKDOWNS).unwrap();
+    let r = rows_of(&df, "E07000001", "2024");
+    // 80 of 130 against 50 of 100.
+    assert_eq!(f64s(&r, COUNT_CHANGE_5Y)[0], Some(30.0));
+    let share = f64s(&r, SHARE_CHANGE_5Y)[0].unwrap();
+    assert!(
+        (share - (80.0 / 130.0 * 100.0 - 50.0)).abs() < 1e-9,
+        "{share}"
+    );
+    assert_eq!(f64s(&r, COUNT_CHANGE_5Y)[1], Some(0.0));
+    for year in ["2019", "2020", "2023"] {
+        let r = rows_of(&df, "E07000001", year);
+        assert_eq!(f64s(&r, COUNT_CHANGE_5Y)[0], None, "{year}");
+        assert_eq!(f64s(&r, SHARE_CHANGE_5Y)[0], None, "{year}");
+    }
+    // The same counts with a change of definition in 2021: 2024 reaches back across it.
+    let broken = CountBreakdownDef {
+        series_breaks: &[lmi_core::indicator::SeriesBreak {
+            period: "2021",
+            note: "test",
+        }],
+        ..size().clone()
+    };
+    let df = compute_breakdowns(
+        &observations(&broken, &rows),
+        &toy(),
+        std::slice::from_ref(&broken),
+    )
+    .unwrap();
+    let r = rows_of(&df, "E07000001", "2024");
+    assert_eq!(f64s(&r, COUNT_CHANGE_5Y)[0], None);
+    assert_eq!(f64s(&r, SHARE_CHANGE_5Y)[0], None);
+}

@@ -39,6 +39,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "nomis_aps_t13a_industry",
         "nomis_aps_t09b_occupation",
         "nomis_population_16_64",
+        "nomis_bres_lad",
+        "census2021_ts060a_lad",
     ];
     let ees = vec![
         "dfe_ks4_destinations_lad",

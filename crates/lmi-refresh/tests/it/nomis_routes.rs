@@ -448,3 +448,135 @@ fn the_real_files_over_the_new_nomis_routes_equal_refresh_from_them() {
     assert!(live.len() > 10_000, "{}", live.len());
     assert!(live == disk, "{}", differences(&live, &disk));
 }
+
+const BRES: &str = "nomis_bres_lad";
+const TS060A: &str = "census2021_ts060a_lad";
+
+/// Jobs where they are (BRES, NM_189_1) and industry of residents (TS060A, NM_2017_1), both
+/// synthetic in the sample: fetched with their paging, the same observations as `refresh --from`
+/// over the same files, and breakdowns that say how each count was built.
+#[test]
+fn bres_and_ts060a_are_fetched_and_equal_refresh_from_the_same_files() {
+    let mock = sample_mock();
+    let data = tempfile::tempdir().unwrap();
+    let report = refresh(data.path(), &mock);
+    assert!(!report.is_partial(), "{:?}", report.carried);
+    let of = |id: &str| report.sources.iter().find(|s| s.source_id == id).unwrap();
+    assert_eq!(of(BRES).outcome, Outcome::Fetched);
+    assert_eq!(of(TS060A).outcome, Outcome::Fetched);
+    // BRES: all industries and the 21 sections for employees and employment, then the 18 broad
+    // groups for employment, for districts (424) and England (499), the sample's two years (2019, 2024).
+    let sections = |t: &str| {
+        mock.saved_cells("NM_189_1", t, "INDUSTRY", |i| {
+            i == 37_748_736 || (150_994_945..=150_994_965).contains(&i)
+        })
+    };
+    let groups = |t: &str| {
+        mock.saved_cells("NM_189_1", t, "INDUSTRY", |i| {
+            (163_577_857..=163_577_874).contains(&i)
+        })
+    };
+    let (q1, q2) = (
+        sections("424") + sections("499"),
+        groups("424") + groups("499"),
+    );
+    assert!(q1 > PAGE && q2 > PAGE, "the sample pages BRES");
+    assert_eq!(of(BRES).rows as u64, q1 + q2);
+    assert_eq!(of(BRES).pages, pages(q1) + pages(q2));
+    let ts060a = mock.saved_cells("NM_2017_1", "154", "C2021_IND_19", |c| c <= 18);
+    assert_eq!(of(TS060A).rows as u64, ts060a);
+    assert_eq!(of(TS060A).pages, pages(ts060a));
+    let log = mock.log();
+    let bres_query = log
+        .iter()
+        .find(|l| l.path.ends_with("/NM_189_1.data.csv"))
+        .unwrap();
+    assert!(
+        bres_query.query.contains("date=latestMINUS5-latest"),
+        "{}",
+        bres_query.query
+    );
+
+    let snapshot = current(data.path());
+    let from_dir = tempfile::tempdir().unwrap();
+    from_files(
+        &lmi_testkit::sample_dir(),
+        from_dir.path(),
+        &catalogue_without_lsoa(),
+    )
+    .unwrap();
+    let disk_version = current(from_dir.path()).manifest.version;
+    for id in [BRES, TS060A] {
+        let live = observations_without_flags(data.path(), &snapshot.manifest.version, id);
+        assert!(!live.is_empty(), "{id}");
+        assert_eq!(
+            live,
+            observations_without_flags(from_dir.path(), &disk_version, id),
+            "{id}"
+        );
+    }
+
+    let demand = lmi_store::Store::open(data.path())
+        .load_demand(&snapshot.manifest.version)
+        .unwrap();
+    let rows = |breakdown: &str| -> Vec<&lmi_core::demand::BreakdownRow> {
+        demand
+            .breakdowns
+            .iter()
+            .filter(|r| r.breakdown == breakdown)
+            .collect()
+    };
+    for (id, parts, periods) in [
+        ("jobs_by_section", 21, 2),
+        ("employees_by_section", 21, 2),
+        ("jobs_by_industry_group", 18, 2),
+        ("census_industry", 18, 1),
+    ] {
+        let r = rows(id);
+        let burnley: Vec<_> = r.iter().filter(|r| r.area_code == "E07000117").collect();
+        assert_eq!(burnley.len(), parts * periods, "{id}");
+        // A district as published: exact, with England's share and a location quotient.
+        assert!(
+            burnley
+                .iter()
+                .all(|r| !r.approximate && r.location_quotient.is_some()),
+            "{id}"
+        );
+        // TTWAs: best fit from whole districts (no LSOA table in the sample).
+        assert!(
+            r.iter()
+                .filter(|r| r.area_type == lmi_core::AreaType::Ttwa)
+                .all(|r| r.approximate && r.coverage.is_some()),
+            "{id}"
+        );
+    }
+    // Sums of BRES counts rounded by size are approximate and say so; census sums are exact.
+    let lancashire = |id: &str| -> Vec<&lmi_core::demand::BreakdownRow> {
+        rows(id)
+            .into_iter()
+            .filter(|r| r.area_code == "E10000017")
+            .collect()
+    };
+    assert!(
+        lancashire("jobs_by_section")
+            .iter()
+            .all(|r| r.approximate && r.note.as_deref() == Some(lmi_core::breakdown::ROUNDED_SUM))
+    );
+    assert!(lancashire("census_industry").iter().all(|r| !r.approximate));
+    // The change in share is from the survey year before (absent in the first); the change over
+    // five years only where there is a year five years before (2024 on 2019; the sample has only
+    // those two years, so here both changes compare the same years).
+    let burnley: Vec<_> = rows("jobs_by_section")
+        .into_iter()
+        .filter(|r| r.area_code == "E07000117")
+        .collect();
+    assert!(
+        burnley
+            .iter()
+            .all(|r| (r.period == "2019") == r.share_change.is_none())
+    );
+    for r in &burnley {
+        assert_eq!(r.period == "2024", r.count_change_5y.is_some(), "{r:?}");
+        assert_eq!(r.period == "2024", r.share_change_5y.is_some(), "{r:?}");
+    }
+}

@@ -18,17 +18,22 @@ pub const KS4_LONG_TITLE: &str = "Key stage 4 leavers destinations";
 pub const LSOA_SOURCE: &str = "census2021_ts067_lsoa";
 /// The 2021 LSOA census tables, left out of the sample-based refreshes (see
 /// [`catalogue_without_lsoa`]).
-pub const LSOA_SOURCES: [&str; 3] = [
+pub const LSOA_SOURCES: [&str; 4] = [
     LSOA_SOURCE,
     "census2021_ts063_lsoa",
     "census2021_ts066_lsoa",
+    "census2021_ts060a_lsoa",
 ];
 /// Sources the real shared data has no file for, so the emulator serving it cannot answer their
-/// routes: Census TS066 below upper tier (the sample has a synthetic district table) and the
-/// mid-year population 16-64 (NM_2002_1: the sample's file is built from the documented query).
-pub const NOT_IN_REAL_DATA: [&str; 3] = [
+/// routes: Census TS066 below upper tier, BRES in the Nomis API layout, Census TS060A (the
+/// sample has synthetic tables of each) and the mid-year population 16-64 (NM_2002_1: the
+/// sample's file is built from the documented query).
+pub const NOT_IN_REAL_DATA: [&str; 6] = [
     "census2021_ts066_lad",
     "census2021_ts066_lsoa",
+    "nomis_bres_lad",
+    "census2021_ts060a_lad",
+    "census2021_ts060a_lsoa",
     "nomis_population_16_64",
 ];
 

@@ -185,6 +185,10 @@ pub struct PartShare<'a> {
     pub(crate) location_quotient: Option<f64>,
     /// Change in share since the previous period (percentage points).
     pub(crate) change: Option<f64>,
+    /// Change in count since five years earlier (periods that are years; BRES: survey years).
+    pub(crate) count_change_5y: Option<f64>,
+    /// Change in share since five years earlier (percentage points).
+    pub(crate) share_change_5y: Option<f64>,
     pub(crate) status: Status,
     pub(crate) approximate: bool,
     pub(crate) coverage: Option<f64>,
@@ -203,6 +207,8 @@ impl<'a> From<&'a BreakdownRow> for PartShare<'a> {
             england_share: r.england_share,
             location_quotient: r.location_quotient,
             change: r.share_change,
+            count_change_5y: r.count_change_5y,
+            share_change_5y: r.share_change_5y,
             status: r.status,
             approximate: r.approximate,
             coverage: r.coverage,
@@ -240,12 +246,19 @@ fn breakdown_def(id: &str) -> Result<&'static CountBreakdownDef, ReportError> {
 }
 
 /// What a breakdown counts, for readings ("Preston's working residents are …"). The census and
-/// APS count people where they live (APS is a survey of residents), never jobs where they are.
+/// APS count people where they live (APS is a survey of residents); BRES counts jobs where they
+/// are.
 pub(crate) fn counted(def: &CountBreakdownDef) -> &'static str {
     match def.source {
         lmi_core::breakdown::UKBC_SOURCE => "enterprises",
         lmi_core::breakdown::TS066_SOURCE | lmi_core::breakdown::TS066_LAD_SOURCE => {
             "residents aged 16 and over"
+        }
+        // BRES counts jobs at workplaces; TS060A counts working residents at home: every
+        // reading says which.
+        lmi_core::breakdown::BRES_SOURCE => "jobs (counted where they are, not where workers live)",
+        lmi_core::breakdown::TS060A_SOURCE => {
+            "working residents (counted where they live, not where they work)"
         }
         _ => "working residents",
     }
@@ -395,6 +408,8 @@ impl ToTable for AreaBreakdown<'_> {
                 "approximate",
                 "coverage",
                 "note",
+                "count_change_5y",
+                "share_change_5y",
             ],
             snap,
             format!("{}: {}, {}", d.title, a.name, self.period),
@@ -417,6 +432,8 @@ impl ToTable for AreaBreakdown<'_> {
                 p.approximate.into(),
                 p.coverage.into(),
                 p.note.into(),
+                p.count_change_5y.into(),
+                p.share_change_5y.into(),
             ]);
         }
         with_caveats(t, d.caveats)
@@ -876,5 +893,21 @@ mod tests {
             BreakdownSort::parse(Some("name")),
             Err(ReportError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn readings_say_where_jobs_and_workers_are_counted() {
+        for id in [
+            "jobs_by_section",
+            "employees_by_section",
+            "jobs_by_industry_group",
+        ] {
+            let def = lmi_core::find_count_breakdown(id).unwrap();
+            assert!(counted(def).contains("where they are"), "{id}");
+            assert!(def.description.contains("where they are"), "{id}");
+        }
+        let census = lmi_core::find_count_breakdown("census_industry").unwrap();
+        assert!(counted(census).contains("where they live"));
+        assert!(census.description.contains("where they live"));
     }
 }

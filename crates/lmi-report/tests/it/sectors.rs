@@ -43,6 +43,8 @@ fn row(
         england_share: Some(england_share),
         location_quotient: Some(share / england_share),
         share_change: None,
+        count_change_5y: None,
+        share_change_5y: None,
         status: Status::Ok,
         approximate: false,
         coverage: None,
