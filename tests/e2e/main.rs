@@ -7,6 +7,7 @@ mod catalogue;
 mod demand_real_data;
 mod hostile;
 mod hot_swap;
+mod provision_real_data;
 mod real_data;
 mod sample_server;
 mod schema;

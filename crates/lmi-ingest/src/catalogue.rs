@@ -52,6 +52,9 @@ pub enum Format {
     /// ONS's district -> LSIP lookup (Open Geography Portal: feature service JSON or CSV): it
     /// updates the area registry, never an indicator.
     OnsLadLookup,
+    /// DfE FE adult education and training aim achievements by sector subject area (tier 1) and
+    /// learner home district, August to April of one academic year (EES table-tool download).
+    DfeFeSsaAchievementsAugApr,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -13,4 +13,5 @@ mod faults;
 mod geography;
 mod live;
 mod nomis_routes;
+mod provision_routes;
 mod support;
