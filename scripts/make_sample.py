@@ -9,6 +9,9 @@ exactly the same layout as the real sources:
   datasets/sample/census/census2021_ts067_lad22.csv   Census 2021 TS067 highest qualification (LAD)
   datasets/sample/dfe/ks5_16_18_destinations_lad.csv  DfE 16-18 destination measures (LAD level)
   datasets/sample/dfe/fe_achievements_lad.csv         DfE FE and skills achievements (LAD/region/England)
+  datasets/sample/dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv
+                                                      DfE FE aim achievements by sector subject area,
+                                                      Aug-Apr 2021/22 (LAD/region/England)
   datasets/sample/ons_els/*.csv                       ONS Explore Local Statistics: claimant count,
                                                       employment rate, median weekly pay, Level 3+,
                                                       apprenticeship starts
@@ -185,6 +188,19 @@ Published values are rounded to the nearest 10 as DfE does; a raw count below 5 
 Scilly apprenticeships in every year, City of London apprenticeships 201819). Region rows = the rounded sum
 of their LADs' raw values, England = the rounded sum of all LADs plus `z`, so aggregates agree with the
 rows below them up to rounding.
+
+### dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv
+
+Same header as DfE's table-tool download of adult education and training aim achievements by sector subject
+area, August 2021 to April 2022 (`location,location_code,geographic_level,time_period,notional_nvq_level,
+ethnicity_group,gender,ssa_t1_desc,e_and_t_aims_ach`), `time_period` 202122, the three other breakdowns
+`Total`; `ssa_t1_desc` `Total`, the 15 sector subject areas and "Not Applicable/ Not Known" in the real file's
+(alphabetical) order. Rows: `country` England, the 9 regions, then every current district grouped by region plus
+an "Outside of England and unknown" (`z`) block. Synthetic values: a raw count per district = 16+ population x
+0.8-1.4 % x a national subject profile (Preparation for Life and Work largest, Health, Public Services and Care
+next) x noise; published values rounded to the nearest 10, a raw count below 5 written `low`. Region and England
+rows are the rounded sums of the raw district values (England plus `z`). Current district codes, unlike the real
+file's 2021 ones.
 
 ### ons_els/*.csv (ONS Explore Local Statistics)
 
@@ -667,6 +683,62 @@ def gen_fe(geo: Geo) -> list[list]:
     for rgn in geo.regions:
         rows += block(geo.area_name[rgn], rgn, "region", total(geo.members[rgn]))
     rows += block(*FE_UNKNOWN, "region", unknown)
+    for rgn in geo.regions:
+        for code in geo.by_name(geo.members[rgn]):
+            rows += block(geo.lad_name[code], code, "localAuthorityDistrict", raw[code])
+    rows += block(*FE_UNKNOWN, "localAuthorityDistrict", unknown)
+    return rows
+
+
+# ----------------------------------------------- DfE FE aim achievements by sector subject area
+FE_SSA_HEADER = ["location", "location_code", "geographic_level", "time_period", "notional_nvq_level",
+                 "ethnicity_group", "gender", "ssa_t1_desc", "e_and_t_aims_ach"]
+# (label as DfE writes it, national share of achievements), in the real file's order after `Total`
+FE_SSA_PROFILE = [
+    ("Agriculture, Horticulture and Animal Care", 0.009),
+    ("Arts, Media and Publishing", 0.026),
+    ("Business, Administration and Law", 0.075),
+    ("Construction, Planning and the Built Environment", 0.049),
+    ("Education and Training", 0.018),
+    ("Engineering and Manufacturing Technologies", 0.043),
+    ("Health, Public Services and Care", 0.195),
+    ("History, Philosophy and Theology", 0.002),
+    ("Information and Communication Technology", 0.053),
+    ("Languages, Literature and Culture", 0.010),
+    ("Leisure, Travel and Tourism", 0.012),
+    ("Not Applicable/ Not Known", 0.003),
+    ("Preparation for Life and Work", 0.441),
+    ("Retail and Commercial Enterprise", 0.060),
+    ("Science and Mathematics", 0.002),
+    ("Social Sciences", 0.002),
+]
+
+
+def gen_fe_ssa(geo: Geo) -> list[list]:
+    rng = sub_rng("fe_ssa")
+    labels = [label for label, _ in FE_SSA_PROFILE]
+    raw: dict[str, list[float]] = {}
+    for code in geo.lad_codes:
+        total = geo.pop16[code] * rng.uniform(0.008, 0.014)
+        raw[code] = [float(round(total * share * rng.uniform(0.6, 1.4))) for _, share in FE_SSA_PROFILE]
+    unknown = [float(round(sum(raw[c][i] for c in geo.lad_codes) * rng.uniform(0.002, 0.004)))
+               for i in range(len(labels))]
+
+    def fmt(v: float) -> str:
+        return "low" if v < 5 else str(round_half_up(v, 10))
+
+    def block(name: str, code: str, level: str, vals: list[float]) -> list[list]:
+        first = [name, code, level, "202122", "Total", "Total", "Total"]
+        return ([first + ["Total", fmt(sum(vals))]]
+                + [first + [label, fmt(v)] for label, v in zip(labels, vals)])
+
+    def total(codes: list[str]) -> list[float]:
+        return [sum(raw[c][i] for c in codes) for i in range(len(labels))]
+
+    england = [v + u for v, u in zip(total(geo.lad_codes), unknown)]
+    rows = block(ENGLAND_NAME, ENGLAND_CODE, "country", england)
+    for rgn in geo.regions:
+        rows += block(geo.area_name[rgn], rgn, "region", total(geo.members[rgn]))
     for rgn in geo.regions:
         for code in geo.by_name(geo.members[rgn]):
             rows += block(geo.lad_name[code], code, "localAuthorityDistrict", raw[code])
@@ -1964,6 +2036,9 @@ def main() -> int:
                     write_csv(OUT_DIR / "dfe" / "ks5_16_18_destinations_lad.csv", KS5_HEADER, ks5_rows)))
     written.append(("dfe/fe_achievements_lad.csv",
                     write_csv(OUT_DIR / "dfe" / "fe_achievements_lad.csv", FE_HEADER, gen_fe(geo))))
+    written.append(("dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv",
+                    write_csv(OUT_DIR / "dfe" / "fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv",
+                              FE_SSA_HEADER, gen_fe_ssa(geo))))
     for fname, rows in gen_els(geo).items():
         written.append((f"ons_els/{fname}", write_csv(OUT_DIR / "ons_els" / fname, ELS_HEADER, rows)))
     for fname, rows in gen_els_productivity(geo).items():

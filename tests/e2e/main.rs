@@ -8,6 +8,7 @@ mod demand_real_data;
 mod hostile;
 mod hot_swap;
 mod productivity_real_data;
+mod provision_real_data;
 mod real_data;
 mod sample_server;
 mod schema;

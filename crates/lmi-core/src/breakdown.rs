@@ -33,6 +33,12 @@ pub enum Classification {
     Sic2007Sections,
     /// Census 2021 TS060A industry: 17 SIC 2007 sections and one group of R, S, T and U.
     Census2021Industry18,
+    /// Sector subject areas, tier 1 (ESFA LARS codes 1-15), plus "Not Applicable/ Not Known".
+    SectorSubjectAreasTier1,
+    /// DfE's FE levels of learning (entry level to Level 4+, and no level assigned).
+    FeLevels,
+    /// DfE's FE age bands of adult learners (19-24, 25+, unknown).
+    FeAgeBands,
 }
 
 impl Classification {
@@ -47,6 +53,9 @@ impl Classification {
             Classification::EconomicActivityStatus => "economic_activity_status",
             Classification::Sic2007Sections => "sic2007_sections",
             Classification::Census2021Industry18 => "census2021_industry_18",
+            Classification::SectorSubjectAreasTier1 => "sector_subject_areas_tier1",
+            Classification::FeLevels => "fe_levels",
+            Classification::FeAgeBands => "fe_age_bands",
         }
     }
 }
@@ -103,9 +112,10 @@ const fn m(measure: &'static str, label: &'static str) -> MeasureRef {
 /// Why an upper-tier-only value is absent for a district or TTWA.
 pub const UPPER_TIER_ONLY: &str = "published only for counties and unitary authorities: no \
     value for two-tier districts or Travel to Work Areas";
-/// Why a survey estimate is absent for an area the publisher does not publish.
-pub const PUBLISHED_ONLY: &str = "survey estimate published for districts and England only; \
-    never added up across areas";
+/// Why a published-only value (a survey estimate, or counts too often suppressed to add up) is
+/// absent for an area the publisher does not publish.
+pub const PUBLISHED_ONLY: &str = "published for districts and England only (a survey estimate, \
+    or counts too often suppressed to add up); never added up across areas";
 /// Note on a sum of counts the publisher rounded.
 pub const ROUNDED_SUM: &str =
     "sum of counts the publisher rounded (UKBC: to the nearest 5; BRES: by size, see caveats)";
@@ -265,6 +275,11 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
     BRES_EMPLOYEES_BY_SECTION,
     BRES_JOBS_BY_INDUSTRY_GROUP,
     CENSUS_INDUSTRY,
+    FE_ACHIEVEMENTS_BY_SSA,
+    FE_ACHIEVEMENTS_BY_LEVEL,
+    FE_PARTICIPATION_BY_LEVEL,
+    FE_ACHIEVEMENTS_BY_AGE,
+    FE_PARTICIPATION_BY_AGE,
 ];
 
 /// Census 2021 TS066 parts: mutually exclusive categories that add up to every resident aged 16+.
@@ -845,6 +860,260 @@ const CENSUS_INDUSTRY: CountBreakdownDef = CountBreakdownDef {
     ],
 };
 
+// ---------------------------------------------------------------- FE provision by subject
+
+pub const FE_SSA_SOURCE: &str = "dfe_fe_aim_achievements_ssa_lad";
+
+/// Ends the label of a period that covers only part of its year (`2021/22 (Aug-Apr)`): no change
+/// is computed into or out of such a period, so a part year is never compared with a full year.
+pub const PART_YEAR_MARK: &str = " (Aug-Apr)";
+
+/// Whether a period label is a part year (see [`PART_YEAR_MARK`]).
+pub fn is_part_year(period: &str) -> bool {
+    period.ends_with(PART_YEAR_MARK)
+}
+
+/// Sector subject areas tier 1, numbered by their LARS code (`SectorSubjectAreaTier1Id` 1-15 in
+/// ESFA's reference data: SkillsFundingAgency/dfc-providerportal-referencedata,
+/// src/Dfc.ProviderPortal.ReferenceData/Services/SectorSubjectAreaTier1Service.cs), labelled as
+/// DfE's FE data sets write `ssa_t1_desc`. The measure ids are a contract: the supply-against-
+/// demand view joins on them.
+pub const FE_SSA_PARTS: &[MeasureRef] = &[
+    m("fe_ach_ssa_01", "Health, Public Services and Care"),
+    m("fe_ach_ssa_02", "Science and Mathematics"),
+    m("fe_ach_ssa_03", "Agriculture, Horticulture and Animal Care"),
+    m(
+        "fe_ach_ssa_04",
+        "Engineering and Manufacturing Technologies",
+    ),
+    m(
+        "fe_ach_ssa_05",
+        "Construction, Planning and the Built Environment",
+    ),
+    m("fe_ach_ssa_06", "Information and Communication Technology"),
+    m("fe_ach_ssa_07", "Retail and Commercial Enterprise"),
+    m("fe_ach_ssa_08", "Leisure, Travel and Tourism"),
+    m("fe_ach_ssa_09", "Arts, Media and Publishing"),
+    m("fe_ach_ssa_10", "History, Philosophy and Theology"),
+    m("fe_ach_ssa_11", "Social Sciences"),
+    m("fe_ach_ssa_12", "Languages, Literature and Culture"),
+    m("fe_ach_ssa_13", "Education and Training"),
+    m("fe_ach_ssa_14", "Preparation for Life and Work"),
+    m("fe_ach_ssa_15", "Business, Administration and Law"),
+    m("fe_ach_ssa_unknown", "Not Applicable/ Not Known"),
+];
+pub const FE_SSA_TOTAL: MeasureRef = m(
+    "fe_ach_ssa_total",
+    "Adult (19+) education and training aim achievements, all sector subject areas",
+);
+
+const FE_ACHIEVEMENTS_BY_SSA: CountBreakdownDef = CountBreakdownDef {
+    id: "fe_achievements_by_ssa",
+    title: "Adult FE aim achievements by sector subject area (tier 1)",
+    description: "Education and training aims achieved by adult (19+) learners, by the sector \
+        subject area (tier 1) of the aim and the learner's home district. Aims, not learners: a \
+        learner achieving two aims counts twice. The parts (15 subject areas and \
+        \"Not Applicable/ Not Known\") add up to the total, within DfE's rounding.",
+    classification: Classification::SectorSubjectAreasTier1,
+    source: FE_SSA_SOURCE,
+    small_area_source: None,
+    upper_tier_source: None,
+    total: FE_SSA_TOTAL,
+    parts: FE_SSA_PARTS,
+    // DfE publishes districts, regions and England; `low` (fewer than 5) cells are so common
+    // (1,490 of 5,270 district cells in 2021/22) that a sum over districts would be suppressed
+    // for almost every area and part, England's total included, so only published areas are
+    // served, England from DfE's own row.
+    geographies: BreakdownGeographies::Published,
+    rounded_to: Some(10),
+    period_type: PeriodType::AcademicYear,
+    series_breaks: &[],
+    caveats: &[
+        "Part year: August to April of the academic year only (DfE's provisional quarter-3 \
+         figures), labelled `(Aug-Apr)`. Never compare it with a full year: no change is \
+         computed into or out of a part year.",
+        "Counts rounded to the nearest 10 by DfE; `low` (fewer than 5) is shown as suppressed, \
+         never as zero, and the total's share of such a part is unknown.",
+        "Served for districts, regions and England as DfE publishes them, never summed: sums over \
+         districts would be approximate (rounding) and mostly suppressed (`low` cells). \
+         England's figures include learners living outside England or with no known home.",
+        "Districts on the 2021 boundaries: districts merged since (Cumbria, North Yorkshire, \
+         Somerset) have no value for their successor.",
+        "Where learners live, not where they study; aims, not learners; education and training \
+         only (no apprenticeships or community learning).",
+    ],
+};
+
+// -------------------------------------------------------- FE provision by level and by age
+
+pub const FE_SOURCE: &str = "dfe_fe_achievements_lad";
+
+/// The levels of "Further education and skills" in DfE's FE participation file (`level_or_type`
+/// after `Further education and skills: `, age and regulated status `Total`), as DfE's Local
+/// Skills Dashboard reads and shows them (dfe-analytical-services/lsip_dashboard,
+/// importData/importFeAims.R, and its output Data/AppData/C_topTenEachBreakdown.csv @ 56b2c9c0),
+/// with the measure stem each gets: its measures are `{stem}_achievements` and
+/// `{stem}_participation`, in this order in the parts below.
+pub const FE_LEVELS: &[(&str, &str)] = &[
+    ("Entry level", "fe_fes_level_entry"),
+    ("Level 1", "fe_fes_level_1"),
+    ("Level 2", "fe_fes_level_2"),
+    ("Level 3", "fe_fes_level_3"),
+    ("Level 4+", "fe_fes_level_4plus"),
+    ("No level assigned", "fe_fes_level_none"),
+];
+/// Levels the file has that are subsets of another (Level 2, Level 3): read past, not parts.
+pub const FE_SUBSET_LEVELS: &[&str] = &["Full level 2", "Full level 3"];
+
+/// The `age_summary` bands of "Further education and skills: Total" (same evidence as
+/// [`FE_LEVELS`]) and their measure stems.
+pub const FE_AGES: &[(&str, &str)] = &[
+    ("19-24", "fe_fes_age_19_24"),
+    ("25+", "fe_fes_age_25plus"),
+    ("Unknown", "fe_fes_age_unknown"),
+];
+
+const LEVEL_4_LABEL: &str = "Level 4+ (Level 4 and 5 and above: HNC, HND and higher)";
+
+pub const FE_LEVEL_ACHIEVEMENTS: &[MeasureRef] = &[
+    m("fe_fes_level_entry_achievements", "Entry level"),
+    m("fe_fes_level_1_achievements", "Level 1"),
+    m("fe_fes_level_2_achievements", "Level 2"),
+    m("fe_fes_level_3_achievements", "Level 3"),
+    m("fe_fes_level_4plus_achievements", LEVEL_4_LABEL),
+    m("fe_fes_level_none_achievements", "No level assigned"),
+];
+pub const FE_LEVEL_PARTICIPATION: &[MeasureRef] = &[
+    m("fe_fes_level_entry_participation", "Entry level"),
+    m("fe_fes_level_1_participation", "Level 1"),
+    m("fe_fes_level_2_participation", "Level 2"),
+    m("fe_fes_level_3_participation", "Level 3"),
+    m("fe_fes_level_4plus_participation", LEVEL_4_LABEL),
+    m("fe_fes_level_none_participation", "No level assigned"),
+];
+pub const FE_AGE_ACHIEVEMENTS: &[MeasureRef] = &[
+    m("fe_fes_age_19_24_achievements", "Aged 19-24"),
+    m("fe_fes_age_25plus_achievements", "Aged 25 and over"),
+    m("fe_fes_age_unknown_achievements", "Age unknown"),
+];
+pub const FE_AGE_PARTICIPATION: &[MeasureRef] = &[
+    m("fe_fes_age_19_24_participation", "Aged 19-24"),
+    m("fe_fes_age_25plus_participation", "Aged 25 and over"),
+    m("fe_fes_age_unknown_participation", "Age unknown"),
+];
+
+/// The "missing middle": said on every level breakdown.
+pub const LEVEL_4_5_CAVEAT: &str = "Level 4+ is provision at Level 4 and 5 and above (HNC, HND, \
+    higher-level aims): the \"missing middle\" between Level 3 and a degree. Residents' own Level \
+    4/5 qualifications cannot be split from degrees with the published files (Census 2021 and the \
+    APS count \"Level 4 and above\" together).";
+
+const FE_COMMON_CAVEATS: [&str; 3] = [
+    "Learners by home district, summed to every area; counts rounded to the nearest 10 by DfE \
+     (sums over districts approximate), fewer than 5 shown as suppressed, never zero.",
+    "Travel to Work Areas are best fit from whole districts: see `coverage`.",
+    "Layout confirmed from DfE's code, values tested on the emulated publisher: the copy of the \
+     file in lmi's shared data holds provision totals only.",
+];
+
+const FE_LEVEL_CAVEATS: &[&str] = &[
+    "A learner studying at more than one level counts once at each, so the parts can add up to \
+     more than the total (DfE: \"percentages may add up to more than 100%\"); Full level 2 and \
+     Full level 3 are subsets of Level 2 and Level 3 and are not shown as parts.",
+    LEVEL_4_5_CAVEAT,
+    FE_COMMON_CAVEATS[0],
+    FE_COMMON_CAVEATS[1],
+    FE_COMMON_CAVEATS[2],
+];
+
+const FE_AGE_CAVEATS: &[&str] = &[
+    "DfE publishes three bands (19-24, 25+, unknown): further education and skills here counts \
+     adult learners (19+).",
+    FE_COMMON_CAVEATS[0],
+    FE_COMMON_CAVEATS[1],
+    FE_COMMON_CAVEATS[2],
+];
+
+const FE_ACHIEVEMENTS_TOTAL: MeasureRef = m(
+    "fe_further_education_and_skills_achievements",
+    "Further education and skills learners achieving",
+);
+const FE_PARTICIPATION_TOTAL: MeasureRef = m(
+    "fe_further_education_and_skills_participation",
+    "Further education and skills learners participating",
+);
+
+const fn fe_breakdown(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    classification: Classification,
+    total: MeasureRef,
+    parts: &'static [MeasureRef],
+    caveats: &'static [&'static str],
+) -> CountBreakdownDef {
+    CountBreakdownDef {
+        id,
+        title,
+        description,
+        classification,
+        source: FE_SOURCE,
+        small_area_source: None,
+        upper_tier_source: None,
+        total,
+        parts,
+        geographies: BreakdownGeographies::AllAreas,
+        rounded_to: Some(10),
+        period_type: PeriodType::AcademicYear,
+        series_breaks: &[],
+        caveats,
+    }
+}
+
+const FE_ACHIEVEMENTS_BY_LEVEL: CountBreakdownDef = fe_breakdown(
+    "fe_achievements_by_level",
+    "Further education and skills achievements by level",
+    "Learners achieving a further education and skills aim (adult, 19+, including \
+     apprenticeships), by the level of the aim, entry level to Level 4+.",
+    Classification::FeLevels,
+    FE_ACHIEVEMENTS_TOTAL,
+    FE_LEVEL_ACHIEVEMENTS,
+    FE_LEVEL_CAVEATS,
+);
+const FE_PARTICIPATION_BY_LEVEL: CountBreakdownDef = fe_breakdown(
+    "fe_participation_by_level",
+    "Further education and skills participation by level",
+    "Learners participating in further education and skills (adult, 19+, including \
+     apprenticeships), by the level of the aim, entry level to Level 4+.",
+    Classification::FeLevels,
+    FE_PARTICIPATION_TOTAL,
+    FE_LEVEL_PARTICIPATION,
+    FE_LEVEL_CAVEATS,
+);
+const FE_ACHIEVEMENTS_BY_AGE: CountBreakdownDef = fe_breakdown(
+    "fe_achievements_by_age",
+    "Further education and skills achievements by age",
+    "Learners achieving a further education and skills aim, by age band.",
+    Classification::FeAgeBands,
+    FE_ACHIEVEMENTS_TOTAL,
+    FE_AGE_ACHIEVEMENTS,
+    FE_AGE_CAVEATS,
+);
+const FE_PARTICIPATION_BY_AGE: CountBreakdownDef = fe_breakdown(
+    "fe_participation_by_age",
+    "Further education and skills participation by age",
+    "Learners participating in further education and skills, by age band.",
+    Classification::FeAgeBands,
+    FE_PARTICIPATION_TOTAL,
+    FE_AGE_PARTICIPATION,
+    FE_AGE_CAVEATS,
+);
+
+/// The note on a sum of counts the publisher rounded to `step` ([`ROUNDED_SUM`] for 5).
+pub fn rounded_sum_note(step: u32) -> String {
+    format!("sum of counts rounded to the nearest {step} by the publisher")
+}
+
 pub fn find_count_breakdown(id: &str) -> Option<&'static CountBreakdownDef> {
     COUNT_BREAKDOWNS.iter().find(|b| b.id == id)
 }
@@ -873,6 +1142,24 @@ mod tests {
             assert_eq!(m.len(), b.parts.len() + 1, "{}", b.id);
             assert!(!b.caveats.is_empty(), "{}", b.id);
         }
+    }
+
+    #[test]
+    fn fe_level_and_age_parts_are_the_stems_the_parser_writes() {
+        for (table, parts, suffix) in [
+            (FE_LEVELS, FE_LEVEL_ACHIEVEMENTS, "achievements"),
+            (FE_LEVELS, FE_LEVEL_PARTICIPATION, "participation"),
+            (FE_AGES, FE_AGE_ACHIEVEMENTS, "achievements"),
+            (FE_AGES, FE_AGE_PARTICIPATION, "participation"),
+        ] {
+            let written: Vec<String> = table.iter().map(|(_, s)| format!("{s}_{suffix}")).collect();
+            let read: Vec<&str> = parts.iter().map(|p| p.measure).collect();
+            assert_eq!(written, read);
+        }
+        let level = find_count_breakdown("fe_achievements_by_level").unwrap();
+        assert!(level.parts[4].label.starts_with("Level 4+"));
+        assert!(level.caveats.contains(&LEVEL_4_5_CAVEAT));
+        assert!(is_part_year("2021/22 (Aug-Apr)") && !is_part_year("2021/22"));
     }
 
     #[test]

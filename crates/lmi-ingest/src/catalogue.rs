@@ -56,6 +56,9 @@ pub enum Format {
     /// (kind `nomis`) mapping, so a file and a fetch give the same observations: BRES, Census
     /// TS060A, the mid-year population.
     NomisApi,
+    /// DfE FE adult education and training aim achievements by sector subject area (tier 1) and
+    /// learner home district, August to April of one academic year (EES table-tool download).
+    DfeFeSsaAchievementsAugApr,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -8,12 +8,16 @@
 //!   and achievements per provision type, and the population the rates are built on.
 //!
 //! One row per LAD, year and provision type (and, in the participation file, age and level);
-//! counts are rounded to the nearest 10 by DfE and `~` marks fewer than 5.
+//! counts are rounded to the nearest 10 by DfE and `~` marks fewer than 5. From the participation
+//! file lmi also keeps the levels (`Further education and skills: Level 2`, …) and age bands
+//! (`Further education and skills: Total` by `age_summary`) of all FE and skills, for the level
+//! and age breakdowns (`lmi_core::breakdown::FE_LEVELS`, `FE_AGES`).
 
 use crate::dfe::{Cell, academic_year, is_gss_code, parse_value, show};
 use crate::error::{IngestError, Result};
 use crate::observations::Observations;
 use crate::raw::{Header, RawFile, bad_value, csv_error};
+use lmi_core::breakdown::{FE_AGES, FE_LEVELS, FE_SUBSET_LEVELS};
 use std::collections::HashMap;
 
 pub const SOURCE_ID: &str = "dfe_fe_achievements_lad";
@@ -86,6 +90,68 @@ fn provision_slug(level_or_type: &str) -> Option<String> {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
     Some(slug.trim_matches('_').to_owned())
+}
+
+/// What one row of the participation file is to lmi.
+enum FeRow {
+    /// A provision type's total (`Apprenticeships: Total`, age `Total`): its slug.
+    Provision(String),
+    /// A level (`Further education and skills: Level 2`, age `Total`) or an age band
+    /// (`Further education and skills: Total`, age `19-24`) of all FE and skills: its measure stem
+    /// (`lmi_core::breakdown::FE_LEVELS`, `FE_AGES`).
+    Part(&'static str),
+}
+
+/// Every further education and skills row: the total, levels and age bands.
+const FES: &str = "Further education and skills";
+
+impl FeRow {
+    /// `None` for a row lmi does not read (a level or age of one provision type, a subset level);
+    /// an error (column, expected, found) for a level or age band of all FE and skills that
+    /// lmi does not know, so a relabelled file fails instead of losing a part.
+    fn of<'r>(
+        level_or_type: &'r str,
+        age: &'r str,
+    ) -> std::result::Result<Option<FeRow>, (&'static str, String, &'r str)> {
+        let list = |t: &[(&str, &str)]| t.iter().map(|(l, _)| format!("`{l}`")).collect::<Vec<_>>();
+        if age == "Total" {
+            if let Some(slug) = provision_slug(level_or_type) {
+                return Ok(Some(FeRow::Provision(slug)));
+            }
+            let Some(level) = level_or_type
+                .strip_prefix(FES)
+                .and_then(|l| l.strip_prefix(": "))
+            else {
+                return Ok(None);
+            };
+            if FE_SUBSET_LEVELS.contains(&level) {
+                return Ok(None);
+            }
+            return match FE_LEVELS.iter().find(|(l, _)| *l == level) {
+                Some((_, stem)) => Ok(Some(FeRow::Part(stem))),
+                None => Err((
+                    "level_or_type",
+                    format!(
+                        "`{FES}: ` and one of {}, {}",
+                        list(FE_LEVELS).join(", "),
+                        FE_SUBSET_LEVELS.join(", ")
+                    ),
+                    level_or_type,
+                )),
+            };
+        }
+        if level_or_type != format!("{FES}: Total") {
+            return Ok(None);
+        }
+        match FE_AGES.iter().find(|(a, _)| *a == age) {
+            Some((_, stem)) => Ok(Some(FeRow::Part(stem))),
+            None => Err((
+                "age_summary",
+                format!("`Total` or one of {}", list(FE_AGES).join(", ")),
+                age,
+            )),
+        }
+    }
 }
 
 /// The FE file layouts lmi reads.
@@ -262,19 +328,47 @@ fn parse_participation(
         let line = record.position().map_or(0, csv::Position::line);
         let field = |ix: usize| record.get(ix).unwrap_or("").trim();
         if !LAD_LEVELS.contains(&field(level_ix))
-            || field(age_ix) != "Total"
             || regulated_ix.is_some_and(|ix| field(ix) != "Total")
         {
             continue;
         }
-        let Some(slug) = provision_slug(field(type_ix)) else {
+        let (kind, age) = (field(type_ix), field(age_ix));
+        let Some(row) = FeRow::of(kind, age).map_err(|(column, expected, found)| {
+            bad_value(&raw.path, line, column, &expected, found)
+        })?
+        else {
             continue;
         };
         let code = ("lad_code", field(code_ix));
         let Some((code, period)) = district_period(raw, line, code, field(period_ix))? else {
             continue;
         };
-        first_row(raw, &mut seen, (code, &period, field(type_ix)), line)?;
+        first_row(
+            raw,
+            &mut seen,
+            (code, &period, &format!("{kind}, age {age}")),
+            line,
+        )?;
+        let slug = match row {
+            FeRow::Provision(slug) => slug,
+            // A level or an age band of all further education and skills: counts only (the
+            // population is the provision rows').
+            FeRow::Part(stem) => {
+                for (ix, column, suffix) in &counts {
+                    let (value, status) = count(raw, line, column, field(*ix))?;
+                    out.push(
+                        SOURCE_ID,
+                        code,
+                        &period,
+                        &format!("{stem}_{suffix}"),
+                        value,
+                        status,
+                    );
+                }
+                kept += 1;
+                continue;
+            }
+        };
         let people = count(raw, line, "population_estimate", field(population_ix))?;
         match population.get(&(code.to_owned(), period.clone())) {
             None => {
@@ -434,6 +528,95 @@ Burnley,E07000117,localAuthorityDistrict,202122,Total,Community learning: Total,
             df.column(PERIOD).unwrap().str().unwrap().get(0),
             Some("2024/25")
         );
+    }
+
+    #[test]
+    fn levels_and_age_bands_of_all_fe_and_skills_become_their_own_measures() {
+        let fes = |level: &str, age: &str, counts: &str| {
+            participation_row(
+                "E07000117",
+                &format!("Further education and skills: {level}"),
+                age,
+                counts,
+            )
+        };
+        let text = [
+            PARTICIPATION_HEADER.to_owned() + "\n",
+            fes("Total", "Total", "3000,7000,2500,95000"),
+            fes("Level 4+", "Total", "100,200,~,95000"),
+            fes("Full level 2", "Total", "100,200,80,95000"),
+            fes("Entry level", "Total", "300,600,250,95000"),
+            fes("Total", "25+", "2000,5000,1800,70000"),
+            // A level of one provision type only: not a part of these breakdowns.
+            participation_row(
+                "E07000117",
+                "Education and training: Level 2",
+                "Total",
+                "5,5,5,95000",
+            ),
+        ]
+        .concat();
+        let df = parse_participation_text(&text).unwrap();
+        let rows: Vec<(String, Option<f64>)> = df
+            .column(MEASURE)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .zip(df.column(VALUE).unwrap().f64().unwrap().iter())
+            .map(|(m, v)| (m.unwrap().to_owned(), v))
+            .filter(|(m, _)| !m.ends_with("_starts"))
+            .collect();
+        let want = [
+            ("fe_population_estimate", Some(95000.0)),
+            (
+                "fe_further_education_and_skills_participation",
+                Some(7000.0),
+            ),
+            ("fe_further_education_and_skills_achievements", Some(2500.0)),
+            ("fe_fes_level_4plus_participation", Some(200.0)),
+            ("fe_fes_level_4plus_achievements", None),
+            ("fe_fes_level_entry_participation", Some(600.0)),
+            ("fe_fes_level_entry_achievements", Some(250.0)),
+            ("fe_fes_age_25plus_participation", Some(5000.0)),
+            ("fe_fes_age_25plus_achievements", Some(1800.0)),
+        ]
+        .map(|(m, v)| (m.to_owned(), v));
+        assert_eq!(rows, want);
+    }
+
+    #[test]
+    fn an_unknown_level_or_age_band_of_fe_and_skills_is_refused() {
+        let text = [
+            PARTICIPATION_HEADER.to_owned() + "\n",
+            participation_row(
+                "E07000117",
+                "Further education and skills: Level 4-5",
+                "Total",
+                "1,2,3,95000",
+            ),
+        ]
+        .concat();
+        let err = parse_participation_text(&text).unwrap_err().to_string();
+        assert!(err.contains("line 2, column `level_or_type`"), "{err}");
+        assert!(err.contains("`Level 4+`"), "{err}");
+        assert!(
+            err.ends_with("found `Further education and skills: Level 4-5`"),
+            "{err}"
+        );
+        let text = [
+            PARTICIPATION_HEADER.to_owned() + "\n",
+            participation_row(
+                "E07000117",
+                "Further education and skills: Total",
+                "16-18",
+                "1,2,3,95000",
+            ),
+        ]
+        .concat();
+        let err = parse_participation_text(&text).unwrap_err().to_string();
+        assert!(err.contains("column `age_summary`"), "{err}");
+        assert!(err.ends_with("found `16-18`"), "{err}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod dfe;
 mod els;
 mod error;
 mod fe;
+mod fe_ssa;
 mod fetch_spec;
 mod fetched;
 mod job_adverts;

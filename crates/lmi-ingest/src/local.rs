@@ -92,6 +92,7 @@ pub fn parse_source(
         Format::NomisUkbcEnterprises => ukbc::parse(raw, &source.id, out),
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
+        Format::DfeFeSsaAchievementsAugApr => crate::fe_ssa::parse(raw, &source.id, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
         Format::NomisApi => match &source.fetch {

@@ -11,7 +11,10 @@ use crate::upper_tier::UpperTier;
 use crate::{
     BySource, CONSTITUENTS as LONG_CONSTITUENTS, FIRST_STATUS, GeoFrames, MISSING, PipelineError,
 };
-use lmi_core::breakdown::{BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM, UPPER_TIER_ONLY};
+use lmi_core::breakdown::{
+    BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM, UPPER_TIER_ONLY, is_part_year,
+    rounded_sum_note,
+};
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::breakdowns::*;
 use lmi_core::schema::observations::{
@@ -284,12 +287,15 @@ pub(crate) fn shares(long: LazyFrame, def: &CountBreakdownDef) -> PolarsResult<L
         .then(col(COUNT) / col(TOTAL) * lit(100.0))
         .otherwise(lit(NULL).cast(DataType::Float64));
     let rounded_sum = def.rounded_to.is_some();
+    let rounded_note = def
+        .rounded_to
+        .map_or_else(|| ROUNDED_SUM.to_owned(), rounded_sum_note);
     let approximate =
         col(APPROXIMATE).or(lit(rounded_sum).and(col(LONG_CONSTITUENTS).gt(lit(1u32))));
     let note = when(col(APPROXIMATE))
         .then(lit(BEST_FIT))
         .when(approximate.clone())
-        .then(lit(ROUNDED_SUM))
+        .then(lit(rounded_note))
         .otherwise(lit(NULL).cast(DataType::String));
     let lf = parts.select([
         lit(def.id).alias(BREAKDOWN),
@@ -389,21 +395,17 @@ pub(crate) fn with_change(df: DataFrame) -> PolarsResult<DataFrame> {
         .map(str::to_owned)
         .collect();
     periods.sort();
+    // A part year is never compared with the period before or after it.
+    let (current, before): (Vec<String>, Vec<String>) = periods
+        .windows(2)
+        .filter(|w| !w.iter().any(|p| is_part_year(p)))
+        .map(|w| (w[1].clone(), w[0].clone()))
+        .unzip();
     let previous = DataFrame::new(
-        periods.len().saturating_sub(1),
+        current.len(),
         vec![
-            Column::new(
-                PERIOD.into(),
-                periods.iter().skip(1).cloned().collect::<Vec<_>>(),
-            ),
-            Column::new(
-                PREVIOUS.into(),
-                periods
-                    .iter()
-                    .take(periods.len().saturating_sub(1))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ),
+            Column::new(PERIOD.into(), current),
+            Column::new(PREVIOUS.into(), before),
         ],
     )?
     .lazy();

@@ -454,6 +454,21 @@ fn population_estimate(code: &str) -> u64 {
     100_000 + u64::from_be_bytes(h[..8].try_into().expect("8 bytes")) % 200_000
 }
 
+const FES_TOTAL: &str = "Further education and skills: Total";
+/// Emulator-made shares of the FE and skills total by level (the labels of DfE's file: see
+/// `lmi_core::breakdown::FE_LEVELS`; Full level 2 is a subset of Level 2).
+const FES_LEVEL_SHARES: [(&str, f64); 7] = [
+    ("Entry level", 0.10),
+    ("Level 1", 0.20),
+    ("Level 2", 0.30),
+    ("Full level 2", 0.15),
+    ("Level 3", 0.25),
+    ("Level 4+", 0.05),
+    ("No level assigned", 0.10),
+];
+/// Emulator-made shares of the FE and skills total by age band (DfE's `age_summary` labels).
+const FES_AGE_SHARES: [(&str, f64); 3] = [("19-24", 0.30), ("25+", 0.65), ("Unknown", 0.05)];
+
 /// The FE 2024-25 participation layout made from the achievements file (`location,location_code,
 /// geographic_level,time_period,age_group,level_or_type,achievements`).
 ///
@@ -462,8 +477,10 @@ fn population_estimate(code: &str) -> u64 {
 /// (a hash of the area code mod 200,000), the same for every row of an area. Rates = value /
 /// population x 100,000 to 1 dp; a suppressed achievements symbol is copied to every value.
 /// One row per LAD row (age Total) with `provision_type` = `level_or_type` before ": Total";
-/// plus, to be filtered out, an `age_summary` "19-24" copy of the first ten LAD rows and the
-/// country rows as `geographic_level` "National".
+/// plus, to be filtered out, an `age_summary` "19-24" copy of the first ten LAD rows of one
+/// provision type and the country rows as `geographic_level` "National"; and for each LAD's
+/// "Further education and skills: Total" row, its levels and age bands as emulator-made shares
+/// of it ([`FES_LEVEL_SHARES`], [`FES_AGE_SHARES`]; the labels are DfE's).
 pub fn fe_participation(achievements: &[u8]) -> Vec<u8> {
     let (header, rows) = read_csv(achievements);
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
@@ -500,63 +517,65 @@ pub fn fe_participation(achievements: &[u8]) -> Vec<u8> {
     ]
     .map(String::from)
     .to_vec();
-    let line = |r: &[String], geographic_level: &str, age_summary: &str, scale: f64| {
-        let population = population_estimate(&r[code]);
-        let (lad_code, lad_name) = if geographic_level == "National" {
-            (String::new(), String::new())
-        } else {
-            (r[code].clone(), r[name].clone())
+    let line =
+        |r: &[String], geographic_level: &str, age_summary: &str, scale: f64, kind_as: &str| {
+            let population = population_estimate(&r[code]);
+            let (lad_code, lad_name) = if geographic_level == "National" {
+                (String::new(), String::new())
+            } else {
+                (r[code].clone(), r[name].clone())
+            };
+            let provision = r[kind]
+                .strip_suffix(": Total")
+                .unwrap_or(&r[kind])
+                .to_owned();
+            let values: Vec<String> = match r[value].parse::<f64>() {
+                Ok(a) => {
+                    let a = (a * scale).round();
+                    let (starts, participation) = ((1.4 * a).round(), 3.0 * a);
+                    let rate =
+                        |v: f64| format!("{:.1}", (v / population as f64 * 1e6).round() / 10.0);
+                    vec![
+                        format!("{starts}"),
+                        format!("{participation}"),
+                        format!("{a}"),
+                        population.to_string(),
+                        rate(starts),
+                        rate(participation),
+                        rate(a),
+                    ]
+                }
+                Err(_) => {
+                    let s = r[value].clone();
+                    vec![
+                        s.clone(),
+                        s.clone(),
+                        s.clone(),
+                        population.to_string(),
+                        s.clone(),
+                        s.clone(),
+                        s,
+                    ]
+                }
+            };
+            let mut out = vec![
+                r[period].clone(),
+                "Academic year".into(),
+                geographic_level.to_owned(),
+                "E92000001".into(),
+                "England".into(),
+                String::new(),
+                String::new(),
+                lad_code,
+                lad_name,
+                provision,
+                "Total".into(),
+                kind_as.to_owned(),
+                age_summary.to_owned(),
+            ];
+            out.extend(values);
+            out
         };
-        let provision = r[kind]
-            .strip_suffix(": Total")
-            .unwrap_or(&r[kind])
-            .to_owned();
-        let values: Vec<String> = match r[value].parse::<f64>() {
-            Ok(a) => {
-                let a = (a * scale).round();
-                let (starts, participation) = ((1.4 * a).round(), 3.0 * a);
-                let rate = |v: f64| format!("{:.1}", (v / population as f64 * 1e6).round() / 10.0);
-                vec![
-                    format!("{starts}"),
-                    format!("{participation}"),
-                    format!("{a}"),
-                    population.to_string(),
-                    rate(starts),
-                    rate(participation),
-                    rate(a),
-                ]
-            }
-            Err(_) => {
-                let s = r[value].clone();
-                vec![
-                    s.clone(),
-                    s.clone(),
-                    s.clone(),
-                    population.to_string(),
-                    s.clone(),
-                    s.clone(),
-                    s,
-                ]
-            }
-        };
-        let mut out = vec![
-            r[period].clone(),
-            "Academic year".into(),
-            geographic_level.to_owned(),
-            "E92000001".into(),
-            "England".into(),
-            String::new(),
-            String::new(),
-            lad_code,
-            lad_name,
-            provision,
-            "Total".into(),
-            r[kind].clone(),
-            age_summary.to_owned(),
-        ];
-        out.extend(values);
-        out
-    };
     let mut out = Vec::new();
     let lad_rows: Vec<&Vec<String>> = rows
         .iter()
@@ -566,13 +585,29 @@ pub fn fe_participation(achievements: &[u8]) -> Vec<u8> {
         .iter()
         .filter(|r| r[level] == "country" && r[age] == "Total")
     {
-        out.push(line(r, "National", "Total", 1.0));
+        out.push(line(r, "National", "Total", 1.0, &r[kind]));
     }
     for r in &lad_rows {
-        out.push(line(r, "Local authority district", "Total", 1.0));
+        out.push(line(r, "Local authority district", "Total", 1.0, &r[kind]));
     }
-    for r in lad_rows.iter().take(10) {
-        out.push(line(r, "Local authority district", "19-24", 0.2));
+    for r in lad_rows.iter().filter(|r| r[kind] != FES_TOTAL).take(10) {
+        out.push(line(r, "Local authority district", "19-24", 0.2, &r[kind]));
+    }
+    // Levels and age bands of all FE and skills, labelled as DfE labels them.
+    for r in lad_rows.iter().filter(|r| r[kind] == FES_TOTAL) {
+        for (label, share) in FES_LEVEL_SHARES {
+            let kind_as = format!("Further education and skills: {label}");
+            out.push(line(
+                r,
+                "Local authority district",
+                "Total",
+                share,
+                &kind_as,
+            ));
+        }
+        for (band, share) in FES_AGE_SHARES {
+            out.push(line(r, "Local authority district", band, share, FES_TOTAL));
+        }
     }
     write_csv(&out_header, &out)
 }

@@ -7,7 +7,8 @@
 //! - `dfe-analytical-services/lsip_dashboard`: the Skills Imperative 2035 workbooks under
 //!   [`SKILLS_FOLDER`] with their real names (`LA_LSIP_MainTables.Main.xlsm`, Lancashire, and
 //!   `EN_MainTables.Main.xlsm`, England: byte copies of the real files, or the synthetic sample
-//!   workbooks), beside a few small files of the real repository's layout.
+//!   workbooks), beside a few small files of the real repository's layout; and, at the older
+//!   commit [`SSA_COMMIT`], DfE's part-year file of FE achievements by subject area [`SSA_PATH`].
 //! - `dfe-analytical-services/apprenticeships-provider-dashboard`: [`FLOWS_PATH`], a Parquet file
 //!   in DfE's schema (`year, provider_name, learner_home_lad, delivery_lad` as strings, `starts,
 //!   enrolments, achievements` as INT32, as read from the real file at 7be5c078) made from the
@@ -72,6 +73,14 @@ pub fn flows_parquet(csv: &[u8]) -> Vec<u8> {
 
 /// DfE's repositories served (a fault can target each by name, [`crate::Target::Repository`]).
 pub const REPOSITORIES: [&str; 2] = [LSIP_REPO, APPRENTICESHIPS_REPO];
+/// The commit of `lsip_dashboard` that holds DfE's Aug-Apr 2021/22 file of FE aim achievements by
+/// sector subject area (no branch's tip holds it any more).
+pub const SSA_COMMIT: &str = "5bb53083dfabe061d97af1ffee4177d4494b3fbf";
+/// That file's path at [`SSA_COMMIT`].
+pub const SSA_PATH: &str = "Data/5_ILRachSSA/FEAchSSAAug21-Apr22.csv";
+/// The file under the data dir served at [`SSA_PATH`].
+pub const SSA_CSV: &str = "dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv";
+
 /// The folder of the Skills Imperative workbooks in `lsip_dashboard` (at ace69761, 2026-03-03).
 pub const SKILLS_FOLDER: &str = "Data/2-13_skillsImperative2035";
 /// (file under the data dir, its name in [`SKILLS_FOLDER`]).
@@ -118,6 +127,24 @@ impl GitRepo {
 
     fn full_name(&self) -> String {
         format!("{}/{}", self.owner, self.name)
+    }
+
+    /// Whether `path` (a tree or raw-file request) names this repository at a reference it holds:
+    /// two emulated commits of one repository each answer for their own.
+    fn holds(&self, path: &str) -> bool {
+        let repo = self.full_name();
+        let reference = match path.strip_prefix("/github/repos/") {
+            Some(rest) => rest
+                .strip_prefix(&repo)
+                .and_then(|r| r.strip_prefix("/git/trees/")),
+            None => path
+                .strip_prefix("/ons/")
+                .and_then(|r| r.strip_prefix(&repo))
+                .and_then(|r| r.strip_prefix('/'))
+                .and_then(|r| r.split_once('/'))
+                .map(|(reference, _)| reference),
+        };
+        reference.is_some_and(|r| r == self.branch || r == self.root_sha())
     }
 
     /// (path, is a tree, sha, size) in git's recursive order.
@@ -268,15 +295,21 @@ impl DfeRepos {
             "README.md",
             b"# Apprenticeships provider dashboard (emulated by lmi's tests)\n".to_vec(),
         );
+        // The same repository at an older commit: the part-year file of FE achievements by sector
+        // subject area (the sample's synthetic one, or a byte copy of the real file).
+        let mut lsip_ssa = GitRepo::new(DFE_OWNER, LSIP_REPO, SSA_COMMIT);
+        lsip_ssa.add(SSA_PATH, crate::require(dir, SSA_CSV));
         DfeRepos {
-            repos: vec![lsip, apprenticeships],
+            repos: vec![lsip, apprenticeships, lsip_ssa],
         }
     }
 
     pub(crate) fn respond(&self, github: &str, path: &str, q: &HashMap<String, String>) -> Reply {
         self.repos
             .iter()
-            .find_map(|r| r.respond(github, path, q))
+            .find(|r| r.holds(path))
+            .and_then(|r| r.respond(github, path, q))
+            .or_else(|| self.repos.iter().find_map(|r| r.respond(github, path, q)))
             .unwrap_or_else(|| Reply::text(404, "404: Not Found"))
     }
 

@@ -314,7 +314,7 @@ pub(crate) fn write_csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// A CSV as (header, rows); a leading UTF-8 BOM is dropped.
-pub(crate) fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader

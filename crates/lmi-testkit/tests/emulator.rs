@@ -347,10 +347,26 @@ async fn the_fe_participation_file_is_per_lad_with_rates_per_100000() {
     let fe = rows(&body);
     assert!(fe.iter().any(|r| r["geographic_level"] == "National"));
     assert!(fe.iter().any(|r| r["age_summary"] == "19-24"));
+    // Levels and age bands of all FE and skills, with DfE's labels, for every district.
+    let of_fes = |level: &str, age: &str| {
+        fe.iter()
+            .filter(|r| r["level_or_type"] == level && r["age_summary"] == age)
+            .count()
+    };
+    assert_eq!(
+        of_fes("Further education and skills: Level 4+", "Total"),
+        297 * 5
+    );
+    assert_eq!(
+        of_fes("Further education and skills: Total", "25+"),
+        297 * 5
+    );
     let lad: Vec<_> = fe
         .iter()
         .filter(|r| {
-            r["geographic_level"] == "Local authority district" && r["age_summary"] == "Total"
+            r["geographic_level"] == "Local authority district"
+                && r["age_summary"] == "Total"
+                && r["level_or_type"].ends_with(": Total")
         })
         .collect();
     assert_eq!(lad.len(), 6160 - 4 * 5 * 11);

@@ -375,3 +375,42 @@ fn the_five_year_change_compares_counts_and_shares_with_five_years_before() {
     assert_eq!(f64s(&r, COUNT_CHANGE_5Y)[0], None);
     assert_eq!(f64s(&r, SHARE_CHANGE_5Y)[0], None);
 }
+
+/// FE achievements by subject: a part year (`2021/22 (Aug-Apr)`) sits between two full years
+/// but is compared with neither; the full years are compared with each other; counts are the
+/// published ones, with `low` kept suppressed.
+#[test]
+fn a_part_year_is_never_compared_with_a_full_year() {
+    let ssa = find_count_breakdown("fe_achievements_by_ssa").unwrap();
+    let parts = |first: f64, unknown: Option<f64>| {
+        let mut v = vec![Some(first)];
+        v.extend(std::iter::repeat_n(Some(10.0), 14));
+        v.push(unknown);
+        v
+    };
+    let df = compute_breakdowns(
+        &observations(
+            ssa,
+            &[
+                ("E07000001", "2020/21", parts(60.0, Some(0.0))),
+                ("E07000001", "2021/22 (Aug-Apr)", parts(260.0, None)),
+                ("E07000001", "2021/22", parts(160.0, Some(0.0))),
+            ],
+        ),
+        &toy(),
+        COUNT_BREAKDOWNS,
+    )
+    .unwrap();
+    let part_year = rows_of(&df, "E07000001", "2021/22 (Aug-Apr)");
+    assert_eq!(part_year.height(), 16);
+    assert!(f64s(&part_year, SHARE_CHANGE).iter().all(Option::is_none));
+    assert_eq!(f64s(&part_year, COUNT)[0], Some(260.0));
+    assert_eq!(strs(&part_year, STATUS)[15], "suppressed");
+    assert_eq!(f64s(&part_year, COUNT)[15], None);
+    // 160 of 300 against 60 of 200: +23.33 points, not against the part year's 260 of 401.
+    let full = f64s(&rows_of(&df, "E07000001", "2021/22"), SHARE_CHANGE)[0].unwrap();
+    assert!(
+        (full - (160.0 / 300.0 - 60.0 / 200.0) * 100.0).abs() < 1e-9,
+        "{full}"
+    );
+}

@@ -171,6 +171,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
             vec![
                 "skills_imperative_2035_lsip_areas",
                 "skills_imperative_2035_england",
+                "dfe_fe_aim_achievements_ssa_lad",
             ],
             vec![
                 "HTTP 502",

@@ -14,4 +14,5 @@ mod geography;
 mod live;
 mod nomis_routes;
 mod population;
+mod provision_routes;
 mod support;
