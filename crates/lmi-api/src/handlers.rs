@@ -469,9 +469,8 @@ pub async fn area_flows(
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }
 
-/// Provision against jobs for an area: for each sector subject area, its share of FE
-/// achievements and apprenticeship starts (where learners live) beside the share of jobs in the
-/// sectors it trains for (where people work), England's shares, the ratio of the two relative
+/// Provision against jobs for an area: for each sector subject area, its share of adult FE
+/// achievements (where learners live) beside the share of jobs in the sectors it trains for (where people work), England's shares, the ratio of the two relative
 /// to England and where provision runs ahead of or behind local jobs, with readings. The
 /// subject-to-sector mapping is shown with each subject area (`/v1/sectors`).
 #[utoipa::path(get, path = "/v1/areas/{code}/supply-demand", tag = "demand",
@@ -492,7 +491,8 @@ pub async fn supply_demand(
 }
 
 /// The priority sectors in an area: jobs (where people work), share against England's, change
-/// over five years, and FE and apprenticeship provision in the subjects that train for each.
+/// over five years, FE provision in the subjects that train for each, and, for LSIP areas and
+/// England, the projected change in employment to 2035.
 #[utoipa::path(get, path = "/v1/areas/{code}/sectors", tag = "demand",
     params(CodePath, FormatQuery),
     responses(

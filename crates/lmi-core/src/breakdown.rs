@@ -73,6 +73,11 @@ pub enum BreakdownGeographies {
     /// Published only for counties and unitary authorities: served for those and for every area
     /// made exactly of them; absent (with a reason) for two-tier districts and TTWAs.
     UpperTier,
+    /// Counts the publisher gives for districts, regions and England (its own England row, which
+    /// also counts what no district holds): those served as published; every other area
+    /// (counties, combined authorities, LEP and LSIP areas, TTWAs best fit) is the sum of its
+    /// districts, where a part withheld in any district is withheld in the sum.
+    PublishedAndSummed,
 }
 
 /// A breakdown of one total into parts, built from counts.
@@ -920,11 +925,12 @@ const FE_ACHIEVEMENTS_BY_SSA: CountBreakdownDef = CountBreakdownDef {
     upper_tier_source: None,
     total: FE_SSA_TOTAL,
     parts: FE_SSA_PARTS,
-    // DfE publishes districts, regions and England; `low` (fewer than 5) cells are so common
-    // (1,490 of 5,270 district cells in 2021/22) that a sum over districts would be suppressed
-    // for almost every area and part, England's total included, so only published areas are
-    // served, England from DfE's own row.
-    geographies: BreakdownGeographies::Published,
+    // DfE publishes districts, regions and England; `low` (fewer than 5) cells are common
+    // (1,490 of 5,270 district cells in 2021/22), so a sum over all districts would be
+    // suppressed for almost every part of England: England and regions come from DfE's own rows.
+    // Smaller areas (TTWAs, counties, combined authorities) are summed from their districts; a
+    // part `low` in any of them is withheld in the sum.
+    geographies: BreakdownGeographies::PublishedAndSummed,
     rounded_to: Some(10),
     period_type: PeriodType::AcademicYear,
     series_breaks: &[],
@@ -934,9 +940,10 @@ const FE_ACHIEVEMENTS_BY_SSA: CountBreakdownDef = CountBreakdownDef {
          computed into or out of a part year.",
         "Counts rounded to the nearest 10 by DfE; `low` (fewer than 5) is shown as suppressed, \
          never as zero, and the total's share of such a part is unknown.",
-        "Served for districts, regions and England as DfE publishes them, never summed: sums over \
-         districts would be approximate (rounding) and mostly suppressed (`low` cells). \
-         England's figures include learners living outside England or with no known home.",
+        "Districts, regions and England as DfE publishes them; counties, combined authorities and \
+         TTWAs (best fit) summed from their districts, approximate (rounding), with a subject \
+         area withheld wherever any of the districts has it as `low`. England's figures include \
+         learners living outside England or with no known home.",
         "Districts on the 2021 boundaries: districts merged since (Cumbria, North Yorkshire, \
          Somerset) have no value for their successor.",
         "Where learners live, not where they study; aims, not learners; education and training \

@@ -83,6 +83,16 @@ pub(crate) fn breakdowns_of(
             BreakdownGeographies::Published => {
                 shares(frames.published_parts(&obs, def.source, &measures), def)?.collect()?
             }
+            BreakdownGeographies::PublishedAndSummed => {
+                let both = concat(
+                    [
+                        frames.published_parts(&obs, def.source, &measures),
+                        frames.below_regions(&obs, def.source, &measures),
+                    ],
+                    UnionArgs::default(),
+                )?;
+                shares(both, def)?.collect()?
+            }
         };
         out.push(mark_series_breaks(with_change(table)?, def)?);
     }

@@ -667,6 +667,25 @@ impl GeoFrames {
     }
 }
 
+impl GeoFrames {
+    /// The districts' parts summed to every parent area below regions (counties, combined
+    /// authorities, LEP and LSIP areas, TTWAs best fit), for a publisher that gives regions and
+    /// England itself.
+    pub(crate) fn below_regions(
+        &self,
+        obs: &LazyFrame,
+        source: &str,
+        measures: &[&str],
+    ) -> LazyFrame {
+        let lads = lad_level(obs, &self.codes, source, measures);
+        parent_level(lads, self.members.clone()).filter(
+            col(AREA_TYPE)
+                .neq(lit(lmi_core::AreaType::Region.as_str()))
+                .and(col(AREA_TYPE).neq(lit(lmi_core::AreaType::Country.as_str()))),
+        )
+    }
+}
+
 /// The snapshot's further tables (`lmi_core::schema::Table`) from the observations: count
 /// breakdowns and apprenticeship travel-to-learn flows for every geography, and model
 /// projections for the areas the model publishes.

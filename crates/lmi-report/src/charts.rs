@@ -28,8 +28,8 @@ pub use sectors::{
 };
 pub use spec::{
     BreakdownSpec, COMPARATOR_TYPES, ChartKind, ChartOptions, ChartRequest, ChartSpec,
-    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, PrioritySectorsSpec, Provision,
-    RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
+    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, PrioritySectorsSpec, RankedBreakdownSpec,
+    RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
 };
 
 /// Legend labels for areas: the name, with the type added where two areas share a name
@@ -127,9 +127,7 @@ pub fn build_chart(
         ChartSpec::Flows(s) => {
             demand::flows(snap, geo, &area.code, s.period.as_deref(), s.direction)
         }
-        ChartSpec::SupplyDemand(s) => {
-            sectors::supply_demand_chart(snap, geo, &area.code, s.provision)
-        }
+        ChartSpec::SupplyDemand(_) => sectors::supply_demand_chart(snap, geo, &area.code),
         ChartSpec::PrioritySectors(_) => sectors::priority_sectors_chart(snap, geo, &area.code),
     }
 }

@@ -158,8 +158,8 @@ impl Panel {
                     .unwrap_or_default()
             }
             ChartSpec::Flows(_) => vec![lmi_core::flows::APPRENTICESHIP_FLOWS_SOURCE],
-            ChartSpec::SupplyDemand(s) => {
-                charts::breakdown_sources(&charts::supply_demand_breakdowns(s.provision))
+            ChartSpec::SupplyDemand(_) => {
+                charts::breakdown_sources(&charts::supply_demand_breakdowns())
             }
             ChartSpec::PrioritySectors(_) => {
                 charts::breakdown_sources(&charts::priority_sector_breakdowns())

@@ -21,8 +21,8 @@ pub mod words;
 pub use charts::{
     BreakdownSpec, Built, COMPARATOR_TYPES, ChartImage, ChartKind, ChartOptions, ChartRequest,
     ChartSpec, ChartSpecError, FlowDirection, FlowsSpec, MAX_PANELS, MAX_PARTS,
-    PrioritySectorsSpec, Provision, RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec,
-    SupplyDemandSpec, TrendSpec, Unused, build_chart, draw_chart,
+    PrioritySectorsSpec, RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, SupplyDemandSpec,
+    TrendSpec, Unused, build_chart, draw_chart,
 };
 pub use dashboard::{
     Dashboard, DashboardError, DashboardSpec, Dashboards, Panel, PanelError, PanelSpec,

@@ -22,9 +22,9 @@ pub use demand::{
     area_flows, area_projections, breakdown_catalogue,
 };
 pub use sectors::{
-    AHEAD, APPRENTICESHIPS_BY_SSA, AreaSectors, BEHIND, Basis, FE_BY_SSA, JOBS_BY_SECTION,
-    Position, SectionEntry, SectorRow, SectorsMapping, Shares, SubjectSupply, SupplyDemand,
-    area_sectors, sectors_mapping, supply_demand,
+    AHEAD, AreaSectors, BEHIND, Basis, FE_BY_SSA, JOBS_BY_SECTION, Position, SectionEntry,
+    SectorRow, SectorsMapping, Shares, SubjectSupply, SupplyDemand, area_sectors, sectors_mapping,
+    supply_demand,
 };
 
 /// A body that is also a table (for `?format=csv|xlsx`).

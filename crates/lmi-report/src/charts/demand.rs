@@ -435,12 +435,7 @@ pub(crate) fn demand_panel(
             }
             Some(panel)
         }
-        ChartSpec::SupplyDemand(s) => Some(super::sectors::supply_demand_panel(
-            s.provision,
-            area,
-            snap,
-            geo,
-        )),
+        ChartSpec::SupplyDemand(_) => Some(super::sectors::supply_demand_panel(area, snap, geo)),
         ChartSpec::PrioritySectors(_) => {
             Some(super::sectors::priority_sectors_panel(area, snap, geo))
         }

@@ -5,60 +5,40 @@
 //! Both are drawn from the bodies the API serves (`queries::supply_demand`,
 //! `queries::area_sectors`), so chart, JSON and CSV agree.
 
+use super::Built;
 use super::demand::DemandPanel;
-use super::{Built, Provision};
 use crate::error::ReportError;
 use crate::queries::sectors::{AHEAD, BEHIND, SUPPLY_DEMAND_CAVEATS, SubjectSupply};
-use crate::queries::{
-    APPRENTICESHIPS_BY_SSA, FE_BY_SSA, JOBS_BY_SECTION, ToTable, area_sectors, supply_demand,
-};
+use crate::queries::{FE_BY_SSA, JOBS_BY_SECTION, ToTable, area_sectors, supply_demand};
 use crate::snapshot::{GeoIndex, ServedSnapshot};
 use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart, ReferenceLine};
 use lmi_core::Area;
 
 /// What a supply-against-demand panel shows.
 pub const SUPPLY_DEMAND_DESCRIPTION: &str = "For each sector subject area: how far the area's \
-    provision leans towards it compared with England, divided by how far the area's jobs lean \
-    towards the sectors it trains for compared with England. Above 1, provision runs ahead of \
-    local jobs; below 1, behind.";
+    adult FE achievements lean towards it compared with England, divided by how far the area's \
+    jobs lean towards the sectors it trains for compared with England. Above 1, provision runs \
+    ahead of local jobs; below 1, behind.";
 
 /// The breakdowns the chart reads, for its sources and footnotes.
-pub fn supply_demand_breakdowns(provision: Provision) -> [&'static str; 2] {
-    match provision {
-        Provision::Fe => [FE_BY_SSA, JOBS_BY_SECTION],
-        Provision::Apprenticeships => [APPRENTICESHIPS_BY_SSA, JOBS_BY_SECTION],
-    }
+pub fn supply_demand_breakdowns() -> [&'static str; 2] {
+    [FE_BY_SSA, JOBS_BY_SECTION]
 }
 
-fn ratio(r: &SubjectSupply<'_>, provision: Provision) -> Option<f64> {
-    match provision {
-        Provision::Fe => r.fe_ratio,
-        Provision::Apprenticeships => r.apprenticeship_ratio,
-    }
-}
-
-fn provision_words(provision: Provision) -> &'static str {
-    match provision {
-        Provision::Fe => "FE achievements",
-        Provision::Apprenticeships => "apprenticeship starts",
-    }
-}
-
-/// Bars of provision over jobs (relative to England) per subject area, furthest ahead first;
-/// subject areas without a ratio (general education, a withheld count) are left out and
-/// counted in a footnote.
+/// Bars of FE provision over jobs (relative to England) per subject area, furthest ahead first;
+/// subject areas without a ratio (general education, a withheld count) are left out and counted
+/// in a footnote.
 pub fn supply_demand_chart(
     snap: &ServedSnapshot,
     geo: &GeoIndex,
     code: &str,
-    provision: Provision,
 ) -> Result<Built, ReportError> {
     let body = supply_demand(snap, geo, code)?;
     let area = body.area;
     let mut rows: Vec<(&SubjectSupply<'_>, f64)> = body
         .subject_areas
         .iter()
-        .filter_map(|r| Some((r, ratio(r, provision)?)))
+        .filter_map(|r| Some((r, r.fe_ratio?)))
         .collect();
     if rows.is_empty() {
         let why = if body.notes.is_empty() {
@@ -67,9 +47,8 @@ pub fn supply_demand_chart(
             body.notes.join("; ")
         };
         return Err(ReportError::NotFound(format!(
-            "nothing to chart: {} has no {} against jobs: {why}",
+            "nothing to chart: {} has no FE achievements against jobs: {why}",
             area.name,
-            provision_words(provision)
         )));
     }
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -77,7 +56,7 @@ pub fn supply_demand_chart(
     let bars = rows
         .iter()
         .map(|(r, x)| RankedBar {
-            label: format!("{} ({})", r.title, sections(r)),
+            label: format!("{} ({})", r.title, section_letters(r.sections)),
             value: Some(*x),
             highlight: *x >= AHEAD || *x <= BEHIND,
             mark: if r.jobs.approximate || r.fe_achievements.approximate {
@@ -103,22 +82,20 @@ pub fn supply_demand_chart(
             .map(|b| format!("{}: {} ({})", b.breakdown, b.period, b.counts)),
     );
     notes.extend(body.notes.iter().map(|n| format!("Note: {n}")));
-    let sources = super::breakdown_sources(&supply_demand_breakdowns(provision));
+    let sources = super::breakdown_sources(&supply_demand_breakdowns());
     let mut footnotes = super::footnotes_of_sources(snap, &sources);
     footnotes.extend(notes);
     let description = format!(
-        "Bar chart of {} {} against its jobs by sector subject area, relative to England, \
-         furthest ahead first. {}",
+        "Bar chart of {} FE achievements against its jobs by sector subject area, relative to \
+         England, furthest ahead first. {}",
         possessive_name(area),
-        provision_words(provision),
         body.readings.join(" ")
     );
     Ok(Built {
         chart: Chart::Ranked(RankedChart {
             text: ChartText {
                 title: format!(
-                    "{} against local jobs, relative to England: {}",
-                    capitalised(provision_words(provision)),
+                    "FE achievements against local jobs, relative to England: {}",
                     area.name
                 ),
                 description,
@@ -136,35 +113,19 @@ pub fn supply_demand_chart(
     })
 }
 
-fn sections(r: &SubjectSupply<'_>) -> String {
-    let s: Vec<String> = r.sections.iter().map(ToString::to_string).collect();
-    s.join(", ")
-}
-
 fn possessive_name(area: &Area) -> String {
     crate::queries::demand::possessive(&area.name)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The panel of a `supply_demand` chart: the readings, headed by how many subject areas run
 /// ahead and behind.
 pub(crate) fn supply_demand_panel(
-    provision: Provision,
     area: &'static Area,
     snap: &ServedSnapshot,
     geo: &GeoIndex,
 ) -> DemandPanel {
     let mut panel = DemandPanel::new(
-        match provision {
-            Provision::Fe => "fe_supply_demand",
-            Provision::Apprenticeships => "apprenticeship_supply_demand",
-        },
+        "supply_demand",
         SUPPLY_DEMAND_DESCRIPTION,
         SUPPLY_DEMAND_CAVEATS,
     );
@@ -174,12 +135,12 @@ pub(crate) fn supply_demand_panel(
             let ratios: Vec<f64> = body
                 .subject_areas
                 .iter()
-                .filter_map(|r| ratio(r, provision))
+                .filter_map(|r| r.fe_ratio)
                 .collect();
             panel.period = body
                 .basis
                 .iter()
-                .find(|b| b.breakdown == supply_demand_breakdowns(provision)[0])
+                .find(|b| b.breakdown == FE_BY_SSA)
                 .map(|b| b.period.clone());
             panel.approximate = body
                 .subject_areas
@@ -189,9 +150,8 @@ pub(crate) fn supply_demand_panel(
             let behind = ratios.iter().filter(|x| **x <= BEHIND).count();
             let mut sentences = if ratios.is_empty() {
                 vec![format!(
-                    "No subject area in {} has both {} and jobs to compare{}.",
+                    "No subject area in {} has both FE achievements and jobs to compare{}.",
                     area.name,
-                    provision_words(provision),
                     if body.notes.is_empty() {
                         String::new()
                     } else {
@@ -206,9 +166,7 @@ pub(crate) fn supply_demand_panel(
                     area.name
                 )]
             };
-            if provision == Provision::Fe {
-                sentences.extend(body.readings.iter().cloned());
-            }
+            sentences.extend(body.readings.iter().cloned());
             panel.reading = sentences.join(" ");
         }
         Err(e) => panel.reading = format!("{e}."),
@@ -222,8 +180,8 @@ pub const PRIORITY_SECTORS_DESCRIPTION: &str = "The hub's priority sectors: each
     subjects that train for it in the table.";
 
 /// The breakdowns the priority-sectors chart reads.
-pub fn priority_sector_breakdowns() -> [&'static str; 3] {
-    [JOBS_BY_SECTION, FE_BY_SSA, APPRENTICESHIPS_BY_SSA]
+pub fn priority_sector_breakdowns() -> [&'static str; 2] {
+    [JOBS_BY_SECTION, FE_BY_SSA]
 }
 
 /// A bar per priority sector: its share of the area's jobs, England's share as a tick, in the

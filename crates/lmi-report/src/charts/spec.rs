@@ -42,8 +42,8 @@ pub enum ChartKind {
     /// learners trained there live.
     Flows,
     /// Provision against jobs: for each sector subject area, how far the area's FE achievements
-    /// (or apprenticeship starts) lean towards it against how far its jobs lean towards the
-    /// sectors it trains for, both relative to England.
+    /// lean towards it against how far its jobs lean towards the sectors it trains for, both
+    /// relative to England.
     SupplyDemand,
     /// The priority sectors' share of the area's jobs, each with England's share as a tick.
     PrioritySectors,
@@ -97,26 +97,6 @@ impl FlowDirection {
         match self {
             FlowDirection::Delivery => "delivery",
             FlowDirection::Home => "home",
-        }
-    }
-}
-
-/// Which provision a `supply_demand` chart sets against jobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Provision {
-    /// FE and skills aim achievements by sector subject area (the default).
-    #[default]
-    Fe,
-    /// Apprenticeship starts by sector subject area.
-    Apprenticeships,
-}
-
-impl Provision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provision::Fe => "fe",
-            Provision::Apprenticeships => "apprenticeships",
         }
     }
 }
@@ -213,11 +193,10 @@ pub struct FlowsSpec {
     pub direction: FlowDirection,
 }
 
-/// Provision against jobs by sector subject area.
+/// FE provision against jobs by sector subject area (no options: the mapping is the server's
+/// configuration).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct SupplyDemandSpec {
-    pub provision: Provision,
-}
+pub struct SupplyDemandSpec {}
 
 /// The priority sectors' jobs (no options: the sectors are the server's configuration).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -255,9 +234,6 @@ pub struct ChartOptions {
     /// the learners trained in the area live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<FlowDirection>,
-    /// For `supply_demand`: `fe` (default), FE achievements, or `apprenticeships`, starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provision: Option<Provision>,
     /// Comparator types for `trend` and `breakdown` (`county`, `combined_authority`, `region`,
     /// `country`): a list, or in a query string comma-separated; all of the area's comparators
     /// when absent, none when empty.
@@ -302,7 +278,6 @@ impl ChartOptions {
             ("sort", self.sort.is_some()),
             ("top", self.top.is_some()),
             ("direction", self.direction.is_some()),
-            ("provision", self.provision.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -422,9 +397,7 @@ impl ChartSpec {
                 period: o.period,
                 direction: o.direction.unwrap_or_default(),
             }),
-            ChartKind::SupplyDemand => ChartSpec::SupplyDemand(SupplyDemandSpec {
-                provision: o.provision.unwrap_or_default(),
-            }),
+            ChartKind::SupplyDemand => ChartSpec::SupplyDemand(SupplyDemandSpec {}),
             ChartKind::PrioritySectors => ChartSpec::PrioritySectors(PrioritySectorsSpec {}),
         };
         if unused == Unused::Refuse {
@@ -461,10 +434,7 @@ impl ChartSpec {
                 FlowDirection::Delivery => "apprenticeship_delivery",
                 FlowDirection::Home => "apprenticeship_home",
             },
-            ChartSpec::SupplyDemand(SupplyDemandSpec { provision }) => match provision {
-                Provision::Fe => "fe_supply_demand",
-                Provision::Apprenticeships => "apprenticeship_supply_demand",
-            },
+            ChartSpec::SupplyDemand(_) => "supply_demand",
             ChartSpec::PrioritySectors(_) => "priority_sectors",
         }
     }

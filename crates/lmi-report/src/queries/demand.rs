@@ -122,6 +122,7 @@ fn geographies(g: BreakdownGeographies) -> &'static str {
         BreakdownGeographies::AllAreas => "all_areas",
         BreakdownGeographies::Published => "published",
         BreakdownGeographies::UpperTier => "upper_tier",
+        BreakdownGeographies::PublishedAndSummed => "published_and_summed",
     }
 }
 
@@ -307,7 +308,9 @@ pub fn area_breakdown<'a>(
             let why = match def.geographies {
                 BreakdownGeographies::Published => lmi_core::breakdown::PUBLISHED_ONLY,
                 BreakdownGeographies::UpperTier => lmi_core::breakdown::UPPER_TIER_ONLY,
-                BreakdownGeographies::AllAreas => "no counts for it in this snapshot",
+                BreakdownGeographies::AllAreas | BreakdownGeographies::PublishedAndSummed => {
+                    "no counts for it in this snapshot"
+                }
             };
             return Err(ReportError::NotFound(format!(
                 "{} has no values for {} ({}): {why}",

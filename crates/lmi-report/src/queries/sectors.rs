@@ -1,7 +1,9 @@
 //! Provision against the economy: for each sector subject area, the area's share of FE
-//! achievements and apprenticeship starts beside its share of jobs in the sectors that subject
-//! trains for (`supply_demand`), and the hub's priority sectors with their jobs, change and
-//! provision side by side (`area_sectors`). Built from the count breakdowns' rows as the
+//! achievements beside its share of jobs in the sectors that subject trains for
+//! (`supply_demand`), and the hub's priority sectors with their jobs, change and provision side
+//! by side (`area_sectors`). Apprenticeship starts are not set against jobs: no district data
+//! set of starts by sector subject area was found in DfE's `apprenticeships` publication (its
+//! district data set is by age, sex and level). Built from the count breakdowns' rows as the
 //! pipeline computed them (shares of one total add up; nothing is averaged) and the mapping in
 //! [`crate::sectors::Sectors`], which is configuration a hub edits.
 
@@ -23,8 +25,6 @@ use utoipa::ToSchema;
 
 /// FE aim achievements by sector subject area (tier 1), by where learners live.
 pub const FE_BY_SSA: &str = "fe_achievements_by_ssa";
-/// Apprenticeship starts by sector subject area (tier 1), by where apprentices live.
-pub const APPRENTICESHIPS_BY_SSA: &str = "apprenticeship_starts_by_ssa";
 /// Employment by SIC 2007 section (BRES), where the jobs are.
 pub const JOBS_BY_SECTION: &str = "jobs_by_section";
 
@@ -34,6 +34,9 @@ pub const AHEAD: f64 = 1.25;
 pub const BEHIND: f64 = 0.8;
 
 pub const SUPPLY_DEMAND_CAVEATS: &[&str] = &[
+    "Provision is adult (19+) FE education and training aim achievements by sector subject \
+     area. Apprenticeships are not included: no district data set of apprenticeship starts by \
+     subject area was found in DfE's apprenticeships publication.",
     "Provision is counted where learners live, jobs where people work: learners travel to \
      study and to work, so an area's provision is not only for its own employers.",
     "Sector subject areas and industries do not map one to one. The mapping used is shown with \
@@ -119,14 +122,12 @@ pub struct SubjectSupply<'a> {
     #[schema(value_type = Vec<String>)]
     pub sections: &'a [Section],
     pub fe_achievements: Shares,
-    pub apprenticeship_starts: Shares,
     /// Share of jobs in `sections`.
     pub jobs: Shares,
     /// FE achievements' location quotient over jobs': 1 when provision leans towards the
     /// subject as much as jobs lean towards its sectors, both against England.
     pub fe_ratio: Option<f64>,
-    pub apprenticeship_ratio: Option<f64>,
-    /// Of `fe_ratio` (else `apprenticeship_ratio`).
+    /// Of `fe_ratio`.
     pub position: Option<Position>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'a str>,
@@ -219,11 +220,6 @@ pub fn fe_part(ssa: u8) -> String {
     format!("fe_ach_ssa_{ssa:02}")
 }
 
-/// The breakdown part id of a subject area's apprenticeship starts.
-pub fn apprenticeship_part(ssa: u8) -> String {
-    format!("app_starts_ssa_{ssa:02}")
-}
-
 /// The breakdown part id of a section's jobs.
 pub fn jobs_part(section: Section) -> String {
     format!("bres_employment_{}", section.letter().to_ascii_lowercase())
@@ -241,7 +237,6 @@ fn sections_list(sections: &[Section]) -> String {
 /// The three inputs of both answers for one area, or why there are none.
 struct Inputs<'a> {
     fe: Option<Latest<'a>>,
-    apprenticeships: Option<Latest<'a>>,
     jobs: Option<Latest<'a>>,
     notes: Vec<String>,
 }
@@ -252,7 +247,6 @@ impl<'a> Inputs<'a> {
             return Err(super::demand::not_in_snapshot("breakdowns are", snap));
         }
         let fe = Latest::of(snap, FE_BY_SSA, &area.code);
-        let apprenticeships = Latest::of(snap, APPRENTICESHIPS_BY_SSA, &area.code);
         let jobs = Latest::of(snap, JOBS_BY_SECTION, &area.code);
         let mut notes = Vec::new();
         let missing =
@@ -260,23 +254,17 @@ impl<'a> Inputs<'a> {
         if fe.is_none() {
             notes.push(missing(FE_BY_SSA, "FE achievements by subject"));
         }
-        if apprenticeships.is_none() {
-            notes.push(missing(
-                APPRENTICESHIPS_BY_SSA,
-                "apprenticeship starts by subject",
-            ));
-        }
         if jobs.is_none() {
             notes.push(missing(JOBS_BY_SECTION, "jobs by industry"));
         }
-        if fe.is_none() && apprenticeships.is_none() && jobs.is_none() {
+        if fe.is_none() && jobs.is_none() {
             return Err(ReportError::NotFound(format!(
                 "nothing to compare for {}: {}",
                 area.name,
                 notes.join("; ")
             )));
         }
-        for l in [&fe, &apprenticeships, &jobs].into_iter().flatten() {
+        for l in [&fe, &jobs].into_iter().flatten() {
             if l.any_withheld() {
                 notes.push(format!(
                     "some counts of {} are withheld for {} in {}: the subject areas or sectors \
@@ -285,21 +273,13 @@ impl<'a> Inputs<'a> {
                 ));
             }
         }
-        Ok(Inputs {
-            fe,
-            apprenticeships,
-            jobs,
-            notes,
-        })
+        Ok(Inputs { fe, jobs, notes })
     }
 
     fn basis(&self) -> Vec<Basis> {
         let mut out = Vec::new();
         if let Some(l) = &self.fe {
             out.push(l.basis("FE and skills aim achievements, by where learners live"));
-        }
-        if let Some(l) = &self.apprenticeships {
-            out.push(l.basis("apprenticeship starts, by where apprentices live"));
         }
         if let Some(l) = &self.jobs {
             out.push(l.basis("employment (employees and working owners), where the jobs are"));
@@ -314,13 +294,6 @@ impl<'a> Inputs<'a> {
             .map_or_else(Shares::default, |l| l.shares(&parts))
     }
 
-    fn apprenticeship_shares(&self, ssas: &[u8]) -> Shares {
-        let parts: Vec<String> = ssas.iter().copied().map(apprenticeship_part).collect();
-        self.apprenticeships
-            .as_ref()
-            .map_or_else(Shares::default, |l| l.shares(&parts))
-    }
-
     fn job_shares(&self, sections: &[Section]) -> Shares {
         self.jobs
             .as_ref()
@@ -328,8 +301,7 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// For each sector subject area, the area's share of FE achievements and of apprenticeship
-/// starts beside its share of jobs in the sectors the subject trains for, England's shares, and
+/// For each sector subject area, the area's share of FE achievements beside its share of jobs in the sectors the subject trains for, England's shares, and
 /// where provision runs ahead of or behind local jobs (relative to England), with readings.
 pub fn supply_demand<'a>(
     snap: &'a ServedSnapshot,
@@ -357,20 +329,16 @@ pub fn supply_demand<'a>(
 
 fn subject_supply<'a>(s: &'a SubjectArea, inputs: &Inputs<'_>) -> SubjectSupply<'a> {
     let fe = inputs.fe_shares(&[s.ssa]);
-    let apprenticeships = inputs.apprenticeship_shares(&[s.ssa]);
     let jobs = inputs.job_shares(&s.sections);
     let fe_ratio = quotient(fe.location_quotient, jobs.location_quotient);
-    let apprenticeship_ratio = quotient(apprenticeships.location_quotient, jobs.location_quotient);
     SubjectSupply {
         ssa: s.ssa,
         title: &s.title,
         sections: &s.sections,
         fe_achievements: fe,
-        apprenticeship_starts: apprenticeships,
         jobs,
         fe_ratio,
-        apprenticeship_ratio,
-        position: fe_ratio.or(apprenticeship_ratio).map(Position::of),
+        position: fe_ratio.map(Position::of),
         note: s.note.as_deref(),
     }
 }
@@ -382,46 +350,35 @@ fn supply_readings(area: &Area, rows: &[SubjectSupply<'_>]) -> Vec<String> {
     if area.code == ENGLAND {
         return Vec::new();
     }
-    let ratio = |r: &SubjectSupply<'_>| r.fe_ratio.or(r.apprenticeship_ratio);
     let mut ahead: Vec<(&SubjectSupply<'_>, f64)> = rows
         .iter()
-        .filter_map(|r| Some((r, ratio(r)?)))
+        .filter_map(|r| Some((r, r.fe_ratio?)))
         .filter(|(_, x)| *x >= AHEAD)
         .collect();
     ahead.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut behind: Vec<(&SubjectSupply<'_>, f64)> = rows
         .iter()
-        .filter_map(|r| Some((r, ratio(r)?)))
+        .filter_map(|r| Some((r, r.fe_ratio?)))
         .filter(|(_, x)| *x <= BEHIND)
         .collect();
     behind.sort_by(|a, b| a.1.total_cmp(&b.1));
     let times = |x: f64| format!("{x:.1} times");
     let sentence = |r: &SubjectSupply<'_>, word: &str| {
-        let (provision, lq) = match (r.fe_ratio, r.fe_achievements.location_quotient) {
-            (Some(_), Some(lq)) => ("FE achievements", lq),
-            _ => (
-                "apprenticeship starts",
-                r.apprenticeship_starts
-                    .location_quotient
-                    .unwrap_or_default(),
-            ),
-        };
-        let jobs = r.jobs.location_quotient.unwrap_or_default();
         let approx = if r.jobs.approximate || r.fe_achievements.approximate {
             " (approximately)"
         } else {
             ""
         };
         format!(
-            "Provision runs {word} local jobs in {}: its share of {} {provision} is {} \
+            "Provision runs {word} local jobs in {}: its share of {} FE achievements is {} \
              England's, while the share of jobs in the sectors it trains for ({}) is {} \
              England's{approx}.",
             // SSA titles are in title case ("Information and Communication Technology").
             r.title.to_lowercase(),
             possessive(&area.name),
-            times(lq),
+            times(r.fe_achievements.location_quotient.unwrap_or_default()),
             sections_list(r.sections),
-            times(jobs),
+            times(r.jobs.location_quotient.unwrap_or_default()),
         )
     };
     ahead
@@ -445,12 +402,9 @@ impl ToTable for SupplyDemand<'_> {
                 "sections",
                 "fe_share",
                 "fe_england_share",
-                "apprenticeship_share",
-                "apprenticeship_england_share",
                 "jobs_share",
                 "jobs_england_share",
                 "fe_ratio",
-                "apprenticeship_ratio",
                 "position",
                 "approximate",
             ],
@@ -467,12 +421,9 @@ impl ToTable for SupplyDemand<'_> {
                 sections_list(r.sections).as_str().into(),
                 r.fe_achievements.share.into(),
                 r.fe_achievements.england_share.into(),
-                r.apprenticeship_starts.share.into(),
-                r.apprenticeship_starts.england_share.into(),
                 r.jobs.share.into(),
                 r.jobs.england_share.into(),
                 r.fe_ratio.into(),
-                r.apprenticeship_ratio.into(),
                 r.position.map(position_str).into(),
                 (r.jobs.approximate || r.fe_achievements.approximate).into(),
             ]);
@@ -503,9 +454,9 @@ pub const SECTOR_CAVEATS: &[&str] = &[
      ONS; a sector's jobs are the sum of its sections' rounded counts.",
     "A sector is a set of whole SIC 2007 sections, so it is broader than the sector as a hub \
      describes it (all manufacturing, not only advanced manufacturing): see each sector's note.",
-    "Provision is FE aim achievements and apprenticeship starts in the subject areas that \
-     train for the sector, by where learners live; learners travel, and one subject area can \
-     train for several sectors.",
+    "Provision is adult FE aim achievements in the subject areas that train for the sector, by \
+     where learners live; learners travel, and one subject area can train for several sectors. \
+     Apprenticeship starts by subject area were not found published by district.",
     "Projected change is the Skills Imperative 2035 model's employment in 2035 minus 2020 for \
      the industry groups that make up the sector, published for LSIP areas and England only. \
      Openings including replacement demand are published only for six broad sectors, too \
@@ -533,8 +484,6 @@ pub struct SectorRow<'a> {
     pub jobs_change_from: Option<String>,
     pub fe_achievements: Option<f64>,
     pub fe_share: Shares,
-    pub apprenticeship_starts: Option<f64>,
-    pub apprenticeship_share: Shares,
     /// Projected change in employment, 2020 to 2035 (Skills Imperative 2035, its industry
     /// groups that make up the sector; jobs, rounded by the model to the nearest job), for the
     /// areas the projections are published for (LSIP areas, England).
@@ -558,7 +507,7 @@ pub struct AreaSectors<'a> {
 }
 
 /// The hub's priority sectors in an area: jobs, their share against England's, the change over
-/// five years, and the FE and apprenticeship provision in the subjects that train for each.
+/// five years, and the FE provision in the subjects that train for each.
 pub fn area_sectors<'a>(
     snap: &'a ServedSnapshot,
     geo: &'a GeoIndex,
@@ -643,12 +592,6 @@ fn sector_row<'a>(
     let jobs = inputs.jobs.as_ref().and_then(|l| l.count(&parts));
     let before = earlier.and_then(|l| l.count(&parts));
     let fe_parts: Vec<String> = s.subject_areas.iter().copied().map(fe_part).collect();
-    let app_parts: Vec<String> = s
-        .subject_areas
-        .iter()
-        .copied()
-        .map(apprenticeship_part)
-        .collect();
     SectorRow {
         projection_industries: &s.projection_industries,
         projected_change: None,
@@ -665,11 +608,6 @@ fn sector_row<'a>(
             .map(|l| l.period.to_owned()),
         fe_achievements: inputs.fe.as_ref().and_then(|l| l.count(&fe_parts)),
         fe_share: inputs.fe_shares(&s.subject_areas),
-        apprenticeship_starts: inputs
-            .apprenticeships
-            .as_ref()
-            .and_then(|l| l.count(&app_parts)),
-        apprenticeship_share: inputs.apprenticeship_shares(&s.subject_areas),
         note: s.note.as_deref(),
     }
 }
@@ -736,9 +674,6 @@ impl ToTable for AreaSectors<'_> {
                 "fe_achievements",
                 "fe_share",
                 "fe_england_share",
-                "apprenticeship_starts",
-                "apprenticeship_share",
-                "apprenticeship_england_share",
                 "projected_change",
                 "projected_change_period",
             ],
@@ -762,9 +697,6 @@ impl ToTable for AreaSectors<'_> {
                 r.fe_achievements.into(),
                 r.fe_share.share.into(),
                 r.fe_share.england_share.into(),
-                r.apprenticeship_starts.into(),
-                r.apprenticeship_share.share.into(),
-                r.apprenticeship_share.england_share.into(),
                 r.projected_change.into(),
                 r.projected_change_period.into(),
             ]);

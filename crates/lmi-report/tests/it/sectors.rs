@@ -154,12 +154,17 @@ fn provision_is_set_against_the_jobs_each_subject_trains_for_relative_to_england
     assert_eq!(body["basis"][0]["period"], "2021/22");
     assert_eq!(body["basis"][1]["breakdown"], JOBS_BY_SECTION);
     assert_eq!(body["basis"][1]["period"], "2023");
-    // No apprenticeship starts by subject in this snapshot: said, not zero-filled.
+    // Apprenticeships are not set against jobs, and the caveats say why.
     assert!(
-        body["notes"][0]
+        body["subject_areas"][0]
+            .get("apprenticeship_ratio")
+            .is_none()
+    );
+    assert!(
+        body["caveats"][0]
             .as_str()
             .unwrap()
-            .contains("apprenticeship_starts_by_ssa"),
+            .contains("Apprenticeships are not included"),
         "{body}"
     );
     let csv = queries::supply_demand(&snap, geo(), PRESTON)
@@ -215,6 +220,7 @@ fn an_area_without_the_breakdowns_is_told_which_are_missing() {
     for id in [FE_BY_SSA, JOBS_BY_SECTION] {
         assert!(err.to_string().contains(id), "{err}");
     }
+    assert!(!err.to_string().contains("apprenticeship"), "{err}");
     let old = served(manifest(false, None), Demand::default());
     let err = queries::area_sectors(&old, geo(), PRESTON).unwrap_err();
     assert!(err.to_string().contains("not in this snapshot"), "{err}");
@@ -233,7 +239,7 @@ fn the_chart_ranks_subject_areas_by_provision_over_jobs_with_a_line_at_one() {
         area: PRESTON.into(),
         spec,
     };
-    assert_eq!(request.query_string(), "area=E07000123&provision=fe");
+    assert_eq!(request.query_string(), "area=E07000123");
     let built = lmi_report::build_chart(&request, &snap, geo()).unwrap();
     let chart = json(&built.chart);
     assert_eq!(chart["kind"], "ranked");
@@ -251,25 +257,12 @@ fn the_chart_ranks_subject_areas_by_provision_over_jobs_with_a_line_at_one() {
         ]
     );
     assert_eq!(chart["reference"]["value"], 1.0);
-    // Apprenticeship starts by subject are not in this snapshot: no chart, and why.
+    // A chart option the kind does not take is refused in a dashboard file.
     let options = ChartOptions {
-        provision: Some(lmi_report::Provision::Apprenticeships),
+        period: Some("2023".into()),
         ..ChartOptions::default()
     };
-    let spec = ChartSpec::check(ChartKind::SupplyDemand, options, Unused::Refuse).unwrap();
-    let err = lmi_report::build_chart(
-        &ChartRequest {
-            area: PRESTON.into(),
-            spec,
-        },
-        &snap,
-        geo(),
-    )
-    .unwrap_err();
-    assert!(
-        err.to_string().contains("apprenticeship_starts_by_ssa"),
-        "{err}"
-    );
+    assert!(ChartSpec::check(ChartKind::SupplyDemand, options, Unused::Refuse).is_err());
 }
 
 #[test]
