@@ -157,3 +157,63 @@ fn fe_achievements_by_subject_area_equal_the_part_year_file_for_lancashire_and_e
         ]
     );
 }
+
+/// The Lancashire combined authority is not published by DfE: its rows are the sums of its 14
+/// districts' published cells, a subject area `low` in any district withheld, and its three
+/// largest subject areas printed.
+#[test]
+fn the_combined_authority_sums_its_districts_and_withholds_a_part_low_in_any() {
+    let Some(dir) = real_data("fe_achievements_by_subject_area_combined_authority") else {
+        return;
+    };
+    let raw = read_csv(&dir.join(FILE));
+    let mut sums: HashMap<String, Option<f64>> = HashMap::new();
+    for r in raw.iter().filter(|r| {
+        LANCASHIRE_CA.contains(&r["location_code"].as_str())
+            && ["notional_nvq_level", "ethnicity_group", "gender"]
+                .iter()
+                .all(|c| r[*c] == "Total")
+    }) {
+        let cell = r["e_and_t_aims_ach"].parse::<f64>().ok();
+        let sum = sums.entry(r["ssa_t1_desc"].clone()).or_insert(Some(0.0));
+        *sum = sum.zip(cell).map(|(a, b)| a + b);
+    }
+    let df = {
+        let geo = lmi_core::Geography::bundled().unwrap();
+        let obs = load(&dir, &[FE_SSA_SOURCE]);
+        lmi_pipeline::compute_breakdowns(&obs, geo, lmi_core::COUNT_BREAKDOWNS).unwrap()
+    };
+    const CA: &str = "E47000018";
+    let (parts, total) = parts_of(&df, CA);
+    assert_eq!(total, sums["Total"], "combined authority total");
+    for (label, (count, status, ..)) in &parts {
+        assert_eq!(*count, sums[label], "{label}");
+        let want = if sums[label].is_some() {
+            "ok"
+        } else {
+            "suppressed"
+        };
+        assert_eq!(status, want, "{label}");
+    }
+    let top = top_three(
+        parts
+            .iter()
+            .filter_map(|(l, (c, ..))| Some((l.clone(), (*c)?)))
+            .collect(),
+    );
+    for (label, count) in &top {
+        let share = parts[label].2.unwrap();
+        println!(
+            "Lancashire CA {PART_YEAR}: {label}: {count} of {}, {share:.1}%",
+            total.unwrap()
+        );
+    }
+    assert_eq!(
+        top,
+        [
+            ("Preparation for Life and Work".to_owned(), 4680.0),
+            ("Health, Public Services and Care".to_owned(), 2880.0),
+            ("Business, Administration and Law".to_owned(), 1250.0),
+        ]
+    );
+}

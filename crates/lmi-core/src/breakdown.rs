@@ -121,9 +121,9 @@ pub const UPPER_TIER_ONLY: &str = "published only for counties and unitary autho
 /// absent for an area the publisher does not publish.
 pub const PUBLISHED_ONLY: &str = "published for districts and England only (a survey estimate, \
     or counts too often suppressed to add up); never added up across areas";
-/// Note on a sum of counts the publisher rounded.
-pub const ROUNDED_SUM: &str =
-    "sum of counts the publisher rounded (UKBC: to the nearest 5; BRES: by size, see caveats)";
+/// Note on a sum of counts a publisher rounded by size (BRES: to 5 below 50, up to 1,000 above
+/// 5,000; see the breakdown's caveats); a fixed step has [`rounded_sum_note`].
+pub const ROUNDED_SUM: &str = "sum of counts the publisher rounded by size (BRES: see caveats)";
 
 pub const TS063_SOURCE: &str = "census2021_ts063_lad";
 pub const TS063_LSOA_SOURCE: &str = "census2021_ts063_lsoa";
@@ -1116,9 +1116,21 @@ const FE_PARTICIPATION_BY_AGE: CountBreakdownDef = fe_breakdown(
     FE_AGE_CAVEATS,
 );
 
-/// The note on a sum of counts the publisher rounded to `step` ([`ROUNDED_SUM`] for 5).
+/// The note on a sum of counts the publisher rounded to `step`.
 pub fn rounded_sum_note(step: u32) -> String {
     format!("sum of counts rounded to the nearest {step} by the publisher")
+}
+
+impl CountBreakdownDef {
+    /// The note on an approximate sum of this breakdown's rounded counts: BRES rounds by size
+    /// (its `rounded_to` is the smallest step), the others to one step.
+    pub fn rounded_note(&self) -> String {
+        match self.rounded_to {
+            Some(_) if self.source == BRES_SOURCE => ROUNDED_SUM.to_owned(),
+            Some(step) => rounded_sum_note(step),
+            None => ROUNDED_SUM.to_owned(),
+        }
+    }
 }
 
 pub fn find_count_breakdown(id: &str) -> Option<&'static CountBreakdownDef> {

@@ -349,8 +349,8 @@ mod tests {
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
         // Every required source, and the optional ones the sample has (the synthetic Textkernel
-        // workbook, district TS066 table, BRES and district TS060A; not the LSOA census tables or
-        // APS T09b).
+        // workbook, district TS066 table, BRES, district TS060A and the 16-64 population; not the
+        // LSOA census tables or APS T09b).
         let catalogue = Catalogue::bundled().unwrap();
         let sample = lmi_testkit::sample_dir();
         let expected = catalogue
@@ -360,7 +360,7 @@ mod tests {
             .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
         assert_eq!(loaded.provenance.len(), expected);
-        assert_eq!(expected, required + 4);
+        assert_eq!(expected, required + 5);
         assert!(
             loaded
                 .provenance

@@ -11,10 +11,7 @@ use crate::upper_tier::UpperTier;
 use crate::{
     BySource, CONSTITUENTS as LONG_CONSTITUENTS, FIRST_STATUS, GeoFrames, MISSING, PipelineError,
 };
-use lmi_core::breakdown::{
-    BreakdownGeographies, CountBreakdownDef, ROUNDED_SUM, UPPER_TIER_ONLY, is_part_year,
-    rounded_sum_note,
-};
+use lmi_core::breakdown::{BreakdownGeographies, CountBreakdownDef, UPPER_TIER_ONLY, is_part_year};
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::breakdowns::*;
 use lmi_core::schema::observations::{
@@ -297,9 +294,7 @@ pub(crate) fn shares(long: LazyFrame, def: &CountBreakdownDef) -> PolarsResult<L
         .then(col(COUNT) / col(TOTAL) * lit(100.0))
         .otherwise(lit(NULL).cast(DataType::Float64));
     let rounded_sum = def.rounded_to.is_some();
-    let rounded_note = def
-        .rounded_to
-        .map_or_else(|| ROUNDED_SUM.to_owned(), rounded_sum_note);
+    let rounded_note = def.rounded_note();
     let approximate =
         col(APPROXIMATE).or(lit(rounded_sum).and(col(LONG_CONSTITUENTS).gt(lit(1u32))));
     let note = when(col(APPROXIMATE))

@@ -124,7 +124,10 @@ fn county_shares_are_ratios_of_sums_and_rounded_sums_are_approximate() {
     let lq = f64s(&county, LOCATION_QUOTIENT)[0].unwrap();
     assert!((lq - 75.0 / (140.0 / 220.0 * 100.0)).abs() < 1e-12);
     assert!(county.column(APPROXIMATE).unwrap().bool().unwrap().all());
-    assert_eq!(strs(&county, NOTE)[0], ROUNDED_SUM);
+    assert_eq!(
+        strs(&county, NOTE)[0],
+        "sum of counts rounded to the nearest 5 by the publisher"
+    );
     // A district alone is as published, not approximate.
     let lad = rows_of(&df, "E07000001", "2022");
     assert!(!lad.column(APPROXIMATE).unwrap().bool().unwrap().any());

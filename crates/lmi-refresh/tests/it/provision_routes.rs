@@ -86,11 +86,21 @@ fn subject_level_and_age_breakdowns_are_fetched_from_the_emulated_publishers() {
             assert_eq!(r.share_change, None);
         }
     }
+    // Lancashire (a county DfE does not publish) is the sum of its districts: approximate, with
+    // the rounding note (the sums are checked against the real file in tests/e2e).
+    let county: Vec<_> = rows
+        .iter()
+        .filter(|r| r.breakdown == "fe_achievements_by_ssa" && r.area_code == LANCASHIRE)
+        .collect();
     assert!(
-        !rows
-            .iter()
-            .any(|r| r.breakdown == "fe_achievements_by_ssa" && r.area_code == LANCASHIRE),
-        "served as published: no sums over districts"
+        !county.is_empty(),
+        "counties are summed from their districts"
+    );
+    assert!(
+        county.iter().all(|r| r.approximate
+            && r.note.as_deref()
+                == Some("sum of counts rounded to the nearest 10 by the publisher")),
+        "rounded sums are approximate"
     );
 
     // By level and age: the emulator's shares of Burnley's FE and skills achievements.
