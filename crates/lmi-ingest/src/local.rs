@@ -93,6 +93,7 @@ pub fn parse_source(
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::DfeFeSsaAchievementsAugApr => crate::fe_ssa::parse(raw, &source.id, out),
+        Format::DfeApprenticeships => crate::apprenticeships::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
         Format::NomisApi => match &source.fetch {
