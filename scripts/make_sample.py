@@ -12,6 +12,8 @@ exactly the same layout as the real sources:
   datasets/sample/dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv
                                                       DfE FE aim achievements by sector subject area,
                                                       Aug-Apr 2021/22 (LAD/region/England)
+  datasets/sample/dfe/apprenticeships_lad_pcon.csv    DfE apprenticeship starts and achievements by
+                                                      level, age and sex (LAD/region/England)
   datasets/sample/ons_els/*.csv                       ONS Explore Local Statistics: claimant count,
                                                       employment rate, median weekly pay, Level 3+,
                                                       apprenticeship starts
@@ -201,6 +203,21 @@ an "Outside of England and unknown" (`z`) block. Synthetic values: a raw count p
 next) x noise; published values rounded to the nearest 10, a raw count below 5 written `low`. Region and England
 rows are the rounded sums of the raw district values (England plus `z`). Current district codes, unlike the real
 file's 2021 ones.
+
+### dfe/apprenticeships_lad_pcon.csv
+
+Layout BUILT FROM DOCUMENTATION (the EES data catalogue's columns for the `apprenticeships` data set
+"Geography LAD and PCON - Starts, Participation, Achievements by Age, Sex, Level"; no real file seen):
+`time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,lad_code,
+lad_name,pcon_code,pcon_name,age_summary,apps_level,sex,starts,achievements,participation`, years 202324 and
+202425. Per area and year every `age_summary` (Total, Under 19, 19-24, 25+) x `apps_level` (Total,
+Intermediate/Advanced/Higher Apprenticeship) cell for sex Total, and the Total/Total cell for Female and Male.
+Rows: `National` England, the 9 `Regional` rows, then every current district (`Local authority district`); no
+constituency rows (the sample has no constituency codes). Synthetic values: raw starts per district = 16+
+population x 0.6-1.0 % split by a national level x age profile x noise; achievements 35-50 % of starts;
+participation 2.2-2.8 x starts; totals are sums of the raw cells; published values rounded to the nearest 10,
+a raw count below 5 written `low` (Isles of Scilly). Region and England rows are rounded sums of the raw
+district values.
 
 ### ons_els/*.csv (ONS Explore Local Statistics)
 
@@ -743,6 +760,73 @@ def gen_fe_ssa(geo: Geo) -> list[list]:
         for code in geo.by_name(geo.members[rgn]):
             rows += block(geo.lad_name[code], code, "localAuthorityDistrict", raw[code])
     rows += block(*FE_UNKNOWN, "localAuthorityDistrict", unknown)
+    return rows
+
+
+# ------------------------------------------------ DfE apprenticeships by level, age and sex (LAD)
+APP_HEADER = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+              "region_code", "region_name", "lad_code", "lad_name", "pcon_code", "pcon_name",
+              "age_summary", "apps_level", "sex", "starts", "achievements", "participation"]
+APP_YEARS = ["202324", "202425"]
+APP_LEVELS = ["Intermediate Apprenticeship", "Advanced Apprenticeship", "Higher Apprenticeship"]
+APP_AGES = ["Under 19", "19-24", "25+"]
+# national share of starts per (age, level): synthetic, higher apprenticeships mostly 19+
+APP_PROFILE = {
+    ("Under 19", APP_LEVELS[0]): 0.13, ("Under 19", APP_LEVELS[1]): 0.11, ("Under 19", APP_LEVELS[2]): 0.02,
+    ("19-24", APP_LEVELS[0]): 0.09, ("19-24", APP_LEVELS[1]): 0.14, ("19-24", APP_LEVELS[2]): 0.09,
+    ("25+", APP_LEVELS[0]): 0.09, ("25+", APP_LEVELS[1]): 0.16, ("25+", APP_LEVELS[2]): 0.17,
+}
+APP_COUNTS = ["starts", "achievements", "participation"]
+
+
+def gen_apprenticeships(geo: Geo) -> list[list]:
+    rng = sub_rng("apprenticeships_lad")
+    # raw[code][(year, age, level)] = [starts, achievements, participation]
+    raw: dict[str, dict[tuple[str, str, str], list[float]]] = {}
+    for code in geo.lad_codes:
+        rate = rng.uniform(0.006, 0.010)
+        vals: dict[tuple[str, str, str], list[float]] = {}
+        for k, y in enumerate(APP_YEARS):
+            total = geo.pop16[code] * rate * (1.0 + 0.03 * k)
+            for (age, level), share in APP_PROFILE.items():
+                starts = float(round(total * share * rng.uniform(0.8, 1.2)))
+                vals[(y, age, level)] = [starts, float(round(starts * rng.uniform(0.35, 0.5))),
+                                         float(round(starts * rng.uniform(2.2, 2.8)))]
+        raw[code] = vals
+
+    def fmt(v: float) -> str:
+        return "low" if v < 5 else str(round_half_up(v, 10))
+
+    def cell(vals: dict, y: str, age: str, level: str) -> list[float]:
+        ages = APP_AGES if age == "Total" else [age]
+        levels = APP_LEVELS if level == "Total" else [level]
+        return [sum(vals[(y, a, lv)][i] for a in ages for lv in levels) for i in range(3)]
+
+    def block(level_name: str, rgn: tuple[str, str], lad: tuple[str, str], vals: dict) -> list[list]:
+        rows = []
+        for y in APP_YEARS:
+            first = [y, "Academic year", level_name, ENGLAND_CODE, ENGLAND_NAME, *rgn, *lad, "", ""]
+            for age in ["Total", *APP_AGES]:
+                for level in ["Total", *APP_LEVELS]:
+                    rows.append(first + [age, level, "Total"] + [fmt(v) for v in cell(vals, y, age, level)])
+            # a sex split of the total (synthetic shares): read past by lmi
+            tot = cell(vals, y, "Total", "Total")
+            female = [round(v * 0.48) for v in tot]
+            rows.append(first + ["Total", "Total", "Female"] + [fmt(v) for v in female])
+            rows.append(first + ["Total", "Total", "Male"] + [fmt(t - f) for t, f in zip(tot, female)])
+        return rows
+
+    def total(codes: list[str]) -> dict:
+        keys = raw[codes[0]].keys()
+        return {k: [sum(raw[c][k][i] for c in codes) for i in range(3)] for k in keys}
+
+    rows = block("National", ("", ""), ("", ""), total(geo.lad_codes))
+    for rgn in geo.regions:
+        rows += block("Regional", (rgn, geo.area_name[rgn]), ("", ""), total(geo.members[rgn]))
+    for rgn in geo.regions:
+        for code in geo.by_name(geo.members[rgn]):
+            rows += block("Local authority district", (rgn, geo.area_name[rgn]),
+                          (code, geo.lad_name[code]), raw[code])
     return rows
 
 
@@ -2039,6 +2123,9 @@ def main() -> int:
     written.append(("dfe/fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv",
                     write_csv(OUT_DIR / "dfe" / "fe_et_aim_achievements_ssa_lad_202122_aug_apr.csv",
                               FE_SSA_HEADER, gen_fe_ssa(geo))))
+    written.append(("dfe/apprenticeships_lad_pcon.csv",
+                    write_csv(OUT_DIR / "dfe" / "apprenticeships_lad_pcon.csv", APP_HEADER,
+                              gen_apprenticeships(geo))))
     for fname, rows in gen_els(geo).items():
         written.append((f"ons_els/{fname}", write_csv(OUT_DIR / "ons_els" / fname, ELS_HEADER, rows)))
     for fname, rows in gen_els_productivity(geo).items():

@@ -39,6 +39,11 @@ pub enum Classification {
     FeLevels,
     /// DfE's FE age bands of adult learners (19-24, 25+, unknown).
     FeAgeBands,
+    /// Apprenticeship levels (intermediate, advanced, higher), as DfE's apprenticeships data
+    /// sets label them.
+    ApprenticeshipLevels,
+    /// Apprenticeship age bands (under 19, 19-24, 25+).
+    ApprenticeshipAgeBands,
 }
 
 impl Classification {
@@ -56,6 +61,8 @@ impl Classification {
             Classification::SectorSubjectAreasTier1 => "sector_subject_areas_tier1",
             Classification::FeLevels => "fe_levels",
             Classification::FeAgeBands => "fe_age_bands",
+            Classification::ApprenticeshipLevels => "apprenticeship_levels",
+            Classification::ApprenticeshipAgeBands => "apprenticeship_age_bands",
         }
     }
 }
@@ -285,6 +292,10 @@ pub const COUNT_BREAKDOWNS: &[CountBreakdownDef] = &[
     FE_PARTICIPATION_BY_LEVEL,
     FE_ACHIEVEMENTS_BY_AGE,
     FE_PARTICIPATION_BY_AGE,
+    APPRENTICESHIP_STARTS_BY_LEVEL,
+    APPRENTICESHIP_STARTS_BY_AGE,
+    APPRENTICESHIP_ACHIEVEMENTS_BY_LEVEL,
+    APPRENTICESHIP_ACHIEVEMENTS_BY_AGE,
 ];
 
 /// Census 2021 TS066 parts: mutually exclusive categories that add up to every resident aged 16+.
@@ -1116,6 +1127,150 @@ const FE_PARTICIPATION_BY_AGE: CountBreakdownDef = fe_breakdown(
     FE_AGE_CAVEATS,
 );
 
+// ------------------------------------------------ Apprenticeships by level and by age
+
+pub const APPRENTICESHIP_SOURCE: &str = "dfe_apprenticeships_lad";
+
+/// The `apps_level` labels of DfE's apprenticeships data set "Geography LAD and PCON - Starts,
+/// Participation, Achievements by Age, Sex, Level" (besides `Total`; from the EES data catalogue,
+/// see the catalogue entry `dfe_apprenticeships_lad`) and the measure stem each gets: its
+/// measures are `app_starts_{stem}` and `app_achievements_{stem}`, in this order in the parts.
+pub const APPRENTICESHIP_LEVELS: &[(&str, &str)] = &[
+    ("Intermediate Apprenticeship", "level_intermediate"),
+    ("Advanced Apprenticeship", "level_advanced"),
+    ("Higher Apprenticeship", "level_higher"),
+];
+
+/// The age bands of the same data set (`age_summary`, `age_group` in the older publication),
+/// besides `Total`, and their measure stems. Confirmed only from the sibling "Geography Region"
+/// data set's labels.
+pub const APPRENTICESHIP_AGES: &[(&str, &str)] = &[
+    ("Under 19", "age_under19"),
+    ("19-24", "age_19_24"),
+    ("25+", "age_25plus"),
+];
+
+const APP_HIGHER_LABEL: &str = "Higher (Level 4 and above, including degree apprenticeships)";
+
+pub const APPRENTICESHIP_STARTS_LEVELS: &[MeasureRef] = &[
+    m("app_starts_level_intermediate", "Intermediate (Level 2)"),
+    m("app_starts_level_advanced", "Advanced (Level 3)"),
+    m("app_starts_level_higher", APP_HIGHER_LABEL),
+];
+pub const APPRENTICESHIP_ACHIEVEMENTS_LEVELS: &[MeasureRef] = &[
+    m(
+        "app_achievements_level_intermediate",
+        "Intermediate (Level 2)",
+    ),
+    m("app_achievements_level_advanced", "Advanced (Level 3)"),
+    m("app_achievements_level_higher", APP_HIGHER_LABEL),
+];
+pub const APPRENTICESHIP_STARTS_AGES: &[MeasureRef] = &[
+    m("app_starts_age_under19", "Aged under 19"),
+    m("app_starts_age_19_24", "Aged 19-24"),
+    m("app_starts_age_25plus", "Aged 25 and over"),
+];
+pub const APPRENTICESHIP_ACHIEVEMENTS_AGES: &[MeasureRef] = &[
+    m("app_achievements_age_under19", "Aged under 19"),
+    m("app_achievements_age_19_24", "Aged 19-24"),
+    m("app_achievements_age_25plus", "Aged 25 and over"),
+];
+
+const APP_STARTS_TOTAL: MeasureRef = m("app_starts_total", "Apprenticeship starts");
+const APP_ACHIEVEMENTS_TOTAL: MeasureRef =
+    m("app_achievements_total", "Apprenticeship achievements");
+
+const APP_COMMON_CAVEATS: [&str; 3] = [
+    "Apprentices by home district, summed to every area; counts rounded to the nearest 10 by DfE \
+     (sums over districts approximate), fewer than 5 (`low`) shown as suppressed, never zero.",
+    "Travel to Work Areas are best fit from whole districts: see `coverage`.",
+    "Layout built from documentation (the EES data catalogue's columns): no real file of this \
+     data set has been read; values tested on the emulated publisher only.",
+];
+
+const APP_LEVEL_CAVEATS: &[&str] = &[
+    "Higher apprenticeships are Level 4 and above, degree apprenticeships (Levels 6 and 7) \
+     included: DfE's data set does not split them.",
+    LEVEL_4_5_CAVEAT,
+    APP_COMMON_CAVEATS[0],
+    APP_COMMON_CAVEATS[1],
+    APP_COMMON_CAVEATS[2],
+];
+
+const APP_AGE_CAVEATS: &[&str] = &[
+    "Age at the start of the apprenticeship, in DfE's three bands (under 19, 19-24, 25+).",
+    APP_COMMON_CAVEATS[0],
+    APP_COMMON_CAVEATS[1],
+    APP_COMMON_CAVEATS[2],
+];
+
+const fn apprenticeship_breakdown(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    classification: Classification,
+    total: MeasureRef,
+    parts: &'static [MeasureRef],
+    caveats: &'static [&'static str],
+) -> CountBreakdownDef {
+    CountBreakdownDef {
+        id,
+        title,
+        description,
+        classification,
+        source: APPRENTICESHIP_SOURCE,
+        small_area_source: None,
+        upper_tier_source: None,
+        total,
+        parts,
+        geographies: BreakdownGeographies::AllAreas,
+        rounded_to: Some(10),
+        period_type: PeriodType::AcademicYear,
+        series_breaks: &[],
+        caveats,
+    }
+}
+
+const APPRENTICESHIP_STARTS_BY_LEVEL: CountBreakdownDef = apprenticeship_breakdown(
+    "apprenticeship_starts_by_level",
+    "Apprenticeship starts by level",
+    "Apprenticeship starts by residents, by level: intermediate (Level 2), advanced (Level 3) \
+     and higher (Level 4 and above, including degree apprenticeships).",
+    Classification::ApprenticeshipLevels,
+    APP_STARTS_TOTAL,
+    APPRENTICESHIP_STARTS_LEVELS,
+    APP_LEVEL_CAVEATS,
+);
+const APPRENTICESHIP_STARTS_BY_AGE: CountBreakdownDef = apprenticeship_breakdown(
+    "apprenticeship_starts_by_age",
+    "Apprenticeship starts by age",
+    "Apprenticeship starts by residents, by age band (under 19, 19-24, 25+).",
+    Classification::ApprenticeshipAgeBands,
+    APP_STARTS_TOTAL,
+    APPRENTICESHIP_STARTS_AGES,
+    APP_AGE_CAVEATS,
+);
+const APPRENTICESHIP_ACHIEVEMENTS_BY_LEVEL: CountBreakdownDef = apprenticeship_breakdown(
+    "apprenticeship_achievements_by_level",
+    "Apprenticeship achievements by level",
+    "Apprenticeship achievements by residents, by level: intermediate (Level 2), advanced \
+     (Level 3) and higher (Level 4 and above, including degree apprenticeships).",
+    Classification::ApprenticeshipLevels,
+    APP_ACHIEVEMENTS_TOTAL,
+    APPRENTICESHIP_ACHIEVEMENTS_LEVELS,
+    APP_LEVEL_CAVEATS,
+);
+const APPRENTICESHIP_ACHIEVEMENTS_BY_AGE: CountBreakdownDef = apprenticeship_breakdown(
+    "apprenticeship_achievements_by_age",
+    "Apprenticeship achievements by age",
+    "Apprenticeship achievements by residents, by age band (under 19, 19-24, 25+).",
+    Classification::ApprenticeshipAgeBands,
+    APP_ACHIEVEMENTS_TOTAL,
+    APPRENTICESHIP_ACHIEVEMENTS_AGES,
+    APP_AGE_CAVEATS,
+);
+
+/// The note on a sum of counts the publisher rounded to `step` ([`ROUNDED_SUM`] for 5).
 /// The note on a sum of counts the publisher rounded to `step`.
 pub fn rounded_sum_note(step: u32) -> String {
     format!("sum of counts rounded to the nearest {step} by the publisher")
@@ -1179,6 +1334,41 @@ mod tests {
         assert!(level.parts[4].label.starts_with("Level 4+"));
         assert!(level.caveats.contains(&LEVEL_4_5_CAVEAT));
         assert!(is_part_year("2021/22 (Aug-Apr)") && !is_part_year("2021/22"));
+    }
+
+    #[test]
+    fn apprenticeship_parts_are_the_stems_the_parser_writes() {
+        for (table, parts, word) in [
+            (
+                APPRENTICESHIP_LEVELS,
+                APPRENTICESHIP_STARTS_LEVELS,
+                "starts",
+            ),
+            (
+                APPRENTICESHIP_LEVELS,
+                APPRENTICESHIP_ACHIEVEMENTS_LEVELS,
+                "achievements",
+            ),
+            (APPRENTICESHIP_AGES, APPRENTICESHIP_STARTS_AGES, "starts"),
+            (
+                APPRENTICESHIP_AGES,
+                APPRENTICESHIP_ACHIEVEMENTS_AGES,
+                "achievements",
+            ),
+        ] {
+            let written: Vec<String> = table
+                .iter()
+                .map(|(_, s)| format!("app_{word}_{s}"))
+                .collect();
+            let read: Vec<&str> = parts.iter().map(|p| p.measure).collect();
+            assert_eq!(written, read);
+        }
+        let level = find_count_breakdown("apprenticeship_starts_by_level").unwrap();
+        assert_eq!(level.total.measure, "app_starts_total");
+        assert!(level.caveats.contains(&LEVEL_4_5_CAVEAT));
+        let age = find_count_breakdown("apprenticeship_starts_by_age").unwrap();
+        assert_eq!(age.total.measure, "app_starts_total");
+        assert_eq!(age.source, "dfe_apprenticeships_lad");
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub enum Format {
     /// DfE FE adult education and training aim achievements by sector subject area (tier 1) and
     /// learner home district, August to April of one academic year (EES table-tool download).
     DfeFeSsaAchievementsAugApr,
+    /// DfE apprenticeship starts and achievements by level and age, learner home district (EES
+    /// publication `apprenticeships`, "Geography LAD and PCON" data set).
+    DfeApprenticeships,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -12,6 +12,7 @@
 //! [`parse_source`] (one file).
 
 mod apprenticeship_flows;
+mod apprenticeships;
 mod aps;
 mod aps_breakdowns;
 mod catalogue;

@@ -93,6 +93,7 @@ pub fn parse_source(
         Format::Dfe1618Destinations => dfe::parse(raw, &dfe::DESTINATIONS_16_18_LAD, release, out),
         Format::DfeFeAchievements => fe::parse(raw, out),
         Format::DfeFeSsaAchievementsAugApr => crate::fe_ssa::parse(raw, &source.id, out),
+        Format::DfeApprenticeships => crate::apprenticeships::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
         Format::NomisApi => match &source.fetch {
@@ -349,8 +350,8 @@ mod tests {
             load_from_dir(&lmi_testkit::sample_dir(), &Catalogue::bundled().unwrap()).unwrap();
         assert!(loaded.sample.is_some());
         // Every required source, and the optional ones the sample has (the synthetic Textkernel
-        // workbook, district TS066 table, BRES, district TS060A and the 16-64 population; not the
-        // LSOA census tables or APS T09b).
+        // workbook, district TS066 table, the working-age population, BRES, district TS060A and the
+        // apprenticeships file; not the LSOA census tables or APS T09b).
         let catalogue = Catalogue::bundled().unwrap();
         let sample = lmi_testkit::sample_dir();
         let expected = catalogue
@@ -360,14 +361,18 @@ mod tests {
             .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
         assert_eq!(loaded.provenance.len(), expected);
-        assert_eq!(expected, required + 5);
+        assert_eq!(expected, required + 6);
         assert!(
             loaded
                 .provenance
                 .iter()
                 .any(|p| p.source_id == "census2021_ts066_lad")
         );
-        for id in ["nomis_bres_lad", "census2021_ts060a_lad"] {
+        for id in [
+            "nomis_bres_lad",
+            "census2021_ts060a_lad",
+            "dfe_apprenticeships_lad",
+        ] {
             assert!(loaded.provenance.iter().any(|p| p.source_id == id), "{id}");
         }
         assert!(loaded.observations.height() > 1000);

@@ -866,6 +866,54 @@ fn neet(dir: &Path) -> Publication {
     )
 }
 
+/// The apprenticeships publication's slug (catalogue entry `dfe_apprenticeships_lad`).
+pub const APPRENTICESHIPS_PUBLICATION: &str = "apprenticeships";
+/// The district data set a fetching refresh reads.
+pub const APPRENTICESHIPS_TITLE: &str =
+    "Geography LAD and PCON - Starts, Participation, Achievements by Age, Sex, Level";
+/// Its file under the data dir (the catalogue's `local_paths`); the publication is served only
+/// when the file exists (the sample has it, the real data dir does not).
+pub const APPRENTICESHIPS_FILE: &str = "dfe/apprenticeships_lad_pcon.csv";
+
+/// DfE's `apprenticeships` publication: release `2024-25` (latest) serves the district and
+/// constituency file as it is, beside a regional decoy (the sibling "Geography Region" data set).
+fn apprenticeships(body: Vec<u8>) -> Publication {
+    publication(
+        APPRENTICESHIPS_PUBLICATION,
+        "Apprenticeships",
+        "Further education",
+        "Apprenticeships by learner characteristic",
+        vec![ReleaseSpec {
+            slug: "2024-25",
+            published: datetime!(2025-11-27 09:30 +0),
+            latest: true,
+            data_sets: vec![
+                DataSetSpec {
+                    title: APPRENTICESHIPS_TITLE,
+                    filename: "app-geography-lad-pcon-age-sex-level-202425.csv",
+                    summary: "Apprenticeship starts, participation and achievements by learner home local authority district and parliamentary constituency, age, sex and level.",
+                    levels: &[
+                        "Local authority district",
+                        "National",
+                        "Parliamentary constituency",
+                        "Regional",
+                    ],
+                    lad: true,
+                    body: Arc::new(body),
+                },
+                DataSetSpec {
+                    title: "Geography Region - starts, achievements, participation, population by age, level",
+                    filename: "app-geography-region-age-level-202425.csv",
+                    summary: "Apprenticeships by region, age and level, with population.",
+                    levels: &["National", "Regional"],
+                    lad: false,
+                    body: decoy_csv("Regional", "Total"),
+                },
+            ],
+        }],
+    )
+}
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .expect("rfc3339")
@@ -911,7 +959,10 @@ impl Ees {
                 ),
                 further_education(require(dir, fe_file)),
                 neet(dir),
-            ],
+            ]
+            .into_iter()
+            .chain(crate::read_data(dir, APPRENTICESHIPS_FILE).map(apprenticeships))
+            .collect(),
         }
     }
 

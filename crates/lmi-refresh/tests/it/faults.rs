@@ -47,6 +47,7 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
         "dfe_16_18_destinations_lad",
         "dfe_fe_achievements_lad",
         "dfe_nccis_neet_16_17",
+        "dfe_apprenticeships_lad",
     ];
     // (what, where, fault, how many requests, the sources it may fail, words of the error)
     type Case<'a> = (&'a str, Target, FaultKind, u32, Vec<&'a str>, Vec<&'a str>);

@@ -9,6 +9,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod apprenticeship_routes;
 mod faults;
 mod geography;
 mod live;
