@@ -226,22 +226,25 @@ fn an_area_without_the_breakdowns_is_told_which_are_missing() {
     assert!(err.to_string().contains("not in this snapshot"), "{err}");
 }
 
-#[test]
-fn the_chart_ranks_subject_areas_by_provision_over_jobs_with_a_line_at_one() {
+/// A chart of `kind` for Preston (no options: its link is the area alone), as JSON.
+fn preston_chart(kind: ChartKind) -> serde_json::Value {
     let snap = served(manifest(false, None), preston());
-    let spec = ChartSpec::check(
-        ChartKind::SupplyDemand,
-        ChartOptions::default(),
-        Unused::Refuse,
-    )
-    .unwrap();
+    let spec = ChartSpec::check(kind, ChartOptions::default(), Unused::Refuse).unwrap();
     let request = ChartRequest {
         area: PRESTON.into(),
         spec,
     };
     assert_eq!(request.query_string(), "area=E07000123");
-    let built = lmi_report::build_chart(&request, &snap, geo()).unwrap();
-    let chart = json(&built.chart);
+    json(
+        &lmi_report::build_chart(&request, &snap, geo())
+            .unwrap()
+            .chart,
+    )
+}
+
+#[test]
+fn the_chart_ranks_subject_areas_by_provision_over_jobs_with_a_line_at_one() {
+    let chart = preston_chart(ChartKind::SupplyDemand);
     assert_eq!(chart["kind"], "ranked");
     let labels: Vec<&str> = chart["bars"]
         .as_array()
@@ -431,23 +434,7 @@ fn a_sectors_projected_change_sums_its_industry_groups_where_projections_exist()
 
 #[test]
 fn the_priority_sectors_chart_has_each_sectors_share_of_jobs_with_englands_tick() {
-    let snap = served(manifest(false, None), preston());
-    let spec = ChartSpec::check(
-        ChartKind::PrioritySectors,
-        ChartOptions::default(),
-        Unused::Refuse,
-    )
-    .unwrap();
-    let request = ChartRequest {
-        area: PRESTON.into(),
-        spec,
-    };
-    assert_eq!(request.query_string(), "area=E07000123");
-    let chart = json(
-        &lmi_report::build_chart(&request, &snap, geo())
-            .unwrap()
-            .chart,
-    );
+    let chart = preston_chart(ChartKind::PrioritySectors);
     let bar = |i: usize| chart["bars"][i].clone();
     assert_eq!(
         bar(0)["label"],
