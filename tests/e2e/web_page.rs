@@ -191,6 +191,16 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
             "?area=E30000255&dashboard=provision-planning"
         );
         assert_demand_panels(&mut page);
+        // Provision against jobs leads the dashboard: its chart is drawn and its reading counts
+        // the subject areas compared (the sample has FE by subject and BRES for every district).
+        let supply = page.eval(
+            "(() => { const p = document.getElementById('panel-supply-demand');
+               const img = p && p.querySelector('img.chart');
+               return p ? [p.querySelector('.reading').textContent, img ? img.naturalWidth : 0] : null; })()",
+        );
+        let reading = supply[0].as_str().unwrap_or_default().to_owned();
+        assert!(reading.contains("subject areas compared in Preston"), "{reading}");
+        assert!(supply[1].as_i64().unwrap_or(0) > 0, "the supply-demand chart is drawn");
         let shot = full_page_screenshot(&mut page, 1280, false, "preston-provision-planning.png");
         assert!(std::fs::metadata(&shot).unwrap().len() > 50_000, "screenshot too small");
 
