@@ -515,6 +515,7 @@ pub async fn area_sectors(
 #[utoipa::path(get, path = "/v1/sectors", tag = "demand", params(FormatQuery),
     responses(
         (status = 200, description = "Subject areas, sections and priority sectors", content((SectorsMapping = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        crate::error::LookupProblems,
     ))]
 pub async fn sectors(
     State(state): State<AppState>,
