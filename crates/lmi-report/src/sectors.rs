@@ -1,5 +1,5 @@
 //! Sectors and the subjects that train for them: the mapping from sector subject areas (SSA
-//! tier 1, what FE and apprenticeships teach) to SIC 2007 sections (where jobs are), and the
+//! tier 1, what further education teaches) to SIC 2007 sections (where jobs are), and the
 //! priority sectors a hub plans for. Configuration, not data: `datasets/sectors.toml` is bundled
 //! and a hub replaces it with its own file (`serve.sectors`), checked once at start-up, so every
 //! answer can trust it (parse, don't validate).
