@@ -8,7 +8,9 @@
 use super::Built;
 use super::demand::DemandPanel;
 use crate::error::ReportError;
-use crate::queries::sectors::{AHEAD, BEHIND, SUPPLY_DEMAND_CAVEATS, SubjectSupply};
+use crate::queries::sectors::{
+    AHEAD, BEHIND, Basis, SUPPLY_DEMAND_CAVEATS, SubjectSupply, sections_list,
+};
 use crate::queries::{FE_BY_SSA, JOBS_BY_SECTION, ToTable, area_sectors, supply_demand};
 use crate::snapshot::{GeoIndex, ServedSnapshot};
 use lmi_charts::{Chart, ChartText, Mark, RankedBar, RankedChart, ReferenceLine};
@@ -56,7 +58,7 @@ pub fn supply_demand_chart(
     let bars = rows
         .iter()
         .map(|(r, x)| RankedBar {
-            label: format!("{} ({})", r.title, section_letters(r.sections)),
+            label: format!("{} ({})", r.title, sections_list(r.sections)),
             value: Some(*x),
             highlight: *x >= AHEAD || *x <= BEHIND,
             mark: if r.jobs.approximate || r.fe_achievements.approximate {
@@ -76,12 +78,7 @@ pub fn supply_demand_chart(
             "{left_out} subject areas not shown: general education, or a share withheld"
         ));
     }
-    notes.extend(
-        body.basis
-            .iter()
-            .map(|b| format!("{}: {} ({})", b.breakdown, b.period, b.counts)),
-    );
-    notes.extend(body.notes.iter().map(|n| format!("Note: {n}")));
+    notes.extend(basis_footnotes(&body.basis, &body.notes));
     let sources = super::breakdown_sources(&supply_demand_breakdowns());
     let mut footnotes = super::footnotes_of_sources(snap, &sources);
     footnotes.extend(notes);
@@ -111,6 +108,27 @@ pub fn supply_demand_chart(
         }),
         table: body.to_table(snap),
     })
+}
+
+/// The lines a chart's footnotes add about what it was built from: each breakdown with its
+/// period and what it counts, then the answer's notes.
+fn basis_footnotes<'a>(
+    basis: &'a [Basis],
+    notes: &'a [String],
+) -> impl Iterator<Item = String> + 'a {
+    basis
+        .iter()
+        .map(Basis::line)
+        .chain(notes.iter().map(|n| format!("Note: {n}")))
+}
+
+/// ": what is missing; what is withheld" after a sentence, or nothing when nothing is.
+fn notes_suffix(notes: &[String]) -> String {
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", notes.join("; "))
+    }
 }
 
 fn possessive_name(area: &Area) -> String {
@@ -152,11 +170,7 @@ pub(crate) fn supply_demand_panel(
                 vec![format!(
                     "No subject area in {} has both FE achievements and jobs to compare{}.",
                     area.name,
-                    if body.notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", body.notes.join("; "))
-                    }
+                    notes_suffix(&body.notes)
                 )]
             } else {
                 vec![format!(
@@ -197,11 +211,7 @@ pub fn priority_sectors_chart(
         return Err(ReportError::NotFound(format!(
             "nothing to chart: no jobs by sector for {}{}",
             area.name,
-            if body.notes.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", body.notes.join("; "))
-            }
+            notes_suffix(&body.notes)
         )));
     }
     let england = area.code == lmi_core::geography::ENGLAND;
@@ -209,7 +219,7 @@ pub fn priority_sectors_chart(
         .sectors
         .iter()
         .map(|s| RankedBar {
-            label: format!("{} ({})", s.title, section_letters(s.sections)),
+            label: format!("{} ({})", s.title, sections_list(s.sections)),
             value: s.jobs_share.share,
             highlight: true,
             mark: if s.jobs_share.approximate {
@@ -224,12 +234,7 @@ pub fn priority_sectors_chart(
         snap,
         &super::breakdown_sources(&priority_sector_breakdowns()),
     );
-    footnotes.extend(
-        body.basis
-            .iter()
-            .map(|b| format!("{}: {} ({})", b.breakdown, b.period, b.counts)),
-    );
-    footnotes.extend(body.notes.iter().map(|n| format!("Note: {n}")));
+    footnotes.extend(basis_footnotes(&body.basis, &body.notes));
     let description = format!(
         "Bar chart of the share of {} jobs in each priority sector{}. {}",
         possessive_name(area),
@@ -256,11 +261,6 @@ pub fn priority_sectors_chart(
     })
 }
 
-fn section_letters(sections: &[crate::sectors::Section]) -> String {
-    let s: Vec<String> = sections.iter().map(ToString::to_string).collect();
-    s.join(", ")
-}
-
 /// The panel of a `priority_sectors` chart: the largest sectors' readings.
 pub(crate) fn priority_sectors_panel(
     area: &'static Area,
@@ -284,11 +284,7 @@ pub(crate) fn priority_sectors_panel(
                 format!(
                     "No jobs by sector for {}{}.",
                     area.name,
-                    if body.notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", body.notes.join("; "))
-                    }
+                    notes_suffix(&body.notes)
                 )
             } else {
                 body.readings.join(" ")

@@ -61,6 +61,13 @@ pub struct Basis {
     pub counts: &'static str,
 }
 
+impl Basis {
+    /// "jobs_by_section: 2024 (employment …, where the jobs are)", for table notes and footnotes.
+    pub(crate) fn line(&self) -> String {
+        format!("{}: {} ({})", self.breakdown, self.period, self.counts)
+    }
+}
+
 /// Where provision stands against jobs for one subject area, relative to England.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -229,7 +236,7 @@ fn jobs_parts(sections: &[Section]) -> Vec<String> {
     sections.iter().copied().map(jobs_part).collect()
 }
 
-fn sections_list(sections: &[Section]) -> String {
+pub(crate) fn sections_list(sections: &[Section]) -> String {
     let letters: Vec<String> = sections.iter().map(Section::to_string).collect();
     letters.join(", ")
 }
@@ -429,10 +436,7 @@ impl ToTable for SupplyDemand<'_> {
             ]);
         }
         for b in &self.basis {
-            t.about.push((
-                "Basis".to_owned(),
-                format!("{}: {} ({})", b.breakdown, b.period, b.counts),
-            ));
+            t.about.push(("Basis".to_owned(), b.line()));
         }
         with_caveats(t, self.caveats)
     }
@@ -702,10 +706,7 @@ impl ToTable for AreaSectors<'_> {
             ]);
         }
         for b in &self.basis {
-            t.about.push((
-                "Basis".to_owned(),
-                format!("{}: {} ({})", b.breakdown, b.period, b.counts),
-            ));
+            t.about.push(("Basis".to_owned(), b.line()));
         }
         with_caveats(t, self.caveats)
     }
