@@ -22,6 +22,11 @@ crates/lmi-ingest/src):
                                        (Jan 2012-Dec 2012 .. Jan 2021-Dec 2021), England + districts
   census/census2021_ts063_lsoa21.csv   Census 2021 TS063 occupation, every LSOA (the TS067 LSOA
   census/census2021_ts063_lad22.csv    layout with the 10 TS063 columns), and summed to districts
+  census/census2021_ts066_lsoa21_nomis_api.csv
+  census/census2021_ts060a_lsoa21_nomis_api.csv
+                                       Census 2021 TS066 economic activity and TS060A industry,
+                                       every LSOA, in the Nomis API layout the emulated publishers
+                                       serve (a fetching refresh asks Nomis for them by LSOA)
   dfe/apprenticeships_home_to_delivery_lad23_2223_2526.csv
                                        DfE apprenticeships by home x delivery district, four years,
                                        national density (~38,000 pairs a year, as the real file)
@@ -475,6 +480,34 @@ def main() -> int:
                    "2021 super output areas - lower layer", "151", g, cat, label, cat,
                    "Economic activity status", "1000000", "0", "20100", "Value", value, "A", "Normal Value",
                    "FALSE", "Free (free for publication)", f"Nm-2083d1e{931_135_489 + g}d{cat}d20100", n, cells])
+            n += 1
+    written.append(w.close())
+
+    # ---- Census TS060A industry for every LSOA, in the Nomis API layout the emulated publishers
+    # serve as NM_2017_1 TYPE151 beside the sample's district file (same header, same 19 category
+    # codes and labels, read from that file): the residents in employment (about 58% of the LSOA's
+    # 16+ residents) dealt out over the sections around national-like shares; synthetic
+    ind_file = "census/census2021_ts060a_lad22_nomis_api.csv"
+    ind_header = sample_header(ind_file)
+    with open(SAMPLE / ind_file, newline="", encoding="utf-8") as f:
+        ind_cats = list(dict.fromkeys((r["C2021_IND_19"], r["C2021_IND_19_NAME"]) for r in csv.DictReader(f)))
+    if [c for c, _ in ind_cats] != [str(i) for i in range(19)]:
+        raise SystemExit(f"{SAMPLE / ind_file}: expected C2021_IND_19 codes 0..18, found {[c for c, _ in ind_cats]}")
+    ind_shares = (0.008, 0.002, 0.08, 0.006, 0.007, 0.08, 0.15, 0.05, 0.055, 0.04, 0.035, 0.015, 0.065,
+                  0.045, 0.065, 0.1, 0.15, 0.047)
+    rng_i, rng_iw = random.Random(a.seed + 7), random.Random(a.seed + 8)
+    all_lsoas = [(row, rng_i) for row in lsoa_rows] + [(row, rng_iw) for row in welsh_rows]
+    cells = len(all_lsoas) * len(ind_cats)
+    w = Writer(out / "census" / "census2021_ts060a_lsoa21_nomis_api.csv", ind_header)
+    n = 0
+    for g, ((lsoa, nm, _code, _code_name, pop), r) in enumerate(all_lsoas):
+        employed = round(pop * r.uniform(0.55, 0.62))
+        parts = allocate(employed, [x * r.uniform(0.8, 1.2) for x in ind_shares])
+        for (cat, label), value in zip(ind_cats, [employed, *parts]):
+            w.row(["2021", "2021", "2021", "date", "0", "0", 931_135_489 + g, nm, lsoa,
+                   "2021 super output areas - lower layer", "151", g, cat, label, cat,
+                   "Industry (current)", "1000000", "0", "20100", "Value", value, "A", "Normal Value",
+                   "FALSE", "Free (free for publication)", f"Nm-2017d1e{931_135_489 + g}d{cat}d20100", n, cells])
             n += 1
     written.append(w.close())
 
