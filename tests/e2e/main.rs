@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod area_groups;
 mod catalogue;
 mod demand_real_data;
 mod hostile;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const ALWAYS: lmi_refresh::DirOptions = lmi_refresh::DirOptions {
     keep: lmi_refresh::DEFAULT_KEEP,
     force: true,
+    area_groups: None,
 };
 
 /// The 14 districts of the Lancashire combined authority (E47000018): the two unitaries, then the

@@ -144,12 +144,14 @@ pub async fn list_areas(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(names("code"), parameter_in = Path)]
 pub struct CodePath(
-    /// GSS code, e.g. `E07000117` (Burnley).
+    /// GSS code, e.g. `E07000117` (Burnley), or an area group's code, e.g.
+    /// `G-blackpool-fylde-wyre`.
     #[param(example = "E07000117")]
     String,
 );
 
-/// One area with its parents, children, comparators and TTWA overlaps.
+/// One area with its parents, children, comparators and TTWA overlaps; for an area group, its
+/// definition (member districts, owner, the file that defines it).
 #[utoipa::path(get, path = "/v1/areas/{code}", tag = "areas", params(CodePath),
     responses(
         (status = 200, description = "The area", body = AreaDetail),
@@ -250,11 +252,12 @@ pub async fn area_indicator(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
-    /// Comma-separated GSS codes, at most 25, e.g. `E07000117,E07000122,E30000182`; a code
-    /// listed twice is shown once.
+    /// Comma-separated GSS codes or area group codes (`G-` and a lower-case slug), at most 25,
+    /// e.g. `E07000117,E07000122,E30000182,G-blackpool-fylde-wyre`; a code listed twice is
+    /// shown once.
     #[param(
         required = true,
-        pattern = r"^[A-Za-z0-9]{1,16}(,[A-Za-z0-9]{1,16}){0,24}$",
+        pattern = r"^([A-Za-z0-9]{1,16}|G-[a-z0-9]+(-[a-z0-9]+)*)(,([A-Za-z0-9]{1,16}|G-[a-z0-9]+(-[a-z0-9]+)*)){0,24}$",
         example = "E07000117,E07000122,E30000182"
     )]
     areas: Option<String>,

@@ -16,7 +16,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         title = "lmi: labour market intelligence for England",
         description = "Checked indicators for every local authority district, Travel to Work Area, \
             county, LEP (Local Enterprise Partnerships as of April 2021, DfE's set), LSIP area, \
-            combined authority, region and England. Every response says \
+            combined authority, region and England, and for a hub's own area groups (named \
+            groups of whole districts, type `group`, codes `G-…`). Every response says \
             which snapshot answered, its licence, and whether the numbers are synthetic sample \
             data. Table-shaped responses are also available as CSV (`Accept: text/csv` or \
             `?format=csv`) and XLSX (`?format=xlsx`). Errors are `application/problem+json`.",

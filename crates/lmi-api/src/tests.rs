@@ -1132,3 +1132,64 @@ async fn answered_gets_are_cached_per_snapshot_path_and_accept() {
     send(app.clone(), head).await;
     assert_eq!(app.shared.responses.len(), 2);
 }
+
+// Area groups (issue 26): what HTTP adds to a group (the query answers are tested in
+// lmi-report): the route, the type filter, group codes in a comparison, problems.
+
+#[tokio::test]
+async fn an_area_group_is_served_with_its_definition_and_found_by_search() {
+    let (status, content_type, body) = get(state(true), "/v1/areas/G-blackpool-fylde-wyre").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "application/json")
+    );
+    assert_eq!(body["area"]["type"], "group");
+    assert_eq!(body["group"]["defined_by"], "user_defined");
+    assert_eq!(
+        body["group"]["members"],
+        serde_json::json!(["E06000009", "E07000119", "E07000128"])
+    );
+    assert!(
+        body["group"]["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("datasets/area_groups.toml")
+    );
+    assert_eq!(body["meta"]["sample"], true);
+    let (status, _, body) = get(state(false), "/v1/areas?q=blackpool&type=group").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["total"], 1);
+    assert_eq!(body["areas"][0]["code"], "G-blackpool-fylde-wyre");
+    let uri =
+        "/v1/compare?areas=E30000255,G-blackpool-fylde-wyre&indicator=ks4_apprenticeship_rate";
+    let (status, _, body) = get(state(false), uri).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["areas"][1]["area"]["code"], "G-blackpool-fylde-wyre");
+    for (uri, want, needle) in [
+        ("/v1/areas/G-nowhere", StatusCode::NOT_FOUND, "G-nowhere"),
+        (
+            "/v1/compare?areas=G-Bad&indicator=ks4_apprenticeship_rate",
+            StatusCode::BAD_REQUEST,
+            "area group codes",
+        ),
+        ("/v1/areas?type=groups", StatusCode::BAD_REQUEST, "group"),
+    ] {
+        let (status, content_type, body) = get(state(false), uri).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (want, "application/problem+json"),
+            "{uri}"
+        );
+        assert!(
+            body["detail"].as_str().unwrap().contains(needle),
+            "{uri}: {body}"
+        );
+    }
+    // The OpenAPI document knows the area type.
+    let doc: serde_json::Value = serde_json::from_str(&crate::openapi_document()).unwrap();
+    let types = &doc["components"]["schemas"]["AreaType"]["enum"];
+    assert!(
+        types.as_array().unwrap().iter().any(|t| t == "group"),
+        "{types}"
+    );
+}

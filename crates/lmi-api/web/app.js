@@ -167,6 +167,33 @@ function render(d) {
   $("dashboard").hidden = false;
 }
 
+// ---- area groups: a hub's own group shows what it is made of and where it is defined ----
+async function showGroupDefinition(area) {
+  const el = $("group-definition");
+  if (area.type !== "group") {
+    el.hidden = true;
+    el.textContent = "";
+    return;
+  }
+  try {
+    const body = await getJson(`/v1/areas/${encodeURIComponent(area.code)}`);
+    const g = body.group;
+    if (!g || state.area.code !== area.code) return;
+    const names = body.lads.map((l) => `${l.name} (${l.code})`).join(", ");
+    const parts = [
+      `An area group defined by ${g.owner} in ${g.file}, not an ONS geography: ${names}.`,
+      g.description,
+      g.notes,
+      g.note,
+    ];
+    el.textContent = parts.filter(Boolean).join(" ");
+    el.hidden = false;
+  } catch (err) {
+    el.textContent = `The group's definition could not be loaded: ${err.message}`;
+    el.hidden = false;
+  }
+}
+
 async function load() {
   if (!state.area || !state.dashboard) return;
   const seq = ++state.loadSeq;
@@ -176,6 +203,7 @@ async function load() {
     const d = await getJson(url);
     if (seq !== state.loadSeq) return;
     render(d);
+    showGroupDefinition(d.area);
     const shown = d.panels.filter((p) => p.available).length;
     setStatus(`${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
     const params = new URLSearchParams({ area: d.area.code, dashboard: d.dashboard.id });

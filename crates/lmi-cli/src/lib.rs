@@ -34,6 +34,9 @@ pub struct ServeOptions {
     pub dashboards: Option<PathBuf>,
     /// The checked sectors file (`load_sectors`); the bundled one when not set.
     pub sectors: Option<&'static Sectors>,
+    /// The checked area groups file (setting `area_groups`) that `POST /v1/admin/refresh`
+    /// computes with; the bundled example when not set.
+    pub area_groups: Option<lmi_refresh::AreaGroups>,
 }
 
 /// The sectors file at `path`, or the bundled one; a bad file is an error naming the entry.
@@ -62,6 +65,8 @@ pub struct DirRefresher {
     pub from: PathBuf,
     /// Where it publishes: the data directory or object store the server reads.
     pub store: Store,
+    /// The area groups it computes with (`None`: the bundled example).
+    pub area_groups: Option<lmi_refresh::AreaGroups>,
 }
 
 impl lmi_api::Refresher for DirRefresher {
@@ -75,6 +80,7 @@ impl lmi_api::Refresher for DirRefresher {
                     &lmi_refresh::DirOptions {
                         keep: lmi_refresh::DEFAULT_KEEP,
                         force: true,
+                        area_groups: self.area_groups.clone(),
                     },
                 )
             })
@@ -123,6 +129,7 @@ fn load_current_or_bootstrap(
         let always = lmi_refresh::DirOptions {
             keep: lmi_refresh::DEFAULT_KEEP,
             force: true,
+            area_groups: None,
         };
         lmi_refresh::refresh_dir(sample_dir, store, &Catalogue::bundled()?, &always)?;
     }
@@ -180,7 +187,11 @@ pub fn load_state_from(
         .sectors(options.sectors.unwrap_or_else(Sectors::bundled))
         .store(store.clone());
     if let Some(from) = options.refresh_from {
-        builder = builder.refresher(DirRefresher { from, store });
+        builder = builder.refresher(DirRefresher {
+            from,
+            store,
+            area_groups: options.area_groups,
+        });
     }
     Ok(builder.build())
 }

@@ -295,6 +295,12 @@ struct RefreshArgs {
     #[arg(long)]
     #[serde(skip)]
     catalogue: Option<PathBuf>,
+    /// Area groups file (TOML: named groups of whole districts) instead of the bundled example
+    /// datasets/area_groups.toml; a bad file stops the refresh, naming the file, group
+    /// and line [`area_groups`, LMI_AREA_GROUPS].
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    area_groups: Option<PathBuf>,
     #[command(flatten)]
     #[serde(flatten)]
     store: StoreFlags,
@@ -559,6 +565,11 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
     let store = settings.store().map_err(Failure::config)?;
     let data_dir = settings.data_dir;
     let catalogue = lmi_refresh::load_catalogue(catalogue.as_deref())?;
+    let area_groups = settings
+        .area_groups
+        .as_deref()
+        .map(lmi_refresh::AreaGroups::read)
+        .transpose()?;
     let Some(from) = from else {
         let options = lmi_refresh::LiveRefresh {
             data_dir,
@@ -568,6 +579,7 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
             dry_run,
             force,
             keep: settings.keep_snapshots,
+            area_groups,
         };
         let bars = progress::Bars::new();
         let result = lmi_refresh::refresh_live(&options, &store, &bars);
@@ -602,6 +614,7 @@ fn refresh(args: RefreshArgs, settings: Settings, partial: &mut String) -> Resul
     let options = lmi_refresh::DirOptions {
         keep: settings.keep_snapshots,
         force,
+        area_groups,
     };
     let m = match lmi_refresh::refresh_dir(&from, &store, &catalogue, &options)? {
         lmi_refresh::DirRefresh::Published(m) => m,
@@ -781,8 +794,13 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
         fetch,
         alert,
         keep_snapshots,
+        area_groups,
         ..
     } = settings;
+    let area_groups = area_groups
+        .as_deref()
+        .map(lmi_refresh::AreaGroups::read)
+        .transpose()?;
     let scheduled = match &serve.refresh_schedule {
         Some(text) => Some((
             lmi_cli::schedule::RefreshSchedule::parse(text)
@@ -795,6 +813,7 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
                 dry_run: false,
                 force: false,
                 keep: keep_snapshots,
+                area_groups: area_groups.clone(),
             },
         )),
         None => None,
@@ -811,6 +830,7 @@ fn serve(settings: Settings) -> Result<Ended, Failure> {
         refresh_from: serve.refresh_from,
         dashboards: serve.dashboards,
         sectors: Some(sectors),
+        area_groups,
     };
     // Snapshot loading is blocking polars work: do it before the async runtime starts.
     let state =

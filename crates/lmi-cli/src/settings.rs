@@ -42,6 +42,10 @@ pub struct Settings {
     pub alert: AlertSettings,
     /// How `lmi render` renders documents.
     pub render: RenderSettings,
+    /// The hub's area groups file (TOML: named groups of whole districts, served as areas of
+    /// type `group`) that refreshes compute with, instead of the example bundled as
+    /// datasets/area_groups.toml; checked before a refresh starts.
+    pub area_groups: Option<PathBuf>,
 }
 
 /// How `lmi render pack` prints PDFs.
@@ -66,6 +70,7 @@ impl Default for Settings {
             fetch: FetchConfig::default(),
             alert: AlertSettings::default(),
             render: RenderSettings::default(),
+            area_groups: None,
         }
     }
 }

@@ -11,6 +11,9 @@ use std::str::FromStr;
 pub enum AreaType {
     Lad,
     Ttwa,
+    /// A named group of whole districts defined by a hub in its area groups file (codes
+    /// `G-<slug>`, never ONS codes); see `lmi_core::groups`.
+    Group,
     County,
     /// Local Enterprise Partnerships as of April 2021 (DfE's set): a district in two LEPs is a
     /// member of both, so LEP totals equal DfE's own.
@@ -22,9 +25,10 @@ pub enum AreaType {
 }
 
 impl AreaType {
-    pub const ALL: [AreaType; 8] = [
+    pub const ALL: [AreaType; 9] = [
         AreaType::Lad,
         AreaType::Ttwa,
+        AreaType::Group,
         AreaType::County,
         AreaType::Lep,
         AreaType::Lsip,
@@ -37,6 +41,7 @@ impl AreaType {
         match self {
             AreaType::Lad => "lad",
             AreaType::Ttwa => "ttwa",
+            AreaType::Group => "group",
             AreaType::County => "county",
             AreaType::Lep => "lep",
             AreaType::Lsip => "lsip",
@@ -51,6 +56,7 @@ impl AreaType {
         match self {
             AreaType::Lad => "Local authority district",
             AreaType::Ttwa => "Travel to Work Area (2011)",
+            AreaType::Group => "Area group",
             AreaType::County => "County",
             AreaType::Lep => "Local Enterprise Partnership (as of April 2021, DfE's set)",
             AreaType::Lsip => "Local Skills Improvement Plan area",
@@ -78,7 +84,7 @@ impl fmt::Display for AreaType {
 /// An area type name that lmi does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown area type `{0}`; expected one of lad, ttwa, county, lep, lsip, combined_authority, region, country"
+    "unknown area type `{0}`; expected one of lad, ttwa, group, county, lep, lsip, combined_authority, region, country"
 )]
 pub struct UnknownAreaType(pub String);
 

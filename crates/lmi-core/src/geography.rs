@@ -4,6 +4,7 @@
 //! lookups and compiled in from `datasets/geography/`.
 
 use crate::area::{Area, AreaType};
+use crate::groups::{AreaGroup, AreaGroupsError, BUNDLED_GROUPS_FILE, parse_area_groups};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -20,6 +21,10 @@ pub struct GeographyTables<'a> {
     pub lad_successors: &'a str,
     /// LSOA21 -> TTWA11, for small-area sources (may be empty).
     pub lsoa21_ttwa: &'a str,
+    /// The area groups file (TOML, see `crate::groups`; empty: no groups).
+    pub area_groups: &'a str,
+    /// Where the area groups file came from, as answers name it.
+    pub area_groups_file: &'a str,
 }
 
 impl GeographyTables<'static> {
@@ -30,6 +35,8 @@ impl GeographyTables<'static> {
         lad_ttwa: include_str!("../../../datasets/geography/lad_ttwa.csv"),
         lad_successors: include_str!("../../../datasets/geography/lad_successors.csv"),
         lsoa21_ttwa: include_str!("../../../datasets/geography/lsoa21_ttwa.csv"),
+        area_groups: include_str!("../../../datasets/area_groups.toml"),
+        area_groups_file: BUNDLED_GROUPS_FILE,
     };
 }
 
@@ -46,6 +53,8 @@ pub enum GeographyError {
         table: &'static str,
         message: String,
     },
+    #[error("{0}")]
+    Groups(#[from] AreaGroupsError),
 }
 
 /// How much of one TTWA's population (residents 16+, Census 2021) lives in one LAD.
@@ -138,6 +147,8 @@ pub struct Geography {
     successors: HashMap<String, String>,
     /// Small area (LSOA21) -> TTWA, for building TTWA values exactly from small-area sources.
     small_area_ttwa: Vec<(String, String)>,
+    /// Area groups by code (each also an area of type `group`, with exact memberships).
+    groups: BTreeMap<String, AreaGroup>,
 }
 
 static BUNDLED: LazyLock<Result<Geography, GeographyError>> =
@@ -290,14 +301,52 @@ impl Geography {
             small_area_ttwa.push((row.lsoa21_code, row.ttwa_code));
         }
 
-        Ok(Geography {
+        let geography = Geography {
             areas,
             members,
             memberships,
             overlaps,
             successors,
             small_area_ttwa,
-        })
+            groups: BTreeMap::new(),
+        };
+        geography.with_groups(tables.area_groups_file, tables.area_groups)
+    }
+
+    /// The registry with the groups of `text` (the file `file`) added as areas of type `group`,
+    /// each exactly the union of its districts; checked against the registry as it was.
+    fn with_groups(mut self, file: &str, text: &str) -> Result<Geography, GeographyError> {
+        for group in parse_area_groups(file, text, &self)? {
+            let area = Area {
+                code: group.code.clone(),
+                name: group.name.clone(),
+                area_type: AreaType::Group,
+            };
+            for lad in &group.members {
+                self.memberships.push(Membership {
+                    lad_code: lad.clone(),
+                    parent_code: group.code.clone(),
+                    parent_type: AreaType::Group,
+                    approximate: false,
+                    parent_share: None,
+                });
+            }
+            self.members
+                .insert(group.code.clone(), group.members.iter().cloned().collect());
+            self.areas.insert(group.code.clone(), area);
+            self.groups.insert(group.code.clone(), group);
+        }
+        Ok(self)
+    }
+
+    /// The definition of the area group `code` (`None` for any other area).
+    pub fn group(&self, code: &str) -> Option<&AreaGroup> {
+        self.groups.get(code)
+    }
+
+    /// Every area group, by code.
+    pub fn groups(&self) -> impl Iterator<Item = &AreaGroup> {
+        self.groups.values()
     }
 
     pub fn area(&self, code: &str) -> Option<&Area> {

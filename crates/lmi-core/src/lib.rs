@@ -8,6 +8,7 @@ pub mod demand;
 pub mod flows;
 pub mod freshness;
 pub mod geography;
+pub mod groups;
 pub mod indicator;
 pub mod projections;
 pub mod provenance;
@@ -23,6 +24,7 @@ pub use breakdown::{
 };
 pub use freshness::{Cycle, Freshness, FreshnessStatus, freshness};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
+pub use groups::{AreaGroup, AreaGroupsError, RecodedMember};
 pub use indicator::{
     Aggregation, BREAKDOWNS, BreakdownDef, BreakdownPart, ConfidenceInterval, FLAG_NOTES,
     INDICATORS, IndicatorDef, STATUS_NOTES, Unit, find_breakdown, find_indicator,
@@ -31,7 +33,8 @@ pub use provenance::{
     EarlierFile, GitHubFile, RawPart, Resolved, SampleMarker, SourceProvenance, Staleness,
 };
 pub use registry::{
-    GEOGRAPHY_FILES, GeographyFiles, LadLookupRow, LookupApplied, apply_lad_lookup,
+    AREA_GROUPS_FILES, GEOGRAPHY_FILES, GeographyFiles, LadLookupRow, LookupApplied,
+    apply_lad_lookup,
 };
 pub use secret::Secret;
 pub use status::Status;

@@ -17,7 +17,14 @@ pub struct GeographyFiles {
     pub lad_ttwa: String,
     pub lad_successors: String,
     pub lsoa21_ttwa: String,
+    /// The area groups file's text (empty: no groups) and where it came from.
+    pub area_groups: String,
+    pub area_groups_file: String,
 }
+
+/// The names under which a snapshot stores its area groups (text, and the file it came from);
+/// a snapshot without them was computed without groups.
+pub const AREA_GROUPS_FILES: [&str; 2] = ["area_groups.toml", "area_groups_file.txt"];
 
 /// The file names, in [`GeographyFiles::files`] order.
 pub const GEOGRAPHY_FILES: [&str; 6] = [
@@ -40,7 +47,16 @@ impl GeographyFiles {
             lad_ttwa: t.lad_ttwa.to_owned(),
             lad_successors: t.lad_successors.to_owned(),
             lsoa21_ttwa: t.lsoa21_ttwa.to_owned(),
+            area_groups: t.area_groups.to_owned(),
+            area_groups_file: t.area_groups_file.to_owned(),
         }
+    }
+
+    /// These tables with the area groups of `text` (read from `file`) instead of their own.
+    pub fn with_area_groups(mut self, file: &str, text: &str) -> GeographyFiles {
+        self.area_groups = text.to_owned();
+        self.area_groups_file = file.to_owned();
+        self
     }
 
     pub fn tables(&self) -> GeographyTables<'_> {
@@ -51,23 +67,33 @@ impl GeographyFiles {
             lad_ttwa: &self.lad_ttwa,
             lad_successors: &self.lad_successors,
             lsoa21_ttwa: &self.lsoa21_ttwa,
+            area_groups: &self.area_groups,
+            area_groups_file: &self.area_groups_file,
         }
     }
 
-    /// (file name, text) of every table.
-    pub fn files(&self) -> [(&'static str, &str); 6] {
+    /// (file name, text) of every table, the area groups last (only when there are any, so a
+    /// registry without groups is stored as before).
+    pub fn files(&self) -> Vec<(&'static str, &str)> {
         let t = self.tables();
-        [
+        let mut files = vec![
             (GEOGRAPHY_FILES[0], t.areas),
             (GEOGRAPHY_FILES[1], t.lad_parents),
             (GEOGRAPHY_FILES[2], t.lad_lep),
             (GEOGRAPHY_FILES[3], t.lad_ttwa),
             (GEOGRAPHY_FILES[4], t.lad_successors),
             (GEOGRAPHY_FILES[5], t.lsoa21_ttwa),
-        ]
+        ];
+        if !t.area_groups.trim().is_empty() {
+            files.push((AREA_GROUPS_FILES[0], t.area_groups));
+            files.push((AREA_GROUPS_FILES[1], t.area_groups_file));
+        }
+        files
     }
 
     /// The tables from `read(name)` for each of [`GEOGRAPHY_FILES`]; `None` when one is missing.
+    /// The area groups ([`AREA_GROUPS_FILES`]) are optional: a snapshot computed before them, or
+    /// without groups, has none.
     pub fn from_files(mut read: impl FnMut(&str) -> Option<String>) -> Option<GeographyFiles> {
         Some(GeographyFiles {
             areas: read(GEOGRAPHY_FILES[0])?,
@@ -76,6 +102,8 @@ impl GeographyFiles {
             lad_ttwa: read(GEOGRAPHY_FILES[3])?,
             lad_successors: read(GEOGRAPHY_FILES[4])?,
             lsoa21_ttwa: read(GEOGRAPHY_FILES[5])?,
+            area_groups: read(AREA_GROUPS_FILES[0]).unwrap_or_default(),
+            area_groups_file: read(AREA_GROUPS_FILES[1]).unwrap_or_default(),
         })
     }
 

@@ -524,11 +524,13 @@ fn mark_series_breaks(lf: LazyFrame, def: &IndicatorDef) -> LazyFrame {
     })
 }
 
-/// The value's status: the publisher's symbol for a single LAD, `suppressed` for any aggregate
-/// with a withheld part, `unavailable` when there is no numerator row or no cohort.
+/// The value's status: the publisher's symbol for a single LAD (or an area group of exactly
+/// one district, which is that district), `suppressed` for any aggregate with a withheld part,
+/// `unavailable` when there is no numerator row or no cohort.
 fn status_expr() -> Expr {
     let is_lad = col(AREA_TYPE)
         .eq(lit("lad"))
+        .or(col(AREA_TYPE).eq(lit(lmi_core::AreaType::Group.as_str())))
         .and(col(CONSTITUENTS).eq(lit(1u32)));
     let missing = col("den_missing")
         .gt(lit(0u32))

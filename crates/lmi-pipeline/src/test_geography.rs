@@ -35,6 +35,8 @@ pub(crate) fn toy() -> Geography {
         lad_ttwa: TTWA,
         lad_successors: "old_code,old_name,current_code,current_name\n",
         lsoa21_ttwa: "",
+        area_groups: "",
+        area_groups_file: "",
     })
     .unwrap()
 }

@@ -30,6 +30,30 @@ const SUCCESSORS: &str = "old_code,old_name,current_code,current_name
 E07000000,Zero,E07000001,One
 ";
 
+// Area groups: one district alone, all three, and a pair listed through L1's retired code.
+const GROUPS: &str = r#"
+[[group]]
+code = "G-one"
+name = "One alone"
+description = "L1 only"
+members = ["E07000001"]
+owner = "test"
+
+[[group]]
+code = "G-all"
+name = "All three"
+description = "L1, L2 and L3"
+members = ["E07000001", "E07000002", "E06000003"]
+owner = "test"
+
+[[group]]
+code = "G-pair"
+name = "Pair"
+description = "L1 (through its retired code L0) and L3"
+members = ["E07000000", "E06000003"]
+owner = "test"
+"#;
+
 fn toy() -> Geography {
     Geography::from_tables(GeographyTables {
         areas: AREAS,
@@ -38,6 +62,8 @@ fn toy() -> Geography {
         lad_ttwa: TTWA,
         lad_successors: SUCCESSORS,
         lsoa21_ttwa: "",
+        area_groups: GROUPS,
+        area_groups_file: "toy_groups.toml",
     })
     .unwrap()
 }
@@ -400,4 +426,211 @@ fn the_working_age_population_is_summed_and_changes_over_five_years() {
         .unwrap()
         .get(0);
     assert_eq!(change_5, Some(3_030.0 - 3_005.0), "2022 against 2017");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Area groups (issue 26): a group is exactly the union of its districts.
+
+/// Every (source, measure) any indicator reads, once: what the property tests below fill.
+fn every_measure() -> Vec<(&'static str, &'static str)> {
+    let mut keys = std::collections::BTreeSet::new();
+    for def in INDICATORS {
+        keys.insert((def.source, def.numerator.measure));
+        if let Some(den) = def.denominator {
+            let source = match def.aggregation {
+                Aggregation::RatioOfSumsAcrossSources { denominator_source } => denominator_source,
+                _ => def.source,
+            };
+            keys.insert((source, den.measure));
+        }
+    }
+    keys.into_iter().collect()
+}
+
+const TOY_DISTRICTS: [&str; 3] = ["E07000001", "E07000002", "E06000003"];
+/// A withheld count's status as publishers mark it.
+const MISSING: [&str; 3] = ["suppressed", "not_applicable", "unavailable"];
+
+/// Observations of every measure for the toy districts in one period: `cells[k * 3 + d]` is
+/// measure `k` of district `d`, a count or (None) withheld with `MISSING[status % 3]`.
+fn every_measure_observations(cells: &[(Option<u32>, usize)]) -> DataFrame {
+    let keys = every_measure();
+    let (mut source, mut area, mut measure, mut value, mut status) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (k, (s, m)) in keys.iter().enumerate() {
+        for (d, code) in TOY_DISTRICTS.iter().enumerate() {
+            let (v, st) = cells[k * 3 + d];
+            source.push(*s);
+            area.push(*code);
+            measure.push(*m);
+            value.push(v.map(f64::from));
+            status.push(if v.is_some() { "ok" } else { MISSING[st % 3] });
+        }
+    }
+    let n = area.len();
+    DataFrame::new(
+        n,
+        vec![
+            Column::new("source".into(), source),
+            Column::new("area_code".into(), area),
+            Column::new("period".into(), vec!["2022"; n]),
+            Column::new("measure".into(), measure),
+            Column::new("value".into(), value),
+            Column::new("status".into(), status),
+        ],
+    )
+    .unwrap()
+}
+
+/// Every values row by (indicator, area): (numerator, denominator, value, status, approximate,
+/// coverage).
+type Cell = (
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    String,
+    bool,
+    Option<f64>,
+);
+
+fn rows_by_area(out: &PipelineOutput) -> std::collections::HashMap<(String, String), Cell> {
+    let df = &out.values;
+    let s = |c: &str| df.column(c).unwrap().str().unwrap().clone();
+    let f = |c: &str| df.column(c).unwrap().f64().unwrap().clone();
+    let (ind, area, status) = (s(INDICATOR), s(AREA_CODE), s(STATUS));
+    let (num, den, val, cov) = (f(NUMERATOR), f(DENOMINATOR), f(VALUE), f(COVERAGE));
+    let approx = df.column(APPROXIMATE).unwrap().bool().unwrap().clone();
+    (0..df.height())
+        .map(|i| {
+            (
+                (
+                    ind.get(i).unwrap().to_owned(),
+                    area.get(i).unwrap().to_owned(),
+                ),
+                (
+                    num.get(i),
+                    den.get(i),
+                    val.get(i),
+                    status.get(i).unwrap().to_owned(),
+                    approx.get(i).unwrap(),
+                    cov.get(i),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn cells_strategy() -> impl Strategy<Value = Vec<(Option<u32>, usize)>> {
+    let n = every_measure().len() * TOY_DISTRICTS.len();
+    proptest::collection::vec((proptest::option::weighted(0.85, 0u32..5000), 0usize..3), n)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// A group of one district is that district, for every indicator: the same value, numerator,
+    /// denominator and status (the publisher's own symbol when a count is withheld), exact.
+    /// Survey estimates and published rates are never summed: a group has none of them.
+    #[test]
+    fn a_group_of_one_district_equals_that_district_for_every_indicator(cells in cells_strategy()) {
+        let out = compute(&every_measure_observations(&cells), &toy(), INDICATORS).unwrap();
+        let rows = rows_by_area(&out);
+        let mut compared = 0;
+        for def in INDICATORS {
+            let lad = rows.get(&(def.id.to_owned(), "E07000001".to_owned()));
+            let group = rows.get(&(def.id.to_owned(), "G-one".to_owned()));
+            if def.aggregation == Aggregation::Published {
+                prop_assert!(group.is_none(), "{}: {group:?}", def.id);
+                continue;
+            }
+            prop_assert_eq!(lad.is_some(), group.is_some(), "{}: {:?} {:?}", def.id, lad, group);
+            if let (Some(lad), Some(group)) = (lad, group) {
+                prop_assert_eq!(&lad.0, &group.0, "{} numerator", def.id);
+                prop_assert_eq!(&lad.1, &group.1, "{} denominator", def.id);
+                prop_assert_eq!(&lad.2, &group.2, "{} value", def.id);
+                prop_assert_eq!(&lad.3, &group.3, "{} status", def.id);
+                prop_assert!(!group.4, "{}: a group is exact, never approximate", def.id);
+                prop_assert_eq!(group.5, None, "{}: an exact area has no coverage", def.id);
+                compared += 1;
+            }
+        }
+        prop_assert!(compared > 20, "only {compared} indicators compared");
+    }
+
+    /// A group of several districts sums its members' counts (a retired code counted as its
+    /// successor); a withheld member makes the group's count absent and `suppressed`, never
+    /// smaller; a rate is the ratio of the sums.
+    #[test]
+    fn a_group_of_several_districts_is_the_sum_of_its_members(cells in cells_strategy()) {
+        let out = compute(&every_measure_observations(&cells), &toy(), INDICATORS).unwrap();
+        let rows = rows_by_area(&out);
+        let mut compared = 0;
+        for def in INDICATORS.iter().filter(|d| {
+            matches!(
+                d.aggregation,
+                Aggregation::RatioOfSums | Aggregation::Sum | Aggregation::RatioOfSumsAcrossSources { .. }
+            )
+        }) {
+            for (group, members) in [
+                ("G-all", &["E07000001", "E07000002", "E06000003"][..]),
+                ("G-pair", &["E07000001", "E06000003"][..]),
+            ] {
+                let parts: Vec<&Cell> = members
+                    .iter()
+                    .filter_map(|m| rows.get(&(def.id.to_owned(), (*m).to_owned())))
+                    .collect();
+                let Some(g) = rows.get(&(def.id.to_owned(), group.to_owned())) else {
+                    prop_assert!(parts.is_empty(), "{} {}: no row but its members have", def.id, group);
+                    continue;
+                };
+                prop_assert_eq!(parts.len(), members.len(), "{} {}", def.id, group);
+                let sum = |pick: fn(&Cell) -> Option<f64>| -> Option<f64> {
+                    parts.iter().map(|p| pick(p)).sum()
+                };
+                let num = sum(|c| c.0);
+                prop_assert_eq!(g.0, num, "{} {} numerator", def.id, group);
+                if def.denominator.is_some() {
+                    let den = sum(|c| c.1);
+                    prop_assert_eq!(g.1, den, "{} {} denominator", def.id, group);
+                    match (num, den) {
+                        (Some(n), Some(d)) if d > 0.0 => {
+                            let v = g.2.unwrap();
+                            prop_assert!((v - n / d * def.per).abs() <= 1e-9 * v.abs().max(1.0), "{} {}", def.id, group);
+                        }
+                        _ => prop_assert_eq!(g.2, None, "{} {} value", def.id, group),
+                    }
+                }
+                if num.is_none() {
+                    prop_assert_eq!(g.3.as_str(), "suppressed", "{} {}", def.id, group);
+                } else if g.2.is_some() {
+                    prop_assert_eq!(g.3.as_str(), "ok", "{} {}", def.id, group);
+                }
+                prop_assert!(!g.4 && g.5.is_none(), "{} {}: exact", def.id, group);
+                compared += 1;
+            }
+        }
+        prop_assert!(compared > 20, "only {compared} sums compared");
+    }
+}
+
+#[test]
+fn groups_are_ranked_among_groups_not_districts() {
+    let cells: Vec<(Option<u32>, usize)> = (0..every_measure().len() * 3)
+        .map(|i| (Some(10 + i as u32), 0))
+        .collect();
+    let out = compute(&every_measure_observations(&cells), &toy(), INDICATORS).unwrap();
+    let df = out
+        .values
+        .clone()
+        .lazy()
+        .filter(
+            col(INDICATOR)
+                .eq(lit("ks4_apprenticeship_rate"))
+                .and(col(AREA_TYPE).eq(lit("group"))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(df.height(), 3, "{df:?}");
+    let rank_of = df.column(RANK_OF).unwrap().u32().unwrap();
+    assert!(rank_of.iter().all(|n| n == Some(3)), "{df:?}");
 }

@@ -34,6 +34,8 @@ pub struct LiveRefresh {
     pub force: bool,
     /// Snapshots to keep after publishing, besides the current one (see [`crate::DEFAULT_KEEP`]).
     pub keep: usize,
+    /// The hub's area groups (the `area_groups` setting); `None`: the bundled example.
+    pub area_groups: Option<crate::AreaGroups>,
 }
 
 /// The outcome of a live refresh that did not fail outright.
@@ -193,8 +195,12 @@ fn assemble(
         }
         let set_aside: Vec<&str> = rejected.keys().map(String::as_str).collect();
         let observations = carry::carry_over(fresh, &set_aside, &carried, previous)?;
-        let registry = crate::registry::registry(&options.catalogue, &observations)
-            .map_err(|e| NotPublished::Registry(e.to_string()))?;
+        let registry = crate::registry::registry(
+            &options.catalogue,
+            &observations,
+            options.area_groups.as_ref(),
+        )
+        .map_err(|e| NotPublished::Registry(e.to_string()))?;
         let computed =
             steps::compute(&observations, registry.geography).map_err(NotPublished::Compute)?;
         let unknown = steps::validate_area_codes(&computed, &sources.provenance, |id| {

@@ -14,6 +14,8 @@ pub struct DirOptions {
     pub keep: usize,
     /// Publish even when the files are those the current snapshot was built from.
     pub force: bool,
+    /// The hub's area groups (the `area_groups` setting); `None`: the bundled example.
+    pub area_groups: Option<crate::AreaGroups>,
 }
 
 impl Default for DirOptions {
@@ -22,6 +24,7 @@ impl Default for DirOptions {
         DirOptions {
             keep: DEFAULT_KEEP,
             force: false,
+            area_groups: None,
         }
     }
 }
@@ -61,11 +64,14 @@ pub fn refresh_dir(
     let held = hold(store)?;
     if !options.force
         && let Some(inputs) = fingerprint(from, catalogue)
-        && let Some(current) = unchanged(store, &inputs)
+        && let Some(current) = unchanged(
+            store,
+            &crate::AreaGroups::fingerprint(options.area_groups.as_ref(), inputs),
+        )
     {
         return Ok(DirRefresh::Unchanged(current));
     }
-    publish_dir(held, from, catalogue, options.keep).map(DirRefresh::Published)
+    publish_dir(held, from, catalogue, options).map(DirRefresh::Published)
 }
 
 /// The inputs' fingerprint; `None` when a file is missing or unreadable, which the load that
@@ -102,7 +108,7 @@ fn publish_dir(
     held: Held,
     from: &Path,
     catalogue: &Catalogue,
-    keep: usize,
+    options: &DirOptions,
 ) -> Result<Manifest, Error> {
     let started = std::time::Instant::now();
     let start_rss = crate::resident_mib();
@@ -114,10 +120,17 @@ fn publish_dir(
     for p in &loaded.provenance {
         tracing::info!(source = %p.source_id, file = %p.file, rows = p.rows, bytes = p.bytes, "parsed");
     }
-    let inputs = lmi_ingest::fingerprint_loaded(from, catalogue, &loaded);
+    let inputs = crate::AreaGroups::fingerprint(
+        options.area_groups.as_ref(),
+        lmi_ingest::fingerprint_loaded(from, catalogue, &loaded),
+    );
     let read = started.elapsed();
     let read_rss = crate::resident_mib();
-    let registry = crate::registry::registry(catalogue, &loaded.observations)?;
+    let registry = crate::registry::registry(
+        catalogue,
+        &loaded.observations,
+        options.area_groups.as_ref(),
+    )?;
     let computed =
         steps::compute(&loaded.observations, registry.geography).map_err(Error::Compute)?;
     let computed_at = started.elapsed();
@@ -154,7 +167,7 @@ fn publish_dir(
         peak_rss_mib = crate::peak_resident_mib(),
         "refresh timings in milliseconds: read and parse the files, compute the indicators and tables, write and publish the snapshot"
     );
-    held.prune(keep);
+    held.prune(options.keep);
     Ok(manifest)
 }
 

@@ -42,6 +42,7 @@ mod steps;
 pub use carry::Carried;
 pub use fetching::{LiveRefresh, LiveReport, refresh_live, sources_check};
 pub use files::{DirOptions, DirRefresh, refresh_dir};
+pub use registry::AreaGroups;
 pub use steps::ValidationError;
 
 /// Why a refresh or check did not happen, or published nothing. The previous snapshot is

@@ -7,6 +7,56 @@
 use lmi_core::{Geography, GeographyFiles, apply_lad_lookup};
 use lmi_ingest::{Catalogue, Format};
 use polars::prelude::DataFrame;
+use std::path::Path;
+
+/// A hub's area groups file (the `area_groups` setting), read and checked against the
+/// compiled-in registry: groups of whole districts served as areas of type `group`. Without one
+/// a refresh uses the example bundled with lmi (`datasets/area_groups.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaGroups {
+    /// The file as answers name it (the path given).
+    pub file: String,
+    pub text: String,
+}
+
+impl AreaGroups {
+    /// Reads and checks `path`: an unreadable file, or one a group of which is wrong, is an
+    /// error naming the file, the group and the line.
+    pub fn read(path: &Path) -> Result<AreaGroups, crate::Error> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            crate::Error::Geography(lmi_core::GeographyError::Groups(
+                lmi_core::AreaGroupsError {
+                    file: file.clone(),
+                    group: None,
+                    line: 0,
+                    message: format!("cannot be read: {e}"),
+                },
+            ))
+        })?;
+        let groups = AreaGroups { file, text };
+        groups.files().intern().map_err(crate::Error::Geography)?;
+        Ok(groups)
+    }
+
+    /// The compiled-in registry with these groups.
+    fn files(&self) -> GeographyFiles {
+        GeographyFiles::bundled().with_area_groups(&self.file, &self.text)
+    }
+
+    /// `inputs` (a refresh's fingerprint) with these groups in it, so that a changed groups file
+    /// makes a refresh from the same files publish.
+    pub(crate) fn fingerprint(groups: Option<&AreaGroups>, inputs: String) -> String {
+        use sha2::{Digest, Sha256};
+        match groups {
+            None => inputs,
+            Some(g) => hex::encode(Sha256::digest(format!(
+                "{inputs}\narea groups {}\n{}",
+                g.file, g.text
+            ))),
+        }
+    }
+}
 
 /// The registry of one refresh.
 pub(crate) struct Registry {
@@ -24,8 +74,9 @@ pub(crate) struct Registry {
 pub(crate) fn registry(
     catalogue: &Catalogue,
     observations: &DataFrame,
+    area_groups: Option<&AreaGroups>,
 ) -> Result<Registry, crate::Error> {
-    let bundled = GeographyFiles::bundled();
+    let bundled = area_groups.map_or_else(GeographyFiles::bundled, AreaGroups::files);
     let compiled = format!(
         "the area registry compiled into lmi {}",
         env!("CARGO_PKG_VERSION")
@@ -94,17 +145,24 @@ pub(crate) fn registry(
             ));
             notes.clear();
             files = bundled;
-            crate::geography()?
+            files.intern().map_err(crate::Error::Geography)?
         }
     };
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    let note = if notes.is_empty() {
+    let mut note = if notes.is_empty() {
         compiled
     } else {
         format!("{compiled}, {}", notes.join(", "))
     };
+    let groups = geography.groups().count();
+    if groups > 0 {
+        note.push_str(&format!(
+            ", with {groups} area group(s) from {}",
+            files.area_groups_file
+        ));
+    }
     Ok(Registry {
         geography,
         files,

@@ -55,6 +55,15 @@ pub fn no_value_note(geo: &GeoIndex, area: &Area, def: &IndicatorDef) -> String 
              approximated from district data.",
             area.name
         )
+    } else if area.area_type == AreaType::Group
+        && def.aggregation == lmi_core::Aggregation::Published
+    {
+        format!(
+            "No value: {} is served only for the areas its publisher publishes (a survey \
+             estimate or published rate is never summed across districts), so the area group \
+             {} has none.",
+            def.id, area.name
+        )
     } else {
         format!(
             "No value: {} has no data for {} in this snapshot.",

@@ -114,6 +114,38 @@ pub struct AreaDetail<'a> {
     lads: Vec<&'a Area>,
     /// For a LAD, the TTWAs it lies in; for a TTWA, every district sharing its residents.
     ttwa_overlaps: Vec<Overlap<'a>>,
+    /// For an area group: its definition, from the hub's area groups file (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<GroupDefinition<'a>>,
+}
+
+/// An area group's definition as the file gives it, and what that means for its values.
+#[derive(Serialize, ToSchema)]
+pub struct GroupDefinition<'a> {
+    /// Always `user_defined`: a group is defined by a hub, not published by ONS.
+    defined_by: &'static str,
+    #[serde(flatten)]
+    definition: &'a lmi_core::AreaGroup,
+    /// How its values are made, in words.
+    note: String,
+}
+
+impl<'a> GroupDefinition<'a> {
+    fn of(group: &'a lmi_core::AreaGroup) -> GroupDefinition<'a> {
+        GroupDefinition {
+            defined_by: "user_defined",
+            definition: group,
+            note: format!(
+                "A user-defined area group of {} whole district(s), defined in {} (line {}), not \
+                 an ONS geography. Its values are the sums of its districts' counts, exact \
+                 because it is made of whole districts (rates are ratios of those sums); survey \
+                 estimates and published rates are never summed, so it has none of those.",
+                group.members.len(),
+                group.file,
+                group.line
+            ),
+        }
+    }
 }
 
 /// One area with its parents, children, comparators and TTWA overlaps.
@@ -152,6 +184,7 @@ pub fn area_detail<'a>(
             geo.geography.member_lads(code)
         },
         ttwa_overlaps: overlaps,
+        group: geo.geography.group(code).map(GroupDefinition::of),
     };
     Ok(body)
 }
@@ -441,11 +474,13 @@ pub fn compare<'a>(
     }
     let mut areas: Vec<&'static Area> = Vec::with_capacity(codes.len());
     for code in codes {
-        let well_formed =
-            (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+        let well_formed = ((1..=16).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_alphanumeric()))
+            || lmi_core::groups::is_group_code(code);
         if !well_formed {
             return Err(ReportError::Invalid(format!(
-                "`areas` must be GSS codes separated by single commas (no spaces), found `{code}`"
+                "`areas` must be GSS codes or area group codes (`G-…`) separated by single \
+                 commas (no spaces), found `{code}`"
             )));
         }
         let a = area(geo, code)?;

@@ -7,6 +7,7 @@ pub fn plural(t: AreaType) -> &'static str {
     match t {
         AreaType::Lad => "local authority districts",
         AreaType::Ttwa => "Travel to Work Areas",
+        AreaType::Group => "area groups",
         AreaType::County => "counties",
         AreaType::Lep => "LEP areas",
         AreaType::Lsip => "LSIP areas",

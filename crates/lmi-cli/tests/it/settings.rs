@@ -177,6 +177,7 @@ fn serve_never_publishes_the_sample_over_snapshots_that_lost_their_pointer() {
     let always = lmi_refresh::DirOptions {
         keep: lmi_refresh::DEFAULT_KEEP,
         force: true,
+        area_groups: None,
     };
     let real = lmi_refresh::refresh_dir(&sample, &store, &catalogue, &always)
         .unwrap()

@@ -92,6 +92,7 @@ pub fn options(data: &Path, mock: &MockPublishers) -> LiveRefresh {
         dry_run: false,
         force: false,
         keep: lmi_refresh::DEFAULT_KEEP,
+        area_groups: None,
     }
 }
 
@@ -240,6 +241,7 @@ pub fn from_files(
     let always = lmi_refresh::DirOptions {
         keep: lmi_refresh::DEFAULT_KEEP,
         force: true,
+        area_groups: None,
     };
     lmi_refresh::refresh_dir(from, &Store::open(data), catalogue, &always)
         .map(lmi_refresh::DirRefresh::into_manifest)
