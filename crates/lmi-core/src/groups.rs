@@ -52,12 +52,27 @@ pub struct AreaGroup {
 
 /// Why an area groups file was refused: the file, the group (when one is at fault), the line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("area groups file {file}: line {line}{}: {message}", group.as_ref().map(|g| format!(", group `{g}`")).unwrap_or_default())]
+#[error("area groups file {file}{}: {message}", place(*line, group.as_deref()))]
 pub struct AreaGroupsError {
     pub file: String,
     pub group: Option<String>,
     pub line: usize,
     pub message: String,
+}
+
+/// `: line 6, group `G-x``, as much of it as is known (line 0: the file as a whole).
+fn place(line: usize, group: Option<&str>) -> String {
+    let mut out = String::new();
+    if line > 0 {
+        out.push_str(&format!(": line {line}"));
+    }
+    if let Some(g) = group {
+        out.push_str(&format!(
+            "{}group `{g}`",
+            if line > 0 { ", " } else { ": " }
+        ));
+    }
+    out
 }
 
 #[derive(Deserialize)]

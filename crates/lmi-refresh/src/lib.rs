@@ -68,6 +68,10 @@ pub enum Error {
     Plan(#[from] PlanError),
     #[error("loading the bundled geography tables")]
     Geography(#[source] GeographyError),
+    /// The area groups file (setting `area_groups`) cannot be read or is wrong; the message
+    /// names the file, the group and the line.
+    #[error("{0}")]
+    AreaGroups(GeographyError),
     /// A source file under `--from` is missing or does not parse.
     #[error("reading sources from {}", dir.display())]
     ReadSources {
@@ -143,6 +147,7 @@ impl Error {
                 | Error::Fetch(_)
                 | Error::Plan(PlanError::Config(_))
                 | Error::Geography(_)
+                | Error::AreaGroups(_)
         )
     }
 

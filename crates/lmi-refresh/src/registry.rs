@@ -25,7 +25,7 @@ impl AreaGroups {
     pub fn read(path: &Path) -> Result<AreaGroups, crate::Error> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            crate::Error::Geography(lmi_core::GeographyError::Groups(
+            crate::Error::AreaGroups(lmi_core::GeographyError::Groups(
                 lmi_core::AreaGroupsError {
                     file: file.clone(),
                     group: None,
@@ -35,7 +35,7 @@ impl AreaGroups {
             ))
         })?;
         let groups = AreaGroups { file, text };
-        groups.files().intern().map_err(crate::Error::Geography)?;
+        groups.files().intern().map_err(crate::Error::AreaGroups)?;
         Ok(groups)
     }
 

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod apprenticeship_routes;
+mod area_groups;
 mod faults;
 mod geography;
 mod live;
