@@ -113,6 +113,15 @@ async fn blackpool_fylde_and_wyre_is_the_sum_of_its_three_districts() {
         "{body}"
     );
 
+    // The further tables sum districts for groups too: a count breakdown and travel to learn.
+    for path in [
+        format!("/v1/areas/{GROUP}/breakdowns/census_occupation"),
+        format!("/v1/areas/{GROUP}/flows"),
+    ] {
+        let (status, _, body) = app.get(&path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+
     // Groups are ranked among groups, never against districts.
     let (status, _, body) = app
         .get("/v1/indicators/ks4_apprenticeship_rate/rankings?type=group")

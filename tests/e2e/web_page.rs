@@ -218,3 +218,54 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
     .await
     .expect("browser test");
 }
+
+/// A hub's area group (issue 26) opens from the address and search, draws its dashboard and
+/// shows its definition: the member districts, who defines it, in which file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_an_area_groups_definition_and_dashboard() {
+    let Some(chromium) = chromium_for("the_page_shows_an_area_groups_definition_and_dashboard")
+    else {
+        return;
+    };
+    let app = TestApp::spawn(None).await;
+    let base = format!("http://{}", app.addr);
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/"));
+        page.wait_for("document.querySelectorAll('#dashboard-select option').length > 0", WAIT);
+        type_area(&mut page, "Blackpool, Fy");
+        let code = "G-blackpool-fylde-wyre";
+        page.wait_for(&format!("document.querySelector('#area-results li[data-code=\"{code}\"]')"), WAIT);
+        page.eval(&format!("document.querySelector('#area-results li[data-code=\"{code}\"]').dispatchEvent(new MouseEvent('mousedown', {{ bubbles: true }}))"));
+        let charts = wait_for_charts(&mut page, "Blackpool, Fylde and Wyre");
+        assert!(charts >= 5, "only {charts} charts drawn");
+        assert_eq!(page.eval("document.getElementById('dashboard-select').value"), "provision-planning");
+        let definition = page.wait_for(
+            "(() => { const el = document.getElementById('group-definition');
+               return !el.hidden && el.textContent.length > 0 ? el.textContent : null; })()",
+            WAIT,
+        );
+        let definition = definition.as_str().unwrap();
+        for words in [
+            "Blackpool (E06000009), Fylde (E07000119), Wyre (E07000128)",
+            "datasets/area_groups.toml",
+            "not an ONS geography",
+        ] {
+            assert!(definition.contains(words), "{words} not in {definition}");
+        }
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+        full_page_screenshot(&mut page, 1280, false, "blackpool-fylde-wyre-group.png");
+        // A district shows no group definition.
+        page.viewport(1280, 900, false);
+        type_area(&mut page, "Burnl");
+        page.wait_for("document.querySelector('#area-results li[data-code=\"E07000117\"]')", WAIT);
+        page.eval("document.querySelector('#area-results li[data-code=\"E07000117\"]').dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))");
+        wait_for_charts(&mut page, "Burnley");
+        assert_eq!(page.eval("document.getElementById('group-definition').hidden"), true);
+    })
+    .await
+    .expect("browser test");
+}
