@@ -32,8 +32,10 @@ pub struct RecodedMember {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AreaGroup {
+    /// `G-` and a lower-case slug, e.g. `G-blackpool-fylde-wyre`.
     pub code: String,
     pub name: String,
+    /// What the group is, in the hub's words.
     pub description: String,
     /// Current district codes, in the file's order (retired codes already mapped).
     pub members: Vec<String>,

@@ -19,7 +19,7 @@ pub fn areas_within(geo: &GeoIndex, code: &str) -> Result<Vec<&'static Area>, Re
     if matches!(area.area_type, AreaType::Lad | AreaType::Ttwa) {
         return Err(ReportError::Invalid(format!(
             "{} ({code}) is a {}: --within takes an area that contains districts (a county, \
-             combined authority, LEP, LSIP area or region)",
+             combined authority, LEP, LSIP area, region or area group)",
             area.name,
             area.area_type.label_in_sentence()
         )));
