@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod catalogue;
+mod compare_real_data;
 mod demand_real_data;
 mod hostile;
 mod hot_swap;
