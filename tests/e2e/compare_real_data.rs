@@ -137,3 +137,24 @@ async fn a_district_above_england_with_overlapping_intervals_is_served_as_simila
     assert_eq!(panel["vs_england_words"], "similar to England", "{panel}");
     println!("example: {first}\nreading: {reading}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn burnleys_similar_areas_on_real_data() {
+    let Some(dir) = real_data("burnleys_similar_areas_on_real_data") else {
+        return;
+    };
+    let app = TestApp::spawn_real(&dir).await;
+    let (status, _, body) = app.get("/v1/areas/E07000117/similar").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["meta"]["sample"], false);
+    println!("Similar to Burnley (E07000117), real data:");
+    let names = crate::similar_areas::check_similar("E07000117", &body);
+    assert_eq!(names.len(), 10);
+    // Every indicator of the documented set has real district values.
+    assert_eq!(
+        body["excluded_indicators"],
+        serde_json::json!([]),
+        "{}",
+        body["excluded_indicators"]
+    );
+}

@@ -13,4 +13,5 @@ mod provision_real_data;
 mod real_data;
 mod sample_server;
 mod schema;
+mod similar_areas;
 mod web_page;

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 pub(crate) mod demand;
 pub(crate) mod sectors;
+pub(crate) mod similar;
 pub(crate) use demand::with_caveats;
 pub use demand::{
     AreaBreakdown, AreaFlows, AreaProjections, BreakdownCatalogue, BreakdownEntry, BreakdownSort,
@@ -25,6 +26,10 @@ pub use sectors::{
     AHEAD, AreaSectors, BEHIND, Basis, FE_BY_SSA, JOBS_BY_SECTION, Position, SectionEntry,
     SectorRow, SectorsMapping, Shares, SubjectSupply, SupplyDemand, area_sectors, sectors_mapping,
     supply_demand,
+};
+pub use similar::{
+    ExcludedIndicator, Neighbour, NeighbourValue, SIMILAR_DEFAULT, SIMILAR_INDICATORS, SIMILAR_MAX,
+    SimilarAreas, SimilarIndicator, SimilarMethod, similar_areas,
 };
 
 /// A body that is also a table (for `?format=csv|xlsx`).
