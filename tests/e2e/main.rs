@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod catalogue;
+mod compare_real_data;
 mod demand_real_data;
 mod hostile;
 mod hot_swap;
@@ -12,4 +13,5 @@ mod provision_real_data;
 mod real_data;
 mod sample_server;
 mod schema;
+mod similar_areas;
 mod web_page;

@@ -218,3 +218,108 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
     .await
     .expect("browser test");
 }
+
+/// Types `text` into the comparison search and picks the match with `code`.
+fn add_to_comparison(page: &mut Page, text: &str, code: &str) {
+    page.eval(&format!(
+        "(() => {{ const el = document.getElementById('compare-search'); el.focus(); el.value = '';
+           for (const ch of {text:?}) {{ el.value += ch; el.dispatchEvent(new Event('input', {{ bubbles: true }})); }}
+           return true; }})()"
+    ));
+    let option = format!("#compare-results li[data-code=\"{code}\"]");
+    page.wait_for(&format!("document.querySelector({option:?})"), WAIT);
+    page.eval(&format!(
+        "document.querySelector({option:?}).dispatchEvent(new MouseEvent('mousedown', {{ bubbles: true }}))"
+    ));
+}
+
+/// Waits until the comparison shows `areas` on every panel of the dashboard: each panel has one
+/// figure and one table row per area, and every chart is drawn. Returns the panel count.
+fn wait_for_comparison(page: &mut Page, areas: usize) -> u64 {
+    page.wait_for(
+        &format!(
+            "!document.getElementById('comparison').hidden && \
+             document.querySelectorAll('.compare-panel').length > 0 && \
+             [...document.querySelectorAll('.compare-panel')].every(p => \
+               p.querySelectorAll('.compare-charts figure').length === {areas} && \
+               p.querySelectorAll('tbody tr').length === {areas}) && \
+             [...document.querySelectorAll('img.compare-chart')].every(i => i.complete && i.naturalWidth > 0)"
+        ),
+        WAIT,
+    );
+    page.eval("document.querySelectorAll('.compare-panel').length")
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it() {
+    let Some(chromium) = chromium_for("a_comparison_of_three_areas_draws_every_panel") else {
+        return;
+    };
+    let app = TestApp::spawn(None).await;
+    let base = format!("http://{}", app.addr);
+    // Every panel the API can draw for each area, to hold the page to.
+    let mut drawable = Vec::new();
+    for code in ["E30000255", "E30000170", "E07000117"] {
+        let (status, _, body) = app
+            .get(&format!("/v1/dashboards/provision-planning/areas/{code}"))
+            .await;
+        assert_eq!(status, 200);
+        let panels = body["panels"].as_array().unwrap();
+        drawable.push(panels.iter().filter(|p| p["available"] == true).count());
+    }
+    let (_, _, spec) = app.get("/v1/dashboards/provision-planning").await;
+    let panels = spec["panels"].as_array().unwrap().len() as u64;
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/?area=E30000255&dashboard=provision-planning"));
+        wait_for_charts(&mut page, "Preston");
+
+        // Three areas chosen by name through the search API: two TTWAs and a district.
+        add_to_comparison(&mut page, "Preston", "E30000255");
+        add_to_comparison(&mut page, "Blackburn", "E30000170");
+        add_to_comparison(&mut page, "Burnley", "E07000117");
+        let chosen = page.eval("[...document.querySelectorAll('#compare-chosen li')].map(li => li.dataset.code)");
+        assert_eq!(chosen, serde_json::json!(["E30000255", "E30000170", "E07000117"]));
+        let shown = wait_for_comparison(&mut page, 3);
+        assert_eq!(shown, panels, "every panel of the dashboard is compared");
+        // Each area's drawable panels are drawn, the others say there is nothing to draw.
+        let per_area = page.eval(
+            "[0, 1, 2].map(i => [...document.querySelectorAll('.compare-panel')].filter(p => \
+               p.querySelectorAll('.compare-charts figure')[i].querySelector('img.compare-chart')).length)",
+        );
+        assert_eq!(per_area, serde_json::json!(drawable), "charts per area");
+        // The table says how each differs from England in the server's words.
+        let versus = page.eval("[...document.querySelectorAll('.compare-table td.versus')].map(t => t.textContent)");
+        let versus: Vec<&str> = versus.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let allowed = ["higher than England", "lower than England", "similar to England", "above England",
+            "below England", "the same as England", "not tested", "–"];
+        assert!(versus.iter().all(|v| allowed.contains(v)), "{versus:?}");
+        assert!(versus.iter().any(|v| *v != "–"), "{versus:?}");
+        let title = page.eval("document.getElementById('comparison-title').textContent");
+        assert!(title.as_str().unwrap().contains("Preston") && title.as_str().unwrap().contains("Burnley"), "{title}");
+        full_page_screenshot(&mut page, 1280, false, "compare-three-areas.png");
+
+        // A district's "similar areas" fills the comparison with it and its five nearest.
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/?area=E07000117&dashboard=careers-adviser"));
+        wait_for_charts(&mut page, "Burnley");
+        page.wait_for("!document.getElementById('similar-button').hidden", WAIT);
+        page.eval("document.getElementById('similar-button').click()");
+        page.wait_for("document.querySelectorAll('#compare-chosen li').length === 6", WAIT);
+        let first = page.eval("document.querySelector('#compare-chosen li').dataset.code");
+        assert_eq!(first, "E07000117");
+        let method = page.eval("document.getElementById('compare-method').textContent");
+        assert!(method.as_str().unwrap().contains("Euclidean distance on z-scores"), "{method}");
+        wait_for_comparison(&mut page, 6);
+        full_page_screenshot(&mut page, 1280, false, "burnley-similar-areas.png");
+
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    })
+    .await
+    .expect("browser test");
+}

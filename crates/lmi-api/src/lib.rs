@@ -17,6 +17,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod respcache;
+mod similar;
 mod state;
 mod web;
 
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/areas", get(handlers::list_areas))
         .route("/v1/areas/{code}", get(handlers::get_area))
         .route("/v1/areas/{code}/profile", get(handlers::profile))
+        .route("/v1/areas/{code}/similar", get(similar::similar))
         .route(
             "/v1/areas/{code}/breakdowns/{id}",
             get(handlers::area_breakdown),

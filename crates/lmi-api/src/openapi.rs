@@ -26,6 +26,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         handlers::list_areas,
         handlers::get_area,
         handlers::profile,
+        crate::similar::similar,
         handlers::area_indicator,
         handlers::list_breakdowns,
         handlers::area_breakdown,

@@ -176,6 +176,8 @@ async function load() {
     const d = await getJson(url);
     if (seq !== state.loadSeq) return;
     render(d);
+    // compare.js offers this area for comparison and, for a district, its similar areas.
+    document.dispatchEvent(new CustomEvent("lmi:area-shown", { detail: d.area }));
     const shown = d.panels.filter((p) => p.available).length;
     setStatus(`${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
     const params = new URLSearchParams({ area: d.area.code, dashboard: d.dashboard.id });

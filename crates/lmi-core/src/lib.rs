@@ -5,6 +5,7 @@
 pub mod area;
 pub mod breakdown;
 pub mod demand;
+pub mod difference;
 pub mod flows;
 pub mod freshness;
 pub mod geography;
@@ -21,6 +22,7 @@ pub use area::{Area, AreaType};
 pub use breakdown::{
     BreakdownGeographies, COUNT_BREAKDOWNS, Classification, CountBreakdownDef, find_count_breakdown,
 };
+pub use difference::{Difference, DifferenceTest, Estimate, Verdict};
 pub use freshness::{Cycle, Freshness, FreshnessStatus, freshness};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use indicator::{

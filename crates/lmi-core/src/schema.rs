@@ -45,9 +45,14 @@ pub mod values {
     pub const RANK_OF: &str = "rank_of";
     pub const PERCENTILE: &str = "percentile";
     pub const GAP_TO_ENGLAND: &str = "gap_to_england";
+    /// `lmi_core::Verdict` as text: `higher`, `lower`, `similar`, `not_tested` (absent in older
+    /// snapshots: read as `not_tested`).
+    pub const VS_ENGLAND: &str = "vs_england";
+    /// `lmi_core::DifferenceTest` as text: the test behind `vs_england`.
+    pub const VS_ENGLAND_METHOD: &str = "vs_england_method";
 
     /// Every column the pipeline writes, in table order.
-    pub const COLUMNS: [&str; 19] = [
+    pub const COLUMNS: [&str; 21] = [
         INDICATOR,
         AREA_CODE,
         AREA_TYPE,
@@ -67,6 +72,8 @@ pub mod values {
         RANK_OF,
         PERCENTILE,
         GAP_TO_ENGLAND,
+        VS_ENGLAND,
+        VS_ENGLAND_METHOD,
     ];
 }
 

@@ -119,6 +119,7 @@ pub fn values() -> Vec<IndicatorValue> {
         rank_of: Some(2),
         percentile: Some(50.0),
         gap_to_england: Some(1.77),
+        ..Derived::default()
     };
     values
 }

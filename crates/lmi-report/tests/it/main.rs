@@ -12,4 +12,5 @@ mod profiles;
 mod provenance;
 mod sectors;
 mod series;
+mod similar;
 mod tables;
