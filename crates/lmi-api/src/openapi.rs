@@ -25,6 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         handlers::list_areas,
         handlers::get_area,
+        crate::postcodes::get_postcode,
         handlers::profile,
         handlers::area_indicator,
         handlers::list_breakdowns,

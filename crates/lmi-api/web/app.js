@@ -89,6 +89,12 @@ const search = debounce(async (q) => {
     if (seq !== state.searchSeq) return; // a newer search has started
     hits = body.areas;
     active = hits.length ? 0 : -1;
+    // A postcode typed opens its Travel to Work Area (listed first; its district if it has none).
+    if (body.postcode && hits.length && hits[0].match === "postcode") {
+      chooseArea(hits[0]);
+      setStatus(`Postcode ${body.postcode}: ${hits[0].name} (${TYPE_LABELS[hits[0].type] || hits[0].type}).`);
+      return;
+    }
     renderResults();
     if (!hits.length) setStatus(`No area matches “${q}”.`);
   } catch (err) {

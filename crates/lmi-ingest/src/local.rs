@@ -96,6 +96,7 @@ pub fn parse_source(
         Format::DfeApprenticeships => crate::apprenticeships::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
+        Format::OnsNspl => crate::postcode_directory::parse(raw, &source.id, out),
         Format::NomisApi => match &source.fetch {
             Some(crate::fetch_spec::FetchSpec::Nomis(spec)) => {
                 crate::nomis::parse_saved_result(raw, &source.id, spec, out)
