@@ -221,7 +221,7 @@ async fn the_dashboard_page_finds_places_and_draws_their_dashboards() {
 
 /// A careers adviser types a Lancashire postcode (any spacing and case): the page opens the
 /// postcode's Travel to Work Area (the sample's synthetic `PR1 0AA`, in Preston district, whose
-/// LSOA lies in Preston TTWA) with its dashboard drawn.
+/// LSOA lies in Preston TTWA) with its dashboard drawn, and says which postcode opened it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lancashire_postcode_typed_opens_its_travel_to_work_area() {
     let Some(chromium) = chromium_for("a_lancashire_postcode_typed_opens_its_travel_to_work_area")
@@ -253,6 +253,14 @@ async fn a_lancashire_postcode_typed_opens_its_travel_to_work_area() {
         assert_eq!(
             page.eval("new URL(location.href).searchParams.get('area')"),
             ttwa.as_str()
+        );
+        let status = page.eval("document.getElementById('status').textContent");
+        assert!(
+            status
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Postcode PR1 0AA is in Preston (Travel to Work Area)."),
+            "{status}"
         );
         full_page_screenshot(&mut page, 1280, false, "postcode-pr1-0aa-ttwa.png");
         let errors = page.errors();

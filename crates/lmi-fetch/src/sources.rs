@@ -356,7 +356,7 @@ async fn fetch_source(
             FetchSpec::Arcgis(ArcgisSpec {
                 page_size: Some(size),
                 ..
-            }) => fetch_arcgis_pages(client, source, url, *size, &on).await?,
+            }) => fetch_arcgis_pages(client, source, url, *size, held.as_ref(), &on).await?,
             _ => match client
                 .get_expecting(url, url, held.as_ref(), expect_of(spec), &on)
                 .await?
@@ -513,13 +513,15 @@ async fn fetch_nomis(
 
 /// One ArcGIS feature service layer larger than an answer: pages of `size` rows from
 /// `resultOffset` 0 while the answer says `exceededTransferLimit: true` (the paging ONS's portal
-/// documents; see PUBLISHERS-DEMAND §12). Never conditional: a page's validators say nothing
-/// about the others.
+/// documents; see PUBLISHERS-DEMAND §12). As with Nomis, the first page is asked for
+/// conditionally and stands for the layer: unchanged, the cached pages are kept (ONS replaces the
+/// whole layer with each edition).
 async fn fetch_arcgis_pages(
     client: &HttpClient,
     source: &str,
     url: &str,
     size: u32,
+    validators: Option<&Validators>,
     on: &SourceBytes<'_>,
 ) -> Result<UrlGot, FetchError> {
     let sep = if url.contains('?') { '&' } else { '?' };
@@ -529,8 +531,9 @@ async fn fetch_arcgis_pages(
     let mut offset = 0u64;
     loop {
         let shown = format!("{url}{sep}resultOffset={offset}&resultRecordCount={size}");
+        let conditional = if offset == 0 { validators } else { None };
         let body = match client
-            .get_expecting(&shown, &shown, None, crate::http::Expect::Json, on)
+            .get_expecting(&shown, &shown, conditional, crate::http::Expect::Json, on)
             .await?
         {
             Response::NotModified { attempts } => {
