@@ -14,8 +14,11 @@
 //! August 2024 edition's header, quoted by the same tools, has `npark` for `park`), and ONSPD's `pcd,pcd2,pcds,dointr,doterm,oscty,ced,oslaua,
 //! osward,…,ttwa,…,lsoa21,msoa21` (ONSPD February 2023). The feature service's upper-case
 //! `PCD, PCD2, PCDS, DOINTR, DOTERM, …` are listed by its REST page
-//! (`New_NSPL_Online_Latest_Centroids/FeatureServer/1`); its `LAUA`, `LSOA21`, `TTWA`, `CTY` and
-//! `RGN` are NOT CONFIRMED (the page seen lists the fields only as far as `DOTERM`).
+//! (`New_NSPL_Online_Latest_Centroids/FeatureServer/1`); its district and region are
+//! year-suffixed, `LAD25CD` and `RGN25CD`, as public callers request them (see [`FIELDS`]); its
+//! LSOA, TTWA and county field names are NOT CONFIRMED (the page seen lists the fields only as
+//! far as `DOTERM`): the plain and the year-suffixed spellings are both read, and a layout with
+//! neither for a required field fails naming the fields it has.
 //!
 //! Each postcode becomes one observation (area code the postcode as published, measure
 //! [`POSTCODE_MEASURE`], its codes in `flags`), so the refresh stores, caches and carries the
@@ -34,31 +37,61 @@ pub const POSTCODE_MEASURE: &str = "ons_postcode";
 /// The period of every postcode row (the directory is one edition, the latest).
 const PERIOD: &str = "latest";
 
-/// The fields read: (what lmi calls it, the names a file may use for it, required).
-const FIELDS: [(&str, &[&str], bool); 7] = [
-    ("pcds", &["pcds"], true),
-    ("doterm", &["doterm"], true),
-    ("lad", &["laua", "oslaua"], true),
-    ("lsoa21", &["lsoa21"], false),
-    ("ttwa", &["ttwa"], false),
-    ("cty", &["cty", "oscty"], false),
-    ("rgn", &["rgn"], false),
+/// The fields read: (what lmi calls it, the names a file may use for it, the prefix of its
+/// year-suffixed name in the feature services (`LAD25CD`), required). The services' callers ask
+/// for `LAD25CD` and `RGN25CD` (a public NSPL downloader: `NSPL_LATEST_UK/FeatureServer/0/query?
+/// where=1=1&outFields=PCDS,LAD25CD&f=json&resultRecordCount=2000&resultOffset=…`, "TOTAL =
+/// 2720556 # from returnCountOnly query"; ONSPD callers in PUBLISHERS-DEMAND §12); `CTYyyCD`,
+/// `TTWAyyCD` and `LSOA21CD` follow the same pattern and are NOT CONFIRMED for these services.
+const FIELDS: [(&str, &[&str], Option<&str>, bool); 7] = [
+    ("pcds", &["pcds"], None, true),
+    ("doterm", &["doterm"], None, true),
+    ("lad", &["laua", "oslaua"], Some("LAD"), true),
+    ("lsoa21", &["lsoa21", "lsoa21cd"], None, false),
+    ("ttwa", &["ttwa"], Some("TTWA"), false),
+    ("cty", &["cty", "oscty"], Some("CTY"), false),
+    ("rgn", &["rgn"], Some("RGN"), false),
 ];
 
-/// Position of each of [`FIELDS`] among `names` (case-insensitive), or the layout error.
+/// The year of a year-suffixed field name (`LAD25CD` with prefix `LAD`: 25).
+fn suffixed_year(name: &str, prefix: &str) -> Option<u32> {
+    let upper = name.to_ascii_uppercase();
+    let yy = upper.strip_prefix(prefix)?.strip_suffix("CD")?;
+    (yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| yy.parse().ok())
+        .flatten()
+}
+
+/// Position of each of [`FIELDS`] among `names` (case-insensitive; a year-suffixed name only
+/// when no plain one is there, the latest year first), or the layout error.
 fn locate(raw: &RawFile, names: &[String]) -> Result<[Option<usize>; 7]> {
     let mut at = [None; 7];
-    for (i, (_, aliases, _)) in FIELDS.iter().enumerate() {
-        at[i] = names.iter().position(|n| {
-            let n = n.trim().trim_start_matches('\u{feff}');
-            aliases.iter().any(|a| n.eq_ignore_ascii_case(a))
-        });
+    for (i, (_, aliases, prefix, _)) in FIELDS.iter().enumerate() {
+        let clean = |n: &String| n.trim().trim_start_matches('\u{feff}').to_owned();
+        at[i] = names
+            .iter()
+            .position(|n| aliases.iter().any(|a| clean(n).eq_ignore_ascii_case(a)))
+            .or_else(|| {
+                let prefix = (*prefix)?;
+                names
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, n)| suffixed_year(&clean(n), prefix).map(|y| (y, j)))
+                    .max()
+                    .map(|(_, j)| j)
+            });
     }
     let missing: Vec<String> = FIELDS
         .iter()
         .zip(at)
-        .filter(|((_, _, required), found)| *required && found.is_none())
-        .map(|((_, aliases, _), _)| aliases.join(" or "))
+        .filter(|((_, _, _, required), found)| *required && found.is_none())
+        .map(|((_, aliases, prefix, _), _)| {
+            let mut names = aliases.join(" or ");
+            if let Some(p) = prefix {
+                names.push_str(&format!(" or {p}yyCD"));
+            }
+            names
+        })
         .collect();
     if !missing.is_empty() {
         return Err(IngestError::UnknownLayout {
@@ -366,6 +399,28 @@ mod tests {
     }
 
     #[test]
+    fn the_feature_services_year_suffixed_fields_are_read_latest_year_first() {
+        let json = raw(
+            r#"{"features":[{"attributes":{"PCDS":"PR1 1AA","DOTERM":null,"LAD24CD":"E07000999","LAD25CD":"E07000123","RGN25CD":"E12000002"}}]}"#,
+        );
+        let mut out = Observations::default();
+        assert_eq!(parse(&json, "s", &mut out).unwrap(), 1);
+        let t = postcode_table(&out.into_frame().unwrap()).unwrap().unwrap();
+        use lmi_core::schema::postcodes as pc;
+        let text = |c: &str| {
+            t.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .map(str::to_owned)
+        };
+        assert_eq!(text(pc::LAD_CODE).as_deref(), Some("E07000123"));
+        assert_eq!(text(pc::REGION_CODE).as_deref(), Some("E12000002"));
+        assert_eq!(text(pc::TTWA_CODE), None);
+    }
+
+    #[test]
     fn a_bad_row_is_named_by_line_and_column() {
         let err = parse(
             &raw(&format!(
@@ -401,7 +456,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("doterm") && err.contains("laua"), "{err}");
+        assert!(
+            err.contains("doterm") && err.contains("laua or oslaua or LADyyCD"),
+            "{err}"
+        );
         assert!(err.contains("found columns: pcd, pcds, dointr"), "{err}");
     }
 }

@@ -1,7 +1,8 @@
 //! The Open Geography Portal's postcode directory feature service (`New_NSPL_Online_Latest_Centroids`,
 //! layer 1, `NSPL_LATEST_UK`) as ArcGIS answers a query: the rows of the served directory's
 //! `geography/nspl_uk.csv` (the sample's is synthetic) as `features[].attributes` with the
-//! upper-case field names of the service's REST page, at most [`MAX_RECORD_COUNT`] a page,
+//! upper-case field names of the service's REST page and the year-suffixed district and region
+//! its callers ask for (`LAD25CD`, `RGN25CD`; see [`field_name`]), at most [`MAX_RECORD_COUNT`] a page,
 //! paged by `resultOffset`/`resultRecordCount` with `exceededTransferLimit` while more remain.
 
 use crate::Reply;
@@ -15,6 +16,16 @@ pub const NSPL_SERVICE: &str = "New_NSPL_Online_Latest_Centroids";
 pub const MAX_RECORD_COUNT: usize = 2000;
 /// Where the served directory's file is, under the data directory.
 pub const NSPL_FILE: &str = "geography/nspl_uk.csv";
+
+/// A CSV column's name in the feature service: upper case, the district and region
+/// year-suffixed as public callers request them.
+fn field_name(column: &str) -> String {
+    match column {
+        "laua" => "LAD25CD".to_owned(),
+        "rgn" => "RGN25CD".to_owned(),
+        other => other.to_ascii_uppercase(),
+    }
+}
 
 pub(crate) struct Directory {
     header: Vec<String>,
@@ -63,13 +74,13 @@ impl Directory {
                 for (h, v) in self.header.iter().zip(r) {
                     // Empty cells are nulls in a feature service answer.
                     let v = if v.is_empty() { Value::Null } else { json!(v) };
-                    a.insert(h.to_ascii_uppercase(), v);
+                    a.insert(field_name(h), v);
                 }
                 json!({ "attributes": a })
             })
             .collect();
         let fields: Vec<Value> = std::iter::once("OBJECTID".to_owned())
-            .chain(self.header.iter().map(|h| h.to_ascii_uppercase()))
+            .chain(self.header.iter().map(|h| field_name(h)))
             .map(|n| json!({ "name": n, "type": "esriFieldTypeString", "alias": n }))
             .collect();
         Reply::json(json!({
