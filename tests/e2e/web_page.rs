@@ -323,3 +323,54 @@ async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it
     .await
     .expect("browser test");
 }
+
+/// A careers adviser types a Lancashire postcode (any spacing and case): the page opens the
+/// postcode's Travel to Work Area (the sample's synthetic `PR1 0AA`, in Preston district, whose
+/// LSOA lies in Preston TTWA) with its dashboard drawn, and says which postcode opened it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lancashire_postcode_typed_opens_its_travel_to_work_area() {
+    let Some(chromium) = chromium_for("a_lancashire_postcode_typed_opens_its_travel_to_work_area")
+    else {
+        return;
+    };
+    let app = TestApp::spawn(None).await;
+    let base = format!("http://{}", app.addr);
+    // The API's answer for the postcode names the TTWA the page must open.
+    let (status, _, body) = app.get("/v1/postcodes/pr10aa").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["postcode"], "PR1 0AA");
+    assert_eq!(body["district"]["code"], "E07000123");
+    let ttwa = body["ttwa"]["code"].as_str().unwrap().to_owned();
+    let ttwa_name = body["ttwa"]["name"].as_str().unwrap().to_owned();
+    assert_eq!(ttwa, "E30000255", "{body}");
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/"));
+        page.wait_for(
+            "document.querySelectorAll('#dashboard-select option').length > 0",
+            WAIT,
+        );
+        type_area(&mut page, "pr1 0aa");
+        let charts = wait_for_charts(&mut page, &ttwa_name);
+        assert!(charts >= 1, "no chart drawn for {ttwa_name}");
+        assert_eq!(
+            page.eval("new URL(location.href).searchParams.get('area')"),
+            ttwa.as_str()
+        );
+        let status = page.eval("document.getElementById('status').textContent");
+        assert!(
+            status
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Postcode PR1 0AA is in Preston (Travel to Work Area)."),
+            "{status}"
+        );
+        full_page_screenshot(&mut page, 1280, false, "postcode-pr1-0aa-ttwa.png");
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    })
+    .await
+    .expect("browser test");
+}

@@ -16,6 +16,7 @@ mod limit;
 mod metrics;
 mod openapi;
 mod ops;
+mod postcodes;
 mod respcache;
 mod similar;
 mod state;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/areas", get(handlers::list_areas))
         .route("/v1/areas/{code}", get(handlers::get_area))
+        .route("/v1/postcodes/{postcode}", get(postcodes::get_postcode))
         .route("/v1/areas/{code}/profile", get(handlers::profile))
         .route("/v1/areas/{code}/similar", get(similar::similar))
         .route(
@@ -295,3 +297,5 @@ pub async fn serve_with(
 mod tests;
 #[cfg(test)]
 mod tests_demand;
+#[cfg(test)]
+mod tests_postcodes;

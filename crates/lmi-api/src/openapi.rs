@@ -25,6 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         handlers::list_areas,
         handlers::get_area,
+        crate::postcodes::get_postcode,
         handlers::profile,
         crate::similar::similar,
         handlers::area_indicator,

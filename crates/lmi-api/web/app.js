@@ -7,6 +7,8 @@ const state = {
   area: null, dashboard: null, dashboards: [], searchSeq: 0, loadSeq: 0,
   // Set once the reader picks a dashboard themselves: then it is kept while it suits the area.
   chosenByReader: false,
+  // What opened the area when it was not chosen by name (a postcode), said once in the status.
+  via: null,
 };
 
 const TYPE_LABELS = {
@@ -89,6 +91,12 @@ const search = debounce(async (q) => {
     if (seq !== state.searchSeq) return; // a newer search has started
     hits = body.areas;
     active = hits.length ? 0 : -1;
+    // A postcode typed opens its Travel to Work Area (listed first; its district if it has none).
+    if (body.postcode && hits.length && hits[0].match === "postcode") {
+      state.via = `Postcode ${body.postcode} is in ${hits[0].name} (${TYPE_LABELS[hits[0].type] || hits[0].type})`;
+      chooseArea(hits[0]);
+      return;
+    }
     renderResults();
     if (!hits.length) setStatus(`No area matches “${q}”.`);
   } catch (err) {
@@ -179,7 +187,10 @@ async function load() {
     // compare.js offers this area for comparison and, for a district, its similar areas.
     document.dispatchEvent(new CustomEvent("lmi:area-shown", { detail: d.area }));
     const shown = d.panels.filter((p) => p.available).length;
-    setStatus(`${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
+    // Said once, for the area a postcode opened.
+    const via = state.via && state.area && state.area.code === d.area.code ? `${state.via}. ` : "";
+    state.via = null;
+    setStatus(`${via}${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
     const params = new URLSearchParams({ area: d.area.code, dashboard: d.dashboard.id });
     history.replaceState(null, "", `?${params}`);
     document.title = `${d.area.name}: ${d.dashboard.title} · lmi`;

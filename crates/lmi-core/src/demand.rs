@@ -118,6 +118,9 @@ pub struct Demand {
     /// Which of the tables the snapshot holds (a snapshot published before a table existed
     /// lacks it: "not in this snapshot", unlike a table present but with no rows for an area).
     pub present: Vec<crate::schema::Table>,
+    /// The postcode directory (`crate::schema::postcodes`), indexed when loaded; `None` when
+    /// the snapshot has none.
+    pub postcodes: Option<std::sync::Arc<crate::postcode::PostcodeDirectory>>,
 }
 
 impl Demand {

@@ -10,6 +10,7 @@ pub mod flows;
 pub mod freshness;
 pub mod geography;
 pub mod indicator;
+pub mod postcode;
 pub mod projections;
 pub mod provenance;
 pub mod registry;

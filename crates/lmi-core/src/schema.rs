@@ -245,6 +245,35 @@ pub mod projections {
     ];
 }
 
+/// One row per postcode of ONS's postcode directory (National Statistics Postcode Lookup), codes
+/// as published; lmi-store loads it into a `lmi_core::postcode::PostcodeDirectory`.
+pub mod postcodes {
+    /// The postcode as published (`pcds`: outward, one space, inward).
+    pub const POSTCODE: &str = "postcode";
+    /// Local authority district (`laua`).
+    pub const LAD_CODE: &str = "lad_code";
+    /// 2021 LSOA (`lsoa21`), null when not given.
+    pub const LSOA_CODE: &str = "lsoa_code";
+    /// Travel to Work Area (`ttwa`), null when not given.
+    pub const TTWA_CODE: &str = "ttwa_code";
+    /// County (`cty`), null when not given.
+    pub const COUNTY_CODE: &str = "county_code";
+    /// Region (`rgn`), null when not given.
+    pub const REGION_CODE: &str = "region_code";
+    /// Month of termination (`doterm`, `YYYYMM`), null for a live postcode.
+    pub const TERMINATED: &str = "terminated";
+
+    pub const COLUMNS: [&str; 7] = [
+        POSTCODE,
+        LAD_CODE,
+        LSOA_CODE,
+        TTWA_CODE,
+        COUNTY_CODE,
+        REGION_CODE,
+        TERMINATED,
+    ];
+}
+
 /// The tables a snapshot holds besides values and observations: lmi-pipeline builds them,
 /// lmi-store names their files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -257,13 +286,16 @@ pub enum Table {
     FlowSummary,
     /// [`projections`].
     Projections,
+    /// [`postcodes`].
+    Postcodes,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 5] = [
         Table::Breakdowns,
         Table::Flows,
         Table::FlowSummary,
         Table::Projections,
+        Table::Postcodes,
     ];
 }

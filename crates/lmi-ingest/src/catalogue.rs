@@ -62,6 +62,9 @@ pub enum Format {
     /// DfE apprenticeship starts and achievements by level and age, learner home district (EES
     /// publication `apprenticeships`, "Geography LAD and PCON" data set).
     DfeApprenticeships,
+    /// ONS's postcode directory (National Statistics Postcode Lookup: the published CSV or the
+    /// Open Geography Portal's feature service JSON): the postcode lookup, never an indicator.
+    OnsNspl,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -30,6 +30,7 @@ mod lad_lookup;
 mod local;
 mod nomis;
 mod observations;
+mod postcode_directory;
 mod raw;
 mod required_columns;
 mod skills_imperative;
@@ -47,4 +48,7 @@ pub use lad_lookup::{LAD_LOOKUP_MEASURE, lookup_rows, without_lookup};
 pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};
 pub use nomis::{PageScan, nomis_page_query, scan_nomis_page};
 pub use observations::{Observations, concat_frames, empty_frame, filter_sources};
+pub use postcode_directory::{
+    POSTCODE_MEASURE, postcode_table, scan_arcgis_page, without_postcodes,
+};
 pub use raw::RawFile;

@@ -11,6 +11,7 @@ pub mod dashboard;
 mod error;
 pub mod lookup;
 pub mod pack;
+pub mod postcodes;
 pub mod queries;
 pub mod search;
 pub mod sectors;

@@ -49,6 +49,10 @@ pub struct AreaList<'a> {
     /// Matches in total, before `limit`.
     total: usize,
     areas: Vec<SearchHit>,
+    /// When the query is a postcode in the snapshot's directory: the postcode as published
+    /// (its areas are listed first, TTWA first, matched `postcode`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postcode: Option<String>,
     #[serde(skip)]
     query: String,
 }
@@ -62,11 +66,20 @@ pub fn areas<'a>(
     area_type: Option<AreaType>,
     limit: usize,
 ) -> AreaList<'a> {
-    let hits = search(geo, query, area_type);
+    let mut hits = search(geo, query, area_type);
+    // A postcode's areas come first (issue 26).
+    let postcode = crate::postcodes::postcode_hits(snap, geo, query, area_type).map(
+        |(postcode, mut found)| {
+            found.append(&mut hits);
+            hits = found;
+            postcode
+        },
+    );
     AreaList {
         meta: &snap.meta,
         total: hits.len(),
         areas: hits.into_iter().take(limit).collect(),
+        postcode,
         query: query.to_owned(),
     }
 }

@@ -272,6 +272,11 @@ impl ServedSnapshot {
         self.geography.unwrap_or(default)
     }
 
+    /// The postcode directory, when the snapshot has one (older snapshots do not).
+    pub fn postcodes(&self) -> Option<&lmi_core::postcode::PostcodeDirectory> {
+        self.demand.rows.postcodes.as_deref()
+    }
+
     /// Whether the snapshot holds a demand table (snapshots published before it existed do not).
     pub fn has_table(&self, table: Table) -> bool {
         self.demand.rows.has(table)

@@ -219,3 +219,33 @@ pub(crate) fn projections(df: &DataFrame) -> R<Vec<ProjectionRow>> {
         })
         .collect()
 }
+
+/// The postcode directory, indexed as it is read (no row of strings per postcode is kept).
+pub(crate) fn postcodes(df: &DataFrame) -> R<lmi_core::postcode::PostcodeDirectory> {
+    use lmi_core::schema::postcodes as pc;
+    let (postcode, lad, lsoa, ttwa, county, region, terminated) = (
+        text(df, pc::POSTCODE)?,
+        text(df, pc::LAD_CODE)?,
+        text(df, pc::LSOA_CODE)?,
+        text(df, pc::TTWA_CODE)?,
+        text(df, pc::COUNTY_CODE)?,
+        text(df, pc::REGION_CODE)?,
+        text(df, pc::TERMINATED)?,
+    );
+    let mut b = lmi_core::postcode::PostcodeDirectoryBuilder::with_capacity(df.height());
+    for i in 0..df.height() {
+        b.push(
+            postcode
+                .get(i)
+                .ok_or_else(|| format!("column `{}`, row {i}: null", pc::POSTCODE))?,
+            lad.get(i).unwrap_or(""),
+            lsoa.get(i),
+            ttwa.get(i),
+            county.get(i),
+            region.get(i),
+            terminated.get(i),
+        )
+        .map_err(|e| format!("{e}"))?;
+    }
+    b.finish().map_err(|e| e.to_string())
+}

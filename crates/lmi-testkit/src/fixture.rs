@@ -233,6 +233,7 @@ pub fn demand() -> Demand {
             projection("E92000001", AreaType::Country, 30000.0),
         ],
         present: Table::ALL.to_vec(),
+        postcodes: None,
     }
 }
 

@@ -15,5 +15,6 @@ mod geography;
 mod live;
 mod nomis_routes;
 mod population;
+mod postcode_routes;
 mod provision_routes;
 mod support;
