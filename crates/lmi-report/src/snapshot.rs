@@ -62,6 +62,8 @@ struct DemandIndex {
     flow_summary: HashMap<String, Vec<usize>>,
     /// area -> positions in `rows.projections`, in table order.
     projections: HashMap<String, Vec<usize>>,
+    /// area -> (position in `rows.boundaries`, its outline parsed once).
+    boundaries: HashMap<String, (usize, geo::MultiPolygon)>,
 }
 
 impl DemandIndex {
@@ -112,6 +114,13 @@ impl DemandIndex {
                 .entry(r.area_code.clone())
                 .or_default()
                 .push(i);
+        }
+        for (i, r) in rows.boundaries.iter().enumerate() {
+            // The pipeline wrote this text from a parsed geometry; one that does not read back
+            // is left out (the area is then drawn from its districts, or not at all).
+            if let Some(g) = crate::maps::parse_geometry(&r.geometry) {
+                ix.boundaries.insert(r.area_code.clone(), (i, g));
+            }
         }
         ix.rows = rows;
         ix
@@ -359,6 +368,17 @@ impl ServedSnapshot {
     }
 
     /// The areas with projections, sorted by code.
+    /// The area's own boundary (maps), when the snapshot holds one.
+    pub fn boundary(
+        &self,
+        area: &str,
+    ) -> Option<(&lmi_core::demand::BoundaryRow, &geo::MultiPolygon)> {
+        self.demand
+            .boundaries
+            .get(area)
+            .map(|(i, g)| (&self.demand.rows.boundaries[*i], g))
+    }
+
     pub fn projection_areas(&self) -> Vec<&str> {
         let mut areas: Vec<&str> = self.demand.projections.keys().map(String::as_str).collect();
         areas.sort_unstable();

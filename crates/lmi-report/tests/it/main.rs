@@ -8,6 +8,7 @@
 mod areas;
 mod demand;
 mod fixture;
+mod maps;
 mod profiles;
 mod provenance;
 mod sectors;
