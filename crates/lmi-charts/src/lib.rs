@@ -151,7 +151,7 @@ pub fn render_svg_with_ids(chart: &Chart, id_prefix: &str) -> Result<String, Cha
         root.present().map_err(frame::draw_error)?;
     }
     if let Prepared::Map(m) = &prepared {
-        svg = m.with_paths(&svg)?;
+        svg = m.with_paths(&svg, id_prefix)?;
     }
     let text = chart.text();
     let description = match text.description.trim() {

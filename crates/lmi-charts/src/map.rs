@@ -44,6 +44,8 @@ const SUPPRESSED: RGBColor = RGBColor(120, 120, 120);
 const BORDER: RGBColor = RGBColor(255, 255, 255);
 const SELECTED: RGBColor = RGBColor(0, 0, 0);
 const LABEL_SIZE: f64 = 15.0;
+/// The no-data fill while drawing, replaced by the document's own pattern id.
+const NO_DATA_PATTERN: &str = "url(#lmi-map-no-data)";
 const NUMBER_SIZE: f64 = 13.0;
 
 /// The most classes a map cuts.
@@ -437,7 +439,7 @@ impl<'a> PreparedMap<'a> {
         };
         let (sr, sg, sb) = stroke.rgb();
         let fill_attr = match fill {
-            Fill::NoData => "url(#lmi-map-no-data)".to_owned(),
+            Fill::NoData => NO_DATA_PATTERN.to_owned(),
             _ => format!("#{r:02X}{g:02X}{b:02X}"),
         };
         let class_attr = match fill {
@@ -461,24 +463,25 @@ impl<'a> PreparedMap<'a> {
     }
 
     /// The SVG plotters wrote, with the area paths (and the no-data hatching) under the labels:
-    /// right after the background rectangle.
-    pub fn with_paths(&self, svg: &str) -> Result<String, ChartError> {
+    /// right after the background rectangle. The hatching's id is `{id_prefix}-no-data`, unique
+    /// in a document of several charts.
+    pub fn with_paths(&self, svg: &str, id_prefix: &str) -> Result<String, ChartError> {
         let malformed = || ChartError::Draw("the SVG backend wrote no background".into());
         let rect = svg.find("<rect").ok_or_else(malformed)?;
         let end = rect + svg[rect..].find("/>").ok_or_else(malformed)? + 2;
         let (nr, ng, nb) = NO_DATA_LINE.rgb();
+        let pattern_id = xml_escape(&format!("{id_prefix}-no-data"));
         let pattern = format!(
-            "\n<defs><pattern id=\"lmi-map-no-data\" patternUnits=\"userSpaceOnUse\" width=\"8\" \
+            "\n<defs><pattern id=\"{pattern_id}\" patternUnits=\"userSpaceOnUse\" width=\"8\" \
              height=\"8\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" \
              fill=\"#FFFFFF\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" \
              stroke=\"#{nr:02X}{ng:02X}{nb:02X}\" stroke-width=\"1.5\"/></pattern></defs>\n"
         );
-        Ok(format!(
-            "{}{pattern}{}{}",
-            &svg[..end],
-            self.paths.borrow(),
-            &svg[end..]
-        ))
+        let paths = self
+            .paths
+            .borrow()
+            .replace(NO_DATA_PATTERN, &format!("url(#{pattern_id})"));
+        Ok(format!("{}{pattern}{paths}{}", &svg[..end], &svg[end..]))
     }
 }
 

@@ -320,8 +320,12 @@ fn topology_features(
                     let ix = n.as_i64().unwrap_or(i64::MAX);
                     let ix = if ix < 0 { -ix - 1 } else { ix };
                     if ix >= arcs {
+                        let code = g
+                            .pointer(&format!("/properties/{}", layer.code))
+                            .and_then(Value::as_str)
+                            .unwrap_or("no code");
                         return Err(bad(
-                            format!("#{} of `{object}`", i + 1),
+                            format!("#{} ({code}) of `{object}`", i + 1),
                             format!("arc indices below {arcs}"),
                             n.to_string(),
                         ));
@@ -556,7 +560,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("#1 of `ltla`") && err.contains("arc indices below 3"),
+            err.contains("#1 (E07000117) of `ltla`") && err.contains("arc indices below 3"),
             "{err}"
         );
     }

@@ -62,8 +62,11 @@ struct DemandIndex {
     flow_summary: HashMap<String, Vec<usize>>,
     /// area -> positions in `rows.projections`, in table order.
     projections: HashMap<String, Vec<usize>>,
-    /// area -> (position in `rows.boundaries`, its outline parsed once).
-    boundaries: HashMap<String, (usize, geo::MultiPolygon)>,
+    /// area -> position in `rows.boundaries`.
+    boundaries: HashMap<String, usize>,
+    /// The outlines parsed, on the first map drawn (not at load: a reload stays as quick as
+    /// before maps).
+    outlines: std::sync::OnceLock<HashMap<String, geo::MultiPolygon>>,
 }
 
 impl DemandIndex {
@@ -116,11 +119,7 @@ impl DemandIndex {
                 .push(i);
         }
         for (i, r) in rows.boundaries.iter().enumerate() {
-            // The pipeline wrote this text from a parsed geometry; one that does not read back
-            // is left out (the area is then drawn from its districts, or not at all).
-            if let Some(g) = crate::maps::parse_geometry(&r.geometry) {
-                ix.boundaries.insert(r.area_code.clone(), (i, g));
-            }
+            ix.boundaries.insert(r.area_code.clone(), i);
         }
         ix.rows = rows;
         ix
@@ -373,10 +372,20 @@ impl ServedSnapshot {
         &self,
         area: &str,
     ) -> Option<(&lmi_core::demand::BoundaryRow, &geo::MultiPolygon)> {
-        self.demand
-            .boundaries
-            .get(area)
-            .map(|(i, g)| (&self.demand.rows.boundaries[*i], g))
+        let outlines = self.demand.outlines.get_or_init(|| {
+            // The pipeline wrote this text from a parsed geometry; one that does not read back
+            // is left out (the area is then drawn from its districts, or not at all).
+            self.demand
+                .rows
+                .boundaries
+                .iter()
+                .filter_map(|r| {
+                    crate::maps::parse_geometry(&r.geometry).map(|g| (r.area_code.clone(), g))
+                })
+                .collect()
+        });
+        let row = &self.demand.rows.boundaries[*self.demand.boundaries.get(area)?];
+        outlines.get(area).map(|g| (row, g))
     }
 
     pub fn projection_areas(&self) -> Vec<&str> {

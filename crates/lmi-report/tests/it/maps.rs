@@ -29,9 +29,13 @@ fn a_district_is_mapped_among_its_combined_authoritys_districts_and_outlined() {
     // Lancashire combined authority (Burnley's first parent of that type): 14 districts.
     assert_eq!(map.shapes.len(), 14);
     assert!(
-        map.text
-            .title
-            .contains("local authority districts in Lancashire, 2022/23")
+        map.text.title.ends_with(": Lancashire, 2022/23"),
+        "{}",
+        map.text.title
+    );
+    assert_eq!(
+        map.text.footnotes[0],
+        "Local authority districts in Lancashire (combined authority)."
     );
     let burnley = map.shapes.iter().find(|s| s.code == "E07000117").unwrap();
     assert!(burnley.selected);
