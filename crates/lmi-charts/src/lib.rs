@@ -78,7 +78,10 @@ pub fn chart_size(chart: &Chart) -> (u32, u32) {
         Chart::Stacked(stacked) => stacked::height(stacked, footnotes),
         Chart::SmallMultiples(grid) => small_multiples::height(grid, footnotes),
         // Square enough for a county; England's LSIPs are taller than wide.
-        Chart::Map(_) => 760 + footnotes * (frame::FOOTNOTE_SIZE as u32 + 3),
+        // The key of numbered areas takes about a line per six areas.
+        Chart::Map(map) => {
+            760 + (footnotes + map.shapes.len() as u32 / 6) * (frame::FOOTNOTE_SIZE as u32 + 3)
+        }
     };
     (width, grown.clamp(height, 1200))
 }

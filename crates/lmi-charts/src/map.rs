@@ -247,13 +247,16 @@ impl<'a> PreparedMap<'a> {
             self.numbered(&trial)?
         };
         let mut notes = self.notes.clone();
-        if !numbered.is_empty() {
-            let key: Vec<String> = numbered
-                .iter()
-                .enumerate()
-                .map(|(n, &i)| format!("{} {}", n + 1, self.chart.shapes[i].label))
-                .collect();
-            notes.push(format!("Areas by number: {}.", key.join("; ")));
+        // The key in notes of ten areas each, so every name is printed whole (a note wraps to
+        // at most three lines).
+        let key: Vec<String> = numbered
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("{} {}", n + 1, self.chart.shapes[i].label))
+            .collect();
+        for (k, chunk) in key.chunks(10).enumerate() {
+            let lead = if k == 0 { "Areas by number: " } else { "" };
+            notes.push(format!("{lead}{}.", chunk.join("; ")));
         }
         let plot = draw_frame(root, &self.chart.text, &legend, &notes)?;
         let view = View::fit(&self.shapes, &plot);
