@@ -374,3 +374,104 @@ async fn a_lancashire_postcode_typed_opens_its_travel_to_work_area() {
     .await
     .expect("browser test");
 }
+
+/// Maps (issue 26): Lancashire combined authority's hub overview draws its 14 districts as an
+/// inline map, one clickable shape per district; a real click on Burnley opens Burnley, whose
+/// own dashboard draws the Lancashire districts map with Burnley outlined.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_on_a_district_of_the_lancashire_map_opens_it() {
+    let Some(chromium) = chromium_for("a_click_on_a_district_of_the_lancashire_map_opens_it")
+    else {
+        return;
+    };
+    let app = TestApp::spawn(None).await;
+    let base = format!("http://{}", app.addr);
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::launch(&chromium);
+        let mut page = browser.new_page();
+        page.viewport(1280, 900, false);
+        page.goto(&format!("{base}/?area=E47000018&dashboard=hub-overview"));
+        let map = "#panel-ks4-apprenticeship-map svg.map";
+        let codes = page.wait_for(
+            &format!(
+                "(() => {{ const p = [...document.querySelectorAll('{map} path[data-code]')];
+                   return p.length >= 14 ? p.map(e => e.dataset.code).sort() : null; }})()"
+            ),
+            WAIT,
+        );
+        let codes: Vec<&str> = codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        assert_eq!(codes.len(), 14, "{codes:?}");
+        for code in ["E07000117", "E07000123", "E06000008", "E06000009"] {
+            assert!(codes.contains(&code), "{code} not drawn: {codes:?}");
+        }
+        let title = page.eval(&format!(
+            "document.querySelector('{map} path[data-code=\"E07000117\"] title').textContent"
+        ));
+        assert!(title.as_str().unwrap().starts_with("Burnley (E07000117): "), "{title}");
+        full_page_screenshot(&mut page, 1280, false, "lancashire-hub-overview-map.png");
+
+        // A real mouse click inside Burnley's shape (a point where Burnley is the topmost element).
+        page.viewport(1280, 900, false);
+        let at = page.eval(&format!(
+            "(() => {{ const path = document.querySelector('{map} path[data-code=\"E07000117\"]');
+               path.scrollIntoView({{ block: 'center' }});
+               const r = path.getBoundingClientRect();
+               for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {{
+                 const x = r.left + r.width * i / 20, y = r.top + r.height * j / 20;
+                 if (document.elementFromPoint(x, y) === path) return [x, y];
+               }}
+               return null; }})()"
+        ));
+        let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+        for kind in ["mousePressed", "mouseReleased"] {
+            page.call(
+                "Input.dispatchMouseEvent",
+                serde_json::json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            );
+        }
+        page.wait_for(
+            "document.getElementById('dashboard-title').textContent.includes('Burnley') && \
+             new URL(location.href).searchParams.get('area') === 'E07000117'",
+            WAIT,
+        );
+        // Burnley's dashboard has its own map: Lancashire's districts, Burnley outlined.
+        let selected = page.wait_for(
+            "(() => { const s = document.querySelector('#panel-apprenticeships-map svg.map path.selected');
+               return s ? s.dataset.code : null; })()",
+            WAIT,
+        );
+        assert_eq!(selected, "E07000117");
+        page.eval("document.getElementById('panel-apprenticeships-map').scrollIntoView()");
+        full_page_screenshot(&mut page, 1280, false, "burnley-lancashire-map.png");
+        let errors = page.errors();
+        assert!(errors.is_empty(), "the page logged errors: {errors:#?}");
+    })
+    .await
+    .expect("browser test");
+}
+
+/// Maps (issue 26), the picture the issue asks for: the Lancashire districts map of
+/// apprenticeship progression after 16-18 study (`post16_apprenticeship_rate`) with Burnley
+/// selected, from the chart route over the sample, kept beside the screenshots (no browser needed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lancashire_districts_map_with_burnley_selected_is_drawn_from_the_sample() {
+    let app = TestApp::spawn(None).await;
+    let query =
+        "area=E07000117&indicator=post16_apprenticeship_rate&area_type=lad&within=E47000018";
+    let base = format!("http://{}/v1/charts/map", app.addr);
+    let svg = reqwest::get(format!("{base}.svg?{query}")).await.unwrap();
+    assert_eq!(svg.status(), 200);
+    let svg = svg.text().await.unwrap();
+    let shapes = svg.matches("<path class=\"lmi-map-area").count();
+    assert_eq!(shapes, 14, "one shape per district of Lancashire");
+    assert!(svg.contains("class=\"lmi-map-area selected\" data-code=\"E07000117\""));
+    assert!(svg.contains("SYNTHETIC SAMPLE DATA") && svg.contains("Classes: quantiles"));
+    let png = reqwest::get(format!("{base}.png?{query}")).await.unwrap();
+    assert_eq!(png.status(), 200);
+    let png = png.bytes().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    std::fs::create_dir_all(screenshots()).unwrap();
+    let path = screenshots().join("lancashire-districts-post16-apprenticeship-burnley.png");
+    std::fs::write(&path, &png).unwrap();
+    std::fs::write(path.with_extension("svg"), &svg).unwrap();
+}

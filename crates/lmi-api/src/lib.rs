@@ -13,6 +13,7 @@ mod extract;
 mod handlers;
 mod http;
 mod limit;
+mod maps;
 mod metrics;
 mod openapi;
 mod ops;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/dashboards/{id}", get(dashboard::get_spec))
         .route("/v1/dashboards/{id}/areas/{code}", get(dashboard::resolved))
         .route("/v1/compare", get(handlers::compare))
+        .route("/v1/boundaries", get(maps::boundaries))
         .route("/v1/indicators", get(handlers::list_indicators))
         .route("/v1/indicators/{id}", get(handlers::get_indicator))
         .route("/v1/indicators/{id}/rankings", get(handlers::rankings))

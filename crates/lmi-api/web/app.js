@@ -147,6 +147,7 @@ function renderPanel(panel) {
     node.querySelector("a.csv").href = panel.links.csv;
     node.querySelector("a.png").href = panel.links.png;
     node.querySelector("a.svg").href = panel.links.svg;
+    if (panel.chart === "map") inlineMap(img, panel);
   } else {
     node.classList.add("unavailable");
     img.remove();
@@ -257,6 +258,52 @@ async function start() {
     } catch (err) {
       setStatus(`Unknown area in the address: ${err.message}`, true);
     }
+  }
+}
+
+// ---- maps: the SVG inline, each area a link to its own dashboard ----
+// A map's SVG has one <path data-code="…"> per area with its name, code and value in a <title>;
+// inlined (not an <img>) so a click or Enter on an area opens it.
+async function inlineMap(img, panel) {
+  try {
+    const response = await fetch(panel.links.svg, { headers: { Accept: "image/svg+xml" } });
+    if (!response.ok) return; // the <img> stays
+    const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+    if (doc.documentElement.nodeName !== "svg") return;
+    // Imported first: a clone does not keep event listeners.
+    const svg = document.importNode(doc.documentElement, true);
+    svg.classList.add("chart", "map");
+    if (!svg.getAttribute("viewBox")) {
+      svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+    }
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    for (const path of svg.querySelectorAll("path[data-code]")) {
+      const title = path.querySelector("title");
+      path.setAttribute("tabindex", "0");
+      path.setAttribute("role", "link");
+      if (title) path.setAttribute("aria-label", `Open ${title.textContent}`);
+      const open = () => openArea(path.dataset.code);
+      path.addEventListener("click", open);
+      path.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open();
+        }
+      });
+    }
+    img.replaceWith(svg);
+  } catch (err) {
+    // A map that cannot be inlined is still shown as an image.
+  }
+}
+
+async function openArea(code) {
+  try {
+    const body = await getJson(`/v1/areas/${encodeURIComponent(code)}`);
+    chooseArea({ code: body.area.code, name: body.area.name, type: body.area.type });
+  } catch (err) {
+    setStatus(`Could not open ${code}: ${err.message}`, true);
   }
 }
 

@@ -3,6 +3,7 @@
 //! reads are compiled in from `datasets/geography/`.
 
 pub mod area;
+pub mod boundaries;
 pub mod breakdown;
 pub mod demand;
 pub mod difference;

@@ -274,6 +274,20 @@ pub mod postcodes {
     ];
 }
 
+/// One row per area with a boundary: its simplified outline (maps, `crate::boundaries`).
+pub mod boundaries {
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    /// The catalogue id of the boundary source.
+    pub const SOURCE: &str = "source";
+    /// The boundary set's vintage (`2023`, `2011`).
+    pub const VINTAGE: &str = "vintage";
+    /// GeoJSON geometry text (Polygon or MultiPolygon), WGS84 longitude and latitude.
+    pub const GEOMETRY: &str = "geometry";
+
+    pub const COLUMNS: [&str; 5] = [AREA_CODE, AREA_TYPE, SOURCE, VINTAGE, GEOMETRY];
+}
+
 /// The tables a snapshot holds besides values and observations: lmi-pipeline builds them,
 /// lmi-store names their files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -288,14 +302,17 @@ pub enum Table {
     Projections,
     /// [`postcodes`].
     Postcodes,
+    /// [`boundaries`].
+    Boundaries,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Breakdowns,
         Table::Flows,
         Table::FlowSummary,
         Table::Projections,
         Table::Postcodes,
+        Table::Boundaries,
     ];
 }

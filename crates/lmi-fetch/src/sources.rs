@@ -274,10 +274,12 @@ impl std::fmt::Debug for Fetched {
     }
 }
 
-/// What a source's bodies are: JSON for a feature service, CSV otherwise.
-fn expect_of(spec: &FetchSpec) -> crate::http::Expect {
+/// What a source's bodies are: JSON for a feature service and for boundary files (GeoJSON,
+/// TopoJSON), CSV otherwise.
+fn expect_of(def: &SourceDef, spec: &FetchSpec) -> crate::http::Expect {
     match spec {
         FetchSpec::Arcgis(_) => crate::http::Expect::Json,
+        _ if def.format == lmi_ingest::Format::OnsBoundaries => crate::http::Expect::Json,
         _ => crate::http::Expect::Csv,
     }
 }
@@ -358,7 +360,7 @@ async fn fetch_source(
                 ..
             }) => fetch_arcgis_pages(client, source, url, *size, held.as_ref(), &on).await?,
             _ => match client
-                .get_expecting(url, url, held.as_ref(), expect_of(spec), &on)
+                .get_expecting(url, url, held.as_ref(), expect_of(def, spec), &on)
                 .await?
             {
                 Response::NotModified { attempts } => UrlGot::NotModified(attempts),

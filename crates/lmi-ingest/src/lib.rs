@@ -15,6 +15,7 @@ mod apprenticeship_flows;
 mod apprenticeships;
 mod aps;
 mod aps_breakdowns;
+mod boundaries;
 mod catalogue;
 mod census;
 mod dfe;
@@ -37,7 +38,7 @@ mod skills_imperative;
 mod ukbc;
 mod upper_tier_tables;
 
-pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
+pub use catalogue::{BUNDLED_CATALOGUE, BoundaryLayer, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
     ArcgisSpec, CellSelect, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec,

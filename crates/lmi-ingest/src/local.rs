@@ -97,6 +97,13 @@ pub fn parse_source(
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
         Format::OnsNspl => crate::postcode_directory::parse(raw, &source.id, out),
+        Format::OnsBoundaries => match &source.boundary {
+            Some(layer) => crate::boundaries::parse(raw, &source.id, layer, out),
+            None => Err(IngestError::Catalogue(format!(
+                "source `{}`: format ons_boundaries needs a `boundary` layer",
+                source.id
+            ))),
+        },
         Format::NomisApi => match &source.fetch {
             Some(crate::fetch_spec::FetchSpec::Nomis(spec)) => {
                 crate::nomis::parse_saved_result(raw, &source.id, spec, out)

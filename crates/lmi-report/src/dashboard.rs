@@ -382,6 +382,7 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, PanelError> {
                 | ChartKind::Flows
                 | ChartKind::SupplyDemand
                 | ChartKind::PrioritySectors
+                | ChartKind::Map
         ) {
             return Err(PanelError::ReadingNotTaken(p.chart));
         }

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod dashboard;
 mod error;
 pub mod lookup;
+pub mod maps;
 pub mod pack;
 pub mod postcodes;
 pub mod queries;

@@ -249,3 +249,26 @@ pub(crate) fn postcodes(df: &DataFrame) -> R<lmi_core::postcode::PostcodeDirecto
     }
     b.finish().map_err(|e| e.to_string())
 }
+
+pub(crate) fn boundaries(df: &DataFrame) -> R<Vec<lmi_core::demand::BoundaryRow>> {
+    use lmi_core::schema::boundaries as bd;
+    let t = |n| text(df, n);
+    let (code, types, source, vintage, geometry) = (
+        t(bd::AREA_CODE)?,
+        t(bd::AREA_TYPE)?,
+        t(bd::SOURCE)?,
+        t(bd::VINTAGE)?,
+        t(bd::GEOMETRY)?,
+    );
+    (0..df.height())
+        .map(|i| {
+            Ok(lmi_core::demand::BoundaryRow {
+                area_code: required(code, bd::AREA_CODE, i)?,
+                area_type: area_type(types, bd::AREA_TYPE, i)?,
+                source: required(source, bd::SOURCE, i)?,
+                vintage: required(vintage, bd::VINTAGE, i)?,
+                geometry: required(geometry, bd::GEOMETRY, i)?,
+            })
+        })
+        .collect()
+}

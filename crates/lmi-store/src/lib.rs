@@ -50,6 +50,7 @@ pub fn table_file(table: Table) -> &'static str {
         Table::FlowSummary => "flow_summary.parquet",
         Table::Projections => "projections.parquet",
         Table::Postcodes => "postcodes.parquet",
+        Table::Boundaries => "boundaries.parquet",
     }
 }
 const CURRENT: &str = "current";
@@ -666,6 +667,9 @@ fn read_demand(manifest: &Manifest, files: &Files) -> Result<Demand> {
             }
             Table::Postcodes => {
                 demand.postcodes = Some(Arc::new(demand::postcodes(&df).map_err(corrupt)?));
+            }
+            Table::Boundaries => {
+                demand.boundaries = demand::boundaries(&df).map_err(corrupt)?;
             }
         }
         demand.present.push(table);

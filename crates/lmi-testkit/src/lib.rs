@@ -638,7 +638,7 @@ fn query_map(query: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -810,7 +810,10 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
                 .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
         Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
-        Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
+        Target::GitHub | Target::Ons
+            if path.contains(&format!("/{}/", github::DFE_OWNER))
+                || github::is_boundary_repository(path) =>
+        {
             lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
         }
         Target::OnsWebsite => lock(&inner.ons_site).respond(path, &q),

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod apprenticeship_routes;
+mod boundaries;
 mod faults;
 mod geography;
 mod live;

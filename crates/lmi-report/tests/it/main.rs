@@ -9,6 +9,7 @@ mod areas;
 mod demand;
 mod fixture;
 mod postcodes;
+mod maps;
 mod profiles;
 mod provenance;
 mod sectors;
