@@ -42,6 +42,7 @@ fn targets() -> Vec<String> {
             format!("/v1/areas?type={v}"),
             format!("/v1/areas?limit={v}"),
             format!("/v1/areas?postcode={v}"),
+            format!("/v1/postcodes/{v}"),
             format!("/v1/areas/{v}"),
             format!("/v1/areas/{v}/profile"),
             format!("/v1/areas/E07000117/profile?format={v}"),

@@ -5,6 +5,7 @@
 
 mod area_groups;
 mod catalogue;
+mod compare_real_data;
 mod demand_real_data;
 mod hostile;
 mod hot_swap;
@@ -13,4 +14,5 @@ mod provision_real_data;
 mod real_data;
 mod sample_server;
 mod schema;
+mod similar_areas;
 mod web_page;

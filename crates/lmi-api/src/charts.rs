@@ -80,11 +80,12 @@ fn image_response(
 #[into_params(names("file"), parameter_in = Path)]
 pub struct ChartFilePath(
     /// `{kind}.{format}`: kind `trend`, `ranking`, `breakdown`, `small_multiples`,
-    /// `ranked_breakdown`, `flows`, `supply_demand` or `priority_sectors`; format `svg`, `png` or
+    /// `ranked_breakdown`, `flows`, `supply_demand`, `priority_sectors` or `map`; format `svg`,
+    /// `png` or
     /// `csv` (the numbers behind the chart).
     #[param(
         example = "trend.svg",
-        pattern = r"^(trend|ranking|breakdown|small_multiples|ranked_breakdown|flows|supply_demand|priority_sectors)\.(svg|png|csv)$"
+        pattern = r"^(trend|ranking|breakdown|small_multiples|ranked_breakdown|flows|supply_demand|priority_sectors|map)\.(svg|png|csv)$"
     )]
     pub String,
 );

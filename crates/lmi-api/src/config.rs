@@ -106,7 +106,8 @@ impl From<TrustedProxies> for String {
 pub struct ApiConfig {
     #[serde(rename = "cors_origins")]
     pub cors: CorsOrigins,
-    /// A request still running after this long is answered `503` (problem+json).
+    /// A request still running after this long is answered `503` (problem+json). The admin
+    /// reload, which answers when a snapshot has loaded, has a limit of its own (10 minutes).
     #[serde(rename = "request_timeout_ms")]
     #[serde_as(as = "DurationMilliSeconds<u64>")]
     pub request_timeout: Duration,

@@ -87,10 +87,8 @@ pub struct AreaQuery {
     #[serde(rename = "type")]
     #[param(rename = "type", value_type = Option<AreaType>)]
     area_type: Option<String>,
-    /// Postcode search is not available yet (the geography tables have no postcode lookup):
-    /// the parameter is accepted only to answer `400` with that explanation, so it is left out
-    /// of the schema.
-    #[param(ignore)]
+    /// A postcode (any spacing or case): the areas it lies in come first, TTWA first (as
+    /// `q=` with a postcode does). `400` when it is not a postcode.
     postcode: Option<String>,
     /// Maximum number of areas returned (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -99,13 +97,10 @@ pub struct AreaQuery {
 }
 
 impl AreaQuery {
-    /// The type and limit asked for, checked; postcodes are refused with the reason.
+    /// The type and limit asked for, checked; a `postcode` that is not one is refused saying why.
     fn checked(&self) -> Result<(Option<AreaType>, usize), ApiError> {
         if let Some(pc) = &self.postcode {
-            return Err(ApiError::BadRequest(format!(
-                "postcode search (`{pc}`) is not available yet: the bundled geography tables have \
-                 no postcode lookup. Search by place name with ?q= instead."
-            )));
+            crate::postcodes::parse_postcode(pc)?;
         }
         let area_type = self.area_type.as_deref().map(parse_area_type).transpose()?;
         let limit = self.limit.unwrap_or(100);
@@ -120,9 +115,8 @@ impl AreaQuery {
 
 /// Search areas by name (prefix, substring or fuzzy), code, and type.
 ///
-/// Misspelt names are matched (edit distance) only when nothing matches as typed. Postcode
-/// search is not available yet: the bundled geography tables have no postcode lookup, and a
-/// `postcode` parameter is answered `400` saying so.
+/// Misspelt names are matched (edit distance) only when nothing matches as typed. A postcode
+/// (in `q` or `postcode`) lists the areas it lies in first, TTWA first, matched `postcode`.
 #[utoipa::path(get, path = "/v1/areas", tag = "areas", params(AreaQuery),
     responses(
         (status = 200, description = "Matching areas, best match first", content((AreaList = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -136,7 +130,7 @@ pub async fn list_areas(
 ) -> ApiResult {
     let (area_type, limit) = q.checked()?;
     let snap = state.current();
-    let query = q.q.as_deref().unwrap_or("");
+    let query = q.postcode.as_deref().or(q.q.as_deref()).unwrap_or("");
     let body = queries::areas(&snap, state.geo_for(&snap), query, area_type, limit);
     respond(&state, &snap, Format::negotiate(q.format, &headers), &body).await
 }

@@ -8,7 +8,10 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The limit for `POST /v1/admin/reload`: loading a snapshot, not answering a reader.
+const RELOAD_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub async fn conventions(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -21,13 +24,21 @@ pub async fn conventions(State(state): State<AppState>, req: Request, next: Next
     let config = state.config();
     let metrics = &state.shared.metrics;
     metrics.started();
-    let mut response = match tokio::time::timeout(config.request_timeout, next.run(req)).await {
+    // The operator's reload answers when the new snapshot is loaded and swapped in, which takes as
+    // long as the snapshot is large (a full postcode directory, a busy machine): it is not held to
+    // the limit for reading requests. Dropping it half way would only make the operator retry.
+    let limit = if route == "/v1/admin/reload" {
+        RELOAD_TIMEOUT
+    } else {
+        config.request_timeout
+    };
+    let mut response = match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         Err(_) => problem(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "the request took longer than the server's limit of {} ms",
-                config.request_timeout.as_millis()
+                limit.as_millis()
             ),
         ),
     };

@@ -13,10 +13,13 @@ mod extract;
 mod handlers;
 mod http;
 mod limit;
+mod maps;
 mod metrics;
 mod openapi;
 mod ops;
+mod postcodes;
 mod respcache;
+mod similar;
 mod state;
 mod web;
 
@@ -61,7 +64,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/areas", get(handlers::list_areas))
         .route("/v1/areas/{code}", get(handlers::get_area))
+        .route("/v1/postcodes/{postcode}", get(postcodes::get_postcode))
         .route("/v1/areas/{code}/profile", get(handlers::profile))
+        .route("/v1/areas/{code}/similar", get(similar::similar))
         .route(
             "/v1/areas/{code}/breakdowns/{id}",
             get(handlers::area_breakdown),
@@ -88,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/dashboards/{id}", get(dashboard::get_spec))
         .route("/v1/dashboards/{id}/areas/{code}", get(dashboard::resolved))
         .route("/v1/compare", get(handlers::compare))
+        .route("/v1/boundaries", get(maps::boundaries))
         .route("/v1/indicators", get(handlers::list_indicators))
         .route("/v1/indicators/{id}", get(handlers::get_indicator))
         .route("/v1/indicators/{id}/rankings", get(handlers::rankings))
@@ -293,3 +299,5 @@ pub async fn serve_with(
 mod tests;
 #[cfg(test)]
 mod tests_demand;
+#[cfg(test)]
+mod tests_postcodes;

@@ -278,7 +278,7 @@ async fn a_postcode_search_is_a_problem_that_explains_why() {
         body["detail"]
             .as_str()
             .unwrap()
-            .contains("no postcode lookup")
+            .contains("`BB11` is not a UK postcode")
     );
 }
 

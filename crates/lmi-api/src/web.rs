@@ -14,6 +14,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../web/app.js"),
     ),
     (
+        "compare.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/compare.js"),
+    ),
+    (
         "app.css",
         "text/css; charset=utf-8",
         include_str!("../web/app.css"),

@@ -7,6 +7,8 @@ const state = {
   area: null, dashboard: null, dashboards: [], searchSeq: 0, loadSeq: 0,
   // Set once the reader picks a dashboard themselves: then it is kept while it suits the area.
   chosenByReader: false,
+  // What opened the area when it was not chosen by name (a postcode), said once in the status.
+  via: null,
 };
 
 const TYPE_LABELS = {
@@ -89,6 +91,12 @@ const search = debounce(async (q) => {
     if (seq !== state.searchSeq) return; // a newer search has started
     hits = body.areas;
     active = hits.length ? 0 : -1;
+    // A postcode typed opens its Travel to Work Area (listed first; its district if it has none).
+    if (body.postcode && hits.length && hits[0].match === "postcode") {
+      state.via = `Postcode ${body.postcode} is in ${hits[0].name} (${TYPE_LABELS[hits[0].type] || hits[0].type})`;
+      chooseArea(hits[0]);
+      return;
+    }
     renderResults();
     if (!hits.length) setStatus(`No area matches “${q}”.`);
   } catch (err) {
@@ -139,6 +147,7 @@ function renderPanel(panel) {
     node.querySelector("a.csv").href = panel.links.csv;
     node.querySelector("a.png").href = panel.links.png;
     node.querySelector("a.svg").href = panel.links.svg;
+    if (panel.chart === "map") inlineMap(img, panel);
   } else {
     node.classList.add("unavailable");
     img.remove();
@@ -204,8 +213,13 @@ async function load() {
     if (seq !== state.loadSeq) return;
     render(d);
     showGroupDefinition(d.area);
+    // compare.js offers this area for comparison and, for a district, its similar areas.
+    document.dispatchEvent(new CustomEvent("lmi:area-shown", { detail: d.area }));
     const shown = d.panels.filter((p) => p.available).length;
-    setStatus(`${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
+    // Said once, for the area a postcode opened.
+    const via = state.via && state.area && state.area.code === d.area.code ? `${state.via}. ` : "";
+    state.via = null;
+    setStatus(`${via}${d.dashboard.title} for ${d.area.name}: ${shown} of ${d.panels.length} panels have data.`);
     const params = new URLSearchParams({ area: d.area.code, dashboard: d.dashboard.id });
     history.replaceState(null, "", `?${params}`);
     document.title = `${d.area.name}: ${d.dashboard.title} · lmi`;
@@ -272,6 +286,52 @@ async function start() {
     } catch (err) {
       setStatus(`Unknown area in the address: ${err.message}`, true);
     }
+  }
+}
+
+// ---- maps: the SVG inline, each area a link to its own dashboard ----
+// A map's SVG has one <path data-code="…"> per area with its name, code and value in a <title>;
+// inlined (not an <img>) so a click or Enter on an area opens it.
+async function inlineMap(img, panel) {
+  try {
+    const response = await fetch(panel.links.svg, { headers: { Accept: "image/svg+xml" } });
+    if (!response.ok) return; // the <img> stays
+    const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+    if (doc.documentElement.nodeName !== "svg") return;
+    // Imported first: a clone does not keep event listeners.
+    const svg = document.importNode(doc.documentElement, true);
+    svg.classList.add("chart", "map");
+    if (!svg.getAttribute("viewBox")) {
+      svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+    }
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    for (const path of svg.querySelectorAll("path[data-code]")) {
+      const title = path.querySelector("title");
+      path.setAttribute("tabindex", "0");
+      path.setAttribute("role", "link");
+      if (title) path.setAttribute("aria-label", `Open ${title.textContent}`);
+      const open = () => openArea(path.dataset.code);
+      path.addEventListener("click", open);
+      path.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open();
+        }
+      });
+    }
+    img.replaceWith(svg);
+  } catch (err) {
+    // A map that cannot be inlined is still shown as an image.
+  }
+}
+
+async function openArea(code) {
+  try {
+    const body = await getJson(`/v1/areas/${encodeURIComponent(code)}`);
+    chooseArea({ code: body.area.code, name: body.area.name, type: body.area.type });
+  } catch (err) {
+    setStatus(`Could not open ${code}: ${err.message}`, true);
   }
 }
 

@@ -105,6 +105,8 @@ pub(crate) enum Swatch {
     Band(RGBColor),
     DashedLine(RGBColor),
     Marker(Marker, RGBColor),
+    /// White with an outline and a diagonal line: "no data" on a map.
+    Hatched(RGBColor),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +209,17 @@ fn draw_legend<DB: DrawingBackend>(
                 draw_marker(root, middle, marker, colour, 5)?;
                 Ok(())
             }
+            Swatch::Hatched(colour) => root
+                .draw(&Rectangle::new(
+                    [(x, y + 2), (x + swatch, y + swatch - 2)],
+                    colour.stroke_width(1),
+                ))
+                .and_then(|_| {
+                    root.draw(&PathElement::new(
+                        [(x, y + swatch - 2), (x + swatch, y + 2)],
+                        colour.stroke_width(1),
+                    ))
+                }),
         }
         .map_err(draw_error)?;
         root.draw(&Text::new(label, (x + swatch + LINE_GAP, y), font.clone()))

@@ -35,6 +35,7 @@
 
 mod frame;
 mod layout;
+mod map;
 mod model;
 mod ranked;
 mod small_multiples;
@@ -45,9 +46,11 @@ mod trend;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub use map::MAX_CLASSES as MAP_MAX_CLASSES;
 pub use model::{
-    Chart, ChartText, Mark, Panel, RankedBar, RankedChart, ReferenceLine, SmallMultiplesChart,
-    StackedBar, StackedChart, TrendChart, TrendPoint, TrendSeries,
+    Chart, ChartText, ClassMethod, MapChart, MapClasses, MapShape, Mark, Panel, RankedBar,
+    RankedChart, ReferenceLine, SmallMultiplesChart, StackedBar, StackedChart, TrendChart,
+    TrendPoint, TrendSeries,
 };
 pub use svg::xml_escape;
 
@@ -74,6 +77,11 @@ pub fn chart_size(chart: &Chart) -> (u32, u32) {
         Chart::Ranked(ranked) => ranked::height(ranked, footnotes),
         Chart::Stacked(stacked) => stacked::height(stacked, footnotes),
         Chart::SmallMultiples(grid) => small_multiples::height(grid, footnotes),
+        // Square enough for a county; England's LSIPs are taller than wide.
+        // The key of numbered areas takes about a line per six areas.
+        Chart::Map(map) => {
+            760 + (footnotes + map.shapes.len() as u32 / 6) * (frame::FOOTNOTE_SIZE as u32 + 3)
+        }
     };
     (width, grown.clamp(height, 1200))
 }
@@ -135,12 +143,18 @@ pub fn render_svg(chart: &Chart) -> Result<String, ChartError> {
 /// [`render_svg`] with the `<title>`/`<desc>` ids `{id_prefix}-title` and `{id_prefix}-desc`,
 /// for documents that hold several charts (data packs).
 pub fn render_svg_with_ids(chart: &Chart, id_prefix: &str) -> Result<String, ChartError> {
-    let prepared = Prepared::new(chart)?;
+    let prepared = match Prepared::new(chart)? {
+        Prepared::Map(m) => Prepared::Map(m.for_svg()),
+        other => other,
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, chart_size(chart)).into_drawing_area();
         prepared.draw(&root)?;
         root.present().map_err(frame::draw_error)?;
+    }
+    if let Prepared::Map(m) = &prepared {
+        svg = m.with_paths(&svg, id_prefix)?;
     }
     let text = chart.text();
     let description = match text.description.trim() {
@@ -177,6 +191,7 @@ enum Prepared<'a> {
     Ranked(ranked::PreparedRanked<'a>),
     Stacked(stacked::PreparedStacked<'a>),
     SmallMultiples(small_multiples::PreparedGrid<'a>),
+    Map(map::PreparedMap<'a>),
 }
 
 impl<'a> Prepared<'a> {
@@ -188,6 +203,7 @@ impl<'a> Prepared<'a> {
             Chart::SmallMultiples(c) => {
                 Prepared::SmallMultiples(small_multiples::PreparedGrid::new(c)?)
             }
+            Chart::Map(c) => Prepared::Map(map::PreparedMap::new(c)?),
         })
     }
 
@@ -198,6 +214,7 @@ impl<'a> Prepared<'a> {
             Prepared::Ranked(p) => p.description(),
             Prepared::Stacked(p) => p.description(),
             Prepared::SmallMultiples(p) => p.description(),
+            Prepared::Map(p) => p.description(),
         }
     }
 
@@ -207,6 +224,7 @@ impl<'a> Prepared<'a> {
             Prepared::Ranked(p) => p.draw(root),
             Prepared::Stacked(p) => p.draw(root),
             Prepared::SmallMultiples(p) => p.draw(root),
+            Prepared::Map(p) => p.draw(root),
         }
     }
 }

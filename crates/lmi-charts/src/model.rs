@@ -10,6 +10,7 @@ pub enum Chart {
     Ranked(RankedChart),
     Stacked(StackedChart),
     SmallMultiples(SmallMultiplesChart),
+    Map(MapChart),
 }
 
 impl Chart {
@@ -20,6 +21,7 @@ impl Chart {
             Chart::Ranked(chart) => &chart.text,
             Chart::Stacked(chart) => &chart.text,
             Chart::SmallMultiples(chart) => &chart.text,
+            Chart::Map(chart) => &chart.text,
         }
     }
 }
@@ -193,4 +195,77 @@ pub struct Panel {
     /// Printed above the panel, ellipsised to its width.
     pub title: String,
     pub series: TrendSeries,
+}
+
+/// A map: one shape per area, filled by the class of its value (see the `map` module).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapChart {
+    pub text: ChartText,
+    pub shapes: Vec<MapShape>,
+    #[serde(default)]
+    pub classes: MapClasses,
+}
+
+/// One area on a map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapShape {
+    /// The area's GSS code: the SVG path's `data-code`.
+    pub code: String,
+    /// The area's name, printed where it fits and in the path's `<title>`.
+    pub label: String,
+    /// Polygons, each its exterior ring then its holes, in longitude and latitude.
+    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+    /// `None`: no data (hatched), never the lowest class.
+    pub value: Option<f64>,
+    /// [`Mark::Suppressed`] is drawn in its own grey, whatever the value.
+    #[serde(default, skip_serializing_if = "Mark::is_none")]
+    pub mark: Mark,
+    /// Outlined in black: the area the map was asked for.
+    #[serde(default)]
+    pub selected: bool,
+}
+
+/// How a map's classes are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MapClasses {
+    pub method: ClassMethod,
+    /// At most 5; fewer when there are fewer distinct values.
+    pub count: usize,
+}
+
+impl Default for MapClasses {
+    fn default() -> Self {
+        MapClasses {
+            method: ClassMethod::Quantiles,
+            count: 5,
+        }
+    }
+}
+
+/// How values are grouped into a map's classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassMethod {
+    /// About as many areas in each class.
+    #[default]
+    Quantiles,
+    /// Classes of equal width between the smallest and largest value.
+    EqualIntervals,
+}
+
+impl ClassMethod {
+    /// How the legend's caption names the cut.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ClassMethod::Quantiles => "quantiles, about as many areas in each class",
+            ClassMethod::EqualIntervals => "equal intervals between the lowest and highest value",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassMethod::Quantiles => "quantiles",
+            ClassMethod::EqualIntervals => "equal_intervals",
+        }
+    }
 }

@@ -108,16 +108,32 @@ pub struct ProjectionRow {
     pub value: Option<f64>,
 }
 
-/// The four demand tables of one snapshot; empty when it was published without them.
+/// One area's boundary (`schema::boundaries`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoundaryRow {
+    pub area_code: String,
+    pub area_type: AreaType,
+    pub source: String,
+    pub vintage: String,
+    /// GeoJSON geometry text, WGS84 longitude and latitude.
+    pub geometry: String,
+}
+
+/// The further tables of one snapshot; empty when it was published without them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Demand {
     pub breakdowns: Vec<BreakdownRow>,
     pub flows: Vec<FlowRow>,
     pub flow_summary: Vec<FlowSummaryRow>,
     pub projections: Vec<ProjectionRow>,
+    /// Boundaries of the areas (maps).
+    pub boundaries: Vec<BoundaryRow>,
     /// Which of the tables the snapshot holds (a snapshot published before a table existed
     /// lacks it: "not in this snapshot", unlike a table present but with no rows for an area).
     pub present: Vec<crate::schema::Table>,
+    /// The postcode directory (`crate::schema::postcodes`), indexed when loaded; `None` when
+    /// the snapshot has none.
+    pub postcodes: Option<std::sync::Arc<crate::postcode::PostcodeDirectory>>,
 }
 
 impl Demand {

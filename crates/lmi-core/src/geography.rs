@@ -300,6 +300,8 @@ impl Geography {
             expect_area("lsoa21_ttwa.csv", &row.ttwa_code, AreaType::Ttwa)?;
             small_area_ttwa.push((row.lsoa21_code, row.ttwa_code));
         }
+        // Sorted, so a small area's TTWA is found by bisection (postcode lookups).
+        small_area_ttwa.sort_unstable();
 
         let geography = Geography {
             areas,
@@ -376,6 +378,14 @@ impl Geography {
     /// Small areas (LSOA 2021) and the TTWA each lies in.
     pub fn small_area_ttwa(&self) -> &[(String, String)] {
         &self.small_area_ttwa
+    }
+
+    /// The TTWA a small area (LSOA 2021) lies in, as exact TTWA sums assign it.
+    pub fn ttwa_of_small_area(&self, lsoa21: &str) -> Option<&str> {
+        self.small_area_ttwa
+            .binary_search_by(|(code, _)| code.as_str().cmp(lsoa21))
+            .ok()
+            .map(|i| self.small_area_ttwa[i].1.as_str())
     }
 
     /// Every LAD's membership of every larger area (TTWAs by best fit).

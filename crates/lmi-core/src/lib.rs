@@ -3,13 +3,16 @@
 //! reads are compiled in from `datasets/geography/`.
 
 pub mod area;
+pub mod boundaries;
 pub mod breakdown;
 pub mod demand;
+pub mod difference;
 pub mod flows;
 pub mod freshness;
 pub mod geography;
 pub mod groups;
 pub mod indicator;
+pub mod postcode;
 pub mod projections;
 pub mod provenance;
 pub mod registry;
@@ -22,6 +25,7 @@ pub use area::{Area, AreaType};
 pub use breakdown::{
     BreakdownGeographies, COUNT_BREAKDOWNS, Classification, CountBreakdownDef, find_count_breakdown,
 };
+pub use difference::{Difference, DifferenceTest, Estimate, Verdict};
 pub use freshness::{Cycle, Freshness, FreshnessStatus, freshness};
 pub use geography::{Geography, GeographyError, LadTtwaOverlap, Membership};
 pub use groups::{AreaGroup, AreaGroupsError, RecodedMember};

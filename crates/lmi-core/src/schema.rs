@@ -45,9 +45,14 @@ pub mod values {
     pub const RANK_OF: &str = "rank_of";
     pub const PERCENTILE: &str = "percentile";
     pub const GAP_TO_ENGLAND: &str = "gap_to_england";
+    /// `lmi_core::Verdict` as text: `higher`, `lower`, `similar`, `not_tested` (absent in older
+    /// snapshots: read as `not_tested`).
+    pub const VS_ENGLAND: &str = "vs_england";
+    /// `lmi_core::DifferenceTest` as text: the test behind `vs_england`.
+    pub const VS_ENGLAND_METHOD: &str = "vs_england_method";
 
     /// Every column the pipeline writes, in table order.
-    pub const COLUMNS: [&str; 19] = [
+    pub const COLUMNS: [&str; 21] = [
         INDICATOR,
         AREA_CODE,
         AREA_TYPE,
@@ -67,6 +72,8 @@ pub mod values {
         RANK_OF,
         PERCENTILE,
         GAP_TO_ENGLAND,
+        VS_ENGLAND,
+        VS_ENGLAND_METHOD,
     ];
 }
 
@@ -238,6 +245,49 @@ pub mod projections {
     ];
 }
 
+/// One row per postcode of ONS's postcode directory (National Statistics Postcode Lookup), codes
+/// as published; lmi-store loads it into a `lmi_core::postcode::PostcodeDirectory`.
+pub mod postcodes {
+    /// The postcode as published (`pcds`: outward, one space, inward).
+    pub const POSTCODE: &str = "postcode";
+    /// Local authority district (`laua`).
+    pub const LAD_CODE: &str = "lad_code";
+    /// 2021 LSOA (`lsoa21`), null when not given.
+    pub const LSOA_CODE: &str = "lsoa_code";
+    /// Travel to Work Area (`ttwa`), null when not given.
+    pub const TTWA_CODE: &str = "ttwa_code";
+    /// County (`cty`), null when not given.
+    pub const COUNTY_CODE: &str = "county_code";
+    /// Region (`rgn`), null when not given.
+    pub const REGION_CODE: &str = "region_code";
+    /// Month of termination (`doterm`, `YYYYMM`), null for a live postcode.
+    pub const TERMINATED: &str = "terminated";
+
+    pub const COLUMNS: [&str; 7] = [
+        POSTCODE,
+        LAD_CODE,
+        LSOA_CODE,
+        TTWA_CODE,
+        COUNTY_CODE,
+        REGION_CODE,
+        TERMINATED,
+    ];
+}
+
+/// One row per area with a boundary: its simplified outline (maps, `crate::boundaries`).
+pub mod boundaries {
+    pub const AREA_CODE: &str = "area_code";
+    pub const AREA_TYPE: &str = "area_type";
+    /// The catalogue id of the boundary source.
+    pub const SOURCE: &str = "source";
+    /// The boundary set's vintage (`2023`, `2011`).
+    pub const VINTAGE: &str = "vintage";
+    /// GeoJSON geometry text (Polygon or MultiPolygon), WGS84 longitude and latitude.
+    pub const GEOMETRY: &str = "geometry";
+
+    pub const COLUMNS: [&str; 5] = [AREA_CODE, AREA_TYPE, SOURCE, VINTAGE, GEOMETRY];
+}
+
 /// The tables a snapshot holds besides values and observations: lmi-pipeline builds them,
 /// lmi-store names their files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,13 +300,19 @@ pub enum Table {
     FlowSummary,
     /// [`projections`].
     Projections,
+    /// [`postcodes`].
+    Postcodes,
+    /// [`boundaries`].
+    Boundaries,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 6] = [
         Table::Breakdowns,
         Table::Flows,
         Table::FlowSummary,
         Table::Projections,
+        Table::Postcodes,
+        Table::Boundaries,
     ];
 }

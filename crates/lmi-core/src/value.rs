@@ -49,4 +49,36 @@ pub struct Derived {
     pub percentile: Option<f64>,
     /// Value minus England's value for the same period.
     pub gap_to_england: Option<f64>,
+    /// Whether the value differs from England's in the same period, by the test in
+    /// `vs_england_method` (`lmi_core::difference`): `higher`/`lower` only when the 95%
+    /// confidence intervals do not overlap (survey estimates), `similar` when they do.
+    /// `not_tested` in snapshots written before the test existed.
+    #[serde(default)]
+    pub vs_england: crate::Verdict,
+    /// The test behind `vs_england`: `intervals_overlap`, `reference_in_interval` (England has no
+    /// interval: its value against the area's), `exact` (no interval exists: counts, the
+    /// difference is exact) or `none`.
+    #[serde(default)]
+    pub vs_england_method: crate::DifferenceTest,
+}
+
+impl IndicatorValue {
+    /// The value with its interval, as the difference test reads it.
+    pub fn estimate(&self) -> crate::Estimate {
+        crate::Estimate {
+            value: self.value,
+            lower: self.ci_lower,
+            upper: self.ci_upper,
+        }
+    }
+}
+
+impl Derived {
+    /// `vs_england` and its method as one value.
+    pub fn vs_england(&self) -> crate::Difference {
+        crate::Difference {
+            verdict: self.vs_england,
+            method: self.vs_england_method,
+        }
+    }
 }

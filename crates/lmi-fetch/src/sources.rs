@@ -16,7 +16,9 @@ use crate::cache::{CacheEntry, CacheError, RawCache, StoredValidators, combined_
 use crate::discover::{self, Target};
 use crate::http::{FetchError, HttpClient, OnBytes, Response, Validators};
 use lmi_core::{RawPart, Resolved, SourceProvenance};
-use lmi_ingest::{Catalogue, FetchSpec, RawFile, SourceDef, nomis_page_query, scan_nomis_page};
+use lmi_ingest::{
+    ArcgisSpec, Catalogue, FetchSpec, RawFile, SourceDef, nomis_page_query, scan_nomis_page,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -272,10 +274,12 @@ impl std::fmt::Debug for Fetched {
     }
 }
 
-/// What a source's bodies are: JSON for a feature service, CSV otherwise.
-fn expect_of(spec: &FetchSpec) -> crate::http::Expect {
+/// What a source's bodies are: JSON for a feature service and for boundary files (GeoJSON,
+/// TopoJSON), CSV otherwise.
+fn expect_of(def: &SourceDef, spec: &FetchSpec) -> crate::http::Expect {
     match spec {
         FetchSpec::Arcgis(_) => crate::http::Expect::Json,
+        _ if def.format == lmi_ingest::Format::OnsBoundaries => crate::http::Expect::Json,
         _ => crate::http::Expect::Csv,
     }
 }
@@ -351,8 +355,12 @@ async fn fetch_source(
         let held = entry.and_then(|e| e.validators_for(url));
         let got = match spec {
             FetchSpec::Nomis(_) => fetch_nomis(client, source, url, held.as_ref(), &on).await?,
+            FetchSpec::Arcgis(ArcgisSpec {
+                page_size: Some(size),
+                ..
+            }) => fetch_arcgis_pages(client, source, url, *size, held.as_ref(), &on).await?,
             _ => match client
-                .get_expecting(url, url, held.as_ref(), expect_of(spec), &on)
+                .get_expecting(url, url, held.as_ref(), expect_of(def, spec), &on)
                 .await?
             {
                 Response::NotModified { attempts } => UrlGot::NotModified(attempts),
@@ -495,6 +503,60 @@ async fn fetch_nomis(
         on.progress
             .page(source, bodies.len() as u64, offset, scan.record_count);
         if scan.cells == 0 || offset >= scan.record_count {
+            break;
+        }
+    }
+    Ok(UrlGot::Bodies {
+        bodies,
+        validators: first_validators,
+        requests,
+    })
+}
+
+/// One ArcGIS feature service layer larger than an answer: pages of `size` rows from
+/// `resultOffset` 0 while the answer says `exceededTransferLimit: true` (the paging ONS's portal
+/// documents; see PUBLISHERS-DEMAND §12). As with Nomis, the first page is asked for
+/// conditionally and stands for the layer: unchanged, the cached pages are kept (ONS replaces the
+/// whole layer with each edition).
+async fn fetch_arcgis_pages(
+    client: &HttpClient,
+    source: &str,
+    url: &str,
+    size: u32,
+    validators: Option<&Validators>,
+    on: &SourceBytes<'_>,
+) -> Result<UrlGot, FetchError> {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let mut bodies = Vec::new();
+    let mut first_validators = Validators::default();
+    let mut requests = 0;
+    let mut offset = 0u64;
+    loop {
+        let shown = format!("{url}{sep}resultOffset={offset}&resultRecordCount={size}");
+        let conditional = if offset == 0 { validators } else { None };
+        let body = match client
+            .get_expecting(&shown, &shown, conditional, crate::http::Expect::Json, on)
+            .await?
+        {
+            Response::NotModified { attempts } => {
+                return Ok(UrlGot::NotModified(requests + attempts));
+            }
+            Response::Body(b) => b,
+        };
+        requests += body.attempts;
+        if offset == 0 {
+            first_validators = body.validators.clone();
+        }
+        let (rows, more) =
+            lmi_ingest::scan_arcgis_page(&body.bytes).map_err(|message| FetchError::Paging {
+                url: shown.clone(),
+                message,
+            })?;
+        bodies.push((shown, body.bytes));
+        offset += rows as u64;
+        on.progress
+            .page(source, bodies.len() as u64, offset, offset);
+        if !more || rows == 0 {
             break;
         }
     }

@@ -62,6 +62,26 @@ pub enum Format {
     /// DfE apprenticeship starts and achievements by level and age, learner home district (EES
     /// publication `apprenticeships`, "Geography LAD and PCON" data set).
     DfeApprenticeships,
+    /// ONS's postcode directory (National Statistics Postcode Lookup: the published CSV or the
+    /// Open Geography Portal's feature service JSON): the postcode lookup, never an indicator.
+    OnsNspl,
+    /// ONS boundaries (maps): GeoJSON (its `crs` read: WGS84 or British National Grid) or
+    /// TopoJSON (one object, its quantisation `transform` applied), one feature per area, read
+    /// with the entry's `boundary` layer.
+    OnsBoundaries,
+}
+
+/// Which features of a boundary file are read, and how (format `ons_boundaries`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundaryLayer {
+    /// TopoJSON: the object holding the areas (`ltla`); none for GeoJSON.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The feature property holding the GSS code (`areacd`, `AREACD`, `LSIP23CD`).
+    pub code: String,
+    /// The boundary set's year (`2023`): the rows' period.
+    pub vintage: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -119,6 +139,9 @@ pub struct SourceDef {
     /// publisher's documentation or third-party code (shown by `lmi sources check`).
     #[serde(default)]
     pub layout: Option<String>,
+    /// For `ons_boundaries`: the layer read (see [`BoundaryLayer`]).
+    #[serde(default)]
+    pub boundary: Option<BoundaryLayer>,
 }
 
 impl SourceDef {
@@ -187,6 +210,12 @@ impl Catalogue {
                 return Err(IngestError::Catalogue(format!(
                     "source `{}`: format nomis_api is read with the source's `[source.fetch]` \
                      Nomis spec (kind = \"nomis\"), which it lacks",
+                    s.id
+                )));
+            }
+            if (s.format == Format::OnsBoundaries) != s.boundary.is_some() {
+                return Err(IngestError::Catalogue(format!(
+                    "source `{}`: format ons_boundaries needs a `boundary` layer, and only it has one",
                     s.id
                 )));
             }

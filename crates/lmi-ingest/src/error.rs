@@ -65,6 +65,14 @@ pub enum IngestError {
         expected: String,
         found: String,
     },
+    #[error("{file}: feature {feature}: expected {expected}, found {found}")]
+    Boundary {
+        file: PathBuf,
+        /// The feature's position and, where it has one, its code.
+        feature: String,
+        expected: String,
+        found: String,
+    },
     #[error("{file}: no usable rows: {reason}")]
     NoRows { file: PathBuf, reason: String },
     #[error("source `{source_id}`: no file found in {dir}; looked for {tried}")]

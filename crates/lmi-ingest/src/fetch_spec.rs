@@ -41,6 +41,11 @@ pub struct ArcgisSpec {
     pub service: String,
     #[serde(default)]
     pub layer: u32,
+    /// Page with `resultOffset` and `resultRecordCount` (this many rows a request) while the
+    /// answer says `exceededTransferLimit: true`, for layers larger than one answer (the
+    /// postcode directory); unset, the layer is asked for once.
+    #[serde(default)]
+    pub page_size: Option<u32>,
 }
 
 /// An ONS dataset page (`https://www.ons.gov.uk{page}`) and the name of the file to read from
@@ -402,6 +407,11 @@ impl FetchSpec {
             }
             FetchSpec::Els(_) => Ok(()),
             FetchSpec::Arcgis(a) => {
+                if a.page_size == Some(0) {
+                    return Err(format!(
+                        "source `{source_id}`: `page_size` must be at least 1"
+                    ));
+                }
                 if a.service.trim().is_empty() || a.service.contains('/') {
                     return Err(format!(
                         "source `{source_id}`: `service` must be a feature service name such as LAD25_LSIP25_EN_LU"

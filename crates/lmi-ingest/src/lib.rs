@@ -15,6 +15,7 @@ mod apprenticeship_flows;
 mod apprenticeships;
 mod aps;
 mod aps_breakdowns;
+mod boundaries;
 mod catalogue;
 mod census;
 mod dfe;
@@ -30,13 +31,14 @@ mod lad_lookup;
 mod local;
 mod nomis;
 mod observations;
+mod postcode_directory;
 mod raw;
 mod required_columns;
 mod skills_imperative;
 mod ukbc;
 mod upper_tier_tables;
 
-pub use catalogue::{BUNDLED_CATALOGUE, Catalogue, Format, SourceDef};
+pub use catalogue::{BUNDLED_CATALOGUE, BoundaryLayer, Catalogue, Format, SourceDef};
 pub use error::IngestError;
 pub use fetch_spec::{
     ArcgisSpec, CellSelect, DataSetMatch, Derive, EesSpec, ElsSpec, FetchSpec, GitHubSpec,
@@ -47,4 +49,7 @@ pub use lad_lookup::{LAD_LOOKUP_MEASURE, lookup_rows, without_lookup};
 pub use local::{LoadedSources, fingerprint_dir, fingerprint_loaded, load_from_dir, parse_source};
 pub use nomis::{PageScan, nomis_page_query, scan_nomis_page};
 pub use observations::{Observations, concat_frames, empty_frame, filter_sources};
+pub use postcode_directory::{
+    POSTCODE_MEASURE, postcode_table, scan_arcgis_page, without_postcodes,
+};
 pub use raw::RawFile;

@@ -96,6 +96,14 @@ pub fn parse_source(
         Format::DfeApprenticeships => crate::apprenticeships::parse(raw, out),
         Format::NomisApsT19 => aps::parse(raw, out),
         Format::OnsLadLookup => crate::lad_lookup::parse(raw, &source.id, out),
+        Format::OnsNspl => crate::postcode_directory::parse(raw, &source.id, out),
+        Format::OnsBoundaries => match &source.boundary {
+            Some(layer) => crate::boundaries::parse(raw, &source.id, layer, out),
+            None => Err(IngestError::Catalogue(format!(
+                "source `{}`: format ons_boundaries needs a `boundary` layer",
+                source.id
+            ))),
+        },
         Format::NomisApi => match &source.fetch {
             Some(crate::fetch_spec::FetchSpec::Nomis(spec)) => {
                 crate::nomis::parse_saved_result(raw, &source.id, spec, out)
@@ -351,7 +359,8 @@ mod tests {
         assert!(loaded.sample.is_some());
         // Every required source, and the optional ones the sample has (the synthetic Textkernel
         // workbook, district TS066 table, the working-age population, BRES, district TS060A and the
-        // apprenticeships file; not the LSOA census tables or APS T09b).
+        // apprenticeships file, the synthetic postcode directory; not the LSOA census tables or APS
+        // T09b).
         let catalogue = Catalogue::bundled().unwrap();
         let sample = lmi_testkit::sample_dir();
         let expected = catalogue
@@ -361,7 +370,7 @@ mod tests {
             .count();
         let required = catalogue.sources.iter().filter(|s| !s.optional).count();
         assert_eq!(loaded.provenance.len(), expected);
-        assert_eq!(expected, required + 6);
+        assert_eq!(expected, required + 7);
         assert!(
             loaded
                 .provenance
@@ -372,6 +381,7 @@ mod tests {
             "nomis_bres_lad",
             "census2021_ts060a_lad",
             "dfe_apprenticeships_lad",
+            "ons_nspl",
         ] {
             assert!(loaded.provenance.iter().any(|p| p.source_id == id), "{id}");
         }

@@ -1,8 +1,11 @@
 //! Derived measures over the computed values: change over 1 and 5 periods, rank and percentile
-//! among areas of the same type, and the gap to England. Plain Rust over the collected frame:
+//! among areas of the same type, the gap to England and whether the difference from England
+//! stands the indicator's test (`lmi_core::difference`: confidence intervals that do not
+//! overlap, or an exact difference where there is no interval). Plain Rust over the collected frame:
 //! a few thousand rows, grouped by key, with the indicator's direction deciding what "best" is.
 
 use lmi_core::IndicatorDef;
+use lmi_core::difference::{Difference, Estimate, compare};
 use lmi_core::geography::ENGLAND;
 use lmi_core::schema::values::*;
 use polars::prelude::*;
@@ -16,6 +19,18 @@ struct Row<'a> {
     area_type: &'a str,
     period: &'a str,
     value: Option<f64>,
+    ci_lower: Option<f64>,
+    ci_upper: Option<f64>,
+}
+
+impl Row<'_> {
+    fn estimate(&self) -> Estimate {
+        Estimate {
+            value: self.value,
+            lower: self.ci_lower,
+            upper: self.ci_upper,
+        }
+    }
 }
 
 #[derive(Default, Clone, Copy)]
@@ -26,6 +41,7 @@ struct Out {
     rank_of: Option<u32>,
     percentile: Option<f64>,
     gap: Option<f64>,
+    vs_england: Difference,
 }
 
 /// Change in value over `k` periods of the indicator's own period list, unless a series break
@@ -51,19 +67,26 @@ pub(crate) fn add_derived(mut values: DataFrame, defs: &[IndicatorDef]) -> Polar
         let area_type = values.column(AREA_TYPE)?.str()?;
         let period = values.column(PERIOD)?.str()?;
         let value = values.column(VALUE)?.f64()?;
+        let ci_lower = values.column(CI_LOWER)?.f64()?;
+        let ci_upper = values.column(CI_UPPER)?.f64()?;
         let rows: Vec<Row> = indicator
             .iter()
             .zip(area.iter())
             .zip(area_type.iter())
             .zip(period.iter())
             .zip(value.iter())
-            .map(|((((indicator, area), area_type), period), value)| Row {
-                indicator: indicator.unwrap_or(""),
-                area: area.unwrap_or(""),
-                area_type: area_type.unwrap_or(""),
-                period: period.unwrap_or(""),
-                value,
-            })
+            .zip(ci_lower.iter().zip(ci_upper.iter()))
+            .map(
+                |(((((indicator, area), area_type), period), value), (ci_lower, ci_upper))| Row {
+                    indicator: indicator.unwrap_or(""),
+                    area: area.unwrap_or(""),
+                    area_type: area_type.unwrap_or(""),
+                    period: period.unwrap_or(""),
+                    value,
+                    ci_lower,
+                    ci_upper,
+                },
+            )
             .collect();
         derive(&rows, defs)
     };
@@ -80,6 +103,18 @@ pub(crate) fn add_derived(mut values: DataFrame, defs: &[IndicatorDef]) -> Polar
         col_u(RANK_OF, |o| o.rank_of),
         col_f(PERCENTILE, |o| o.percentile),
         col_f(GAP_TO_ENGLAND, |o| o.gap),
+        Column::new(
+            VS_ENGLAND.into(),
+            out.iter()
+                .map(|o| o.vs_england.verdict.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            VS_ENGLAND_METHOD.into(),
+            out.iter()
+                .map(|o| o.vs_england.method.as_str())
+                .collect::<Vec<_>>(),
+        ),
     ])?;
     Ok(values)
 }
@@ -89,9 +124,14 @@ fn derive(rows: &[Row], defs: &[IndicatorDef]) -> Vec<Out> {
     // Ordered periods per indicator ("2021" < "2022", "2021/22" < "2022/23").
     let mut distinct: HashMap<&str, HashSet<&str>> = HashMap::default();
     let mut series: HashMap<(&str, &str), HashMap<&str, f64>> = HashMap::default();
+    // England's row per (indicator, period), with its interval.
+    let mut england: HashMap<(&str, &str), usize> = HashMap::default();
     let mut groups: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
     for (i, r) in rows.iter().enumerate() {
         distinct.entry(r.indicator).or_default().insert(r.period);
+        if r.area == ENGLAND {
+            england.insert((r.indicator, r.period), i);
+        }
         if let Some(v) = r.value {
             series
                 .entry((r.indicator, r.area))
@@ -119,6 +159,11 @@ fn derive(rows: &[Row], defs: &[IndicatorDef]) -> Vec<Out> {
             (indicator, (ps, break_at))
         })
         .collect();
+    let with_interval: HashSet<&str> = defs
+        .iter()
+        .filter(|d| d.confidence_interval.is_some())
+        .map(|d| d.id)
+        .collect();
     let empty = HashMap::default();
     for (i, r) in rows.iter().enumerate() {
         let (ps, break_at) = &timeline[r.indicator];
@@ -134,6 +179,12 @@ fn derive(rows: &[Row], defs: &[IndicatorDef]) -> Vec<Out> {
                     .and_then(|s| s.get(r.period)),
             )
             .map(|(v, e)| v - e);
+        if r.area != ENGLAND
+            && let Some(&e) = england.get(&(r.indicator, r.period))
+        {
+            let has_interval = with_interval.contains(r.indicator);
+            out[i].vs_england = compare(r.estimate(), rows[e].estimate(), has_interval);
+        }
     }
     for ((indicator, _, _), members) in &groups {
         // Best first: descending unless lower is better.
@@ -178,6 +229,8 @@ mod tests {
             area_type,
             period,
             value,
+            ci_lower: None,
+            ci_upper: None,
         }
     }
 
@@ -240,6 +293,59 @@ mod tests {
         let out = derive(&rows, &defs());
         assert_eq!(out[1].change_1, None);
         assert_eq!(out[2].change_1, Some(1.0));
+    }
+
+    #[test]
+    fn vs_england_needs_intervals_apart_for_survey_estimates_and_is_exact_for_counts() {
+        use lmi_core::difference::{DifferenceTest, Verdict};
+        let survey = "aps_level4plus_share";
+        let with_ci = |area, value, lo, hi| Row {
+            ci_lower: Some(lo),
+            ci_upper: Some(hi),
+            ..row(survey, area, "lad", "2023", Some(value))
+        };
+        let rows = vec![
+            with_ci("A", 40.0, 35.0, 45.0),
+            with_ci("B", 50.0, 47.0, 53.0),
+            with_ci("C", 30.0, 27.0, 33.0),
+            // Touching England's upper bound.
+            with_ci("D", 40.0, 37.0, 43.0),
+            row(survey, "E", "lad", "2023", Some(45.0)),
+            row(survey, "F", "lad", "2023", None),
+            with_ci(ENGLAND, 36.0, 35.5, 37.0),
+            row("ks4_apprenticeship_rate", "A", "lad", "2022/23", Some(5.0)),
+            row("ks4_apprenticeship_rate", "B", "lad", "2022/23", Some(3.2)),
+            row(
+                "ks4_apprenticeship_rate",
+                ENGLAND,
+                "country",
+                "2022/23",
+                Some(3.2),
+            ),
+        ];
+        let out = derive(&rows, &defs());
+        let got: Vec<(Verdict, DifferenceTest)> = out
+            .iter()
+            .map(|o| (o.vs_england.verdict, o.vs_england.method))
+            .collect();
+        use DifferenceTest as T;
+        use Verdict as V;
+        assert_eq!(
+            got,
+            [
+                (V::Similar, T::IntervalsOverlap),
+                (V::Higher, T::IntervalsOverlap),
+                (V::Lower, T::IntervalsOverlap),
+                (V::Similar, T::IntervalsOverlap),
+                // No interval of its own; no value; England itself.
+                (V::NotTested, T::None),
+                (V::NotTested, T::None),
+                (V::NotTested, T::None),
+                (V::Higher, T::Exact),
+                (V::Similar, T::Exact),
+                (V::NotTested, T::None),
+            ]
+        );
     }
 
     proptest! {

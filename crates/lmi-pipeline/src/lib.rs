@@ -10,6 +10,7 @@
 
 use lmi_core::{Aggregation, ConfidenceInterval, Geography, IndicatorDef};
 
+mod boundaries;
 pub mod breakdowns;
 mod derived;
 pub mod flows;
@@ -21,6 +22,7 @@ use polars::prelude::*;
 pub use breakdowns::compute_breakdowns;
 pub use flows::compute_flows;
 // Columns of the indicator values table (defined once, in `lmi_core::schema`).
+pub use boundaries::compute_boundaries;
 use lmi_core::schema::values::*;
 pub use projections::compute_projections;
 
@@ -717,6 +719,7 @@ fn tables_of(
         (Table::Flows, flows),
         (Table::FlowSummary, flow_summary),
         (Table::Projections, compute_projections(observations, geo)?),
+        (Table::Boundaries, compute_boundaries(observations, geo)?),
     ])
 }
 

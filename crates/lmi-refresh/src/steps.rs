@@ -114,14 +114,20 @@ pub(crate) struct Computed {
 
 /// Compute: the one way a snapshot's contents are computed from observations, for a refresh
 /// from files and a fetching one alike. The district lookup's rows (see
-/// [`crate::registry`]) are kept in the stored observations but never reach the indicators.
+/// [`crate::registry`]) and the postcode directory's are kept in the stored observations but
+/// never reach the indicators.
 pub(crate) fn compute(
     observations: &DataFrame,
     geography: &Geography,
 ) -> Result<Computed, PipelineError> {
-    let observations = lmi_ingest::without_lookup(observations)?;
-    let (output, tables) =
+    // The postcode directory's rows become the `postcodes` table as they are (issue 26).
+    let postcodes = lmi_ingest::postcode_table(observations)?;
+    let observations = lmi_ingest::without_postcodes(&lmi_ingest::without_lookup(observations)?)?;
+    let (output, mut tables) =
         lmi_pipeline::compute_snapshot(&observations, geography, lmi_core::INDICATORS)?;
+    if let Some(postcodes) = postcodes {
+        tables.push((lmi_core::schema::Table::Postcodes, postcodes));
+    }
     Ok(Computed { output, tables })
 }
 

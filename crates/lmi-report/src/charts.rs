@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
 mod demand;
+mod map;
 mod sectors;
 mod spec;
 pub use demand::FLOWS_DESCRIPTION;
@@ -28,8 +29,9 @@ pub use sectors::{
 };
 pub use spec::{
     BreakdownSpec, COMPARATOR_TYPES, ChartKind, ChartOptions, ChartRequest, ChartSpec,
-    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, PrioritySectorsSpec, RankedBreakdownSpec,
-    RankingSpec, SmallMultiplesSpec, SupplyDemandSpec, TrendSpec, Unused,
+    ChartSpecError, FlowDirection, FlowsSpec, MAX_PARTS, MapClassMethod, MapSpec,
+    PrioritySectorsSpec, RankedBreakdownSpec, RankingSpec, SmallMultiplesSpec, SupplyDemandSpec,
+    TrendSpec, Unused,
 };
 
 /// Legend labels for areas: the name, with the type added where two areas share a name
@@ -129,6 +131,7 @@ pub fn build_chart(
         }
         ChartSpec::SupplyDemand(_) => sectors::supply_demand_chart(snap, geo, &area.code),
         ChartSpec::PrioritySectors(_) => sectors::priority_sectors_chart(snap, geo, &area.code),
+        ChartSpec::Map(s) => map::map(s, area, snap, geo),
     }
 }
 

@@ -382,6 +382,7 @@ fn check_panel(p: &PanelSpec) -> Result<ChartSpec, PanelError> {
                 | ChartKind::Flows
                 | ChartKind::SupplyDemand
                 | ChartKind::PrioritySectors
+                | ChartKind::Map
         ) {
             return Err(PanelError::ReadingNotTaken(p.chart));
         }
@@ -460,6 +461,15 @@ pub struct ResolvedPanel {
     pub freshness: Vec<lmi_core::Freshness>,
     /// The same in one line for a reader: the period shown and each source's release date.
     pub data_date: String,
+    /// The area's 95% confidence interval in the period shown (survey estimates).
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
+    /// Whether the value differs from England's, by the indicator's test (absent on England's
+    /// own dashboard and on panels that show no single value).
+    pub vs_england: Option<lmi_core::Difference>,
+    /// The same in words: "similar to England", "higher than England", "above England" (exact
+    /// values), "not tested".
+    pub vs_england_words: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -585,6 +595,10 @@ fn resolve_panel(
         caveats: Vec::new(),
         freshness: charts::freshness_of(snap, &p.sources()),
         data_date: String::new(),
+        ci_lower: None,
+        ci_upper: None,
+        vs_england: None,
+        vs_england_words: None,
     };
     let (panel, built) = fill_panel(p, plain, area, snap, geo, panel, built);
     let data_date = data_date(panel.period.as_deref(), &panel.freshness);
@@ -652,7 +666,12 @@ fn fill_panel(
     }
     let def = defs[0];
     let latest = snap.series(def.id, &area.code).next_back();
-    let england = latest.and_then(|l| england_value(snap, def, &l.period));
+    let england_row = latest.and_then(|l| england_row(snap, def, &l.period));
+    let england = england_row.and_then(|e| e.value);
+    let is_england = area.area_type == AreaType::Country;
+    let vs_england = latest
+        .filter(|_| !is_england)
+        .map(|v| v.derived.vs_england());
     let panel = ResolvedPanel {
         subject: def.id.to_owned(),
         description: def.description.to_owned(),
@@ -662,16 +681,23 @@ fn fill_panel(
         status: latest.map(|v| v.status),
         approximate: latest.is_some_and(|v| v.approximate),
         england,
-        reading: value_reading(p, plain, def, area, latest, england, geo, snap),
+        reading: value_reading(p, plain, def, area, latest, england_row, geo, snap),
         caveats,
+        ci_lower: latest.and_then(|v| v.ci_lower),
+        ci_upper: latest.and_then(|v| v.ci_upper),
+        vs_england_words: vs_england.map(|d| crate::words::versus_phrase(d, "England")),
+        vs_england,
         ..panel
     };
     (panel, built)
 }
 
-fn england_value(snap: &ServedSnapshot, def: &IndicatorDef, period: &str) -> Option<f64> {
+fn england_row<'a>(
+    snap: &'a ServedSnapshot,
+    def: &IndicatorDef,
+    period: &str,
+) -> Option<&'a IndicatorValue> {
     snap.value(def.id, lmi_core::geography::ENGLAND, period)
-        .and_then(|v| v.value)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -681,7 +707,7 @@ fn value_reading(
     def: &IndicatorDef,
     area: &Area,
     latest: Option<&IndicatorValue>,
-    england: Option<f64>,
+    england: Option<&IndicatorValue>,
     geo: &GeoIndex,
     snap: &ServedSnapshot,
 ) -> String {
@@ -703,15 +729,16 @@ fn value_reading(
         ),
     };
     if let Some(e) = england.filter(|_| area.area_type != AreaType::Country) {
-        let rounded = |x: f64| format_value(x, def.unit);
-        let relation = if rounded(value) == rounded(e) {
-            "the same as".to_owned()
-        } else if value > e {
-            "above".to_owned()
-        } else {
-            "below".to_owned()
-        };
-        sentence.push_str(&format!(", {relation} England's {}", rounded(e)));
+        // Survey estimates differ only when the test on their intervals says so.
+        sentence.push_str(&crate::words::versus_clause(
+            latest.estimate(),
+            "England",
+            e.estimate(),
+            latest.derived.vs_england(),
+            def.unit,
+            def.confidence_interval.is_some(),
+            plain,
+        ));
     }
     sentence.push('.');
     if latest.status == Status::LowReliability {

@@ -206,7 +206,8 @@ fn panel_section(
                 | ChartKind::RankedBreakdown
                 | ChartKind::Flows
                 | ChartKind::SupplyDemand
-                | ChartKind::PrioritySectors => None,
+                | ChartKind::PrioritySectors
+                | ChartKind::Map => None,
                 ChartKind::Breakdown => pivot_html(&built.table, "part", area, unit),
                 _ => pivot_html(&built.table, "period", area, unit),
             };

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 pub(crate) mod demand;
 pub(crate) mod sectors;
+pub(crate) mod similar;
 pub(crate) use demand::with_caveats;
 pub use demand::{
     AreaBreakdown, AreaFlows, AreaProjections, BreakdownCatalogue, BreakdownEntry, BreakdownSort,
@@ -25,6 +26,10 @@ pub use sectors::{
     AHEAD, AreaSectors, BEHIND, Basis, FE_BY_SSA, JOBS_BY_SECTION, Position, SectionEntry,
     SectorRow, SectorsMapping, Shares, SubjectSupply, SupplyDemand, area_sectors, sectors_mapping,
     supply_demand,
+};
+pub use similar::{
+    ExcludedIndicator, Neighbour, NeighbourValue, SIMILAR_DEFAULT, SIMILAR_INDICATORS, SIMILAR_MAX,
+    SimilarAreas, SimilarIndicator, SimilarMethod, similar_areas,
 };
 
 /// A body that is also a table (for `?format=csv|xlsx`).
@@ -44,6 +49,10 @@ pub struct AreaList<'a> {
     /// Matches in total, before `limit`.
     total: usize,
     areas: Vec<SearchHit>,
+    /// When the query is a postcode in the snapshot's directory: the postcode as published
+    /// (its areas are listed first, TTWA first, matched `postcode`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postcode: Option<String>,
     #[serde(skip)]
     query: String,
 }
@@ -57,11 +66,20 @@ pub fn areas<'a>(
     area_type: Option<AreaType>,
     limit: usize,
 ) -> AreaList<'a> {
-    let hits = search(geo, query, area_type);
+    let mut hits = search(geo, query, area_type);
+    // A postcode's areas come first (issue 26).
+    let postcode = crate::postcodes::postcode_hits(snap, geo, query, area_type).map(
+        |(postcode, mut found)| {
+            found.append(&mut hits);
+            hits = found;
+            postcode
+        },
+    );
     AreaList {
         meta: &snap.meta,
         total: hits.len(),
         areas: hits.into_iter().take(limit).collect(),
+        postcode,
         query: query.to_owned(),
     }
 }
@@ -280,7 +298,7 @@ impl<'a> From<&'a IndicatorValue> for Point<'a> {
     }
 }
 
-const POINT_COLUMNS: [&str; 17] = [
+const POINT_COLUMNS: [&str; 19] = [
     "period",
     "value",
     "numerator",
@@ -298,6 +316,8 @@ const POINT_COLUMNS: [&str; 17] = [
     "rank_of",
     "percentile",
     "gap_to_england",
+    "vs_england",
+    "vs_england_method",
 ];
 
 impl Point<'_> {
@@ -322,6 +342,8 @@ impl Point<'_> {
             d.rank_of.into(),
             d.percentile.into(),
             d.gap_to_england.into(),
+            d.vs_england.as_str().into(),
+            d.vs_england_method.as_str().into(),
         ]
     }
 }
@@ -709,6 +731,11 @@ pub struct ComparatorValue<'a> {
     /// The comparator's value in the same period as the area's latest value.
     value: Option<f64>,
     status: Option<Status>,
+    ci_lower: Option<f64>,
+    ci_upper: Option<f64>,
+    /// Whether the area's value differs from this comparator's, by the same test as
+    /// `vs_england` (confidence intervals that do not overlap; exact where there are none).
+    difference: lmi_core::Difference,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -791,10 +818,23 @@ pub fn profile<'a>(
                     .iter()
                     .map(|c| {
                         let v = latest.and_then(|l| snap.value(def.id, &c.code, &l.period));
+                        let difference = match (latest, v) {
+                            (Some(l), Some(v)) if l.area_code != v.area_code => {
+                                lmi_core::difference::compare(
+                                    l.estimate(),
+                                    v.estimate(),
+                                    def.confidence_interval.is_some(),
+                                )
+                            }
+                            _ => lmi_core::Difference::default(),
+                        };
                         ComparatorValue {
                             area: c,
                             value: v.and_then(|v| v.value),
                             status: v.map(|v| v.status),
+                            ci_lower: v.and_then(|v| v.ci_lower),
+                            ci_upper: v.and_then(|v| v.ci_upper),
+                            difference,
                         }
                     })
                     .collect(),
@@ -822,7 +862,7 @@ impl Direction {
     }
 }
 
-const PROFILE_COLUMNS: [&str; 17] = [
+const PROFILE_COLUMNS: [&str; 18] = [
     "indicator",
     "title",
     "unit",
@@ -839,6 +879,7 @@ const PROFILE_COLUMNS: [&str; 17] = [
     "rank_of",
     "percentile",
     "gap_to_england",
+    "vs_england",
     "flags",
 ];
 
@@ -866,6 +907,7 @@ impl ProfileEntry<'_> {
             self.rank.rank_of.into(),
             self.rank.percentile.into(),
             self.rank.gap_to_england.into(),
+            l.map(|p| p.derived.vs_england.as_str()).into(),
             self.flags.join(" ").into(),
         ];
         row.extend(self.comparators.iter().map(|c| Cell::from(c.value)));

@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Match {
+    /// An area the postcode searched for lies in (listed first, TTWA first).
+    Postcode,
     Exact,
     Prefix,
     Word,
@@ -22,6 +24,7 @@ pub enum Match {
 impl Match {
     pub fn as_str(self) -> &'static str {
         match self {
+            Match::Postcode => "postcode",
             Match::Exact => "exact",
             Match::Prefix => "prefix",
             Match::Word => "word",

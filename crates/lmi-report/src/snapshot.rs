@@ -62,6 +62,11 @@ struct DemandIndex {
     flow_summary: HashMap<String, Vec<usize>>,
     /// area -> positions in `rows.projections`, in table order.
     projections: HashMap<String, Vec<usize>>,
+    /// area -> position in `rows.boundaries`.
+    boundaries: HashMap<String, usize>,
+    /// The outlines parsed, on the first map drawn (not at load: a reload stays as quick as
+    /// before maps).
+    outlines: std::sync::OnceLock<HashMap<String, geo::MultiPolygon>>,
 }
 
 impl DemandIndex {
@@ -112,6 +117,9 @@ impl DemandIndex {
                 .entry(r.area_code.clone())
                 .or_default()
                 .push(i);
+        }
+        for (i, r) in rows.boundaries.iter().enumerate() {
+            ix.boundaries.insert(r.area_code.clone(), i);
         }
         ix.rows = rows;
         ix
@@ -272,6 +280,11 @@ impl ServedSnapshot {
         self.geography.unwrap_or(default)
     }
 
+    /// The postcode directory, when the snapshot has one (older snapshots do not).
+    pub fn postcodes(&self) -> Option<&lmi_core::postcode::PostcodeDirectory> {
+        self.demand.rows.postcodes.as_deref()
+    }
+
     /// Whether the snapshot holds a demand table (snapshots published before it existed do not).
     pub fn has_table(&self, table: Table) -> bool {
         self.demand.rows.has(table)
@@ -359,6 +372,27 @@ impl ServedSnapshot {
     }
 
     /// The areas with projections, sorted by code.
+    /// The area's own boundary (maps), when the snapshot holds one.
+    pub fn boundary(
+        &self,
+        area: &str,
+    ) -> Option<(&lmi_core::demand::BoundaryRow, &geo::MultiPolygon)> {
+        let outlines = self.demand.outlines.get_or_init(|| {
+            // The pipeline wrote this text from a parsed geometry; one that does not read back
+            // is left out (the area is then drawn from its districts, or not at all).
+            self.demand
+                .rows
+                .boundaries
+                .iter()
+                .filter_map(|r| {
+                    crate::maps::parse_geometry(&r.geometry).map(|g| (r.area_code.clone(), g))
+                })
+                .collect()
+        });
+        let row = &self.demand.rows.boundaries[*self.demand.boundaries.get(area)?];
+        outlines.get(area).map(|g| (row, g))
+    }
+
     pub fn projection_areas(&self) -> Vec<&str> {
         let mut areas: Vec<&str> = self.demand.projections.keys().map(String::as_str).collect();
         areas.sort_unstable();

@@ -219,3 +219,56 @@ pub(crate) fn projections(df: &DataFrame) -> R<Vec<ProjectionRow>> {
         })
         .collect()
 }
+
+/// The postcode directory, indexed as it is read (no row of strings per postcode is kept).
+pub(crate) fn postcodes(df: &DataFrame) -> R<lmi_core::postcode::PostcodeDirectory> {
+    use lmi_core::schema::postcodes as pc;
+    let (postcode, lad, lsoa, ttwa, county, region, terminated) = (
+        text(df, pc::POSTCODE)?,
+        text(df, pc::LAD_CODE)?,
+        text(df, pc::LSOA_CODE)?,
+        text(df, pc::TTWA_CODE)?,
+        text(df, pc::COUNTY_CODE)?,
+        text(df, pc::REGION_CODE)?,
+        text(df, pc::TERMINATED)?,
+    );
+    let mut b = lmi_core::postcode::PostcodeDirectoryBuilder::with_capacity(df.height());
+    for i in 0..df.height() {
+        b.push(
+            postcode
+                .get(i)
+                .ok_or_else(|| format!("column `{}`, row {i}: null", pc::POSTCODE))?,
+            lad.get(i).unwrap_or(""),
+            lsoa.get(i),
+            ttwa.get(i),
+            county.get(i),
+            region.get(i),
+            terminated.get(i),
+        )
+        .map_err(|e| format!("{e}"))?;
+    }
+    b.finish().map_err(|e| e.to_string())
+}
+
+pub(crate) fn boundaries(df: &DataFrame) -> R<Vec<lmi_core::demand::BoundaryRow>> {
+    use lmi_core::schema::boundaries as bd;
+    let t = |n| text(df, n);
+    let (code, types, source, vintage, geometry) = (
+        t(bd::AREA_CODE)?,
+        t(bd::AREA_TYPE)?,
+        t(bd::SOURCE)?,
+        t(bd::VINTAGE)?,
+        t(bd::GEOMETRY)?,
+    );
+    (0..df.height())
+        .map(|i| {
+            Ok(lmi_core::demand::BoundaryRow {
+                area_code: required(code, bd::AREA_CODE, i)?,
+                area_type: area_type(types, bd::AREA_TYPE, i)?,
+                source: required(source, bd::SOURCE, i)?,
+                vintage: required(vintage, bd::VINTAGE, i)?,
+                geometry: required(geometry, bd::GEOMETRY, i)?,
+            })
+        })
+        .collect()
+}

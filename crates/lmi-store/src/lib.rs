@@ -49,6 +49,8 @@ pub fn table_file(table: Table) -> &'static str {
         Table::Flows => "flows.parquet",
         Table::FlowSummary => "flow_summary.parquet",
         Table::Projections => "projections.parquet",
+        Table::Postcodes => "postcodes.parquet",
+        Table::Boundaries => "boundaries.parquet",
     }
 }
 const CURRENT: &str = "current";
@@ -662,6 +664,12 @@ fn read_demand(manifest: &Manifest, files: &Files) -> Result<Demand> {
             }
             Table::Projections => {
                 demand.projections = demand::projections(&df).map_err(corrupt)?;
+            }
+            Table::Postcodes => {
+                demand.postcodes = Some(Arc::new(demand::postcodes(&df).map_err(corrupt)?));
+            }
+            Table::Boundaries => {
+                demand.boundaries = demand::boundaries(&df).map_err(corrupt)?;
             }
         }
         demand.present.push(table);

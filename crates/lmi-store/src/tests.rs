@@ -378,3 +378,55 @@ fn demand_tables_load_as_rows_and_a_malformed_one_names_file_and_column() {
         Demand::default()
     );
 }
+
+#[test]
+fn the_difference_from_england_loads_back_and_older_snapshots_read_not_tested() {
+    use lmi_core::{DifferenceTest, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    // Written before the column existed.
+    store
+        .publish(&mut values_frame(1.0), &mut observations_frame(), input())
+        .unwrap();
+    let old = store.load_current().unwrap();
+    assert_eq!(old.values[0].derived.vs_england, Verdict::NotTested);
+    assert_eq!(
+        old.values[0].derived.vs_england_method,
+        DifferenceTest::None
+    );
+    // With it.
+    let mut frame = values_frame(2.0);
+    frame
+        .with_column(Column::new(
+            lmi_core::schema::values::VS_ENGLAND.into(),
+            ["similar"],
+        ))
+        .unwrap();
+    frame
+        .with_column(Column::new(
+            lmi_core::schema::values::VS_ENGLAND_METHOD.into(),
+            ["intervals_overlap"],
+        ))
+        .unwrap();
+    store
+        .publish(&mut frame, &mut observations_frame(), input())
+        .unwrap();
+    let new = store.load_current().unwrap();
+    assert_eq!(new.values[0].derived.vs_england, Verdict::Similar);
+    assert_eq!(
+        new.values[0].derived.vs_england_method,
+        DifferenceTest::IntervalsOverlap
+    );
+    // A word that is not a verdict is refused, naming it.
+    let mut bad = values_frame(3.0);
+    bad.with_column(Column::new(
+        lmi_core::schema::values::VS_ENGLAND.into(),
+        ["above"],
+    ))
+    .unwrap();
+    let manifest = store
+        .publish(&mut bad, &mut observations_frame(), input())
+        .unwrap();
+    let err = store.load(&manifest.version).unwrap_err().to_string();
+    assert!(err.contains("`above`"), "{err}");
+}

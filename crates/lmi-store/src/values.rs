@@ -51,6 +51,15 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
     let change_5 = optional_float(c::CHANGE_5)?;
     let percentile = optional_float(c::PERCENTILE)?;
     let gap_to_england = optional_float(c::GAP_TO_ENGLAND)?;
+    let optional_text = |name: &str| -> Result<Option<&StringChunked>, String> {
+        df.column(name)
+            .ok()
+            .map(|c| c.str().map_err(|e| format!("column `{name}`: {e}")))
+            .transpose()
+    };
+    // Snapshots written before the difference test existed read as `not_tested`.
+    let vs_england = optional_text(c::VS_ENGLAND)?;
+    let vs_england_method = optional_text(c::VS_ENGLAND_METHOD)?;
     let rank = optional_u32(c::RANK)?;
     let rank_of = optional_u32(c::RANK_OF)?;
     let constituents = col(df, c::CONSTITUENTS)?
@@ -90,6 +99,16 @@ pub(crate) fn from_frame(df: &DataFrame) -> Result<Vec<IndicatorValue>, String> 
                 rank_of: rank_of.and_then(|c| c.get(i)),
                 percentile: percentile.and_then(|c| c.get(i)),
                 gap_to_england: gap_to_england.and_then(|c| c.get(i)),
+                vs_england: vs_england
+                    .and_then(|c| c.get(i))
+                    .map(|s| s.parse().map_err(|e| format!("row {i}: {e}")))
+                    .transpose()?
+                    .unwrap_or_default(),
+                vs_england_method: vs_england_method
+                    .and_then(|c| c.get(i))
+                    .map(|s| s.parse().map_err(|e| format!("row {i}: {e}")))
+                    .transpose()?
+                    .unwrap_or_default(),
             },
         });
     }

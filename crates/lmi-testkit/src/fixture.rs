@@ -119,6 +119,7 @@ pub fn values() -> Vec<IndicatorValue> {
         rank_of: Some(2),
         percentile: Some(50.0),
         gap_to_england: Some(1.77),
+        ..Derived::default()
     };
     values
 }
@@ -231,7 +232,9 @@ pub fn demand() -> Demand {
             projection("E69000019", AreaType::Lsip, 700.0),
             projection("E92000001", AreaType::Country, 30000.0),
         ],
+        boundaries: boundaries(),
         present: Table::ALL.to_vec(),
+        postcodes: None,
     }
 }
 
@@ -298,4 +301,46 @@ fn projection(area: &str, t: AreaType, value: f64) -> ProjectionRow {
         period: "2035".into(),
         value: Some(value),
     }
+}
+
+/// Boundaries of the fixture's Lancashire districts (maps): synthetic squares on a grid, in
+/// longitude and latitude, one per district the fixture has, so a map has shapes to draw.
+pub fn boundaries() -> Vec<lmi_core::demand::BoundaryRow> {
+    let codes = [
+        "E07000117",
+        "E07000118",
+        "E07000119",
+        "E07000120",
+        "E07000121",
+        "E07000122",
+        "E07000123",
+        "E07000124",
+        "E07000125",
+        "E07000126",
+        "E07000127",
+        "E07000128",
+        "E06000008",
+        "E06000009",
+    ];
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let (x, y) = (-3.0 + 0.2 * (i % 4) as f64, 53.6 + 0.15 * (i / 4) as f64);
+            let ring = format!(
+                "[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]",
+                x + 0.2,
+                x + 0.2,
+                y + 0.15,
+                y + 0.15
+            );
+            lmi_core::demand::BoundaryRow {
+                area_code: (*code).to_owned(),
+                area_type: AreaType::Lad,
+                source: "ons_boundaries_lad".into(),
+                vintage: "2025".into(),
+                geometry: format!("{{\"type\":\"Polygon\",\"coordinates\":[{ring}]}}"),
+            }
+        })
+        .collect()
 }

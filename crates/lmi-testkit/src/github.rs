@@ -237,7 +237,8 @@ impl GitRepo {
         let file = rest
             .split_once('/')
             .filter(|(reference, _)| *reference == self.branch || *reference == self.root_sha())
-            .and_then(|(_, file)| self.files.get(file));
+            // The raw host decodes the path (`old%20outputs/…`).
+            .and_then(|(_, file)| self.files.get(&crate::percent_decode(file)));
         Some(match file {
             Some(bytes) => {
                 let text = !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PAR1");
@@ -299,9 +300,9 @@ impl DfeRepos {
         // subject area (the sample's synthetic one, or a byte copy of the real file).
         let mut lsip_ssa = GitRepo::new(DFE_OWNER, LSIP_REPO, SSA_COMMIT);
         lsip_ssa.add(SSA_PATH, crate::require(dir, SSA_CSV));
-        DfeRepos {
-            repos: vec![lsip, apprenticeships, lsip_ssa],
-        }
+        let mut repos = vec![lsip, apprenticeships, lsip_ssa];
+        repos.extend(boundary_repos(dir));
+        DfeRepos { repos }
     }
 
     pub(crate) fn respond(&self, github: &str, path: &str, q: &HashMap<String, String>) -> Reply {
@@ -336,4 +337,50 @@ impl DfeRepos {
             .and_then(|r| r.files.get(path))
             .map(|b| b.as_ref().clone())
     }
+}
+
+/// The boundary files (maps) at the commits the catalogue pins, each served when the data dir
+/// has it (`boundaries/…`: the real files, or the sample's simplified ones):
+/// (owner, repository, commit, path in the repository, file under the data dir).
+pub const BOUNDARY_FILES: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "ONSdigital",
+        "explore-local-statistics-app",
+        "38d5affa47a4a4d0f2c9841692c60a0d33e65247",
+        "src/lib/data/topo.json",
+        "boundaries/els_uk_areas.topo.json",
+    ),
+    (
+        "henryjameslau",
+        "geoportal-boundaries-as-topojson",
+        "215fdb7e9f1a70b44b8e57382537412bb6f2972f",
+        "old outputs/Travel_to_Work_Areas_December_2011_UK_BUC_500_v2.json",
+        "boundaries/ttwa11_uk_buc.topo.json",
+    ),
+    (
+        DFE_OWNER,
+        LSIP_REPO,
+        "9ebf1e2f2917448b5ea06fb738e7456d30c7ed8b",
+        "Data/1-8_LSIPBoundary/Local_Skills_Improvement_Plan_Areas_August_2023_Boundaries_EN_BUC_3253418784101487536.geojson",
+        "boundaries/lsip23_en_buc.geojson",
+    ),
+];
+
+fn boundary_repos(dir: &Path) -> Vec<GitRepo> {
+    BOUNDARY_FILES
+        .iter()
+        .filter_map(|(owner, name, commit, path, file)| {
+            let bytes = crate::read_data(dir, file)?;
+            let mut repo = GitRepo::new(owner, name, commit);
+            repo.add(*path, bytes);
+            Some(repo)
+        })
+        .collect()
+}
+
+/// Whether a tree or raw-file request names one of the boundary repositories outside DfE's.
+pub(crate) fn is_boundary_repository(path: &str) -> bool {
+    BOUNDARY_FILES
+        .iter()
+        .any(|(owner, name, ..)| path.contains(&format!("/{owner}/{name}/")))
 }

@@ -30,6 +30,7 @@ pub mod github;
 pub mod nomis;
 pub mod ons;
 pub mod parquet;
+pub mod postcodes;
 pub mod support;
 
 pub use els::{ELS_BRANCH, ELS_OWNER, ELS_REPO};
@@ -248,6 +249,7 @@ struct Inner {
     ees: Mutex<ees::Ees>,
     els: Mutex<els::Repo>,
     geography: Mutex<geography::Lookup>,
+    postcodes: postcodes::Directory,
     dfe: Mutex<github::DfeRepos>,
     ons_site: Mutex<ons::OnsSite>,
     page_limit: Mutex<u64>,
@@ -343,6 +345,7 @@ impl MockPublishers {
             ees: Mutex::new(ees::Ees::load(dir)),
             els: Mutex::new(els::Repo::load(dir)),
             geography: Mutex::new(geography::Lookup::load()),
+            postcodes: postcodes::Directory::load(dir),
             dfe: Mutex::new(github::DfeRepos::load(dir)),
             ons_site: Mutex::new(ons::OnsSite::load(dir)),
             page_limit: Mutex::new(page_limit),
@@ -635,7 +638,7 @@ fn query_map(query: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -807,7 +810,10 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
                 .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
         Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
-        Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
+        Target::GitHub | Target::Ons
+            if path.contains(&format!("/{}/", github::DFE_OWNER))
+                || github::is_boundary_repository(path) =>
+        {
             lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
         }
         Target::OnsWebsite => lock(&inner.ons_site).respond(path, &q),
@@ -816,6 +822,9 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
         }
         Target::GitHub | Target::Ons => {
             lock(&inner.els).respond(&format!("{}/github", inner.base), path, &q)
+        }
+        Target::Geography if postcodes::Directory::serves(path) => {
+            inner.postcodes.respond(path, &q)
         }
         Target::Geography => lock(&inner.geography).respond(path, &q),
     };

@@ -8,5 +8,6 @@
 
 mod common;
 mod examples;
+mod map;
 mod render;
 mod snapshots;

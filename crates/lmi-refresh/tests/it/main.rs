@@ -11,10 +11,12 @@
 
 mod apprenticeship_routes;
 mod area_groups;
+mod boundaries;
 mod faults;
 mod geography;
 mod live;
 mod nomis_routes;
 mod population;
+mod postcode_routes;
 mod provision_routes;
 mod support;

@@ -27,8 +27,9 @@ pub const LSOA_SOURCES: [&str; 4] = [
 /// Sources the real shared data has no file for, so the emulator serving it cannot answer their
 /// routes: Census TS066 below upper tier, BRES in the Nomis API layout, Census TS060A (the
 /// sample has synthetic tables of each), the mid-year population 16-64 (NM_2002_1) and DfE's
-/// apprenticeships by level and age (the sample's files are built from the documented layouts).
-pub const NOT_IN_REAL_DATA: [&str; 7] = [
+/// apprenticeships by level and age (the sample's files are built from the documented layouts),
+/// and ONS's postcode directory (the sample's is synthetic; no real extract is in the folder).
+pub const NOT_IN_REAL_DATA: [&str; 8] = [
     "census2021_ts066_lad",
     "census2021_ts066_lsoa",
     "nomis_bres_lad",
@@ -36,6 +37,7 @@ pub const NOT_IN_REAL_DATA: [&str; 7] = [
     "census2021_ts060a_lsoa",
     "nomis_population_16_64",
     "dfe_apprenticeships_lad",
+    "ons_nspl",
 ];
 
 /// The emulated publishers serving the synthetic sample.

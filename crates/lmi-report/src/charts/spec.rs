@@ -47,10 +47,13 @@ pub enum ChartKind {
     SupplyDemand,
     /// The priority sectors' share of the area's jobs, each with England's share as a tick.
     PrioritySectors,
+    /// A map: one indicator for every area of a type within a larger area, classed, the area
+    /// outlined.
+    Map,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 8] = [
+    pub const ALL: [ChartKind; 9] = [
         ChartKind::Trend,
         ChartKind::Ranking,
         ChartKind::Breakdown,
@@ -59,6 +62,7 @@ impl ChartKind {
         ChartKind::Flows,
         ChartKind::SupplyDemand,
         ChartKind::PrioritySectors,
+        ChartKind::Map,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl ChartKind {
             ChartKind::Flows => "flows",
             ChartKind::SupplyDemand => "supply_demand",
             ChartKind::PrioritySectors => "priority_sectors",
+            ChartKind::Map => "map",
         }
     }
 }
@@ -115,6 +120,7 @@ pub enum ChartSpec {
     Flows(FlowsSpec),
     SupplyDemand(SupplyDemandSpec),
     PrioritySectors(PrioritySectorsSpec),
+    Map(MapSpec),
 }
 
 // The fields of each kind are declared in the order chart links have always written them
@@ -202,6 +208,42 @@ pub struct SupplyDemandSpec {}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PrioritySectorsSpec {}
 
+/// A map of one indicator for the areas of one type within a larger area.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct MapSpec {
+    pub indicator: String,
+    /// The shapes' area type (default `lad`).
+    pub area_type: AreaType,
+    /// The containing area; default: a district's combined authority (else county, else
+    /// region), a TTWA's region, any other area itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// Default: the latest period with a value for any of the areas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    pub classes: MapClassMethod,
+}
+
+/// How a map's classes are cut (the `classes` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MapClassMethod {
+    /// About as many areas in each class (the default).
+    #[default]
+    Quantiles,
+    /// Classes of equal width between the lowest and highest value.
+    EqualIntervals,
+}
+
+impl MapClassMethod {
+    pub fn to_chart(self) -> lmi_charts::ClassMethod {
+        match self {
+            MapClassMethod::Quantiles => lmi_charts::ClassMethod::Quantiles,
+            MapClassMethod::EqualIntervals => lmi_charts::ClassMethod::EqualIntervals,
+        }
+    }
+}
+
 /// A chart's options as written, flat: the keys of a dashboard panel beside its `chart`, or the
 /// query string of `/v1/charts/{kind}.{format}` beside `area`. Only [`ChartSpec::check`] reads
 /// them; everything after it holds a [`ChartSpec`].
@@ -262,6 +304,18 @@ pub struct ChartOptions {
     /// Last period for `trend` and `small_multiples`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// For `map`: the area type of the shapes (default `lad`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_type: Option<AreaType>,
+    /// For `map`: the area whose districts, TTWAs or LSIP areas are drawn (default: a
+    /// district's combined authority, else county, else region; a TTWA's region; any other
+    /// area itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(example = "E47000018")]
+    pub within: Option<String>,
+    /// For `map`: how the classes are cut, `quantiles` (default) or `equal_intervals`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<MapClassMethod>,
 }
 
 impl ChartOptions {
@@ -278,6 +332,9 @@ impl ChartOptions {
             ("sort", self.sort.is_some()),
             ("top", self.top.is_some()),
             ("direction", self.direction.is_some()),
+            ("area_type", self.area_type.is_some()),
+            ("within", self.within.is_some()),
+            ("classes", self.classes.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -399,6 +456,13 @@ impl ChartSpec {
             }),
             ChartKind::SupplyDemand => ChartSpec::SupplyDemand(SupplyDemandSpec {}),
             ChartKind::PrioritySectors => ChartSpec::PrioritySectors(PrioritySectorsSpec {}),
+            ChartKind::Map => ChartSpec::Map(MapSpec {
+                indicator: indicator()?,
+                area_type: o.area_type.unwrap_or(AreaType::Lad),
+                within: o.within,
+                period: o.period,
+                classes: o.classes.unwrap_or_default(),
+            }),
         };
         if unused == Unused::Refuse {
             let used = spec.option_names();
@@ -419,6 +483,7 @@ impl ChartSpec {
             ChartSpec::Flows(_) => ChartKind::Flows,
             ChartSpec::SupplyDemand(_) => ChartKind::SupplyDemand,
             ChartSpec::PrioritySectors(_) => ChartKind::PrioritySectors,
+            ChartSpec::Map(_) => ChartKind::Map,
         }
     }
 
@@ -427,7 +492,8 @@ impl ChartSpec {
         match self {
             ChartSpec::Trend(TrendSpec { indicator, .. })
             | ChartSpec::Ranking(RankingSpec { indicator, .. })
-            | ChartSpec::SmallMultiples(SmallMultiplesSpec { indicator, .. }) => indicator,
+            | ChartSpec::SmallMultiples(SmallMultiplesSpec { indicator, .. })
+            | ChartSpec::Map(MapSpec { indicator, .. }) => indicator,
             ChartSpec::Breakdown(BreakdownSpec { breakdown, .. })
             | ChartSpec::RankedBreakdown(RankedBreakdownSpec { breakdown, .. }) => breakdown,
             ChartSpec::Flows(FlowsSpec { direction, .. }) => match direction {

@@ -8,8 +8,11 @@
 mod areas;
 mod demand;
 mod fixture;
+mod maps;
+mod postcodes;
 mod profiles;
 mod provenance;
 mod sectors;
 mod series;
+mod similar;
 mod tables;
