@@ -303,6 +303,9 @@ fn wait_for_comparison(page: &mut Page, areas: usize) -> u64 {
         .unwrap()
 }
 
+/// The hub's "Blackpool, Fylde and Wyre" travel-to-work area (an area group).
+const GROUP: &str = "G-blackpool-fylde-wyre";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it() {
     let Some(chromium) = chromium_for("a_comparison_of_three_areas_draws_every_panel") else {
@@ -312,7 +315,7 @@ async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it
     let base = format!("http://{}", app.addr);
     // Every panel the API can draw for each area, to hold the page to.
     let mut drawable = Vec::new();
-    for code in ["E30000255", "E30000170", "E07000117"] {
+    for code in ["E30000255", "E30000170", GROUP] {
         let (status, _, body) = app
             .get(&format!("/v1/dashboards/provision-planning/areas/{code}"))
             .await;
@@ -329,12 +332,13 @@ async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it
         page.goto(&format!("{base}/?area=E30000255&dashboard=provision-planning"));
         wait_for_charts(&mut page, "Preston");
 
-        // Three areas chosen by name through the search API: two TTWAs and a district.
+        // The three areas, chosen by name through the search API: two ONS TTWAs and the
+        // hub's own travel-to-work area, a group of districts (datasets/area_groups.toml).
         add_to_comparison(&mut page, "Preston", "E30000255");
         add_to_comparison(&mut page, "Blackburn", "E30000170");
-        add_to_comparison(&mut page, "Burnley", "E07000117");
+        add_to_comparison(&mut page, "Blackpool, Fylde", GROUP);
         let chosen = page.eval("[...document.querySelectorAll('#compare-chosen li')].map(li => li.dataset.code)");
-        assert_eq!(chosen, serde_json::json!(["E30000255", "E30000170", "E07000117"]));
+        assert_eq!(chosen, serde_json::json!(["E30000255", "E30000170", GROUP]));
         let shown = wait_for_comparison(&mut page, 3);
         assert_eq!(shown, panels, "every panel of the dashboard is compared");
         // Each area's drawable panels are drawn, the others say there is nothing to draw.
@@ -351,7 +355,7 @@ async fn a_comparison_of_three_areas_draws_every_panel_and_similar_areas_fill_it
         assert!(versus.iter().all(|v| allowed.contains(v)), "{versus:?}");
         assert!(versus.iter().any(|v| *v != "–"), "{versus:?}");
         let title = page.eval("document.getElementById('comparison-title').textContent");
-        assert!(title.as_str().unwrap().contains("Preston") && title.as_str().unwrap().contains("Burnley"), "{title}");
+        assert!(title.as_str().unwrap().contains("Preston") && title.as_str().unwrap().contains("Blackpool, Fylde and Wyre"), "{title}");
         full_page_screenshot(&mut page, 1280, false, "compare-three-areas.png");
 
         // A district's "similar areas" fills the comparison with it and its five nearest.

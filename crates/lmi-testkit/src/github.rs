@@ -378,9 +378,11 @@ fn boundary_repos(dir: &Path) -> Vec<GitRepo> {
         .collect()
 }
 
-/// Whether a tree or raw-file request names one of the boundary repositories outside DfE's.
-pub(crate) fn is_boundary_repository(path: &str) -> bool {
+/// The boundary repository a tree or raw-file request names, if any (a fault can target each by
+/// name, [`crate::Target::Repository`], apart from the ELS data repository's routes).
+pub(crate) fn boundary_repository(path: &str) -> Option<&'static str> {
     BOUNDARY_FILES
         .iter()
-        .any(|(owner, name, ..)| path.contains(&format!("/{owner}/{name}/")))
+        .find(|(owner, name, ..)| path.contains(&format!("/{owner}/{name}/")))
+        .map(|(_, name, ..)| *name)
 }

@@ -116,8 +116,9 @@ pub enum Target {
     GitHub,
     /// The Open Geography Portal's feature services.
     Geography,
-    /// Both routes (tree API and raw files) of one of DfE's repositories, by name (e.g.
-    /// `lsip_dashboard`); the ELS repository is `GitHub`/`Ons`.
+    /// Both routes (tree API and raw files) of one of DfE's repositories or of a boundary
+    /// repository, by name (e.g. `lsip_dashboard`, `explore-local-statistics-app`); the ELS data
+    /// repository is `GitHub`/`Ons`.
     Repository(&'static str),
     /// The ONS website (dataset pages and `/file?uri=` downloads).
     OnsWebsite,
@@ -718,6 +719,11 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 }
 
 fn target_of(path: &str) -> Option<Target> {
+    if path.starts_with("/github/") || path.starts_with("/ons/") {
+        if let Some(name) = github::boundary_repository(path) {
+            return Some(Target::Repository(name));
+        }
+    }
     let dfe = format!("/{}/", github::DFE_OWNER);
     if (path.starts_with("/github/") || path.starts_with("/ons/")) && path.contains(&dfe) {
         let name = path.split(&dfe).nth(1)?.split('/').next()?;
@@ -810,10 +816,7 @@ async fn respond(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) ->
                 .respond(path, &q, &faults, offset.unwrap_or(0), limit)
         }
         Target::Ees | Target::EesApi => lock(&inner.ees).respond(path, &q),
-        Target::GitHub | Target::Ons
-            if path.contains(&format!("/{}/", github::DFE_OWNER))
-                || github::is_boundary_repository(path) =>
-        {
+        Target::GitHub | Target::Ons if path.contains(&format!("/{}/", github::DFE_OWNER)) => {
             lock(&inner.dfe).respond(&format!("{}/github", inner.base), path, &q)
         }
         Target::OnsWebsite => lock(&inner.ons_site).respond(path, &q),

@@ -173,6 +173,8 @@ fn every_fault_stales_only_its_sources_with_the_cause_and_keeps_their_data() {
                 "skills_imperative_2035_lsip_areas",
                 "skills_imperative_2035_england",
                 "dfe_fe_aim_achievements_ssa_lad",
+                // The LSIP boundaries are a file of the same repository (at a pinned commit).
+                "ons_boundaries_lsip",
             ],
             vec![
                 "HTTP 502",
