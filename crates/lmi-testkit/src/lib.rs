@@ -719,10 +719,10 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 }
 
 fn target_of(path: &str) -> Option<Target> {
-    if path.starts_with("/github/") || path.starts_with("/ons/") {
-        if let Some(name) = github::boundary_repository(path) {
-            return Some(Target::Repository(name));
-        }
+    if (path.starts_with("/github/") || path.starts_with("/ons/"))
+        && let Some(name) = github::boundary_repository(path)
+    {
+        return Some(Target::Repository(name));
     }
     let dfe = format!("/{}/", github::DFE_OWNER);
     if (path.starts_with("/github/") || path.starts_with("/ons/")) && path.contains(&dfe) {
