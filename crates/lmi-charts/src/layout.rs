@@ -79,16 +79,24 @@ pub(crate) fn format_tick(v: f64, span: f64) -> String {
 
 /// A value as printed next to a bar or in a segment: "5.2%", "£612", "1,234".
 pub(crate) fn format_value(v: f64, unit: &str) -> String {
+    format_value_with(v, unit, None)
+}
+
+/// [`format_value`] with `decimals` places when given (a map's class bounds that would
+/// otherwise print alike), else the usual number for the unit and magnitude.
+pub(crate) fn format_value_with(v: f64, unit: &str, decimals: Option<usize>) -> String {
     let magnitude = v.abs();
     let pounds = unit.trim_start().starts_with('£');
     // Whole numbers (counts) keep no decimals: 82 starts, not 82.0.
-    let decimals = if is_percentage(unit) || (!pounds && magnitude < 100.0 && v.fract() != 0.0) {
-        1
-    } else if pounds && magnitude < 100.0 && magnitude.fract() != 0.0 {
-        2
-    } else {
-        0
-    };
+    let decimals = decimals.unwrap_or(
+        if is_percentage(unit) || (!pounds && magnitude < 100.0 && v.fract() != 0.0) {
+            1
+        } else if pounds && magnitude < 100.0 && magnitude.fract() != 0.0 {
+            2
+        } else {
+            0
+        },
+    );
     let digits = group_thousands(&format!("{magnitude:.decimals$}"));
     // "-0.0" is not a value anyone measured.
     let sign = if v < 0.0 && digits.chars().any(|c| c.is_ascii_digit() && c != '0') {

@@ -19,7 +19,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::frame::{LegendEntry, Swatch, draw_error, draw_frame, font, text_width};
-use crate::layout::{dark_text_on, format_marked, marks_key};
+use crate::layout::{dark_text_on, format_marked, format_value_with, marks_key};
 use crate::model::{ClassMethod, MapChart};
 use crate::svg::xml_escape;
 use crate::trend::unit_phrase;
@@ -195,12 +195,30 @@ impl<'a> PreparedMap<'a> {
         )
     }
 
+    /// Decimal places for the class bounds: the unit's usual ones (`None`) unless a class's
+    /// upper bound and the next class's lower bound, different numbers, would print alike
+    /// ("6.0% to 6.4%", "6.4% to 8.8%"); then as many as tell them apart, up to four.
+    fn bound_decimals(&self) -> Option<usize> {
+        let unit = &self.chart.text.unit;
+        let alike = |d: Option<usize>| {
+            self.classes.windows(2).any(|w| {
+                w[0].hi != w[1].lo
+                    && format_value_with(w[0].hi, unit, d) == format_value_with(w[1].lo, unit, d)
+            })
+        };
+        std::iter::once(None)
+            .chain((1..=4).map(Some))
+            .find(|d| !alike(*d))
+            .unwrap_or(Some(4))
+    }
+
     fn class_label(&self, i: usize) -> String {
         let unit = &self.chart.text.unit;
         let c = &self.classes[i];
+        let d = self.bound_decimals();
         let (lo, hi) = (
-            format_marked(c.lo, unit, Mark::None),
-            format_marked(c.hi, unit, Mark::None),
+            format_value_with(c.lo, unit, d),
+            format_value_with(c.hi, unit, d),
         );
         if lo == hi {
             lo

@@ -88,6 +88,38 @@ fn each_area_is_one_shape_with_its_code_and_value_in_its_title() {
 }
 
 #[test]
+fn class_bounds_that_would_print_alike_get_the_decimals_that_tell_them_apart() {
+    // Quantiles of two over 6.01, 6.37 | 6.44, 6.5 | …: at one decimal the first class would end
+    // at "6.4%" where the second begins.
+    let values = [6.01, 6.37, 6.44, 6.5, 7.0, 7.2, 8.0, 8.1, 8.8, 9.0];
+    let shapes: Vec<MapShape> = shapes()
+        .into_iter()
+        .take(10)
+        .zip(values)
+        .map(|(s, v)| MapShape {
+            value: Some(v),
+            mark: Mark::None,
+            ..s
+        })
+        .collect();
+    let svg = render_svg(&Chart::Map(MapChart {
+        text: text("Apprenticeships after GCSEs: districts", "%"),
+        shapes,
+        classes: MapClasses {
+            method: ClassMethod::Quantiles,
+            count: 5,
+        },
+    }))
+    .unwrap();
+    for class in ["6.01% to 6.37%", "6.44% to 6.50%", "8.80% to 9.00%"] {
+        assert!(
+            svg.contains(&format!("\n{class}\n</text>")),
+            "legend lacks {class}"
+        );
+    }
+}
+
+#[test]
 fn the_legend_lists_the_classes_and_says_how_they_were_cut() {
     let svg = render_svg(&chart(ClassMethod::Quantiles)).unwrap();
     // Ten values 0..22.5 in quantiles of two: 0.0% to 2.5%, 5.0% to 7.5%, … 20.0% to 22.5%.

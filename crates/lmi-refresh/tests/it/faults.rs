@@ -354,7 +354,11 @@ fn when_every_publisher_fails_nothing_is_published() {
     refresh(data.path(), &mock);
     let before = published_tree(data.path());
     let _ = std::fs::remove_dir_all(data.path().join("raw"));
-    let repositories = lmi_testkit::github::REPOSITORIES.map(Target::Repository);
+    // DfE's repositories and the boundary files' (each its own target).
+    let repositories = lmi_testkit::github::REPOSITORIES
+        .into_iter()
+        .chain(lmi_testkit::github::BOUNDARY_FILES.map(|(_, name, ..)| name))
+        .map(Target::Repository);
     for target in [
         Target::Nomis,
         Target::Ees,
