@@ -379,7 +379,11 @@ enum RenderCommand {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+        // topojson warns once per feature whose `id` is not a string or number ("Ignoring feature
+        // id property"), hundreds a refresh; lmi reads an area's code from its properties.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("info,tower_http=info,topojson=error")
+        });
     // Colours only on a terminal: logs written to a file or cron mail stay plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
