@@ -1,5 +1,5 @@
 //! Similar areas over HTTP on the bundled sample: Burnley's nearest English districts, with the
-//! method and indicators named; a county is refused (400), an unknown code is 404.
+//! method and indicators named; a county has none (404), an unknown code is 404.
 
 use lmi_e2e::TestApp;
 
@@ -73,7 +73,7 @@ async fn burnleys_similar_areas_on_the_sample_name_the_method_and_indicators() {
     assert_eq!(body["neighbours"].as_array().unwrap().len(), 3);
 
     let (status, content_type, body) = app.get("/v1/areas/E10000017/similar").await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 404, "{body}");
     assert!(content_type.starts_with("application/problem+json"));
     let (status, _, _) = app.get("/v1/areas/E07999999/similar").await;
     assert_eq!(status, 404);

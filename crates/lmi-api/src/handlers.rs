@@ -89,6 +89,7 @@ pub struct AreaQuery {
     area_type: Option<String>,
     /// A postcode (any spacing or case): the areas it lies in come first, TTWA first (as
     /// `q=` with a postcode does). `400` when it is not a postcode.
+    #[param(pattern = r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *[0-9][A-Za-z]{2} *$")]
     postcode: Option<String>,
     /// Maximum number of areas returned (default 100).
     #[param(minimum = 1, maximum = 1000)]

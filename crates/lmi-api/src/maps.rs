@@ -20,7 +20,11 @@ pub struct BoundaryQuery {
     area_type: Option<String>,
     /// The containing area's GSS code, e.g. `E47000018` (Lancashire combined authority),
     /// `E12000002` (North West), `E92000001` (England).
-    #[param(example = "E47000018")]
+    #[param(
+        example = "E47000018",
+        required = true,
+        pattern = r"^([A-Za-z0-9]{1,16}|G-[a-z0-9]+(-[a-z0-9]+)*)$"
+    )]
     within: Option<String>,
 }
 

@@ -15,8 +15,10 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(names("postcode"), parameter_in = Path)]
 pub struct PostcodePath(
-    /// A UK postcode in any case and spacing, e.g. `PR1 1AA`, `pr11aa`.
+    /// A UK postcode in any case and spacing, e.g. `PR1 1AA`, `pr11aa`. The pattern is the
+    /// postcode's shape (outward code, inward code); anything else is answered `400` saying why.
     #[param(example = "PR1 0AA")]
+    #[param(pattern = r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *[0-9][A-Za-z]{2} *$")]
     String,
 );
 

@@ -15,8 +15,9 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(names("code"), parameter_in = Path)]
 pub struct DistrictPath(
-    /// GSS code of an English local authority district, e.g. `E07000117` (Burnley).
-    #[param(example = "E07000117")]
+    /// GSS code of an English local authority district, e.g. `E07000117` (Burnley): unitary
+    /// (E06), non-metropolitan (E07), metropolitan (E08) or London borough (E09).
+    #[param(example = "E07000117", pattern = "^E0[6-9][0-9]{6}$")]
     String,
 );
 
@@ -34,8 +35,8 @@ pub struct SimilarQuery {
 /// documented set of headline labour-market and skills indicators (each in its latest period
 /// with district values; z-scores over every English district). The body names the method,
 /// how missing values are handled, the indicators used (with the district's values, means and
-/// standard deviations) and each neighbour's distance and values. `400` for an area that is not
-/// a district.
+/// standard deviations) and each neighbour's distance and values. `404`, saying so, for an area
+/// that is not an English district.
 #[utoipa::path(get, path = "/v1/areas/{code}/similar", tag = "areas",
     params(DistrictPath, SimilarQuery),
     responses(

@@ -104,11 +104,16 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Whether `code` is of the documented form: `G-` and a lower-case slug.
+/// Whether `code` is of the documented form: `G-` and a lower-case slug of at most 60.
 pub fn is_group_code(code: &str) -> bool {
+    is_group_code_form(code) && code.len() - GROUP_CODE_PREFIX.len() <= 60
+}
+
+/// Whether `code` has the shape of a group code (`G-`, then parts of a-z and 0-9 joined by
+/// single hyphens), whatever its length: what a request may name (an unknown one is `404`).
+pub fn is_group_code_form(code: &str) -> bool {
     code.strip_prefix(GROUP_CODE_PREFIX).is_some_and(|slug| {
         !slug.is_empty()
-            && slug.len() <= 60
             && slug.split('-').all(|part| {
                 !part.is_empty()
                     && part

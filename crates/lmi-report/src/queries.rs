@@ -498,7 +498,7 @@ pub fn compare<'a>(
     for code in codes {
         let well_formed = ((1..=16).contains(&code.len())
             && code.bytes().all(|b| b.is_ascii_alphanumeric()))
-            || lmi_core::groups::is_group_code(code);
+            || lmi_core::groups::is_group_code_form(code);
         if !well_formed {
             return Err(ReportError::Invalid(format!(
                 "`areas` must be GSS codes or area group codes (`G-…`) separated by single \

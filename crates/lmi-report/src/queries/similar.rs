@@ -147,8 +147,10 @@ pub fn similar_areas<'a>(
     limit: usize,
 ) -> Result<SimilarAreas<'a>, ReportError> {
     let target = area(geo, code)?;
+    // Not found rather than a bad request: the area exists, its similar areas do not (a link
+    // from the area list to any area's `similar` is followed by clients, as by schemathesis).
     if !english_district(target) {
-        return Err(ReportError::Invalid(format!(
+        return Err(ReportError::NotFound(format!(
             "similar areas are found for English local authority districts only; {} ({}) is {}",
             target.name,
             target.code,

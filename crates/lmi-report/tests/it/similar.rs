@@ -131,7 +131,7 @@ fn only_districts_have_similar_areas() {
     let snap = snapshot();
     let county = queries::similar_areas(&snap, geo(), "E10000017", 10).err();
     assert!(
-        matches!(county, Some(ReportError::Invalid(_))),
+        matches!(county, Some(ReportError::NotFound(_))),
         "{county:?}"
     );
     let unknown = queries::similar_areas(&snap, geo(), "E07999999", 10).err();
