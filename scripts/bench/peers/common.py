@@ -10,13 +10,15 @@ The peers recompute, from the same raw files lmi reads, this subset of lmi's ind
   post16_*_rate (4)    DfE 16-18 destinations (cohort_level_group Total), same geographies
 
 Parents: region, England, county, combined authority, LSIP area (lad_parents.csv), LEP
-(lad_lep.csv) and TTWA best fit (lad_ttwa.csv rows with best_fit = true). A suppressed part
+(lad_lep.csv), TTWA best fit (lad_ttwa.csv rows with best_fit = true) and the area groups of
+datasets/area_groups.toml (lmi's default `area_groups` setting; type `group`). A suppressed part
 (DfE `c`) makes the numerator of every aggregate containing it missing, so the value is missing.
 The raw files use current district codes, so no predecessor mapping is needed (lmi maps retired
 codes through lad_successors.csv; the generator never writes one).
 Output columns: indicator, area_code, area_type, period, numerator, denominator, value.
 """
 import sys
+import tomllib
 from pathlib import Path
 
 CENSUS_LAD = "census/census2021_ts067_lad22.csv"
@@ -54,3 +56,11 @@ def args():
     if len(sys.argv) != 4:
         sys.exit(f"usage: {sys.argv[0]} RAW_DIR GEOGRAPHY_DIR OUT.parquet")
     return Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+
+
+def group_members(geo: Path) -> list[tuple[str, str]]:
+    """(lad_code, group code) for every member of the area groups lmi applies by default: the
+    `area_groups` file beside the geography directory, datasets/area_groups.toml."""
+    with open(geo.parent / "area_groups.toml", "rb") as f:
+        groups = tomllib.load(f).get("group", [])
+    return [(lad, g["code"]) for g in groups for lad in g["members"]]

@@ -1,10 +1,12 @@
 """The peer subset (see common.py) written idiomatically as DuckDB SQL."""
 import duckdb
 
-from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, POST16_RATES, TOTAL, args
+from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, POST16_RATES, TOTAL, args, group_members
 
 raw, geo, out = args()
 con = duckdb.connect()
+con.execute("CREATE TEMP TABLE area_groups (lad_code VARCHAR, parent VARCHAR)")
+con.executemany("INSERT INTO area_groups VALUES (?, ?)", group_members(geo))
 g = lambda f: f"read_csv('{geo / f}', all_varchar=true)"
 r = lambda f: f"read_csv('{raw / f}', all_varchar=true)"
 con.execute(f"""
@@ -16,6 +18,7 @@ CREATE TEMP TABLE members AS
     UNION ALL SELECT lad_code, combined_authority_code, 'combined_authority' FROM {g('lad_parents.csv')}
     UNION ALL SELECT lad_code, lsip_code, 'lsip' FROM {g('lad_parents.csv')}
     UNION ALL SELECT lad_code, lep_code, 'lep' FROM {g('lad_lep.csv')}
+    UNION ALL SELECT lad_code, parent, 'group' FROM area_groups
   ) WHERE parent IS NOT NULL AND parent <> '';
 CREATE TEMP TABLE ttwa_fit AS
   SELECT lad_code, ttwa_code AS parent, 'ttwa' AS ptype FROM {g('lad_ttwa.csv')} WHERE lower(best_fit) = 'true';

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, OUT_COLUMNS, POST16_RATES, TOTAL, args
+from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, OUT_COLUMNS, POST16_RATES, TOTAL, args, group_members
 
 raw, geo, out = args()
 p = pd.read_csv(geo / "lad_parents.csv", dtype=str)
@@ -13,6 +13,7 @@ members = pd.concat([
     p[["lad_code", "combined_authority_code"]].set_axis(["lad_code", "parent"], axis=1).assign(ptype="combined_authority"),
     p[["lad_code", "lsip_code"]].set_axis(["lad_code", "parent"], axis=1).assign(ptype="lsip"),
     pd.read_csv(geo / "lad_lep.csv", dtype=str)[["lad_code", "lep_code"]].set_axis(["lad_code", "parent"], axis=1).assign(ptype="lep"),
+    pd.DataFrame(group_members(geo), columns=["lad_code", "parent"], dtype=str).assign(ptype="group"),
 ]).dropna(subset=["parent"])
 t = pd.read_csv(geo / "lad_ttwa.csv", dtype=str)
 ttwa_fit = t[t.best_fit.str.lower() == "true"][["lad_code", "ttwa_code"]].set_axis(["lad_code", "parent"], axis=1).assign(ptype="ttwa")

@@ -1,7 +1,7 @@
 """The peer subset (see common.py) written idiomatically with polars (lazy)."""
 import polars as pl
 
-from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, OUT_COLUMNS, POST16_RATES, TOTAL, args
+from common import CENSUS, CENSUS_LAD, CENSUS_LSOA, KS4, KS4_RATES, KS5, OUT_COLUMNS, POST16_RATES, TOTAL, args, group_members
 
 raw, geo, out = args()
 parents = pl.scan_csv(geo / "lad_parents.csv", infer_schema=False)
@@ -12,6 +12,7 @@ members = pl.concat([
     parents.select("lad_code", pl.col("combined_authority_code").alias("parent"), pl.lit("combined_authority").alias("ptype")),
     parents.select("lad_code", pl.col("lsip_code").alias("parent"), pl.lit("lsip").alias("ptype")),
     pl.scan_csv(geo / "lad_lep.csv", infer_schema=False).select("lad_code", pl.col("lep_code").alias("parent"), pl.lit("lep").alias("ptype")),
+    pl.LazyFrame(group_members(geo), schema=["lad_code", "parent"], orient="row").with_columns(pl.lit("group").alias("ptype")),
 ]).filter(pl.col("parent").is_not_null() & (pl.col("parent") != ""))
 ttwa_fit = (pl.scan_csv(geo / "lad_ttwa.csv", infer_schema=False)
             .filter(pl.col("best_fit").str.to_lowercase() == "true")
