@@ -295,7 +295,27 @@ pub(crate) struct Nomis {
     pub(crate) aps: Vec<Vec<String>>,
     /// A digest of the data served, the base of every Nomis ETag.
     fingerprint: String,
+    /// The cells of the last few queries that select by scanning a table, by query without its
+    /// paging: a client pages through one answer, and scanning the table for every page made a
+    /// fetch quadratic in its pages (most of the fault tests' time).
+    selections: std::sync::Mutex<Vec<(String, Selected)>>,
 }
+
+/// The cells one query selected (`Err`: the status and text to answer with).
+type Selected = std::sync::Arc<Result<Vec<Vec<String>>, (u16, String)>>;
+
+/// (cells in the result, cell i) of a selection, or the answer to its error.
+type Cells<'a> = (usize, Box<dyn Fn(usize) -> Vec<String> + 'a>);
+
+fn cells_of(selected: &Selected) -> Result<Cells<'_>, Reply> {
+    match &**selected {
+        Ok(cells) => Ok((cells.len(), Box::new(|i| cells[i].clone()))),
+        Err((status, text)) => Err(Reply::text(*status, text)),
+    }
+}
+
+/// How many selections `Nomis::selections` keeps (a refresh fetches a few sources at once).
+const KEPT_SELECTIONS: usize = 8;
 
 impl Nomis {
     pub(crate) fn load(dir: &Path) -> Nomis {
@@ -335,7 +355,30 @@ impl Nomis {
             aps_cells: ApsCells::new(&t13a, &t09a),
             aps: aps_api_cells(&aps_extract),
             fingerprint: hex::encode(digest.finalize()),
+            selections: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// The cells `select` gives for the query `key` (path and parameters without the paging),
+    /// from `selections` when a recent page of the same query selected them.
+    fn selected(
+        &self,
+        key: &str,
+        select: impl FnOnce() -> Result<Vec<Vec<String>>, (u16, String)>,
+    ) -> Selected {
+        let mut kept = crate::lock(&self.selections);
+        if let Some(i) = kept.iter().position(|(k, _)| k == key) {
+            let hit = kept.remove(i);
+            kept.push(hit);
+            return kept[kept.len() - 1].1.clone();
+        }
+        // Selected under the lock: concurrent pages of one query scan once.
+        let cells = std::sync::Arc::new(select());
+        if kept.len() == KEPT_SELECTIONS {
+            kept.remove(0);
+        }
+        kept.push((key.to_owned(), cells.clone()));
+        cells
     }
 
     /// Cell `i` of a census result (areas x `categories`), without the paging columns.
@@ -393,129 +436,148 @@ impl Nomis {
         offset: u64,
         limit: u64,
     ) -> Reply {
+        // The query without its paging: the key of its selection and, with the content faults,
+        // of its ETag.
+        let query = {
+            let mut pairs: Vec<_> = q
+                .iter()
+                .filter(|(k, _)| *k != "recordoffset" && *k != "uid")
+                .collect();
+            pairs.sort();
+            format!("{path} {pairs:?}")
+        };
         let etag = {
             let content_faults: Vec<&FaultKind> =
                 faults.iter().filter(|f| f.is_content()).collect();
             let mut d = Sha256::new();
             d.update(self.fingerprint.as_bytes());
             d.update(path.as_bytes());
-            let mut pairs: Vec<_> = q
-                .iter()
-                .filter(|(k, _)| *k != "recordoffset" && *k != "uid")
-                .collect();
-            pairs.sort();
-            d.update(format!("{pairs:?}{content_faults:?}").as_bytes());
+            d.update(format!("{}{content_faults:?}", &query[path.len() + 1..]).as_bytes());
             format!("\"{}\"", &hex::encode(d.finalize())[..16])
         };
         let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
         let rqf4;
-        let ukbc;
-        let aps_cells;
-        let ts066;
-        let population;
-        let saved_cells;
-        // (cells in the result, cell i)
-        let cells: (usize, Box<dyn Fn(usize) -> Vec<String> + '_>) =
-            if path == crate::NOMIS_APS_PATH {
-                for (i, name) in APS_DIMENSION.iter().enumerate() {
-                    header[12 + i] = (*name).to_owned();
-                }
-                match (
-                    q.get("variable").map(String::as_str),
-                    q.get("geography").map(String::as_str),
-                ) {
-                    (Some("290"), Some(_)) => (self.aps.len(), Box::new(|i| self.aps[i].clone())),
-                    (Some("1902"), Some(geography)) => {
-                        let mut wanted: Vec<&str> = geography.split(',').collect();
-                        wanted.sort_unstable();
-                        if wanted != ["2092957699", "TYPE424"] {
-                            return Reply::text(404, "geography not available");
-                        }
-                        let Some(dates) = q
-                            .get("date")
-                            .map(|d| d.split(',').collect::<Vec<_>>())
-                            .filter(|d| d.iter().all(|d| APS_RQF4_DATES.contains(d)))
-                        else {
-                            return Reply::text(400, "Date not available for this dataset");
-                        };
-                        rqf4 = aps_rqf4_cells(&self.aps, &dates);
-                        (rqf4.len(), Box::new(|i| rqf4[i].clone()))
+        let selected_cells;
+        // The cells of a scanning selection, from the last pages' when they asked the same.
+        let owned = |rows: Vec<&Vec<String>>| rows.into_iter().cloned().collect::<Vec<_>>();
+        let cells: Cells = if path == crate::NOMIS_APS_PATH {
+            for (i, name) in APS_DIMENSION.iter().enumerate() {
+                header[12 + i] = (*name).to_owned();
+            }
+            match (
+                q.get("variable").map(String::as_str),
+                q.get("geography").map(String::as_str),
+            ) {
+                (Some("290"), Some(_)) => (self.aps.len(), Box::new(|i| self.aps[i].clone())),
+                (Some("1902"), Some(geography)) => {
+                    let mut wanted: Vec<&str> = geography.split(',').collect();
+                    wanted.sort_unstable();
+                    if wanted != ["2092957699", "TYPE424"] {
+                        return Reply::text(404, "geography not available");
                     }
-                    _ => return Reply::text(400, "bad variable or geography"),
+                    let Some(dates) = q
+                        .get("date")
+                        .map(|d| d.split(',').collect::<Vec<_>>())
+                        .filter(|d| d.iter().all(|d| APS_RQF4_DATES.contains(d)))
+                    else {
+                        return Reply::text(400, "Date not available for this dataset");
+                    };
+                    rqf4 = aps_rqf4_cells(&self.aps, &dates);
+                    (rqf4.len(), Box::new(|i| rqf4[i].clone()))
                 }
-            } else if path == crate::NOMIS_UKBC_PATH {
-                header = nomis_header(&UKBC_DIMENSIONS);
-                ukbc = match ukbc_select(&self.ukbc, q) {
-                    Ok(cells) => cells,
-                    Err((status, text)) => return Reply::text(status, text),
-                };
-                (ukbc.len(), Box::new(|i| ukbc[i].clone()))
-            } else if path == crate::NOMIS_APS_CELLS_PATH {
-                header = nomis_header(&["CELL"]);
-                aps_cells = match self.aps_cells.select(q) {
-                    Ok(cells) => cells,
-                    Err((status, text)) => return Reply::text(status, text),
-                };
-                (aps_cells.len(), Box::new(|i| aps_cells[i].clone()))
-            } else if path == crate::NOMIS_TS066_PATH {
-                header = self.ts066.header.clone();
-                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-                ts066 = match self.ts066.select(q) {
-                    Ok(cells) => cells,
-                    Err((status, text)) => return Reply::text(status, text),
-                };
-                (ts066.len(), Box::new(|i| ts066[i].clone()))
-            } else if path == crate::NOMIS_POPULATION_PATH {
-                header = self.population.header.clone();
-                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-                population = match self.population.select(q) {
-                    Ok(cells) => cells,
-                    Err((status, text)) => return Reply::text(status, text),
-                };
-                (population.len(), Box::new(|i| population[i].clone()))
-            } else if let Some(saved) = self.saved.iter().find(|d| d.path == path) {
-                header = saved.header.clone();
-                header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-                saved_cells = match saved.select(q) {
-                    Ok(cells) => cells,
-                    Err((status, text)) => return Reply::text(status, &text),
-                };
-                (saved_cells.len(), Box::new(|i| saved_cells[i].clone()))
-            } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
-                return Reply::json(self.aps_cells.codelist());
-            } else {
-                let Some(data) = self.census.iter().find(|c| c.table.path() == path) else {
-                    return Reply::text(404, "no such dataset");
-                };
-                let table = data.table;
-                let column = table.dimension.to_uppercase();
-                for (i, suffix) in ["", "_NAME", "_CODE", "_TYPE", "_TYPECODE", "_SORTORDER"]
-                    .iter()
-                    .enumerate()
-                {
-                    header[12 + i] = format!("{column}{suffix}");
-                }
-                let (census, lsoa) = match q.get("geography").map(String::as_str) {
-                    Some("TYPE154") => (&data.lad, false),
-                    Some("TYPE151") => match &data.lsoa {
-                        Some(c) => (c, true),
-                        None => return Reply::text(404, "geography not available"),
-                    },
-                    _ => return Reply::text(400, "geography not available"),
-                };
-                let n = table.categories.len();
-                let Some(categories) = q
-                    .get(table.dimension)
-                    .and_then(|s| selection(s))
-                    .filter(|c| !c.is_empty() && c.iter().all(|&i| i < n))
-                else {
-                    return Reply::text(400, &format!("bad {} selection", table.dimension));
-                };
-                (
-                    census.rows.len() * categories.len(),
-                    Box::new(move |i| Nomis::census_cell(table, census, lsoa, &categories, i)),
-                )
+                _ => return Reply::text(400, "bad variable or geography"),
+            }
+        } else if path == crate::NOMIS_UKBC_PATH {
+            header = nomis_header(&UKBC_DIMENSIONS);
+            selected_cells = self.selected(&query, || {
+                ukbc_select(&self.ukbc, q)
+                    .map(owned)
+                    .map_err(|(s, t)| (s, t.to_owned()))
+            });
+            match cells_of(&selected_cells) {
+                Ok(cells) => cells,
+                Err(reply) => return reply,
+            }
+        } else if path == crate::NOMIS_APS_CELLS_PATH {
+            header = nomis_header(&["CELL"]);
+            selected_cells = self.selected(&query, || {
+                self.aps_cells
+                    .select(q)
+                    .map(owned)
+                    .map_err(|(s, t)| (s, t.to_owned()))
+            });
+            match cells_of(&selected_cells) {
+                Ok(cells) => cells,
+                Err(reply) => return reply,
+            }
+        } else if path == crate::NOMIS_TS066_PATH {
+            header = self.ts066.header.clone();
+            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+            selected_cells = self.selected(&query, || {
+                self.ts066
+                    .select(q)
+                    .map(owned)
+                    .map_err(|(s, t)| (s, t.to_owned()))
+            });
+            match cells_of(&selected_cells) {
+                Ok(cells) => cells,
+                Err(reply) => return reply,
+            }
+        } else if path == crate::NOMIS_POPULATION_PATH {
+            header = self.population.header.clone();
+            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+            selected_cells = self.selected(&query, || {
+                self.population
+                    .select(q)
+                    .map_err(|(s, t)| (s, t.to_owned()))
+            });
+            match cells_of(&selected_cells) {
+                Ok(cells) => cells,
+                Err(reply) => return reply,
+            }
+        } else if let Some(saved) = self.saved.iter().find(|d| d.path == path) {
+            header = saved.header.clone();
+            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+            selected_cells = self.selected(&query, || saved.select(q).map(owned));
+            match cells_of(&selected_cells) {
+                Ok(cells) => cells,
+                Err(reply) => return reply,
+            }
+        } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
+            return Reply::json(self.aps_cells.codelist());
+        } else {
+            let Some(data) = self.census.iter().find(|c| c.table.path() == path) else {
+                return Reply::text(404, "no such dataset");
             };
+            let table = data.table;
+            let column = table.dimension.to_uppercase();
+            for (i, suffix) in ["", "_NAME", "_CODE", "_TYPE", "_TYPECODE", "_SORTORDER"]
+                .iter()
+                .enumerate()
+            {
+                header[12 + i] = format!("{column}{suffix}");
+            }
+            let (census, lsoa) = match q.get("geography").map(String::as_str) {
+                Some("TYPE154") => (&data.lad, false),
+                Some("TYPE151") => match &data.lsoa {
+                    Some(c) => (c, true),
+                    None => return Reply::text(404, "geography not available"),
+                },
+                _ => return Reply::text(400, "geography not available"),
+            };
+            let n = table.categories.len();
+            let Some(categories) = q
+                .get(table.dimension)
+                .and_then(|s| selection(s))
+                .filter(|c| !c.is_empty() && c.iter().all(|&i| i < n))
+            else {
+                return Reply::text(400, &format!("bad {} selection", table.dimension));
+            };
+            (
+                census.rows.len() * categories.len(),
+                Box::new(move |i| Nomis::census_cell(table, census, lsoa, &categories, i)),
+            )
+        };
         let mut count = cells.0 as u64;
         for f in faults {
             if let FaultKind::KeepRows { keep } = f {
