@@ -304,13 +304,14 @@ pub(crate) struct Nomis {
 /// The cells one query selected (`Err`: the status and text to answer with).
 type Selected = std::sync::Arc<Result<Vec<Vec<String>>, (u16, String)>>;
 
-/// (cells in the result, cell i) of a selection, or the answer to its error.
+/// (cells in the result, cell i).
 type Cells<'a> = (usize, Box<dyn Fn(usize) -> Vec<String> + 'a>);
 
-fn cells_of(selected: &Selected) -> Result<Cells<'_>, Reply> {
+/// The cells of a selection, or the status and text to answer its error with.
+fn cells_of(selected: &Selected) -> Result<Cells<'_>, (u16, &str)> {
     match &**selected {
         Ok(cells) => Ok((cells.len(), Box::new(|i| cells[i].clone()))),
-        Err((status, text)) => Err(Reply::text(*status, text)),
+        Err((status, text)) => Err((*status, text)),
     }
 }
 
@@ -458,7 +459,7 @@ impl Nomis {
         let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
         let rqf4;
         let selected_cells;
-        // The cells of a scanning selection, from the last pages' when they asked the same.
+        // A selection's rows, owned: kept in `selections` for the next pages.
         let owned = |rows: Vec<&Vec<String>>| rows.into_iter().cloned().collect::<Vec<_>>();
         let cells: Cells = if path == crate::NOMIS_APS_PATH {
             for (i, name) in APS_DIMENSION.iter().enumerate() {
@@ -496,7 +497,7 @@ impl Nomis {
             });
             match cells_of(&selected_cells) {
                 Ok(cells) => cells,
-                Err(reply) => return reply,
+                Err((status, text)) => return Reply::text(status, text),
             }
         } else if path == crate::NOMIS_APS_CELLS_PATH {
             header = nomis_header(&["CELL"]);
@@ -508,7 +509,7 @@ impl Nomis {
             });
             match cells_of(&selected_cells) {
                 Ok(cells) => cells,
-                Err(reply) => return reply,
+                Err((status, text)) => return Reply::text(status, text),
             }
         } else if path == crate::NOMIS_TS066_PATH {
             header = self.ts066.header.clone();
@@ -521,7 +522,7 @@ impl Nomis {
             });
             match cells_of(&selected_cells) {
                 Ok(cells) => cells,
-                Err(reply) => return reply,
+                Err((status, text)) => return Reply::text(status, text),
             }
         } else if path == crate::NOMIS_POPULATION_PATH {
             header = self.population.header.clone();
@@ -533,7 +534,7 @@ impl Nomis {
             });
             match cells_of(&selected_cells) {
                 Ok(cells) => cells,
-                Err(reply) => return reply,
+                Err((status, text)) => return Reply::text(status, text),
             }
         } else if let Some(saved) = self.saved.iter().find(|d| d.path == path) {
             header = saved.header.clone();
@@ -541,7 +542,7 @@ impl Nomis {
             selected_cells = self.selected(&query, || saved.select(q).map(owned));
             match cells_of(&selected_cells) {
                 Ok(cells) => cells,
-                Err(reply) => return reply,
+                Err((status, text)) => return Reply::text(status, text),
             }
         } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
             return Reply::json(self.aps_cells.codelist());
