@@ -315,6 +315,21 @@ fn cells_of(selected: &Selected) -> Result<Cells<'_>, (u16, &str)> {
     }
 }
 
+/// A scanning selection's rows, owned (to keep in `Nomis::selections`).
+fn owned(
+    rows: Result<Vec<&Vec<String>>, (u16, impl ToString)>,
+) -> Result<Vec<Vec<String>>, (u16, String)> {
+    rows.map(|rows| rows.into_iter().cloned().collect())
+        .map_err(|(status, text)| (status, text.to_string()))
+}
+
+/// A served table's header with Nomis's paging columns after it.
+fn paged(header: &[String]) -> Vec<String> {
+    let mut header = header.to_vec();
+    header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
+    header
+}
+
 /// How many selections `Nomis::selections` keeps (a refresh fetches a few sources at once).
 const KEPT_SELECTIONS: usize = 8;
 
@@ -367,18 +382,24 @@ impl Nomis {
         key: &str,
         select: impl FnOnce() -> Result<Vec<Vec<String>>, (u16, String)>,
     ) -> Selected {
-        let mut kept = crate::lock(&self.selections);
-        if let Some(i) = kept.iter().position(|(k, _)| k == key) {
-            let hit = kept.remove(i);
-            kept.push(hit);
-            return kept[kept.len() - 1].1.clone();
+        {
+            let mut kept = crate::lock(&self.selections);
+            if let Some(i) = kept.iter().position(|(k, _)| k == key) {
+                let hit = kept.remove(i);
+                kept.push(hit.clone());
+                return hit.1;
+            }
         }
-        // Selected under the lock: concurrent pages of one query scan once.
+        // Scanned without the lock: the other sources' requests are answered meanwhile (a
+        // client pages one query in order, so two scans of the same one are rare and harmless).
         let cells = std::sync::Arc::new(select());
-        if kept.len() == KEPT_SELECTIONS {
-            kept.remove(0);
+        let mut kept = crate::lock(&self.selections);
+        if !kept.iter().any(|(k, _)| k == key) {
+            if kept.len() == KEPT_SELECTIONS {
+                kept.remove(0);
+            }
+            kept.push((key.to_owned(), cells.clone()));
         }
-        kept.push((key.to_owned(), cells.clone()));
         cells
     }
 
@@ -458,10 +479,37 @@ impl Nomis {
         };
         let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
         let rqf4;
-        let selected_cells;
-        // A selection's rows, owned: kept in `selections` for the next pages.
-        let owned = |rows: Vec<&Vec<String>>| rows.into_iter().cloned().collect::<Vec<_>>();
-        let cells: Cells = if path == crate::NOMIS_APS_PATH {
+        // The queries answered by scanning a table: their header and the cells they select,
+        // from `selections` when the last pages asked the same.
+        let scanned: Option<(Vec<String>, Selected)> = if path == crate::NOMIS_UKBC_PATH {
+            let cells = self.selected(&query, || owned(ukbc_select(&self.ukbc, q)));
+            Some((nomis_header(&UKBC_DIMENSIONS), cells))
+        } else if path == crate::NOMIS_APS_CELLS_PATH {
+            let cells = self.selected(&query, || owned(self.aps_cells.select(q)));
+            Some((nomis_header(&["CELL"]), cells))
+        } else if path == crate::NOMIS_TS066_PATH {
+            let cells = self.selected(&query, || owned(self.ts066.select(q)));
+            Some((paged(&self.ts066.header), cells))
+        } else if path == crate::NOMIS_POPULATION_PATH {
+            let cells = self.selected(&query, || {
+                let rows = self.population.select(q);
+                rows.map_err(|(status, text)| (status, text.to_owned()))
+            });
+            Some((paged(&self.population.header), cells))
+        } else {
+            let saved = self.saved.iter().find(|d| d.path == path);
+            saved.map(|saved| {
+                let cells = self.selected(&query, || owned(saved.select(q)));
+                (paged(&saved.header), cells)
+            })
+        };
+        let cells: Cells = if let Some((scanned_header, selected)) = &scanned {
+            header = scanned_header.clone();
+            match cells_of(selected) {
+                Ok(cells) => cells,
+                Err((status, text)) => return Reply::text(status, text),
+            }
+        } else if path == crate::NOMIS_APS_PATH {
             for (i, name) in APS_DIMENSION.iter().enumerate() {
                 header[12 + i] = (*name).to_owned();
             }
@@ -487,62 +535,6 @@ impl Nomis {
                     (rqf4.len(), Box::new(|i| rqf4[i].clone()))
                 }
                 _ => return Reply::text(400, "bad variable or geography"),
-            }
-        } else if path == crate::NOMIS_UKBC_PATH {
-            header = nomis_header(&UKBC_DIMENSIONS);
-            selected_cells = self.selected(&query, || {
-                ukbc_select(&self.ukbc, q)
-                    .map(owned)
-                    .map_err(|(s, t)| (s, t.to_owned()))
-            });
-            match cells_of(&selected_cells) {
-                Ok(cells) => cells,
-                Err((status, text)) => return Reply::text(status, text),
-            }
-        } else if path == crate::NOMIS_APS_CELLS_PATH {
-            header = nomis_header(&["CELL"]);
-            selected_cells = self.selected(&query, || {
-                self.aps_cells
-                    .select(q)
-                    .map(owned)
-                    .map_err(|(s, t)| (s, t.to_owned()))
-            });
-            match cells_of(&selected_cells) {
-                Ok(cells) => cells,
-                Err((status, text)) => return Reply::text(status, text),
-            }
-        } else if path == crate::NOMIS_TS066_PATH {
-            header = self.ts066.header.clone();
-            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-            selected_cells = self.selected(&query, || {
-                self.ts066
-                    .select(q)
-                    .map(owned)
-                    .map_err(|(s, t)| (s, t.to_owned()))
-            });
-            match cells_of(&selected_cells) {
-                Ok(cells) => cells,
-                Err((status, text)) => return Reply::text(status, text),
-            }
-        } else if path == crate::NOMIS_POPULATION_PATH {
-            header = self.population.header.clone();
-            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-            selected_cells = self.selected(&query, || {
-                self.population
-                    .select(q)
-                    .map_err(|(s, t)| (s, t.to_owned()))
-            });
-            match cells_of(&selected_cells) {
-                Ok(cells) => cells,
-                Err((status, text)) => return Reply::text(status, text),
-            }
-        } else if let Some(saved) = self.saved.iter().find(|d| d.path == path) {
-            header = saved.header.clone();
-            header.extend(["RECORD_OFFSET".to_owned(), "RECORD_COUNT".to_owned()]);
-            selected_cells = self.selected(&query, || saved.select(q).map(owned));
-            match cells_of(&selected_cells) {
-                Ok(cells) => cells,
-                Err((status, text)) => return Reply::text(status, text),
             }
         } else if path == crate::NOMIS_APS_CELL_CODELIST_PATH {
             return Reply::json(self.aps_cells.codelist());
