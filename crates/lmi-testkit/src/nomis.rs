@@ -297,7 +297,7 @@ pub(crate) struct Nomis {
     fingerprint: String,
     /// The cells of the last few queries that select by scanning a table, by query without its
     /// paging: a client pages through one answer, and scanning the table for every page made a
-    /// fetch quadratic in its pages (most of the fault tests' time).
+    /// fetch quadratic in its pages.
     selections: std::sync::Mutex<Vec<(String, Selected)>>,
 }
 
@@ -458,23 +458,24 @@ impl Nomis {
         offset: u64,
         limit: u64,
     ) -> Reply {
-        // The query without its paging: the key of its selection and, with the content faults,
-        // of its ETag.
-        let query = {
+        // The parameters without the paging: with the path, the key of the query's selection
+        // and, with the content faults, of its ETag.
+        let params = {
             let mut pairs: Vec<_> = q
                 .iter()
                 .filter(|(k, _)| *k != "recordoffset" && *k != "uid")
                 .collect();
             pairs.sort();
-            format!("{path} {pairs:?}")
+            format!("{pairs:?}")
         };
+        let query = format!("{path} {params}");
         let etag = {
             let content_faults: Vec<&FaultKind> =
                 faults.iter().filter(|f| f.is_content()).collect();
             let mut d = Sha256::new();
             d.update(self.fingerprint.as_bytes());
             d.update(path.as_bytes());
-            d.update(format!("{}{content_faults:?}", &query[path.len() + 1..]).as_bytes());
+            d.update(format!("{params}{content_faults:?}").as_bytes());
             format!("\"{}\"", &hex::encode(d.finalize())[..16])
         };
         let mut header: Vec<String> = NOMIS_HEADER.iter().map(|s| (*s).to_owned()).collect();
